@@ -1,0 +1,159 @@
+/**
+ * One entry point to WebGPU for the browser (navigator.gpu) and for Node (the `webgpu` package, Dawn).
+ * Owns the adapter choice (a real GPU first, SwiftShader on the CPU as the fallback), the limits the
+ * kernels rely on, and the single visible error path (design.md "src/gpu").
+ */
+
+/** Path of the SwiftShader Vulkan ICD shipped in Debian's `chromium` package. */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+/** A ready device plus what the front ends need to know about it. */
+export interface GpuContext {
+  device: GPUDevice;
+  adapter: GPUAdapter;
+  /** Human-readable adapter name, e.g. "google swiftshader (SwiftShader driver 5.0.0)". */
+  adapterName: string;
+  /** True for a CPU (software) adapter such as SwiftShader: the UI shows a notice. */
+  isSoftware: boolean;
+  /** Limits granted to the device (requested as the adapter's maxima). */
+  limits: GPUSupportedLimits;
+  /** The Dawn instance in Node; it must stay referenced for the device's whole life. */
+  keepAlive: unknown;
+}
+
+/** Thrown when WebGPU cannot be used at all (no API, no adapter, device request refused). */
+export class WebGpuUnavailableError extends Error {
+  override name = 'WebGpuUnavailableError';
+}
+
+/** Thrown when a requested grid or buffer exceeds a device limit; the message names limit and size. */
+export class DeviceLimitError extends Error {
+  override name = 'DeviceLimitError';
+}
+
+export interface InitGpuOptions {
+  /** Called for validation and out-of-memory errors not caught by an error scope. */
+  onError?: (message: string) => void;
+  /** Called once if the device is lost (driver reset, tab backgrounded too long, destroy()). */
+  onLost?: (message: string) => void;
+}
+
+/** Asserts that an adapter was returned (webgpu-samples' quitIfAdapterNotAvailable pattern). */
+export function assertAdapter(adapter: GPUAdapter | null, hint: string): asserts adapter is GPUAdapter {
+  if (!adapter) throw new WebGpuUnavailableError(`No WebGPU adapter is available. ${hint}`);
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
+
+/** Loads `webgpu` (Dawn) in Node; the module name is hidden from the browser bundler. */
+async function nodeGpu(useSwiftShader: boolean): Promise<{ gpu: GPU; instance: unknown }> {
+  if (useSwiftShader) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const moduleName = 'webgpu';
+  const dawn = await import(/* @vite-ignore */ moduleName);
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]) as GPU;
+  return { gpu, instance: gpu };
+}
+
+async function requestNodeAdapter(): Promise<{ adapter: GPUAdapter | null; instance: unknown[] }> {
+  const { existsSync } = await import(/* @vite-ignore */ 'node:fs');
+  const instances: unknown[] = [];
+  const explicit = !!process.env.VK_ICD_FILENAMES;
+  const first = await nodeGpu(false);
+  instances.push(first.instance);
+  let adapter = await first.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter && !explicit && existsSync(SWIFTSHADER_ICD)) {
+    const second = await nodeGpu(true);
+    instances.push(second.instance);
+    adapter = await second.gpu.requestAdapter();
+  }
+  return { adapter, instance: instances };
+}
+
+function describeAdapter(adapter: GPUAdapter): { name: string; isSoftware: boolean } {
+  const info = adapter.info;
+  const name = [info.vendor, info.architecture, info.description && `(${info.description})`]
+    .filter(Boolean).join(' ') || 'unknown adapter';
+  const isFallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const isSoftware = isFallback || /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(name);
+  return { name, isSoftware };
+}
+
+/**
+ * Creates the WebGPU device.
+ * - Browser: `navigator.gpu`. Node: the `webgpu` package; when the default Vulkan drivers give no adapter
+ *   and VK_ICD_FILENAMES is unset, retries with SwiftShader ({@link SWIFTSHADER_ICD}).
+ * - Requests the adapter's maxima for storage-binding size, buffer size and workgroups per dimension.
+ * - Routes `uncapturederror` to `onError` and `device.lost` to `onLost`.
+ * @throws WebGpuUnavailableError with advice on what to install or enable.
+ */
+export async function initGpu(options: InitGpuOptions = {}): Promise<GpuContext> {
+  let adapter: GPUAdapter | null;
+  let keepAlive: unknown = null;
+  if (typeof navigator !== 'undefined' && (navigator as Navigator).gpu) {
+    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    assertAdapter(adapter, 'Enable WebGPU in your browser (chrome://flags/#enable-unsafe-webgpu) or update your GPU driver.');
+  } else if (isNode) {
+    const found = await requestNodeAdapter();
+    adapter = found.adapter;
+    keepAlive = found.instance;
+    assertAdapter(adapter,
+      'Install a Vulkan driver, or for the CPU fallback: apt-get install -y libvulkan1 chromium (SwiftShader).');
+  } else {
+    throw new WebGpuUnavailableError(
+      'This browser has no WebGPU (navigator.gpu is missing). Use a recent Chrome, Edge or Safari, '
+      + 'or enable WebGPU in the browser flags.');
+  }
+  const a = adapter.limits;
+  const device = await adapter.requestDevice({
+    label: 'lazyrich.device',
+    requiredLimits: {
+      maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
+      maxBufferSize: a.maxBufferSize,
+      maxComputeWorkgroupsPerDimension: a.maxComputeWorkgroupsPerDimension,
+      maxStorageBuffersPerShaderStage: a.maxStorageBuffersPerShaderStage,
+    },
+  }).catch((e: unknown) => {
+    throw new WebGpuUnavailableError(`The adapter refused to create a device: ${String(e)}`);
+  });
+  device.addEventListener('uncapturederror', (event) => {
+    const message = (event as GPUUncapturedErrorEvent).error.message;
+    (options.onError ?? console.error)(`WebGPU error: ${message}`);
+  });
+  void device.lost.then((info) => {
+    if (info.reason !== 'destroyed') (options.onLost ?? console.error)(`WebGPU device lost: ${info.message}`);
+  });
+  const { name, isSoftware } = describeAdapter(adapter);
+  return { device, adapter, adapterName: name, isSoftware, limits: device.limits, keepAlive };
+}
+
+/**
+ * Checks that `bytes` fit into one storage binding and one buffer of this device.
+ * @param what names the resource in the message, e.g. "262,144 trajectories × (d+1) floats".
+ * @throws DeviceLimitError naming the limit, the requested size and the largest allowed.
+ */
+export function checkBindingSize(limits: GPUSupportedLimits, bytes: number, what: string): void {
+  const max = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  if (bytes > max) {
+    throw new DeviceLimitError(
+      `${what} needs ${formatBytes(bytes)} in one storage buffer, but this device allows at most `
+      + `${formatBytes(max)} (maxStorageBufferBindingSize). Reduce the grid.`);
+  }
+}
+
+/**
+ * Splits `workgroups` into a 2-D dispatch (x, y) with x ≤ maxComputeWorkgroupsPerDimension.
+ * Kernels recover the linear index as `id.x + id.y * x * workgroupSize`.
+ * @throws DeviceLimitError when even a 2-D dispatch cannot cover the grid.
+ */
+export function dispatchSize(limits: GPUSupportedLimits, workgroups: number): [number, number] {
+  const maxDim = limits.maxComputeWorkgroupsPerDimension;
+  if (workgroups <= maxDim) return [Math.max(1, workgroups), 1];
+  const y = Math.ceil(workgroups / maxDim);
+  if (y > maxDim) throw new DeviceLimitError(`${workgroups} workgroups exceed ${maxDim}² (maxComputeWorkgroupsPerDimension).`);
+  return [Math.ceil(workgroups / y), y];
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${bytes} B`;
+}

@@ -1,0 +1,36 @@
+/**
+ * Seeded random numbers for data and initial directions. The generator is pure-rand's xoroshiro128+;
+ * only the Gaussian transform (Box–Muller) is ours.
+ */
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+
+/** A seeded source of uniform [0, 1) and standard normal numbers; the same seed gives the same stream. */
+export interface Rng { uniform(): number; normal(): number }
+
+/** Creates a seeded generator. @param seed integer in [0, 2³¹). */
+export function createRng(seed: number): Rng {
+  const rng = xoroshiro128plus(seed);
+  const uniform = (): number => uniformFloat64(rng);
+  let spare: number | null = null;
+  return {
+    uniform,
+    normal(): number {
+      if (spare !== null) { const s = spare; spare = null; return s; }
+      const u = 1 - uniform();
+      const v = uniform();
+      const r = Math.sqrt(-2 * Math.log(u));
+      spare = r * Math.sin(2 * Math.PI * v);
+      return r * Math.cos(2 * Math.PI * v);
+    },
+  };
+}
+
+/** A unit vector in ℝᵈ drawn uniformly on the sphere. */
+export function randomUnitVector(rng: Rng, d: number): number[] {
+  for (;;) {
+    const v = Array.from({ length: d }, () => rng.normal());
+    const norm = Math.hypot(...v);
+    if (norm > 1e-12) return v.map((x) => x / norm);
+  }
+}

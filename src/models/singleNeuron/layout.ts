@@ -1,0 +1,34 @@
+/**
+ * GPU memory layout of the single-neuron model (theory.md §1). Shared by the kernels, the renderer,
+ * the CLI readback and the f64 CPU backend (src/theory/ensemble.ts uses the same SoA order).
+ *
+ * - `state`: f32, structure of arrays, (d+1) components × n trajectories. Component 0 is a,
+ *   component 1+j is w_j; element (c, i) is at `c*n + i`.
+ * - `flags`: u32 × n; bit {@link DIVERGED_FLAG} set when the trajectory left the bound and was frozen.
+ * - `info`: f32 × 2n; `info[i]` = δ at t = 0, `info[n+i]` = η_w a₀² + η_a‖w₀‖² (the scale δ is a
+ *   difference of; relative δ drift is measured against it).
+ */
+import { defineStruct } from '../../gpu/struct.ts';
+
+/** Largest input dimension d the kernels are compiled for (uniform arrays hold 16 and 16×16 floats). */
+export const MAX_D = 16;
+/** Threads per workgroup of every single-neuron compute kernel (a WGSL `override`). */
+export const WORKGROUP_SIZE = 64;
+/** Flag bit: trajectory diverged and is frozen at its last finite state. */
+export const DIVERGED_FLAG = 1;
+
+/** Uniforms of the step and metrics kernels. `xx` is XX row-major (d×d), `xy` is Xy (d), zero-padded. */
+export const STEP_PARAMS = defineStruct('StepParams', [
+  { name: 'n', type: 'u32' },
+  { name: 'steps', type: 'u32' },
+  { name: 'h', type: 'f32' },
+  { name: 'etaA', type: 'f32' },
+  { name: 'etaW', type: 'f32' },
+  { name: 'bound', type: 'f32' },
+  { name: 'xy', type: { vec4Array: MAX_D / 4 } },
+  { name: 'xx', type: { vec4Array: (MAX_D * MAX_D) / 4 } },
+  { name: 'betaOls', type: { vec4Array: MAX_D / 4 } },
+]);
+
+/** Summary written by the metrics kernel (u32 words): max relative δ drift (f32 bits), diverged count, max excess loss (f32 bits). */
+export const SUMMARY_WORDS = 4;

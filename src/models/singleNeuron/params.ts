@@ -1,0 +1,91 @@
+/**
+ * The single-neuron parameter schema (the app's single source of truth) and the paper presets of
+ * theory.md §1.6. Field order is the GUI order; `key` is the URL-hash key.
+ */
+import type { EnumField, Params } from '../../params/schema.ts';
+import { MAX_D } from './layout.ts';
+
+const BIG = 100;
+
+export const SINGLE_NEURON_SCHEMA = {
+  preset: {
+    key: 'p', label: 'preset', type: 'enum', default: 'fig2',
+    options: ['fig2', 'fig8', 'fig4b', 'custom'],
+    optionLabels: { fig2: 'Fig. 2/3 (whitened)', fig8: 'Fig. 8 (theory vs GD)', fig4b: 'Fig. 4b (low rank)', custom: 'custom' },
+  } as EnumField<'fig2' | 'fig8' | 'fig4b' | 'custom'>,
+  d: { key: 'd', label: 'input dimension d', type: 'int', min: 1, max: MAX_D, default: 2 },
+  dataset: {
+    key: 'data', label: 'data', type: 'enum', default: 'whitened', options: ['whitened', 'lowrank', 'gaussian'],
+    optionLabels: { whitened: 'whitened XX = I', lowrank: 'one sample (low rank)', gaussian: 'Gaussian X, linear teacher' },
+  } as EnumField<'whitened' | 'lowrank' | 'gaussian'>,
+  target: { key: 'xy', label: 'target β* = Xy', type: 'vector', min: -BIG, max: BIG, default: [0, 1], maxLength: MAX_D,
+    help: 'whitened data: XX = I and Xy = β*' },
+  sample: { key: 'x', label: 'sample x', type: 'vector', min: -BIG, max: BIG, default: [0.5, 1], maxLength: MAX_D,
+    help: 'low-rank data: XX = x xᵀ, Xy = y x' },
+  label: { key: 'y', label: 'label y', type: 'number', min: -BIG, max: BIG, default: 1.1 },
+  samples: { key: 'n', label: 'samples n', type: 'int', min: 1, max: 4096, default: 20 },
+  noise: { key: 'noise', label: 'label noise σ', type: 'number', min: 0, max: 10, default: 0.1 },
+  dataSeed: { key: 'ds', label: 'data seed', type: 'int', min: 0, max: 2 ** 31 - 1, default: 1 },
+  grid: {
+    key: 'g', label: 'grid', type: 'enum', default: 'delta', options: ['delta', 'tauAlpha'],
+    optionLabels: { delta: 'δ × direction of β₀', tauAlpha: 'τ × α × direction' },
+  } as EnumField<'delta' | 'tauAlpha'>,
+  deltaMin: { key: 'dmin', label: 'δ min', type: 'number', min: -BIG, max: BIG, default: -4 },
+  deltaMax: { key: 'dmax', label: 'δ max', type: 'number', min: -BIG, max: BIG, default: 4 },
+  deltaCount: { key: 'dn', label: 'δ count', type: 'int', min: 1, max: 1 << 20, default: 512 },
+  beta0Norm: { key: 'b0', label: '‖β₀‖', type: 'number', min: 0, minExclusive: true, max: BIG, default: 1 },
+  tauMin: { key: 'tmin', label: 'τ min', type: 'number', min: 0, minExclusive: true, max: BIG, default: 0.1 },
+  tauMax: { key: 'tmax', label: 'τ max', type: 'number', min: 0, minExclusive: true, max: BIG, default: 2 },
+  tauCount: { key: 'tn', label: 'τ count (log-spaced)', type: 'int', min: 1, max: 4096, default: 32 },
+  alphaMin: { key: 'amin', label: 'α min', type: 'number', min: 0, minExclusive: true, max: BIG, default: 0.1 },
+  alphaMax: { key: 'amax', label: 'α max', type: 'number', min: 0, minExclusive: true, max: BIG, default: 10 },
+  alphaCount: { key: 'an', label: 'α count (log-spaced)', type: 'int', min: 1, max: 4096, default: 32 },
+  directions: { key: 'dirs', label: 'directions of β₀', type: 'int', min: 1, max: 1 << 20, default: 512 },
+  seed: { key: 's', label: 'seed', type: 'int', min: 0, max: 2 ** 31 - 1, default: 1,
+    help: 'draws the directions of β₀ when d > 2' },
+  etaA: { key: 'ea', label: 'η_a (readout rate)', type: 'number', min: 0, minExclusive: true, max: BIG, default: 1 },
+  etaW: { key: 'ew', label: 'η_w (first-layer rate)', type: 'number', min: 0, minExclusive: true, max: BIG, default: 1 },
+  method: {
+    key: 'm', label: 'method', type: 'enum', default: 'rk4', options: ['gd', 'rk4'],
+    optionLabels: { gd: 'gradient descent (step η)', rk4: 'gradient flow, RK4 (step dt)' },
+  } as EnumField<'gd' | 'rk4'>,
+  step: { key: 'h', label: 'step (η or dt)', units: 'time per step', type: 'number', min: 0, minExclusive: true, max: 10, default: 0.01 },
+  stepsPerFrame: { key: 'spf', label: 'steps per frame', type: 'int', min: 1, max: 100_000, default: 2 },
+  bound: { key: 'bound', label: 'divergence bound', type: 'number', min: 0, minExclusive: true, max: 1e30, default: 1e6,
+    help: 'a trajectory with |a| or |w_i| above this is frozen and flagged diverged' },
+  view: {
+    key: 'view', label: 'view', type: 'enum', default: 'beta', options: ['beta', 'wa', 'ww'],
+    optionLabels: { beta: 'function space (β₁, β₂)', wa: 'parameters (w₁, a)', ww: 'parameters (w₁, w₂)' },
+  } as EnumField<'beta' | 'wa' | 'ww'>,
+  colorBy: {
+    key: 'c', label: 'colour by', type: 'enum', default: 'delta', options: ['delta', 'loss'],
+    optionLabels: { delta: 'δ (conserved)', loss: 'excess loss (log)' },
+  } as EnumField<'delta' | 'loss'>,
+  trails: { key: 'tr', label: 'trails', type: 'bool', default: true },
+  trailDecay: { key: 'td', label: 'trail persistence', type: 'number', min: 0, max: 0.999, default: 0.92, step: 0.001 },
+  pointSize: { key: 'ps', label: 'point size (px)', type: 'number', min: 0.5, max: 16, default: 1.5, step: 0.5 },
+} as const;
+
+export type SingleNeuronSchema = typeof SINGLE_NEURON_SCHEMA;
+export type SingleNeuronParams = Params<SingleNeuronSchema>;
+export type PresetName = SingleNeuronParams['preset'];
+
+/**
+ * Presets from theory.md §1.6. Each is a partial override of the defaults. The paper plots a few δ
+ * values; here δ spans the same range densely and β₀ sweeps every direction (Fig. 2/3 includes β₀ = (−1, 0)).
+ */
+export const PRESETS: Record<Exclude<PresetName, 'custom'>, Partial<SingleNeuronParams>> = {
+  fig2: {
+    d: 2, dataset: 'whitened', target: [0, 1], grid: 'delta', deltaMin: -4, deltaMax: 4, deltaCount: 512,
+    directions: 512, beta0Norm: 1, etaA: 1, etaW: 1, method: 'rk4', step: 0.01, view: 'beta', colorBy: 'delta',
+  },
+  fig8: {
+    d: 2, dataset: 'whitened', target: [0.5, 0.5], grid: 'delta', deltaMin: -2, deltaMax: 2, deltaCount: 512,
+    directions: 512, beta0Norm: 1, etaA: 1, etaW: 1, method: 'gd', step: 0.01, view: 'beta', colorBy: 'delta',
+  },
+  fig4b: {
+    d: 2, dataset: 'lowrank', sample: [0.5, 1], label: 1.1, grid: 'delta', deltaMin: -4, deltaMax: 4, deltaCount: 512,
+    directions: 512, beta0Norm: 0.5 * Math.hypot(0.6 * 1 + 0.4 * 0.5, 0.6 * -0.5 + 0.4 * 1), etaA: 1, etaW: 1,
+    method: 'rk4', step: 0.01, view: 'beta', colorBy: 'delta',
+  },
+};

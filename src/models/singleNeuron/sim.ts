@@ -1,0 +1,198 @@
+/**
+ * The single-neuron ensemble on the GPU: owns its buffers and pipelines, advances every trajectory by
+ * GD or RK4 in chunked dispatches, and reduces a summary (δ drift, diverged count, max excess loss).
+ * Buffer layouts: layout.ts. Kernels: shaders/singleNeuron.wgsl.ts.
+ */
+import { checkBindingSize, dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
+import { packStruct } from '../../gpu/struct.ts';
+import { singleNeuronMetricsShader, singleNeuronStepShader } from '../../../shaders/singleNeuron.wgsl.ts';
+import { DIVERGED_FLAG, MAX_D, STEP_PARAMS, SUMMARY_WORDS, WORKGROUP_SIZE } from './layout.ts';
+import type { SingleNeuronEnsemble } from './ensemble.ts';
+
+export type Method = 'gd' | 'rk4';
+
+/** Integrator settings: method, step (η for GD, dt for RK4; time per step) and divergence bound. */
+export interface IntegratorConfig { method: Method; step: number; bound: number }
+
+/** Reduced observables of the whole ensemble (see singleNeuronMetricsShader). */
+export interface EnsembleSummary {
+  /** max over trajectories of |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²). */
+  maxRelativeDeltaDrift: number;
+  diverged: number;
+  /** max over non-diverged trajectories of ½(β − β_ols)ᵀ XX (β − β_ols). */
+  maxExcessLoss: number;
+}
+
+/** Trajectory-steps one dispatch may do, so no submission runs long enough to trip a GPU watchdog. */
+export const TRAJECTORY_STEPS_PER_DISPATCH = 1 << 24;
+
+/** A GPU ensemble of single-neuron networks. Create with {@link SingleNeuronSim.create}. */
+export class SingleNeuronSim {
+  /** Steps taken since the initial state (all trajectories share it; frozen ones stop moving). */
+  stepCount = 0;
+  /** Time t = Σ steps × step, in the flow's time units (for GD, η per step). */
+  time = 0;
+  readonly state: GPUBuffer;
+  readonly flags: GPUBuffer;
+  readonly info: GPUBuffer;
+  private readonly summary: GPUBuffer;
+  private readonly params: GPUBuffer;
+  private readonly stepLayout: GPUBindGroupLayout;
+  private readonly stepBindGroup: GPUBindGroup;
+  private readonly metricsBindGroup: GPUBindGroup;
+  private readonly metricsPipeline: GPUComputePipeline;
+  private readonly stepPipelines: Record<Method, GPUComputePipeline>;
+
+  private constructor(
+    private readonly ctx: GpuContext, readonly ensemble: SingleNeuronEnsemble, public config: IntegratorConfig,
+  ) {
+    const { device } = ctx;
+    const { n, d } = ensemble;
+    const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    this.state = createBuffer(device, 'SingleNeuron.state', S, 4 * (d + 1) * n, new Float32Array(ensemble.state0));
+    this.flags = createBuffer(device, 'SingleNeuron.flags', S, 4 * n);
+    const info = new Float32Array(2 * n);
+    info.set(ensemble.delta0, 0);
+    info.set(ensemble.scale0, n);
+    this.info = createBuffer(device, 'SingleNeuron.info', S, 4 * 2 * n, info);
+    this.summary = createBuffer(device, 'SingleNeuron.summary', S, 4 * SUMMARY_WORDS);
+    this.params = createBuffer(device, 'SingleNeuron.params', GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, STEP_PARAMS.size);
+
+    const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry =>
+      ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
+    this.stepLayout = device.createBindGroupLayout({
+      label: 'SingleNeuron.stepLayout', entries: [entry(0, 'uniform'), entry(1, 'storage'), entry(2, 'storage')],
+    });
+    const metricsLayout = device.createBindGroupLayout({
+      label: 'SingleNeuron.metricsLayout',
+      entries: [entry(0, 'uniform'), entry(1, 'storage'), entry(2, 'storage'), entry(3, 'read-only-storage'), entry(4, 'storage')],
+    });
+    const bind = [this.params, this.state, this.flags].map((buffer, binding) => ({ binding, resource: { buffer } }));
+    this.stepBindGroup = device.createBindGroup({ label: 'SingleNeuron.stepBindGroup', layout: this.stepLayout, entries: bind });
+    this.metricsBindGroup = device.createBindGroup({
+      label: 'SingleNeuron.metricsBindGroup', layout: metricsLayout,
+      entries: [...bind, { binding: 3, resource: { buffer: this.info } }, { binding: 4, resource: { buffer: this.summary } }],
+    });
+    const pipeline = (label: string, code: string, layout: GPUBindGroupLayout) => device.createComputePipeline({
+      label,
+      layout: device.createPipelineLayout({ label: `${label}.layout`, bindGroupLayouts: [layout] }),
+      compute: {
+        module: device.createShaderModule({ label: `${label}.module`, code }),
+        entryPoint: 'main', constants: { WG: WORKGROUP_SIZE },
+      },
+    });
+    this.stepPipelines = {
+      gd: pipeline('SingleNeuron.gd', singleNeuronStepShader({ d, method: 'gd' }), this.stepLayout),
+      rk4: pipeline('SingleNeuron.rk4', singleNeuronStepShader({ d, method: 'rk4' }), this.stepLayout),
+    };
+    this.metricsPipeline = pipeline('SingleNeuron.metrics', singleNeuronMetricsShader({ d }), metricsLayout);
+  }
+
+  /**
+   * Uploads an ensemble and compiles the kernels.
+   * @throws DeviceLimitError when the state does not fit one storage binding or one 2-D dispatch.
+   * @throws Error when d is outside 1..MAX_D.
+   */
+  static create(ctx: GpuContext, ensemble: SingleNeuronEnsemble, config: IntegratorConfig): SingleNeuronSim {
+    const { n, d } = ensemble;
+    if (!(d >= 1 && d <= MAX_D)) throw new Error(`d = ${d} is not supported; the kernels handle 1 ≤ d ≤ ${MAX_D}.`);
+    checkBindingSize(ctx.limits, 4 * (d + 1) * n, `${n.toLocaleString('en')} trajectories × (d+1) = ${d + 1} floats`);
+    dispatchSize(ctx.limits, Math.ceil(n / WORKGROUP_SIZE));
+    return new SingleNeuronSim(ctx, ensemble, config);
+  }
+
+  get n(): number { return this.ensemble.n; }
+  get d(): number { return this.ensemble.d; }
+
+  /** Changes method, step or bound; the current state is kept. */
+  setIntegrator(config: IntegratorConfig): void { this.config = config; }
+
+  /** Largest steps per dispatch for this ensemble under {@link TRAJECTORY_STEPS_PER_DISPATCH}. */
+  get stepsPerDispatch(): number { return Math.max(1, Math.floor(TRAJECTORY_STEPS_PER_DISPATCH / this.n)); }
+
+  private writeParams(steps: number): void {
+    const { data, betaOls, rates, d } = this.ensemble;
+    const xx = new Float64Array(d * d);
+    data.XX.forEach((row, i) => row.forEach((v, j) => { xx[i * d + j] = v; }));
+    this.ctx.device.queue.writeBuffer(this.params, 0, packStruct(STEP_PARAMS, {
+      n: this.n, steps, h: this.config.step, etaA: rates.a, etaW: rates.w, bound: this.config.bound,
+      xy: data.Xy, xx, betaOls,
+    }));
+  }
+
+  private dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup): void {
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    const [x, y] = dispatchSize(this.ctx.limits, Math.ceil(this.n / WORKGROUP_SIZE));
+    pass.dispatchWorkgroups(x, y);
+  }
+
+  /**
+   * Queues `steps` steps in chunks of at most {@link stepsPerDispatch}, one submission each.
+   * Returns at once; the GPU runs asynchronously. `stepCount` and `time` advance immediately.
+   */
+  queueSteps(steps: number): void {
+    const { device } = this.ctx;
+    for (let done = 0; done < steps;) {
+      const chunk = Math.min(this.stepsPerDispatch, steps - done);
+      this.writeParams(chunk);
+      const encoder = device.createCommandEncoder({ label: 'SingleNeuron.advance' });
+      const pass = encoder.beginComputePass({ label: `SingleNeuron.${this.config.method}` });
+      this.dispatch(pass, this.stepPipelines[this.config.method], this.stepBindGroup);
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      done += chunk;
+      this.stepCount += chunk;
+      this.time += chunk * this.config.step;
+    }
+  }
+
+  /**
+   * Advances `steps` steps and waits for the GPU, calling `onProgress(done, steps)` between chunks.
+   * @param signal aborts between chunks (throws the signal's reason); completed steps are kept.
+   */
+  async advance(steps: number, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
+    const chunk = this.stepsPerDispatch * 4;
+    for (let done = 0; done < steps;) {
+      signal?.throwIfAborted();
+      const k = Math.min(chunk, steps - done);
+      this.queueSteps(k);
+      await this.ctx.device.queue.onSubmittedWorkDone();
+      done += k;
+      onProgress?.(done, steps);
+    }
+  }
+
+  /** Runs the metrics kernel and reads the 16-byte summary back. */
+  async readSummary(): Promise<EnsembleSummary> {
+    const { device } = this.ctx;
+    this.writeParams(0);
+    device.queue.writeBuffer(this.summary, 0, new Uint32Array(SUMMARY_WORDS));
+    const encoder = device.createCommandEncoder({ label: 'SingleNeuron.metrics' });
+    const pass = encoder.beginComputePass({ label: 'SingleNeuron.metrics' });
+    this.dispatch(pass, this.metricsPipeline, this.metricsBindGroup);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    const words = new Uint32Array(await readBuffer(device, this.summary, 4 * SUMMARY_WORDS));
+    const f = new Float32Array(words.buffer);
+    return { maxRelativeDeltaDrift: f[0], diverged: words[1], maxExcessLoss: f[2] };
+  }
+
+  /** Reads the whole state (SoA, (d+1)·n floats) and flags (n) back to the host. */
+  async readState(): Promise<{ state: Float32Array; flags: Uint32Array }> {
+    const { device } = this.ctx;
+    const [state, flags] = await Promise.all([
+      readBuffer(device, this.state, 4 * (this.d + 1) * this.n),
+      readBuffer(device, this.flags, 4 * this.n),
+    ]);
+    return { state: new Float32Array(state), flags: new Uint32Array(flags) };
+  }
+
+  /** Frees the GPU buffers. */
+  destroy(): void {
+    for (const b of [this.state, this.flags, this.info, this.summary, this.params]) b.destroy();
+  }
+}
+
+export { DIVERGED_FLAG };

@@ -1,0 +1,115 @@
+/**
+ * lil-gui panel generated from the parameter schema: one controller per field, folders by topic,
+ * plus the run buttons. Every edit goes through `onChange`, which validates; a rejected value is
+ * reverted in the panel so the panel always shows what is running.
+ */
+import GUI, { type Controller } from 'lil-gui';
+import type { Field, Params, Schema } from '../params/schema.ts';
+
+/** Folder layout: folder title → field names, in display order. */
+export type FolderLayout<S extends Schema> = Record<string, (keyof S & string)[]>;
+
+export interface RunActions {
+  playPause(): void;
+  step(): void;
+  reset(): void;
+  reseed(): void;
+  inspect(): void;
+  savePng(): void;
+  exportCsv(): void;
+  exportJson(): void;
+}
+
+export interface ControlsHandle<S extends Schema> {
+  gui: GUI;
+  /** Shows the current params (call after any accepted change, e.g. a preset or the URL). */
+  sync(params: Params<S>): void;
+  /** Shows or hides a field's controller (e.g. τ fields only for the τ × α grid). */
+  setVisible(name: keyof S & string, visible: boolean): void;
+  /** Updates the label of the play/pause button. */
+  setPlaying(playing: boolean): void;
+  destroy(): void;
+}
+
+const vectorText = (v: number[]): string => v.join(', ');
+
+/**
+ * Builds the panel.
+ * @param onChange called with one field's new value (vectors parsed from "a, b, c"); returns false when
+ *   the value was rejected, and the controller then reverts to `current()`.
+ */
+export function createControls<S extends Schema>(
+  schema: S, layout: FolderLayout<S>, current: () => Params<S>,
+  onChange: (name: keyof S & string, value: unknown) => boolean, actions: RunActions,
+): ControlsHandle<S> {
+  const gui = new GUI({ title: 'lazyrich', width: 260 });
+  const proxy: Record<string, unknown> = {};
+  const controllers = new Map<string, Controller>();
+  const load = (params: Params<S>) => {
+    for (const [name, f] of Object.entries(schema)) {
+      const v = (params as Record<string, unknown>)[name];
+      proxy[name] = f.type === 'vector' ? vectorText(v as number[]) : v;
+    }
+  };
+  load(current());
+
+  const run = gui.addFolder('run');
+  const buttons = {
+    play: () => actions.playPause(), step: () => actions.step(), reset: () => actions.reset(),
+    reseed: () => actions.reseed(), inspect: () => actions.inspect(), png: () => actions.savePng(),
+    csv: () => actions.exportCsv(), json: () => actions.exportJson(),
+  };
+  const playButton = run.add(buttons, 'play').name('⏸ pause');
+  run.add(buttons, 'step').name('single step');
+  run.add(buttons, 'reset').name('reset to t = 0');
+  run.add(buttons, 'reseed').name('reseed');
+  run.add(buttons, 'inspect').name('inspect (when paused)');
+  run.add(buttons, 'png').name('save PNG');
+  run.add(buttons, 'csv').name('export CSV');
+  run.add(buttons, 'json').name('export JSON');
+
+  for (const [title, names] of Object.entries(layout)) {
+    const folder = gui.addFolder(title);
+    for (const name of names) controllers.set(name, addField(folder, proxy, name, schema[name]));
+  }
+  for (const [name, c] of controllers) {
+    c.onFinishChange((value: unknown) => {
+      const f = schema[name];
+      const parsed = f.type === 'vector' ? String(value).split(',').map((s) => (s.trim() === '' ? NaN : Number(s))) : value;
+      if (!onChange(name, parsed)) {
+        load(current());
+        c.updateDisplay();
+      }
+    });
+  }
+  return {
+    gui,
+    sync(params) {
+      load(params);
+      for (const c of controllers.values()) c.updateDisplay();
+    },
+    setVisible(name, visible) { controllers.get(name)?.show(visible); },
+    setPlaying(playing) { playButton.name(playing ? '⏸ pause' : '▶ play'); },
+    destroy() { gui.destroy(); },
+  };
+}
+
+function addField(folder: GUI, proxy: Record<string, unknown>, name: string, f: Field): Controller {
+  const label = f.units ? `${f.label} [${f.units}]` : f.label;
+  let c: Controller;
+  switch (f.type) {
+    case 'enum': {
+      const options: Record<string, string> = {};
+      for (const o of f.options) options[f.optionLabels?.[o] ?? o] = o;
+      c = folder.add(proxy, name, options);
+      break;
+    }
+    case 'int': c = folder.add(proxy, name).step(1); break;
+    case 'number': c = f.step !== undefined ? folder.add(proxy, name, f.min, f.max, f.step) : folder.add(proxy, name); break;
+    default: c = folder.add(proxy, name);
+  }
+  c.name(label);
+  if (f.help) c.domElement.title = f.help;
+  c.domElement.dataset.field = name;
+  return c;
+}
