@@ -28,7 +28,7 @@ export interface EnumField<T extends string = string> extends FieldBase {
 export interface BoolField extends FieldBase { type: 'bool'; default: boolean }
 /** A list of numbers, written "1,0.5,-2" in the URL; length is checked by the model, entries by min/max. */
 export interface VectorField extends FieldBase {
-  type: 'vector'; min: number; max: number; default: number[]; maxLength: number;
+  type: 'vector'; min: number; max: number; default: readonly number[]; maxLength: number;
 }
 export type Field = NumberField | IntField | EnumField | BoolField | VectorField;
 export type Schema = Record<string, Field>;

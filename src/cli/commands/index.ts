@@ -1,0 +1,13 @@
+/**
+ * The subcommand registry: every `lazyrich` subcommand is listed here once (add `sweep`, `merge`, … to
+ * {@link COMMANDS}); main.ts registers them all on the program.
+ */
+import type { Command } from 'commander';
+import type { CliIo } from '../io.ts';
+import { registerSimulate } from './simulate.ts';
+
+/** Registers one subcommand (its arguments, options and action) on the root program. */
+export type RegisterCommand = (program: Command, io: CliIo) => void;
+
+/** All subcommands, in help order. */
+export const COMMANDS: readonly RegisterCommand[] = [registerSimulate];

@@ -1,0 +1,231 @@
+/**
+ * The browser app for the single-neuron model: owns the params, the GPU ensemble and the views, and runs
+ * the animation loop. Wiring only; the maths lives in src/theory, the kernels in shaders/, the drawing in
+ * src/views. Every change is validated before anything running is replaced, so a bad value loses nothing.
+ */
+import { DeviceLimitError, type GpuContext } from '../gpu/device.ts';
+import { ParamError, defaults, validate } from '../params/schema.ts';
+import { fromHash, toHash } from '../params/url.ts';
+import { buildEnsemble, type SingleNeuronEnsemble } from '../models/singleNeuron/ensemble.ts';
+import { PRESETS, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../models/singleNeuron/params.ts';
+import { SingleNeuronSim, type EnsembleSummary } from '../models/singleNeuron/sim.ts';
+import { PortraitView } from '../views/portrait.ts';
+import { createInspector, type Inspector } from '../views/inspect.ts';
+import { createControls, type ControlsHandle } from './controls.ts';
+import { exportCsv, exportJson, savePng } from './export.ts';
+import { formatHud, RateMeter } from './hud.ts';
+import { clearNotice, showNotice } from './notices.ts';
+
+/** Fields whose change needs a new ensemble (data, grid, rates); the rest apply to the running one. */
+const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
+  'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed', 'grid', 'deltaMin', 'deltaMax',
+  'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount', 'directions',
+  'seed', 'etaA', 'etaW',
+];
+/** Fields that presets set; editing one by hand makes the preset "custom". */
+const PRESET_FIELDS = new Set<string>(Object.values(PRESETS).flatMap((p) => Object.keys(p)));
+
+const FOLDERS = {
+  'model & data': ['preset', 'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed'],
+  'initialisation grid': ['grid', 'deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount',
+    'alphaMin', 'alphaMax', 'alphaCount', 'directions', 'seed'],
+  training: ['etaA', 'etaW', 'method', 'step', 'stepsPerFrame', 'bound'],
+  view: ['view', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
+} satisfies Record<string, (keyof SingleNeuronParams)[]>;
+
+/** Live state other code (and the e2e tests, via window.lazyrich) may read. */
+export interface AppStatus {
+  stepCount: number; time: number; n: number; playing: boolean; adapter: string; summary: EnsembleSummary | null;
+  selection: number;
+}
+
+/** The running app. Create with {@link App.start}. */
+export class App {
+  private sim!: SingleNeuronSim;
+  private playing = true;
+  private inFlight = false;
+  private summary: EnsembleSummary | null = null;
+  private summaryPending = false;
+  private lastSummaryAt = 0;
+  private readonly rate = new RateMeter();
+  private readonly controls: ControlsHandle<typeof SCHEMA>;
+  private readonly inspector: Inspector;
+  private readonly hud = document.getElementById('hud') as HTMLElement;
+  private selection = new Uint32Array(0);
+
+  private constructor(private readonly ctx: GpuContext, private readonly portrait: PortraitView, private params: SingleNeuronParams) {
+    this.controls = createControls(SCHEMA, FOLDERS, () => this.params, (name, value) => this.change({ [name]: value }), {
+      playPause: () => this.setPlaying(!this.playing),
+      step: () => { this.setPlaying(false); this.sim.queueSteps(1); },
+      reset: () => this.rebuild(this.params, this.sim.ensemble),
+      reseed: () => this.change({ seed: (this.params.seed + 1) % 2 ** 31, dataSeed: (this.params.dataSeed + 1) % 2 ** 31 }),
+      inspect: () => void this.inspect(),
+      savePng: () => savePng(this.portrait),
+      exportCsv: () => void this.sim.readState().then((s) => exportCsv(this.sim, s)),
+      exportJson: () => void this.sim.readState().then((s) => exportJson(this.sim, s, this.params, this.ctx.adapterName)),
+    });
+    this.inspector = createInspector(document.getElementById('inspect-layer') as HTMLElement, {
+      onSelect: (indices) => { this.selection = indices; this.portrait.highlight(indices.length ? indices : null); },
+    });
+    window.addEventListener('hashchange', () => this.loadHash());
+  }
+
+  /**
+   * Builds the first ensemble and starts the loop. If the initial params cannot run (e.g. a grid beyond
+   * the device limits), their message is shown and the defaults run instead.
+   * @throws ParamError or DeviceLimitError if even the default ensemble cannot run on this device.
+   */
+  static start(ctx: GpuContext, canvas: HTMLCanvasElement, initial: SingleNeuronParams): App {
+    const app = new App(ctx, new PortraitView(ctx, canvas), initial);
+    try {
+      app.rebuild(initial);
+    } catch (e) {
+      app.reportError(e);
+      app.params = defaults(SCHEMA);
+      app.rebuild(app.params);
+      app.controls.sync(app.params);
+    }
+    app.applyView();
+    app.writeHash();
+    requestAnimationFrame(app.frame);
+    return app;
+  }
+
+  /** Current status (for the HUD, tests and exports). */
+  get status(): AppStatus {
+    return {
+      stepCount: this.sim.stepCount, time: this.sim.time, n: this.sim.n, playing: this.playing,
+      adapter: this.ctx.adapterName, summary: this.summary, selection: this.selection.length,
+    };
+  }
+
+  /**
+   * Validates and applies a partial change. A preset name expands to its settings.
+   * @returns false (after showing the message) if the change was rejected; the running state is kept.
+   */
+  change(partial: Partial<Record<keyof SingleNeuronParams, unknown>>): boolean {
+    try {
+      let raw: Record<string, unknown> = { ...partial };
+      if (typeof raw.preset === 'string' && raw.preset in PRESETS) {
+        raw = { ...PRESETS[raw.preset as keyof typeof PRESETS], ...raw };
+      } else if (raw.preset === undefined && Object.keys(raw).some((k) => PRESET_FIELDS.has(k))) {
+        raw.preset = 'custom';
+      }
+      if (typeof raw.d === 'number' && raw.d !== this.params.d) raw = { ...resizeVectors(this.params, raw.d), ...raw };
+      const next = validate(SCHEMA, raw, this.params);
+      this.apply(next);
+      return true;
+    } catch (e) {
+      this.reportError(e);
+      return false;
+    }
+  }
+
+  private apply(next: SingleNeuronParams): void {
+    const rebuild = REBUILD_FIELDS.some((k) => JSON.stringify(next[k]) !== JSON.stringify(this.params[k]));
+    if (rebuild) this.rebuild(next);
+    this.params = next;
+    this.sim.setIntegrator({ method: next.method, step: next.step, bound: next.bound });
+    this.applyView();
+    this.controls.sync(next);
+    this.writeHash();
+    clearNotice('param-error');
+  }
+
+  /** Builds a new ensemble (or reuses `ensemble`) and swaps it in; on failure the old one keeps running. */
+  private rebuild(p: SingleNeuronParams, ensemble?: SingleNeuronEnsemble): void {
+    const e = ensemble ?? buildEnsemble(p);
+    const sim = SingleNeuronSim.create(this.ctx, e, { method: p.method, step: p.step, bound: p.bound });
+    const old = this.sim;
+    this.sim = sim;
+    this.portrait.setSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
+    this.selection = new Uint32Array(0);
+    this.portrait.highlight(null);
+    this.inspector.hide();
+    this.summary = null;
+    this.rate.reset();
+    void this.ctx.device.queue.onSubmittedWorkDone().then(() => old?.destroy());
+  }
+
+  private applyView(): void {
+    const p = this.params;
+    this.portrait.setView(p.view);
+    this.portrait.setColorBy(p.colorBy);
+    this.portrait.setStyle({ pointSize: p.pointSize, trails: p.trails, trailDecay: p.trailDecay });
+    const show = (names: (keyof SingleNeuronParams)[], visible: boolean) => names.forEach((n) => this.controls.setVisible(n, visible));
+    show(['target'], p.dataset === 'whitened');
+    show(['sample', 'label'], p.dataset === 'lowrank');
+    show(['samples', 'noise', 'dataSeed'], p.dataset === 'gaussian');
+    show(['deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm'], p.grid === 'delta');
+    show(['tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount'], p.grid === 'tauAlpha');
+  }
+
+  private setPlaying(playing: boolean): void {
+    this.playing = playing;
+    this.controls.setPlaying(playing);
+    if (playing) this.inspector.hide();
+  }
+
+  private async inspect(): Promise<void> {
+    this.setPlaying(false);
+    const sim = this.sim;
+    const { state, flags } = await sim.readState();
+    if (sim !== this.sim || this.playing) return;
+    const e = sim.ensemble;
+    this.inspector.show({
+      n: sim.n, d: sim.d, state, flags, delta0: Float32Array.from(e.delta0), state0: e.state0,
+      betaOls: e.betaOls, XX: e.data.XX, view: this.params.view, viewRect: this.portrait.getView(),
+    });
+  }
+
+  private loadHash(): void {
+    if (location.hash === toHash(SCHEMA, this.params)) return;
+    try {
+      const next = fromHash(SCHEMA, location.hash, this.params);
+      this.apply(next);
+    } catch (e) {
+      this.reportError(e);
+    }
+  }
+
+  private writeHash(): void {
+    history.replaceState(null, '', toHash(SCHEMA, this.params));
+  }
+
+  private reportError(e: unknown): void {
+    if (e instanceof ParamError || e instanceof DeviceLimitError) {
+      showNotice('error', `${e.message} The simulation keeps running with the previous settings.`, 'param-error');
+    } else {
+      showNotice('error', `Unexpected error: ${String(e)}`, 'param-error');
+      console.error(e);
+    }
+  }
+
+  private readonly frame = (now: number): void => {
+    if (this.playing && !this.inFlight) {
+      const steps = this.params.stepsPerFrame;
+      this.inFlight = true;
+      this.sim.queueSteps(steps);
+      void this.ctx.device.queue.onSubmittedWorkDone().then(() => {
+        this.inFlight = false;
+        this.rate.add(steps, performance.now());
+      });
+    }
+    this.portrait.render();
+    if (now - this.lastSummaryAt > 500 && !this.summaryPending) {
+      this.lastSummaryAt = now;
+      this.summaryPending = true;
+      const sim = this.sim;
+      void sim.readSummary().then((s) => { if (sim === this.sim) this.summary = s; })
+        .finally(() => { this.summaryPending = false; });
+    }
+    this.hud.textContent = formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
+    requestAnimationFrame(this.frame);
+  };
+}
+
+/** Pads or truncates the d-vectors (target, sample) when d changes, so a d edit is never rejected for length. */
+function resizeVectors(p: SingleNeuronParams, d: number): Partial<SingleNeuronParams> {
+  const fit = (v: number[]) => Array.from({ length: d }, (_, j) => v[j] ?? 0);
+  return { target: fit(p.target), sample: fit(p.sample) };
+}

@@ -1,0 +1,103 @@
+/**
+ * The one place where the views choose their colours: the δ and excess-loss colour maps (shared by the
+ * WebGPU portrait's LUT, the legend and the regl-scatterplot inspector), the fixed colours for diverged
+ * and highlighted trajectories, and the LUT builder. Pure (no DOM, no GPU), so Node tests can import it.
+ */
+import { interpolateRdBu, interpolateViridis } from 'd3-scale-chromatic';
+
+/** A colour interpolator: t ∈ [0, 1] → CSS colour string ("rgb(r, g, b)" or "#rrggbb"). */
+export type Interpolator = (t: number) => string;
+
+/** Number of entries of every colour lookup table (the shaders index LUT[floor(t·256)]). */
+export const LUT_SIZE = 256;
+
+/**
+ * δ colour map (theory.md §1: δ = η_w a² − η_a‖w‖²): diverging RdBu, reversed so that downstream
+ * (δ < 0, t < ½) is blue, balanced (δ = 0, t = ½) is near-white and upstream (δ > 0) is red. The darkest
+ * 8 % at each end are cut so that extreme δ stays visible on the dark background.
+ * Use with a domain symmetric around 0: t = ½ + ½ δ / max|δ|.
+ */
+export const deltaInterpolator: Interpolator = (t) => interpolateRdBu(1 - (0.08 + 0.84 * clamp01(t)));
+
+/**
+ * Excess-loss colour map: sequential viridis on log10 ½(β−β_ols)ᵀXX(β−β_ols) (theory.md §1.5), low loss
+ * dark-violet … high loss yellow; the darkest 15 % are cut for the dark background.
+ */
+export const lossInterpolator: Interpolator = (t) => interpolateViridis(0.15 + 0.85 * clamp01(t));
+
+/** Diverged (frozen) trajectories: magenta, outside both maps. */
+export const DIVERGED_COLOR = '#ff2bd6';
+/** Highlighted (selected) trajectories: amber fill with a dark outline, outside both maps. */
+export const HIGHLIGHT_COLOR = '#ffb000';
+/** Background of the portrait (matches the app's --bg). */
+export const BACKGROUND_COLOR = '#101216';
+/** Grid lines, axes, contours and the target marker of the portrait. */
+export const GRID_COLOR = '#3a4150';
+export const AXIS_COLOR = '#6b7486';
+export const CONTOUR_COLOR = '#8fa0b8';
+export const TARGET_COLOR = '#ffffff';
+/** Tick-label text colour. */
+export const LABEL_COLOR = '#aab3c2';
+
+function clamp01(t: number): number {
+  return t < 0 ? 0 : t > 1 ? 1 : Number.isNaN(t) ? 0 : t;
+}
+
+/**
+ * Parses "#rgb", "#rrggbb", "#rrggbbaa", "rgb(r, g, b)" or "rgba(r, g, b, a)" (the formats d3-scale-chromatic
+ * and the constants above use).
+ * @returns [r, g, b, a], each in [0, 1].
+ * @throws Error on any other format.
+ */
+export function parseColor(css: string): [number, number, number, number] {
+  const s = css.trim();
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i.exec(s);
+  if (hex) {
+    let h = hex[1];
+    if (h.length === 3) h = h.split('').map((c) => c + c).join('');
+    const v = (k: number) => parseInt(h.slice(2 * k, 2 * k + 2), 16) / 255;
+    return [v(0), v(1), v(2), h.length === 8 ? v(3) : 1];
+  }
+  const rgb = /^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*([\d.]+)\s*)?\)$/i.exec(s);
+  if (rgb) return [+rgb[1] / 255, +rgb[2] / 255, +rgb[3] / 255, rgb[4] === undefined ? 1 : +rgb[4]];
+  throw new Error(`parseColor: unsupported colour "${css}"`);
+}
+
+/**
+ * Samples an interpolator at bin centres t_k = (k + ½)/size, k = 0 … size−1.
+ * @returns Float32Array of 4·size floats, RGBA in [0, 1], entry k at [4k, 4k+4) (the layout of a WGSL
+ *   `array<vec4<f32>, 256>` uniform).
+ */
+export function buildLut(interpolator: Interpolator, size = LUT_SIZE): Float32Array {
+  const lut = new Float32Array(4 * size);
+  for (let k = 0; k < size; k++) lut.set(parseColor(interpolator((k + 0.5) / size)), 4 * k);
+  return lut;
+}
+
+/** The same bins as {@link buildLut} as CSS strings (for regl-scatterplot's `pointColor`). */
+export function lutCss(interpolator: Interpolator, size = LUT_SIZE): string[] {
+  return Array.from({ length: size }, (_, k) => interpolator((k + 0.5) / size));
+}
+
+/**
+ * The LUT bin of a normalised value, as the shader computes it: clamp(floor(t·size), 0, size−1); NaN → 0.
+ */
+export function lutIndex(t: number, size = LUT_SIZE): number {
+  if (!(t > 0)) return 0;
+  return Math.min(size - 1, Math.floor(t * size));
+}
+
+/** Normalised δ for the symmetric domain ±maxAbs: t = ½ + ½ δ / maxAbs (maxAbs ≤ 0 is treated as 1). */
+export function deltaToT(delta: number, maxAbs: number): number {
+  return 0.5 + (0.5 * delta) / (maxAbs > 0 ? maxAbs : 1);
+}
+
+/**
+ * Normalised log excess loss: t = (log10 E − log10 lo) / (log10 hi − log10 lo), E clamped below at 1e-30.
+ * @param domain [lo, hi] in loss units, 0 < lo < hi.
+ */
+export function lossToT(loss: number, domain: readonly [number, number]): number {
+  const l0 = Math.log10(domain[0]);
+  const l1 = Math.log10(domain[1]);
+  return (Math.log10(Math.max(loss, 1e-30)) - l0) / (l1 - l0 || 1);
+}

@@ -1,0 +1,142 @@
+/**
+ * The built app in headless Chromium (WebGPU via SwiftShader here, the GPU on a laptop).
+ * Pixel assertions read screenshots of the portrait canvas.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, serveDist } from '../helpers/browser.ts';
+
+let browser: Browser;
+let server: PreviewServer;
+let baseUrl: string;
+
+beforeAll(async () => {
+  ({ server, url: baseUrl } = await serveDist());
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Status { stepCount: number; n: number; playing: boolean; adapter: string; summary: unknown }
+
+async function open(hash = ''): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${baseUrl}${hash}`);
+  await page.waitForFunction(() => !!window.lazyrich?.app || !!window.lazyrich?.error || !!window.lazyrich?.fallback, null, { timeout: 120_000 });
+  const fatal = await page.evaluate(() => window.lazyrich?.error);
+  expect(fatal).toBeUndefined();
+  return { page, errors };
+}
+
+const status = (page: Page): Promise<Status> => page.evaluate(() => window.lazyrich!.app!.status as unknown as Status);
+
+async function waitForSteps(page: Page, atLeast: number): Promise<void> {
+  await page.waitForFunction((k) => (window.lazyrich?.app?.status.stepCount ?? 0) >= k, atLeast, { timeout: 120_000 });
+}
+
+/** Decoded screenshot of the portrait canvas. */
+async function portraitPixels(page: Page): Promise<PNG> {
+  return PNG.sync.read(await page.locator('#portrait').screenshot());
+}
+
+/** Fraction of pixels that differ from the top-left (background) pixel by more than 24 in any channel. */
+function coverage(png: PNG): number {
+  const bg = [png.data[0], png.data[1], png.data[2]];
+  let lit = 0;
+  for (let k = 0; k < png.data.length; k += 4) {
+    if (Math.abs(png.data[k] - bg[0]) + Math.abs(png.data[k + 1] - bg[1]) + Math.abs(png.data[k + 2] - bg[2]) > 24) lit++;
+  }
+  return lit / (png.width * png.height);
+}
+
+/** Fraction of pixels that changed between two screenshots of the same size. */
+function changed(a: PNG, b: PNG): number {
+  let diff = 0;
+  for (let k = 0; k < a.data.length; k += 4) {
+    if (Math.abs(a.data[k] - b.data[k]) + Math.abs(a.data[k + 1] - b.data[k + 1]) + Math.abs(a.data[k + 2] - b.data[k + 2]) > 24) diff++;
+  }
+  return diff / (a.width * a.height);
+}
+
+const alerts = (page: Page) => page.locator('#notices [role="alert"]').allTextContents();
+
+describe('default page', () => {
+  it('runs ≥ 262,144 trajectories and animates: pixels change between frames, the canvas is not blank', async () => {
+    const { page, errors } = await open();
+    const s0 = await status(page);
+    expect(s0.n).toBeGreaterThanOrEqual(262_144);
+    await waitForSteps(page, 4);
+    const first = await portraitPixels(page);
+    const steps = (await status(page)).stepCount;
+    await waitForSteps(page, steps + 10);
+    const second = await portraitPixels(page);
+    // Blank = nothing but background. The point cloud and contours cover well over 1 % of the canvas.
+    expect(coverage(second)).toBeGreaterThan(0.01);
+    // Ten or more RK4 steps of dt = 0.01 move the cloud visibly: more than 0.1 % of the pixels change.
+    expect(changed(first, second)).toBeGreaterThan(0.001);
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/default-page.png', await page.screenshot());
+    expect(await page.locator('#hud').textContent()).toMatch(/step [\d,]+\s+t = /);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('URL state and controls', () => {
+  it('reads the state from the URL and writes edits back to it', async () => {
+    const { page } = await open('#v=1&p=custom&dn=16&dirs=16&m=gd&h=0.05');
+    const s = await status(page);
+    expect(s.n).toBe(256);
+    expect(await page.evaluate(() => location.hash)).toMatch(/(^|&|#)m=gd(&|$)/);
+    // Edit δ count in the panel: the ensemble is rebuilt and the URL follows.
+    const input = page.locator('[data-field="deltaCount"] input');
+    await input.fill('8');
+    await input.press('Enter');
+    await page.waitForFunction(() => window.lazyrich?.app?.status.n === 128, null, { timeout: 60_000 });
+    expect(await page.evaluate(() => location.hash)).toMatch(/[#&]dn=8(&|$)/);
+    // Selecting a preset applies all its settings.
+    await page.locator('[data-field="preset"] select').selectOption('fig8');
+    await page.waitForFunction(() => /[#&]xy=0\.5%2C0\.5(&|$)|[#&]xy=0\.5,0\.5(&|$)/.test(location.hash), null, { timeout: 60_000 });
+    expect((await status(page)).n).toBe(512 * 512);
+    await page.close();
+  });
+
+  it('an invalid URL value gives the message and the defaults run', async () => {
+    const { page, errors } = await open('#v=1&d=0');
+    expect((await alerts(page)).join(' ')).toContain('input dimension d (d) must be an integer in [1, 16]; got 0');
+    await waitForSteps(page, 2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('an unknown preset in the URL gives the message', async () => {
+    const { page } = await open('#v=1&p=fig99');
+    expect((await alerts(page)).join(' ')).toContain('must be one of "fig2", "fig8", "fig4b", "custom"; got "fig99"');
+    await page.close();
+  });
+
+  it('a bad edit while running keeps the running simulation', async () => {
+    const { page } = await open('#v=1&p=custom&dn=16&dirs=16');
+    await waitForSteps(page, 5);
+    const before = await status(page);
+    await page.evaluate(() => { location.hash = '#v=1&dn=0'; });
+    await page.waitForFunction(() => document.querySelector('#notices [role="alert"]') !== null);
+    expect((await alerts(page)).join(' ')).toContain('δ count (deltaCount) must be an integer');
+    const input = page.locator('[data-field="d"] input');
+    await input.fill('17');
+    await input.press('Enter');
+    expect((await alerts(page)).join(' ')).toContain('got 17');
+    await waitForSteps(page, before.stepCount + 5);
+    const after = await status(page);
+    expect(after.n).toBe(before.n);
+    expect(await input.inputValue()).toBe('2');
+    await page.close();
+  });
+});
