@@ -161,10 +161,18 @@ function parseDeltas(v: unknown): number[] {
   const from = finite(required(o, 'from', path), `${path}.from`);
   const to = finite(required(o, 'to', path), `${path}.to`);
   const count = integer(required(o, 'count', path), `${path}.count`, 1);
+  if (count > MAX_TRAJECTORIES) throw new ConfigError(`${path}.count`, `at most ${MAX_TRAJECTORIES} values, got ${count}`);
   return linspace(from, to, count);
 }
 
-function parseBeta0(v: unknown, d: number): number[][] {
+function checkGridSize(deltas: number, betas: number): void {
+  const n = deltas * betas;
+  if (n > MAX_TRAJECTORIES) {
+    throw new ConfigError('config.init.grid', `${deltas} δ × ${betas} β₀ = ${n} trajectories; at most ${MAX_TRAJECTORIES} are supported`);
+  }
+}
+
+function parseBeta0(v: unknown, d: number, deltas: number): number[][] {
   const path = 'config.init.grid.beta0';
   if (Array.isArray(v)) {
     if (v.length === 0) throw new ConfigError(path, 'expected at least one β₀, got an empty array');
@@ -174,7 +182,7 @@ function parseBeta0(v: unknown, d: number): number[][] {
   const count = integer(required(o, 'directions', path), `${path}.directions`, 1);
   const norm = positive(required(o, 'norm', path), `${path}.norm`);
   const seed = o.seed === undefined ? 1 : integer(o.seed, `${path}.seed`, 0);
-  if (count > MAX_TRAJECTORIES) throw new ConfigError(`${path}.directions`, `at most ${MAX_TRAJECTORIES} directions, got ${count}`);
+  checkGridSize(deltas, count); // before the directions are materialised
   return initialDirections(d, count, seed).map((u) => u.map((x) => x * norm));
 }
 
@@ -197,11 +205,8 @@ function parseInit(v: unknown, d: number): InitSpec {
   }
   const g = obj(o.grid, 'config.init.grid', ['delta', 'beta0']);
   const delta = parseDeltas(required(g, 'delta', 'config.init.grid'));
-  const beta0 = parseBeta0(required(g, 'beta0', 'config.init.grid'), d);
-  const n = delta.length * beta0.length;
-  if (n > MAX_TRAJECTORIES) {
-    throw new ConfigError('config.init.grid', `${delta.length} δ × ${beta0.length} β₀ = ${n} trajectories; at most ${MAX_TRAJECTORIES} are supported`);
-  }
+  const beta0 = parseBeta0(required(g, 'beta0', 'config.init.grid'), d, delta.length);
+  checkGridSize(delta.length, beta0.length);
   const zero = beta0.findIndex((b) => b.every((x) => x === 0));
   const negative = delta.findIndex((x) => x < 0);
   if (zero >= 0 && negative >= 0) {

@@ -101,3 +101,16 @@ export function lossToT(loss: number, domain: readonly [number, number]): number
   const l1 = Math.log10(domain[1]);
   return (Math.log10(Math.max(loss, 1e-30)) - l0) / (l1 - l0 || 1);
 }
+
+/**
+ * What a colour legend shows (src/views/legend.ts): title, map, domain in data units and its scale. For
+ * 'log' the domain is in data units too (e.g. [1e-6, 10]) and must be positive.
+ */
+export interface LegendSpec {
+  title: string;
+  interpolator: Interpolator;
+  domain: [number, number];
+  scale: 'linear' | 'log';
+  /** Approximate number of ticks (default 5). */
+  ticks?: number;
+}

@@ -140,3 +140,18 @@ describe('URL state and controls', () => {
     await page.close();
   });
 });
+
+describe('without WebGPU', () => {
+  it('explains what to do and runs a small ensemble on the f64 CPU reference', async () => {
+    const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
+    await page.addInitScript(() => { Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }); });
+    await page.goto(baseUrl);
+    await page.waitForFunction(() => window.lazyrich?.fallback === true, null, { timeout: 60_000 });
+    const notice = await page.locator('#notices [data-id="no-webgpu"]').textContent();
+    expect(notice).toContain('This browser has no WebGPU');
+    expect(notice).toMatch(/\d+ trajectories run on the f64 CPU reference/);
+    await page.waitForFunction(() => /step [1-9]/.test(document.getElementById('hud')?.textContent ?? ''));
+    expect(coverage(await portraitPixels(page))).toBeGreaterThan(0.001);
+    await page.close();
+  });
+});

@@ -32,3 +32,17 @@ export const STEP_PARAMS = defineStruct('StepParams', [
 
 /** Summary written by the metrics kernel (u32 words): max relative δ drift (f32 bits), diverged count, max excess loss (f32 bits). */
 export const SUMMARY_WORDS = 4;
+
+/**
+ * Uniforms of the exact-solution kernel (theory.md §1.3) for XX = σ²I and any layer rates, mapped to the
+ * whitened unit-rate problem on the host: â = scaleA·a, ŵ = scaleW·w, δ̂ = deltaScale·δ, β* = betaStar.
+ * Results map back by dividing by scaleA, scaleW.
+ */
+export const EXACT_PARAMS = defineStruct('ExactParams', [
+  { name: 'n', type: 'u32' },
+  { name: 't', type: 'f32' },
+  { name: 'scaleA', type: 'f32' },
+  { name: 'scaleW', type: 'f32' },
+  { name: 'deltaScale', type: 'f32' },
+  { name: 'betaStar', type: { vec4Array: MAX_D / 4 } },
+]);

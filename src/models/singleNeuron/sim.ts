@@ -7,12 +7,14 @@ import { checkBindingSize, dispatchSize, type GpuContext } from '../../gpu/devic
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import { singleNeuronMetricsShader, singleNeuronStepShader } from '../../../shaders/singleNeuron.wgsl.ts';
+import { ExactEvaluator } from './exact.ts';
 import { DIVERGED_FLAG, MAX_D, STEP_PARAMS, SUMMARY_WORDS, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
 
-export type Method = 'gd' | 'rk4';
+/** GD and RK4 integrate; 'exact' evaluates the closed form (XX = σ²I only) at t = Σ steps × step. */
+export type Method = 'gd' | 'rk4' | 'exact';
 
-/** Integrator settings: method, step (η for GD, dt for RK4; time per step) and divergence bound. */
+/** Integrator settings: method, step (η for GD, dt for RK4 and exact; time per step) and divergence bound. */
 export interface IntegratorConfig { method: Method; step: number; bound: number }
 
 /** Reduced observables of the whole ensemble (see singleNeuronMetricsShader). */
@@ -34,6 +36,8 @@ export class SingleNeuronSim {
   /** Time t = Σ steps × step, in the flow's time units (for GD, η per step). */
   time = 0;
   readonly state: GPUBuffer;
+  /** The initial state θ₀, same layout as `state`; read by the exact kernel. */
+  readonly initial: GPUBuffer;
   readonly flags: GPUBuffer;
   readonly info: GPUBuffer;
   private readonly summary: GPUBuffer;
@@ -42,7 +46,8 @@ export class SingleNeuronSim {
   private readonly stepBindGroup: GPUBindGroup;
   private readonly metricsBindGroup: GPUBindGroup;
   private readonly metricsPipeline: GPUComputePipeline;
-  private readonly stepPipelines: Record<Method, GPUComputePipeline>;
+  private readonly stepPipelines: Record<'gd' | 'rk4', GPUComputePipeline>;
+  private exact: ExactEvaluator | null = null;
 
   private constructor(
     private readonly ctx: GpuContext, readonly ensemble: SingleNeuronEnsemble, public config: IntegratorConfig,
@@ -50,7 +55,9 @@ export class SingleNeuronSim {
     const { device } = ctx;
     const { n, d } = ensemble;
     const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.state = createBuffer(device, 'SingleNeuron.state', S, 4 * (d + 1) * n, new Float32Array(ensemble.state0));
+    const state0 = new Float32Array(ensemble.state0);
+    this.state = createBuffer(device, 'SingleNeuron.state', S, 4 * (d + 1) * n, state0);
+    this.initial = createBuffer(device, 'SingleNeuron.initial', S, 4 * (d + 1) * n, state0);
     this.flags = createBuffer(device, 'SingleNeuron.flags', S, 4 * n);
     const info = new Float32Array(2 * n);
     info.set(ensemble.delta0, 0);
@@ -99,14 +106,26 @@ export class SingleNeuronSim {
     if (!(d >= 1 && d <= MAX_D)) throw new Error(`d = ${d} is not supported; the kernels handle 1 ≤ d ≤ ${MAX_D}.`);
     checkBindingSize(ctx.limits, 4 * (d + 1) * n, `${n.toLocaleString('en')} trajectories × (d+1) = ${d + 1} floats`);
     dispatchSize(ctx.limits, Math.ceil(n / WORKGROUP_SIZE));
-    return new SingleNeuronSim(ctx, ensemble, config);
+    const sim = new SingleNeuronSim(ctx, ensemble, { ...config, method: 'rk4' });
+    sim.setIntegrator(config);
+    return sim;
   }
 
   get n(): number { return this.ensemble.n; }
   get d(): number { return this.ensemble.d; }
 
-  /** Changes method, step or bound; the current state is kept. */
-  setIntegrator(config: IntegratorConfig): void { this.config = config; }
+  /**
+   * Changes method, step or bound; the current state and time are kept (for 'exact', the state becomes
+   * the closed form at the current time).
+   * @throws Error('no closed form for this data: …') when switching to 'exact' with XX ≠ σ²I.
+   */
+  setIntegrator(config: IntegratorConfig): void {
+    if (config.method === 'exact') {
+      this.exact ??= new ExactEvaluator(this.ctx, this.ensemble, { initial: this.initial, info: this.info });
+      if (this.config.method !== 'exact') this.exact.evaluate(this.time, this.state);
+    }
+    this.config = config;
+  }
 
   /** Largest steps per dispatch for this ensemble under {@link TRAJECTORY_STEPS_PER_DISPATCH}. */
   get stepsPerDispatch(): number { return Math.max(1, Math.floor(TRAJECTORY_STEPS_PER_DISPATCH / this.n)); }
@@ -134,12 +153,19 @@ export class SingleNeuronSim {
    */
   queueSteps(steps: number): void {
     const { device } = this.ctx;
+    if (this.config.method === 'exact') {
+      this.stepCount += steps;
+      this.time += steps * this.config.step;
+      this.exact!.evaluate(this.time, this.state);
+      return;
+    }
+    const pipeline = this.stepPipelines[this.config.method];
     for (let done = 0; done < steps;) {
       const chunk = Math.min(this.stepsPerDispatch, steps - done);
       this.writeParams(chunk);
       const encoder = device.createCommandEncoder({ label: 'SingleNeuron.advance' });
       const pass = encoder.beginComputePass({ label: `SingleNeuron.${this.config.method}` });
-      this.dispatch(pass, this.stepPipelines[this.config.method], this.stepBindGroup);
+      this.dispatch(pass, pipeline, this.stepBindGroup);
       pass.end();
       device.queue.submit([encoder.finish()]);
       done += chunk;
@@ -191,7 +217,8 @@ export class SingleNeuronSim {
 
   /** Frees the GPU buffers. */
   destroy(): void {
-    for (const b of [this.state, this.flags, this.info, this.summary, this.params]) b.destroy();
+    for (const b of [this.state, this.initial, this.flags, this.info, this.summary, this.params]) b.destroy();
+    this.exact?.destroy();
   }
 }
 

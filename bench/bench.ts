@@ -1,0 +1,180 @@
+/**
+ * `npm run bench`: one table, measured in one run on the current adapter.
+ * - GPU (SingleNeuronSim, f32) throughput in trajectory-steps/s for N ∈ {10⁴, 10⁵, 10⁶}, d = 2, GD and RK4;
+ * - the f64 TypeScript reference (advanceEnsembleF64) on the same ensembles, and the GPU/CPU ratio;
+ * - the adapter's peak FMA rate (shaders/fmaPeak.wgsl.ts) and each kernel's achieved fraction of it.
+ * Every timed run is preceded by a warm-up and a calibration run that sizes the step count so the timed
+ * run takes about {@link GPU_TARGET_S} (GPU) or {@link CPU_TARGET_S} (CPU) seconds.
+ */
+import { initGpu, type GpuContext } from '../src/gpu/device.ts';
+import { ensembleFromInits, initialDirections, linspace, type SingleNeuronEnsemble } from '../src/models/singleNeuron/ensemble.ts';
+import { SingleNeuronSim, type Method } from '../src/models/singleNeuron/sim.ts';
+import { advanceEnsembleF64, initFromBetaDelta, type SingleNeuronData } from '../src/theory/index.ts';
+import { FmaPeakKernel, FMA_PEAK_WORKGROUP } from './fmaPeak.ts';
+
+/** Seconds per timed GPU row (SwiftShader on 2 cores: rows take 1–3 s with calibration). */
+const GPU_TARGET_S = 1.5;
+/** Seconds per timed CPU row. */
+const CPU_TARGET_S = 1;
+const SIZES = [1e4, 1e5, 1e6];
+const METHODS: Method[] = ['gd', 'rk4'];
+const D = 2;
+/** Fig. 8 data (theory.md §1.6): XX = I, Xy = (0.5, 0.5). */
+const DATA: SingleNeuronData = { XX: [[1, 0], [0, 1]], Xy: [0.5, 0.5] };
+/** Step (η or dt): small enough that no trajectory diverges (frozen ones would skip work). */
+const STEP = 0.01;
+
+/**
+ * FLOPs per trajectory-step as written in shaders/singleNeuron.wgsl.ts (an FMA counts 2, a mul or add 1):
+ * velocity = d (β = a w) + 2d² (residual, d² FMA) + 2d (wᵀr, d FMA) + 2d (−η_w·a·r) + 1 (−η_a·wᵀr) = 2d² + 5d + 1;
+ * axpy = d + 1 FMA = 2(d + 1); RK4 combination = 6 per component (3 adds, 2 muls, the final add) = 6(d + 1).
+ * GD = velocity + axpy; RK4 = 4 velocities + 3 axpy + combination. The loop-invariant step products
+ * (0.5·h twice and h/6 per RK4 step), the −Xy negation and the bound checks are not counted.
+ */
+function flopsPerStep(method: Method, d: number): number {
+  const velocity = 2 * d * d + 5 * d + 1;
+  const axpy = 2 * (d + 1);
+  return method === 'gd' ? velocity + axpy : 4 * velocity + 3 * axpy + 6 * (d + 1);
+}
+
+/** An N-trajectory grid: ⌈√N⌉ directions of β₀ (norm 1) × δ ∈ [−2, 2], truncated to N (grid order of the CLI). */
+function buildEnsemble(n: number): SingleNeuronEnsemble {
+  const dirs = initialDirections(D, Math.ceil(Math.sqrt(n)), 1);
+  const deltas = linspace(-2, 2, Math.ceil(n / dirs.length));
+  const inits = [];
+  for (let i = 0; i < n; i++) inits.push(initFromBetaDelta(dirs[i % dirs.length], deltas[Math.floor(i / dirs.length)]));
+  return ensembleFromInits(DATA, { a: 1, w: 1 }, inits);
+}
+
+interface Row {
+  method: Method;
+  n: number;
+  gpuSteps: number;
+  gpuSeconds: number;
+  gpuRate: number;
+  cpuSteps: number;
+  cpuSeconds: number;
+  cpuRate: number;
+}
+
+/** Times `advance(steps)` on the GPU after a warm-up and a calibration run. */
+async function timeGpu(sim: SingleNeuronSim, method: Method): Promise<{ steps: number; seconds: number }> {
+  sim.setIntegrator({ method, step: STEP, bound: 1e6 });
+  await sim.advance(4); // warm-up: pipeline first use
+  let steps = Math.max(4, Math.round(2e6 / sim.n));
+  let seconds = 0;
+  for (;;) {
+    const start = performance.now();
+    await sim.advance(steps);
+    seconds = (performance.now() - start) / 1000;
+    if (seconds >= GPU_TARGET_S / 8) break;
+    steps *= 4;
+  }
+  steps = Math.max(1, Math.round(steps * GPU_TARGET_S / seconds));
+  const start = performance.now();
+  await sim.advance(steps);
+  return { steps, seconds: (performance.now() - start) / 1000 };
+}
+
+/** Times advanceEnsembleF64 on a copy of the initial state (warm-up, calibrate, then one timed run). */
+function timeCpu(ensemble: SingleNeuronEnsemble, method: Method): { steps: number; seconds: number } {
+  const { n, d } = ensemble;
+  const state = Float64Array.from(ensemble.state0);
+  const flags = new Uint32Array(n);
+  const XX = Float64Array.from(DATA.XX.flat());
+  const Xy = Float64Array.from(DATA.Xy);
+  const run = (steps: number): number => {
+    const start = performance.now();
+    advanceEnsembleF64(state, flags, n, d, XX, Xy, ensemble.rates, method, STEP, steps, 1e6);
+    return (performance.now() - start) / 1000;
+  };
+  run(1); // warm-up: JIT
+  let steps = 1;
+  let seconds = run(steps);
+  while (seconds < CPU_TARGET_S / 8) {
+    steps *= 4;
+    seconds = run(steps);
+  }
+  steps = Math.max(1, Math.round(steps * CPU_TARGET_S / seconds));
+  return { steps, seconds: run(steps) };
+}
+
+function fmt(x: number, digits = 3): string {
+  if (x >= 1e6) return `${(x / 1e6).toPrecision(digits)}M`;
+  if (x >= 1e3) return `${(x / 1e3).toPrecision(digits)}k`;
+  return x.toPrecision(digits);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => `| ${cells.map((s, c) => (c < 2 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const benchStart = performance.now();
+  const errors: string[] = [];
+  const ctx: GpuContext = await initGpu({ onError: (m) => errors.push(m), onLost: (m) => errors.push(m) });
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  log(`bench: adapter ${ctx.adapterName}${ctx.isSoftware ? ' (software)' : ''}`);
+
+  const peakKernel = new FmaPeakKernel(ctx, 8192 * FMA_PEAK_WORKGROUP);
+  const peak = await peakKernel.measure(1, 3);
+  peakKernel.destroy();
+  log(`bench: peak ${(peak.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s (${peakKernel.threads} threads × ${peak.iterations} iterations × 32 FMA, best of 3: ${peak.seconds.toFixed(2)} s)`);
+
+  const rows: Row[] = [];
+  for (const n of SIZES) {
+    const ensemble = buildEnsemble(n);
+    const sim = SingleNeuronSim.create(ctx, ensemble, { method: 'gd', step: STEP, bound: 1e6 });
+    for (const method of METHODS) {
+      const gpu = await timeGpu(sim, method);
+      const cpu = timeCpu(ensemble, method);
+      const row: Row = {
+        method, n, gpuSteps: gpu.steps, gpuSeconds: gpu.seconds, gpuRate: (n * gpu.steps) / gpu.seconds,
+        cpuSteps: cpu.steps, cpuSeconds: cpu.seconds, cpuRate: (n * cpu.steps) / cpu.seconds,
+      };
+      rows.push(row);
+      log(`bench: ${method} N=${n}: GPU ${gpu.steps} steps in ${gpu.seconds.toFixed(2)} s, CPU ${cpu.steps} steps in ${cpu.seconds.toFixed(2)} s`);
+    }
+    const { flags } = await sim.readState();
+    const frozen = flags.reduce((s, f) => s + (f & 1), 0);
+    if (frozen > 0) log(`bench: warning: ${frozen} trajectories diverged at N=${n}; they skip work and inflate the GPU rate`);
+    sim.destroy();
+  }
+  if (errors.length > 0) throw new Error(`WebGPU errors during the bench: ${errors.join('; ')}`);
+
+  const body = rows.map((r) => {
+    const gflops = (r.gpuRate * flopsPerStep(r.method, D)) / 1e9;
+    return [
+      r.method.toUpperCase(), r.n.toExponential(0).replace('e+', 'e'),
+      `${r.gpuSteps}`, `${r.gpuSeconds.toFixed(2)}`, fmt(r.gpuRate), gflops.toFixed(2),
+      `${((100 * gflops * 1e9) / peak.flopsPerSecond).toFixed(1)}%`,
+      `${r.cpuSteps}`, `${r.cpuSeconds.toFixed(2)}`, fmt(r.cpuRate), `${(r.gpuRate / r.cpuRate).toFixed(1)}×`,
+    ];
+  });
+  const out = [
+    `lazyrich bench: single neuron, d = ${D}, Fig. 8 data, step ${STEP}; adapter: ${ctx.adapterName}`,
+    ctx.isSoftware
+      ? 'NOTE: software adapter (SwiftShader runs WGSL on the CPU): the "GPU" timings are CPU timings; quote the ratios, not the absolute rates.'
+      : 'Hardware adapter.',
+    '',
+    table(
+      ['method', 'N', 'GPU steps', 'GPU s', 'GPU traj-steps/s', 'GPU GFLOP/s', '% FMA peak', 'CPU steps', 'CPU s', 'CPU traj-steps/s', 'GPU/CPU'],
+      body,
+    ),
+    '',
+    `FMA peak of this adapter: ${(peak.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s (shaders/fmaPeak.wgsl.ts: ${peakKernel.threads} threads × 8 vec4 fma chains × ${peak.iterations} iterations, 2 FLOP per FMA, best of 3).`,
+    `FLOPs counted per trajectory-step at d = ${D}: GD ${flopsPerStep('gd', D)} (velocity 2d²+5d+1 = ${flopsPerStep('gd', D) - 2 * (D + 1)} + axpy 2(d+1) = ${2 * (D + 1)}), `
+      + `RK4 ${flopsPerStep('rk4', D)} (4 velocities + 3 axpy + combination 6(d+1)); FMA = 2 FLOP, mul/add = 1, so kernels with few FMAs cannot reach 100%.`,
+    `GPU: SingleNeuronSim.advance(steps) (awaits onSubmittedWorkDone), f32. CPU: advanceEnsembleF64 (f64, one JS thread), timed on fewer steps than the GPU and reported per step.`,
+    `Each row: warm-up, calibration, then one timed run sized to ~${GPU_TARGET_S} s (GPU) / ~${CPU_TARGET_S} s (CPU). Total bench time ${((performance.now() - benchStart) / 1000).toFixed(0)} s.`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+  ctx.device.destroy();
+}
+
+main().then(() => process.exit(0), (e: unknown) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+/**
+ * Colour legend: a canvas colour bar with tick labels, a title and a "diverged" swatch. Takes the same
+ * {@link LegendSpec} the portrait reports (PortraitView.getColorSpec), so bar and LUT always agree
+ * (interpolators from colormaps.ts).
+ */
+import { DIVERGED_COLOR, type LegendSpec } from './colormaps.ts';
+import { formatTick, niceTicks } from './viewMath.ts';
+
+export type { LegendSpec } from './colormaps.ts';
+
+/** One tick of the bar: value in data units, position t ∈ [0, 1] along the bar, label text. */
+export interface LegendTick { value: number; t: number; label: string }
+
+/** The legend handle returned by {@link createLegend}. */
+export interface Legend {
+  /**
+   * Redraws for a new colour map/domain.
+   * @throws RangeError when the domain is not increasing and finite, or a log domain is not positive.
+   */
+  update(spec: LegendSpec): void;
+  /** Removes the legend's elements from the container. */
+  destroy(): void;
+}
+
+/** Bar size in CSS pixels. */
+export const LEGEND_BAR = { width: 220, height: 12, tickArea: 18 };
+
+/**
+ * Ticks of a legend domain. Linear: nice 1/2/5 steps (about `count`). Log: powers of ten inside the
+ * domain, thinned to at most `count + 1` (labels "1e-4"); domain must be positive.
+ * @throws RangeError on an invalid domain (see Legend.update).
+ */
+export function legendTicks(domain: readonly [number, number], scale: 'linear' | 'log', count = 5): LegendTick[] {
+  const [lo, hi] = domain;
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) throw new RangeError(`legend: domain [${lo}, ${hi}] must be finite and increasing.`);
+  if (scale === 'log') {
+    if (!(lo > 0)) throw new RangeError(`legend: a log domain must be positive, got [${lo}, ${hi}].`);
+    const l0 = Math.log10(lo);
+    const l1 = Math.log10(hi);
+    const k0 = Math.ceil(l0 - 1e-9);
+    const k1 = Math.floor(l1 + 1e-9);
+    const every = Math.max(1, Math.ceil((k1 - k0 + 1) / (count + 1)));
+    const out: LegendTick[] = [];
+    for (let k = k0; k <= k1; k++) {
+      if ((k - k0) % every !== 0) continue;
+      out.push({ value: 10 ** k, t: (k - l0) / (l1 - l0), label: k === 0 ? '1' : `1e${k}`.replace('-', '−') });
+    }
+    return out;
+  }
+  const { step, values } = niceTicks(lo, hi, count);
+  return values.map((value) => ({ value, t: (value - lo) / (hi - lo), label: formatTick(value, step) }));
+}
+
+/**
+ * Builds the legend inside `container` (appends a `div.legend`; the container keeps its own position).
+ * Nothing is drawn until the first {@link Legend.update}.
+ */
+export function createLegend(container: HTMLElement): Legend {
+  const root = document.createElement('div');
+  root.className = 'legend';
+  Object.assign(root.style, {
+    display: 'flex', flexDirection: 'column', gap: '3px', padding: '6px 10px', borderRadius: '4px',
+    background: '#101216cc', font: '11px/1.3 system-ui, sans-serif', color: 'inherit', pointerEvents: 'none',
+  } satisfies Partial<CSSStyleDeclaration>);
+  const title = document.createElement('div');
+  title.className = 'legend-title';
+  const canvas = document.createElement('canvas');
+  canvas.className = 'legend-bar';
+  canvas.style.width = `${LEGEND_BAR.width}px`;
+  canvas.style.height = `${LEGEND_BAR.height + LEGEND_BAR.tickArea}px`;
+  const diverged = document.createElement('div');
+  diverged.className = 'legend-diverged';
+  Object.assign(diverged.style, { display: 'flex', alignItems: 'center', gap: '6px' });
+  const swatch = document.createElement('span');
+  Object.assign(swatch.style, {
+    display: 'inline-block', width: '9px', height: '9px', borderRadius: '50%', background: DIVERGED_COLOR,
+  });
+  diverged.append(swatch, document.createTextNode('diverged (frozen at last finite state)'));
+  root.append(title, canvas, diverged);
+  container.append(root);
+
+  const update = (spec: LegendSpec) => {
+    const ticks = legendTicks(spec.domain, spec.scale, spec.ticks ?? 5);
+    title.textContent = spec.title;
+    const dpr = window.devicePixelRatio || 1;
+    const W = LEGEND_BAR.width;
+    const H = LEGEND_BAR.height + LEGEND_BAR.tickArea;
+    canvas.width = Math.round(W * dpr);
+    canvas.height = Math.round(H * dpr);
+    const g = canvas.getContext('2d');
+    if (!g) return;
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.clearRect(0, 0, W, H);
+    const pad = 12;
+    const barW = W - 2 * pad;
+    for (let x = 0; x < barW; x++) {
+      g.fillStyle = spec.interpolator((x + 0.5) / barW);
+      g.fillRect(pad + x, 0, 1.5, LEGEND_BAR.height);
+    }
+    g.fillStyle = getComputedStyle(root).color || '#d8dde6';
+    g.strokeStyle = g.fillStyle;
+    g.font = '10px ui-monospace, monospace';
+    g.textAlign = 'center';
+    g.textBaseline = 'top';
+    for (const tick of ticks) {
+      const x = pad + tick.t * barW;
+      g.fillRect(Math.round(x) - 0.5, LEGEND_BAR.height, 1, 4);
+      g.fillText(tick.label, x, LEGEND_BAR.height + 5);
+    }
+  };
+  return { update, destroy: () => root.remove() };
+}

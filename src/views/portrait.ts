@@ -1,0 +1,412 @@
+/**
+ * The live phase portrait: a WebGPU render pass that draws every trajectory of a single-neuron ensemble
+ * straight from the simulation's storage buffers (no readback), with optional fading trails, a grid,
+ * excess-loss contours and the target β_ols in function space, pan/zoom, and a highlighted selection.
+ * Pipelines: portraitPipelines.ts; shader: shaders/portrait.wgsl.ts; uniforms: portraitLayout.ts.
+ */
+import type { GpuContext } from '../gpu/device.ts';
+import { createBuffer } from '../gpu/buffers.ts';
+import { packStruct } from '../gpu/struct.ts';
+import { MAX_D } from '../models/singleNeuron/layout.ts';
+import { buildLut, deltaInterpolator, lossInterpolator, parseColor, BACKGROUND_COLOR, type LegendSpec } from './colormaps.ts';
+import { PORTRAIT_PARAMS, portraitUniforms, type ColorBy } from './portraitLayout.ts';
+import { attachPanZoom } from './portraitInput.ts';
+import { drawLabels, gridStepFor } from './portraitLabels.ts';
+import {
+  createPortraitLayouts, createPortraitPipelines, DEPTH_FORMAT, LABELS_FORMAT, TRAILS_FORMAT,
+  type PortraitLayouts, type PortraitPipelines,
+} from './portraitPipelines.ts';
+import { defaultViewRect, fitRect, resizeRect, type ViewMode, type ViewRect } from './viewMath.ts';
+
+export type { ViewMode, ViewRect } from './viewMath.ts';
+export type { ColorBy } from './portraitLayout.ts';
+
+/** The simulation buffers the portrait reads (layout: src/models/singleNeuron/layout.ts). */
+export interface PortraitSource {
+  /** f32 SoA, (d+1)·n floats: a at [i], w_j at [(1+j)·n + i]; needs STORAGE usage. */
+  state: GPUBuffer;
+  /** u32 × n; bit 1 = diverged (frozen). */
+  flags: GPUBuffer;
+  /** f32 × ≥ n; info[i] = δ₀. */
+  info: GPUBuffer;
+  n: number;
+  d: number;
+}
+
+/** What the portrait needs to know about the ensemble's data (theory.md §1, §1.5). */
+export interface PortraitEnsembleInfo {
+  /** Minimum-norm least-squares solution (d). */
+  betaOls: number[];
+  /** XᵀX (d×d, symmetric PSD; may be singular). */
+  XX: number[][];
+  /** [min δ₀, max δ₀] over the ensemble; the colour domain is ±max|δ₀|. */
+  deltaRange: [number, number];
+}
+
+/** Drawing style. */
+export interface PortraitStyle {
+  /** Point diameter in CSS pixels (> 0; at least one device pixel is drawn). */
+  pointSize: number;
+  /** Keep fading trails of past positions. */
+  trails: boolean;
+  /** Fraction of a trail's brightness kept per frame, in [0, 1]. */
+  trailDecay: number;
+}
+
+/** Default excess-loss colour domain (loss units) until {@link PortraitView.setLossDomain} is called. */
+export const DEFAULT_LOSS_DOMAIN: [number, number] = [1e-6, 10];
+/** Views narrower than this (world units) or wider than MAX_VIEW_SPAN are refused by pan/zoom (f32 precision). */
+export const MIN_VIEW_SPAN = 1e-5;
+export const MAX_VIEW_SPAN = 1e7;
+
+/**
+ * The live portrait on one canvas. Call {@link render} every animation frame. Every setter is a no-op
+ * when nothing changes, so the app may call them on every parameter change.
+ */
+export class PortraitView {
+  /** Called after every view-rect change (pan, zoom, reset, resize). */
+  onViewChange: ((rect: ViewRect) => void) | null = null;
+  private readonly device: GPUDevice;
+  private readonly context: GPUCanvasContext;
+  private readonly format: GPUTextureFormat;
+  private readonly layouts: PortraitLayouts;
+  private readonly pipelines = new Map<number, PortraitPipelines>();
+  private readonly params: GPUBuffer;
+  private readonly lutBuffer: GPUBuffer;
+  private readonly placeholder: GPUBuffer;
+  private selection: GPUBuffer;
+  private selectionCount = 0;
+  private source: PortraitSource | null = null;
+  private info: PortraitEnsembleInfo = { betaOls: [0], XX: [[0]], deltaRange: [-1, 1] };
+  private bindGroup0!: GPUBindGroup;
+  private bindGroup1: GPUBindGroup | null = null;
+  private targets: { trails: GPUTexture; depth: GPUTexture; labels: GPUTexture } | null = null;
+  private readonly labelCanvas: OffscreenCanvas | HTMLCanvasElement;
+  private mode: ViewMode = 'beta';
+  private colorBy: ColorBy = 'delta';
+  private lossDomain: [number, number] = [...DEFAULT_LOSS_DOMAIN];
+  private style: PortraitStyle = { pointSize: 1.5, trails: true, trailDecay: 0.92 };
+  private rect: ViewRect | null = null;
+  /** The rect was set before the canvas had a size; fit it to the aspect at the first layout. */
+  private pendingFit = true;
+  private size = { cssW: 0, cssH: 0, width: 0, height: 0, dpr: 1 };
+  private dirty = { params: true, labels: true, clearTrails: true };
+  private readonly detachInput: () => void;
+  private destroyed = false;
+
+  /**
+   * Configures `canvas` for WebGPU (preferred format, opaque) and attaches pan/zoom input.
+   * @throws Error if the canvas cannot give a WebGPU context.
+   */
+  constructor(private readonly ctx: GpuContext, readonly canvas: HTMLCanvasElement) {
+    this.device = ctx.device;
+    const context = canvas.getContext('webgpu');
+    if (!context) throw new Error('PortraitView: canvas.getContext("webgpu") returned null.');
+    this.context = context;
+    this.format = navigator.gpu.getPreferredCanvasFormat();
+    context.configure({ device: this.device, format: this.format, alphaMode: 'opaque' });
+    this.layouts = createPortraitLayouts(this.device);
+    const U = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
+    const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+    this.params = createBuffer(this.device, 'Portrait.params', U, PORTRAIT_PARAMS.size);
+    this.lutBuffer = createBuffer(this.device, 'Portrait.lut', U, 4 * 4 * 256, buildLut(deltaInterpolator));
+    this.placeholder = createBuffer(this.device, 'Portrait.placeholder', S, 16);
+    this.selection = createBuffer(this.device, 'Portrait.selection', S, 16);
+    this.labelCanvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
+    this.rebuildBindGroup0();
+    this.detachInput = attachPanZoom(canvas, this);
+  }
+
+  /**
+   * Points the portrait at a simulation's buffers and rebuilds the bind groups. Trails are cleared;
+   * the view is reset when d, β_ols or the δ range changed.
+   * @throws RangeError when n or d is out of range, a buffer is too small or lacks STORAGE usage, or
+   *   betaOls / XX / deltaRange do not match d.
+   */
+  setSource(sim: PortraitSource, info: PortraitEnsembleInfo): void {
+    const { n, d } = sim;
+    if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`PortraitView.setSource: n = ${n} must be a positive integer.`);
+    if (!(Number.isInteger(d) && d >= 1 && d <= MAX_D)) throw new RangeError(`PortraitView.setSource: d = ${d} must be in 1..${MAX_D}.`);
+    const need = (buf: GPUBuffer, name: string, bytes: number) => {
+      if (buf.size < bytes) throw new RangeError(`PortraitView.setSource: ${name} holds ${buf.size} bytes; n = ${n}, d = ${d} needs ${bytes}.`);
+      if (!(buf.usage & GPUBufferUsage.STORAGE)) throw new RangeError(`PortraitView.setSource: ${name} lacks STORAGE usage.`);
+    };
+    need(sim.state, 'state', 4 * (d + 1) * n);
+    need(sim.flags, 'flags', 4 * n);
+    need(sim.info, 'info', 4 * n);
+    if (info.betaOls.length !== d) throw new RangeError(`PortraitView.setSource: betaOls has ${info.betaOls.length} entries, d = ${d}.`);
+    if (info.XX.length !== d || info.XX.some((row) => row.length !== d)) throw new RangeError(`PortraitView.setSource: XX must be ${d}×${d}.`);
+    const [lo, hi] = info.deltaRange;
+    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) throw new RangeError(`PortraitView.setSource: bad deltaRange [${lo}, ${hi}].`);
+    const same = this.source?.d === d && JSON.stringify([info.betaOls, info.deltaRange]) === JSON.stringify([this.info.betaOls, this.info.deltaRange]);
+    this.source = { ...sim };
+    this.info = { betaOls: [...info.betaOls], XX: info.XX.map((r) => [...r]), deltaRange: [lo, hi] };
+    this.selectionCount = 0;
+    this.rebuildBindGroup0();
+    if (!same) this.resetView();
+    this.touch(true);
+  }
+
+  /** Projection: 'beta' (β₁, β₂) = (a w₁, a w₂); 'wa' (w₁, a); 'ww' (w₁, w₂). A change resets the view. */
+  setView(mode: ViewMode): void {
+    if (mode !== 'beta' && mode !== 'wa' && mode !== 'ww') throw new RangeError(`PortraitView.setView: unknown mode "${String(mode)}".`);
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.resetView();
+  }
+
+  /** Colour by δ₀ (diverging map, ±max|δ₀|) or by log10 excess loss (viridis, {@link setLossDomain}). */
+  setColorBy(colorBy: ColorBy): void {
+    if (colorBy !== 'delta' && colorBy !== 'loss') throw new RangeError(`PortraitView.setColorBy: unknown mode "${String(colorBy)}".`);
+    if (colorBy === this.colorBy) return;
+    this.colorBy = colorBy;
+    this.device.queue.writeBuffer(this.lutBuffer, 0, buildLut(colorBy === 'delta' ? deltaInterpolator : lossInterpolator));
+    this.touch(true);
+  }
+
+  /**
+   * Excess-loss colour domain [lo, hi] in loss units (log scale), e.g. [1e-6, summary.maxExcessLoss].
+   * @throws RangeError unless 0 < lo < hi (finite).
+   */
+  setLossDomain(domain: [number, number]): void {
+    const [lo, hi] = domain;
+    if (!(lo > 0 && hi > lo && Number.isFinite(hi))) throw new RangeError(`PortraitView.setLossDomain: need 0 < lo < hi, got [${lo}, ${hi}].`);
+    if (lo === this.lossDomain[0] && hi === this.lossDomain[1]) return;
+    this.lossDomain = [lo, hi];
+    this.touch(this.colorBy === 'loss');
+  }
+
+  /**
+   * Point size and trails. Turning trails on, or changing the point size, clears them.
+   * @throws RangeError when pointSize ≤ 0 or trailDecay ∉ [0, 1].
+   */
+  setStyle(style: PortraitStyle): void {
+    if (!(style.pointSize > 0 && Number.isFinite(style.pointSize))) throw new RangeError(`PortraitView.setStyle: pointSize ${style.pointSize} must be > 0.`);
+    if (!(style.trailDecay >= 0 && style.trailDecay <= 1)) throw new RangeError(`PortraitView.setStyle: trailDecay ${style.trailDecay} must be in [0, 1].`);
+    const old = this.style;
+    if (old.pointSize === style.pointSize && old.trails === style.trails && old.trailDecay === style.trailDecay) return;
+    this.style = { ...style };
+    this.touch(old.pointSize !== style.pointSize || (style.trails && !old.trails));
+  }
+
+  /** Fits the initial cloud and β_ols of the current projection (viewMath.defaultViewRect). */
+  resetView(): void {
+    this.applyRect(defaultViewRect(this.mode, this.info.betaOls, this.info.deltaRange));
+  }
+
+  /** The visible world rect (its aspect matches the canvas). Before the first layout, the requested rect. */
+  getView(): ViewRect {
+    return { ...(this.rect ?? defaultViewRect(this.mode, this.info.betaOls, this.info.deltaRange)) };
+  }
+
+  /**
+   * Shows at least `rect`, grown about its centre to the canvas aspect. Clears trails. Rects narrower
+   * than {@link MIN_VIEW_SPAN} or wider than {@link MAX_VIEW_SPAN} are ignored (zoom limits).
+   * @throws RangeError when the rect is not finite or empty.
+   */
+  setViewRect(rect: ViewRect): void {
+    const { xMin, xMax, yMin, yMax } = rect;
+    if (![xMin, xMax, yMin, yMax].every(Number.isFinite) || !(xMin < xMax && yMin < yMax)) {
+      throw new RangeError(`PortraitView.setViewRect: invalid rect ${JSON.stringify(rect)}.`);
+    }
+    const span = Math.min(xMax - xMin, yMax - yMin);
+    if (span < MIN_VIEW_SPAN || Math.max(xMax - xMin, yMax - yMin) > MAX_VIEW_SPAN) return;
+    this.applyRect(rect);
+  }
+
+  /**
+   * Draws the trajectories `indices` on top, larger, in the highlight colour; null or empty clears.
+   * @throws RangeError when an index is ≥ n (or any index is given before setSource).
+   */
+  highlight(indices: Uint32Array | null): void {
+    const count = indices?.length ?? 0;
+    if (count > 0) {
+      const n = this.source?.n ?? 0;
+      for (let k = 0; k < count; k++) {
+        if (indices![k] >= n) throw new RangeError(`PortraitView.highlight: index ${indices![k]} ≥ n = ${n}.`);
+      }
+      if (4 * count > this.selection.size) {
+        this.selection.destroy();
+        const capacity = 2 ** Math.ceil(Math.log2(count));
+        this.selection = createBuffer(this.device, 'Portrait.selection', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 4 * capacity);
+        this.rebuildBindGroup0();
+      }
+      this.device.queue.writeBuffer(this.selection, 0, indices!);
+    }
+    this.selectionCount = count;
+  }
+
+  /** The legend for the current colouring (same interpolator and domain as the LUT). */
+  getColorSpec(): LegendSpec {
+    if (this.colorBy === 'loss') {
+      return { title: 'excess loss ½(β−β_ols)ᵀXX(β−β_ols)', interpolator: lossInterpolator, domain: [...this.lossDomain], scale: 'log' };
+    }
+    const m = this.deltaMaxAbs();
+    return { title: 'δ = η_w a² − η_a‖w‖²  (blue downstream, red upstream)', interpolator: deltaInterpolator, domain: [-m, m], scale: 'linear' };
+  }
+
+  /** Draws one frame: resize if needed, fade or clear the trail texture, draw points, composite, highlight. */
+  render(): void {
+    if (this.destroyed || !this.syncSize() || !this.targets || !this.bindGroup1) return;
+    const { device } = this;
+    const { width, height, dpr } = this.size;
+    const rect = this.rect!;
+    if (this.dirty.labels) {
+      const lc = this.labelCanvas;
+      const g = lc.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+      if (g) {
+        drawLabels(g, rect, this.mode, width, height, dpr, gridStepFor(rect, this.size.cssW));
+        device.queue.copyExternalImageToTexture({ source: lc }, { texture: this.targets.labels, premultipliedAlpha: true }, [width, height]);
+      }
+      this.dirty.labels = false;
+    }
+    if (this.dirty.params) {
+      device.queue.writeBuffer(this.params, 0, packStruct(PORTRAIT_PARAMS, portraitUniforms({
+        n: this.source?.n ?? 0, d: this.source?.d ?? 1, view: this.mode, colorBy: this.colorBy, rect, width, height, dpr,
+        pointSize: this.style.pointSize, deltaMaxAbs: this.deltaMaxAbs(), lossDomain: this.lossDomain,
+        gridStep: gridStepFor(rect, this.size.cssW), betaOls: this.info.betaOls, XX: this.info.XX,
+      })));
+      this.dirty.params = false;
+    }
+    const pipes = this.pipelinesFor(this.source?.d ?? 1);
+    const encoder = device.createCommandEncoder({ label: 'Portrait.frame' });
+    const keep = this.style.trails && !this.dirty.clearTrails;
+    this.dirty.clearTrails = false;
+    const points = encoder.beginRenderPass({
+      label: 'Portrait.pass.points',
+      colorAttachments: [{ view: this.targets.trails.createView(), loadOp: keep ? 'load' : 'clear', storeOp: 'store', clearValue: [0, 0, 0, 0] }],
+      depthStencilAttachment: { view: this.targets.depth.createView(), depthLoadOp: 'clear', depthStoreOp: 'discard', depthClearValue: 1 },
+    });
+    points.setBindGroup(0, this.bindGroup0);
+    if (keep) {
+      const k = this.style.trailDecay;
+      points.setPipeline(pipes.fade);
+      points.setBlendConstant([k, k, k, k]);
+      points.draw(3);
+    }
+    if (this.source) {
+      points.setPipeline(pipes.points);
+      points.draw(4, this.source.n);
+    }
+    points.end();
+    const [r, g, b] = parseColor(BACKGROUND_COLOR);
+    const screen = encoder.beginRenderPass({
+      label: 'Portrait.pass.screen',
+      colorAttachments: [{ view: this.context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: [r, g, b, 1] }],
+    });
+    screen.setBindGroup(0, this.bindGroup0);
+    screen.setBindGroup(1, this.bindGroup1);
+    screen.setPipeline(pipes.composite);
+    screen.draw(3);
+    if (this.selectionCount > 0 && this.source) {
+      screen.setPipeline(pipes.highlight);
+      screen.draw(4, this.selectionCount);
+    }
+    screen.end();
+    device.queue.submit([encoder.finish()]);
+  }
+
+  /** Renders a frame and encodes the canvas (in the same task, so the frame is still current). */
+  toBlob(type = 'image/png'): Promise<Blob> {
+    this.render();
+    return new Promise((resolve, reject) => this.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PortraitView.toBlob: encoding failed'))), type));
+  }
+
+  /** Removes input listeners, frees GPU resources and unconfigures the canvas. Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.detachInput();
+    this.destroyTargets();
+    for (const buf of [this.params, this.lutBuffer, this.placeholder, this.selection]) buf.destroy();
+    this.context.unconfigure();
+  }
+
+  private deltaMaxAbs(): number {
+    const m = Math.max(Math.abs(this.info.deltaRange[0]), Math.abs(this.info.deltaRange[1]));
+    return m > 0 ? m : 1;
+  }
+
+  private touch(clearTrails: boolean): void {
+    this.dirty.params = true;
+    if (clearTrails) this.dirty.clearTrails = true;
+  }
+
+  private applyRect(rect: ViewRect): void {
+    const { cssW, cssH } = this.size;
+    this.rect = cssW > 0 && cssH > 0 ? fitRect(rect, cssW, cssH) : { ...rect };
+    this.pendingFit = !(cssW > 0 && cssH > 0);
+    this.dirty.labels = true;
+    this.touch(true);
+    this.onViewChange?.(this.getView());
+  }
+
+  /** Matches the canvas to its CSS size × devicePixelRatio; returns false while it has no area. */
+  private syncSize(): boolean {
+    const dpr = window.devicePixelRatio || 1;
+    const cssW = this.canvas.clientWidth;
+    const cssH = this.canvas.clientHeight;
+    if (!(cssW > 0 && cssH > 0)) return false;
+    const max = this.device.limits.maxTextureDimension2D;
+    const width = Math.min(max, Math.max(1, Math.round(cssW * dpr)));
+    const height = Math.min(max, Math.max(1, Math.round(cssH * dpr)));
+    const s = this.size;
+    if (s.cssW === cssW && s.cssH === cssH && s.width === width && s.height === height && s.dpr === dpr && this.targets) return true;
+    const old = { ...s };
+    this.size = { cssW, cssH, width, height, dpr };
+    this.canvas.width = width;
+    this.canvas.height = height;
+    this.labelCanvas.width = width;
+    this.labelCanvas.height = height;
+    this.createTargets(width, height);
+    if (!this.rect || this.pendingFit) this.applyRect(this.rect ?? defaultViewRect(this.mode, this.info.betaOls, this.info.deltaRange));
+    else if (old.cssW !== cssW || old.cssH !== cssH) this.applyRect(resizeRect(this.rect, old.cssW, old.cssH, cssW, cssH));
+    this.dirty.labels = true;
+    this.touch(true);
+    return true;
+  }
+
+  private createTargets(width: number, height: number): void {
+    this.destroyTargets();
+    const RA = GPUTextureUsage.RENDER_ATTACHMENT;
+    const tex = (label: string, format: GPUTextureFormat, usage: number) =>
+      this.device.createTexture({ label, size: [width, height], format, usage });
+    this.targets = {
+      trails: tex('Portrait.trails', TRAILS_FORMAT, RA | GPUTextureUsage.TEXTURE_BINDING),
+      depth: tex('Portrait.depth', DEPTH_FORMAT, RA),
+      labels: tex('Portrait.labels', LABELS_FORMAT, RA | GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST),
+    };
+    this.bindGroup1 = this.device.createBindGroup({
+      label: 'Portrait.group1', layout: this.layouts.group1,
+      entries: [
+        { binding: 0, resource: this.targets.trails.createView() },
+        { binding: 1, resource: this.targets.labels.createView() },
+      ],
+    });
+  }
+
+  private destroyTargets(): void {
+    if (!this.targets) return;
+    for (const t of Object.values(this.targets)) t.destroy();
+    this.targets = null;
+    this.bindGroup1 = null;
+  }
+
+  private rebuildBindGroup0(): void {
+    const src = this.source;
+    const buffers = [this.params, this.lutBuffer, src?.state ?? this.placeholder, src?.flags ?? this.placeholder, src?.info ?? this.placeholder, this.selection];
+    this.bindGroup0 = this.device.createBindGroup({
+      label: 'Portrait.group0', layout: this.layouts.group0,
+      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+  }
+
+  private pipelinesFor(d: number): PortraitPipelines {
+    let p = this.pipelines.get(d);
+    if (!p) {
+      p = createPortraitPipelines(this.device, this.layouts, d, this.format);
+      this.pipelines.set(d, p);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Bind-group layouts and render pipelines of the phase portrait (one set per input dimension d, since
+ * d is compiled into the shader). Shader: shaders/portrait.wgsl.ts.
+ */
+import { PORTRAIT_BINDINGS as B, portraitShader } from '../../shaders/portrait.wgsl.ts';
+
+/** Offscreen point/trail texture: float16 so that repeated fading by the persistence never sticks. */
+export const TRAILS_FORMAT: GPUTextureFormat = 'rgba16float';
+export const DEPTH_FORMAT: GPUTextureFormat = 'depth24plus';
+export const LABELS_FORMAT: GPUTextureFormat = 'rgba8unorm';
+
+/** Group 0 (uniforms + simulation buffers) and group 1 (composite textures). */
+export interface PortraitLayouts { group0: GPUBindGroupLayout; group1: GPUBindGroupLayout }
+
+/** The four pipelines of one d. */
+export interface PortraitPipelines {
+  points: GPURenderPipeline;
+  fade: GPURenderPipeline;
+  composite: GPURenderPipeline;
+  highlight: GPURenderPipeline;
+}
+
+/** Creates the two bind-group layouts ('Portrait.group0Layout', 'Portrait.group1Layout'). */
+export function createPortraitLayouts(device: GPUDevice): PortraitLayouts {
+  const V = GPUShaderStage.VERTEX;
+  const F = GPUShaderStage.FRAGMENT;
+  const storage = (binding: number): GPUBindGroupLayoutEntry =>
+    ({ binding, visibility: V, buffer: { type: 'read-only-storage' } });
+  const group0 = device.createBindGroupLayout({
+    label: 'Portrait.group0Layout',
+    entries: [
+      { binding: B.params, visibility: V | F, buffer: { type: 'uniform' } },
+      { binding: B.lut, visibility: V, buffer: { type: 'uniform' } },
+      storage(B.state), storage(B.flags), storage(B.info), storage(B.selection),
+    ],
+  });
+  const group1 = device.createBindGroupLayout({
+    label: 'Portrait.group1Layout',
+    entries: [
+      { binding: B.trails, visibility: F, texture: { sampleType: 'unfilterable-float' } },
+      { binding: B.labels, visibility: F, texture: { sampleType: 'unfilterable-float' } },
+    ],
+  });
+  return { group0, group1 };
+}
+
+/**
+ * Compiles the portrait shader for `d` and builds its pipelines:
+ * - points: instanced triangle-strip quads into {@link TRAILS_FORMAT} with a depth test (diverged in front);
+ * - fade: full-screen triangle, blend dst·constant (set the persistence with setBlendConstant);
+ * - composite: full-screen triangle into the canvas format;
+ * - highlight: instanced quads for the selection, into the canvas format.
+ */
+export function createPortraitPipelines(
+  device: GPUDevice, layouts: PortraitLayouts, d: number, canvasFormat: GPUTextureFormat,
+): PortraitPipelines {
+  const module = device.createShaderModule({ label: `Portrait.module.d${d}`, code: portraitShader({ d }) });
+  const layout0 = device.createPipelineLayout({ label: 'Portrait.layout0', bindGroupLayouts: [layouts.group0] });
+  const layout01 = device.createPipelineLayout({
+    label: 'Portrait.layout01', bindGroupLayouts: [layouts.group0, layouts.group1],
+  });
+  const strip: GPUPrimitiveState = { topology: 'triangle-strip' };
+  const points = device.createRenderPipeline({
+    label: 'Portrait.pipeline.points', layout: layout0, primitive: strip,
+    vertex: { module, entryPoint: 'vsPoints' },
+    fragment: { module, entryPoint: 'fsPoints', targets: [{ format: TRAILS_FORMAT }] },
+    depthStencil: { format: DEPTH_FORMAT, depthWriteEnabled: true, depthCompare: 'less-equal' },
+  });
+  const keep: GPUBlendComponent = { srcFactor: 'zero', dstFactor: 'constant', operation: 'add' };
+  const fade = device.createRenderPipeline({
+    label: 'Portrait.pipeline.fade', layout: layout0,
+    vertex: { module, entryPoint: 'vsFullscreen' },
+    fragment: { module, entryPoint: 'fsFade', targets: [{ format: TRAILS_FORMAT, blend: { color: keep, alpha: keep } }] },
+    depthStencil: { format: DEPTH_FORMAT, depthWriteEnabled: false, depthCompare: 'always' },
+  });
+  const composite = device.createRenderPipeline({
+    label: 'Portrait.pipeline.composite', layout: layout01,
+    vertex: { module, entryPoint: 'vsFullscreen' },
+    fragment: { module, entryPoint: 'fsComposite', targets: [{ format: canvasFormat }] },
+  });
+  const highlight = device.createRenderPipeline({
+    label: 'Portrait.pipeline.highlight', layout: layout0, primitive: strip,
+    vertex: { module, entryPoint: 'vsHighlight' },
+    fragment: { module, entryPoint: 'fsHighlight', targets: [{ format: canvasFormat }] },
+  });
+  return { points, fade, composite, highlight };
+}
