@@ -89,18 +89,97 @@ fn rk4(s: State, h: f32) -> State {
 `;
 
 /**
- * Kernel `main`: advances every non-frozen trajectory P.steps steps by GD (step η = P.h) or RK4 (dt = P.h).
+ * Function-space flow (theory.md §1.1): β̇ = −M(β, δ)(XXβ − Xy) with, for rates η_a, η_w (k² = η_aη_w),
+ * M = m₁ I + c₂ ββᵀ, m₁ = (√(δ² + 4k²‖β‖²) + δ)/2 = η_w a², c₂‖β‖² = (√(δ² + 4k²‖β‖²) − δ)/2 = η_a‖w‖²,
+ * each written without cancellation. (a, w) are recovered from (β, δ) with the sign of a carried along:
+ * a flips sign when β reverses through 0 (possible only for δ ≤ 0).
+ */
+const betaFlow = /* wgsl */ `
+fn betaVelocity(beta: array<f32, D>, delta: f32) -> array<f32, D> {
+  var b2 = 0.0;
+  for (var j = 0u; j < D; j++) { b2 = fma(beta[j], beta[j], b2); }
+  let k2 = P.etaA * P.etaW;
+  let root = sqrt(fma(delta, delta, 4.0 * k2 * b2));
+  let m1 = select(2.0 * k2 * b2 / (root - delta), 0.5 * (root + delta), delta >= 0.0);
+  var c2 = 0.0;
+  if (b2 > 0.0) { c2 = select(0.5 * (root - delta) / b2, 2.0 * k2 / (root + delta), delta > 0.0); }
+  var g: array<f32, D>;
+  var bg = 0.0;
+  for (var i = 0u; i < D; i++) {
+    var r = -XY(i);
+    for (var j = 0u; j < D; j++) { r = fma(XX(i, j), beta[j], r); }
+    g[i] = r;
+    bg = fma(beta[i], r, bg);
+  }
+  var v: array<f32, D>;
+  for (var j = 0u; j < D; j++) { v[j] = -(m1 * g[j] + c2 * bg * beta[j]); }
+  return v;
+}
+fn betaAxpy(x: array<f32, D>, k: array<f32, D>, h: f32) -> array<f32, D> {
+  var o: array<f32, D>;
+  for (var j = 0u; j < D; j++) { o[j] = fma(h, k[j], x[j]); }
+  return o;
+}
+fn betaRk4(x: array<f32, D>, delta: f32, h: f32) -> array<f32, D> {
+  let k1 = betaVelocity(x, delta);
+  let k2 = betaVelocity(betaAxpy(x, k1, 0.5 * h), delta);
+  let k3 = betaVelocity(betaAxpy(x, k2, 0.5 * h), delta);
+  let k4 = betaVelocity(betaAxpy(x, k3, h), delta);
+  var o: array<f32, D>;
+  let c = h / 6.0;
+  for (var j = 0u; j < D; j++) { o[j] = x[j] + c * (k1[j] + 2.0 * (k2[j] + k3[j]) + k4[j]); }
+  return o;
+}
+// (a, w) from β and δ = η_w a² − η_a‖w‖²: η_w a² = m₁, sign of a given.
+fn fromBeta(beta: array<f32, D>, delta: f32, signA: f32) -> State {
+  var b2 = 0.0;
+  for (var j = 0u; j < D; j++) { b2 = fma(beta[j], beta[j], b2); }
+  let k2 = P.etaA * P.etaW;
+  let root = sqrt(fma(delta, delta, 4.0 * k2 * b2));
+  let m1 = select(2.0 * k2 * b2 / (root - delta), 0.5 * (root + delta), delta >= 0.0);
+  var s: State;
+  s.a = signA * sqrt(m1 / P.etaW);
+  let inv = select(0.0, 1.0 / s.a, s.a != 0.0);
+  for (var j = 0u; j < D; j++) { s.w[j] = beta[j] * inv; }
+  return s;
+}
+`;
+
+/**
+ * Kernel `main`: advances every non-frozen trajectory P.steps steps by GD (step η = P.h), RK4 (dt = P.h)
+ * on the parameter flow, or RK4 on the function-space flow ('beta-flow', dt = P.h; reads δ₀ from `info`).
  * A step that leaves the bound (or is non-finite) is discarded, and the trajectory is flagged and frozen.
  * Dispatch: ceil(n / WG) workgroups, possibly split 2-D (see src/gpu/device.ts dispatchSize).
  */
-export function singleNeuronStepShader(options: SingleNeuronShaderOptions & { method: 'gd' | 'rk4' }): string {
+export function singleNeuronStepShader(options: SingleNeuronShaderOptions & { method: 'gd' | 'rk4' | 'beta-flow' }): string {
   const isRk4 = options.method === 'rk4';
+  const isBeta = options.method === 'beta-flow';
   return wgsl`${common(options.d)}${dynamics}
+#if ${isBeta}
+@group(0) @binding(3) var<storage, read> info: array<f32>;
+${betaFlow}
+#endif
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = linearIndex(gid, groups);
   if (i >= P.n || (flags[i] & 1u) != 0u) { return; }
   var s = load(i);
+#if ${isBeta}
+  let delta = info[i];
+  var beta: array<f32, D>;
+  for (var j = 0u; j < D; j++) { beta[j] = s.a * s.w[j]; }
+  var signA = select(-1.0, 1.0, s.a >= 0.0);
+  for (var step = 0u; step < P.steps; step++) {
+    let nextBeta = betaRk4(beta, delta, P.h);
+    var turn = 0.0;
+    for (var j = 0u; j < D; j++) { turn = fma(nextBeta[j], beta[j], turn); }
+    let next = fromBeta(nextBeta, delta, select(signA, -signA, turn < 0.0));
+    if (!valid(next)) { flags[i] = flags[i] | 1u; break; }
+    if (turn < 0.0) { signA = -signA; }
+    beta = nextBeta;
+    s = next;
+  }
+#else
   for (var step = 0u; step < P.steps; step++) {
 #if ${isRk4}
     let next = rk4(s, P.h);
@@ -110,6 +189,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
     if (!valid(next)) { flags[i] = flags[i] | 1u; break; }
     s = next;
   }
+#endif
   store(i, s);
 }
 `;

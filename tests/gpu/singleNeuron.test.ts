@@ -77,6 +77,26 @@ describe('single-neuron kernels on the Fig. 8 grid', () => {
     sim.destroy();
   });
 
+  it('beta-flow (RK4 on β, dt = 1e-3) tracks a·w of the parameter flow: ‖Δβ‖/‖β‖ ≤ 1e-4 at t = 10', async () => {
+    // Fig. 8 grid plus two inits on the line through −β*, where β passes through 0 and a changes sign (δ < 0).
+    const inits = [...fig8Inits(), initFromBetaDelta([-0.5, -0.5], -2), initFromBetaDelta([-0.3, -0.3], -0.5)];
+    const sim = SingleNeuronSim.create(ctx, ensembleFromInits(FIG8_DATA, { a: 1, w: 1 }, inits), { method: 'beta-flow', step: 1e-3, bound: 1e6 });
+    await sim.advance(10_000);
+    const { state, flags } = await sim.readState();
+    let worst = 0;
+    inits.forEach((init, i) => {
+      expect(flags[i]).toBe(0);
+      const ref = exactSingleNeuron(init.a, [...init.w], FIG8_DATA.Xy, conservedDelta(init.a, [...init.w]), 10);
+      const got = trajectory(state, inits.length, 2, i);
+      const err = Math.hypot(...ref.w.map((w, j) => got.a * got.w[j] - ref.a * w));
+      worst = Math.max(worst, err / Math.hypot(...ref.w.map((w) => ref.a * w)));
+      // The recovered parameters follow too, including the sign of a.
+      expect(scaledError(got, ref)).toBeLessThanOrEqual(2e-4);
+    });
+    expect(worst).toBeLessThanOrEqual(1e-4);
+    sim.destroy();
+  });
+
   it('unequal layer rates and general SPD data in d = 5 follow f64 RK4', async () => {
     const d = 5;
     const XX = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1.5 : 0.3 / (1 + Math.abs(i - j)))));

@@ -11,8 +11,12 @@ import { ExactEvaluator } from './exact.ts';
 import { DIVERGED_FLAG, MAX_D, STEP_PARAMS, SUMMARY_WORDS, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
 
-/** GD and RK4 integrate; 'exact' evaluates the closed form (XX = σ²I only) at t = Σ steps × step. */
-export type Method = 'gd' | 'rk4' | 'exact';
+/**
+ * 'gd' and 'rk4' integrate the parameter flow, 'beta-flow' integrates β with RK4 on the function-space
+ * flow (theory.md §1.1), and 'exact' evaluates the closed form (XX = σ²I only) at t = Σ steps × step.
+ */
+export type Method = 'gd' | 'rk4' | 'beta-flow' | 'exact';
+type SteppedMethod = Exclude<Method, 'exact'>;
 
 /** Integrator settings: method, step (η for GD, dt for RK4 and exact; time per step) and divergence bound. */
 export interface IntegratorConfig { method: Method; step: number; bound: number }
@@ -46,7 +50,7 @@ export class SingleNeuronSim {
   private readonly stepBindGroup: GPUBindGroup;
   private readonly metricsBindGroup: GPUBindGroup;
   private readonly metricsPipeline: GPUComputePipeline;
-  private readonly stepPipelines: Record<'gd' | 'rk4', GPUComputePipeline>;
+  private readonly stepPipelines: Record<SteppedMethod, GPUComputePipeline>;
   private exact: ExactEvaluator | null = null;
 
   private constructor(
@@ -69,14 +73,17 @@ export class SingleNeuronSim {
     const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry =>
       ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
     this.stepLayout = device.createBindGroupLayout({
-      label: 'SingleNeuron.stepLayout', entries: [entry(0, 'uniform'), entry(1, 'storage'), entry(2, 'storage')],
+      label: 'SingleNeuron.stepLayout',
+      entries: [entry(0, 'uniform'), entry(1, 'storage'), entry(2, 'storage'), entry(3, 'read-only-storage')],
     });
     const metricsLayout = device.createBindGroupLayout({
       label: 'SingleNeuron.metricsLayout',
       entries: [entry(0, 'uniform'), entry(1, 'storage'), entry(2, 'storage'), entry(3, 'read-only-storage'), entry(4, 'storage')],
     });
     const bind = [this.params, this.state, this.flags].map((buffer, binding) => ({ binding, resource: { buffer } }));
-    this.stepBindGroup = device.createBindGroup({ label: 'SingleNeuron.stepBindGroup', layout: this.stepLayout, entries: bind });
+    this.stepBindGroup = device.createBindGroup({
+      label: 'SingleNeuron.stepBindGroup', layout: this.stepLayout, entries: [...bind, { binding: 3, resource: { buffer: this.info } }],
+    });
     this.metricsBindGroup = device.createBindGroup({
       label: 'SingleNeuron.metricsBindGroup', layout: metricsLayout,
       entries: [...bind, { binding: 3, resource: { buffer: this.info } }, { binding: 4, resource: { buffer: this.summary } }],
@@ -92,6 +99,7 @@ export class SingleNeuronSim {
     this.stepPipelines = {
       gd: pipeline('SingleNeuron.gd', singleNeuronStepShader({ d, method: 'gd' }), this.stepLayout),
       rk4: pipeline('SingleNeuron.rk4', singleNeuronStepShader({ d, method: 'rk4' }), this.stepLayout),
+      'beta-flow': pipeline('SingleNeuron.betaFlow', singleNeuronStepShader({ d, method: 'beta-flow' }), this.stepLayout),
     };
     this.metricsPipeline = pipeline('SingleNeuron.metrics', singleNeuronMetricsShader({ d }), metricsLayout);
   }
