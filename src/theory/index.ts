@@ -7,3 +7,4 @@ export * from './singleNeuron.ts';
 export * from './exact.ts';
 export * from './adaptive.ts';
 export * from './ensemble.ts';
+export * from './relu2.ts';

@@ -46,3 +46,28 @@ export const EXACT_PARAMS = defineStruct('ExactParams', [
   { name: 'deltaScale', type: 'f32' },
   { name: 'betaStar', type: { vec4Array: MAX_D / 4 } },
 ]);
+
+/**
+ * Uniforms of the observables kernel. `xx` = XX and `xx2` = XX² (row-major d×d), `trXX2` = tr(XX²),
+ * `betaOls` = XX⁺Xy (the target β*), `time` = t now, `epsilon` = the excess-loss threshold for t_ε.
+ */
+export const OBSERVABLE_PARAMS = defineStruct('ObservableParams', [
+  { name: 'n', type: 'u32' },
+  { name: 'time', type: 'f32' },
+  { name: 'epsilon', type: 'f32' },
+  { name: 'etaA', type: 'f32' },
+  { name: 'etaW', type: 'f32' },
+  { name: 'trXX2', type: 'f32' },
+  { name: 'betaOls', type: { vec4Array: MAX_D / 4 } },
+  { name: 'xx', type: { vec4Array: (MAX_D * MAX_D) / 4 } },
+  { name: 'xx2', type: { vec4Array: (MAX_D * MAX_D) / 4 } },
+]);
+
+/**
+ * Per-trajectory observables (theory.md §1.2), f32 SoA, OBSERVABLES × n: row r of trajectory i at r·n + i.
+ * ν = a‖w‖ (signed β norm), μ = ŵ·β̂* (alignment with the target), excess loss, kernel distance S(t),
+ * max S so far, and t_ε = first observed time with excess loss < ε (−1 until then; resolution = how often
+ * the kernel runs).
+ */
+export const OBSERVABLE_ROWS = ['nu', 'mu', 'excessLoss', 'kernelDistance', 'maxKernelDistance', 'timeToEpsilon'] as const;
+export const OBSERVABLES = OBSERVABLE_ROWS.length;

@@ -1,0 +1,82 @@
+/**
+ * Per-trajectory observables on the GPU (theory.md §1.2): ν, μ, excess loss, kernel distance S(t), max S
+ * and the time to reach excess loss < ε. Layout: OBSERVABLE_ROWS in layout.ts.
+ */
+import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
+import { packStruct } from '../../gpu/struct.ts';
+import { singleNeuronObservablesShader } from '../../../shaders/singleNeuronObservables.wgsl.ts';
+import { matMul, trace } from '../../theory/index.ts';
+import { OBSERVABLE_PARAMS, OBSERVABLE_ROWS, OBSERVABLES, WORKGROUP_SIZE } from './layout.ts';
+import type { SingleNeuronSim } from './sim.ts';
+
+/** Observables of every trajectory: one Float32Array of length n per row. */
+export type ObservableTable = Record<(typeof OBSERVABLE_ROWS)[number], Float32Array>;
+
+/** Computes and keeps the observables of one sim. Running maxima and t_ε accumulate across {@link run} calls. */
+export class ObservablesPass {
+  /** f32, OBSERVABLES × n (SoA). */
+  readonly buffer: GPUBuffer;
+  private readonly params: GPUBuffer;
+  private readonly pipeline: GPUComputePipeline;
+  private readonly bindGroup: GPUBindGroup;
+  private readonly constants: { xx: Float64Array; xx2: Float64Array; trXX2: number };
+
+  constructor(private readonly ctx: GpuContext, private readonly sim: SingleNeuronSim) {
+    const { device } = ctx;
+    const { n, d, data } = sim.ensemble;
+    const xx2 = matMul(data.XX, data.XX);
+    this.constants = { xx: Float64Array.from(data.XX.flat()), xx2: Float64Array.from(xx2.flat()), trXX2: trace(xx2) };
+    const initial = new Float32Array(OBSERVABLES * n);
+    initial.fill(-1, 5 * n);
+    this.buffer = createBuffer(device, 'SingleNeuronObservables.values',
+      GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 4 * OBSERVABLES * n, initial);
+    this.params = createBuffer(device, 'SingleNeuronObservables.params', GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, OBSERVABLE_PARAMS.size);
+    this.pipeline = device.createComputePipeline({
+      label: 'SingleNeuronObservables.pipeline', layout: 'auto',
+      compute: {
+        module: device.createShaderModule({ label: 'SingleNeuronObservables.module', code: singleNeuronObservablesShader({ d }) }),
+        entryPoint: 'main', constants: { WG: WORKGROUP_SIZE },
+      },
+    });
+    this.bindGroup = device.createBindGroup({
+      label: 'SingleNeuronObservables.bindGroup', layout: this.pipeline.getBindGroupLayout(0),
+      entries: [this.params, sim.state, sim.initial, this.buffer].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+  }
+
+  /**
+   * Queues the observables of the sim's current state at its current time.
+   * @param epsilon excess-loss threshold for t_ε (> 0).
+   */
+  run(epsilon: number): void {
+    const { device } = this.ctx;
+    const { ensemble } = this.sim;
+    device.queue.writeBuffer(this.params, 0, packStruct(OBSERVABLE_PARAMS, {
+      n: ensemble.n, time: this.sim.time, epsilon, etaA: ensemble.rates.a, etaW: ensemble.rates.w,
+      betaOls: ensemble.betaOls, ...this.constants,
+    }));
+    const encoder = device.createCommandEncoder({ label: 'SingleNeuronObservables.encoder' });
+    const pass = encoder.beginComputePass({ label: 'SingleNeuronObservables.pass' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    const [x, y] = dispatchSize(this.ctx.limits, Math.ceil(ensemble.n / WORKGROUP_SIZE));
+    pass.dispatchWorkgroups(x, y);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+  }
+
+  /** Reads every row back to the host. */
+  async read(): Promise<ObservableTable> {
+    const n = this.sim.n;
+    const all = new Float32Array(await readBuffer(this.ctx.device, this.buffer, 4 * OBSERVABLES * n));
+    const table = {} as ObservableTable;
+    OBSERVABLE_ROWS.forEach((name, r) => { table[name] = all.subarray(r * n, (r + 1) * n); });
+    return table;
+  }
+
+  destroy(): void {
+    this.buffer.destroy();
+    this.params.destroy();
+  }
+}
