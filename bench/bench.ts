@@ -8,7 +8,10 @@
  */
 import { initGpu, type GpuContext } from '../src/gpu/device.ts';
 import { ensembleFromInits, initialDirections, linspace, type SingleNeuronEnsemble } from '../src/models/singleNeuron/ensemble.ts';
-import { SingleNeuronSim, type Method } from '../src/models/singleNeuron/sim.ts';
+import { SingleNeuronSim } from '../src/models/singleNeuron/sim.ts';
+
+/** The two stepped methods benchmarked (GD with step η, RK4 with step dt). */
+type Method = 'gd' | 'rk4';
 import { advanceEnsembleF64, initFromBetaDelta, type SingleNeuronData } from '../src/theory/index.ts';
 import { FmaPeakKernel, FMA_PEAK_WORKGROUP } from './fmaPeak.ts';
 

@@ -6,7 +6,7 @@ import { validate } from '../params/schema.ts';
 import { buildEnsemble } from '../models/singleNeuron/ensemble.ts';
 import { SINGLE_NEURON_SCHEMA, type SingleNeuronParams } from '../models/singleNeuron/params.ts';
 import { advanceEnsembleF64, DIVERGED_FLAG } from '../theory/index.ts';
-import { DELTA_COLORMAP } from '../views/colormaps.ts';
+import { DIVERGED_COLOR, deltaInterpolator, deltaToT } from '../views/colormaps.ts';
 
 /** Largest grid the CPU fallback runs (δ count × directions). */
 export const CPU_FALLBACK_MAX = 4096;
@@ -28,7 +28,7 @@ export function startCpuFallback(canvas: HTMLCanvasElement, hud: HTMLElement, re
   const Xy = Float64Array.from(e.data.Xy);
   const g = canvas.getContext('2d') as CanvasRenderingContext2D;
   const span = Math.max(e.deltaRange[1], -e.deltaRange[0], 1e-12);
-  const colors = Array.from(e.delta0, (x) => DELTA_COLORMAP(0.5 + x / (2 * span)));
+  const colors = Array.from(e.delta0, (x) => deltaInterpolator(deltaToT(x, span)));
   let steps = 0;
   const frame = () => {
     advanceEnsembleF64(state, flags, n, d, XX, Xy, e.rates, p.method, p.step, p.stepsPerFrame, p.bound);
@@ -42,7 +42,7 @@ export function startCpuFallback(canvas: HTMLCanvasElement, hud: HTMLElement, re
       const a = state[i];
       const x = a * state[n + i];
       const y = d > 1 ? a * state[2 * n + i] : 0;
-      g.fillStyle = flags[i] & DIVERGED_FLAG ? '#ff00ff' : colors[i];
+      g.fillStyle = flags[i] & DIVERGED_FLAG ? DIVERGED_COLOR : colors[i];
       g.fillRect(w / 2 + x * scale - 1, h / 2 - y * scale - 1, 2, 2);
     }
     hud.textContent = `CPU f64 reference · ${n} trajectories · step ${steps} · t = ${(steps * p.step).toFixed(2)}\nfunction space (β₁, β₂), colour = δ`;

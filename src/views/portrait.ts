@@ -139,7 +139,7 @@ export class PortraitView {
     const [lo, hi] = info.deltaRange;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) throw new RangeError(`PortraitView.setSource: bad deltaRange [${lo}, ${hi}].`);
     const same = this.source?.d === d && JSON.stringify([info.betaOls, info.deltaRange]) === JSON.stringify([this.info.betaOls, this.info.deltaRange]);
-    this.source = { ...sim };
+    this.source = { state: sim.state, flags: sim.flags, info: sim.info, n, d };
     this.info = { betaOls: [...info.betaOls], XX: info.XX.map((r) => [...r]), deltaRange: [lo, hi] };
     this.selectionCount = 0;
     this.rebuildBindGroup0();

@@ -125,7 +125,7 @@ describe('runSimulate on the Fig. 8 config', () => {
   });
 
   it('a grid beyond the device limits throws DeviceLimitError before the ensemble is built', async () => {
-    const small = { ...ctx, limits: { maxStorageBufferBindingSize: 1024, maxBufferSize: 1024, maxComputeWorkgroupsPerDimension: 65535 } as GPUSupportedLimits };
+    const small = { ...ctx, limits: { maxStorageBufferBindingSize: 128, maxBufferSize: 128, maxComputeWorkgroupsPerDimension: 65535 } as GPUSupportedLimits };
     await expect(runSimulate(fig8('gd'), { ctx: small })).rejects.toThrow(DeviceLimitError);
     await expect(runSimulate(fig8('gd'), { ctx: small })).rejects.toThrow(/maxStorageBufferBindingSize/);
   });

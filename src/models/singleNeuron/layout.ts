@@ -71,3 +71,8 @@ export const OBSERVABLE_PARAMS = defineStruct('ObservableParams', [
  */
 export const OBSERVABLE_ROWS = ['nu', 'mu', 'excessLoss', 'kernelDistance', 'maxKernelDistance', 'timeToEpsilon'] as const;
 export const OBSERVABLES = OBSERVABLE_ROWS.length;
+
+/** Histogram of log10 theory error: bins of width (max − min)/bins over [ERROR_LOG10_MIN, ERROR_LOG10_MAX). */
+export const ERROR_HISTOGRAM = { bins: 120, log10Min: -10, log10Max: 2 } as const;
+/** Uniforms of the theory-error kernel. */
+export const ERROR_PARAMS = defineStruct('ErrorParams', [{ name: 'n', type: 'u32' }]);

@@ -1,0 +1,106 @@
+/**
+ * The theory error field (issue 3): for GD, RK4 or beta-flow runs on XX = σ²I data, the distance of every
+ * trajectory from the closed form (theory.md §1.3) at the same time t, per trajectory and summarised.
+ * For GD this is the visible gap between gradient descent and gradient flow, which grows with η.
+ */
+import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
+import { packStruct } from '../../gpu/struct.ts';
+import { singleNeuronTheoryErrorShader } from '../../../shaders/singleNeuronTheoryError.wgsl.ts';
+import { ExactEvaluator } from './exact.ts';
+import { ERROR_HISTOGRAM, ERROR_PARAMS, WORKGROUP_SIZE } from './layout.ts';
+import type { SingleNeuronSim } from './sim.ts';
+
+/** Summary of the error field: max and median of max_c |simulated_c − exact_c| over non-diverged trajectories. */
+export interface TheoryErrorSummary {
+  max: number;
+  /** Median, resolved to the histogram bin (0.1 decade wide): the bin's geometric centre. */
+  median: number;
+  /** Trajectories skipped because they diverged. */
+  diverged: number;
+  /** Time t at which the error was measured. */
+  time: number;
+}
+
+/** Computes the error field of one sim. */
+export class TheoryErrorPass {
+  /** f32 × n: max_c |simulated − exact| per trajectory, −1 for diverged ones. */
+  readonly errors: GPUBuffer;
+  private readonly exactState: GPUBuffer;
+  private readonly reduction: GPUBuffer;
+  private readonly params: GPUBuffer;
+  private readonly exact: ExactEvaluator;
+  private readonly pipeline: GPUComputePipeline;
+  private readonly bindGroup: GPUBindGroup;
+
+  /** @throws Error('no closed form for this data: …') when XX is not a multiple of the identity. */
+  constructor(private readonly ctx: GpuContext, private readonly sim: SingleNeuronSim) {
+    const { device } = ctx;
+    const { n, d } = sim;
+    const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    this.exact = new ExactEvaluator(ctx, sim.ensemble, { initial: sim.initial, info: sim.info });
+    this.exactState = createBuffer(device, 'TheoryError.exactState', S, 4 * (d + 1) * n);
+    this.errors = createBuffer(device, 'TheoryError.errors', S, 4 * n);
+    this.reduction = createBuffer(device, 'TheoryError.reduction', S, 4 * (2 + ERROR_HISTOGRAM.bins));
+    this.params = createBuffer(device, 'TheoryError.params', GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, ERROR_PARAMS.size,
+      packStruct(ERROR_PARAMS, { n }));
+    this.pipeline = device.createComputePipeline({
+      label: 'TheoryError.pipeline', layout: 'auto',
+      compute: {
+        module: device.createShaderModule({ label: 'TheoryError.module', code: singleNeuronTheoryErrorShader({ d }) }),
+        entryPoint: 'main', constants: { WG: WORKGROUP_SIZE },
+      },
+    });
+    this.bindGroup = device.createBindGroup({
+      label: 'TheoryError.bindGroup', layout: this.pipeline.getBindGroupLayout(0),
+      entries: [this.params, sim.state, this.exactState, sim.flags, this.errors, this.reduction]
+        .map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+  }
+
+  /** Queues the exact evaluation at the sim's current time and the error reduction. */
+  run(): void {
+    const { device } = this.ctx;
+    this.exact.evaluate(this.sim.time, this.exactState);
+    device.queue.writeBuffer(this.reduction, 0, new Uint32Array(2 + ERROR_HISTOGRAM.bins));
+    const encoder = device.createCommandEncoder({ label: 'TheoryError.encoder' });
+    const pass = encoder.beginComputePass({ label: 'TheoryError.pass' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    const [x, y] = dispatchSize(this.ctx.limits, Math.ceil(this.sim.n / WORKGROUP_SIZE));
+    pass.dispatchWorkgroups(x, y);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+  }
+
+  /** Runs the pass and reads the summary back (a few hundred bytes). */
+  async summary(): Promise<TheoryErrorSummary> {
+    const time = this.sim.time;
+    this.run();
+    const words = new Uint32Array(await readBuffer(this.ctx.device, this.reduction, 4 * (2 + ERROR_HISTOGRAM.bins)));
+    const max = new Float32Array(words.buffer, 0, 1)[0];
+    const counts = words.subarray(2);
+    const total = counts.reduce((s, c) => s + c, 0);
+    const { bins, log10Min, log10Max } = ERROR_HISTOGRAM;
+    let seen = 0;
+    let median = Number.NaN;
+    for (let b = 0; b < bins && total > 0; b++) {
+      seen += counts[b];
+      if (2 * seen >= total) {
+        median = Math.min(max, 10 ** (log10Min + ((b + 0.5) * (log10Max - log10Min)) / bins));
+        break;
+      }
+    }
+    return { max, median, diverged: words[1], time };
+  }
+
+  /** Reads the per-trajectory errors (n floats; −1 = diverged). */
+  async read(): Promise<Float32Array> {
+    return new Float32Array(await readBuffer(this.ctx.device, this.errors, 4 * this.sim.n));
+  }
+
+  destroy(): void {
+    for (const b of [this.exactState, this.errors, this.reduction, this.params]) b.destroy();
+    this.exact.destroy();
+  }
+}
