@@ -6,6 +6,7 @@
  * Every timed run is preceded by a warm-up and a calibration run that sizes the step count so the timed
  * run takes about {@link GPU_TARGET_S} (GPU) or {@link CPU_TARGET_S} (CPU) seconds.
  */
+import { loadavg } from 'node:os';
 import { initGpu, type GpuContext } from '../src/gpu/device.ts';
 import { ensembleFromInits, initialDirections, linspace, type SingleNeuronEnsemble } from '../src/models/singleNeuron/ensemble.ts';
 import { SingleNeuronSim } from '../src/models/singleNeuron/sim.ts';
@@ -60,46 +61,53 @@ interface Row {
   cpuRate: number;
 }
 
-/** Times `advance(steps)` on the GPU after a warm-up and a calibration run. */
-async function timeGpu(sim: SingleNeuronSim, method: Method): Promise<{ steps: number; seconds: number }> {
-  sim.setIntegrator({ method, step: STEP, bound: 1e6 });
-  await sim.advance(4); // warm-up: pipeline first use
-  let steps = Math.max(4, Math.round(2e6 / sim.n));
-  let seconds = 0;
-  for (;;) {
-    const start = performance.now();
-    await sim.advance(steps);
-    seconds = (performance.now() - start) / 1000;
-    if (seconds >= GPU_TARGET_S / 8) break;
+/**
+ * Sizes and times a run: grows `steps` ×4 until one run takes ≥ target/4 s, then rescales to ~target s and
+ * times that; if a timed run came out shorter than target/2 s (noisy machine) it rescales and retries, up to 3 times.
+ * @param run runs `steps` steps and returns wall seconds. @param first the first step count tried.
+ */
+async function calibrated(run: (steps: number) => Promise<number>, first: number, target: number): Promise<{ steps: number; seconds: number }> {
+  let steps = first;
+  let seconds = await run(steps);
+  while (seconds < target / 4) {
     steps *= 4;
+    seconds = await run(steps);
   }
-  steps = Math.max(1, Math.round(steps * GPU_TARGET_S / seconds));
-  const start = performance.now();
-  await sim.advance(steps);
-  return { steps, seconds: (performance.now() - start) / 1000 };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const next = Math.max(1, Math.round((steps * target) / seconds));
+    if (next === steps && attempt > 0) break;
+    steps = next;
+    seconds = await run(steps);
+    if (seconds >= target / 2 || steps === 1) break;
+  }
+  return { steps, seconds };
 }
 
-/** Times advanceEnsembleF64 on a copy of the initial state (warm-up, calibrate, then one timed run). */
-function timeCpu(ensemble: SingleNeuronEnsemble, method: Method): { steps: number; seconds: number } {
+/** Times `advance(steps)` on the GPU (warm-up first; advance awaits onSubmittedWorkDone). */
+async function timeGpu(sim: SingleNeuronSim, method: Method): Promise<{ steps: number; seconds: number }> {
+  sim.setIntegrator({ method, step: STEP, bound: 1e6 });
+  await sim.advance(1); // warm-up: pipeline first use
+  return calibrated(async (steps) => {
+    const start = performance.now();
+    await sim.advance(steps);
+    return (performance.now() - start) / 1000;
+  }, Math.max(1, Math.round(2e5 / sim.n)), GPU_TARGET_S);
+}
+
+/** Times advanceEnsembleF64 on a copy of the initial state (warm-up first). */
+async function timeCpu(ensemble: SingleNeuronEnsemble, method: Method): Promise<{ steps: number; seconds: number }> {
   const { n, d } = ensemble;
   const state = Float64Array.from(ensemble.state0);
   const flags = new Uint32Array(n);
   const XX = Float64Array.from(DATA.XX.flat());
   const Xy = Float64Array.from(DATA.Xy);
-  const run = (steps: number): number => {
+  const run = async (steps: number): Promise<number> => {
     const start = performance.now();
     advanceEnsembleF64(state, flags, n, d, XX, Xy, ensemble.rates, method, STEP, steps, 1e6);
     return (performance.now() - start) / 1000;
   };
-  run(1); // warm-up: JIT
-  let steps = 1;
-  let seconds = run(steps);
-  while (seconds < CPU_TARGET_S / 8) {
-    steps *= 4;
-    seconds = run(steps);
-  }
-  steps = Math.max(1, Math.round(steps * CPU_TARGET_S / seconds));
-  return { steps, seconds: run(steps) };
+  await run(1); // warm-up: JIT
+  return calibrated(run, 1, CPU_TARGET_S);
 }
 
 function fmt(x: number, digits = 3): string {
@@ -116,6 +124,7 @@ function table(header: string[], rows: string[][]): string {
 
 async function main(): Promise<void> {
   const benchStart = performance.now();
+  const loadAtStart = loadavg()[0];
   const errors: string[] = [];
   const ctx: GpuContext = await initGpu({ onError: (m) => errors.push(m), onLost: (m) => errors.push(m) });
   const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -132,7 +141,7 @@ async function main(): Promise<void> {
     const sim = SingleNeuronSim.create(ctx, ensemble, { method: 'gd', step: STEP, bound: 1e6 });
     for (const method of METHODS) {
       const gpu = await timeGpu(sim, method);
-      const cpu = timeCpu(ensemble, method);
+      const cpu = await timeCpu(ensemble, method);
       const row: Row = {
         method, n, gpuSteps: gpu.steps, gpuSeconds: gpu.seconds, gpuRate: (n * gpu.steps) / gpu.seconds,
         cpuSteps: cpu.steps, cpuSeconds: cpu.seconds, cpuRate: (n * cpu.steps) / cpu.seconds,
@@ -161,6 +170,7 @@ async function main(): Promise<void> {
     ctx.isSoftware
       ? 'NOTE: software adapter (SwiftShader runs WGSL on the CPU): the "GPU" timings are CPU timings; quote the ratios, not the absolute rates.'
       : 'Hardware adapter.',
+    `Host 1-min load average at start: ${loadAtStart.toFixed(1)} (anything else running on these CPUs slows both columns).`,
     '',
     table(
       ['method', 'N', 'GPU steps', 'GPU s', 'GPU traj-steps/s', 'GPU GFLOP/s', '% FMA peak', 'CPU steps', 'CPU s', 'CPU traj-steps/s', 'GPU/CPU'],

@@ -1,43 +1,62 @@
 /**
  * Compute kernels of the single-neuron model f(x) = a wᵀx (theory.md §1): gradient descent and RK4 on
- * the gradient flow ȧ = −η_a wᵀ(XXβ − Xy), ẇ = −η_w a (XXβ − Xy), β = a w. Each thread owns one
- * trajectory and advances it `P.steps` steps with the state in registers; memory layout in
- * src/models/singleNeuron/layout.ts.
+ * the gradient flow ȧ = −η_a wᵀ(XXβ − Xy), ẇ = −η_w a (XXβ − Xy), β = a w, and RK4 on the function-space
+ * flow (§1.1). Each thread owns one trajectory and advances it `P.steps` steps with the state in registers;
+ * memory layout in src/models/singleNeuron/layout.ts.
+ *
+ * The code is generated per d and fully unrolled: the state is a struct of scalars and XX, Xy live in
+ * private scalars loaded once per thread. Loops over arrays indexed at run time compile to memory traffic
+ * on some backends (SwiftShader ran 20× slower with them).
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { STEP_PARAMS } from '../src/models/singleNeuron/layout.ts';
 
 export interface SingleNeuronShaderOptions {
-  /** Input dimension, 1 ≤ d ≤ MAX_D; compiled in so loops unroll. */
+  /** Input dimension, 1 ≤ d ≤ MAX_D. */
   d: number;
 }
 
-/** Shared declarations: uniforms, bindings, data access, finite check. */
+const range = (d: number): number[] => Array.from({ length: d }, (_, j) => j);
+/** `P.xx[k / 4][k % 4]` with k constant, as a swizzle. */
+const uniformAt = (array: string, k: number): string => `P.${array}[${k >> 2}].${'xyzw'[k & 3]}`;
+/** Σ_k terms[k] as an fma chain seeded with `init`; terms are [factor, factor] pairs. */
+const fmaChain = (terms: [string, string][], init: string): string =>
+  terms.reduce((acc, [x, y]) => `fma(${x}, ${y}, ${acc})`, init);
+
+/** Shared declarations: uniforms, bindings, generated state struct, load/store/valid, data in private scalars. */
 function common(d: number): string {
+  const J = range(d);
+  const xxDecl = J.flatMap((i) => J.map((j) => `var<private> xx${i}_${j}: f32;`)).join('\n');
+  const xyDecl = J.map((i) => `var<private> xy${i}: f32;`).join('\n');
+  const loadData = [
+    ...J.flatMap((i) => J.map((j) => `  xx${i}_${j} = ${uniformAt('xx', i * d + j)};`)),
+    ...J.map((i) => `  xy${i} = ${uniformAt('xy', i)};`),
+  ].join('\n');
   return /* wgsl */ `
 ${STEP_PARAMS.wgsl}
-const D: u32 = ${d}u;
 override WG: u32 = 64u;
 @group(0) @binding(0) var<uniform> P: StepParams;
 @group(0) @binding(1) var<storage, read_write> state: array<f32>;
 @group(0) @binding(2) var<storage, read_write> flags: array<u32>;
 
-struct State { a: f32, w: array<f32, D> }
-
-fn XX(i: u32, j: u32) -> f32 { let k = i * D + j; return P.xx[k / 4u][k % 4u]; }
-fn XY(i: u32) -> f32 { return P.xy[i / 4u][i % 4u]; }
+struct State { a: f32, ${J.map((j) => `w${j}: f32`).join(', ')} }
+${xxDecl}
+${xyDecl}
+fn loadData() {
+${loadData}
+}
 
 fn linearIndex(gid: vec3u, groups: vec3u) -> u32 { return gid.x + gid.y * groups.x * WG; }
 
 fn load(i: u32) -> State {
   var s: State;
   s.a = state[i];
-  for (var j = 0u; j < D; j++) { s.w[j] = state[(j + 1u) * P.n + i]; }
+${J.map((j) => `  s.w${j} = state[${j + 1}u * P.n + i];`).join('\n')}
   return s;
 }
 fn store(i: u32, s: State) {
   state[i] = s.a;
-  for (var j = 0u; j < D; j++) { state[(j + 1u) * P.n + i] = s.w[j]; }
+${J.map((j) => `  state[${j + 1}u * P.n + i] = s.w${j};`).join('\n')}
 }
 
 // Finite and inside the bound. Tested on the bits: WGSL may assume no NaN/Inf in float comparisons.
@@ -46,33 +65,28 @@ fn inBound(x: f32) -> bool {
   return (bits & 0x7f800000u) != 0x7f800000u && abs(x) <= P.bound;
 }
 fn valid(s: State) -> bool {
-  var ok = inBound(s.a);
-  for (var j = 0u; j < D; j++) { ok = ok && inBound(s.w[j]); }
-  return ok;
+  return inBound(s.a)${J.map((j) => ` && inBound(s.w${j})`).join('')};
 }
 `;
 }
 
-/** Velocity of the flow and the Euler/RK4 combinations. */
-const dynamics = /* wgsl */ `
+/** Velocity of the parameter flow and the Euler/RK4 combinations, unrolled for d. */
+function dynamics(d: number): string {
+  const J = range(d);
+  return /* wgsl */ `
 fn velocity(s: State) -> State {
-  var beta: array<f32, D>;
-  for (var j = 0u; j < D; j++) { beta[j] = s.a * s.w[j]; }
+${J.map((j) => `  let b${j} = s.a * s.w${j};`).join('\n')}
+${J.map((i) => `  let r${i} = ${fmaChain(J.map((j) => [`xx${i}_${j}`, `b${j}`]), `-xy${i}`)};`).join('\n')}
   var v: State;
-  var wr = 0.0;
-  for (var i = 0u; i < D; i++) {
-    var r = -XY(i);
-    for (var j = 0u; j < D; j++) { r = fma(XX(i, j), beta[j], r); }
-    wr = fma(s.w[i], r, wr);
-    v.w[i] = -P.etaW * s.a * r;
-  }
-  v.a = -P.etaA * wr;
+  v.a = -P.etaA * (${fmaChain(J.map((j) => [`s.w${j}`, `r${j}`]), '0.0')});
+  let c = -P.etaW * s.a;
+${J.map((j) => `  v.w${j} = c * r${j};`).join('\n')}
   return v;
 }
 fn axpy(s: State, k: State, h: f32) -> State {
   var o: State;
   o.a = fma(h, k.a, s.a);
-  for (var j = 0u; j < D; j++) { o.w[j] = fma(h, k.w[j], s.w[j]); }
+${J.map((j) => `  o.w${j} = fma(h, k.w${j}, s.w${j});`).join('\n')}
   return o;
 }
 fn rk4(s: State, h: f32) -> State {
@@ -83,10 +97,11 @@ fn rk4(s: State, h: f32) -> State {
   var o: State;
   let c = h / 6.0;
   o.a = s.a + c * (k1.a + 2.0 * (k2.a + k3.a) + k4.a);
-  for (var j = 0u; j < D; j++) { o.w[j] = s.w[j] + c * (k1.w[j] + 2.0 * (k2.w[j] + k3.w[j]) + k4.w[j]); }
+${J.map((j) => `  o.w${j} = s.w${j} + c * (k1.w${j} + 2.0 * (k2.w${j} + k3.w${j}) + k4.w${j});`).join('\n')}
   return o;
 }
 `;
+}
 
 /**
  * Function-space flow (theory.md §1.1): β̇ = −M(β, δ)(XXβ − Xy) with, for rates η_a, η_w (k² = η_aη_w),
@@ -94,56 +109,61 @@ fn rk4(s: State, h: f32) -> State {
  * each written without cancellation. (a, w) are recovered from (β, δ) with the sign of a carried along:
  * a flips sign when β reverses through 0 (possible only for δ ≤ 0).
  */
-const betaFlow = /* wgsl */ `
-fn betaVelocity(beta: array<f32, D>, delta: f32) -> array<f32, D> {
-  var b2 = 0.0;
-  for (var j = 0u; j < D; j++) { b2 = fma(beta[j], beta[j], b2); }
+function betaFlow(d: number): string {
+  const J = range(d);
+  const norm2 = (v: string) => fmaChain(J.map((j) => [`${v}.b${j}`, `${v}.b${j}`]), '0.0');
+  return /* wgsl */ `
+struct Beta { ${J.map((j) => `b${j}: f32`).join(', ')} }
+// m₁ = η_w a² as a function of ‖β‖² and δ.
+fn firstCoefficient(b2: f32, delta: f32) -> f32 {
   let k2 = P.etaA * P.etaW;
   let root = sqrt(fma(delta, delta, 4.0 * k2 * b2));
-  let m1 = select(2.0 * k2 * b2 / (root - delta), 0.5 * (root + delta), delta >= 0.0);
+  return select(2.0 * k2 * b2 / (root - delta), 0.5 * (root + delta), delta >= 0.0);
+}
+fn betaVelocity(x: Beta, delta: f32) -> Beta {
+  let b2 = ${norm2('x')};
+  let k2 = P.etaA * P.etaW;
+  let root = sqrt(fma(delta, delta, 4.0 * k2 * b2));
+  let m1 = firstCoefficient(b2, delta);
   var c2 = 0.0;
   if (b2 > 0.0) { c2 = select(0.5 * (root - delta) / b2, 2.0 * k2 / (root + delta), delta > 0.0); }
-  var g: array<f32, D>;
-  var bg = 0.0;
-  for (var i = 0u; i < D; i++) {
-    var r = -XY(i);
-    for (var j = 0u; j < D; j++) { r = fma(XX(i, j), beta[j], r); }
-    g[i] = r;
-    bg = fma(beta[i], r, bg);
-  }
-  var v: array<f32, D>;
-  for (var j = 0u; j < D; j++) { v[j] = -(m1 * g[j] + c2 * bg * beta[j]); }
+${J.map((i) => `  let g${i} = ${fmaChain(J.map((j) => [`xx${i}_${j}`, `x.b${j}`]), `-xy${i}`)};`).join('\n')}
+  let cbg = c2 * (${fmaChain(J.map((j) => [`x.b${j}`, `g${j}`]), '0.0')});
+  var v: Beta;
+${J.map((j) => `  v.b${j} = -fma(m1, g${j}, cbg * x.b${j});`).join('\n')}
   return v;
 }
-fn betaAxpy(x: array<f32, D>, k: array<f32, D>, h: f32) -> array<f32, D> {
-  var o: array<f32, D>;
-  for (var j = 0u; j < D; j++) { o[j] = fma(h, k[j], x[j]); }
+fn betaAxpy(x: Beta, k: Beta, h: f32) -> Beta {
+  var o: Beta;
+${J.map((j) => `  o.b${j} = fma(h, k.b${j}, x.b${j});`).join('\n')}
   return o;
 }
-fn betaRk4(x: array<f32, D>, delta: f32, h: f32) -> array<f32, D> {
+fn betaRk4(x: Beta, delta: f32, h: f32) -> Beta {
   let k1 = betaVelocity(x, delta);
   let k2 = betaVelocity(betaAxpy(x, k1, 0.5 * h), delta);
   let k3 = betaVelocity(betaAxpy(x, k2, 0.5 * h), delta);
   let k4 = betaVelocity(betaAxpy(x, k3, h), delta);
-  var o: array<f32, D>;
+  var o: Beta;
   let c = h / 6.0;
-  for (var j = 0u; j < D; j++) { o[j] = x[j] + c * (k1[j] + 2.0 * (k2[j] + k3[j]) + k4[j]); }
+${J.map((j) => `  o.b${j} = x.b${j} + c * (k1.b${j} + 2.0 * (k2.b${j} + k3.b${j}) + k4.b${j});`).join('\n')}
   return o;
 }
-// (a, w) from β and δ = η_w a² − η_a‖w‖²: η_w a² = m₁, sign of a given.
-fn fromBeta(beta: array<f32, D>, delta: f32, signA: f32) -> State {
-  var b2 = 0.0;
-  for (var j = 0u; j < D; j++) { b2 = fma(beta[j], beta[j], b2); }
-  let k2 = P.etaA * P.etaW;
-  let root = sqrt(fma(delta, delta, 4.0 * k2 * b2));
-  let m1 = select(2.0 * k2 * b2 / (root - delta), 0.5 * (root + delta), delta >= 0.0);
+fn toBeta(s: State) -> Beta {
+  var x: Beta;
+${J.map((j) => `  x.b${j} = s.a * s.w${j};`).join('\n')}
+  return x;
+}
+fn betaDot(x: Beta, y: Beta) -> f32 { return ${fmaChain(J.map((j) => [`x.b${j}`, `y.b${j}`]), '0.0')}; }
+// (a, w) from β and δ = η_w a² − η_a‖w‖²: η_w a² = m₁, with the given sign of a.
+fn fromBeta(x: Beta, delta: f32, signA: f32) -> State {
   var s: State;
-  s.a = signA * sqrt(m1 / P.etaW);
+  s.a = signA * sqrt(firstCoefficient(betaDot(x, x), delta) / P.etaW);
   let inv = select(0.0, 1.0 / s.a, s.a != 0.0);
-  for (var j = 0u; j < D; j++) { s.w[j] = beta[j] * inv; }
+${J.map((j) => `  s.w${j} = x.b${j} * inv;`).join('\n')}
   return s;
 }
 `;
+}
 
 /**
  * Kernel `main`: advances every non-frozen trajectory P.steps steps by GD (step η = P.h), RK4 (dt = P.h)
@@ -152,39 +172,40 @@ fn fromBeta(beta: array<f32, D>, delta: f32, signA: f32) -> State {
  * Dispatch: ceil(n / WG) workgroups, possibly split 2-D (see src/gpu/device.ts dispatchSize).
  */
 export function singleNeuronStepShader(options: SingleNeuronShaderOptions & { method: 'gd' | 'rk4' | 'beta-flow' }): string {
+  const { d } = options;
   const isRk4 = options.method === 'rk4';
   const isBeta = options.method === 'beta-flow';
-  return wgsl`${common(options.d)}${dynamics}
+  return wgsl`${common(d)}${dynamics(d)}
 #if ${isBeta}
 @group(0) @binding(3) var<storage, read> info: array<f32>;
-${betaFlow}
+${betaFlow(d)}
 #endif
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = linearIndex(gid, groups);
   if (i >= P.n || (flags[i] & 1u) != 0u) { return; }
+  loadData();
+  let h = P.h;
   var s = load(i);
 #if ${isBeta}
   let delta = info[i];
-  var beta: array<f32, D>;
-  for (var j = 0u; j < D; j++) { beta[j] = s.a * s.w[j]; }
+  var beta = toBeta(s);
   var signA = select(-1.0, 1.0, s.a >= 0.0);
   for (var step = 0u; step < P.steps; step++) {
-    let nextBeta = betaRk4(beta, delta, P.h);
-    var turn = 0.0;
-    for (var j = 0u; j < D; j++) { turn = fma(nextBeta[j], beta[j], turn); }
-    let next = fromBeta(nextBeta, delta, select(signA, -signA, turn < 0.0));
+    let nextBeta = betaRk4(beta, delta, h);
+    let turn = betaDot(nextBeta, beta) < 0.0;
+    let next = fromBeta(nextBeta, delta, select(signA, -signA, turn));
     if (!valid(next)) { flags[i] = flags[i] | 1u; break; }
-    if (turn < 0.0) { signA = -signA; }
+    if (turn) { signA = -signA; }
     beta = nextBeta;
     s = next;
   }
 #else
   for (var step = 0u; step < P.steps; step++) {
 #if ${isRk4}
-    let next = rk4(s, P.h);
+    let next = rk4(s, h);
 #else
-    let next = axpy(s, velocity(s), P.h);
+    let next = axpy(s, velocity(s), h);
 #endif
     if (!valid(next)) { flags[i] = flags[i] | 1u; break; }
     s = next;
@@ -201,20 +222,16 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
  * count, [2] max excess loss ½(β−β_ols)ᵀXX(β−β_ols) over non-diverged trajectories. `info` layout in layout.ts.
  */
 export function singleNeuronMetricsShader(options: SingleNeuronShaderOptions): string {
-  return wgsl`${common(options.d)}
+  const { d } = options;
+  const J = range(d);
+  return /* wgsl */ `${common(d)}
 @group(0) @binding(3) var<storage, read> info: array<f32>;
 @group(0) @binding(4) var<storage, read_write> summary: array<atomic<u32>, 4>;
 
 fn excessLoss(s: State) -> f32 {
-  var e: array<f32, D>;
-  for (var j = 0u; j < D; j++) { e[j] = s.a * s.w[j] - P.betaOls[j / 4u][j % 4u]; }
-  var q = 0.0;
-  for (var i = 0u; i < D; i++) {
-    var r = 0.0;
-    for (var j = 0u; j < D; j++) { r = fma(XX(i, j), e[j], r); }
-    q = fma(e[i], r, q);
-  }
-  return 0.5 * max(q, 0.0);
+${J.map((j) => `  let e${j} = s.a * s.w${j} - ${uniformAt('betaOls', j)};`).join('\n')}
+${J.map((i) => `  let r${i} = ${fmaChain(J.map((j) => [`xx${i}_${j}`, `e${j}`]), '0.0')};`).join('\n')}
+  return 0.5 * max(${fmaChain(J.map((j) => [`e${j}`, `r${j}`]), '0.0')}, 0.0);
 }
 
 @compute @workgroup_size(WG)
@@ -222,9 +239,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   let i = linearIndex(gid, groups);
   if (i >= P.n) { return; }
   if ((flags[i] & 1u) != 0u) { atomicAdd(&summary[1], 1u); return; }
+  loadData();
   let s = load(i);
-  var ww = 0.0;
-  for (var j = 0u; j < D; j++) { ww = fma(s.w[j], s.w[j], ww); }
+  let ww = ${fmaChain(J.map((j) => [`s.w${j}`, `s.w${j}`]), '0.0')};
   let delta = P.etaW * s.a * s.a - P.etaA * ww;
   let drift = abs(delta - info[i]) / max(info[P.n + i], 1e-30);
   atomicMax(&summary[0], bitcast<u32>(drift));

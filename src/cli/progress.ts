@@ -22,7 +22,6 @@ export function createProgressBar(label: string, stream: NodeJS.WriteStream = pr
     barIncompleteChar: '░',
     hideCursor: true,
     etaBuffer: 20,
-    etaAsynchronousUpdate: true,
   });
   let started = false;
   return {

@@ -107,6 +107,9 @@ interface RawRun {
   seconds: number;
 }
 
+/** Progress updates (and GPU waits) per run, roughly; each costs one onSubmittedWorkDone round trip. */
+const PROGRESS_UPDATES = 100;
+
 async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeuronEnsemble, options: SimulateOptions): Promise<RawRun> {
   const sim = SingleNeuronSim.create(ctx, ensemble, { method: cfg.method, step: cfg.step, bound: cfg.bound });
   try {
@@ -114,9 +117,14 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
     const snapshots: Float32Array[] = [];
     let flags: Uint32Array = new Uint32Array(ensemble.n);
     const start = performance.now();
+    // At most ~PROGRESS_UPDATES waits over the run, so the progress bar moves even when one output
+    // interval is a single chunk of the sim.
+    const piece = Math.max(1, Math.ceil(total / PROGRESS_UPDATES));
     for (const target of cfg.stepCounts) {
-      const base = sim.stepCount;
-      await sim.advance(target - base, (done) => options.onProgress?.(base + done, total));
+      while (sim.stepCount < target) {
+        const base = sim.stepCount;
+        await sim.advance(Math.min(piece, target - base), (done) => options.onProgress?.(base + done, total));
+      }
       const read = await sim.readState();
       snapshots.push(read.state);
       flags = read.flags;

@@ -3,7 +3,7 @@
  * as in scipy.integrate's DOP853), the high-accuracy oracle for the flows of theory.md §1.
  * Requested output times are hit exactly by clamping the step (no dense output).
  */
-import { flowRhs, UNIT_RATES, type LayerRates, type NeuronState, type SingleNeuronData } from './singleNeuron.ts';
+import { flowRhs, type LayerRates, type NeuronState, type SingleNeuronData } from './singleNeuron.ts';
 
 /** Nodes c_i of the 12 stages (scipy dop853_coefficients.C[:12]). */
 export const DOP853_C: readonly number[] = [
@@ -64,7 +64,7 @@ export const DOP853_E3: readonly number[] = DOP853_B.map((b, i) => {
 /** 5th-order error weights over the 12 stages + f(t+h, y_new) (scipy E5). */
 export const DOP853_E5: readonly number[] = [
   0.1312004499419488073250102996e-1, 0, 0, 0, 0,
-  -0.1225156446376204440720569753e1, -0.4947589496572501915214079952, 0.1664377182454986536961530415e1,
+  -0.1225156446376204440720569753e1, -0.4957589496572501915214079952, 0.1664377182454986536961530415e1,
   -0.3503288487499736816886487290, 0.3341791187130174790297318841, 0.8192320648511571246570742613e-1,
   -0.2235530786388629525884427845e-1, 0,
 ];
@@ -212,8 +212,8 @@ function nextUp(x: number): number {
  * @returns {a, w} at each requested time.
  */
 export function integrateSingleNeuronFlow(
-  a0: number, w0: readonly number[], data: SingleNeuronData, rates: LayerRates = UNIT_RATES,
-  times: readonly number[] = [0], tol = 1e-12,
+  a0: number, w0: readonly number[], data: SingleNeuronData, rates: LayerRates,
+  times: readonly number[], tol = 1e-12,
 ): NeuronState[] {
   const d = w0.length;
   if (data.XX.length !== d || data.Xy.length !== d) throw new Error(`integrateSingleNeuronFlow: dimension mismatch (w0 ${d}, XX ${data.XX.length}, Xy ${data.Xy.length})`);

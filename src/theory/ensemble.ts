@@ -36,19 +36,6 @@ export function advanceEnsembleF64(
   const k1w = new Float64Array(d), k2w = new Float64Array(d), k3w = new Float64Array(d), k4w = new Float64Array(d);
   const wNext = new Float64Array(d);
 
-  /** Velocity at (a, wIn) into kw; returns ȧ. Same order as flowRhs. */
-  const velocity = (a: number, wIn: Float64Array, kw: Float64Array): number => {
-    for (let j = 0; j < d; j++) beta[j] = a * wIn[j];
-    let wr = 0;
-    for (let i = 0; i < d; i++) {
-      let r = -Xy[i];
-      const row = i * d;
-      for (let j = 0; j < d; j++) r += XX[row + j] * beta[j];
-      wr += wIn[i] * r;
-      kw[i] = -etaW * a * r;
-    }
-    return -etaA * wr;
-  };
 
   for (let i = 0; i < n; i++) {
     if ((flags[i] & DIVERGED_FLAG) !== 0) continue;
@@ -58,18 +45,18 @@ export function advanceEnsembleF64(
       let aNext: number;
       if (isRk4) {
         const h2 = 0.5 * step;
-        const k1a = velocity(a, w, k1w);
+        const k1a = velocity(a, w, k1w, beta, XX, Xy, d, etaA, etaW);
         for (let j = 0; j < d; j++) wt[j] = w[j] + h2 * k1w[j];
-        const k2a = velocity(a + h2 * k1a, wt, k2w);
+        const k2a = velocity(a + h2 * k1a, wt, k2w, beta, XX, Xy, d, etaA, etaW);
         for (let j = 0; j < d; j++) wt[j] = w[j] + h2 * k2w[j];
-        const k3a = velocity(a + h2 * k2a, wt, k3w);
+        const k3a = velocity(a + h2 * k2a, wt, k3w, beta, XX, Xy, d, etaA, etaW);
         for (let j = 0; j < d; j++) wt[j] = w[j] + step * k3w[j];
-        const k4a = velocity(a + step * k3a, wt, k4w);
+        const k4a = velocity(a + step * k3a, wt, k4w, beta, XX, Xy, d, etaA, etaW);
         const c = step / 6;
         aNext = a + c * (k1a + 2 * (k2a + k3a) + k4a);
         for (let j = 0; j < d; j++) wNext[j] = w[j] + c * (k1w[j] + 2 * (k2w[j] + k3w[j]) + k4w[j]);
       } else {
-        const da = velocity(a, w, k1w);
+        const da = velocity(a, w, k1w, beta, XX, Xy, d, etaA, etaW);
         aNext = a + step * da;
         for (let j = 0; j < d; j++) wNext[j] = w[j] + step * k1w[j];
       }
@@ -86,4 +73,24 @@ export function advanceEnsembleF64(
     state[i] = a;
     for (let j = 0; j < d; j++) state[(j + 1) * n + i] = w[j];
   }
+}
+
+/**
+ * Velocity of the flow at (a, wIn): writes ẇ into kw (length d) and returns ȧ. Same operation order
+ * as flowRhs in singleNeuron.ts. `beta` is scratch (length d); XX row-major d×d.
+ */
+function velocity(
+  a: number, wIn: Float64Array, kw: Float64Array, beta: Float64Array, XX: Float64Array, Xy: Float64Array,
+  d: number, etaA: number, etaW: number,
+): number {
+  for (let j = 0; j < d; j++) beta[j] = a * wIn[j];
+  let wr = 0;
+  for (let i = 0; i < d; i++) {
+    let r = -Xy[i];
+    const row = i * d;
+    for (let j = 0; j < d; j++) r += XX[row + j] * beta[j];
+    wr += wIn[i] * r;
+    kw[i] = -etaW * a * r;
+  }
+  return -etaA * wr;
 }

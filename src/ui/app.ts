@@ -51,7 +51,7 @@ export class App {
   private readonly controls: ControlsHandle<typeof SCHEMA>;
   private readonly inspector: Inspector;
   private readonly hud = document.getElementById('hud') as HTMLElement;
-  private selection = new Uint32Array(0);
+  private selection: Uint32Array = new Uint32Array(0);
 
   private constructor(private readonly ctx: GpuContext, private readonly portrait: PortraitView, private params: SingleNeuronParams) {
     this.controls = createControls(SCHEMA, FOLDERS, () => this.params, (name, value) => this.change({ [name]: value }), {

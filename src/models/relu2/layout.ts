@@ -1,0 +1,128 @@
+/**
+ * GPU memory layout and kernel shapes of the relu2 model f(x) = Σ_k a_k σ(w_kᵀx) (theory.md §3).
+ * Shared by shaders/relu2*.wgsl.ts, src/models/relu2/sim.ts and any reader of the buffers.
+ *
+ * Sizes: N networks, m units, d inputs padded to dp = ⌈d/4⌉·4 (padding columns of X and W are 0 and
+ * stay 0), n train and nTest test samples per data set, S data sets (one per seed), ts samples per
+ * tile (kernelShape), tiles = ⌈n/ts⌉. All float buffers are f32, all indices in elements.
+ *
+ * - `params` (f32, read_write): network q occupies [q·pStride, (q+1)·pStride), pStride = m·(1 + dp):
+ *   a_k at q·pStride + k; W_kj at q·pStride + m + j·m + k (column-major per network: unit k fastest, so
+ *   the threads of one workgroup, one per unit, read W coalesced).
+ * - `comp` (f32, read_write): Kahan compensation of every entry of `params`, same layout: GD updates
+ *   η·∇L are often below the f32 spacing of the parameter (e.g. η = 2.5e-5 at τ = 2), so each update is
+ *   summed compensated; the parameter is params − comp to about f64-like accuracy over 10⁵ steps.
+ * - `params0` (f32, read): θ₀ in the same layout; never written (Hamming, ‖θ − θ₀‖, K₀ and δ₀ need it).
+ * - `data` (f32 viewed as vec4, read): data set s at s·dStride, dStride = n·dp + n4 + nTest·dp + nTest4
+ *   (n4 = ⌈n/4⌉·4): X row-major n×dp, then y (n, zero-padded to n4), then Xtest (nTest×dp), then ytest.
+ *   Every part starts on a multiple of 4 floats, so X rows are vec4-aligned.
+ * - `nets` (struct NetInfo {dataOffset: u32, eta: f32, _: u32, _: u32}, read): per network the float
+ *   offset of its data set (s·dStride) and its learning rate η (per GD step).
+ * - `status` (u32, read_write): status[2q] flag bits ({@link DIVERGED_FLAG}); status[2q+1] GD steps the
+ *   network has actually taken (it stops counting when frozen).
+ * - `resid` (f32 scratch): resid[q·tiles·ts + i] = r_i = (2/n)(f(x_i) − y_i) of the current step (0 for padding).
+ * - `pattern` (u32 scratch): pattern[(q·tiles + t)·m + k] has bit b set iff w_kᵀx_{t·ts+b} > 0.
+ *   (`resid` and `pattern` are unused by the resident kernel, which keeps them in workgroup memory/registers.)
+ * - `metrics` (f32, read_write): METRIC_WORDS per network, at q·METRIC_WORDS + METRIC_INDEX[name].
+ */
+import { defineStruct } from '../../gpu/struct.ts';
+
+/** Hard limits of the kernels (theory.md §3 sizes fit with room): m units, d inputs, n samples per set. */
+export const RELU2_LIMITS = Object.freeze({
+  /** m ≤ 256: one thread per unit and workgroups of at most 256 invocations (WebGPU's guaranteed minimum). */
+  maxUnits: 256,
+  /** d ≤ 128: a tile of samples × dp floats must fit in 16 KiB of workgroup memory with the reduction. */
+  maxInputs: 128,
+  /** n, nTest ≤ 65,536 (nominally 4,096; more is accepted while every buffer fits the device's binding size). */
+  maxSamples: 65536,
+});
+
+/** Workgroup memory the step kernel may use, in f32 words (WebGPU's guaranteed 16 KiB, minus 256 B). */
+export const WORKGROUP_WORDS = 4096 - 64;
+
+/** Flag bit in status[2q]: the network diverged (loss non-finite or > bound, or a non-finite parameter) and is frozen. */
+export const DIVERGED_FLAG = 1;
+
+/** Threads per workgroup of the metrics kernel (one workgroup per network). */
+export const METRICS_WORKGROUP_SIZE = 64;
+/** Samples per tile side in the kernel-distance reduction (a 16×16 tile of K per step of the loop). */
+export const KERNEL_TILE = 16;
+/** Units per chunk in the kernel-distance reduction. */
+export const KERNEL_UNIT_CHUNK = 16;
+
+/** f32 words per network in the `metrics` buffer. */
+export const METRIC_WORDS = 8;
+/** Slot of each metric within a network's METRIC_WORDS. */
+export const METRIC_INDEX = Object.freeze({
+  trainLoss: 0, testLoss: 1, hamming: 2, paramDistance: 3, kernelDistance: 4, deltaDrift: 5,
+  /** ‖K₀‖_F, for diagnostics. */
+  kernelNorm0: 6,
+  /** ‖K_t‖_F, for diagnostics. */
+  kernelNormT: 7,
+});
+
+/**
+ * Uniforms of both kernels. `steps`: GD steps per dispatch; `bound`: divergence bound on the loss;
+ * `slope`: σ's negative-side slope (0: ReLU); strides in floats as in the file comment.
+ */
+export const RELU2_UNIFORMS = defineStruct('Relu2Uniforms', [
+  { name: 'n', type: 'u32' },
+  { name: 'nTest', type: 'u32' },
+  { name: 'nets', type: 'u32' },
+  { name: 'steps', type: 'u32' },
+  { name: 'tiles', type: 'u32' },
+  { name: 'pStride', type: 'u32' },
+  { name: 'n4', type: 'u32' },
+  { name: 'testOffset', type: 'u32' },
+  { name: 'slope', type: 'f32' },
+  { name: 'bound', type: 'f32' },
+]);
+
+/** Compile-time shape of the step kernel for one (m, d, n). */
+export interface Relu2KernelShape {
+  m: number;
+  d: number;
+  /** d padded to a multiple of 4. */
+  dp: number;
+  /** Threads per step workgroup: the next power of two ≥ max(m, 32); thread k owns unit k. */
+  wg: number;
+  /** Samples per tile: a multiple of 4, ≤ 32 (one u32 of activation bits per unit and tile). */
+  ts: number;
+  /** First-layer columns per backward chunk (multiple of 4, ≤ 32): the per-thread gradient registers. */
+  dc: number;
+  /**
+   * Resident kernel: n ≤ ts and dp ≤ 32, so X (one tile, in both layouts) stays in workgroup memory and
+   * each thread keeps w_k in registers for the whole dispatch: 3 barriers per GD step instead of ≥ 8.
+   */
+  resident: boolean;
+}
+
+/** Workgroup words the step kernel declares for a shape (see shaders/relu2Step.wgsl.ts). */
+export function stepWorkgroupWords(s: Pick<Relu2KernelShape, 'dp' | 'wg' | 'ts' | 'resident'>): number {
+  return s.ts * s.dp * (s.resident ? 2 : 1) + s.ts * s.wg + 2 * s.ts + 3;
+}
+
+/**
+ * The step kernel's shape. Resident when n ≤ 32, dp ≤ 32 and it fits (ts = ⌈n/4⌉·4); otherwise the
+ * tiled kernel with ts = the largest multiple of 4 (≤ 32) whose workgroup memory fits {@link WORKGROUP_WORDS}.
+ * @throws Error when m, d or n is outside the limits (callers check limits first with clear messages).
+ */
+export function kernelShape(m: number, d: number, n: number): Relu2KernelShape {
+  if (!(m >= 1 && m <= RELU2_LIMITS.maxUnits && d >= 1 && d <= RELU2_LIMITS.maxInputs && n >= 1 && n <= RELU2_LIMITS.maxSamples)) {
+    throw new Error(`kernelShape: m = ${m}, d = ${d}, n = ${n} outside the limits`);
+  }
+  const dp = Math.ceil(d / 4) * 4;
+  const wg = Math.max(32, 2 ** Math.ceil(Math.log2(m)));
+  const dc = Math.min(dp, 32);
+  const small = { dp, wg, ts: Math.ceil(n / 4) * 4, resident: true };
+  if (n <= 32 && dp <= 32 && stepWorkgroupWords(small) <= WORKGROUP_WORDS) return { m, d, dc, ...small };
+  let ts = 32;
+  while (ts > 4 && stepWorkgroupWords({ dp, wg, ts, resident: false }) > WORKGROUP_WORDS) ts -= 4;
+  return { m, d, dp, wg, ts, dc, resident: false };
+}
+
+/** Floats per data set in `data` (see file comment). */
+export function dataStride(dp: number, n: number, nTest: number): number {
+  const up4 = (x: number) => Math.ceil(x / 4) * 4;
+  return n * dp + up4(n) + nTest * dp + up4(nTest);
+}

@@ -1,0 +1,254 @@
+/**
+ * Many independent two-layer ReLU networks (theory.md §3) trained by full-batch GD on the GPU in float32:
+ * uploads data (once per data set) and θ₀, advances all networks in chunked, cancellable, resumable
+ * dispatches, and computes the §3 metrics on the GPU at checkpoints. Kernels: shaders/relu2Step.wgsl.ts
+ * and shaders/relu2Metrics.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
+ */
+import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
+import { packStruct } from '../../gpu/struct.ts';
+import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
+import { relu2StepShader } from '../../../shaders/relu2Step.wgsl.ts';
+import { relu2MetricsShader } from '../../../shaders/relu2Metrics.wgsl.ts';
+import { DIVERGED_FLAG, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE, RELU2_UNIFORMS } from './layout.ts';
+import { DEFAULT_BOUND, validateRelu2Spec, type Relu2SimSpec, type Relu2Sizes } from './spec.ts';
+
+/** Metrics of one network at the sim's current step (units: GD steps, not time). */
+export interface Relu2NetworkMetrics extends Relu2Metrics {
+  /** Steps the sim has advanced ({@link Relu2Sim.stepCount}). */
+  step: number;
+  /** GD steps this network actually took (< step once it diverged and froze). */
+  stepsTaken: number;
+  /** True when the network diverged and is frozen (layout.ts DIVERGED_FLAG). */
+  diverged: boolean;
+}
+
+/** Chunking of {@link Relu2Sim.advance}. */
+export interface Relu2ChunkOptions {
+  /** Wall time one submission should take, in ms (default 50): keeps UIs responsive and far from watchdogs. */
+  targetMs?: number;
+  /** Work of the first submission, in multiply–adds (default 2²⁴); later ones grow at most 2× each. */
+  initialWork?: number;
+}
+
+/** Progress callback: steps done in this call, steps requested. */
+export type ProgressCallback = (done: number, total: number) => void;
+
+/** The relu2 ensemble on the GPU. Create with {@link Relu2Sim.create}; free with {@link destroy}. */
+export class Relu2Sim {
+  /** GD steps advanced since θ₀ (all networks in lockstep; frozen ones stop at their own count). */
+  stepCount = 0;
+  /** Current GD steps per submission (adapted to {@link Relu2ChunkOptions.targetMs}). */
+  stepsPerDispatch: number;
+  private readonly buffers: GPUBuffer[] = [];
+  private readonly params: GPUBuffer;
+  private readonly comp: GPUBuffer;
+  private readonly status: GPUBuffer;
+  private readonly metrics: GPUBuffer;
+  private readonly stepUniforms: GPUBuffer;
+  private readonly metricsUniforms: GPUBuffer;
+  private stepBindGroup!: GPUBindGroup;
+  private metricsBindGroup!: GPUBindGroup;
+  private stepPipeline!: GPUComputePipeline;
+  private metricsPipeline!: GPUComputePipeline;
+  private readonly targetMs: number;
+
+  private constructor(private readonly ctx: GpuContext, private readonly spec: Relu2SimSpec, readonly sizes: Relu2Sizes, chunk: Relu2ChunkOptions) {
+    const { device } = ctx;
+    const { networks: N, m, d, n, nTest, shape, pStride, dStride, tiles } = sizes;
+    const { dp } = shape;
+    const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const buf = (label: string, size: number, data?: ArrayBufferView) => {
+      const b = createBuffer(device, `Relu2.${label}`, S, size, data);
+      this.buffers.push(b);
+      return b;
+    };
+    const theta = new Float32Array(N * pStride);
+    spec.networks.forEach(({ init }, q) => {
+      const o = q * pStride;
+      for (let k = 0; k < m; k++) {
+        theta[o + k] = init.a[k];
+        for (let j = 0; j < d; j++) theta[o + m + j * m + k] = init.W[k * d + j];
+      }
+    });
+    const data = new Float32Array(sizes.datasets * dStride);
+    const testOffset = n * dp + Math.ceil(n / 4) * 4;
+    spec.datasets.forEach((s, si) => {
+      const o = si * dStride;
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[o + i * dp + j] = s.X[i * d + j];
+      data.set(s.y, o + n * dp);
+      for (let i = 0; i < nTest; i++) for (let j = 0; j < d; j++) data[o + testOffset + i * dp + j] = s.Xtest![i * d + j];
+      if (nTest > 0) data.set(s.ytest!, o + testOffset + nTest * dp);
+    });
+    const nets = new ArrayBuffer(16 * N);
+    const netsU = new Uint32Array(nets), netsF = new Float32Array(nets);
+    spec.networks.forEach((net, q) => { netsU[4 * q] = net.dataIndex * dStride; netsF[4 * q + 1] = net.eta; });
+
+    this.params = buf('params', sizes.bytes.params, theta);
+    this.comp = buf('comp', sizes.bytes.comp);
+    const params0 = buf('params0', sizes.bytes.params, theta);
+    const dataBuf = buf('data', sizes.bytes.data, data);
+    const netsBuf = buf('nets', sizes.bytes.nets, new Uint8Array(nets));
+    this.status = buf('status', sizes.bytes.status);
+    const resid = buf('resid', sizes.bytes.resid);
+    const pattern = buf('pattern', sizes.bytes.pattern);
+    this.metrics = buf('metrics', sizes.bytes.metrics);
+    const U = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
+    const uniforms = (steps: number) => packStruct(RELU2_UNIFORMS, {
+      n, nTest, nets: N, steps, tiles, pStride, n4: Math.ceil(n / 4) * 4, testOffset,
+      slope: spec.slope ?? 0, bound: Math.min(spec.bound ?? DEFAULT_BOUND, 3e38),
+    });
+    this.stepUniforms = createBuffer(device, 'Relu2.stepUniforms', U, RELU2_UNIFORMS.size, uniforms(0));
+    this.metricsUniforms = createBuffer(device, 'Relu2.metricsUniforms', U, RELU2_UNIFORMS.size, uniforms(0));
+    this.buffers.push(this.stepUniforms, this.metricsUniforms);
+    this.stepBuffers = [this.stepUniforms, this.params, dataBuf, netsBuf, this.status, resid, pattern, this.comp];
+    this.metricsBuffers = [this.metricsUniforms, this.params, params0, dataBuf, netsBuf, this.metrics];
+    this.targetMs = chunk.targetMs ?? 50;
+    this.stepsPerDispatch = Math.max(1, Math.floor((chunk.initialWork ?? 2 ** 24) / this.workPerStep));
+  }
+
+  private readonly stepBuffers: GPUBuffer[];
+  private readonly metricsBuffers: GPUBuffer[];
+
+  /**
+   * Validates the spec, uploads data and θ₀, and compiles both kernels for its (m, d, n).
+   * @throws DeviceLimitError / Error as {@link validateRelu2Spec}; Error when a kernel fails to compile
+   *   or a resource fails validation (the buffers are freed first).
+   */
+  static async create(ctx: GpuContext, spec: Relu2SimSpec, chunk: Relu2ChunkOptions = {}): Promise<Relu2Sim> {
+    const sizes = validateRelu2Spec(spec, ctx.limits);
+    const sim = new Relu2Sim(ctx, spec, sizes, chunk);
+    try {
+      await sim.compile();
+    } catch (e) {
+      sim.destroy();
+      throw e;
+    }
+    return sim;
+  }
+
+  private async compile(): Promise<void> {
+    const { device } = this.ctx;
+    const { shape } = this.sizes;
+    const make = async (label: string, code: string, wg: number, buffers: GPUBuffer[], types: GPUBufferBindingType[]) => {
+      const layout = device.createBindGroupLayout({
+        label: `${label}.layout`,
+        entries: types.map((type, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } })),
+      });
+      const pipeline = await device.createComputePipelineAsync({
+        label, layout: device.createPipelineLayout({ label: `${label}.pipelineLayout`, bindGroupLayouts: [layout] }),
+        compute: { module: device.createShaderModule({ label: `${label}.module`, code }), entryPoint: 'main', constants: { WG: wg } },
+      });
+      const bindGroup = device.createBindGroup({
+        label: `${label}.bindGroup`, layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      });
+      return { pipeline, bindGroup };
+    };
+    device.pushErrorScope('validation');
+    const rw = 'storage', ro = 'read-only-storage';
+    const step = await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, ['uniform', rw, ro, ro, rw, rw, rw, rw]);
+    const metrics = await make('Relu2.metrics', relu2MetricsShader({ m: shape.m, dp: shape.dp }), METRICS_WORKGROUP_SIZE,
+      this.metricsBuffers, ['uniform', ro, ro, ro, ro, rw]);
+    const error = await device.popErrorScope();
+    if (error) throw new Error(`Relu2Sim: creating the kernels failed: ${error.message}`);
+    this.stepPipeline = step.pipeline;
+    this.stepBindGroup = step.bindGroup;
+    this.metricsPipeline = metrics.pipeline;
+    this.metricsBindGroup = metrics.bindGroup;
+  }
+
+  /** Number of networks. */
+  get count(): number { return this.sizes.networks; }
+
+  /** Multiply–adds of one GD step of all networks (forward + backward, 2·N·m·n·dp). */
+  get workPerStep(): number {
+    const { networks, m, n, shape } = this.sizes;
+    return 2 * networks * m * n * shape.dp;
+  }
+
+  private submit(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, label: string): void {
+    const { device, limits } = this.ctx;
+    const encoder = device.createCommandEncoder({ label });
+    const pass = encoder.beginComputePass({ label });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    const [x, y] = dispatchSize(limits, this.sizes.networks);
+    pass.dispatchWorkgroups(x, y);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+  }
+
+  /**
+   * Advances every non-frozen network by `steps` GD steps. Work goes out in submissions of
+   * {@link stepsPerDispatch} steps, adapted so each takes about `targetMs`; between submissions the
+   * promise yields, `onProgress(done, steps)` is called and `signal` is checked. The state stays on the
+   * GPU, so an aborted or finished call can be followed by another (resume).
+   * @throws the signal's reason when aborted (steps completed so far are kept and counted in stepCount).
+   * @throws Error when steps is not an integer ≥ 0.
+   */
+  async advance(steps: number, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<void> {
+    if (!(Number.isInteger(steps) && steps >= 0)) throw new Error(`Relu2Sim.advance: steps must be an integer ≥ 0 (got ${steps})`);
+    const { device } = this.ctx;
+    for (let done = 0; done < steps;) {
+      signal?.throwIfAborted();
+      const chunk = Math.min(this.stepsPerDispatch, steps - done);
+      device.queue.writeBuffer(this.stepUniforms, RELU2_UNIFORMS.offsets.steps, new Uint32Array([chunk]));
+      const t0 = performance.now();
+      this.submit(this.stepPipeline, this.stepBindGroup, 'Relu2.advance');
+      await device.queue.onSubmittedWorkDone();
+      const ms = Math.max(performance.now() - t0, 0.05);
+      done += chunk;
+      this.stepCount += chunk;
+      if (chunk === this.stepsPerDispatch) {
+        this.stepsPerDispatch = Math.max(1, Math.min(2 * chunk, Math.round((chunk * this.targetMs) / ms)));
+      }
+      onProgress?.(done, steps);
+    }
+  }
+
+  /** Runs the metrics kernel and reads one {@link Relu2NetworkMetrics} per network, in spec order. */
+  async readMetrics(): Promise<Relu2NetworkMetrics[]> {
+    this.submit(this.metricsPipeline, this.metricsBindGroup, 'Relu2.metrics');
+    const { device } = this.ctx;
+    const [raw, status] = await Promise.all([
+      readBuffer(device, this.metrics, this.sizes.bytes.metrics), readBuffer(device, this.status, this.sizes.bytes.status),
+    ]);
+    const f = new Float32Array(raw), s = new Uint32Array(status);
+    const I = METRIC_INDEX;
+    return Array.from({ length: this.count }, (_, q) => {
+      const at = (slot: number) => f[q * METRIC_WORDS + slot];
+      return {
+        step: this.stepCount, stepsTaken: s[2 * q + 1], diverged: (s[2 * q] & DIVERGED_FLAG) !== 0,
+        trainLoss: at(I.trainLoss), testLoss: this.sizes.nTest > 0 ? at(I.testLoss) : NaN, hamming: at(I.hamming),
+        paramDistance: at(I.paramDistance), kernelDistance: at(I.kernelDistance), deltaDrift: at(I.deltaDrift),
+      };
+    });
+  }
+
+  /**
+   * Reads the current parameters of every network and its divergence flag. Values are the compensated
+   * sums params − comp (layout.ts), evaluated in f64; W is m×d row-major as in Relu2Params.
+   */
+  async readParams(): Promise<(Relu2Params & { diverged: boolean })[]> {
+    const { device } = this.ctx;
+    const { m, d, pStride } = this.sizes;
+    const [raw, rawComp, status] = await Promise.all([
+      readBuffer(device, this.params, this.sizes.bytes.params), readBuffer(device, this.comp, this.sizes.bytes.comp),
+      readBuffer(device, this.status, this.sizes.bytes.status),
+    ]);
+    const hi = new Float32Array(raw), lo = new Float32Array(rawComp), s = new Uint32Array(status);
+    const val = (i: number) => hi[i] - lo[i];
+    return Array.from({ length: this.count }, (_, q) => {
+      const o = q * pStride;
+      const W = new Float64Array(m * d), a = new Float64Array(m);
+      for (let k = 0; k < m; k++) {
+        a[k] = val(o + k);
+        for (let j = 0; j < d; j++) W[k * d + j] = val(o + m + j * m + k);
+      }
+      return { m, d, W, a, diverged: (s[2 * q] & DIVERGED_FLAG) !== 0 };
+    });
+  }
+
+  /** Frees every GPU buffer of the sim. */
+  destroy(): void { for (const b of this.buffers) b.destroy(); }
+}

@@ -1,0 +1,66 @@
+/**
+ * The CLI entry (src/cli/main.ts) in process with the CPU backend (no GPU): exit codes, one error line,
+ * JSON on stdout only, and the output serialiser.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXIT_BAD_INPUT, main } from '../../src/cli/main.ts';
+import type { CliIo } from '../../src/cli/io.ts';
+import { outputJsonChunks, runSimulate, type SimulateOutput } from '../../src/cli/simulate.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'lazyrich-main-'));
+
+function capture(): { io: CliIo; out: () => string; err: () => string } {
+  const chunks = { out: [] as string[], err: [] as string[] };
+  const stream = (into: string[]) => ({ write: (s: string) => { into.push(String(s)); return true; }, isTTY: false }) as unknown as NodeJS.WriteStream;
+  return { io: { stdout: stream(chunks.out), stderr: stream(chunks.err) }, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
+}
+
+const CONFIG = {
+  model: 'single-neuron', data: { XX: [[2, 0.5], [0.5, 1]], Xy: [1, -0.5] }, learningRates: { a: 1, w: 2 },
+  init: { explicit: [{ a: 0.3, w: [0.1, -0.2] }, { a: -1, w: [0.5, 0.5] }] }, method: 'rk4', step: 0.05, times: [0, 0.5, 2], backend: 'cpu',
+};
+
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+describe('lazyrich main (CPU backend)', () => {
+  it('simulate writes the JSON document to stdout and status lines to stderr', async () => {
+    const c = capture();
+    expect(await main(['node', 'lazyrich', 'simulate', file('ok.json', CONFIG)], c.io)).toBe(0);
+    const out = JSON.parse(c.out()) as SimulateOutput;
+    expect(out.backend).toBe('cpu');
+    expect(out.trajectories).toHaveLength(2);
+    expect(out.trajectories[1].w[2]).toHaveLength(2);
+    expect(c.err()).toMatch(/^adapter: cpu \(f64 reference\)$/m);
+    expect(c.err()).toMatch(/^δ drift: /m);
+  });
+
+  it.each([
+    ['bad field', () => file('bad.json', { ...CONFIG, step: -1 }), /^lazyrich: config\.step: expected a finite number > 0, got -1\n$/],
+    ['unknown key', () => file('typo.json', { ...CONFIG, tims: [1] }), /^lazyrich: config\.tims: unknown field/],
+    ['missing file', () => join(dir, 'absent.json'), /^lazyrich: cannot read config file .*absent\.json/],
+  ])('%s: exit 2 and one stderr line', async (_name, path, pattern) => {
+    const c = capture();
+    expect(await main(['node', 'lazyrich', 'simulate', path()], c.io)).toBe(EXIT_BAD_INPUT);
+    expect(c.out()).toBe('');
+    expect(c.err().trimEnd().split('\n')).toHaveLength(1);
+    expect(c.err()).toMatch(pattern);
+  });
+
+  it('rejects an unknown --backend with exit 2', async () => {
+    const c = capture();
+    expect(await main(['node', 'lazyrich', 'simulate', file('ok2.json', CONFIG), '--backend', 'tpu'], c.io)).toBe(EXIT_BAD_INPUT);
+    expect(c.err()).toMatch(/--backend: expected "gpu" or "cpu", got "tpu"/);
+  });
+
+  it('chunked serialisation equals JSON.stringify', async () => {
+    const { output } = await runSimulate(CONFIG);
+    expect([...outputJsonChunks(output)].join('')).toBe(`${JSON.stringify(output)}\n`);
+  });
+});
