@@ -1,10 +1,12 @@
 /**
  * Render shaders of the live phase portrait (src/views/portrait.ts). One module, five entry points:
- * - `vsPoints` / `fsPoints`: one instanced quad (triangle strip, 4 vertices) per trajectory, position and
+ * - `vsPoints` / `fsPoints`: one quad per trajectory (instanced triangle strip, 6 vertices of a triangle
+ *   list, or a 1-pixel point; see {@link PortraitPrimitive}), position and
  *   colour read straight from the simulation's storage buffers (layout: src/models/singleNeuron/layout.ts;
  *   state SoA f32 with element (c, i) at c·n + i, c = 0 → a, c = 1 + j → w_j; flags bit 1 = diverged;
  *   info[i] = δ₀). Diverged points get the fixed diverged colour, are larger and win the depth test.
- * - `vsHighlight` / `fsHighlight`: the same quads for `selection[k]`, larger, amber with a dark outline.
+ * - `vsHighlightOutline`, then `vsHighlight` / `fsHighlight`: the same quads for `selection[k]`, larger:
+ *   dark discs, then amber discs 1.5 px smaller in radius, so overlapping selections merge into one outlined blob.
  * - `vsFullscreen` + `fsFade`: a full-screen triangle whose output is 0; blended with dst·constant it
  *   multiplies the trail texture by the persistence per frame.
  * - `vsFullscreen` + `fsComposite`: background, grid and axes, excess-loss contours (function space,
@@ -15,9 +17,20 @@ import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { LUT_SIZE } from '../src/views/colormaps.ts';
 import { PORTRAIT_PARAMS } from '../src/views/portraitLayout.ts';
 
+/**
+ * How trajectories become primitives:
+ * - 'instanced': one instance per trajectory, 4 vertices (triangle strip); draw(4, n).
+ * - 'list': one non-instanced triangle list, 6 vertices per trajectory (i = vertex_index / 6); draw(6n).
+ *   Much faster on SwiftShader, which pays a setup cost per instance.
+ * - 'points': point list, one vertex (one device pixel) per trajectory; draw(n). For sub-2-pixel points
+ *   on software adapters. The highlight pass then uses 'list'.
+ */
+export type PortraitPrimitive = 'instanced' | 'list' | 'points';
+
 export interface PortraitShaderOptions {
   /** Input dimension of the single-neuron model, 1 ≤ d ≤ MAX_D; compiled in so loops unroll. */
   d: number;
+  primitive: PortraitPrimitive;
 }
 
 /** Group 0 bindings (all pipelines) and group 1 (composite only); the host layout in portrait.ts matches. */
@@ -25,7 +38,9 @@ export const PORTRAIT_BINDINGS = { params: 0, lut: 1, state: 2, flags: 3, info: 
 
 /** WGSL source of every portrait entry point for input dimension `d`. */
 export function portraitShader(options: PortraitShaderOptions): string {
-  const { d } = options;
+  const { d, primitive } = options;
+  const instanced = primitive === 'instanced';
+  const points = primitive === 'points';
   const b = PORTRAIT_BINDINGS;
   return wgsl`
 ${PORTRAIT_PARAMS.wgsl}
@@ -92,10 +107,27 @@ fn quad(center: vec2f, scale: f32, v: u32, depth: f32) -> PointOut {
   return o;
 }
 
+// Strip-order corner of vertex k of a two-triangle quad in a triangle list: (0 1 2)(2 1 3), a nibble table.
+fn quadVertex(k: u32) -> u32 { return (0x312210u >> (4u * k)) & 0xfu; }
+
 @vertex
-fn vsPoints(@builtin(vertex_index) v: u32, @builtin(instance_index) i: u32) -> PointOut {
+fn vsPoints(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
+#if ${instanced}
+  let i = ii;
+  let v = vi;
+#elif ${points}
+  let i = vi;
+  let v = 0u;
+#else
+  let i = vi / 6u;
+  let v = quadVertex(vi % 6u);
+#endif
   let diverged = (flags[i] & 1u) != 0u;
   var o = quad(project(i), select(1.0, P.divergedScale, diverged), v, select(0.5, 0.0, diverged));
+#if ${points}
+  o.pos = vec4f(o.pos.xy - o.uv * vec2f(P.halfX, P.halfY) * select(1.0, P.divergedScale, diverged), o.pos.zw);
+  o.uv = vec2f(0.0);
+#endif
   o.color = select(pointColor(i), P.colors[0], diverged);
   return o;
 }
@@ -106,20 +138,38 @@ fn fsPoints(in: PointOut) -> @location(0) vec4f {
   return vec4f(in.color.rgb, 1.0);
 }
 
-@vertex
-fn vsHighlight(@builtin(vertex_index) v: u32, @builtin(instance_index) k: u32) -> PointOut {
-  let i = selection[k];
-  var o = quad(project(min(i, P.n - 1u)), P.highlightScale, v, 0.0);
+fn highlightVertex(vi: u32, ii: u32, scale: f32) -> PointOut {
+#if ${!instanced}
+  let i = selection[vi / 6u];
+  let v = quadVertex(vi % 6u);
+#else
+  let i = selection[ii];
+  let v = vi;
+#endif
+  var o = quad(project(min(i, P.n - 1u)), scale, v, 0.0);
   if (i >= P.n) { o.pos = vec4f(2.0, 2.0, 2.0, 1.0); }
+  return o;
+}
+
+// Highlight in two passes so overlapping selections merge: dark discs, then smaller amber discs on top.
+@vertex
+fn vsHighlightOutline(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
+  var o = highlightVertex(vi, ii, P.highlightScale);
+  o.color = P.colors[7];
+  return o;
+}
+
+@vertex
+fn vsHighlight(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
+  var o = highlightVertex(vi, ii, max(P.highlightScale - 3.0 * P.dpr / max(P.halfX * P.width, 1e-6), 0.5 * P.highlightScale));
   o.color = P.colors[1];
   return o;
 }
 
 @fragment
 fn fsHighlight(in: PointOut) -> @location(0) vec4f {
-  let r = length(in.uv);
-  if (r > 1.0) { discard; }
-  return select(P.colors[1], P.colors[7], r > 0.62);
+  if (dot(in.uv, in.uv) > 1.0) { discard; }
+  return in.color;
 }
 
 @vertex

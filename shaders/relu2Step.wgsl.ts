@@ -5,12 +5,13 @@
  * column of `params`), so a GD step needs no cross-workgroup synchronisation and one dispatch runs
  * P.steps steps. Per step:
  * 1. Forward, tile by tile (ts samples): the tile of X sits transposed in workgroup memory; thread k
- *    computes z_ki = w_kᵀx_i for the tile (vec4 FMAs), keeps its activation bits (register or `pattern`)
- *    and writes a_k σ(z_ki) to `red`; threads i < ts sum `red` over the units: r_i = (2/n)(f_i − y_i).
+ *    computes z_ki = w_kᵀx_i for the tile (vec4 FMAs), keeps its activation bits in a register and
+ *    writes a_k σ(z_ki) to `red`; threads i < ts sum `red` over the units: r_i = (2/n)(f_i − y_i) into `rs`;
+ *    then, on the same tile, thread k accumulates g̃_k += Σ_i r_i σ'(z_ki) x_i (registers when dp ≤ 32,
+ *    else its column of `grad`). 4 barriers per tile; X is read once per step.
  * 2. If the loss is non-finite or > P.bound, or an earlier update made a parameter non-finite, the
  *    network is flagged and frozen (before this step's update; the rest of the dispatch only idles).
- * 3. Backward in chunks of dc columns: g̃_k = Σ_i r_i σ'(z_ki) x_i in registers over all tiles; then
- *    w_k ← w_k − η a_k g̃_k and, since σ(z) = σ'(z) z, ∂L/∂a_k = w_kᵀg̃_k: a_k ← a_k − η w_kᵀg̃_k (old w
+ * 3. Update: w_k ← w_k − η a_k g̃_k and, since σ(z) = σ'(z) z, ∂L/∂a_k = w_kᵀg̃_k: a_k ← a_k − η w_kᵀg̃_k (old w
  *    and a). Every update is Kahan-compensated (the `comp` buffer; see src/models/relu2/layout.ts).
  * Resident variant (shape.resident: n ≤ ts, dp ≤ 32): X is loaded once per dispatch in both layouts,
  * w_k and its compensation stay in registers, r stays in workgroup memory: 2 barriers per step.
@@ -22,25 +23,24 @@ import type { Relu2KernelShape } from '../src/models/relu2/layout.ts';
 
 /**
  * WGSL of the step kernel (entry point `main`) for one kernel shape (src/models/relu2/layout.ts
- * kernelShape). Bindings: 0 uniforms, 1 params (rw), 2 data (r), 3 nets (r), 4 status (rw), 5 resid (rw),
- * 6 pattern (rw), 7 comp (rw). The pipeline must set the override WG = shape.wg.
+ * kernelShape). Bindings: 0 uniforms, 1 params (rw), 2 data (r), 3 nets (r), 4 status (rw), 5 comp (rw),
+ * 6 grad (rw). The pipeline must set the override WG = shape.wg.
  */
 export function relu2StepShader(shape: Relu2KernelShape): string {
   const { ts, dc, resident } = shape;
+  const greg = shape.dp <= dc; // g̃ fits in registers
   return wgsl`${relu2Common({ m: shape.m, dp: shape.dp })}
 const TS: u32 = ${ts}u;
 const TS4: u32 = ${ts / 4}u;
-const DC: u32 = ${dc}u;
-const DC4: u32 = ${dc / 4}u;
+const DC4: u32 = ${dc / 4}u; // g̃ registers (vec4) of the tiled kernel when dp ≤ 32
 override WG: u32 = 64u;
 
 @group(0) @binding(1) var<storage, read_write> params: array<f32>;
 @group(0) @binding(2) var<storage, read> data: array<vec4f>;
 @group(0) @binding(3) var<storage, read> nets: array<NetInfo>;
 @group(0) @binding(4) var<storage, read_write> status: array<u32>;
-@group(0) @binding(5) var<storage, read_write> resid: array<f32>;
-@group(0) @binding(6) var<storage, read_write> pattern: array<u32>;
-@group(0) @binding(7) var<storage, read_write> comp: array<f32>;
+@group(0) @binding(5) var<storage, read_write> comp: array<f32>;
+@group(0) @binding(6) var<storage, read_write> grad: array<f32>;
 
 // Forward layout, X transposed: element (j, i) at [j * TS4 + i / 4][i % 4].
 var<workgroup> tile: array<vec4f, TS4 * DP>;
@@ -49,7 +49,7 @@ var<workgroup> tile: array<vec4f, TS4 * DP>;
 var<workgroup> tileB: array<vec4f, TS * DP4>;
 #endif
 var<workgroup> red: array<vec4f, TS4 * WG>;
-var<workgroup> rs: array<f32, TS>;
+var<workgroup> rs: array<vec4f, TS4>;
 var<workgroup> lp: array<f32, TS>;
 var<workgroup> badAny: atomic<u32>;
 var<workgroup> flagCopy: u32;
@@ -136,8 +136,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   }
   workgroupBarrier();
 #else
-  let residBase = q * P.tiles * TS;
-  let patBase = q * P.tiles * M;
+  let gBase = q * M * DP;
 #endif
   var taken = 0u;
   var frozen = false;
@@ -159,14 +158,19 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     workgroupBarrier();
     if (lid < TS) {
       let re = residual(lid, 0u, y0);
-      rs[lid] = re.x;
+      rs[lid / 4u][lid % 4u] = re.x;
       lossPart = re.y;
     }
 #else
+    // Forward and backward fused per tile: the transposed tile serves both (g̃_kj = Σ_i c_ki r_i x_ij as
+    // vec4 dots over samples); g̃ accumulates in registers (dp ≤ DC) or in this network's grad column.
+    var g: array<vec4f, DC4>;
+    for (var c = 0u; c < DC4; c++) { g[c] = vec4f(0.0); }
     for (var t = 0u; t < P.tiles; t++) {
       let i0 = t * TS;
       loadForward(lid, x4, i0);
       workgroupBarrier();
+      var bits = 0u;
       if (owns && !frozen) {
         var acc: array<vec4f, TS4>;
         for (var v = 0u; v < TS4; v++) { acc[v] = vec4f(0.0); }
@@ -174,14 +178,39 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
           let wj = vec4f(params[base + M + j * M + k]);
           for (var v = 0u; v < TS4; v++) { acc[v] = fma(wj, tile[j * TS4 + v], acc[v]); }
         }
-        pattern[patBase + t * M + k] = emit(k, a, acc);
+        bits = emit(k, a, acc);
       }
       workgroupBarrier();
       if (lid < TS) {
         let re = residual(lid, i0, y0);
-        resid[residBase + i0 + lid] = re.x;
+        rs[lid / 4u][lid % 4u] = re.x;
         lossPart += re.y;
       }
+      workgroupBarrier();
+      if (owns && !frozen) {
+        var coef: array<vec4f, TS4>;
+        for (var v = 0u; v < TS4; v++) {
+          let on = (vec4u(bits >> (4u * v)) >> vec4u(0u, 1u, 2u, 3u)) & vec4u(1u);
+          coef[v] = select(vec4f(P.slope), vec4f(1.0), on != vec4u(0u)) * rs[v];
+        }
+        for (var c = 0u; c < DP4; c++) {
+          var gc = vec4f(0.0);
+          for (var e = 0u; e < 4u; e++) {
+            var s = 0.0;
+            for (var v = 0u; v < TS4; v++) { s += dot(coef[v], tile[(4u * c + e) * TS4 + v]); }
+            gc[e] = s;
+          }
+#if ${greg}
+          g[c] += gc;
+#else
+          for (var e = 0u; e < 4u; e++) {
+            let gi = gBase + (4u * c + e) * M + k;
+            if (t == 0u) { grad[gi] = gc[e]; } else { grad[gi] += gc[e]; }
+          }
+#endif
+        }
+      }
+      workgroupBarrier();
     }
 #endif
     // ---- 2. loss and divergence (this loss, or a non-finite parameter from an earlier update) ----
@@ -204,7 +233,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
       var g: array<vec4f, DP4>;
       for (var c = 0u; c < DP4; c++) { g[c] = vec4f(0.0); }
       for (var i = 0u; i < TS; i++) {
-        let coef = vec4f(select(P.slope, 1.0, ((bits >> i) & 1u) != 0u) * rs[i]);
+        let coef = vec4f(select(P.slope, 1.0, ((bits >> i) & 1u) != 0u) * rs[i / 4u][i % 4u]);
         for (var c = 0u; c < DP4; c++) { g[c] = fma(coef, tileB[i * DP4 + c], g[c]); }
       }
       var gaDot = 0.0;
@@ -222,47 +251,29 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     }
 #else
     var gaDot = 0.0;
-    for (var c0 = 0u; c0 < DP4; c0 += DC4) {
-      var g: array<vec4f, DC4>;
-      for (var c = 0u; c < DC4; c++) { g[c] = vec4f(0.0); }
-      for (var t = 0u; t < P.tiles; t++) {
-        let i0 = t * TS;
-        for (var p = lid; p < TS * DC4; p += WG) {
-          let i = p / DC4;
-          let c = c0 + p % DC4;
-          var v = vec4f(0.0);
-          if (i0 + i < P.n && c < DP4) { v = xRow(x4, i0 + i, c); }
-          tile[p] = v;
+    if (owns && !frozen) {
+      for (var c = 0u; c < DP4; c++) {
+        var wv = vec4f(0.0);
+        var cv = vec4f(0.0);
+        var gv = vec4f(0.0);
+        for (var e = 0u; e < 4u; e++) {
+          let idx = base + M + (4u * c + e) * M + k;
+          wv[e] = params[idx];
+          cv[e] = comp[idx];
+#if ${!greg}
+          gv[e] = grad[gBase + (4u * c + e) * M + k];
+#endif
         }
-        if (lid < TS) { rs[lid] = resid[residBase + i0 + lid]; }
-        workgroupBarrier();
-        if (owns && !frozen) {
-          let bits = pattern[patBase + t * M + k];
-          for (var i = 0u; i < TS; i++) {
-            let coef = vec4f(select(P.slope, 1.0, ((bits >> i) & 1u) != 0u) * rs[i]);
-            for (var c = 0u; c < DC4; c++) { g[c] = fma(coef, tile[i * DC4 + c], g[c]); }
-          }
-        }
-        workgroupBarrier();
-      }
-      if (owns && !frozen) {
-        for (var c = 0u; c < DC4; c++) {
-          if (c0 + c >= DP4) { break; }
-          var wv = vec4f(0.0);
-          var cv = vec4f(0.0);
-          for (var e = 0u; e < 4u; e++) {
-            let idx = base + M + (4u * (c0 + c) + e) * M + k;
-            wv[e] = params[idx];
-            cv[e] = comp[idx];
-          }
-          gaDot += dot(wv, g[c]);
-          kahan4(&wv, &cv, -eta * a * g[c]);
-          bad = bad || !finite4(wv);
-          for (var e = 0u; e < 4u; e++) {
-            let idx = base + M + (4u * (c0 + c) + e) * M + k;
-            params[idx] = wv[e];
-            comp[idx] = cv[e];
-          }
+#if ${greg}
+        gv = g[c];
+#endif
+        gaDot += dot(wv, gv);
+        kahan4(&wv, &cv, -eta * a * gv);
+        bad = bad || !finite4(wv);
+        for (var e = 0u; e < 4u; e++) {
+          let idx = base + M + (4u * c + e) * M + k;
+          params[idx] = wv[e];
+          comp[idx] = cv[e];
         }
       }
     }

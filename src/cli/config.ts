@@ -11,13 +11,18 @@
  *   "init": { "explicit": [ { "a": number, "w": number[d] }, ... ] }
  *         | { "grid": { "delta": number[] | { "from", "to", "count" },
  *                       "beta0": number[][] | { "directions", "norm", "seed"? } } },
- *   "method": "gd" | "rk4", "step": number, "times": number[],
+ *   "method": "gd" | "rk4" | "beta-flow" | "exact",
+ *   "step": number,            // time per step: η (gd), dt (rk4, beta-flow); optional and unused for "exact"
+ *   "times": number[],         // output times t ≥ 0, strictly ascending; on the step grid except for "exact"
  *   "backend"?: "gpu" | "cpu", "bound"?: number }             // defaults "gpu", 1e6
  * ```
+ * Methods (theory.md §1): "gd" = gradient descent (explicit Euler on the parameter flow), "rk4" = RK4 on the
+ * parameter flow, "beta-flow" = RK4 on the function-space flow β̇ = −M(β, δ)∇_βL (§1.1), "exact" = the
+ * closed form (§1.3, evaluated directly at each output time; needs XX = σ²I, σ > 0).
  */
 import { MAX_D } from '../models/singleNeuron/layout.ts';
 import { MAX_TRAJECTORIES, initialDirections, linspace } from '../models/singleNeuron/ensemble.ts';
-import { validateData, type LayerRates, type SingleNeuronData } from '../theory/index.ts';
+import { identityScale, validateData, type LayerRates, type SingleNeuronData } from '../theory/index.ts';
 
 /** A malformed config. `path` is the JSON path (`config.data.XX[1][0]`); the message starts with it. */
 export class ConfigError extends Error {
@@ -40,8 +45,15 @@ export type InitSpec =
   /** i = iδ · beta0.length + iβ₀; each (β₀, δ) initialised with initFromBetaDelta (theory.md §1). */
   | { kind: 'grid'; delta: number[]; beta0: number[][] };
 
-/** A validated `simulate` config. Times are in the flow's time units; `stepCounts[k] = times[k] / step`. */
-export interface SimulateConfig {
+/** Every `simulate` method, in help order (see the module comment and theory.md §1, §1.1, §1.3). */
+export const METHODS = ['gd', 'rk4', 'beta-flow', 'exact'] as const;
+/** A `simulate` method: 'gd', 'rk4', 'beta-flow' (time-stepped) or 'exact' (closed form, no steps). */
+export type SimulateMethod = (typeof METHODS)[number];
+/** The time-stepped methods: their output times lie on a grid of `step`. */
+export type SteppedMethod = Exclude<SimulateMethod, 'exact'>;
+
+/** Fields every validated config has. Times are in the flow's time units (not steps). */
+interface SimulateConfigBase {
   model: 'single-neuron';
   data: SingleNeuronData;
   d: number;
@@ -49,16 +61,21 @@ export interface SimulateConfig {
   init: InitSpec;
   /** Number of trajectories (the length of {@link expandInits}'s result). */
   n: number;
-  method: 'gd' | 'rk4';
-  /** η for GD, dt for RK4: time per step. */
-  step: number;
-  /** Output times t (ascending, ≥ 0, on the step grid). */
+  /** Output times t (strictly ascending, ≥ 0; on the step grid for the stepped methods). */
   times: number[];
-  /** Integer step counts of the output times (ascending). */
-  stepCounts: number[];
   backend: 'gpu' | 'cpu';
+  /** Divergence bound of the stepped methods (the closed form cannot diverge and ignores it). */
   bound: number;
 }
+
+/**
+ * A validated `simulate` config. Stepped methods: `step` is η for GD, dt for RK4 and beta-flow (time per
+ * step) and `stepCounts[k] = times[k] / step` (integers, ascending). 'exact': `step` is the optional given
+ * value (unused, null when absent) and `stepCounts` is null — the closed form is evaluated at each t directly.
+ */
+export type SimulateConfig = SimulateConfigBase & (
+  | { method: SteppedMethod; step: number; stepCounts: number[] }
+  | { method: 'exact'; step: number | null; stepCounts: null });
 
 type Obj = Record<string, unknown>;
 
@@ -216,14 +233,23 @@ function parseInit(v: unknown, d: number): InitSpec {
   return { kind: 'grid', delta, beta0 };
 }
 
-function parseTimes(v: unknown, step: number): { times: number[]; stepCounts: number[] } {
+/** Output times: finite, ≥ 0, strictly ascending (any values; the step grid is checked by {@link stepCountsOf}). */
+function parseTimes(v: unknown): number[] {
   const list = arr(v, 'config.times', 'an array of output times');
   if (list.length === 0) throw new ConfigError('config.times', 'expected at least one output time, got an empty array');
   const times = list.map((t, k) => finite(t, `config.times[${k}]`));
-  const stepCounts = times.map((t, k) => {
+  times.forEach((t, k) => {
     const path = `config.times[${k}]`;
     if (t < 0) throw new ConfigError(path, `expected a time ≥ 0, got ${t}`);
     if (k > 0 && !(t > times[k - 1])) throw new ConfigError(path, `times must be strictly ascending, got ${t} after ${times[k - 1]}`);
+  });
+  return times;
+}
+
+/** Integer step counts t / step of the (already parsed) times; each must be on the step grid. */
+function stepCountsOf(times: number[], step: number): number[] {
+  return times.map((t, k) => {
+    const path = `config.times[${k}]`;
     const ratio = t / step;
     const steps = Math.round(ratio);
     if (Math.abs(ratio - steps) > STEP_GRID_REL_TOL * Math.abs(ratio)) {
@@ -232,17 +258,55 @@ function parseTimes(v: unknown, step: number): { times: number[]; stepCounts: nu
     if (steps > MAX_STEPS) throw new ConfigError(path, `t = ${t} needs ${steps} steps; at most ${MAX_STEPS} are allowed`);
     return steps;
   });
-  return { times, stepCounts };
+}
+
+/**
+ * The one-line error of method "exact" on data without a closed form, e.g. `config.method: "exact" is
+ * unavailable for config.data.XX: no closed form for this data: XX must be a multiple of the identity
+ * (theory.md §1.3); use "rk4" or "beta-flow"`.
+ * @param cause the Error of identityScale / ExactEvaluator / SingleNeuronSim.create.
+ */
+export function exactUnavailableError(cause: Error): ConfigError {
+  return new ConfigError('config.method',
+    `"exact" is unavailable for config.data.XX: ${cause.message} (theory.md §1.3); use "rk4" or "beta-flow"`);
+}
+
+/** 'exact' needs XX = σ²I (σ > 0) to identityScale's tolerance (IDENTITY_REL_TOL = 1e-10 relative). */
+function checkExactData(data: SingleNeuronData): void {
+  try {
+    identityScale(data.XX);
+  } catch (e) {
+    throw exactUnavailableError(e as Error);
+  }
+}
+
+/**
+ * 'beta-flow' cannot leave β = 0 when δ < 0 (M = |δ|ŵŵᵀ needs the direction of w, which β does not carry;
+ * theory.md §1.1), while the parameter flow does: reject explicit inits with a = 0 and w ≠ 0. (Grid inits
+ * with β₀ = 0 and δ < 0 are rejected for every method in parseInit.)
+ */
+function checkBetaFlowInit(init: InitSpec): void {
+  if (init.kind !== 'explicit') return;
+  const k = init.points.findIndex((p) => p.a === 0 && p.w.some((x) => x !== 0));
+  if (k >= 0) {
+    throw new ConfigError(`config.init.explicit[${k}].a`,
+      'a = 0 with w ≠ 0 gives β₀ = 0 with δ < 0, which "beta-flow" cannot leave (theory.md §1.1: M = |δ|ŵŵᵀ needs the direction of w); use "rk4"');
+  }
 }
 
 const TOP_KEYS = ['model', 'data', 'learningRates', 'init', 'method', 'step', 'times', 'backend', 'bound'] as const;
 
 /**
  * Validates a parsed JSON value as a `simulate` config. Fields are checked in the order
- * model, data, learningRates, init, method, step, times, backend, bound (unknown keys first, at each level).
+ * model, data, learningRates, init, method (with its data/init constraints), step, times, backend, bound
+ * (unknown keys first, at each level).
+ * Method constraints: 'exact' needs XX = σ²I with σ > 0 (to IDENTITY_REL_TOL = 1e-10 relative, theory's
+ * identityScale), ignores `bound`, and takes any output times (`step` optional, checked > 0 if given);
+ * 'beta-flow' rejects explicit inits with a = 0, w ≠ 0; the stepped methods need `step` and times on its grid.
  * @param raw the value of JSON.parse(text).
- * @returns the config with defaults filled in, `n` trajectories and integer `stepCounts`.
- * @throws ConfigError naming the JSON path of the first bad field.
+ * @returns the config with defaults filled in, `n` trajectories and (stepped methods) integer `stepCounts`.
+ * @throws ConfigError naming the JSON path of the first bad field, e.g.
+ *   `config.method: "exact" is unavailable for config.data.XX: no closed form for this data: …`.
  */
 export function validateConfig(raw: unknown): SimulateConfig {
   const o = obj(raw, 'config', TOP_KEYS);
@@ -251,13 +315,22 @@ export function validateConfig(raw: unknown): SimulateConfig {
   const { data, d } = parseData(required(o, 'data', 'config'));
   const rates = parseRates(o.learningRates);
   const init = parseInit(required(o, 'init', 'config'), d);
-  const method = oneOf(required(o, 'method', 'config'), 'config.method', ['gd', 'rk4'] as const);
-  const step = positive(required(o, 'step', 'config'), 'config.step');
-  const { times, stepCounts } = parseTimes(required(o, 'times', 'config'), step);
+  const method = oneOf(required(o, 'method', 'config'), 'config.method', METHODS);
+  if (method === 'exact') checkExactData(data);
+  if (method === 'beta-flow') checkBetaFlowInit(init);
+  if (o.step === undefined && method !== 'exact') {
+    throw new ConfigError('config.step', `missing required field (method "${method}" needs the time per step; only "exact" may omit it)`);
+  }
+  const step = o.step === undefined ? null : positive(o.step, 'config.step');
+  const times = parseTimes(required(o, 'times', 'config'));
+  const stepCounts = method === 'exact' ? null : stepCountsOf(times, step as number);
   const backend = o.backend === undefined ? 'gpu' : oneOf(o.backend, 'config.backend', ['gpu', 'cpu'] as const);
   const bound = o.bound === undefined ? DEFAULT_BOUND : positive(o.bound, 'config.bound');
   const n = init.kind === 'explicit' ? init.points.length : init.delta.length * init.beta0.length;
-  return { model: 'single-neuron', data, d, rates, init, n, method, step, times, stepCounts, backend, bound };
+  const base = { model: 'single-neuron' as const, data, d, rates, init, n, times, backend, bound };
+  return method === 'exact'
+    ? { ...base, method, step, stepCounts: null }
+    : { ...base, method, step: step as number, stepCounts: stepCounts as number[] };
 }
 
 /**

@@ -1,17 +1,46 @@
 /**
  * `lazyrich simulate`: runs a validated config on the GPU (SingleNeuronSim, f32) or on the f64 CPU reference
- * (advanceEnsembleF64) and samples every trajectory at the output times (theory.md §1).
+ * (src/theory) and samples every trajectory at the output times: the state (a, w), δ, the excess loss and the
+ * observables ν, μ, S of theory.md §1.2; for singular XX also the predicted limit β∞ of §1.5.
+ *
+ * Methods (theory.md §1): 'gd' and 'rk4' step the parameter flow, 'beta-flow' steps the function-space flow
+ * (§1.1, RK4), 'exact' evaluates the closed form (§1.3, XX = σ²I only) directly at each output time.
+ * GPU: SingleNeuronSim for the stepped methods, ExactEvaluator for 'exact', ObservablesPass for ν, μ, S.
+ * CPU: advanceEnsembleF64, advanceBetaFlowF64, exactSingleNeuronGeneral; ν, μ, S from ntkMatrix and
+ * kernelDistance.
  */
 import { checkBindingSize, dispatchSize, initGpu, type GpuContext } from '../gpu/device.ts';
 import { WORKGROUP_SIZE, DIVERGED_FLAG } from '../models/singleNeuron/layout.ts';
 import { SingleNeuronSim } from '../models/singleNeuron/sim.ts';
+import { ExactEvaluator } from '../models/singleNeuron/exact.ts';
+import { ObservablesPass } from '../models/singleNeuron/observables.ts';
 import type { SingleNeuronEnsemble } from '../models/singleNeuron/ensemble.ts';
-import { advanceEnsembleF64, excessLoss } from '../theory/index.ts';
-import { validateConfig, type SimulateConfig } from './config.ts';
+import {
+  advanceBetaFlowF64, advanceEnsembleF64, exactSingleNeuronGeneral, excessLoss, identityScale, kernelDistance, ntkMatrix,
+  predictedLimit, symmetricEigen, type Matrix,
+} from '../theory/index.ts';
+import { exactUnavailableError, validateConfig, type SimulateConfig, type SimulateMethod } from './config.ts';
 import { ensembleFromConfig } from './ensemble.ts';
 
 /** Adapter name reported for the CPU backend. */
 export const CPU_ADAPTER_NAME = 'cpu (f64 reference)';
+
+/**
+ * XX counts as singular when its smallest eigenvalue is ≤ 1e-10 · its largest |eigenvalue| (XX = 0 is
+ * singular). This is the tolerance of nullSpaceProjector / pseudoInverseSolve (their default relTol), so
+ * "singular" here and the null space predictedLimit projects onto agree.
+ */
+export const SINGULAR_REL_TOL = 1e-10;
+
+/**
+ * Whether XX (d×d symmetric PSD) is rank-deficient to {@link SINGULAR_REL_TOL}, via symmetricEigen.
+ * Only then does the output carry `predictedLimit` (theory.md §1.5).
+ */
+export function isSingular(XX: Matrix): boolean {
+  const { values } = symmetricEigen(XX);
+  const maxAbs = Math.max(0, ...values.map(Math.abs));
+  return values[0] <= SINGULAR_REL_TOL * maxAbs;
+}
 
 /** One trajectory sampled at the T output times (T = times.length). */
 export interface TrajectoryOutput {
@@ -23,18 +52,34 @@ export interface TrajectoryOutput {
   delta: number[];
   /** ½(β − β_ols)ᵀ XX (β − β_ols) with β = a w, β_ols = XX⁺Xy (T; theory.md §1.5). */
   excessLoss: number[];
+  /** Signed norm ν = a‖w‖ (T; theory.md §1.2). */
+  nu: number[];
+  /** Alignment μ = ŵ·β̂* with β* = β_ols (T; theory.md §1.2); 0 where w = 0 or β_ols = 0. */
+  mu: number[];
+  /**
+   * Kernel distance S(t) = 1 − ⟨K₀, K_t⟩_F / (‖K₀‖_F‖K_t‖_F) of K = X M Xᵀ, M = η_w a² I + η_a w wᵀ, computed
+   * from XX (T; theory.md §1.2); S(0) = 0. 0 where a kernel is zero (S undefined), as on the GPU.
+   */
+  kernelDistance: number[];
   /** True if the trajectory left the bound (or became non-finite); it is frozen at its last valid state. */
   diverged: boolean;
+  /**
+   * Only for singular XX ({@link isSingular}): the predicted limit β∞ = β_ols + a∞ w_null (d; theory.md
+   * §1.5, predictedLimit from the f64 initial state). The sign of a∞ is the sign of a at the last output
+   * time ("the sign of a along the path"; sign(a₀) if that a is 0). When a∞ = 0 (β_ols = 0 and κ ≤ 0)
+   * the limit is β∞ = β_ols.
+   */
+  predictedLimit?: number[];
 }
 
 /** The JSON document `simulate` writes. Trajectories are in init order (grid: i = iδ · #β₀ + iβ₀). */
 export interface SimulateOutput {
   model: 'single-neuron';
-  method: 'gd' | 'rk4';
+  method: SimulateMethod;
   backend: 'gpu' | 'cpu';
   /** GPU adapter name, or {@link CPU_ADAPTER_NAME}. */
   adapter: string;
-  /** Output times t (flow time units, t = steps × step). */
+  /** Output times t (flow time units; t = steps × step for the stepped methods). */
   times: number[];
   trajectories: TrajectoryOutput[];
 }
@@ -45,7 +90,7 @@ export interface SimulateStats {
   maxRelativeDeltaDrift: number;
   diverged: number;
   isSoftware: boolean;
-  /** Wall time of the integration (s), without setup and output. */
+  /** Wall time of the integration / evaluation and observables (s), without setup and output. */
   seconds: number;
 }
 
@@ -55,7 +100,10 @@ export interface SimulateOptions {
   backend?: 'gpu' | 'cpu';
   /** GPU device to use; when absent the GPU backend calls initGpu() and destroys the device at the end. */
   ctx?: GpuContext;
-  /** Called as integration proceeds: steps done and total steps (the last output time's step count). */
+  /**
+   * Called as the run proceeds: (steps done, total steps) for the stepped methods (total = the last
+   * output time's step count); (output times done, T) for 'exact'.
+   */
   onProgress?: (done: number, total: number) => void;
   /** Receives human-readable status lines (the CLI prints them to stderr). */
   log?: (line: string) => void;
@@ -65,8 +113,9 @@ export interface SimulateOptions {
  * Runs a `simulate` config end to end.
  * @param config a raw JSON value (validated here) or an already validated {@link SimulateConfig}.
  * @returns the output document and the δ-drift / divergence summary.
- * @throws ConfigError for a malformed config; DeviceLimitError (GPU backend) when the ensemble exceeds a
- *   device limit; WebGpuUnavailableError when no adapter exists; Error when the device reports an error.
+ * @throws ConfigError for a malformed config (including "exact" on data without a closed form, on either
+ *   backend); DeviceLimitError (GPU backend) when the ensemble exceeds a device limit;
+ *   WebGpuUnavailableError when no adapter exists; Error when the device reports an error.
  */
 export async function runSimulate(
   config: unknown, options: SimulateOptions = {},
@@ -95,49 +144,95 @@ export async function runSimulate(
 }
 
 function isValidated(c: unknown): c is SimulateConfig {
-  return typeof c === 'object' && c !== null && Array.isArray((c as SimulateConfig).stepCounts)
-    && typeof (c as SimulateConfig).n === 'number';
+  return typeof c === 'object' && c !== null && 'stepCounts' in c && typeof (c as SimulateConfig).n === 'number';
+}
+
+/** ν, μ, S of every trajectory at one output time (length n each). */
+interface Observables {
+  nu: ArrayLike<number>;
+  mu: ArrayLike<number>;
+  kernelDistance: ArrayLike<number>;
 }
 
 interface RawRun {
   ensemble: SingleNeuronEnsemble;
   /** One SoA snapshot ((d+1)·n) per output time. */
   snapshots: ArrayLike<number>[];
+  /** The observables at each output time. */
+  observables: Observables[];
   flags: Uint32Array;
   seconds: number;
 }
 
 /** Progress updates (and GPU waits) per run, roughly; each costs one onSubmittedWorkDone round trip. */
 const PROGRESS_UPDATES = 100;
+/** ε of ObservablesPass.run (its time-to-ε row is not part of the output, so the value does not matter). */
+const UNUSED_EPSILON = 1e-6;
 
 async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeuronEnsemble, options: SimulateOptions): Promise<RawRun> {
-  const sim = SingleNeuronSim.create(ctx, ensemble, { method: cfg.method, step: cfg.step, bound: cfg.bound });
+  const sim = SingleNeuronSim.create(ctx, ensemble, {
+    // 'exact' is evaluated by its own ExactEvaluator below at arbitrary t, so the sim is never stepped then.
+    method: cfg.method === 'exact' ? 'rk4' : cfg.method, step: cfg.step ?? 1, bound: cfg.bound,
+  });
+  let exact: ExactEvaluator | null = null;
+  let obs: ObservablesPass | null = null;
   try {
-    const total = cfg.stepCounts[cfg.stepCounts.length - 1];
-    const snapshots: Float32Array[] = [];
-    let flags: Uint32Array = new Uint32Array(ensemble.n);
-    const start = performance.now();
-    // At most ~PROGRESS_UPDATES waits over the run, so the progress bar moves even when one output
-    // interval is a single chunk of the sim.
-    const piece = Math.max(1, Math.ceil(total / PROGRESS_UPDATES));
-    for (const target of cfg.stepCounts) {
-      while (sim.stepCount < target) {
-        const base = sim.stepCount;
-        await sim.advance(Math.min(piece, target - base), (done) => options.onProgress?.(base + done, total));
+    if (cfg.method === 'exact') {
+      try {
+        exact = new ExactEvaluator(ctx, ensemble, { initial: sim.initial, info: sim.info });
+      } catch (e) {
+        if (/no closed form/.test((e as Error).message)) throw exactUnavailableError(e as Error);
+        throw e;
       }
-      const read = await sim.readState();
+    }
+    obs = new ObservablesPass(ctx, sim);
+    const snapshots: Float32Array[] = [];
+    const observables: Observables[] = [];
+    let flags: Uint32Array = new Uint32Array(ensemble.n);
+    const sample = async (pass: ObservablesPass): Promise<void> => {
+      pass.run(UNUSED_EPSILON);
+      const [read, table] = await Promise.all([sim.readState(), pass.read()]);
       snapshots.push(read.state);
       flags = read.flags;
+      observables.push({ nu: table.nu, mu: table.mu, kernelDistance: table.kernelDistance });
+    };
+    const start = performance.now();
+    if (exact) {
+      const T = cfg.times.length;
+      for (let k = 0; k < T; k++) {
+        exact.evaluate(cfg.times[k], sim.state);
+        sim.time = cfg.times[k];
+        await sample(obs);
+        options.onProgress?.(k + 1, T);
+      }
+    } else {
+      const stepCounts = cfg.stepCounts as number[];
+      const total = stepCounts[stepCounts.length - 1];
+      // At most ~PROGRESS_UPDATES waits over the run, so the progress bar moves even when one output
+      // interval is a single chunk of the sim.
+      const piece = Math.max(1, Math.ceil(total / PROGRESS_UPDATES));
+      for (const target of stepCounts) {
+        while (sim.stepCount < target) {
+          const base = sim.stepCount;
+          await sim.advance(Math.min(piece, target - base), (done) => options.onProgress?.(base + done, total));
+        }
+        await sample(obs);
+      }
+      options.onProgress?.(total, total);
     }
-    options.onProgress?.(total, total);
-    return { ensemble, snapshots, flags, seconds: (performance.now() - start) / 1000 };
+    return { ensemble, snapshots, observables, flags, seconds: (performance.now() - start) / 1000 };
   } finally {
+    obs?.destroy();
+    exact?.destroy();
     sim.destroy();
   }
 }
 
-/** Trajectory-steps per advanceEnsembleF64 call between progress updates (a few tens of ms of CPU). */
+/** Trajectory-steps per CPU advance call between progress updates (a few tens of ms of CPU). */
 const CPU_CHUNK_TRAJECTORY_STEPS = 1 << 21;
+
+/** Lets the progress bar repaint between CPU chunks. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function runCpu(cfg: SimulateConfig, ensemble: SingleNeuronEnsemble, options: SimulateOptions): Promise<RawRun> {
   const { n, d } = ensemble;
@@ -145,39 +240,130 @@ async function runCpu(cfg: SimulateConfig, ensemble: SingleNeuronEnsemble, optio
   const Xy = Float64Array.from(cfg.data.Xy);
   const state = Float64Array.from(ensemble.state0);
   const flags = new Uint32Array(n);
-  const total = cfg.stepCounts[cfg.stepCounts.length - 1];
-  const chunk = Math.max(1, Math.floor(CPU_CHUNK_TRAJECTORY_STEPS / n));
   const snapshots: Float64Array[] = [];
-  let done = 0;
+  const observables: Observables[] = [];
+  const kernels0 = initialKernels(ensemble);
   const start = performance.now();
-  for (const target of cfg.stepCounts) {
-    while (done < target) {
-      const k = Math.min(chunk, target - done);
-      advanceEnsembleF64(state, flags, n, d, XX, Xy, cfg.rates, cfg.method, cfg.step, k, cfg.bound);
-      done += k;
-      options.onProgress?.(done, total);
-      await new Promise<void>((resolve) => setImmediate(resolve)); // let the progress bar repaint
+  if (cfg.method === 'exact') {
+    const T = cfg.times.length;
+    for (let k = 0; k < T; k++) {
+      const snapshot = exactSnapshot(ensemble, cfg.times[k]);
+      snapshots.push(snapshot);
+      observables.push(cpuObservables(ensemble, snapshot, kernels0));
+      options.onProgress?.(k + 1, T);
+      await yieldToEventLoop();
     }
-    snapshots.push(Float64Array.from(state));
+  } else {
+    const { method, step, stepCounts } = cfg;
+    const total = stepCounts[stepCounts.length - 1];
+    const chunk = Math.max(1, Math.floor(CPU_CHUNK_TRAJECTORY_STEPS / n));
+    let done = 0;
+    for (const target of stepCounts) {
+      while (done < target) {
+        const k = Math.min(chunk, target - done);
+        if (method === 'beta-flow') advanceBetaFlowF64(state, flags, n, d, XX, Xy, cfg.rates, ensemble.delta0, step, k, cfg.bound);
+        else advanceEnsembleF64(state, flags, n, d, XX, Xy, cfg.rates, method, step, k, cfg.bound);
+        done += k;
+        options.onProgress?.(done, total);
+        await yieldToEventLoop();
+      }
+      const snapshot = Float64Array.from(state);
+      snapshots.push(snapshot);
+      observables.push(cpuObservables(ensemble, snapshot, kernels0));
+    }
+    options.onProgress?.(total, total);
   }
-  options.onProgress?.(total, total);
-  return { ensemble, snapshots, flags, seconds: (performance.now() - start) / 1000 };
+  return { ensemble, snapshots, observables, flags, seconds: (performance.now() - start) / 1000 };
 }
+
+/**
+ * The closed form (theory.md §1.3 with the §1 rescalings) of every trajectory at time t, f64 SoA.
+ * @throws ConfigError ({@link exactUnavailableError}) when XX ≠ σ²I.
+ */
+function exactSnapshot(ensemble: SingleNeuronEnsemble, t: number): Float64Array {
+  const { n, d, state0, data, rates } = ensemble;
+  const out = new Float64Array((d + 1) * n);
+  const w0 = new Array<number>(d);
+  try {
+    identityScale(data.XX);
+  } catch (e) {
+    throw exactUnavailableError(e as Error);
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) w0[j] = state0[(1 + j) * n + i];
+    const { a, w } = exactSingleNeuronGeneral(state0[i], w0, data, rates, t);
+    out[i] = a;
+    for (let j = 0; j < d; j++) out[(1 + j) * n + i] = w[j];
+  }
+  return out;
+}
+
+/** M₀ = η_w a₀² I + η_a w₀w₀ᵀ of every trajectory (from the f64 initial state). */
+function initialKernels(ensemble: SingleNeuronEnsemble): Matrix[] {
+  const { n, d, state0, rates } = ensemble;
+  return Array.from({ length: n }, (_, i) => ntkMatrix(state0[i], Array.from({ length: d }, (__, j) => state0[(1 + j) * n + i]), rates));
+}
+
+/** ν, μ and S (theory.md §1.2) in f64 from a SoA snapshot; the same conventions as the GPU ObservablesPass. */
+function cpuObservables(ensemble: SingleNeuronEnsemble, s: Float64Array, kernels0: Matrix[]): Observables {
+  const { n, d, rates, betaOls, data } = ensemble;
+  const bNorm = Math.hypot(...betaOls);
+  const nu = new Float64Array(n), mu = new Float64Array(n), S = new Float64Array(n);
+  const w = new Array<number>(d);
+  for (let i = 0; i < n; i++) {
+    const a = s[i];
+    let ww = 0, wb = 0;
+    for (let j = 0; j < d; j++) {
+      w[j] = s[(1 + j) * n + i];
+      ww += w[j] * w[j];
+      wb += w[j] * betaOls[j];
+    }
+    const wNorm = Math.sqrt(ww);
+    nu[i] = a * wNorm;
+    mu[i] = wNorm > 0 && bNorm > 0 ? wb / (wNorm * bNorm) : 0;
+    try {
+      S[i] = kernelDistance(kernels0[i], ntkMatrix(a, w, rates), data.XX);
+    } catch {
+      S[i] = 0; // a kernel X M Xᵀ is zero: S is undefined; 0 as on the GPU
+    }
+  }
+  return { nu, mu, kernelDistance: S };
+}
+
+/** β∞ of trajectory i (theory.md §1.5) with the sign of a at the last output time (see TrajectoryOutput). */
+function limitOf(ensemble: SingleNeuronEnsemble, i: number, aLast: number): number[] {
+  const { n, d, state0, data, rates, betaOls } = ensemble;
+  const w0 = Array.from({ length: d }, (_, j) => state0[(1 + j) * n + i]);
+  const sign = aLast > 0 ? 1 : aLast < 0 ? -1 : undefined;
+  try {
+    return predictedLimit(state0[i], w0, data, rates, sign).beta;
+  } catch {
+    return [...betaOls]; // a∞ = 0: β∞ = β_ols + 0 · w_null
+  }
+}
+
+const DRIFT_NOTE: Record<SimulateMethod, string> = {
+  gd: 'GD drifts δ by O(η²) per step; the gradient flow conserves it',
+  rk4: 'RK4 integration error; the gradient flow conserves δ',
+  'beta-flow': 'beta-flow holds δ fixed and recovers (a, w) from (β, δ), so this is rounding',
+  exact: 'closed form, which conserves δ; this is rounding',
+};
 
 function finish(
   cfg: SimulateConfig, backend: 'gpu' | 'cpu', adapter: string, isSoftware: boolean, run: RawRun, log: (line: string) => void,
 ): { output: SimulateOutput; stats: SimulateStats } {
-  const { ensemble, snapshots, flags } = run;
+  const { ensemble, snapshots, observables, flags } = run;
   const { n, d, rates, betaOls, delta0, scale0 } = ensemble;
   const XX = cfg.data.XX;
+  const singular = isSingular(XX);
   let drift = 0;
   let diverged = 0;
   const trajectories: TrajectoryOutput[] = [];
   for (let i = 0; i < n; i++) {
     const isDiverged = (flags[i] & DIVERGED_FLAG) !== 0;
     if (isDiverged) diverged++;
-    const t: TrajectoryOutput = { a: [], w: [], delta: [], excessLoss: [], diverged: isDiverged };
-    for (const s of snapshots) {
+    const t: TrajectoryOutput = { a: [], w: [], delta: [], excessLoss: [], nu: [], mu: [], kernelDistance: [], diverged: isDiverged };
+    snapshots.forEach((s, k) => {
       const a = s[i];
       const w = new Array<number>(d);
       let ww = 0;
@@ -187,16 +373,22 @@ function finish(
       t.w.push(w);
       t.delta.push(delta);
       t.excessLoss.push(excessLoss(w.map((x) => a * x), XX, betaOls));
+      t.nu.push(observables[k].nu[i]);
+      t.mu.push(observables[k].mu[i]);
+      t.kernelDistance.push(observables[k].kernelDistance[i]);
       if (!isDiverged) drift = Math.max(drift, Math.abs(delta - delta0[i]) / Math.max(scale0[i], 1e-300));
-    }
+    });
+    if (singular) t.predictedLimit = limitOf(ensemble, i, t.a[t.a.length - 1]);
     trajectories.push(t);
   }
-  const what = cfg.method === 'gd'
-    ? 'GD drifts δ by O(η²) per step; the gradient flow conserves it'
-    : 'RK4 integration error; the gradient flow conserves δ';
-  log(`δ drift: max |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) = ${drift.toExponential(3)} over ${n - diverged} trajectories (${what}).`);
+  log(`δ drift: max |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) = ${drift.toExponential(3)} over ${n - diverged} trajectories (${DRIFT_NOTE[cfg.method]}).`);
   if (diverged > 0) log(`diverged: ${diverged} of ${n} trajectories left the bound ${cfg.bound} and were frozen.`);
-  log(`integrated ${n} trajectories × ${cfg.stepCounts[cfg.stepCounts.length - 1]} steps in ${run.seconds.toFixed(2)} s.`);
+  if (singular) log(`XX is singular (λ_min ≤ ${SINGULAR_REL_TOL} λ_max): each trajectory carries predictedLimit β∞ (theory.md §1.5).`);
+  if (cfg.stepCounts === null) {
+    log(`evaluated the closed form for ${n} trajectories at ${cfg.times.length} times in ${run.seconds.toFixed(2)} s.`);
+  } else {
+    log(`integrated ${n} trajectories × ${cfg.stepCounts[cfg.stepCounts.length - 1]} steps in ${run.seconds.toFixed(2)} s.`);
+  }
   return {
     output: { model: 'single-neuron', method: cfg.method, backend, adapter, times: [...cfg.times], trajectories },
     stats: { maxRelativeDeltaDrift: drift, diverged, isSoftware, seconds: run.seconds },

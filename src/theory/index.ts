@@ -7,4 +7,5 @@ export * from './singleNeuron.ts';
 export * from './exact.ts';
 export * from './adaptive.ts';
 export * from './ensemble.ts';
+export * from './betaFlow.ts';
 export * from './relu2.ts';

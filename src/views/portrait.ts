@@ -14,7 +14,7 @@ import { attachPanZoom } from './portraitInput.ts';
 import { drawLabels, gridStepFor } from './portraitLabels.ts';
 import {
   createPortraitLayouts, createPortraitPipelines, DEPTH_FORMAT, LABELS_FORMAT, TRAILS_FORMAT,
-  type PortraitLayouts, type PortraitPipelines,
+  type PortraitLayouts, type PortraitPipelines, type PortraitPrimitive,
 } from './portraitPipelines.ts';
 import { defaultViewRect, fitRect, resizeRect, type ViewMode, type ViewRect } from './viewMath.ts';
 
@@ -66,11 +66,17 @@ export const MAX_VIEW_SPAN = 1e7;
 export class PortraitView {
   /** Called after every view-rect change (pan, zoom, reset, resize). */
   onViewChange: ((rect: ViewRect) => void) | null = null;
+  /**
+   * Primitive per trajectory. 'auto': instanced quads on hardware; on a software adapter (SwiftShader,
+   * which pays a setup cost per instance) a 6-vertex triangle list, or 1-pixel points when a point is
+   * under 2 device pixels. May be changed at any time.
+   */
+  primitive: 'auto' | PortraitPrimitive = 'auto';
   private readonly device: GPUDevice;
   private readonly context: GPUCanvasContext;
   private readonly format: GPUTextureFormat;
   private readonly layouts: PortraitLayouts;
-  private readonly pipelines = new Map<number, PortraitPipelines>();
+  private readonly pipelines = new Map<string, PortraitPipelines>();
   private readonly params: GPUBuffer;
   private readonly lutBuffer: GPUBuffer;
   private readonly placeholder: GPUBuffer;
@@ -268,7 +274,8 @@ export class PortraitView {
       })));
       this.dirty.params = false;
     }
-    const pipes = this.pipelinesFor(this.source?.d ?? 1);
+    const primitive = this.currentPrimitive();
+    const pipes = this.pipelinesFor(this.source?.d ?? 1, primitive);
     const encoder = device.createCommandEncoder({ label: 'Portrait.frame' });
     const keep = this.style.trails && !this.dirty.clearTrails;
     this.dirty.clearTrails = false;
@@ -286,7 +293,8 @@ export class PortraitView {
     }
     if (this.source) {
       points.setPipeline(pipes.points);
-      points.draw(4, this.source.n);
+      const n = this.source.n;
+      if (primitive === 'instanced') points.draw(4, n); else points.draw(primitive === 'list' ? 6 * n : n);
     }
     points.end();
     const [r, g, b] = parseColor(BACKGROUND_COLOR);
@@ -299,8 +307,10 @@ export class PortraitView {
     screen.setPipeline(pipes.composite);
     screen.draw(3);
     if (this.selectionCount > 0 && this.source) {
-      screen.setPipeline(pipes.highlight);
-      screen.draw(4, this.selectionCount);
+      for (const pipeline of [pipes.highlightOutline, pipes.highlight]) {
+        screen.setPipeline(pipeline);
+        if (primitive === 'instanced') screen.draw(4, this.selectionCount); else screen.draw(6 * this.selectionCount);
+      }
     }
     screen.end();
     device.queue.submit([encoder.finish()]);
@@ -401,11 +411,18 @@ export class PortraitView {
     });
   }
 
-  private pipelinesFor(d: number): PortraitPipelines {
-    let p = this.pipelines.get(d);
+  private currentPrimitive(): PortraitPrimitive {
+    if (this.primitive !== 'auto') return this.primitive;
+    if (!this.ctx.isSoftware) return 'instanced';
+    return this.style.pointSize * this.size.dpr < 2 ? 'points' : 'list';
+  }
+
+  private pipelinesFor(d: number, primitive: PortraitPrimitive): PortraitPipelines {
+    const key = `${d}.${primitive}`;
+    let p = this.pipelines.get(key);
     if (!p) {
-      p = createPortraitPipelines(this.device, this.layouts, d, this.format);
-      this.pipelines.set(d, p);
+      p = createPortraitPipelines(this.device, this.layouts, d, this.format, primitive);
+      this.pipelines.set(key, p);
     }
     return p;
   }

@@ -2,7 +2,9 @@
  * Bind-group layouts and render pipelines of the phase portrait (one set per input dimension d, since
  * d is compiled into the shader). Shader: shaders/portrait.wgsl.ts.
  */
-import { PORTRAIT_BINDINGS as B, portraitShader } from '../../shaders/portrait.wgsl.ts';
+import { PORTRAIT_BINDINGS as B, portraitShader, type PortraitPrimitive } from '../../shaders/portrait.wgsl.ts';
+
+export type { PortraitPrimitive } from '../../shaders/portrait.wgsl.ts';
 
 /** Offscreen point/trail texture: float16 so that repeated fading by the persistence never sticks. */
 export const TRAILS_FORMAT: GPUTextureFormat = 'rgba16float';
@@ -18,6 +20,7 @@ export interface PortraitPipelines {
   fade: GPURenderPipeline;
   composite: GPURenderPipeline;
   highlight: GPURenderPipeline;
+  highlightOutline: GPURenderPipeline;
 }
 
 /** Creates the two bind-group layouts ('Portrait.group0Layout', 'Portrait.group1Layout'). */
@@ -46,22 +49,27 @@ export function createPortraitLayouts(device: GPUDevice): PortraitLayouts {
 
 /**
  * Compiles the portrait shader for `d` and builds its pipelines:
- * - points: instanced triangle-strip quads into {@link TRAILS_FORMAT} with a depth test (diverged in front);
+ * - points: one quad or pixel per trajectory ({@link PortraitPrimitive}) into {@link TRAILS_FORMAT} with a
+ *   depth test (diverged in front);
  * - fade: full-screen triangle, blend dst·constant (set the persistence with setBlendConstant);
  * - composite: full-screen triangle into the canvas format;
- * - highlight: instanced quads for the selection, into the canvas format.
+ * - highlightOutline, highlight: the same quads for the selection, into the canvas format (dark, then amber).
+ * Draw counts: 'instanced' draw(4, n); 'list' draw(6n); 'points' draw(n) (highlight: draw(6k)).
  */
 export function createPortraitPipelines(
-  device: GPUDevice, layouts: PortraitLayouts, d: number, canvasFormat: GPUTextureFormat,
+  device: GPUDevice, layouts: PortraitLayouts, d: number, canvasFormat: GPUTextureFormat, primitive: PortraitPrimitive,
 ): PortraitPipelines {
-  const module = device.createShaderModule({ label: `Portrait.module.d${d}`, code: portraitShader({ d }) });
+  const module = device.createShaderModule({
+    label: `Portrait.module.d${d}.${primitive}`, code: portraitShader({ d, primitive }),
+  });
   const layout0 = device.createPipelineLayout({ label: 'Portrait.layout0', bindGroupLayouts: [layouts.group0] });
   const layout01 = device.createPipelineLayout({
     label: 'Portrait.layout01', bindGroupLayouts: [layouts.group0, layouts.group1],
   });
-  const strip: GPUPrimitiveState = { topology: 'triangle-strip' };
+  const quads: GPUPrimitiveState = { topology: primitive === 'instanced' ? 'triangle-strip' : 'triangle-list' };
+  const pointsPrimitive: GPUPrimitiveState = primitive === 'points' ? { topology: 'point-list' } : quads;
   const points = device.createRenderPipeline({
-    label: 'Portrait.pipeline.points', layout: layout0, primitive: strip,
+    label: 'Portrait.pipeline.points', layout: layout0, primitive: pointsPrimitive,
     vertex: { module, entryPoint: 'vsPoints' },
     fragment: { module, entryPoint: 'fsPoints', targets: [{ format: TRAILS_FORMAT }] },
     depthStencil: { format: DEPTH_FORMAT, depthWriteEnabled: true, depthCompare: 'less-equal' },
@@ -78,10 +86,12 @@ export function createPortraitPipelines(
     vertex: { module, entryPoint: 'vsFullscreen' },
     fragment: { module, entryPoint: 'fsComposite', targets: [{ format: canvasFormat }] },
   });
-  const highlight = device.createRenderPipeline({
-    label: 'Portrait.pipeline.highlight', layout: layout0, primitive: strip,
-    vertex: { module, entryPoint: 'vsHighlight' },
+  const highlightPipeline = (entryPoint: string) => device.createRenderPipeline({
+    label: `Portrait.pipeline.${entryPoint}`, layout: layout0, primitive: quads,
+    vertex: { module, entryPoint },
     fragment: { module, entryPoint: 'fsHighlight', targets: [{ format: canvasFormat }] },
   });
-  return { points, fade, composite, highlight };
+  const highlight = highlightPipeline('vsHighlight');
+  const highlightOutline = highlightPipeline('vsHighlightOutline');
+  return { points, fade, composite, highlight, highlightOutline };
 }

@@ -104,7 +104,7 @@ describe('simulate config: errors name the field', () => {
     ['explicit w wrong length', () => errorOf(patched('init', { explicit: [{ a: 1, w: [0, 1] }, { a: 1, w: [0, 1, 2] }] })),
       /^config\.init\.explicit\[1\]\.w: expected length d = 2, got 3$/],
     ['explicit missing a', () => errorOf(patched('init', { explicit: [{ w: [0, 1] }] })), /^config\.init\.explicit\[0\]\.a: missing required field$/],
-    ['unknown method', () => errorOf(patched('method', 'adam')), /^config\.method: expected one of "gd", "rk4", got "adam"$/],
+    ['unknown method', () => errorOf(patched('method', 'adam')), /^config\.method: expected one of "gd", "rk4", "beta-flow", "exact", got "adam"$/],
     ['unknown backend', () => errorOf(patched('backend', 'cuda')), /^config\.backend: expected one of "gpu", "cpu", got "cuda"$/],
     ['step 0', () => errorOf(patched('step', 0)), /^config\.step: expected a finite number > 0, got 0$/],
     ['step < 0', () => errorOf(patched('step', -0.1)), /^config\.step: expected a finite number > 0, got -0\.1$/],
@@ -170,5 +170,60 @@ describe('simulate config: valid inputs', () => {
     const [{ a, w }] = expandInits(c);
     expect(conservedDelta(a, [...w], { a: 2, w: 3 })).toBeCloseTo(0.7, 12);
     expect([a * w[0], a * w[1]]).toEqual([expect.closeTo(0.3, 12), expect.closeTo(-0.4, 12)]);
+  });
+});
+
+describe('simulate config: methods "beta-flow" and "exact" (issue 3 item 9)', () => {
+  it('"beta-flow" is a stepped method: step required, times on its grid', () => {
+    const c = validateConfig({ ...base(), method: 'beta-flow', step: 1e-3, times: [0, 1, 10] });
+    expect(c.method).toBe('beta-flow');
+    expect(c.step).toBe(1e-3);
+    expect(c.stepCounts).toEqual([0, 1000, 10000]);
+  });
+
+  it('"exact" needs no step and takes any times (no step grid)', () => {
+    const raw = { ...base(), method: 'exact', times: [0, 0.015, Math.PI, 1e4] };
+    delete (raw as Json).step;
+    const c = validateConfig(raw);
+    expect(c.method).toBe('exact');
+    expect(c.step).toBeNull();
+    expect(c.stepCounts).toBeNull();
+    expect(c.times).toEqual([0, 0.015, Math.PI, 1e4]);
+  });
+
+  it('"exact" keeps a given step but does not put the times on its grid', () => {
+    const c = validateConfig({ ...base(), method: 'exact', step: 0.01, times: [0, 0.015] });
+    expect(c.step).toBe(0.01);
+    expect(c.stepCounts).toBeNull();
+  });
+
+  it('"exact" accepts XX = σ²I (the §1 rescaling) and any layer rates', () => {
+    const c = validateConfig({ ...base(), method: 'exact', data: { XX: [[2.5, 0], [0, 2.5]], Xy: [1, 0] }, learningRates: { a: 2, w: 0.5 } });
+    expect(c.method).toBe('exact');
+  });
+
+  const fig4b = { XX: [[0.25, 0.5], [0.5, 1]], Xy: [0.55, 1.1] };
+  it.each([
+    ['exact on XX = x xᵀ (no closed form)', () => errorOf({ ...base(), method: 'exact', data: fig4b }),
+      /^config\.method: "exact" is unavailable for config\.data\.XX: no closed form for this data: XX must be a multiple of the identity \(theory\.md §1\.3\); use "rk4" or "beta-flow"$/],
+    ['exact on anisotropic diagonal XX', () => errorOf({ ...base(), method: 'exact', data: { XX: [[1, 0], [0, 2]], Xy: [0, 1] } }),
+      /^config\.method: "exact" is unavailable for config\.data\.XX: no closed form/],
+    ['exact on XX = 0', () => errorOf({ ...base(), method: 'exact', data: { XX: [[0, 0], [0, 0]], Xy: [0, 0] } }),
+      /^config\.method: "exact" is unavailable for config\.data\.XX: .*σ > 0/],
+    ['exact with step 0', () => errorOf({ ...base(), method: 'exact', step: 0 }), /^config\.step: expected a finite number > 0, got 0$/],
+    ['exact with step null', () => errorOf({ ...base(), method: 'exact', step: null }), /^config\.step: expected a finite number, got null$/],
+    ['exact with a negative time', () => errorOf({ ...base(), method: 'exact', times: [-0.5, 1] }), /^config\.times\[0\]: expected a time ≥ 0, got -0\.5$/],
+    ['exact with descending times', () => errorOf({ ...base(), method: 'exact', times: [0, 2, 1.5] }), /^config\.times\[2\]: times must be strictly ascending/],
+    ['beta-flow without step', () => errorOf({ ...patched('step', undefined), method: 'beta-flow' }),
+      /^config\.step: missing required field \(method "beta-flow" needs the time per step; only "exact" may omit it\)$/],
+    ['beta-flow off the step grid', () => errorOf({ ...base(), method: 'beta-flow', times: [0, 0.015] }), /^config\.times\[1\]: t = 0\.015 is not on the step grid/],
+    ['beta-flow from a = 0, w ≠ 0 (β₀ = 0, δ < 0)', () => errorOf({ ...base(), method: 'beta-flow', init: { explicit: [{ a: 1, w: [0, 1] }, { a: 0, w: [0.3, 0] }] } }),
+      /^config\.init\.explicit\[1\]\.a: a = 0 with w ≠ 0 gives β₀ = 0 with δ < 0, which "beta-flow" cannot leave/],
+  ])('%s: one line naming the field', (_name, run, pattern) => {
+    expect(run()).toMatch(pattern);
+  });
+
+  it('the same a = 0 init is fine for "rk4" (the parameter flow leaves β = 0)', () => {
+    expect(validateConfig({ ...base(), method: 'rk4', init: { explicit: [{ a: 0, w: [0.3, 0] }] } }).n).toBe(1);
   });
 });

@@ -53,6 +53,39 @@ describe('lazyrich main (CPU backend)', () => {
     expect(c.err()).toMatch(pattern);
   });
 
+  it('simulate with "exact" and no step: off-grid times, ν/μ/S in the output (exit 0)', async () => {
+    const c = capture();
+    const exact = { ...CONFIG, data: { XX: [[2, 0], [0, 2]], Xy: [1, -0.5] }, method: 'exact', step: undefined, times: [0, 0.33, 7] };
+    expect(await main(['node', 'lazyrich', 'simulate', file('exact.json', exact)], c.io)).toBe(0);
+    const out = JSON.parse(c.out()) as SimulateOutput;
+    expect(out.method).toBe('exact');
+    expect(out.times).toEqual([0, 0.33, 7]);
+    for (const t of out.trajectories) {
+      for (const key of ['nu', 'mu', 'kernelDistance'] as const) expect(t[key]).toHaveLength(3);
+      expect(t.predictedLimit).toBeUndefined();
+    }
+    expect(c.err()).toMatch(/^evaluated the closed form for 2 trajectories at 3 times/m);
+  });
+
+  it.each([
+    ['exact on non-identity XX', { ...CONFIG, method: 'exact' },
+      /^lazyrich: config\.method: "exact" is unavailable for config\.data\.XX: no closed form for this data: XX must be a multiple of the identity \(theory\.md §1\.3\); use "rk4" or "beta-flow"\n$/],
+    ['beta-flow without step', { ...CONFIG, method: 'beta-flow', step: undefined }, /^lazyrich: config\.step: missing required field \(method "beta-flow"/],
+  ])('%s: exit 2 and one stderr line', async (name, config, pattern) => {
+    const c = capture();
+    expect(await main(['node', 'lazyrich', 'simulate', file(`${name.replace(/\W+/g, '-')}.json`, config)], c.io)).toBe(EXIT_BAD_INPUT);
+    expect(c.out()).toBe('');
+    expect(c.err()).toMatch(pattern);
+  });
+
+  it('--help lists the four methods and the new output fields', async () => {
+    const c = capture();
+    expect(await main(['node', 'lazyrich', 'simulate', '--help'], c.io)).toBe(0);
+    for (const word of ['"gd"', '"rk4"', '"beta-flow"', '"exact"', 'nu[T]', 'mu[T]', 'kernelDistance[T]', 'predictedLimit[d]', '"step" is optional']) {
+      expect(c.out()).toContain(word);
+    }
+  });
+
   it('rejects an unknown --backend with exit 2', async () => {
     const c = capture();
     expect(await main(['node', 'lazyrich', 'simulate', file('ok2.json', CONFIG), '--backend', 'tpu'], c.io)).toBe(EXIT_BAD_INPUT);

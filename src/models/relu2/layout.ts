@@ -20,9 +20,8 @@
  *   offset of its data set (s·dStride) and its learning rate η (per GD step).
  * - `status` (u32, read_write): status[2q] flag bits ({@link DIVERGED_FLAG}); status[2q+1] GD steps the
  *   network has actually taken (it stops counting when frozen).
- * - `resid` (f32 scratch): resid[q·tiles·ts + i] = r_i = (2/n)(f(x_i) − y_i) of the current step (0 for padding).
- * - `pattern` (u32 scratch): pattern[(q·tiles + t)·m + k] has bit b set iff w_kᵀx_{t·ts+b} > 0.
- *   (`resid` and `pattern` are unused by the resident kernel, which keeps them in workgroup memory/registers.)
+ * - `grad` (f32 scratch, tiled kernel with dp > 32 only): g̃_kj = Σ_i r_i σ'(w_kᵀx_i) x_ij of the current
+ *   step at q·m·dp + j·m + k, r_i = (2/n)(f(x_i) − y_i); ∂L/∂w_k = a_k g̃_k and ∂L/∂a_k = w_kᵀg̃_k.
  * - `metrics` (f32, read_write): METRIC_WORDS per network, at q·METRIC_WORDS + METRIC_INDEX[name].
  */
 import { defineStruct } from '../../gpu/struct.ts';
@@ -88,7 +87,7 @@ export interface Relu2KernelShape {
   wg: number;
   /** Samples per tile: a multiple of 4, ≤ 32 (one u32 of activation bits per unit and tile). */
   ts: number;
-  /** First-layer columns per backward chunk (multiple of 4, ≤ 32): the per-thread gradient registers. */
+  /** Most columns of g̃ a thread keeps in registers (min(dp, 32)); with dp > dc the tiled kernel uses `grad`. */
   dc: number;
   /**
    * Resident kernel: n ≤ ts and dp ≤ 32, so X (one tile, in both layouts) stays in workgroup memory and
@@ -99,7 +98,7 @@ export interface Relu2KernelShape {
 
 /** Workgroup words the step kernel declares for a shape (see shaders/relu2Step.wgsl.ts). */
 export function stepWorkgroupWords(s: Pick<Relu2KernelShape, 'dp' | 'wg' | 'ts' | 'resident'>): number {
-  return s.ts * s.dp * (s.resident ? 2 : 1) + s.ts * s.wg + 2 * s.ts + 3;
+  return s.ts * s.dp * (s.resident ? 2 : 1) + s.ts * s.wg + 2 * s.ts + 2;
 }
 
 /**

@@ -34,6 +34,30 @@ export interface Relu2ChunkOptions {
 /** Progress callback: steps done in this call, steps requested. */
 export type ProgressCallback = (done: number, total: number) => void;
 
+type CompiledKernel = { layout: GPUBindGroupLayout; pipeline: GPUComputePipeline };
+const kernelCache = new WeakMap<GPUDevice, Map<string, Promise<CompiledKernel>>>();
+
+/** Compiles a kernel once per device, WGSL source and workgroup size (sims of the same shape share it). */
+function cachedPipeline(device: GPUDevice, label: string, code: string, wg: number, types: GPUBufferBindingType[]): Promise<CompiledKernel> {
+  let cache = kernelCache.get(device);
+  if (!cache) kernelCache.set(device, cache = new Map());
+  const key = `${wg}|${types.join(',')}|${code}`;
+  let entry = cache.get(key);
+  if (!entry) {
+    const layout = device.createBindGroupLayout({
+      label: `${label}.layout`,
+      entries: types.map((type, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } })),
+    });
+    entry = device.createComputePipelineAsync({
+      label, layout: device.createPipelineLayout({ label: `${label}.pipelineLayout`, bindGroupLayouts: [layout] }),
+      compute: { module: device.createShaderModule({ label: `${label}.module`, code }), entryPoint: 'main', constants: { WG: wg } },
+    }).then((pipeline) => ({ layout, pipeline }));
+    entry.catch(() => cache.delete(key));
+    cache.set(key, entry);
+  }
+  return entry;
+}
+
 /** The relu2 ensemble on the GPU. Create with {@link Relu2Sim.create}; free with {@link destroy}. */
 export class Relu2Sim {
   /** GD steps advanced since θ₀ (all networks in lockstep; frozen ones stop at their own count). */
@@ -90,8 +114,7 @@ export class Relu2Sim {
     const dataBuf = buf('data', sizes.bytes.data, data);
     const netsBuf = buf('nets', sizes.bytes.nets, new Uint8Array(nets));
     this.status = buf('status', sizes.bytes.status);
-    const resid = buf('resid', sizes.bytes.resid);
-    const pattern = buf('pattern', sizes.bytes.pattern);
+    const grad = buf('grad', sizes.bytes.grad);
     this.metrics = buf('metrics', sizes.bytes.metrics);
     const U = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
     const uniforms = (steps: number) => packStruct(RELU2_UNIFORMS, {
@@ -101,7 +124,7 @@ export class Relu2Sim {
     this.stepUniforms = createBuffer(device, 'Relu2.stepUniforms', U, RELU2_UNIFORMS.size, uniforms(0));
     this.metricsUniforms = createBuffer(device, 'Relu2.metricsUniforms', U, RELU2_UNIFORMS.size, uniforms(0));
     this.buffers.push(this.stepUniforms, this.metricsUniforms);
-    this.stepBuffers = [this.stepUniforms, this.params, dataBuf, netsBuf, this.status, resid, pattern, this.comp];
+    this.stepBuffers = [this.stepUniforms, this.params, dataBuf, netsBuf, this.status, this.comp, grad];
     this.metricsBuffers = [this.metricsUniforms, this.params, params0, dataBuf, netsBuf, this.metrics];
     this.targetMs = chunk.targetMs ?? 50;
     this.stepsPerDispatch = Math.max(1, Math.floor((chunk.initialWork ?? 2 ** 24) / this.workPerStep));
@@ -131,14 +154,7 @@ export class Relu2Sim {
     const { device } = this.ctx;
     const { shape } = this.sizes;
     const make = async (label: string, code: string, wg: number, buffers: GPUBuffer[], types: GPUBufferBindingType[]) => {
-      const layout = device.createBindGroupLayout({
-        label: `${label}.layout`,
-        entries: types.map((type, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } })),
-      });
-      const pipeline = await device.createComputePipelineAsync({
-        label, layout: device.createPipelineLayout({ label: `${label}.pipelineLayout`, bindGroupLayouts: [layout] }),
-        compute: { module: device.createShaderModule({ label: `${label}.module`, code }), entryPoint: 'main', constants: { WG: wg } },
-      });
+      const { layout, pipeline } = await cachedPipeline(device, label, code, wg, types);
       const bindGroup = device.createBindGroup({
         label: `${label}.bindGroup`, layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
       });
@@ -146,7 +162,7 @@ export class Relu2Sim {
     };
     device.pushErrorScope('validation');
     const rw = 'storage', ro = 'read-only-storage';
-    const step = await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, ['uniform', rw, ro, ro, rw, rw, rw, rw]);
+    const step = await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, ['uniform', rw, ro, ro, rw, rw, rw]);
     const metrics = await make('Relu2.metrics', relu2MetricsShader({ m: shape.m, dp: shape.dp }), METRICS_WORKGROUP_SIZE,
       this.metricsBuffers, ['uniform', ro, ro, ro, ro, rw]);
     const error = await device.popErrorScope();

@@ -39,7 +39,7 @@ export interface Relu2Sizes {
   /** Floats per data set in data. */
   dStride: number;
   /** Byte size of every buffer, by label suffix. */
-  bytes: Record<'params' | 'comp' | 'data' | 'resid' | 'pattern' | 'nets' | 'status' | 'metrics', number>;
+  bytes: Record<'params' | 'comp' | 'data' | 'grad' | 'nets' | 'status' | 'metrics', number>;
 }
 
 /** The device limits the relu2 kernels depend on (a subset of GPUSupportedLimits). */
@@ -79,13 +79,15 @@ export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits)
     if (s.X.length !== n * d || (s.Xtest?.length ?? 0) !== nTest * d) throw new Error(`relu2: data set ${i}: X must have n·d = ${n * d} entries and Xtest nTest·d = ${nTest * d}`);
     if (![s.X, s.y, s.Xtest ?? [], s.ytest ?? []].every((arr) => Array.prototype.every.call(arr, Number.isFinite))) throw new Error(`relu2: data set ${i} has non-finite entries`);
   });
+  const checked = new Set<Relu2Params>(); // grids may share one θ₀ object; check its entries once
   networks.forEach((net, q) => {
     const p = net.init;
     if (p.m !== m || p.d !== d) throw new Error(`relu2: network ${q} has m = ${p.m}, d = ${p.d}; all networks must have m = ${m}, d = ${d}`);
     if (p.W.length !== m * d || p.a.length !== m) throw new Error(`relu2: network ${q}: W must have m·d = ${m * d} entries and a m = ${m}`);
     if (!(Number.isInteger(net.dataIndex) && net.dataIndex >= 0 && net.dataIndex < datasets.length)) throw new Error(`relu2: network ${q} has dataIndex ${net.dataIndex}; there are ${datasets.length} data sets`);
     if (!(net.eta > 0 && Number.isFinite(net.eta))) throw new Error(`relu2: network ${q} has learning rate ${net.eta}; it must be finite and > 0`);
-    if (!p.W.every(Number.isFinite) || !p.a.every(Number.isFinite)) throw new Error(`relu2: network ${q} has non-finite initial parameters`);
+    if (!checked.has(p) && (!p.W.every(Number.isFinite) || !p.a.every(Number.isFinite))) throw new Error(`relu2: network ${q} has non-finite initial parameters`);
+    checked.add(p);
   });
 
   const shape = kernelShape(m, d, n);
@@ -98,8 +100,8 @@ export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits)
   const pStride = m * (1 + shape.dp);
   const dStride = dataStride(shape.dp, n, nTest);
   const bytes = {
-    params: 4 * N * pStride, comp: 4 * N * pStride, data: 4 * datasets.length * dStride, resid: 4 * N * tiles * shape.ts,
-    pattern: 4 * N * tiles * m, nets: 16 * N, status: 8 * N, metrics: 32 * N,
+    params: 4 * N * pStride, comp: 4 * N * pStride, data: 4 * datasets.length * dStride,
+    grad: shape.resident || shape.dp <= shape.dc ? 4 : 4 * N * m * shape.dp, nets: 16 * N, status: 8 * N, metrics: 32 * N,
   };
   const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   for (const [name, b] of Object.entries(bytes)) {

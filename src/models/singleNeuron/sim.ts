@@ -115,7 +115,12 @@ export class SingleNeuronSim {
     checkBindingSize(ctx.limits, 4 * (d + 1) * n, `${n.toLocaleString('en')} trajectories × (d+1) = ${d + 1} floats`);
     dispatchSize(ctx.limits, Math.ceil(n / WORKGROUP_SIZE));
     const sim = new SingleNeuronSim(ctx, ensemble, { ...config, method: 'rk4' });
-    sim.setIntegrator(config);
+    try {
+      sim.setIntegrator(config);
+    } catch (e) {
+      sim.destroy();
+      throw e;
+    }
     return sim;
   }
 
