@@ -4,7 +4,8 @@
  *   list, or a 1-pixel point; see {@link PortraitPrimitive}), position and
  *   colour read straight from the simulation's storage buffers (layout: src/models/singleNeuron/layout.ts;
  *   state SoA f32 with element (c, i) at c·n + i, c = 0 → a, c = 1 + j → w_j; flags bit 1 = diverged;
- *   info[i] = δ₀). Diverged points get the fixed diverged colour, are larger and win the depth test.
+ *   info[i] = δ₀). Diverged points get the fixed diverged colour, are larger, win the depth test, and
+ *   when frozen outside the view are pinned to its edge, so they are never hidden.
  * - `vsHighlightOutline`, then `vsHighlight` / `fsHighlight`: the same quads for `selection[k]`, larger:
  *   dark discs, then amber discs 1.5 px smaller in radius, so overlapping selections merge into one outlined blob.
  * - `vsFullscreen` + `fsFade`: a full-screen triangle whose output is 0; blended with dst·constant it
@@ -98,10 +99,13 @@ fn pointColor(i: u32) -> vec4f {
   return lut((log2(max(excessLoss(i), 1e-30)) * 0.30102999566 - P.lossLog0) * P.lossInvSpan);
 }
 
-fn quad(center: vec2f, scale: f32, v: u32, depth: f32) -> PointOut {
+// Quad corner v around a world point; pinned points are clamped into the view (edge markers).
+fn quad(center: vec2f, scale: f32, v: u32, depth: f32, pin: bool) -> PointOut {
   var o: PointOut;
   let c = corner(v);
-  let clip = center * vec2f(P.scaleX, P.scaleY) + vec2f(P.offsetX, P.offsetY);
+  var clip = center * vec2f(P.scaleX, P.scaleY) + vec2f(P.offsetX, P.offsetY);
+  let edge = 1.0 - vec2f(P.halfX, P.halfY) * scale;
+  if (pin) { clip = clamp(clip, -edge, edge); }
   o.pos = vec4f(clip + c * vec2f(P.halfX, P.halfY) * scale, depth, 1.0);
   o.uv = c;
   return o;
@@ -123,7 +127,7 @@ fn vsPoints(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) ->
   let v = quadVertex(vi % 6u);
 #endif
   let diverged = (flags[i] & 1u) != 0u;
-  var o = quad(project(i), select(1.0, P.divergedScale, diverged), v, select(0.5, 0.0, diverged));
+  var o = quad(project(i), select(1.0, P.divergedScale, diverged), v, select(0.5, 0.0, diverged), diverged);
 #if ${points}
   o.pos = vec4f(o.pos.xy - o.uv * vec2f(P.halfX, P.halfY) * select(1.0, P.divergedScale, diverged), o.pos.zw);
   o.uv = vec2f(0.0);
@@ -146,7 +150,7 @@ fn highlightVertex(vi: u32, ii: u32, scale: f32) -> PointOut {
   let i = selection[ii];
   let v = vi;
 #endif
-  var o = quad(project(min(i, P.n - 1u)), scale, v, 0.0);
+  var o = quad(project(min(i, P.n - 1u)), scale, v, 0.0, false);
   if (i >= P.n) { o.pos = vec4f(2.0, 2.0, 2.0, 1.0); }
   return o;
 }

@@ -111,7 +111,7 @@ export class App {
       } else if (raw.preset === undefined && Object.keys(raw).some((k) => PRESET_FIELDS.has(k))) {
         raw.preset = 'custom';
       }
-      if (typeof raw.d === 'number' && raw.d !== this.params.d) raw = { ...resizeVectors(this.params, raw.d), ...raw };
+      if (raw.d !== undefined && raw.d !== this.params.d) raw = { ...resizeVectors(this.params, validate(SCHEMA, { d: raw.d }, this.params).d), ...raw };
       const next = validate(SCHEMA, raw, this.params);
       this.apply(next);
       return true;

@@ -74,9 +74,14 @@ export function buildLut(interpolator: Interpolator, size = LUT_SIZE): Float32Ar
   return lut;
 }
 
-/** The same bins as {@link buildLut} as CSS strings (for regl-scatterplot's `pointColor`). */
-export function lutCss(interpolator: Interpolator, size = LUT_SIZE): string[] {
-  return Array.from({ length: size }, (_, k) => interpolator((k + 0.5) / size));
+/** A colour as "#rrggbb" (alpha dropped); the only string form regl-scatterplot accepts besides arrays. */
+export function toHex(css: string): string {
+  return `#${parseColor(css).slice(0, 3).map((v) => Math.round(v * 255).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The same bins as {@link buildLut} as "#rrggbb" strings (for regl-scatterplot's `pointColor`). */
+export function lutHex(interpolator: Interpolator, size = LUT_SIZE): string[] {
+  return Array.from({ length: size }, (_, k) => toHex(interpolator((k + 0.5) / size)));
 }
 
 /**

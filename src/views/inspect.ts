@@ -6,7 +6,7 @@
  * pending one (design.md, facts about regl-scatterplot).
  */
 import createScatterplot from 'regl-scatterplot';
-import { deltaInterpolator, DIVERGED_COLOR, HIGHLIGHT_COLOR, lutCss } from './colormaps.ts';
+import { deltaInterpolator, DIVERGED_COLOR, HIGHLIGHT_COLOR, lutHex } from './colormaps.ts';
 import {
   buildInspectPoints, positionsOf, validateSnapshot, trajectoriesOf, trajectoryInfo, type InspectPoints, type InspectSnapshot,
   type TrajectoryInfo,
@@ -90,7 +90,7 @@ export function createInspector(container: HTMLElement, options: InspectorOption
     container.append(canvas, tooltip);
     const p = createScatterplot({
       canvas, width: 'auto', height: 'auto', backgroundColor: [0, 0, 0, 0], cameraIsFixed: true,
-      mouseMode: 'lasso', pointColor: [...lutCss(deltaInterpolator), DIVERGED_COLOR],
+      mouseMode: 'lasso', pointColor: [...lutHex(deltaInterpolator), DIVERGED_COLOR],
       pointColorActive: HIGHLIGHT_COLOR, pointColorHover: '#ffffff', pointOutlineWidth: 2,
       colorBy: 'valueA', lassoColor: HIGHLIGHT_COLOR, lassoMinDelay: 10, pointSize: 4, pointSizeSelected: 2,
       opacity: 1, showReticle: true, reticleColor: [1, 1, 1, 0.25],

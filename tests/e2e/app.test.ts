@@ -102,7 +102,7 @@ describe('URL state and controls', () => {
     await page.waitForFunction(() => window.lazyrich?.app?.status.n === 128, null, { timeout: 60_000 });
     expect(await page.evaluate(() => location.hash)).toMatch(/[#&]dn=8(&|$)/);
     // Selecting a preset applies all its settings.
-    await page.locator('[data-field="preset"] select').selectOption('fig8');
+    await page.locator('[data-field="preset"] select').selectOption({ label: 'Fig. 8 (theory vs GD)' });
     await page.waitForFunction(() => /[#&]xy=0\.5%2C0\.5(&|$)|[#&]xy=0\.5,0\.5(&|$)/.test(location.hash), null, { timeout: 60_000 });
     expect((await status(page)).n).toBe(512 * 512);
     await page.close();
