@@ -8,8 +8,8 @@
 import createScatterplot from 'regl-scatterplot';
 import { deltaInterpolator, DIVERGED_COLOR, HIGHLIGHT_COLOR, lutHex } from './colormaps.ts';
 import {
-  buildInspectPoints, positionsOf, validateSnapshot, trajectoriesOf, trajectoryInfo, type InspectPoints, type InspectSnapshot,
-  type TrajectoryInfo,
+  buildInspectPoints, positionsOf, tooltipText, trajectoriesOf, trajectoryInfo, validateSnapshot,
+  type InspectPoints, type InspectSnapshot,
 } from './inspectData.ts';
 
 export type { InspectSnapshot } from './inspectData.ts';
@@ -38,24 +38,8 @@ export interface Inspector {
 
 type Scatterplot = ReturnType<typeof createScatterplot>;
 
-/** Formats a number for the tooltip. */
-function fmt(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  return (a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : v.toFixed(3)).replace('-', '−');
-}
-const vec = (v: number[]) => `(${v.map(fmt).join(', ')})`;
-
-/** Tooltip text of one trajectory (plain text, one fact per line). */
-export function tooltipText(t: TrajectoryInfo): string {
-  return [
-    `trajectory #${t.index}${t.diverged ? '  (diverged)' : ''}`,
-    `δ₀ = ${fmt(t.delta0)}`,
-    t.beta0 ? `β₀ = ${vec(t.beta0)}` : '',
-    `β  = ${vec(t.beta)}`,
-    `excess loss = ${fmt(t.excessLoss)}`,
-  ].filter(Boolean).join('\n');
-}
+/** Opacity of the scatterplot's points over the portrait (they only need to be hit-testable). */
+export const OVERLAY_OPACITY = 0.02;
 
 /**
  * Creates the inspector in `container` (which should be absolutely positioned over the portrait canvas
@@ -88,12 +72,18 @@ export function createInspector(container: HTMLElement, options: InspectorOption
     canvas.className = 'inspect-canvas';
     Object.assign(canvas.style, { position: 'absolute', inset: '0', width: '100%', height: '100%', display: 'block' });
     container.append(canvas, tooltip);
+    const colors = [...lutHex(deltaInterpolator), DIVERGED_COLOR];
     const p = createScatterplot({
       canvas, width: 'auto', height: 'auto', backgroundColor: [0, 0, 0, 0], cameraIsFixed: true,
-      mouseMode: 'lasso', pointColor: [...lutHex(deltaInterpolator), DIVERGED_COLOR],
-      pointColorActive: HIGHLIGHT_COLOR, pointColorHover: '#ffffff', pointOutlineWidth: 2,
-      colorBy: 'valueA', lassoColor: HIGHLIGHT_COLOR, lassoMinDelay: 10, pointSize: 4, pointSizeSelected: 2,
-      opacity: 1, showReticle: true, reticleColor: [1, 1, 1, 0.25],
+      mouseMode: 'lasso', pointColor: colors,
+      // Per-category arrays, else regl-scatterplot uses the base colours for active/hover when colouring by
+      // value. Selected points are transparent: the paused portrait underneath shows them via highlight().
+      // (The typings say a single Color; setColors() in regl-scatterplot 1.16 accepts arrays.)
+      pointColorActive: colors.map(() => [0, 0, 0, 0]) as unknown as string,
+      pointColorHover: colors.map(() => '#ffffff') as unknown as string,
+      colorBy: 'valueA', lassoColor: HIGHLIGHT_COLOR, lassoMinDelay: 10, pointSize: 4,
+      // Nearly transparent: the portrait shows the same points; this layer adds hover, reticle and lasso.
+      opacity: OVERLAY_OPACITY, opacityInactiveScale: 1, showReticle: true, reticleColor: [1, 1, 1, 0.25],
     });
     p.subscribe('pointOver', (k: number) => showTooltip(k));
     p.subscribe('pointOut', () => { tooltip.style.display = 'none'; });

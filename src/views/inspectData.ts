@@ -182,3 +182,22 @@ export function trajectoriesOf(indices: Uint32Array, points: readonly number[]):
   for (let k = 0; k < out.length; k++) if (k === 0 || out[k] !== out[k - 1]) out[m++] = out[k];
   return out.slice(0, m);
 }
+
+/** Formats a number for the tooltip. */
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return (a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : v.toFixed(3)).replace(/-/g, '−');
+}
+const vec = (v: number[]) => `(${v.map(fmt).join(', ')})`;
+
+/** Tooltip text of one trajectory (plain text, one fact per line). */
+export function tooltipText(t: TrajectoryInfo): string {
+  return [
+    `trajectory #${t.index}${t.diverged ? '  (diverged)' : ''}`,
+    `δ₀ = ${fmt(t.delta0)}`,
+    t.beta0 ? `β₀ = ${vec(t.beta0)}` : '',
+    `β  = ${vec(t.beta)}`,
+    `excess loss = ${fmt(t.excessLoss)}`,
+  ].filter(Boolean).join('\n');
+}

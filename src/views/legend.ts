@@ -43,7 +43,7 @@ export function legendTicks(domain: readonly [number, number], scale: 'linear' |
     const out: LegendTick[] = [];
     for (let k = k0; k <= k1; k++) {
       if ((k - k0) % every !== 0) continue;
-      out.push({ value: 10 ** k, t: (k - l0) / (l1 - l0), label: k === 0 ? '1' : `1e${k}`.replace('-', '−') });
+      out.push({ value: 10 ** k, t: (k - l0) / (l1 - l0), label: k === 0 ? '1' : `1e${k}`.replace(/-/g, '−') });
     }
     return out;
   }

@@ -135,9 +135,12 @@ export function niceTicks(min: number, max: number, count: number): { step: numb
 export function formatTick(v: number, step: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-4) return v.toExponential(Math.max(0, Math.round(-Math.log10(step / a)))).replace('-', '−');
+  if (a >= 1e5 || a < 1e-4) {
+    const digits = Math.max(0, Math.floor(Math.log10(a) + 1e-9) - Math.floor(Math.log10(step) + 1e-9));
+    return v.toExponential(Math.min(digits, 6)).replace(/-/g, '−');
+  }
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-  return v.toFixed(decimals).replace('-', '−');
+  return v.toFixed(decimals).replace(/-/g, '−');
 }
 
 /**

@@ -91,12 +91,13 @@ describe('divergence', () => {
 });
 
 describe('limits are refused with clear messages', () => {
-  const tiny = (m: number, d: number, n: number, networks = 1): Relu2SimSpec => ({
-    datasets: [{ d, X: new Float64Array(n * d).fill(0.1), y: new Float64Array(n) }],
-    networks: Array.from({ length: networks }, () => ({
-      init: { m, d, W: new Float64Array(m * d).fill(0.1), a: new Float64Array(m).fill(0.1) }, dataIndex: 0, eta: 0.1,
-    })),
-  });
+  const tiny = (m: number, d: number, n: number, networks = 1): Relu2SimSpec => {
+    const init = { m, d, W: new Float64Array(m * d).fill(0.1), a: new Float64Array(m).fill(0.1) }; // shared θ₀
+    return {
+      datasets: [{ d, X: new Float64Array(n * d).fill(0.1), y: new Float64Array(n) }],
+      networks: Array.from({ length: networks }, () => ({ init, dataIndex: 0, eta: 0.1 })),
+    };
+  };
 
   it('m > 256, d > 128 and n > 65,536 throw DeviceLimitError naming the limit', async () => {
     await expect(Relu2Sim.create(ctx, tiny(257, 2, 4))).rejects.toThrow(DeviceLimitError);

@@ -61,8 +61,9 @@ export const METRIC_INDEX = Object.freeze({
 });
 
 /**
- * Uniforms of both kernels. `steps`: GD steps per dispatch; `bound`: divergence bound on the loss;
- * `slope`: σ's negative-side slope (0: ReLU); strides in floats as in the file comment.
+ * Uniforms of both kernels. `steps`: GD steps per dispatch; `tiles` = ⌈n/ts⌉; `pStride`: floats per
+ * network in params; `testOffset`: float offset of Xtest within a data set; `bound`: divergence bound on
+ * the loss; `slope`: σ's negative-side slope (0: ReLU).
  */
 export const RELU2_UNIFORMS = defineStruct('Relu2Uniforms', [
   { name: 'n', type: 'u32' },
@@ -71,7 +72,6 @@ export const RELU2_UNIFORMS = defineStruct('Relu2Uniforms', [
   { name: 'steps', type: 'u32' },
   { name: 'tiles', type: 'u32' },
   { name: 'pStride', type: 'u32' },
-  { name: 'n4', type: 'u32' },
   { name: 'testOffset', type: 'u32' },
   { name: 'slope', type: 'f32' },
   { name: 'bound', type: 'f32' },

@@ -77,7 +77,7 @@ export class Relu2Sim {
   private metricsPipeline!: GPUComputePipeline;
   private readonly targetMs: number;
 
-  private constructor(private readonly ctx: GpuContext, private readonly spec: Relu2SimSpec, readonly sizes: Relu2Sizes, chunk: Relu2ChunkOptions) {
+  private constructor(private readonly ctx: GpuContext, readonly spec: Relu2SimSpec, readonly sizes: Relu2Sizes, chunk: Relu2ChunkOptions) {
     const { device } = ctx;
     const { networks: N, m, d, n, nTest, shape, pStride, dStride, tiles } = sizes;
     const { dp } = shape;
@@ -118,7 +118,7 @@ export class Relu2Sim {
     this.metrics = buf('metrics', sizes.bytes.metrics);
     const U = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
     const uniforms = (steps: number) => packStruct(RELU2_UNIFORMS, {
-      n, nTest, nets: N, steps, tiles, pStride, n4: Math.ceil(n / 4) * 4, testOffset,
+      n, nTest, nets: N, steps, tiles, pStride, testOffset,
       slope: spec.slope ?? 0, bound: Math.min(spec.bound ?? DEFAULT_BOUND, 3e38),
     });
     this.stepUniforms = createBuffer(device, 'Relu2.stepUniforms', U, RELU2_UNIFORMS.size, uniforms(0));

@@ -72,7 +72,18 @@ export const OBSERVABLE_PARAMS = defineStruct('ObservableParams', [
 export const OBSERVABLE_ROWS = ['nu', 'mu', 'excessLoss', 'kernelDistance', 'maxKernelDistance', 'timeToEpsilon'] as const;
 export const OBSERVABLES = OBSERVABLE_ROWS.length;
 
-/** Histogram of log10 theory error: bins of width (max − min)/bins over [ERROR_LOG10_MIN, ERROR_LOG10_MAX). */
-export const ERROR_HISTOGRAM = { bins: 120, log10Min: -10, log10Max: 2 } as const;
 /** Uniforms of the theory-error kernel. */
 export const ERROR_PARAMS = defineStruct('ErrorParams', [{ name: 'n', type: 'u32' }]);
+
+/**
+ * Uniforms of the implicit-bias kernel (theory.md §1.5): `proj` is the projector onto null(XX) (d×d
+ * row-major), `betaOls` = XX⁺Xy, k = √(η_aη_w).
+ */
+export const LIMIT_PARAMS = defineStruct('LimitParams', [
+  { name: 'n', type: 'u32' },
+  { name: 'etaA', type: 'f32' },
+  { name: 'etaW', type: 'f32' },
+  { name: 'k', type: 'f32' },
+  { name: 'betaOls', type: { vec4Array: MAX_D / 4 } },
+  { name: 'proj', type: { vec4Array: (MAX_D * MAX_D) / 4 } },
+]);

@@ -8,7 +8,8 @@ import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import { singleNeuronTheoryErrorShader } from '../../../shaders/singleNeuronTheoryError.wgsl.ts';
 import { ExactEvaluator } from './exact.ts';
-import { ERROR_HISTOGRAM, ERROR_PARAMS, WORKGROUP_SIZE } from './layout.ts';
+import { ERROR_PARAMS, WORKGROUP_SIZE } from './layout.ts';
+import { decodeLogHistogram, LOG_HISTOGRAM_WORDS } from '../../gpu/logHistogram.ts';
 import type { SingleNeuronSim } from './sim.ts';
 
 /** Summary of the error field: max and median of max_c |simulated_c − exact_c| over non-diverged trajectories. */
@@ -41,7 +42,7 @@ export class TheoryErrorPass {
     this.exact = new ExactEvaluator(ctx, sim.ensemble, { initial: sim.initial, info: sim.info });
     this.exactState = createBuffer(device, 'TheoryError.exactState', S, 4 * (d + 1) * n);
     this.errors = createBuffer(device, 'TheoryError.errors', S, 4 * n);
-    this.reduction = createBuffer(device, 'TheoryError.reduction', S, 4 * (2 + ERROR_HISTOGRAM.bins));
+    this.reduction = createBuffer(device, 'TheoryError.reduction', S, 4 * LOG_HISTOGRAM_WORDS);
     this.params = createBuffer(device, 'TheoryError.params', GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, ERROR_PARAMS.size,
       packStruct(ERROR_PARAMS, { n }));
     this.pipeline = device.createComputePipeline({
@@ -62,7 +63,7 @@ export class TheoryErrorPass {
   run(): void {
     const { device } = this.ctx;
     this.exact.evaluate(this.sim.time, this.exactState);
-    device.queue.writeBuffer(this.reduction, 0, new Uint32Array(2 + ERROR_HISTOGRAM.bins));
+    device.queue.writeBuffer(this.reduction, 0, new Uint32Array(LOG_HISTOGRAM_WORDS));
     const encoder = device.createCommandEncoder({ label: 'TheoryError.encoder' });
     const pass = encoder.beginComputePass({ label: 'TheoryError.pass' });
     pass.setPipeline(this.pipeline);
@@ -77,21 +78,9 @@ export class TheoryErrorPass {
   async summary(): Promise<TheoryErrorSummary> {
     const time = this.sim.time;
     this.run();
-    const words = new Uint32Array(await readBuffer(this.ctx.device, this.reduction, 4 * (2 + ERROR_HISTOGRAM.bins)));
-    const max = new Float32Array(words.buffer, 0, 1)[0];
-    const counts = words.subarray(2);
-    const total = counts.reduce((s, c) => s + c, 0);
-    const { bins, log10Min, log10Max } = ERROR_HISTOGRAM;
-    let seen = 0;
-    let median = Number.NaN;
-    for (let b = 0; b < bins && total > 0; b++) {
-      seen += counts[b];
-      if (2 * seen >= total) {
-        median = Math.min(max, 10 ** (log10Min + ((b + 0.5) * (log10Max - log10Min)) / bins));
-        break;
-      }
-    }
-    return { max, median, diverged: words[1], time };
+    const { max, median, skipped } = decodeLogHistogram(
+      new Uint32Array(await readBuffer(this.ctx.device, this.reduction, 4 * LOG_HISTOGRAM_WORDS)));
+    return { max, median, diverged: skipped, time };
   }
 
   /** Reads the per-trajectory errors (n floats; −1 = diverged). */

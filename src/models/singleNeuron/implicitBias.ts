@@ -1,0 +1,84 @@
+/**
+ * Implicit bias on low-rank data (theory.md §1.5, paper Fig. 4b): for singular XX the flow converges to
+ * one of many interpolants, β∞ = β_ols + a∞ w_null, set by δ and the null-space part of w₀. This pass
+ * predicts β∞ for every trajectory on the GPU and measures ‖β_t − β∞‖.
+ */
+import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
+import { decodeLogHistogram, LOG_HISTOGRAM_WORDS, type LogHistogramSummary } from '../../gpu/logHistogram.ts';
+import { packStruct } from '../../gpu/struct.ts';
+import { singleNeuronLimitShader } from '../../../shaders/singleNeuronLimit.wgsl.ts';
+import { nullSpaceProjector } from '../../theory/index.ts';
+import { LIMIT_PARAMS, WORKGROUP_SIZE } from './layout.ts';
+import type { SingleNeuronSim } from './sim.ts';
+
+/** Relative eigenvalue tolerance below which XX counts as singular (as nullSpaceProjector's default). */
+export const SINGULAR_REL_TOL = 1e-10;
+
+/** True when XX has a null space (rank < d), i.e. when the limit depends on the initialisation. */
+export function isSingular(XX: number[][]): boolean {
+  const P = nullSpaceProjector(XX, SINGULAR_REL_TOL);
+  return P.some((row, i) => row[i] > 0.5);
+}
+
+/** Predicted limits of one sim: `limit` holds β∞ (f32, d × n SoA: component j of trajectory i at j·n + i). */
+export class ImplicitBiasPass {
+  readonly limit: GPUBuffer;
+  private readonly reduction: GPUBuffer;
+  private readonly pipeline: GPUComputePipeline;
+  private readonly bindGroup: GPUBindGroup;
+
+  constructor(private readonly ctx: GpuContext, private readonly sim: SingleNeuronSim) {
+    const { device } = ctx;
+    const { n, d, data, rates, betaOls } = sim.ensemble;
+    const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    this.limit = createBuffer(device, 'ImplicitBias.limit', S, 4 * d * n);
+    this.reduction = createBuffer(device, 'ImplicitBias.reduction', S, 4 * LOG_HISTOGRAM_WORDS);
+    const params = createBuffer(device, 'ImplicitBias.params', GPUBufferUsage.UNIFORM, LIMIT_PARAMS.size, packStruct(LIMIT_PARAMS, {
+      n, etaA: rates.a, etaW: rates.w, k: Math.sqrt(rates.a * rates.w), betaOls,
+      proj: nullSpaceProjector(data.XX, SINGULAR_REL_TOL).flat(),
+    }));
+    this.pipeline = device.createComputePipeline({
+      label: 'ImplicitBias.pipeline', layout: 'auto',
+      compute: {
+        module: device.createShaderModule({ label: 'ImplicitBias.module', code: singleNeuronLimitShader({ d }) }),
+        entryPoint: 'main', constants: { WG: WORKGROUP_SIZE },
+      },
+    });
+    this.bindGroup = device.createBindGroup({
+      label: 'ImplicitBias.bindGroup', layout: this.pipeline.getBindGroupLayout(0),
+      entries: [params, sim.state, sim.initial, sim.info, sim.flags, this.limit, this.reduction]
+        .map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+  }
+
+  /** Queues the prediction at the sim's current state. */
+  run(): void {
+    const { device } = this.ctx;
+    device.queue.writeBuffer(this.reduction, 0, new Uint32Array(LOG_HISTOGRAM_WORDS));
+    const encoder = device.createCommandEncoder({ label: 'ImplicitBias.encoder' });
+    const pass = encoder.beginComputePass({ label: 'ImplicitBias.pass' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    const [x, y] = dispatchSize(this.ctx.limits, Math.ceil(this.sim.n / WORKGROUP_SIZE));
+    pass.dispatchWorkgroups(x, y);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+  }
+
+  /** Runs the pass; returns max and median of ‖β_t − β∞‖ over non-diverged trajectories. */
+  async distanceSummary(): Promise<LogHistogramSummary> {
+    this.run();
+    return decodeLogHistogram(new Uint32Array(await readBuffer(this.ctx.device, this.reduction, 4 * LOG_HISTOGRAM_WORDS)));
+  }
+
+  /** Reads β∞ back (d × n SoA). */
+  async readLimits(): Promise<Float32Array> {
+    return new Float32Array(await readBuffer(this.ctx.device, this.limit, 4 * this.sim.d * this.sim.n));
+  }
+
+  destroy(): void {
+    this.limit.destroy();
+    this.reduction.destroy();
+  }
+}
