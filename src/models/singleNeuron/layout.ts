@@ -87,3 +87,15 @@ export const LIMIT_PARAMS = defineStruct('LimitParams', [
   { name: 'betaOls', type: { vec4Array: MAX_D / 4 } },
   { name: 'proj', type: { vec4Array: (MAX_D * MAX_D) / 4 } },
 ]);
+
+/** Most trajectories the time-series recorder follows at once, and the samples its ring keeps. */
+export const RECORDER = { maxSelected: 64, slots: 512 } as const;
+/** Rows of one recorded sample: time t, then ν, μ, excess loss and S (OBSERVABLE_ROWS 0..3). */
+export const RECORDED_ROWS = ['time', 'nu', 'mu', 'excessLoss', 'kernelDistance'] as const;
+/** Uniforms of the recorder's gather kernel. */
+export const RECORD_PARAMS = defineStruct('RecordParams', [
+  { name: 'n', type: 'u32' },
+  { name: 'count', type: 'u32' },
+  { name: 'slot', type: 'u32' },
+  { name: 'time', type: 'f32' },
+]);

@@ -1,0 +1,29 @@
+/**
+ * Gathers the observables of the selected trajectories into one slot of a ring buffer on the GPU, so the
+ * time series need no per-step readback. Ring layout (f32): sample (slot s, selected k, row r) at
+ * (s · maxSelected + k) · rows + r, rows = RECORDED_ROWS (t, ν, μ, excess loss, S).
+ */
+import { RECORD_PARAMS, RECORDED_ROWS, RECORDER } from '../src/models/singleNeuron/layout.ts';
+
+/** Kernel `main`, one thread per selected trajectory. Bindings: 0 uniform, 1 selection (u32), 2 observables (rows × n), 3 ring. */
+export function singleNeuronRecordShader(): string {
+  return /* wgsl */ `
+${RECORD_PARAMS.wgsl}
+const ROWS: u32 = ${RECORDED_ROWS.length}u;
+const MAX_SELECTED: u32 = ${RECORDER.maxSelected}u;
+@group(0) @binding(0) var<uniform> P: RecordParams;
+@group(0) @binding(1) var<storage, read> selection: array<u32>;
+@group(0) @binding(2) var<storage, read> obs: array<f32>;
+@group(0) @binding(3) var<storage, read_write> ring: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let k = gid.x;
+  if (k >= P.count) { return; }
+  let i = selection[k];
+  let base = (P.slot * MAX_SELECTED + k) * ROWS;
+  ring[base] = P.time;
+  for (var r = 1u; r < ROWS; r++) { ring[base + r] = obs[(r - 1u) * P.n + i]; }
+}
+`;
+}
