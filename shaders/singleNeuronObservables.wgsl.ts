@@ -1,6 +1,7 @@
 /**
  * Per-trajectory observables of the single neuron (theory.md §1.2): ν, μ, excess loss, the kernel
- * distance S(t) of K = X M Xᵀ computed from XX alone, its running max, and the time to excess loss < ε.
+ * distance S(t) of K = X M Xᵀ computed from XX alone, its running max, the time to excess loss < ε and
+ * the time S first reaches a threshold.
  * With M = p I + q w wᵀ (p = η_w a², q = η_a):
  *   ⟨K₀, K_t⟩_F = tr(M₀ XX M_t XX) = p₀p_t tr(XX²) + p₀q_t w_tᵀXX²w_t + q₀p_t w₀ᵀXX²w₀ + q₀q_t (w₀ᵀXX w_t)².
  */
@@ -72,6 +73,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
   obs[3u * n + i] = S;
   obs[4u * n + i] = max(obs[4u * n + i], S);
   if (obs[5u * n + i] < 0.0 && loss < P.epsilon) { obs[5u * n + i] = P.time; }
+  if (obs[6u * n + i] < 0.0 && S >= P.kernelThreshold) { obs[6u * n + i] = P.time; }
 }
 `;
 }

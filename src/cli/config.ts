@@ -23,14 +23,9 @@
 import { MAX_D } from '../models/singleNeuron/layout.ts';
 import { MAX_TRAJECTORIES, initialDirections, linspace } from '../models/singleNeuron/ensemble.ts';
 import { identityScale, validateData, type LayerRates, type SingleNeuronData } from '../theory/index.ts';
+import { arr, ConfigError, describeValue, finite, integer, obj, oneOf, positive, required, vector } from './validate.ts';
 
-/** A malformed config. `path` is the JSON path (`config.data.XX[1][0]`); the message starts with it. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(readonly path: string, detail: string) {
-    super(`${path}: ${detail}`);
-  }
-}
+export { ConfigError, describeValue } from './validate.ts';
 
 /** Default divergence bound: a trajectory with |a| or |w_j| above it is frozen and flagged diverged. */
 export const DEFAULT_BOUND = 1e6;
@@ -76,72 +71,6 @@ interface SimulateConfigBase {
 export type SimulateConfig = SimulateConfigBase & (
   | { method: SteppedMethod; step: number; stepCounts: number[] }
   | { method: 'exact'; step: number | null; stepCounts: null });
-
-type Obj = Record<string, unknown>;
-
-/** Short rendering of a JSON value for messages: strings quoted, Infinity as is, long values cut. */
-export function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (typeof v === 'number') return String(v);
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
-}
-
-function kindOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  return describeValue(v);
-}
-
-function obj(v: unknown, path: string, allowed: readonly string[]): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(path, `expected an object, got ${kindOf(v)}`);
-  for (const key of Object.keys(v)) {
-    if (!allowed.includes(key)) {
-      throw new ConfigError(`${path}.${key}`, `unknown field (allowed here: ${allowed.join(', ')})`);
-    }
-  }
-  return v as Obj;
-}
-
-function required(o: Obj, key: string, path: string): unknown {
-  if (!(key in o) || o[key] === undefined) throw new ConfigError(`${path}.${key}`, 'missing required field');
-  return o[key];
-}
-
-function finite(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ConfigError(path, `expected a finite number, got ${describeValue(v)}`);
-  return v;
-}
-
-function positive(v: unknown, path: string): number {
-  const x = finite(v, path);
-  if (!(x > 0)) throw new ConfigError(path, `expected a finite number > 0, got ${x}`);
-  return x;
-}
-
-function integer(v: unknown, path: string, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ConfigError(path, `expected an integer ≥ ${min}, got ${describeValue(v)}`);
-  return v;
-}
-
-function arr(v: unknown, path: string, what: string): unknown[] {
-  if (!Array.isArray(v)) throw new ConfigError(path, `expected ${what}, got ${kindOf(v)}`);
-  return v;
-}
-
-function vector(v: unknown, path: string, d: number): number[] {
-  const a = arr(v, path, `an array of ${d} numbers`);
-  if (a.length !== d) throw new ConfigError(path, `expected length d = ${d}, got ${a.length}`);
-  return a.map((x, j) => finite(x, `${path}[${j}]`));
-}
-
-function oneOf<T extends string>(v: unknown, path: string, options: readonly T[]): T {
-  if (typeof v !== 'string' || !options.includes(v as T)) {
-    throw new ConfigError(path, `expected one of ${options.map((o) => `"${o}"`).join(', ')}, got ${describeValue(v)}`);
-  }
-  return v as T;
-}
 
 function parseData(v: unknown): { data: SingleNeuronData; d: number } {
   const o = obj(v, 'config.data', ['XX', 'Xy']);
@@ -311,7 +240,7 @@ const TOP_KEYS = ['model', 'data', 'learningRates', 'init', 'method', 'step', 't
 export function validateConfig(raw: unknown): SimulateConfig {
   const o = obj(raw, 'config', TOP_KEYS);
   const model = required(o, 'model', 'config');
-  if (model !== 'single-neuron') throw new ConfigError('config.model', `unknown model ${describeValue(model)} (supported: "single-neuron")`);
+  if (model !== 'single-neuron') throw new ConfigError('config.model', `unknown model ${describeValue(model)} (supported: "single-neuron", "relu2")`);
   const { data, d } = parseData(required(o, 'data', 'config'));
   const rates = parseRates(o.learningRates);
   const init = parseInit(required(o, 'init', 'config'), d);

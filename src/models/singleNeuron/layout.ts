@@ -49,7 +49,8 @@ export const EXACT_PARAMS = defineStruct('ExactParams', [
 
 /**
  * Uniforms of the observables kernel. `xx` = XX and `xx2` = XX² (row-major d×d), `trXX2` = tr(XX²),
- * `betaOls` = XX⁺Xy (the target β*), `time` = t now, `epsilon` = the excess-loss threshold for t_ε.
+ * `betaOls` = XX⁺Xy (the target β*), `time` = t now, `epsilon` = the excess-loss threshold for t_ε,
+ * `kernelThreshold` = the S threshold for t_S.
  */
 export const OBSERVABLE_PARAMS = defineStruct('ObservableParams', [
   { name: 'n', type: 'u32' },
@@ -58,6 +59,7 @@ export const OBSERVABLE_PARAMS = defineStruct('ObservableParams', [
   { name: 'etaA', type: 'f32' },
   { name: 'etaW', type: 'f32' },
   { name: 'trXX2', type: 'f32' },
+  { name: 'kernelThreshold', type: 'f32' },
   { name: 'betaOls', type: { vec4Array: MAX_D / 4 } },
   { name: 'xx', type: { vec4Array: (MAX_D * MAX_D) / 4 } },
   { name: 'xx2', type: { vec4Array: (MAX_D * MAX_D) / 4 } },
@@ -66,10 +68,10 @@ export const OBSERVABLE_PARAMS = defineStruct('ObservableParams', [
 /**
  * Per-trajectory observables (theory.md §1.2), f32 SoA, OBSERVABLES × n: row r of trajectory i at r·n + i.
  * ν = a‖w‖ (signed β norm), μ = ŵ·β̂* (alignment with the target), excess loss, kernel distance S(t),
- * max S so far, and t_ε = first observed time with excess loss < ε (−1 until then; resolution = how often
- * the kernel runs).
+ * max S so far, t_ε = first observed time with excess loss < ε, and t_S = first observed time with
+ * S ≥ kernelThreshold (both −1 until then; resolution = how often the kernel runs).
  */
-export const OBSERVABLE_ROWS = ['nu', 'mu', 'excessLoss', 'kernelDistance', 'maxKernelDistance', 'timeToEpsilon'] as const;
+export const OBSERVABLE_ROWS = ['nu', 'mu', 'excessLoss', 'kernelDistance', 'maxKernelDistance', 'timeToEpsilon', 'timeToKernelMove'] as const;
 export const OBSERVABLES = OBSERVABLE_ROWS.length;
 
 /** Uniforms of the theory-error kernel. */

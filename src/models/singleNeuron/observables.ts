@@ -10,6 +10,9 @@ import { matMul, trace } from '../../theory/index.ts';
 import { OBSERVABLE_PARAMS, OBSERVABLE_ROWS, OBSERVABLES, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronSim } from './sim.ts';
 
+/** Default S threshold for t_S, the time the kernel has visibly moved (see src/models/singleNeuron/regimes.ts). */
+export const DEFAULT_KERNEL_THRESHOLD = 0.1;
+
 /** Observables of every trajectory: one Float32Array of length n per row. */
 export type ObservableTable = Record<(typeof OBSERVABLE_ROWS)[number], Float32Array>;
 
@@ -28,7 +31,7 @@ export class ObservablesPass {
     const xx2 = matMul(data.XX, data.XX);
     this.constants = { xx: Float64Array.from(data.XX.flat()), xx2: Float64Array.from(xx2.flat()), trXX2: trace(xx2) };
     const initial = new Float32Array(OBSERVABLES * n);
-    initial.fill(-1, 5 * n);
+    initial.fill(-1, 5 * n); // t_ε and t_S: not reached yet
     this.buffer = createBuffer(device, 'SingleNeuronObservables.values',
       GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 4 * OBSERVABLES * n, initial);
     this.params = createBuffer(device, 'SingleNeuronObservables.params', GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, OBSERVABLE_PARAMS.size);
@@ -48,12 +51,13 @@ export class ObservablesPass {
   /**
    * Queues the observables of the sim's current state at its current time.
    * @param epsilon excess-loss threshold for t_ε (> 0).
+   * @param kernelThreshold kernel-distance threshold for t_S (default {@link DEFAULT_KERNEL_THRESHOLD}).
    */
-  run(epsilon: number): void {
+  run(epsilon: number, kernelThreshold = DEFAULT_KERNEL_THRESHOLD): void {
     const { device } = this.ctx;
     const { ensemble } = this.sim;
     device.queue.writeBuffer(this.params, 0, packStruct(OBSERVABLE_PARAMS, {
-      n: ensemble.n, time: this.sim.time, epsilon, etaA: ensemble.rates.a, etaW: ensemble.rates.w,
+      n: ensemble.n, time: this.sim.time, epsilon, kernelThreshold, etaA: ensemble.rates.a, etaW: ensemble.rates.w,
       betaOls: ensemble.betaOls, ...this.constants,
     }));
     const encoder = device.createCommandEncoder({ label: 'SingleNeuronObservables.encoder' });
