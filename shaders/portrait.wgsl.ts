@@ -28,6 +28,7 @@ import { PORTRAIT_PARAMS } from '../src/views/portraitLayout.ts';
  */
 export type PortraitPrimitive = 'instanced' | 'list' | 'points';
 
+/** Compile-time options of {@link portraitShader}. */
 export interface PortraitShaderOptions {
   /** Input dimension of the single-neuron model, 1 ≤ d ≤ MAX_D; compiled in so loops unroll. */
   d: number;

@@ -23,7 +23,7 @@
 import { MAX_D } from '../models/singleNeuron/layout.ts';
 import { MAX_TRAJECTORIES, initialDirections, linspace } from '../models/singleNeuron/ensemble.ts';
 import { identityScale, validateData, type LayerRates, type SingleNeuronData } from '../theory/index.ts';
-import { arr, ConfigError, describeValue, finite, integer, obj, oneOf, positive, required, vector } from './validate.ts';
+import { arr, ConfigError, describeValue, finite, integer, obj, oneOf, parseJson, positive, required, vector } from './validate.ts';
 
 export { ConfigError, describeValue } from './validate.ts';
 
@@ -267,11 +267,5 @@ export function validateConfig(raw: unknown): SimulateConfig {
  * @throws ConfigError with path `config` when the text is not JSON, else as {@link validateConfig}.
  */
 export function parseConfig(text: string): SimulateConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError('config', `not valid JSON (${(e as Error).message})`);
-  }
-  return validateConfig(raw);
+  return validateConfig(parseJson(text));
 }

@@ -1,5 +1,6 @@
 /** Streams, usage errors and chunked output shared by the subcommands. */
 import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 
 /** Where a command writes: stdout for data, stderr for progress and messages. */
@@ -13,8 +14,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-async function writeAll(stream: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
-  for (const chunk of chunks) {
+/** Output pieces: a (sync or async) iterable of strings, written in order. */
+export type Chunks = Iterable<string> | AsyncIterable<string>;
+
+async function writeAll(stream: NodeJS.WritableStream, chunks: Chunks): Promise<void> {
+  for await (const chunk of chunks) {
     if (!stream.write(chunk)) await once(stream, 'drain');
   }
 }
@@ -23,7 +27,7 @@ async function writeAll(stream: NodeJS.WritableStream, chunks: Iterable<string>)
  * Writes `chunks` to the file `out` (created or truncated), or to io.stdout when `out` is undefined,
  * respecting back-pressure. @throws Error when the file cannot be written.
  */
-export async function writeChunks(chunks: Iterable<string>, out: string | undefined, io: CliIo): Promise<void> {
+export async function writeChunks(chunks: Chunks, out: string | undefined, io: CliIo): Promise<void> {
   if (out === undefined) {
     await writeAll(io.stdout, chunks);
     return;
@@ -33,4 +37,24 @@ export async function writeChunks(chunks: Iterable<string>, out: string | undefi
   await Promise.race([writeAll(file, chunks), failed]);
   file.end();
   await Promise.race([once(file, 'finish'), failed]);
+}
+
+/**
+ * Writes `chunks` to `path` atomically: to a temporary file beside it, then rename. A reader (or a resumed
+ * run) sees either the old file or the complete new one, never a partial write, even after a kill.
+ * @throws Error when the file cannot be written (the temporary file is removed).
+ */
+export async function writeFileAtomic(path: string, chunks: Chunks): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    const file = createWriteStream(tmp);
+    const failed = once(file, 'error').then(([e]) => { throw e as Error; });
+    await Promise.race([writeAll(file, chunks), failed]);
+    file.end();
+    await Promise.race([once(file, 'finish'), failed]);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
 }

@@ -13,11 +13,12 @@ export interface ProgressReporter {
 /**
  * Creates a bar such as `simulate [████░░░░] 42% | 4200/10000 steps | ETA 12s`, started on the first update.
  * @param label prefix naming the command. @param stream defaults to process.stderr.
+ * @param unit what `done` and `total` count (default "steps"; relu2 runs count "network-steps").
  */
-export function createProgressBar(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+export function createProgressBar(label: string, stream: NodeJS.WriteStream = process.stderr, unit = 'steps'): ProgressReporter {
   const bar = new cliProgress.SingleBar({
     stream,
-    format: `${label} [{bar}] {percentage}% | {value}/{total} steps | ETA {eta_formatted}`,
+    format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`,
     barCompleteChar: '█',
     barIncompleteChar: '░',
     hideCursor: true,

@@ -31,10 +31,13 @@ export const DIVERGED_COLOR = '#ff2bd6';
 export const HIGHLIGHT_COLOR = '#ffb000';
 /** Background of the portrait (matches the app's --bg). */
 export const BACKGROUND_COLOR = '#101216';
-/** Grid lines, axes, contours and the target marker of the portrait. */
+/** Grid lines of the portrait. */
 export const GRID_COLOR = '#3a4150';
+/** Axes (x = 0, y = 0) of the portrait. */
 export const AXIS_COLOR = '#6b7486';
+/** Excess-loss contour lines (function space). */
 export const CONTOUR_COLOR = '#8fa0b8';
+/** Ring marking the target β_ols (function space). */
 export const TARGET_COLOR = '#ffffff';
 /** Tick-label text colour. */
 export const LABEL_COLOR = '#aab3c2';

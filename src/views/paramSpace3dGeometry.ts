@@ -165,8 +165,8 @@ export function surfaceResidual(p: ArrayLike<number>, offset: number, delta: num
 
 /**
  * The curve of global minima of whitened data (XX = I, Xy = β*, d = 2): {(w, a) : a w = β*}, i.e.
- * w = β*/a, one branch for a > 0 and one for a < 0, inside ‖w‖ ≤ R, |a| ≤ R: |a| runs log-spaced from
- * ‖β*‖/R to R (`samples` points a branch). Independent of the layer rates (they change the path, not
+ * w = β* / a, one branch for a > 0 and one for a < 0, inside ‖w‖ ≤ R, |a| ≤ R: |a| runs log-spaced from
+ * ‖β*‖ / R to R (`samples` points a branch). Independent of the layer rates (they change the path, not
  * the minima). Empty when ‖β*‖ = 0 (the minima are then the plane a = 0 and the line w = 0) or when
  * ‖β*‖ > R² (the curve misses the scene).
  * @param betaStar length 2.
@@ -193,7 +193,7 @@ export function minimaCurve(betaStar: readonly number[], R: number, samples = 12
 
 /**
  * Where the trajectories of one δ end (whitened data): the two points of the minima curve on the
- * conserved surface, a² = A = (δ + √(δ² + 4 η_a η_w ‖β*‖²)) / (2 η_w), w = β*/a, a = ±√A.
+ * conserved surface, a² = A = (δ + √(δ² + 4 η_a η_w ‖β*‖²)) / (2 η_w), w = β* / a, a = ±√A.
  * Empty when ‖β*‖ = 0.
  */
 export function surfaceMinima(delta: number, betaStar: readonly number[], rates: Rates): [number, number, number][] {
@@ -225,7 +225,7 @@ export const AXIS_NAMES = ['w₁', 'w₂', 'a'] as const;
  */
 export function axesGeometry(R: number): { lines: Polyline[]; ticks: Polyline[]; labels: AxisLabels } {
   if (!(R > 0 && Number.isFinite(R))) throw new RangeError(`axesGeometry: extent ${R} must be a positive number.`);
-  const { step, values } = niceTicks(-R, R, 8);
+  const { step, values } = niceTicks(-R, R, 4);
   const lines: Polyline[] = [];
   const ticks: Polyline[] = [];
   const labels: AxisLabels = { step, ticks: [], names: [] };

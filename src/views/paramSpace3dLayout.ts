@@ -17,7 +17,7 @@ export const DIVERGED_SCALE_3D = 1.8;
 /** Points at least this many device pixels wide are drawn round; smaller ones as squares. */
 export const ROUND_MIN_PX_3D = 3;
 /** Peak opacity of the conserved surface (at grazing angles; face-on it is about a third of this). */
-export const SURFACE_ALPHA = 0.42;
+export const SURFACE_ALPHA = 0.3;
 /** How far points fade towards the background at the back of the scene (0 = no depth cue). */
 export const DEPTH_FADE = 0.45;
 

@@ -7,7 +7,6 @@
 import type { GpuContext } from '../gpu/device.ts';
 import { createBuffer } from '../gpu/buffers.ts';
 import { packStruct } from '../gpu/struct.ts';
-import { MAX_D } from '../models/singleNeuron/layout.ts';
 import { buildLut, deltaInterpolator, lossInterpolator, parseColor, BACKGROUND_COLOR, type LegendSpec } from './colormaps.ts';
 import { PORTRAIT_PARAMS, portraitUniforms, type ColorBy } from './portraitLayout.ts';
 import { attachPanZoom } from './portraitInput.ts';
@@ -16,32 +15,13 @@ import {
   createPortraitLayouts, createPortraitPipelines, DEPTH_FORMAT, LABELS_FORMAT, TRAILS_FORMAT,
   type PortraitLayouts, type PortraitPipelines, type PortraitPrimitive,
 } from './portraitPipelines.ts';
+import { validatePortraitSource, type PortraitEnsembleInfo, type PortraitSource } from './portraitSource.ts';
 import { defaultViewRect, fitRect, resizeRect, type ViewMode, type ViewRect } from './viewMath.ts';
 
 export type { ViewMode, ViewRect } from './viewMath.ts';
+export { clipToWorld, worldToClip } from './viewMath.ts';
 export type { ColorBy } from './portraitLayout.ts';
-
-/** The simulation buffers the portrait reads (layout: src/models/singleNeuron/layout.ts). */
-export interface PortraitSource {
-  /** f32 SoA, (d+1)·n floats: a at [i], w_j at [(1+j)·n + i]; needs STORAGE usage. */
-  state: GPUBuffer;
-  /** u32 × n; bit 1 = diverged (frozen). */
-  flags: GPUBuffer;
-  /** f32 × ≥ n; info[i] = δ₀. */
-  info: GPUBuffer;
-  n: number;
-  d: number;
-}
-
-/** What the portrait needs to know about the ensemble's data (theory.md §1, §1.5). */
-export interface PortraitEnsembleInfo {
-  /** Minimum-norm least-squares solution (d). */
-  betaOls: number[];
-  /** XᵀX (d×d, symmetric PSD; may be singular). */
-  XX: number[][];
-  /** [min δ₀, max δ₀] over the ensemble; the colour domain is ±max|δ₀|. */
-  deltaRange: [number, number];
-}
+export type { PortraitEnsembleInfo, PortraitSource } from './portraitSource.ts';
 
 /** Drawing style. */
 export interface PortraitStyle {
@@ -55,8 +35,9 @@ export interface PortraitStyle {
 
 /** Default excess-loss colour domain (loss units) until {@link PortraitView.setLossDomain} is called. */
 export const DEFAULT_LOSS_DOMAIN: [number, number] = [1e-6, 10];
-/** Views narrower than this (world units) or wider than MAX_VIEW_SPAN are refused by pan/zoom (f32 precision). */
+/** Views narrower than this (world units) are ignored by setViewRect (f32 precision of the shaders). */
 export const MIN_VIEW_SPAN = 1e-5;
+/** Views wider than this (world units) are ignored by setViewRect. */
 export const MAX_VIEW_SPAN = 1e7;
 
 /**
@@ -130,20 +111,9 @@ export class PortraitView {
    *   betaOls / XX / deltaRange do not match d.
    */
   setSource(sim: PortraitSource, info: PortraitEnsembleInfo): void {
+    validatePortraitSource(sim, info);
     const { n, d } = sim;
-    if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`PortraitView.setSource: n = ${n} must be a positive integer.`);
-    if (!(Number.isInteger(d) && d >= 1 && d <= MAX_D)) throw new RangeError(`PortraitView.setSource: d = ${d} must be in 1..${MAX_D}.`);
-    const need = (buf: GPUBuffer, name: string, bytes: number) => {
-      if (buf.size < bytes) throw new RangeError(`PortraitView.setSource: ${name} holds ${buf.size} bytes; n = ${n}, d = ${d} needs ${bytes}.`);
-      if (!(buf.usage & GPUBufferUsage.STORAGE)) throw new RangeError(`PortraitView.setSource: ${name} lacks STORAGE usage.`);
-    };
-    need(sim.state, 'state', 4 * (d + 1) * n);
-    need(sim.flags, 'flags', 4 * n);
-    need(sim.info, 'info', 4 * n);
-    if (info.betaOls.length !== d) throw new RangeError(`PortraitView.setSource: betaOls has ${info.betaOls.length} entries, d = ${d}.`);
-    if (info.XX.length !== d || info.XX.some((row) => row.length !== d)) throw new RangeError(`PortraitView.setSource: XX must be ${d}×${d}.`);
     const [lo, hi] = info.deltaRange;
-    if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) throw new RangeError(`PortraitView.setSource: bad deltaRange [${lo}, ${hi}].`);
     const same = this.source?.d === d && JSON.stringify([info.betaOls, info.deltaRange]) === JSON.stringify([this.info.betaOls, this.info.deltaRange]);
     this.source = { state: sim.state, flags: sim.flags, info: sim.info, n, d };
     this.info = { betaOls: [...info.betaOls], XX: info.XX.map((r) => [...r]), deltaRange: [lo, hi] };

@@ -17,6 +17,7 @@ export const COLOR_SLOTS = ['diverged', 'highlight', 'background', 'grid', 'axis
 export const VIEW_CODE: Record<ViewMode, number> = { beta: 0, wa: 1, ww: 2 };
 /** Colour mode → `PortraitParams.colorBy` code. */
 export const COLOR_BY_CODE = { delta: 0, loss: 1 } as const;
+/** What colours the points: δ₀ (diverging map) or log10 excess loss (sequential map). */
 export type ColorBy = keyof typeof COLOR_BY_CODE;
 
 /** Diverged points are drawn this many times larger than the others. */

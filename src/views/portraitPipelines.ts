@@ -8,7 +8,9 @@ export type { PortraitPrimitive } from '../../shaders/portrait.wgsl.ts';
 
 /** Offscreen point/trail texture: float16 so that repeated fading by the persistence never sticks. */
 export const TRAILS_FORMAT: GPUTextureFormat = 'rgba16float';
+/** Depth buffer of the point pass (diverged points at depth 0 win over the rest at 0.5). */
 export const DEPTH_FORMAT: GPUTextureFormat = 'depth24plus';
+/** Tick-label texture, uploaded from a 2-D canvas with premultiplied alpha. */
 export const LABELS_FORMAT: GPUTextureFormat = 'rgba8unorm';
 
 /** Group 0 (uniforms + simulation buffers) and group 1 (composite textures). */

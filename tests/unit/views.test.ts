@@ -14,6 +14,7 @@ import { COLOR_SLOTS, PORTRAIT_PARAMS, portraitUniforms } from '../../src/views/
 import { legendTicks } from '../../src/views/legend.ts';
 import { gridStepFor, ticksWithStep } from '../../src/views/portraitLabels.ts';
 import { wheelFactor } from '../../src/views/portraitInput.ts';
+import { validatePortraitSource } from '../../src/views/portraitSource.ts';
 import { portraitShader } from '../../shaders/portrait.wgsl.ts';
 import { excessLoss as theoryExcessLoss, initFromBetaDelta } from '../../src/theory/index.ts';
 import { packStruct } from '../../src/gpu/struct.ts';
@@ -214,5 +215,21 @@ describe('legend ticks', () => {
     expect(() => legendTicks([1, 1], 'linear')).toThrow(RangeError);
     expect(() => legendTicks([0, 1], 'log')).toThrow(/positive/);
     expect(() => legendTicks([Number.NaN, 1], 'linear')).toThrow(RangeError);
+  });
+});
+
+describe('portrait source checks', () => {
+  const buf = (size: number, usage = 0x80 | 0x8) => ({ size, usage }) as unknown as GPUBuffer;
+  const info = { betaOls: [0, 1], XX: [[1, 0], [0, 1]], deltaRange: [-1, 1] as [number, number] };
+  const ok = { state: buf(4 * 3 * 10), flags: buf(40), info: buf(80), n: 10, d: 2 };
+  it('accepts a matching source and names each mismatch', () => {
+    expect(() => validatePortraitSource(ok, info)).not.toThrow();
+    expect(() => validatePortraitSource({ ...ok, state: buf(100) }, info)).toThrow(/state holds 100 bytes/);
+    expect(() => validatePortraitSource({ ...ok, flags: buf(40, 0x8) }, info)).toThrow(/flags lacks STORAGE/);
+    expect(() => validatePortraitSource({ ...ok, d: 17 }, info)).toThrow(/d = 17/);
+    expect(() => validatePortraitSource({ ...ok, n: 0 }, info)).toThrow(/n = 0/);
+    expect(() => validatePortraitSource(ok, { ...info, betaOls: [1] })).toThrow(/betaOls/);
+    expect(() => validatePortraitSource(ok, { ...info, XX: [[1, 0]] })).toThrow(/XX/);
+    expect(() => validatePortraitSource(ok, { ...info, deltaRange: [1, -1] })).toThrow(/deltaRange/);
   });
 });

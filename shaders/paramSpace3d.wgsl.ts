@@ -1,0 +1,261 @@
+/**
+ * Render shaders of the 3-D parameter-space view (src/views/paramSpace3d.ts), d = 2, world (w₁, w₂, a).
+ * Entry points:
+ * - `vsPoints` / `fsPoints`: one screen-aligned quad (or pixel) per trajectory at (w₁, w₂, a), read straight
+ *   from the simulation's storage buffers (state SoA f32, element (c, i) at c·n + i, c = 0 → a, 1 → w₁,
+ *   2 → w₂; flags bit 1 = diverged; info[i] = δ₀), coloured by δ₀ through the LUT and faded towards the
+ *   background with depth. Diverged points get the diverged colour, are larger, sit at depth 0 and are
+ *   pinned inside the view.
+ * - `vsFullscreen` + `fsFade`: multiplies the trail texture by the blend constant (persistence).
+ * - `vsFullscreen` + `fsComposite`: background, then the trail/point texture (premultiplied).
+ * - `vsLines` / `fsLines`: antialiased screen-space-width segments from the `segments` storage buffer
+ *   (3 vec4 a segment: p0 + width in CSS px, p1, colour), clipped at the near plane.
+ * - `vsSurface` / `fsSurface`: the translucent conserved surface (vertex buffer, xyz), lit with the exact
+ *   normal ∇(η_w a² − η_a‖w‖²) and more opaque at grazing angles (silhouettes).
+ * - `vsHighlightOutline`, `vsHighlight` / `fsHighlight`: selected trajectories on top, dark then amber discs.
+ * - `vsFullscreen` + `fsLabels`: the tick-label texture (premultiplied).
+ */
+import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
+import { LUT_SIZE } from '../src/views/colormaps.ts';
+import { PARAMS_3D } from '../src/views/paramSpace3dLayout.ts';
+
+/**
+ * How trajectories become primitives (as in the portrait):
+ * - 'instanced': one instance per trajectory, 4 vertices (triangle strip); draw(4, n).
+ * - 'list': a triangle list, 6 vertices per trajectory; draw(6n). Faster on SwiftShader.
+ * - 'points': a point list, one device pixel per trajectory; draw(n). The highlight then uses 'list'.
+ */
+export type ParamSpace3DPrimitive = 'instanced' | 'list' | 'points';
+
+/** Options of {@link paramSpace3dShader}. */
+export interface ParamSpace3DShaderOptions { primitive: ParamSpace3DPrimitive }
+
+/** Group 0 bindings (all pipelines) and group 1 (composite and labels); the host layouts match. */
+export const PARAM_SPACE_3D_BINDINGS = {
+  params: 0, lut: 1, state: 2, flags: 3, info: 4, selection: 5, segments: 6, trails: 0, labels: 1,
+} as const;
+
+/** WGSL source of every entry point of the 3-D view. */
+export function paramSpace3dShader(options: ParamSpace3DShaderOptions): string {
+  const { primitive } = options;
+  const instanced = primitive === 'instanced';
+  const points = primitive === 'points';
+  const b = PARAM_SPACE_3D_BINDINGS;
+  return wgsl`
+${PARAMS_3D.wgsl}
+const LUT_N: u32 = ${LUT_SIZE}u;
+@group(0) @binding(${b.params}) var<uniform> P: ParamSpace3DParams;
+@group(0) @binding(${b.lut}) var<uniform> LUT: array<vec4<f32>, LUT_N>;
+@group(0) @binding(${b.state}) var<storage, read> state: array<f32>;
+@group(0) @binding(${b.flags}) var<storage, read> flags: array<u32>;
+@group(0) @binding(${b.info}) var<storage, read> info: array<f32>;
+@group(0) @binding(${b.selection}) var<storage, read> selection: array<u32>;
+@group(0) @binding(${b.segments}) var<storage, read> segments: array<vec4f>;
+
+fn viewProj() -> mat4x4f { return mat4x4f(P.viewProj[0], P.viewProj[1], P.viewProj[2], P.viewProj[3]); }
+
+struct PointOut {
+  @builtin(position) pos: vec4f,
+  @location(0) color: vec4f,
+  @location(1) uv: vec2f,
+};
+
+fn corner(v: u32) -> vec2f { return vec2f(f32(v & 1u), f32(v >> 1u)) * 2.0 - 1.0; }
+// Strip-order corner of vertex k of a two-triangle quad in a triangle list: (0 1 2)(2 1 3).
+fn quadVertex(k: u32) -> u32 { return (0x312210u >> (4u * k)) & 0xfu; }
+
+// World position (w₁, w₂, a) of trajectory i.
+fn world(i: u32) -> vec3f { return vec3f(state[P.n + i], state[2u * P.n + i], state[i]); }
+
+fn lut(t: f32) -> vec4f { return LUT[u32(clamp(t * f32(LUT_N), 0.0, f32(LUT_N - 1u)))]; }
+
+fn fade(p: vec3f) -> f32 { return clamp((length(p - P.eye[0].xyz) - P.fadeNear) * P.fadeInvSpan, 0.0, 1.0) * P.depthFade; }
+
+// Quad corner v of size 'scale' around world point p (constant size in pixels). Pinned points are
+// clamped into the view and drawn at depth 0.
+fn quad(p: vec3f, scale: f32, v: u32, pin: bool) -> PointOut {
+  var o: PointOut;
+  let c = corner(v);
+  let half = vec2f(P.halfX, P.halfY) * scale;
+  var clip = viewProj() * vec4f(p, 1.0);
+  if (pin) {
+    let edge = 1.0 - half;
+    let ndc = clamp(clip.xy / max(clip.w, 1e-6), -edge, edge);
+    clip = vec4f(ndc, 0.0, 1.0);
+  }
+  o.pos = vec4f(clip.xy + c * half * clip.w, clip.zw);
+  o.uv = c;
+  return o;
+}
+
+@vertex
+fn vsPoints(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
+#if ${instanced}
+  let i = ii;
+  let v = vi;
+#elif ${points}
+  let i = vi;
+  let v = 0u;
+#else
+  let i = vi / 6u;
+  let v = quadVertex(vi % 6u);
+#endif
+  let diverged = (flags[i] & 1u) != 0u;
+  var p = world(i);
+  if (diverged) { p = clamp(p, vec3f(-4.0 * P.eye[0].w), vec3f(4.0 * P.eye[0].w)); }
+  var o = quad(p, select(1.0, P.divergedScale, diverged), v, diverged);
+#if ${points}
+  o.pos = vec4f(o.pos.xy - o.uv * vec2f(P.halfX, P.halfY) * select(1.0, P.divergedScale, diverged) * o.pos.w, o.pos.zw);
+  o.uv = vec2f(0.0);
+#endif
+  let c = lut(0.5 + info[i] * P.deltaScale);
+  o.color = select(vec4f(mix(c.rgb, P.colors[3].rgb, fade(p)), 1.0), P.colors[0], diverged);
+  return o;
+}
+
+@fragment
+fn fsPoints(in: PointOut) -> @location(0) vec4f {
+  if (P.round != 0u && dot(in.uv, in.uv) > 1.0) { discard; }
+  return vec4f(in.color.rgb, 1.0);
+}
+
+fn highlightVertex(vi: u32, ii: u32, scale: f32) -> PointOut {
+#if ${!instanced}
+  let i = selection[vi / 6u];
+  let v = quadVertex(vi % 6u);
+#else
+  let i = selection[ii];
+  let v = vi;
+#endif
+  let j = min(i, P.n - 1u);
+  var p = world(j);
+  let diverged = (flags[j] & 1u) != 0u;
+  if (diverged) { p = clamp(p, vec3f(-4.0 * P.eye[0].w), vec3f(4.0 * P.eye[0].w)); }
+  var o = quad(p, scale, v, diverged);
+  let behind = o.pos.w <= 0.0 || o.pos.z < 0.0;
+  o.pos = vec4f(o.pos.xy / max(o.pos.w, 1e-20), 0.0, 1.0);
+  if (i >= P.n || behind) { o.pos = vec4f(2.0, 2.0, 2.0, 1.0); }
+  return o;
+}
+
+@vertex
+fn vsHighlightOutline(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
+  var o = highlightVertex(vi, ii, P.highlightScale);
+  o.color = P.colors[2];
+  return o;
+}
+
+@vertex
+fn vsHighlight(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
+  var o = highlightVertex(vi, ii, max(P.highlightScale - 3.0 * P.dpr / max(P.halfX * P.width, 1e-6), 0.5 * P.highlightScale));
+  o.color = P.colors[1];
+  return o;
+}
+
+@fragment
+fn fsHighlight(in: PointOut) -> @location(0) vec4f {
+  if (dot(in.uv, in.uv) > 1.0) { discard; }
+  return in.color;
+}
+
+@vertex
+fn vsFullscreen(@builtin(vertex_index) v: u32) -> @builtin(position) vec4f {
+  let p = vec2f(f32((v << 1u) & 2u), f32(v & 2u)) * 2.0 - 1.0;
+  return vec4f(p, 1.0, 1.0);
+}
+
+@fragment
+fn fsFade() -> @location(0) vec4f { return vec4f(0.0); }
+
+@group(1) @binding(${b.trails}) var trailsTex: texture_2d<f32>;
+@group(1) @binding(${b.labels}) var labelsTex: texture_2d<f32>;
+
+@fragment
+fn fsComposite(@builtin(position) fp: vec4f) -> @location(0) vec4f {
+  let t = textureLoad(trailsTex, vec2i(fp.xy), 0);
+  return vec4f(P.colors[3].rgb * (1.0 - t.a) + t.rgb, 1.0);
+}
+
+@fragment
+fn fsLabels(@builtin(position) fp: vec4f) -> @location(0) vec4f {
+  return textureLoad(labelsTex, vec2i(fp.xy), 0);
+}
+
+struct LineOut {
+  @builtin(position) pos: vec4f,
+  @location(0) color: vec4f,
+  // Signed distance across the line in device pixels, and the half width.
+  @location(1) @interpolate(linear) across: vec2f,
+};
+
+@vertex
+fn vsLines(@builtin(vertex_index) vi: u32) -> LineOut {
+  var o: LineOut;
+  let s = vi / 6u;
+  let v = quadVertex(vi % 6u);
+  let end = v & 1u;
+  let side = f32(v >> 1u) * 2.0 - 1.0;
+  let s0 = segments[3u * s];
+  let s1 = segments[3u * s + 1u];
+  o.color = segments[3u * s + 2u];
+  let M = viewProj();
+  var c0 = M * vec4f(s0.xyz, 1.0);
+  var c1 = M * vec4f(s1.xyz, 1.0);
+  if (c0.z < 0.0 && c1.z < 0.0) {
+    o.pos = vec4f(2.0, 2.0, 2.0, 1.0);
+    return o;
+  }
+  // Clip against the near plane (clip z = 0).
+  if (c0.z < 0.0) { c0 = mix(c0, c1, c0.z / (c0.z - c1.z)); }
+  if (c1.z < 0.0) { c1 = mix(c1, c0, c1.z / (c1.z - c0.z)); }
+  let px = vec2f(P.width, P.height) * 0.5;
+  let n0 = c0.xy / c0.w;
+  let n1 = c1.xy / c1.w;
+  let d = (n1 - n0) * px;
+  let len = length(d);
+  let dir = select(vec2f(1.0, 0.0), d / len, len > 1e-6);
+  let normal = vec2f(-dir.y, dir.x);
+  let hw = 0.5 * s0.w * P.dpr;
+  let ext = hw + 1.0;
+  let c = select(c0, c1, end == 1u);
+  let along = select(-1.0, 1.0, end == 1u) * min(hw, 0.5 * len);
+  let offset = (normal * side * ext + dir * along) / px;
+  o.pos = vec4f(c.xy + offset * c.w, c.zw);
+  o.across = vec2f(side * ext, hw);
+  return o;
+}
+
+@fragment
+fn fsLines(in: LineOut) -> @location(0) vec4f {
+  let cover = clamp(in.across.y + 0.5 - abs(in.across.x), 0.0, 1.0);
+  if (cover <= 0.0) { discard; }
+  return vec4f(in.color.rgb, in.color.a * cover);
+}
+
+struct SurfaceOut {
+  @builtin(position) pos: vec4f,
+  @location(0) world: vec3f,
+};
+
+@vertex
+fn vsSurface(@location(0) p: vec3f) -> SurfaceOut {
+  var o: SurfaceOut;
+  o.pos = viewProj() * vec4f(p, 1.0);
+  o.world = p;
+  return o;
+}
+
+@fragment
+fn fsSurface(in: SurfaceOut) -> @location(0) vec4f {
+  let g = vec3f(-P.etaA * in.world.xy, P.etaW * in.world.z);
+  let n = g / max(length(g), 1e-20);
+  let v = normalize(P.eye[0].xyz - in.world);
+  let ndv = abs(dot(n, v));
+  let light = normalize(vec3f(-0.4, -0.5, 0.75));
+  let shade = 0.55 + 0.45 * abs(dot(n, light));
+  let rim = 1.0 - ndv;
+  let alpha = P.surfaceAlpha * (0.3 + 0.7 * rim * rim);
+  return vec4f(P.colors[4].rgb * shade, alpha);
+}
+`;
+}

@@ -1,0 +1,230 @@
+/**
+ * Runs the networks of a relu2 config (theory.md §3) on the GPU (Relu2Sim, f32 with Kahan-compensated
+ * updates) or on the f64 CPU reference (src/theory/relu2.ts), and shapes the per-network output of
+ * `lazyrich simulate` (and of sweep shards and `merge`). Units: checkpoints and progress count GD steps
+ * (progress: network-steps = networks × steps), never time.
+ */
+import { createHash } from 'node:crypto';
+import { initGpu, type GpuContext } from '../gpu/device.ts';
+import { Relu2Sim, type Relu2NetworkMetrics } from '../models/relu2/sim.ts';
+import { DEFAULT_BOUND } from '../models/relu2/spec.ts';
+import { cloneRelu2, relu2GdStep, relu2Metrics, relu2Ntk, type Relu2Metrics, type Relu2Params } from '../theory/index.ts';
+import { validateRelu2Config, type Relu2Config } from './relu2Config.ts';
+import { Relu2Plan, type Relu2NetworkLabel } from './relu2Plan.ts';
+
+/** Adapter name reported for the CPU backend. */
+export const RELU2_CPU_ADAPTER = 'cpu (f64 reference)';
+
+/** One network's results: its label (grid only), metrics at the C checkpoints, and its final θ. */
+export interface Relu2NetworkOutput extends Relu2NetworkLabel {
+  /** GD step counts of the metrics (C; the config's checkpoints). */
+  checkpoints: number[];
+  /** (1/n) Σ (f(x_i) − y_i)² (C). */
+  trainLoss: number[];
+  /** The same on the test set (C); only when the data have a test set. */
+  testLoss?: number[];
+  /** H = Σ_k fraction of samples whose activation sign changed since step 0 (C), 0 ≤ H ≤ m. */
+  hamming: number[];
+  /** ‖θ_t − θ₀‖₂ over W and a (C). */
+  paramDistance: number[];
+  /** S = 1 − ⟨K₀, K_t⟩/(‖K₀‖‖K_t‖) of the NTK Gram on the training set (C). */
+  kernelDistance: number[];
+  /** max_k |δ_k(t) − δ_k(0)|, δ_k = a_k² − ‖w_k‖² (C). */
+  deltaDrift: number[];
+  /** Final first layer, m × d (after the last checkpoint, or where the network froze). */
+  W: number[][];
+  /** Final readouts (m). */
+  a: number[];
+  /** True when the loss became non-finite or exceeded 1e30: the network froze there. */
+  diverged: boolean;
+  /** GD steps the network actually took (< the last checkpoint when it diverged). */
+  stepsTaken: number;
+}
+
+/** The document `lazyrich simulate` (and `merge`) writes for a relu2 config. */
+export interface Relu2SimulateOutput {
+  model: 'relu2';
+  backend: 'gpu' | 'cpu';
+  /** GPU adapter name(s) ("; "-joined after a merge of shards from several machines), or {@link RELU2_CPU_ADAPTER}. */
+  adapter: string;
+  /** {@link relu2ConfigHash} of the config. */
+  configHash: string;
+  /** GD step counts (C). */
+  checkpoints: number[];
+  /** One entry per network, in config order (see relu2Plan.ts). */
+  networks: Relu2NetworkOutput[];
+}
+
+/** Options of {@link runRelu2Range}. */
+export interface Relu2RangeOptions {
+  backend: 'gpu' | 'cpu';
+  /** The device (required for the GPU backend). */
+  ctx?: GpuContext;
+  /** (network-steps done, network-steps in this range); network-steps = networks × GD steps. */
+  onProgress?: (done: number, total: number) => void;
+  /** Checked between GPU submissions / every ~50 ms on the CPU; aborting throws its reason. */
+  signal?: AbortSignal;
+}
+
+const sortKeys = (_key: string, v: unknown): unknown => {
+  if (ArrayBuffer.isView(v)) return Array.from(v as Float64Array);
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
+  }
+  return v;
+};
+
+/**
+ * SHA-256 (hex) of what determines the results of a config: activation, data, init (with ranges
+ * expanded), learning rate and checkpoints — not the backend, which shards and merge check separately.
+ */
+export function relu2ConfigHash(cfg: Relu2Config): string {
+  const { slope, data, init, learningRate, checkpoints } = cfg;
+  const canonical = JSON.stringify({ model: 'relu2', slope, data, init, learningRate, checkpoints }, sortKeys);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function rows(W: ArrayLike<number>, m: number, d: number): number[][] {
+  return Array.from({ length: m }, (_, k) => Array.from({ length: d }, (__, j) => W[k * d + j]));
+}
+
+function entry(
+  label: Relu2NetworkLabel, checkpoints: number[], metrics: Relu2Metrics[], params: Relu2Params, diverged: boolean,
+  stepsTaken: number, hasTest: boolean,
+): Relu2NetworkOutput {
+  const pick = (key: keyof Relu2Metrics) => metrics.map((x) => x[key]);
+  return {
+    ...label, checkpoints: [...checkpoints], trainLoss: pick('trainLoss'), ...(hasTest ? { testLoss: pick('testLoss') } : {}),
+    hamming: pick('hamming'), paramDistance: pick('paramDistance'), kernelDistance: pick('kernelDistance'),
+    deltaDrift: pick('deltaDrift'), W: rows(params.W, params.m, params.d), a: Array.from(params.a), diverged, stepsTaken,
+  };
+}
+
+/**
+ * Trains networks [start, end) of the plan and returns their outputs in order.
+ * GPU: one Relu2Sim for the range (chunked, cancellable submissions); metrics computed on the GPU at each
+ * checkpoint. CPU: networks one after another in f64, with the divergence rule of trainRelu2 / the GPU
+ * (a step whose loss is non-finite or > 1e30 is not taken and the network freezes).
+ * @throws DeviceLimitError (GPU) when the range exceeds a device limit; the signal's reason when aborted;
+ *   RangeError for an empty or out-of-range range; Error when the GPU backend has no ctx.
+ */
+export async function runRelu2Range(plan: Relu2Plan, start: number, end: number, options: Relu2RangeOptions): Promise<Relu2NetworkOutput[]> {
+  const { spec, labels } = plan.spec(start, end);
+  const { checkpoints, nTest } = plan.config;
+  const last = checkpoints[checkpoints.length - 1];
+  const N = end - start;
+  const { onProgress, signal } = options;
+  if (options.backend === 'gpu') {
+    if (!options.ctx) throw new Error('runRelu2Range: the GPU backend needs a GpuContext');
+    const sim = await Relu2Sim.create(options.ctx, spec);
+    try {
+      const records: Relu2NetworkMetrics[][] = [];
+      for (const c of checkpoints) {
+        const base = sim.stepCount;
+        if (c > base) await sim.advance(c - base, (done) => onProgress?.(N * (base + done), N * last), signal);
+        records.push(await sim.readMetrics());
+      }
+      onProgress?.(N * last, N * last);
+      const params = await sim.readParams();
+      return labels.map((label, i) => {
+        const final = records[records.length - 1][i];
+        return entry(label, checkpoints, records.map((r) => r[i]), params[i], params[i].diverged, final.stepsTaken, nTest > 0);
+      });
+    } finally {
+      sim.destroy();
+    }
+  }
+  const out: Relu2NetworkOutput[] = [];
+  let lastYield = performance.now();
+  for (let i = 0; i < N; i++) {
+    const net = spec.networks[i];
+    const data = spec.datasets[net.dataIndex];
+    const slope = spec.slope ?? 0;
+    const p = cloneRelu2(net.init);
+    const K0 = relu2Ntk(net.init, data.X, slope);
+    const scratch = new Float64Array(p.m * data.y.length);
+    const metrics: Relu2Metrics[] = [];
+    let step = 0;
+    let divergedAt: number | null = null;
+    for (const c of checkpoints) {
+      while (step < c && divergedAt === null) {
+        const loss = relu2GdStep(p, data, net.eta, slope, scratch, DEFAULT_BOUND);
+        if (!(Number.isFinite(loss) && loss <= DEFAULT_BOUND)) divergedAt = step;
+        else step++;
+        if (performance.now() - lastYield > 50) {
+          onProgress?.(i * last + step, N * last);
+          await new Promise((resolve) => setImmediate(resolve)); // let the progress bar repaint
+          signal?.throwIfAborted();
+          lastYield = performance.now();
+        }
+      }
+      metrics.push(relu2Metrics(p, net.init, data, slope, K0));
+    }
+    out.push(entry(labels[i], checkpoints, metrics, p, divergedAt !== null, step, nTest > 0));
+    onProgress?.((i + 1) * last, N * last);
+    signal?.throwIfAborted();
+  }
+  return out;
+}
+
+/** Options of {@link runRelu2Simulate}. */
+export interface Relu2SimulateOptions {
+  /** Overrides config.backend (the CLI's --backend flag). */
+  backend?: 'gpu' | 'cpu';
+  /** GPU device to use; when absent the GPU backend calls initGpu() and destroys the device at the end. */
+  ctx?: GpuContext;
+  /** (network-steps done, total network-steps). */
+  onProgress?: (done: number, total: number) => void;
+  /** Human-readable status lines (the CLI prints them to stderr). */
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Summary lines after a run: divergence count and the largest δ drift (GD drifts δ_k by O(η²) per step). */
+export function relu2Summary(networks: readonly Relu2NetworkOutput[], seconds: number, lastStep: number): string[] {
+  const diverged = networks.filter((x) => x.diverged).length;
+  const drift = Math.max(0, ...networks.filter((x) => !x.diverged).map((x) => Math.max(0, ...x.deltaDrift)));
+  return [
+    `trained ${networks.length} networks × ${lastStep} GD steps in ${seconds.toFixed(2)} s.`,
+    `δ drift: max_k |δ_k(t) − δ_k(0)| = ${drift.toExponential(3)} over ${networks.length - diverged} networks (GD drifts δ by O(η²) per step; the flow conserves it).`,
+    ...(diverged > 0 ? [`diverged: ${diverged} of ${networks.length} networks (loss non-finite or > 1e30) and were frozen.`] : []),
+  ];
+}
+
+/**
+ * Runs a relu2 `simulate` config end to end: every network in one range (one Relu2Sim on the GPU).
+ * @param config a raw JSON value (validated here) or a validated {@link Relu2Config}.
+ * @throws ConfigError for a malformed config; DeviceLimitError when the grid exceeds the device (use
+ *   `lazyrich sweep`, which runs it in chunks); WebGpuUnavailableError without an adapter; Error when the
+ *   device reports an error.
+ */
+export async function runRelu2Simulate(config: unknown, options: Relu2SimulateOptions = {}): Promise<{ output: Relu2SimulateOutput; seconds: number }> {
+  const cfg = isRelu2Config(config) ? config : validateRelu2Config(config);
+  const backend = options.backend ?? cfg.backend;
+  const log = options.log ?? (() => {});
+  const plan = new Relu2Plan(cfg);
+  const errors: string[] = [];
+  const ctx = backend === 'cpu' ? undefined
+    : options.ctx ?? await initGpu({ onError: (m) => errors.push(m), onLost: (m) => errors.push(m) });
+  try {
+    const adapter = ctx ? ctx.adapterName : RELU2_CPU_ADAPTER;
+    log(`adapter: ${adapter}`);
+    if (ctx?.isSoftware) log('notice: this is a software (CPU) adapter; GPU timings here are CPU timings.');
+    log(`relu2: ${cfg.networks} networks, m = ${cfg.m}, d = ${cfg.d}, n = ${cfg.n}, nTest = ${cfg.nTest}, ${cfg.checkpoints[cfg.checkpoints.length - 1]} GD steps.`);
+    const start = performance.now();
+    const networks = await runRelu2Range(plan, 0, plan.count, { backend, ctx, onProgress: options.onProgress, signal: options.signal });
+    if (errors.length > 0) throw new Error(errors.join('; '));
+    const seconds = (performance.now() - start) / 1000;
+    for (const line of relu2Summary(networks, seconds, cfg.checkpoints[cfg.checkpoints.length - 1])) log(line);
+    return {
+      output: { model: 'relu2', backend, adapter, configHash: relu2ConfigHash(cfg), checkpoints: [...cfg.checkpoints], networks },
+      seconds,
+    };
+  } finally {
+    if (ctx && !options.ctx) ctx.device.destroy();
+  }
+}
+
+function isRelu2Config(c: unknown): c is Relu2Config {
+  return typeof c === 'object' && c !== null && (c as Relu2Config).model === 'relu2' && typeof (c as Relu2Config).networks === 'number';
+}
