@@ -112,7 +112,7 @@ function parseData(v: unknown): Relu2DataSource {
     return { kind: 'teacher', teacher: { seed, d, n, m0, nTest } };
   }
   const X = matrix(required(o, 'X', path), `${path}.X`, null, RELU2_LIMITS.maxSamples, 'n (training samples)');
-  const y = Float64Array.from(vector(required(o, 'y', path), `${path}.y`, X.rows));
+  const y = Float64Array.from(vector(required(o, 'y', path), `${path}.y`, X.rows, 'n'));
   const data: Relu2Data = { d: X.d, X: X.values, y };
   if ((o.Xtest === undefined) !== (o.ytest === undefined)) {
     throw new ConfigError(`${path}.${o.Xtest === undefined ? 'Xtest' : 'ytest'}`, 'missing: give both "Xtest" and "ytest", or neither');
@@ -120,7 +120,7 @@ function parseData(v: unknown): Relu2DataSource {
   if (o.Xtest !== undefined) {
     const Xt = matrix(o.Xtest, `${path}.Xtest`, X.d, RELU2_LIMITS.maxSamples, 'nTest (test samples)');
     data.Xtest = Xt.values;
-    data.ytest = Float64Array.from(vector(o.ytest, `${path}.ytest`, Xt.rows));
+    data.ytest = Float64Array.from(vector(o.ytest, `${path}.ytest`, Xt.rows, 'nTest'));
   }
   return { kind: 'explicit', data };
 }
@@ -173,7 +173,7 @@ function parseInit(v: unknown, data: Relu2DataSource, d: number): Relu2InitSourc
       const W = matrix(required(q, 'W', pp), `${pp}.W`, d, RELU2_LIMITS.maxUnits, 'm (hidden units)');
       if (k === 0) m = W.rows;
       else if (W.rows !== m) throw new ConfigError(`${pp}.W`, `expected m = ${m} rows (as config.init.explicit[0].W), got ${W.rows}`);
-      const a = Float64Array.from(vector(required(q, 'a', pp), `${pp}.a`, m));
+      const a = Float64Array.from(vector(required(q, 'a', pp), `${pp}.a`, m, 'm'));
       return { m, d, W: W.values, a };
     });
     return { kind: 'explicit', params };

@@ -73,10 +73,13 @@ export function arr(v: unknown, path: string, what: string): unknown[] {
   return v;
 }
 
-/** An array of exactly d finite numbers. @throws ConfigError at `path` or `path[j]`. */
-export function vector(v: unknown, path: string, d: number): number[] {
+/**
+ * An array of exactly d finite numbers. @param name the length's symbol in messages (default "d").
+ * @throws ConfigError at `path` or `path[j]`.
+ */
+export function vector(v: unknown, path: string, d: number, name = 'd'): number[] {
   const a = arr(v, path, `an array of ${d} numbers`);
-  if (a.length !== d) throw new ConfigError(path, `expected length d = ${d}, got ${a.length}`);
+  if (a.length !== d) throw new ConfigError(path, `expected length ${name} = ${d}, got ${a.length}`);
   return a.map((x, j) => finite(x, `${path}[${j}]`));
 }
 

@@ -9,9 +9,13 @@ import { fromHash, toHash } from '../params/url.ts';
 import { buildEnsemble, type SingleNeuronEnsemble } from '../models/singleNeuron/ensemble.ts';
 import { PRESETS, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../models/singleNeuron/params.ts';
 import { SingleNeuronSim, type EnsembleSummary } from '../models/singleNeuron/sim.ts';
+import { defaultRegimeRule, type RegimeRule } from '../models/singleNeuron/regimes.ts';
 import { PortraitView } from '../views/portrait.ts';
 import { createInspector, type Inspector } from '../views/inspect.ts';
+import { createLegend, type Legend } from '../views/legend.ts';
+import { Analysis, hasClosedForm } from './analysis.ts';
 import { createControls, type ControlsHandle } from './controls.ts';
+import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
 import { exportCsv, exportJson, savePng } from './export.ts';
 import { formatHud, RateMeter } from './hud.ts';
 import { clearNotice, showNotice } from './notices.ts';
@@ -30,6 +34,7 @@ const FOLDERS = {
   'initialisation grid': ['grid', 'deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount',
     'alphaMin', 'alphaMax', 'alphaCount', 'directions', 'seed'],
   training: ['etaA', 'etaW', 'method', 'step', 'stepsPerFrame', 'bound'],
+  analysis: ['panels', 'mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'],
   view: ['view', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
 } satisfies Record<string, (keyof SingleNeuronParams)[]>;
 
@@ -37,16 +42,30 @@ const FOLDERS = {
 export interface AppStatus {
   stepCount: number; time: number; n: number; playing: boolean; adapter: string; summary: EnsembleSummary | null;
   selection: number;
+  /** Max and median |simulated − exact| (XX = σ²I, method ≠ exact), max/median ‖β − β∞‖ (singular XX). */
+  theoryError: { max: number; median: number } | null;
+  limitDistance: { max: number; median: number } | null;
+  /** Recorded samples per selected trajectory (time series). */
+  recordedSamples: number;
 }
+
+/** How often (ms) the small summaries are read back, and how often the panels redraw. */
+const SUMMARY_INTERVAL_MS = 500;
+const PANEL_INTERVAL_MS = 1000;
 
 /** The running app. Create with {@link App.start}. */
 export class App {
   private sim!: SingleNeuronSim;
+  private analysis!: Analysis;
   private playing = true;
   private inFlight = false;
   private summary: EnsembleSummary | null = null;
   private summaryPending = false;
   private lastSummaryAt = 0;
+  private lastPanelAt = 0;
+  private readonly legend: Legend;
+  private readonly regimePanel: RegimePanel;
+  private readonly timeSeriesPanel: TimeSeriesPanel;
   private readonly rate = new RateMeter();
   private readonly controls: ControlsHandle<typeof SCHEMA>;
   private readonly inspector: Inspector;
@@ -65,8 +84,14 @@ export class App {
       exportJson: () => void this.sim.readState().then((s) => exportJson(this.sim, s, this.params, this.ctx.adapterName)),
     });
     this.inspector = createInspector(document.getElementById('inspect-layer') as HTMLElement, {
-      onSelect: (indices) => { this.selection = indices; this.portrait.highlight(indices.length ? indices : null); },
+      onSelect: (indices) => this.select(indices),
     });
+    this.legend = createLegend(document.getElementById('legend') as HTMLElement);
+    this.regimePanel = new RegimePanel(document.getElementById('regime-map') as HTMLElement, (row, col) => {
+      this.regimePanel.highlight(row, col);
+      this.select(cellTrajectories(this.params, row, col));
+    });
+    this.timeSeriesPanel = new TimeSeriesPanel(document.getElementById('time-series') as HTMLElement);
     window.addEventListener('hashchange', () => this.loadHash());
   }
 
@@ -96,7 +121,19 @@ export class App {
     return {
       stepCount: this.sim.stepCount, time: this.sim.time, n: this.sim.n, playing: this.playing,
       adapter: this.ctx.adapterName, summary: this.summary, selection: this.selection.length,
+      theoryError: this.analysis.results.theoryError, limitDistance: this.analysis.results.limitDistance,
+      recordedSamples: this.analysis.results.series[0]?.time.length ?? 0,
     };
+  }
+
+  /**
+   * Selects trajectories: highlighted in the portrait and followed by the time series (the first 64).
+   * @throws Error when an index is ≥ n.
+   */
+  select(indices: Uint32Array): void {
+    this.selection = indices;
+    this.portrait.highlight(indices.length ? indices : null);
+    this.analysis.recorder.setSelection(indices);
   }
 
   /**
@@ -124,8 +161,9 @@ export class App {
   private apply(next: SingleNeuronParams): void {
     const rebuild = REBUILD_FIELDS.some((k) => JSON.stringify(next[k]) !== JSON.stringify(this.params[k]));
     if (rebuild) this.rebuild(next);
+    else this.sim.setIntegrator({ method: next.method, step: next.step, bound: next.bound });
     this.params = next;
-    this.sim.setIntegrator({ method: next.method, step: next.step, bound: next.bound });
+    this.analysis.setSettings({ epsilon: next.epsilon, kernelThreshold: next.kernelThreshold });
     this.applyView();
     this.controls.sync(next);
     this.writeHash();
@@ -136,15 +174,24 @@ export class App {
   private rebuild(p: SingleNeuronParams, ensemble?: SingleNeuronEnsemble): void {
     const e = ensemble ?? buildEnsemble(p);
     const sim = SingleNeuronSim.create(this.ctx, e, { method: p.method, step: p.step, bound: p.bound });
-    const old = this.sim;
+    const analysis = new Analysis(this.ctx, sim, { epsilon: p.epsilon, kernelThreshold: p.kernelThreshold });
+    const [oldSim, oldAnalysis] = [this.sim, this.analysis];
     this.sim = sim;
+    this.analysis = analysis;
     this.portrait.setSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
-    this.selection = new Uint32Array(0);
-    this.portrait.highlight(null);
+    this.regimePanel.setGrid(gridShape(p));
+    this.select(new Uint32Array(0));
     this.inspector.hide();
     this.summary = null;
     this.rate.reset();
-    void this.ctx.device.queue.onSubmittedWorkDone().then(() => old?.destroy());
+    void this.ctx.device.queue.onSubmittedWorkDone().then(() => {
+      oldAnalysis?.destroy();
+      oldSim?.destroy();
+    });
+  }
+
+  private get regimeRule(): RegimeRule {
+    return { ...defaultRegimeRule(1), kernelThreshold: this.params.kernelThreshold, earlyTime: this.params.earlyTime };
   }
 
   private applyView(): void {
@@ -152,12 +199,15 @@ export class App {
     this.portrait.setView(p.view);
     this.portrait.setColorBy(p.colorBy);
     this.portrait.setStyle({ pointSize: p.pointSize, trails: p.trails, trailDecay: p.trailDecay });
+    this.legend.update(this.portrait.getColorSpec());
+    document.body.classList.toggle('panels-on', p.panels);
     const show = (names: (keyof SingleNeuronParams)[], visible: boolean) => names.forEach((n) => this.controls.setVisible(n, visible));
     show(['target'], p.dataset === 'whitened');
     show(['sample', 'label'], p.dataset === 'lowrank');
     show(['samples', 'noise', 'dataSeed'], p.dataset === 'gaussian');
     show(['deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm'], p.grid === 'delta');
     show(['tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount'], p.grid === 'tauAlpha');
+    show(['mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'], p.panels);
   }
 
   private setPlaying(playing: boolean): void {
@@ -193,12 +243,10 @@ export class App {
   }
 
   private reportError(e: unknown): void {
-    if (e instanceof ParamError || e instanceof DeviceLimitError) {
-      showNotice('error', `${e.message} The simulation keeps running with the previous settings.`, 'param-error');
-    } else {
-      showNotice('error', `Unexpected error: ${String(e)}`, 'param-error');
-      console.error(e);
-    }
+    const known = e instanceof ParamError || e instanceof DeviceLimitError || /no closed form/.test(String(e));
+    if (!known) console.error(e);
+    const message = e instanceof Error ? e.message : String(e);
+    showNotice('error', `${known ? '' : 'Unexpected error: '}${message} The simulation keeps running with the previous settings.`, 'param-error');
   }
 
   private readonly frame = (now: number): void => {
@@ -206,22 +254,41 @@ export class App {
       const steps = this.params.stepsPerFrame;
       this.inFlight = true;
       this.sim.queueSteps(steps);
+      this.analysis.afterSteps();
       void this.ctx.device.queue.onSubmittedWorkDone().then(() => {
         this.inFlight = false;
         this.rate.add(steps, performance.now());
       });
     }
     this.portrait.render();
-    if (now - this.lastSummaryAt > 500 && !this.summaryPending) {
+    if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending) {
       this.lastSummaryAt = now;
       this.summaryPending = true;
       const sim = this.sim;
-      void sim.readSummary().then((s) => { if (sim === this.sim) this.summary = s; })
-        .finally(() => { this.summaryPending = false; });
+      void sim.readSummary().then((s) => {
+        if (sim !== this.sim) return;
+        this.summary = s;
+        if (s.maxExcessLoss > 0) this.portrait.setLossDomain([Math.max(1e-8, s.maxExcessLoss * 1e-6), s.maxExcessLoss]);
+        if (this.params.colorBy === 'loss') this.legend.update(this.portrait.getColorSpec());
+      }).finally(() => { this.summaryPending = false; });
+      this.analysis.requestReadbacks(this.params.panels);
+    }
+    if (this.params.panels && now - this.lastPanelAt > PANEL_INTERVAL_MS) {
+      this.lastPanelAt = now;
+      this.updatePanels();
     }
     this.hud.textContent = formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
     requestAnimationFrame(this.frame);
   };
+
+  private updatePanels(): void {
+    const { observables, series } = this.analysis.results;
+    const e = this.sim.ensemble;
+    if (observables && observables.flags.length === e.n) {
+      this.regimePanel.update(this.params, observables.table, observables.flags, this.regimeRule, this.sim.time);
+    }
+    this.timeSeriesPanel.update(series, e, hasClosedForm(e.data.XX));
+  }
 }
 
 /** Pads or truncates the d-vectors (target, sample) when d changes, so a d edit is never rejected for length. */

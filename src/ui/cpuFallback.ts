@@ -29,9 +29,11 @@ export function startCpuFallback(canvas: HTMLCanvasElement, hud: HTMLElement, re
   const g = canvas.getContext('2d') as CanvasRenderingContext2D;
   const span = Math.max(e.deltaRange[1], -e.deltaRange[0], 1e-12);
   const colors = Array.from(e.delta0, (x) => deltaInterpolator(deltaToT(x, span)));
+  // The CPU path integrates the parameter flow: GD as chosen, every flow method (RK4, β flow, exact) by RK4.
+  const method = p.method === 'gd' ? 'gd' : 'rk4';
   let steps = 0;
   const frame = () => {
-    advanceEnsembleF64(state, flags, n, d, XX, Xy, e.rates, p.method, p.step, p.stepsPerFrame, p.bound);
+    advanceEnsembleF64(state, flags, n, d, XX, Xy, e.rates, method, p.step, p.stepsPerFrame, p.bound);
     steps += p.stepsPerFrame;
     const w = (canvas.width = canvas.clientWidth * devicePixelRatio);
     const h = (canvas.height = canvas.clientHeight * devicePixelRatio);

@@ -35,7 +35,13 @@ export function formatHud(s: AppStatus, p: SingleNeuronParams, stepsPerSecond: n
     lines.push(`${drift} · max excess loss ${fmt(s.summary.maxExcessLoss)}`);
     lines.push(s.summary.diverged > 0 ? `⚠ ${s.summary.diverged.toLocaleString('en')} diverged (magenta, frozen)` : '0 diverged');
   }
-  if (s.selection > 0) lines.push(`${s.selection.toLocaleString('en')} selected`);
+  if (s.theoryError) {
+    lines.push(`theory error |sim − exact| at t: max ${fmt(s.theoryError.max)} · median ${fmt(s.theoryError.median)}`);
+  }
+  if (s.limitDistance) {
+    lines.push(`low rank: ‖β − β∞(predicted)‖ max ${fmt(s.limitDistance.max)} · median ${fmt(s.limitDistance.median)}`);
+  }
+  if (s.selection > 0) lines.push(`${s.selection.toLocaleString('en')} selected · ${s.recordedSamples} samples recorded`);
   lines.push(`adapter: ${s.adapter}${software ? ' (software — CPU speed)' : ''}`);
   return lines.join('\n');
 }

@@ -17,7 +17,10 @@ export type Polyline = Float64Array;
 
 /** A triangulated surface plus wireframe curves on it. */
 export interface SurfaceMesh {
-  /** Number of connected sheets drawn (0 when the surface lies outside the cylinder). */
+  /**
+   * Number of pieces meshed: 2 sheets for δ > 0, 1 for δ < 0, 2 nappes of the cone for δ = 0 (meshed
+   * separately so that no triangle spans the apex); 0 when the surface lies outside the cylinder.
+   */
   sheets: number;
   /** Triangle list, non-indexed: 9 floats (three xyz vertices) a triangle. */
   triangles: Float64Array;
@@ -43,7 +46,7 @@ export const DEFAULT_SURFACE_RESOLUTION: SurfaceResolution = { along: 48, around
  * A meridian of the surface: (r, a) = (‖w‖, a) as a function of one parameter u ∈ [u0, u1], exact:
  * - δ > 0, one per sheet σ = ±1: r = √(δ/η_a) sinh u, a = σ √(δ/η_w) cosh u, u ∈ [0, U];
  * - δ < 0: r = √(−δ/η_a) cosh u, a = √(−δ/η_w) sinh u, u ∈ [−U, U];
- * - δ = 0 (cone): r = |u|/√η_a, a = u/√η_w, u ∈ [−U, U].
+ * - δ = 0 (double cone), one per nappe σ = ±1: r = u/√η_a, a = σ u/√η_w, u ∈ [0, U] (apex at u = 0).
  * U is the largest value with r ≤ R and |a| ≤ R (the clipping cylinder).
  * @returns the meridians (none when the surface misses the cylinder).
  */
@@ -66,7 +69,7 @@ export function surfaceMeridians(delta: number, rates: Rates, R: number): { u0: 
     return [{ u0: -U, u1: U, at: (u: number): [number, number] => [r0 * Math.cosh(u), a0 * Math.sinh(u)] }];
   }
   const U = R * Math.min(Math.sqrt(rates.a), Math.sqrt(rates.w));
-  return [{ u0: -U, u1: U, at: (u: number): [number, number] => [Math.abs(u) / Math.sqrt(rates.a), u / Math.sqrt(rates.w)] }];
+  return [1, -1].map((sign) => ({ u0: 0, u1: U, at: (u: number): [number, number] => [u / Math.sqrt(rates.a), (sign * u) / Math.sqrt(rates.w)] }));
 }
 
 /**

@@ -46,13 +46,29 @@ export const SINGLE_NEURON_SCHEMA = {
   etaA: { key: 'ea', label: 'η_a (readout rate)', type: 'number', min: 0, minExclusive: true, max: BIG, default: 1 },
   etaW: { key: 'ew', label: 'η_w (first-layer rate)', type: 'number', min: 0, minExclusive: true, max: BIG, default: 1 },
   method: {
-    key: 'm', label: 'method', type: 'enum', default: 'rk4', options: ['gd', 'rk4'],
-    optionLabels: { gd: 'gradient descent (step η)', rk4: 'gradient flow, RK4 (step dt)' },
-  } as EnumField<'gd' | 'rk4'>,
+    key: 'm', label: 'method', type: 'enum', default: 'rk4', options: ['gd', 'rk4', 'beta-flow', 'exact'],
+    optionLabels: {
+      gd: 'gradient descent (step η)', rk4: 'gradient flow, RK4 (step dt)',
+      'beta-flow': 'function-space β flow, RK4 (step dt)', exact: 'exact solution (XX = σ²I)',
+    },
+  } as EnumField<'gd' | 'rk4' | 'beta-flow' | 'exact'>,
   step: { key: 'h', label: 'step (η or dt)', units: 'time per step', type: 'number', min: 0, minExclusive: true, max: 10, default: 0.01 },
   stepsPerFrame: { key: 'spf', label: 'steps per frame', type: 'int', min: 1, max: 100_000, default: 2 },
   bound: { key: 'bound', label: 'divergence bound', type: 'number', min: 0, minExclusive: true, max: 1e30, default: 1e6,
     help: 'a trajectory with |a| or |w_i| above this is frozen and flagged diverged' },
+  epsilon: { key: 'eps', label: 'ε for time to converge', units: 'excess loss', type: 'number', min: 0, minExclusive: true, max: 10, default: 1e-3 },
+  kernelThreshold: { key: 'sth', label: 'S threshold (kernel moved)', type: 'number', min: 0, minExclusive: true, max: 1, default: 0.1,
+    help: 'regime rule: lazy if S < threshold so far; rich if reached by t_early; delayed-rich if later' },
+  earlyTime: { key: 'tearly', label: 't_early (rich vs delayed)', units: 'time', type: 'number', min: 0, minExclusive: true, max: 1e4, default: 2 },
+  mapMetric: {
+    key: 'map', label: 'regime map shows', type: 'enum', default: 'regime',
+    options: ['regime', 'kernelDistance', 'maxKernelDistance', 'timeToEpsilon', 'timeToKernelMove'],
+    optionLabels: {
+      regime: 'regime (lazy / rich / delayed)', kernelDistance: 'kernel distance S(t)', maxKernelDistance: 'max S so far',
+      timeToEpsilon: 'time to excess loss < ε', timeToKernelMove: 'time S reached threshold',
+    },
+  } as EnumField<'regime' | 'kernelDistance' | 'maxKernelDistance' | 'timeToEpsilon' | 'timeToKernelMove'>,
+  panels: { key: 'panels', label: 'show regime map & time series', type: 'bool', default: true },
   view: {
     key: 'view', label: 'view', type: 'enum', default: 'beta', options: ['beta', 'wa', 'ww'],
     optionLabels: { beta: 'function space (β₁, β₂)', wa: 'parameters (w₁, a)', ww: 'parameters (w₁, w₂)' },

@@ -228,6 +228,11 @@ export class SingleNeuronSim {
     return { state: new Float32Array(state), flags: new Uint32Array(flags) };
   }
 
+  /** Reads the flags (u32 × n; bit DIVERGED_FLAG = diverged) back to the host. */
+  async readFlags(): Promise<Uint32Array> {
+    return new Uint32Array(await readBuffer(this.ctx.device, this.flags, 4 * this.n));
+  }
+
   /** Frees the GPU buffers. */
   destroy(): void {
     for (const b of [this.state, this.initial, this.flags, this.info, this.summary, this.params]) b.destroy();

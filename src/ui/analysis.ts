@@ -1,0 +1,109 @@
+/**
+ * The analysis passes that run beside one single-neuron sim in the app: observables (ν, μ, loss, S, t_ε,
+ * t_S), the theory error against the closed form (XX = σ²I only), the implicit-bias prediction (singular
+ * XX only) and the recorder of the selected trajectories. Readbacks are "latest wins": a new one starts
+ * only when the previous one has landed, so a slow adapter never queues up work.
+ */
+import type { GpuContext } from '../gpu/device.ts';
+import type { LogHistogramSummary } from '../gpu/logHistogram.ts';
+import { ImplicitBiasPass, isSingular } from '../models/singleNeuron/implicitBias.ts';
+import { ObservablesPass, type ObservableTable } from '../models/singleNeuron/observables.ts';
+import { SelectionRecorder, type RecordedSeries } from '../models/singleNeuron/recorder.ts';
+import type { SingleNeuronSim } from '../models/singleNeuron/sim.ts';
+import { TheoryErrorPass, type TheoryErrorSummary } from '../models/singleNeuron/theoryError.ts';
+import { identityScale } from '../theory/index.ts';
+
+/** Latest results, each null until its first readback. */
+export interface AnalysisResults {
+  theoryError: TheoryErrorSummary | null;
+  limitDistance: LogHistogramSummary | null;
+  /** All observables and the flags, read together (for the regime map). */
+  observables: { table: ObservableTable; flags: Uint32Array } | null;
+  series: RecordedSeries[];
+}
+
+/** Thresholds of the observables: ε for t_ε, S_th for t_S. */
+export interface AnalysisSettings { epsilon: number; kernelThreshold: number }
+
+/** Runs a readback unless one of the same kind is still pending ("latest wins"). */
+class LatestWins<T> {
+  private pending = false;
+  value: T | null = null;
+  request(read: () => Promise<T>): void {
+    if (this.pending) return;
+    this.pending = true;
+    void read().then((v) => { this.value = v; }).finally(() => { this.pending = false; });
+  }
+}
+
+/** Analysis of one sim; destroy it with the sim. */
+export class Analysis {
+  readonly observables: ObservablesPass;
+  readonly theoryError: TheoryErrorPass | null;
+  readonly implicitBias: ImplicitBiasPass | null;
+  readonly recorder: SelectionRecorder;
+  private readonly errorReads = new LatestWins<TheoryErrorSummary>();
+  private readonly limitReads = new LatestWins<LogHistogramSummary>();
+  private readonly tableReads = new LatestWins<{ table: ObservableTable; flags: Uint32Array }>();
+  private readonly seriesReads = new LatestWins<RecordedSeries[]>();
+
+  constructor(ctx: GpuContext, readonly sim: SingleNeuronSim, private settings: AnalysisSettings) {
+    this.observables = new ObservablesPass(ctx, sim);
+    this.recorder = new SelectionRecorder(ctx, sim.n, this.observables);
+    this.theoryError = hasClosedForm(sim.ensemble.data.XX) ? new TheoryErrorPass(ctx, sim) : null;
+    this.implicitBias = isSingular(sim.ensemble.data.XX) ? new ImplicitBiasPass(ctx, sim) : null;
+    this.observables.run(settings.epsilon, settings.kernelThreshold);
+  }
+
+  /** Changes ε or S_th; the running t_ε, t_S keep what they recorded so far. */
+  setSettings(settings: AnalysisSettings): void { this.settings = settings; }
+
+  /** After the sim advanced: update the observables and record the selection (GPU only, no readback). */
+  afterSteps(): void {
+    this.observables.run(this.settings.epsilon, this.settings.kernelThreshold);
+    this.recorder.record(this.sim.time);
+  }
+
+  /**
+   * Starts the readbacks that are not already in flight.
+   * @param wantTable read all observables (n floats × rows; for the regime map) — the costliest.
+   */
+  requestReadbacks(wantTable: boolean): void {
+    if (this.theoryError && this.sim.config.method !== 'exact') this.errorReads.request(() => this.theoryError!.summary());
+    if (this.implicitBias) this.limitReads.request(() => this.implicitBias!.distanceSummary());
+    if (wantTable) {
+      this.tableReads.request(async () => {
+        const [table, flags] = await Promise.all([this.observables.read(), this.sim.readFlags()]);
+        return { table, flags };
+      });
+    }
+    if (this.recorder.selected.length) this.seriesReads.request(() => this.recorder.read());
+  }
+
+  /** The latest results. */
+  get results(): AnalysisResults {
+    return {
+      theoryError: this.sim.config.method === 'exact' ? null : this.errorReads.value,
+      limitDistance: this.limitReads.value,
+      observables: this.tableReads.value,
+      series: this.recorder.selected.length ? this.seriesReads.value ?? [] : [],
+    };
+  }
+
+  destroy(): void {
+    this.observables.destroy();
+    this.recorder.destroy();
+    this.theoryError?.destroy();
+    this.implicitBias?.destroy();
+  }
+}
+
+/** True when XX = σ²I, the data for which the closed form (theory.md §1.3) exists. */
+export function hasClosedForm(XX: number[][]): boolean {
+  try {
+    identityScale(XX);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Time-series chart: a thin wrapper over uPlot with the app's dark style, for metric curves over GD
+ * checkpoints (loss, Hamming distance H, kernel distance S, ‖θ − θ₀‖). Factory + narrow update method
+ * that throws on a shape mismatch (design.md).
+ *
+ * Log scales: uPlot cannot place values ≤ 0 (or non-finite) on a log axis; such y values become gaps
+ * and such x values drop their whole column (e.g. step 0 on a log step axis).
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { BACKGROUND_COLOR, GRID_COLOR, LABEL_COLOR } from './colormaps.ts';
+
+/** Options of {@link createTimeSeries}. */
+export interface TimeSeriesOptions {
+  title: string;
+  yLabel: string;
+  yScale: 'linear' | 'log';
+  xLabel: string;
+  /** x scale; default 'linear'. */
+  xScale?: 'linear' | 'log';
+  /** Plot height in CSS px (axes included, title and legend not); default 170. */
+  height?: number;
+}
+
+/** One curve: legend label, y values (one per x), CSS colour, dashed or solid. */
+export interface TimeSeriesSeries { label: string; values: ArrayLike<number>; color: string; dash?: boolean }
+
+/** The handle returned by {@link createTimeSeries}. */
+export interface TimeSeries {
+  /** The chart's root element (title, plot and legend). */
+  readonly element: HTMLElement;
+  /**
+   * Replaces all curves. x is shared (ascending); every series has one value per x (NaN = gap).
+   * @throws RangeError when a series' length differs from x's.
+   */
+  setSeries(x: Float64Array | readonly number[], series: readonly TimeSeriesSeries[]): void;
+  /** The chart (title, plot, legend labels) as a PNG. */
+  toPng(): Promise<Blob>;
+  /** Removes the chart. */
+  destroy(): void;
+}
+
+const STYLE_ID = 'lazyrich-timeseries-style';
+const CSS = `
+.lr-ts { color: ${LABEL_COLOR}; font: 11px/1.3 system-ui, sans-serif; }
+.lr-ts .u-title { font-size: 12px; font-weight: 600; color: #d8dde6; text-align: left; padding: 0 0 2px 6px; }
+.lr-ts .u-legend { font-size: 10.5px; text-align: left; margin: 0 0 0 6px; }
+.lr-ts .u-legend .u-series > * { padding: 1px 3px; }
+.lr-ts .u-legend .u-marker { width: 0.9em; height: 0.9em; }
+.lr-ts .u-empty { position: absolute; inset: 30px 0 0 0; display: flex; align-items: center; justify-content: center; color: #6b7486; pointer-events: none; }
+`;
+
+function injectStyle(): void {
+  if (document.getElementById(STYLE_ID)) return;
+  const style = Object.assign(document.createElement('style'), { id: STYLE_ID, textContent: CSS });
+  document.head.append(style);
+}
+
+/**
+ * Aligns data for uPlot: drops x ≤ 0 on a log x axis, turns non-finite (and, on a log y axis, ≤ 0)
+ * values into null gaps. Pure; exported for tests.
+ * @throws RangeError on a length mismatch.
+ */
+export function alignSeries(
+  x: ArrayLike<number>, series: readonly Pick<TimeSeriesSeries, 'values' | 'label'>[], xScale: 'linear' | 'log', yScale: 'linear' | 'log',
+): { x: number[]; ys: (number | null)[][] } {
+  for (const s of series) {
+    if (s.values.length !== x.length) throw new RangeError(`timeSeries.setSeries: series "${s.label}" has ${s.values.length} values for ${x.length} x values.`);
+  }
+  const keep: number[] = [];
+  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]) && (xScale === 'linear' || x[i] > 0)) keep.push(i);
+  const ok = (v: number) => Number.isFinite(v) && (yScale === 'linear' || v > 0);
+  return {
+    x: keep.map((i) => x[i]),
+    ys: series.map((s) => keep.map((i) => (ok(s.values[i]) ? s.values[i] : null))),
+  };
+}
+
+/** Builds a chart inside `container` (fills its width, follows its size). */
+export function createTimeSeries(container: HTMLElement, options: TimeSeriesOptions): TimeSeries {
+  injectStyle();
+  const root = document.createElement('div');
+  root.className = 'lr-ts';
+  Object.assign(root.style, { position: 'relative', width: '100%' } satisfies Partial<CSSStyleDeclaration>);
+  container.append(root);
+  const xScale = options.xScale ?? 'linear';
+  const height = options.height ?? 170;
+  let plot: uPlot | null = null;
+  let signature = '';
+  let lastSeries: readonly TimeSeriesSeries[] = [];
+  const empty = Object.assign(document.createElement('div'), { className: 'u-empty', textContent: 'no data yet' });
+
+  const axis = (label: string): uPlot.Axis => ({
+    label, stroke: LABEL_COLOR, labelSize: 16, labelFont: '11px system-ui, sans-serif', font: '10px ui-monospace, monospace',
+    grid: { stroke: GRID_COLOR, width: 1 }, ticks: { stroke: GRID_COLOR, width: 1, size: 4 }, size: 44,
+  });
+
+  const build = (series: readonly TimeSeriesSeries[], data: uPlot.AlignedData) => {
+    plot?.destroy();
+    const opts: uPlot.Options = {
+      title: options.title,
+      width: Math.max(160, root.clientWidth || 320),
+      height,
+      scales: {
+        x: { time: false, distr: xScale === 'log' ? 3 : 1 },
+        y: { distr: options.yScale === 'log' ? 3 : 1 },
+      },
+      axes: [axis(options.xLabel), axis(options.yLabel)],
+      series: [
+        { label: options.xLabel, value: (_u, v) => (v == null ? '–' : Number(v.toPrecision(4)).toLocaleString('en')) },
+        ...series.map((s) => ({
+          label: s.label, stroke: s.color, width: 1.6, dash: s.dash ? [5, 4] : undefined, spanGaps: false,
+          points: { show: true, size: 4, fill: s.color, stroke: s.color },
+          value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toPrecision(3)),
+        })),
+      ],
+      legend: { show: true, live: true },
+      cursor: { drag: { x: false, y: false } },
+    };
+    plot = new uPlot(opts, data, root);
+    root.append(empty);
+  };
+
+  const observer = new ResizeObserver(() => {
+    if (plot && root.clientWidth && Math.abs(plot.width - root.clientWidth) > 1) plot.setSize({ width: root.clientWidth, height });
+  });
+  observer.observe(root);
+
+  const handle: TimeSeries = {
+    element: root,
+    setSeries(x, series) {
+      const { x: xs, ys } = alignSeries(x, series, xScale, options.yScale);
+      const data = [xs, ...ys] as uPlot.AlignedData;
+      const sig = series.map((s) => `${s.label}|${s.color}|${s.dash ? 1 : 0}`).join(';');
+      const hasData = ys.some((y) => y.some((v) => v !== null));
+      if (!plot || sig !== signature) {
+        signature = sig;
+        build(series, data);
+      } else {
+        plot.setData(data);
+      }
+      lastSeries = series;
+      empty.style.display = hasData ? 'none' : 'flex';
+    },
+    async toPng() {
+      const src = plot?.ctx.canvas;
+      const dpr = window.devicePixelRatio || 1;
+      const w = src ? src.width : Math.round(320 * dpr), h = src ? src.height : Math.round(height * dpr);
+      const legendH = Math.round(16 * dpr * Math.ceil(lastSeries.length / 3));
+      const top = Math.round(20 * dpr);
+      const out = Object.assign(document.createElement('canvas'), { width: w, height: h + top + legendH });
+      const g = out.getContext('2d') as CanvasRenderingContext2D;
+      g.fillStyle = BACKGROUND_COLOR;
+      g.fillRect(0, 0, out.width, out.height);
+      g.scale(dpr, dpr);
+      g.fillStyle = '#d8dde6';
+      g.font = '600 12px system-ui, sans-serif';
+      g.textBaseline = 'middle';
+      g.fillText(options.title, 6, 10);
+      g.setTransform(1, 0, 0, 1, 0, 0);
+      if (src) g.drawImage(src, 0, top);
+      g.scale(dpr, dpr);
+      g.font = '11px system-ui, sans-serif';
+      lastSeries.forEach((s, i) => {
+        const x = 8 + (i % 3) * ((w / dpr) / 3), y = (top + h) / dpr + 8 + 16 * Math.floor(i / 3);
+        g.strokeStyle = s.color;
+        g.lineWidth = 2;
+        g.setLineDash(s.dash ? [5, 4] : []);
+        g.beginPath(); g.moveTo(x, y); g.lineTo(x + 18, y); g.stroke();
+        g.fillStyle = LABEL_COLOR;
+        g.fillText(s.label, x + 24, y);
+      });
+      return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('timeSeries.toPng: encoding failed'))), 'image/png'));
+    },
+    destroy() {
+      observer.disconnect();
+      plot?.destroy();
+      plot = null;
+      root.remove();
+    },
+  };
+  return handle;
+}
