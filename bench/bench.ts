@@ -1,20 +1,27 @@
 /**
- * `npm run bench`: one table, measured in one run on the current adapter.
- * - GPU (SingleNeuronSim, f32) throughput in trajectory-steps/s for N ∈ {10⁴, 10⁵, 10⁶}, d = 2, GD and RK4;
- * - the f64 TypeScript reference (advanceEnsembleF64) on the same ensembles, and the GPU/CPU ratio;
+ * `npm run bench [-- --only single-neuron|relu2]`: one table, measured in one run on the current adapter.
+ * - single neuron: GPU (SingleNeuronSim, f32) throughput in trajectory-steps/s for N ∈ {10⁴, 10⁵, 10⁶},
+ *   d = 2, GD and RK4, against the f64 TypeScript reference (advanceEnsembleF64) on the same ensembles;
+ * - relu2 (bench/relu2.ts): GD steps per second per network at m = 50, n = 1000, d = 100 for 1, 64, 289
+ *   and 4,624 networks against the f64 reference, and the projected time of the full Fig. 1b grid;
  * - the adapter's peak FMA rate (shaders/fmaPeak.wgsl.ts) and each kernel's achieved fraction of it.
- * Every timed run is preceded by a warm-up and a calibration run that sizes the step count so the timed
- * run takes about {@link GPU_TARGET_S} (GPU) or {@link CPU_TARGET_S} (CPU) seconds.
+ * Single-neuron rows: a warm-up and a calibration run size the step count so the timed run takes about
+ * {@link GPU_TARGET_S} (GPU) or {@link CPU_TARGET_S} (CPU) seconds. relu2 rows: see bench/relu2.ts.
  */
 import { loadavg } from 'node:os';
+import { Command } from 'commander';
 import { initGpu, type GpuContext } from '../src/gpu/device.ts';
 import { ensembleFromInits, initialDirections, linspace, type SingleNeuronEnsemble } from '../src/models/singleNeuron/ensemble.ts';
 import { SingleNeuronSim } from '../src/models/singleNeuron/sim.ts';
+import { advanceEnsembleF64, initFromBetaDelta, type SingleNeuronData } from '../src/theory/index.ts';
+import { calibrated, fmt, table, type BenchRow } from './common.ts';
+import { FmaPeakKernel, FMA_PEAK_WORKGROUP } from './fmaPeak.ts';
+import { benchRelu2 } from './relu2.ts';
 
 /** The two stepped methods benchmarked (GD with step η, RK4 with step dt). */
 type Method = 'gd' | 'rk4';
-import { advanceEnsembleF64, initFromBetaDelta, type SingleNeuronData } from '../src/theory/index.ts';
-import { FmaPeakKernel, FMA_PEAK_WORKGROUP } from './fmaPeak.ts';
+/** The benchmarked models (`--only`). */
+const MODELS = ['single-neuron', 'relu2'] as const;
 
 /** Seconds per timed GPU row (SwiftShader on 2 cores: rows take 1–3 s with calibration). */
 const GPU_TARGET_S = 1.5;
@@ -50,39 +57,6 @@ function buildEnsemble(n: number): SingleNeuronEnsemble {
   return ensembleFromInits(DATA, { a: 1, w: 1 }, inits);
 }
 
-interface Row {
-  method: Method;
-  n: number;
-  gpuSteps: number;
-  gpuSeconds: number;
-  gpuRate: number;
-  cpuSteps: number;
-  cpuSeconds: number;
-  cpuRate: number;
-}
-
-/**
- * Sizes and times a run: grows `steps` ×4 until one run takes ≥ target/4 s, then rescales to ~target s and
- * times that; if a timed run came out shorter than target/2 s (noisy machine) it rescales and retries, up to 3 times.
- * @param run runs `steps` steps and returns wall seconds. @param first the first step count tried.
- */
-async function calibrated(run: (steps: number) => Promise<number>, first: number, target: number): Promise<{ steps: number; seconds: number }> {
-  let steps = first;
-  let seconds = await run(steps);
-  while (seconds < target / 4) {
-    steps *= 4;
-    seconds = await run(steps);
-  }
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const next = Math.max(1, Math.round((steps * target) / seconds));
-    if (next === steps && attempt > 0) break;
-    steps = next;
-    seconds = await run(steps);
-    if (seconds >= target / 2 || steps === 1) break;
-  }
-  return { steps, seconds };
-}
-
 /** Times `advance(steps)` on the GPU (warm-up first; advance awaits onSubmittedWorkDone). */
 async function timeGpu(sim: SingleNeuronSim, method: Method): Promise<{ steps: number; seconds: number }> {
   sim.setIntegrator({ method, step: STEP, bound: 1e6 });
@@ -110,19 +84,40 @@ async function timeCpu(ensemble: SingleNeuronEnsemble, method: Method): Promise<
   return calibrated(run, 1, CPU_TARGET_S);
 }
 
-function fmt(x: number, digits = 3): string {
-  if (x >= 1e6) return `${(x / 1e6).toPrecision(digits)}M`;
-  if (x >= 1e3) return `${(x / 1e3).toPrecision(digits)}k`;
-  return x.toPrecision(digits);
+/** Single-neuron rows: GD and RK4 at each N, GPU vs the f64 reference on the same ensemble. */
+async function benchSingleNeuron(ctx: GpuContext, log: (s: string) => void): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const n of SIZES) {
+    const ensemble = buildEnsemble(n);
+    const sim = SingleNeuronSim.create(ctx, ensemble, { method: 'gd', step: STEP, bound: 1e6 });
+    for (const method of METHODS) {
+      const gpu = await timeGpu(sim, method);
+      const cpu = await timeCpu(ensemble, method);
+      rows.push({
+        model: `single neuron d=${D}`, method: method.toUpperCase(), n, gpuSteps: gpu.steps, gpuSeconds: gpu.seconds,
+        gpuStepsPerSecond: gpu.steps / gpu.seconds, gpuRate: (n * gpu.steps) / gpu.seconds, flopsPerStep: flopsPerStep(method, D),
+        cpuSteps: cpu.steps, cpuSeconds: cpu.seconds, cpuRate: (n * cpu.steps) / cpu.seconds,
+      });
+      log(`bench: ${method} N=${n}: GPU ${gpu.steps} steps in ${gpu.seconds.toFixed(2)} s, CPU ${cpu.steps} steps in ${cpu.seconds.toFixed(2)} s`);
+    }
+    const { flags } = await sim.readState();
+    const frozen = flags.reduce((s, f) => s + (f & 1), 0);
+    if (frozen > 0) log(`bench: warning: ${frozen} trajectories diverged at N=${n}; they skip work and inflate the GPU rate`);
+    sim.destroy();
+  }
+  return rows;
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => `| ${cells.map((s, c) => (c < 2 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
+const fmtN = (r: BenchRow) => (r.n >= 1e4 ? r.n.toExponential(0).replace('e+', 'e') : r.n.toLocaleString('en')) + (r.measuredN !== undefined ? '*' : '');
 
 async function main(): Promise<void> {
+  const opts = new Command('bench')
+    .option('--only <model>', `run only one model's rows: ${MODELS.join(' or ')}`)
+    .parse(process.argv).opts<{ only?: string }>();
+  if (opts.only !== undefined && !MODELS.includes(opts.only as (typeof MODELS)[number])) {
+    throw new Error(`--only: expected ${MODELS.map((m) => `"${m}"`).join(' or ')}, got "${opts.only}"`);
+  }
+  const runs = (model: (typeof MODELS)[number]) => opts.only === undefined || opts.only === model;
   const benchStart = performance.now();
   const loadAtStart = loadavg()[0];
   const errors: string[] = [];
@@ -135,53 +130,41 @@ async function main(): Promise<void> {
   peakKernel.destroy();
   log(`bench: peak ${(peak.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s (${peakKernel.threads} threads × ${peak.iterations} iterations × 32 FMA, best of 3: ${peak.seconds.toFixed(2)} s)`);
 
-  const rows: Row[] = [];
-  for (const n of SIZES) {
-    const ensemble = buildEnsemble(n);
-    const sim = SingleNeuronSim.create(ctx, ensemble, { method: 'gd', step: STEP, bound: 1e6 });
-    for (const method of METHODS) {
-      const gpu = await timeGpu(sim, method);
-      const cpu = await timeCpu(ensemble, method);
-      const row: Row = {
-        method, n, gpuSteps: gpu.steps, gpuSeconds: gpu.seconds, gpuRate: (n * gpu.steps) / gpu.seconds,
-        cpuSteps: cpu.steps, cpuSeconds: cpu.seconds, cpuRate: (n * cpu.steps) / cpu.seconds,
-      };
-      rows.push(row);
-      log(`bench: ${method} N=${n}: GPU ${gpu.steps} steps in ${gpu.seconds.toFixed(2)} s, CPU ${cpu.steps} steps in ${cpu.seconds.toFixed(2)} s`);
-    }
-    const { flags } = await sim.readState();
-    const frozen = flags.reduce((s, f) => s + (f & 1), 0);
-    if (frozen > 0) log(`bench: warning: ${frozen} trajectories diverged at N=${n}; they skip work and inflate the GPU rate`);
-    sim.destroy();
-  }
+  const rows: BenchRow[] = runs('single-neuron') ? await benchSingleNeuron(ctx, log) : [];
+  const relu2 = runs('relu2') ? await benchRelu2(ctx, peak.flopsPerSecond, log) : { rows: [], notes: [] };
+  rows.push(...relu2.rows);
   if (errors.length > 0) throw new Error(`WebGPU errors during the bench: ${errors.join('; ')}`);
 
   const body = rows.map((r) => {
-    const gflops = (r.gpuRate * flopsPerStep(r.method, D)) / 1e9;
+    const gflops = (r.gpuRate * r.flopsPerStep) / 1e9;
+    const note = r.cpuNote ?? '';
     return [
-      r.method.toUpperCase(), r.n.toExponential(0).replace('e+', 'e'),
-      `${r.gpuSteps}`, `${r.gpuSeconds.toFixed(2)}`, fmt(r.gpuRate), gflops.toFixed(2),
+      r.model, r.method, fmtN(r), `${r.gpuSteps}`, `${r.gpuSeconds.toFixed(2)}`, fmt(r.gpuStepsPerSecond), fmt(r.gpuRate), gflops.toFixed(2),
       `${((100 * gflops * 1e9) / peak.flopsPerSecond).toFixed(1)}%`,
-      `${r.cpuSteps}`, `${r.cpuSeconds.toFixed(2)}`, fmt(r.cpuRate), `${(r.gpuRate / r.cpuRate).toFixed(1)}×`,
+      `${r.cpuSteps}${note}`, `${r.cpuSeconds.toFixed(2)}${note}`, `${fmt(r.cpuRate)}${note}`, `${(r.gpuRate / r.cpuRate).toFixed(1)}×`,
     ];
   });
   const out = [
-    `lazyrich bench: single neuron, d = ${D}, Fig. 8 data, step ${STEP}; adapter: ${ctx.adapterName}`,
+    `lazyrich bench${opts.only ? ` (--only ${opts.only})` : ''}; adapter: ${ctx.adapterName}`,
     ctx.isSoftware
       ? 'NOTE: software adapter (SwiftShader runs WGSL on the CPU): the "GPU" timings are CPU timings; quote the ratios, not the absolute rates.'
       : 'Hardware adapter.',
     `Host 1-min load average at start: ${loadAtStart.toFixed(1)} (anything else running on these CPUs slows both columns).`,
     '',
     table(
-      ['method', 'N', 'GPU steps', 'GPU s', 'GPU traj-steps/s', 'GPU GFLOP/s', '% FMA peak', 'CPU steps', 'CPU s', 'CPU traj-steps/s', 'GPU/CPU'],
-      body,
+      ['model', 'method', 'N', 'GPU steps', 'GPU s', 'GPU steps/s each', 'GPU traj-steps/s', 'GPU GFLOP/s', '% FMA peak', 'CPU steps', 'CPU s', 'CPU traj-steps/s', 'GPU/CPU'],
+      body, 3,
     ),
     '',
-    `FMA peak of this adapter: ${(peak.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s (shaders/fmaPeak.wgsl.ts: ${peakKernel.threads} threads × 8 vec4 fma chains × ${peak.iterations} iterations, 2 FLOP per FMA, best of 3).`,
-    `FLOPs counted per trajectory-step at d = ${D}: GD ${flopsPerStep('gd', D)} (velocity 2d²+5d+1 = ${flopsPerStep('gd', D) - 2 * (D + 1)} + axpy 2(d+1) = ${2 * (D + 1)}), `
-      + `RK4 ${flopsPerStep('rk4', D)} (4 velocities + 3 axpy + combination 6(d+1)); FMA = 2 FLOP, mul/add = 1, so kernels with few FMAs cannot reach 100%.`,
-    `GPU: SingleNeuronSim.advance(steps) (awaits onSubmittedWorkDone), f32. CPU: advanceEnsembleF64 (f64, one JS thread), timed on fewer steps than the GPU and reported per step.`,
-    `Each row: warm-up, calibration, then one timed run sized to ~${GPU_TARGET_S} s (GPU) / ~${CPU_TARGET_S} s (CPU). Total bench time ${((performance.now() - benchStart) / 1000).toFixed(0)} s.`,
+    `FMA peak of this adapter: ${(peak.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s (shaders/fmaPeak.wgsl.ts: ${peakKernel.threads} threads × 8 vec4 fma chains × ${peak.iterations} iterations, 2 FLOP per FMA, best of 3), measured in this run.`,
+    ...(runs('single-neuron') ? [
+      `Single neuron (Fig. 8 data, step ${STEP}): FLOPs per trajectory-step at d = ${D}: GD ${flopsPerStep('gd', D)} (velocity 2d²+5d+1 = ${flopsPerStep('gd', D) - 2 * (D + 1)} + axpy 2(d+1) = ${2 * (D + 1)}), `
+        + `RK4 ${flopsPerStep('rk4', D)} (4 velocities + 3 axpy + combination 6(d+1)); FMA = 2 FLOP, mul/add = 1, so kernels with few FMAs cannot reach 100%.`,
+      `Single neuron: GPU SingleNeuronSim.advance(steps) (awaits onSubmittedWorkDone), f32; CPU advanceEnsembleF64 (f64, one JS thread), timed on fewer steps than the GPU and reported per step. `
+        + `Each row: warm-up, calibration, then one timed run sized to ~${GPU_TARGET_S} s (GPU) / ~${CPU_TARGET_S} s (CPU).`,
+    ] : []),
+    ...relu2.notes,
+    `"traj-steps/s" counts trajectory-steps (single neuron) or network-steps (relu2) per second. Total bench time ${((performance.now() - benchStart) / 1000).toFixed(0)} s.`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   ctx.device.destroy();

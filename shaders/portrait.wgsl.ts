@@ -11,12 +11,25 @@
  * - `vsFullscreen` + `fsFade`: a full-screen triangle whose output is 0; blended with dst·constant it
  *   multiplies the trail texture by the persistence per frame.
  * - `vsFullscreen` + `fsComposite`: background, grid and axes, excess-loss contours (function space,
- *   theory.md §1.5, from the top-left 2×2 block of XX through β_ols), the trail/point texture, the target
- *   marker β_ols and the tick-label texture, in that order.
+ *   theory.md §1.5, from the top-left 2×2 block of XX through β_ols), the projected set of interpolating
+ *   solutions when it is a point (a cyan ring) or the whole plane (a faint cyan tint), the trail/point
+ *   texture, the target marker β_ols and the tick-label texture, in that order.
+ * - `vsInterpolantLine` / `fsInterpolantLine`: when the interpolating set projects to a line, a dashed
+ *   cyan line with a dark outline, one thin quad across the view, alpha-blended on top of the points
+ *   (which converge onto it, so underneath it would be hidden).
+ * - `vsLimitSegment` / `fsLimitSegment`: a faint 1-pixel line from each sampled trajectory's β to its
+ *   predicted β∞ (line list, 2 vertices per sample; alpha-blended).
+ * - `vsLimit` / `fsLimit`: a hollow ring (no fill, so the interpolant line shows through) at each sampled trajectory's predicted β∞
+ *   (limits f32 SoA d × n, component j of trajectory i at j·n + i), in the point's colour. Samples: one
+ *   trajectory per block of `limitStride` (see limitSampleIndex in src/views/portraitLayout.ts); diverged
+ *   ones and non-finite limits are skipped.
+ * Point colours (`pointColor`): δ₀ or log10 excess loss through the LUT, or a field (field[fieldOffset + i],
+ *   linear / log through the LUT, or category → LUT[k]); non-finite and negative field values, ≤ 0 on a
+ *   log scale and out-of-range categories take the "missing" colour slot.
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { LUT_SIZE } from '../src/views/colormaps.ts';
-import { PORTRAIT_PARAMS } from '../src/views/portraitLayout.ts';
+import { COLOR_SLOTS, PORTRAIT_PARAMS } from '../src/views/portraitLayout.ts';
 
 /**
  * How trajectories become primitives:
@@ -36,7 +49,9 @@ export interface PortraitShaderOptions {
 }
 
 /** Group 0 bindings (all pipelines) and group 1 (composite only); the host layout in portrait.ts matches. */
-export const PORTRAIT_BINDINGS = { params: 0, lut: 1, state: 2, flags: 3, info: 4, selection: 5, trails: 0, labels: 1 } as const;
+export const PORTRAIT_BINDINGS = {
+  params: 0, lut: 1, state: 2, flags: 3, info: 4, selection: 5, field: 6, limits: 7, trails: 0, labels: 1,
+} as const;
 
 /** WGSL source of every portrait entry point for input dimension `d`. */
 export function portraitShader(options: PortraitShaderOptions): string {
@@ -44,6 +59,7 @@ export function portraitShader(options: PortraitShaderOptions): string {
   const instanced = primitive === 'instanced';
   const points = primitive === 'points';
   const b = PORTRAIT_BINDINGS;
+  const slot = (name: (typeof COLOR_SLOTS)[number]) => COLOR_SLOTS.indexOf(name);
   return wgsl`
 ${PORTRAIT_PARAMS.wgsl}
 const D: u32 = ${d}u;
@@ -54,6 +70,12 @@ const LUT_N: u32 = ${LUT_SIZE}u;
 @group(0) @binding(${b.flags}) var<storage, read> flags: array<u32>;
 @group(0) @binding(${b.info}) var<storage, read> info: array<f32>;
 @group(0) @binding(${b.selection}) var<storage, read> selection: array<u32>;
+@group(0) @binding(${b.field}) var<storage, read> field: array<f32>;
+@group(0) @binding(${b.limits}) var<storage, read> limits: array<f32>;
+const C_DIVERGED: u32 = ${slot('diverged')}u;
+const C_OUTLINE: u32 = ${slot('outline')}u;
+const C_MISSING: u32 = ${slot('missing')}u;
+const C_INTERP: u32 = ${slot('interpolant')}u;
 
 struct PointOut {
   @builtin(position) pos: vec4f,
@@ -95,9 +117,32 @@ fn excessLoss(i: u32) -> f32 {
 
 fn lut(t: f32) -> vec4f { return LUT[u32(clamp(t * f32(LUT_N), 0.0, f32(LUT_N - 1u)))]; }
 
+// Finite test on the bits (the compiler may assume floats are finite, so v != v can be folded away).
+fn finiteF32(v: f32) -> bool { return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u; }
+
+fn fieldColor(i: u32) -> vec4f {
+  let v = field[P.fieldOffset + i];
+  if (!finiteF32(v) || v < 0.0) { return P.colors[C_MISSING]; }
+  switch P.fieldScale {
+    case 2u: {
+      let k = u32(v + 0.5);
+      if (k >= P.fieldCount) { return P.colors[C_MISSING]; }
+      return LUT[k];
+    }
+    case 1u: {
+      if (v <= 0.0) { return P.colors[C_MISSING]; }
+      return lut((log2(v) * 0.30102999566 - P.fieldLo) * P.fieldInvSpan);
+    }
+    default: { return lut((v - P.fieldLo) * P.fieldInvSpan); }
+  }
+}
+
 fn pointColor(i: u32) -> vec4f {
-  if (P.colorBy == 0u) { return lut(0.5 + info[i] * P.deltaScale); }
-  return lut((log2(max(excessLoss(i), 1e-30)) * 0.30102999566 - P.lossLog0) * P.lossInvSpan);
+  switch P.colorBy {
+    case 0u: { return lut(0.5 + info[i] * P.deltaScale); }
+    case 1u: { return lut((log2(max(excessLoss(i), 1e-30)) * 0.30102999566 - P.lossLog0) * P.lossInvSpan); }
+    default: { return fieldColor(i); }
+  }
 }
 
 // Quad corner v around a world point; pinned points are clamped into the view (edge markers).
@@ -133,7 +178,7 @@ fn vsPoints(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) ->
   o.pos = vec4f(o.pos.xy - o.uv * vec2f(P.halfX, P.halfY) * select(1.0, P.divergedScale, diverged), o.pos.zw);
   o.uv = vec2f(0.0);
 #endif
-  o.color = select(pointColor(i), P.colors[0], diverged);
+  o.color = select(pointColor(i), P.colors[C_DIVERGED], diverged);
   return o;
 }
 
@@ -160,7 +205,7 @@ fn highlightVertex(vi: u32, ii: u32, scale: f32) -> PointOut {
 @vertex
 fn vsHighlightOutline(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
   var o = highlightVertex(vi, ii, P.highlightScale);
-  o.color = P.colors[7];
+  o.color = P.colors[C_OUTLINE];
   return o;
 }
 
@@ -175,6 +220,111 @@ fn vsHighlight(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32)
 fn fsHighlight(in: PointOut) -> @location(0) vec4f {
   if (dot(in.uv, in.uv) > 1.0) { discard; }
   return in.color;
+}
+
+// Predicted limits: PCG-style hash, so each block of limitStride trajectories contributes one
+// pseudo-random member (portraitLayout.ts hashU32 / limitSampleIndex mirror these two).
+fn hashU(k: u32) -> u32 {
+  let s = k * 747796405u + 2891336453u;
+  let w = ((s >> ((s >> 28u) + 4u)) ^ s) * 277803737u;
+  return (w >> 22u) ^ w;
+}
+fn limitIndex(k: u32) -> u32 {
+  if (P.limitStride <= 1u) { return k; }
+  return k * P.limitStride + hashU(k) % P.limitStride;
+}
+fn limitPoint(i: u32) -> vec2f {
+  var y = 0.0;
+  if (D >= 2u) { y = limits[P.n + i]; }
+  return vec2f(limits[i], y);
+}
+// Sampled trajectory of marker k, or P.n when it is past the end, diverged, or its limit is not finite.
+fn limitTrajectory(k: u32) -> u32 {
+  let i = limitIndex(k);
+  if (i >= P.n) { return P.n; }
+  let b = limitPoint(i);
+  if ((flags[i] & 1u) != 0u || !finiteF32(b.x) || !finiteF32(b.y)) { return P.n; }
+  return i;
+}
+fn toClip(p: vec2f) -> vec2f { return p * vec2f(P.scaleX, P.scaleY) + vec2f(P.offsetX, P.offsetY); }
+
+@vertex
+fn vsLimit(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
+#if ${instanced}
+  let k = ii;
+  let v = vi;
+#else
+  let k = vi / 6u;
+  let v = quadVertex(vi % 6u);
+#endif
+  let i = limitTrajectory(k);
+  var o: PointOut;
+  let c = corner(v);
+  o.uv = c;
+  if (i >= P.n) { o.pos = vec4f(2.0, 2.0, 2.0, 1.0); return o; }
+  o.pos = vec4f(toClip(limitPoint(i)) + c * vec2f(P.limitHalfX, P.limitHalfY), 0.0, 1.0);
+  o.color = pointColor(i);
+  return o;
+}
+
+@fragment
+fn fsLimit(in: PointOut) -> @location(0) vec4f {
+  let dr = abs(length(in.uv) - P.ringRadius);
+  if (dr > P.ringHalfWidth) { discard; }
+  return vec4f(in.color.rgb, 1.0);
+}
+
+@vertex
+fn vsLimitSegment(@builtin(vertex_index) vi: u32) -> PointOut {
+  let i = limitTrajectory(vi / 2u);
+  var o: PointOut;
+  o.uv = vec2f(0.0);
+  if (i >= P.n) { o.pos = vec4f(2.0, 2.0, 2.0, 1.0); return o; }
+  let p = select(project(i), limitPoint(i), (vi & 1u) == 1u);
+  o.pos = vec4f(toClip(p), 0.0, 1.0);
+  o.color = vec4f(pointColor(i).rgb, P.segmentAlpha);
+  return o;
+}
+
+@fragment
+fn fsLimitSegment(in: PointOut) -> @location(0) vec4f { return in.color; }
+
+struct LineOut {
+  @builtin(position) pos: vec4f,
+  @location(0) across: f32,
+  @location(1) along: f32,
+};
+
+// The projected interpolant line (interpKind 2) as one thin quad (triangle strip, 4 vertices) spanning
+// the view: built in pixel units around the foot of the perpendicular from the view centre, so the
+// vertices stay within a few clip units however far β_ols lies; dashes are anchored at β_ols.
+@vertex
+fn vsInterpolantLine(@builtin(vertex_index) v: u32) -> LineOut {
+  let half = vec2f(P.width, P.height) * 0.5;
+  let p = toClip(vec2f(P.interpX, P.interpY)) * half;
+  let u = normalize(vec2f(P.interpDirX, P.interpDirY) * vec2f(P.scaleX, P.scaleY) * half);
+  let nrm = vec2f(-u.y, u.x);
+  let q = p - dot(p, u) * u;
+  let c = corner(v);
+  let w = 3.0 * max(P.dpr, 1.0);
+  let px = q + u * (c.x * 1.5 * length(half)) + nrm * (c.y * w);
+  var o: LineOut;
+  o.pos = vec4f(px / half, 0.0, 1.0);
+  o.across = c.y * w;
+  o.along = dot(px - p, u);
+  return o;
+}
+
+// Dashed cyan line with a dark outline, alpha-blended over points and limit markers.
+@fragment
+fn fsInterpolantLine(in: LineOut) -> @location(0) vec4f {
+  let lw = max(P.dpr, 1.0);
+  let dash = f32(fract(in.along / (14.0 * lw)) < 0.62);
+  let inner = lineCover(abs(in.across), 0.9 * lw) * dash;
+  let outer = 0.7 * lineCover(abs(in.across), 2.0 * lw) * dash;
+  let alpha = max(inner, outer);
+  if (alpha <= 0.0) { discard; }
+  return vec4f(mix(P.colors[C_OUTLINE].rgb, P.colors[C_INTERP].rgb, inner / alpha), alpha);
 }
 
 @vertex
@@ -217,6 +367,17 @@ fn fsComposite(@builtin(position) fp: vec4f) -> @location(0) vec4f {
     * f32(E > 1e-30) * f32(P.showContours);
   c = mix(c, P.colors[5].rgb, 0.55 * contour);
 
+  // Interpolating solutions (theory.md §1.5), projected: a ring when the set projects to a point, a faint
+  // tint when it covers the plane (a line is drawn on top of the points by vsInterpolantLine).
+  let lw = max(P.dpr, 1.0);
+  if (P.interpKind == 3u) {
+    c = mix(c, P.colors[C_INTERP].rgb, 0.08);
+  } else if (P.interpKind == 1u) {
+    let rpx = length((world - vec2f(P.interpX, P.interpY)) * pxPerWorld);
+    c = mix(c, P.colors[C_OUTLINE].rgb, 0.75 * lineCover(abs(rpx - 11.0 * lw), 2.2 * lw));
+    c = mix(c, P.colors[C_INTERP].rgb, lineCover(abs(rpx - 11.0 * lw), 1.0 * lw));
+  }
+
   // Points and trails (premultiplied).
   let ip = vec2i(fp.xy);
   let t = textureLoad(trailsTex, ip, 0);
@@ -227,7 +388,7 @@ fn fsComposite(@builtin(position) fp: vec4f) -> @location(0) vec4f {
     let rpx = length((world - vec2f(P.targetX, P.targetY)) * pxPerWorld) / max(P.dpr, 1.0);
     let ring = lineCover(abs(rpx - 6.0), 1.0);
     let outline = lineCover(abs(rpx - 6.0), 2.2);
-    c = mix(c, P.colors[7].rgb, 0.8 * outline);
+    c = mix(c, P.colors[C_OUTLINE].rgb, 0.8 * outline);
     c = mix(c, P.colors[6].rgb, ring);
   }
 

@@ -1,4 +1,8 @@
-/** Browser entry: read the URL, open WebGPU (or fall back to the CPU reference), start the app. */
+/**
+ * Browser entry: read the URL, open WebGPU (or fall back to the CPU reference), start the app.
+ * `#model=relu2` selects the two-layer ReLU app (src/ui/relu2, loaded on demand); any other hash is the
+ * single-neuron app. Switching model in the URL reloads the page.
+ */
 import { initGpu, WebGpuUnavailableError } from './gpu/device.ts';
 import { defaults } from './params/schema.ts';
 import { fromHash } from './params/url.ts';
@@ -6,10 +10,14 @@ import { SINGLE_NEURON_SCHEMA, type SingleNeuronParams } from './models/singleNe
 import { App } from './ui/app.ts';
 import { startCpuFallback } from './ui/cpuFallback.ts';
 import { showNotice } from './ui/notices.ts';
+import type { Relu2App } from './ui/relu2/app.ts';
 
 declare global {
-  interface Window { lazyrich?: { app?: App; fallback?: boolean; error?: string } }
+  interface Window { lazyrich?: { app?: App; relu2?: Relu2App; fallback?: boolean; error?: string } }
 }
+
+/** True when the hash selects the relu2 app. */
+const isRelu2 = (hash: string): boolean => /(^#?|&)model=relu2(&|$)/.test(hash);
 
 function initialParams(): SingleNeuronParams {
   try {
@@ -21,6 +29,14 @@ function initialParams(): SingleNeuronParams {
 }
 
 async function main(): Promise<void> {
+  const relu2 = isRelu2(location.hash);
+  window.addEventListener('hashchange', () => { if (isRelu2(location.hash) !== relu2) location.reload(); });
+  if (relu2) {
+    window.lazyrich = {};
+    const { startRelu2 } = await import('./ui/relu2/main.ts');
+    window.lazyrich.relu2 = await startRelu2();
+    return;
+  }
   const canvas = document.getElementById('portrait') as HTMLCanvasElement;
   const hud = document.getElementById('hud') as HTMLElement;
   const params = initialParams();

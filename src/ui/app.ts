@@ -7,12 +7,13 @@ import { DeviceLimitError, type GpuContext } from '../gpu/device.ts';
 import { ParamError, defaults, validate } from '../params/schema.ts';
 import { fromHash, toHash } from '../params/url.ts';
 import { buildEnsemble, type SingleNeuronEnsemble } from '../models/singleNeuron/ensemble.ts';
-import { PRESETS, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../models/singleNeuron/params.ts';
+import { checkCrossFields, PRESETS, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../models/singleNeuron/params.ts';
 import { SingleNeuronSim, type EnsembleSummary } from '../models/singleNeuron/sim.ts';
 import { defaultRegimeRule, type RegimeRule } from '../models/singleNeuron/regimes.ts';
 import { PortraitView } from '../views/portrait.ts';
 import { createInspector, type Inspector } from '../views/inspect.ts';
 import { createLegend, type Legend } from '../views/legend.ts';
+import { ParamSpace3DView } from '../views/paramSpace3d.ts';
 import { Analysis, hasClosedForm } from './analysis.ts';
 import { createControls, type ControlsHandle } from './controls.ts';
 import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
@@ -35,7 +36,7 @@ const FOLDERS = {
     'alphaMin', 'alphaMax', 'alphaCount', 'directions', 'seed'],
   training: ['etaA', 'etaW', 'method', 'step', 'stepsPerFrame', 'bound'],
   analysis: ['panels', 'mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'],
-  view: ['view', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
+  view: ['view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
 } satisfies Record<string, (keyof SingleNeuronParams)[]>;
 
 /** Live state other code (and the e2e tests, via window.lazyrich) may read. */
@@ -66,6 +67,7 @@ export class App {
   private readonly legend: Legend;
   private readonly regimePanel: RegimePanel;
   private readonly timeSeriesPanel: TimeSeriesPanel;
+  private space3d: ParamSpace3DView | null = null;
   private readonly rate = new RateMeter();
   private readonly controls: ControlsHandle<typeof SCHEMA>;
   private readonly inspector: Inspector;
@@ -103,6 +105,7 @@ export class App {
   static start(ctx: GpuContext, canvas: HTMLCanvasElement, initial: SingleNeuronParams): App {
     const app = new App(ctx, new PortraitView(ctx, canvas), initial);
     try {
+      checkCrossFields(initial);
       app.rebuild(initial);
     } catch (e) {
       app.reportError(e);
@@ -133,6 +136,7 @@ export class App {
   select(indices: Uint32Array): void {
     this.selection = indices;
     this.portrait.highlight(indices.length ? indices : null);
+    this.space3d?.highlight(indices.length ? indices : null);
     this.analysis.recorder.setSelection(indices);
   }
 
@@ -159,6 +163,7 @@ export class App {
   }
 
   private apply(next: SingleNeuronParams): void {
+    checkCrossFields(next);
     const rebuild = REBUILD_FIELDS.some((k) => JSON.stringify(next[k]) !== JSON.stringify(this.params[k]));
     if (rebuild) this.rebuild(next);
     else this.sim.setIntegrator({ method: next.method, step: next.step, bound: next.bound });
@@ -179,6 +184,7 @@ export class App {
     this.sim = sim;
     this.analysis = analysis;
     this.portrait.setSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
+    if (e.d === 2) this.space3d?.setSource(sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
     this.regimePanel.setGrid(gridShape(p));
     this.select(new Uint32Array(0));
     this.inspector.hide();
@@ -196,9 +202,17 @@ export class App {
 
   private applyView(): void {
     const p = this.params;
-    this.portrait.setView(p.view);
+    const style = { pointSize: p.pointSize, trails: p.trails, trailDecay: p.trailDecay };
+    if (p.view === '3d') {
+      const view = this.show3d();
+      view.setSurfaceDelta(p.surfaceDelta);
+      view.setStyle(style);
+    } else {
+      this.portrait.setView(p.view);
+      this.hide3d();
+    }
     this.portrait.setColorBy(p.colorBy);
-    this.portrait.setStyle({ pointSize: p.pointSize, trails: p.trails, trailDecay: p.trailDecay });
+    this.portrait.setStyle(style);
     this.legend.update(this.portrait.getColorSpec());
     document.body.classList.toggle('panels-on', p.panels);
     const show = (names: (keyof SingleNeuronParams)[], visible: boolean) => names.forEach((n) => this.controls.setVisible(n, visible));
@@ -208,6 +222,26 @@ export class App {
     show(['deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm'], p.grid === 'delta');
     show(['tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount'], p.grid === 'tauAlpha');
     show(['mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'], p.panels);
+    show(['surfaceDelta'], p.view === '3d');
+  }
+
+  /** Shows the 3-D parameter view (created on first use) in place of the portrait. */
+  private show3d(): ParamSpace3DView {
+    const canvas = document.getElementById('space3d') as HTMLCanvasElement;
+    if (!this.space3d) {
+      this.space3d = new ParamSpace3DView(this.ctx, canvas);
+      const e = this.sim.ensemble;
+      this.space3d.setSource(this.sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
+      this.space3d.highlight(this.selection.length ? this.selection : null);
+    }
+    canvas.hidden = false;
+    this.portrait.canvas.hidden = true;
+    return this.space3d;
+  }
+
+  private hide3d(): void {
+    (document.getElementById('space3d') as HTMLCanvasElement).hidden = true;
+    this.portrait.canvas.hidden = false;
   }
 
   private setPlaying(playing: boolean): void {
@@ -218,13 +252,18 @@ export class App {
 
   private async inspect(): Promise<void> {
     this.setPlaying(false);
+    const view = this.params.view;
+    if (view === '3d') {
+      showNotice('info', 'Inspect and lasso work in the 2-D views; switch the view to function space or parameters.', 'inspect');
+      return;
+    }
     const sim = this.sim;
     const { state, flags } = await sim.readState();
     if (sim !== this.sim || this.playing) return;
     const e = sim.ensemble;
     this.inspector.show({
       n: sim.n, d: sim.d, state, flags, delta0: Float32Array.from(e.delta0), state0: e.state0,
-      betaOls: e.betaOls, XX: e.data.XX, view: this.params.view, viewRect: this.portrait.getView(),
+      betaOls: e.betaOls, XX: e.data.XX, view, viewRect: this.portrait.getView(),
     });
   }
 
@@ -260,7 +299,8 @@ export class App {
         this.rate.add(steps, performance.now());
       });
     }
-    this.portrait.render();
+    if (this.params.view === '3d') this.space3d?.render();
+    else this.portrait.render();
     if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending) {
       this.lastSummaryAt = now;
       this.summaryPending = true;

@@ -88,6 +88,8 @@ export class RegimePanel {
   setGrid(shape: GridShape): void {
     this.shape = shape;
     this.heatmap.setAxes(shape.axes);
+    this.heatmap.setCategories(null);
+    this.heatmap.update(new Float32Array(shape.rows * shape.cols).fill(Number.NaN), shape.rows, shape.cols);
     this.heatmap.highlightCell(null);
   }
 
@@ -101,7 +103,7 @@ export class RegimePanel {
     const { rows, cols, group } = shape;
     if (p.mapMetric === 'regime') {
       const classes = cellRegimes(toRowMajorU8(p, classifyAll(table.timeToKernelMove, flags, rule)), rows, cols, group);
-      this.heatmap.setTitle(`regime at t = ${time.toFixed(2)} (S_th = ${rule.kernelThreshold}, t_early = ${rule.earlyTime})`);
+      this.heatmap.setTitle(`regime, t = ${time.toFixed(2)}`);
       this.heatmap.update(new Float32Array(rows * cols).fill(0), rows, cols);
       this.heatmap.setCategories(Uint8Array.from(classes, (c) => c + 1),
         REGIMES.map((label, k) => ({ label, color: REGIME_COLORS[k], style: 'fill' as const })));
@@ -111,7 +113,7 @@ export class RegimePanel {
     const isTime = p.mapMetric === 'timeToEpsilon' || p.mapMetric === 'timeToKernelMove';
     const values = cellMeans(toRowMajor(p, isTime ? Array.from(raw, (t) => (t < 0 ? Number.NaN : t)) : raw), rows, cols, group);
     this.heatmap.setCategories(null);
-    this.heatmap.setTitle(`${METRIC_TITLES[p.mapMetric]} at t = ${time.toFixed(2)}`);
+    this.heatmap.setTitle(`${METRIC_TITLES[p.mapMetric]}, t = ${time.toFixed(2)}`);
     this.heatmap.setColor({
       title: METRIC_TITLES[p.mapMetric], interpolator: lossInterpolator, scale: 'linear',
       domain: p.mapMetric.includes('ernel') && !isTime ? [0, 1] : 'auto',

@@ -41,6 +41,27 @@ export const CONTOUR_COLOR = '#8fa0b8';
 export const TARGET_COLOR = '#ffffff';
 /** Tick-label text colour. */
 export const LABEL_COLOR = '#aab3c2';
+/**
+ * "Not available" in a per-trajectory field colouring (value < 0, non-finite, ≤ 0 on a log scale, or a
+ * category index out of range): a neutral mid grey, outside every map (no hue; darker than the δ map's
+ * near-white centre, lighter than the background).
+ */
+export const MISSING_COLOR = '#7c8189';
+/**
+ * The affine set of interpolating solutions in function space (theory.md §1.5, paper Fig. 4b): bright
+ * cyan, drawn dashed with a dark outline so that it reads apart from every colour map.
+ */
+export const INTERPOLANT_COLOR = '#38e8ff';
+
+/**
+ * Regime palette, indexed like `REGIMES` in src/models/singleNeuron/regimes.ts: lazy, rich, delayed-rich,
+ * diverged. Lazy is Okabe–Ito bluish green, rich vermillion, delayed-rich yellow; diverged is
+ * {@link DIVERGED_COLOR}, the colour the portrait gives diverged points in every mode. Chosen among the
+ * Okabe–Ito colours as the triple that stays farthest apart from each other and from the magenta under
+ * simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009: CIELAB ΔE ≥ 26; sky blue and
+ * the magenta merge for deuteranopes), all far from the dark background (tests/unit/views-portrait-field).
+ */
+export const REGIME_COLORS: readonly string[] = ['#009e73', '#d55e00', '#f0e442', DIVERGED_COLOR];
 
 function clamp01(t: number): number {
   return t < 0 ? 0 : t > 1 ? 1 : Number.isNaN(t) ? 0 : t;
@@ -110,15 +131,68 @@ export function lossToT(loss: number, domain: readonly [number, number]): number
   return (Math.log10(Math.max(loss, 1e-30)) - l0) / (l1 - l0 || 1);
 }
 
+/** One class of a categorical colouring: its label and CSS colour. */
+export interface LegendCategory { label: string; color: string }
+
 /**
  * What a colour legend shows (src/views/legend.ts): title, map, domain in data units and its scale. For
- * 'log' the domain is in data units too (e.g. [1e-6, 10]) and must be positive.
+ * 'log' the domain is in data units too (e.g. [1e-6, 10]) and must be positive. For 'category' the
+ * legend draws `categories` as swatches instead of a bar; `interpolator` and `domain` then still
+ * describe the same colours ({@link categoryInterpolator} over [0, k]) for consumers that only read those.
  */
 export interface LegendSpec {
   title: string;
   interpolator: Interpolator;
   domain: [number, number];
-  scale: 'linear' | 'log';
+  scale: 'linear' | 'log' | 'category';
   /** Approximate number of ticks (default 5). */
   ticks?: number;
+  /** The classes, in index order; required when scale is 'category'. */
+  categories?: LegendCategory[];
+  /** When set, the legend adds a {@link MISSING_COLOR} swatch with this text ("not available"). */
+  missing?: string;
+}
+
+/** Per-trajectory field scale: linear or log10 of the value, or a category index (small integer). */
+export type FieldScale = 'linear' | 'log' | 'category';
+
+/**
+ * A categorical LUT: entry k (k < colors.length) is colors[k] as linear RGBA, the rest transparent black.
+ * Same layout as {@link buildLut} (4·size floats); the shader indexes it with the rounded category.
+ * @throws RangeError when there are no colours or more than `size`; Error on an unparsable colour.
+ */
+export function buildCategoryLut(colors: readonly string[], size = LUT_SIZE): Float32Array {
+  if (!(colors.length >= 1 && colors.length <= size)) throw new RangeError(`buildCategoryLut: need 1..${size} colours, got ${colors.length}.`);
+  const lut = new Float32Array(4 * size);
+  colors.forEach((c, k) => lut.set(parseColor(c), 4 * k));
+  return lut;
+}
+
+/**
+ * The step interpolator of k categories over t ∈ [0, 1]: t ∈ [k'/k, (k'+1)/k) → colors[k'] (t = 1 → the
+ * last). With domain [0, k] it maps value v to the colour of category floor(v).
+ */
+export function categoryInterpolator(colors: readonly string[]): Interpolator {
+  return (t) => colors[Math.min(colors.length - 1, Math.max(0, Math.floor(clamp01(t) * colors.length)))];
+}
+
+/**
+ * The colour a field value gets, as the portrait shader computes it: the LUT bin (see {@link lutIndex})
+ * or, for 'category', the rounded index; −1 = not available ({@link MISSING_COLOR}): v < 0 or non-finite;
+ * for 'log' also v ≤ 0; for 'category' also an index ≥ `count`.
+ * @param domain [lo, hi] in data units ('linear', 'log'; lo > 0 for 'log'); ignored for 'category'.
+ * @param count number of categories ('category' only).
+ */
+export function fieldColorIndex(v: number, scale: FieldScale, domain: readonly [number, number], count = 0): number {
+  if (!Number.isFinite(v) || v < 0) return -1;
+  if (scale === 'category') {
+    const k = Math.floor(v + 0.5);
+    return k < count ? k : -1;
+  }
+  if (scale === 'log') {
+    if (!(v > 0)) return -1;
+    const l0 = Math.log10(domain[0]);
+    return lutIndex((Math.log10(v) - l0) / (Math.log10(domain[1]) - l0 || 1));
+  }
+  return lutIndex((v - domain[0]) / (domain[1] - domain[0] || 1));
 }

@@ -381,7 +381,7 @@ export function createHeatmap(container: HTMLElement, options: HeatmapOptions = 
     g.textAlign = 'left';
     const items: { label: string; paint: (x: number) => void }[] = [
       { label: emptyLabel, paint: (x) => { g.fillStyle = hatch(g); g.fillRect(x, 9, 10, 10); } },
-      ...styles.map((s) => ({
+      ...(classes ? styles : []).map((s) => ({
         label: s.label,
         paint: (x: number) => { g.fillStyle = s.color; if (s.style === 'fill') g.fillRect(x, 9, 10, 10); else { g.beginPath(); g.moveTo(x, 9); g.lineTo(x + 10, 9); g.lineTo(x + 10, 19); g.fill(); } },
       })),

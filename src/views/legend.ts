@@ -1,12 +1,13 @@
 /**
- * Colour legend: a canvas colour bar with tick labels, a title and a "diverged" swatch. Takes the same
- * {@link LegendSpec} the portrait reports (PortraitView.getColorSpec), so bar and LUT always agree
- * (interpolators from colormaps.ts).
+ * Colour legend: a title, then a canvas colour bar with tick labels (continuous maps) or one swatch per
+ * class (categorical maps), then swatches for "not available" (field colourings) and "diverged". Takes
+ * the same {@link LegendSpec} the portrait reports (PortraitView.getColorSpec), so legend and LUT always
+ * agree (interpolators and palettes from colormaps.ts).
  */
-import { DIVERGED_COLOR, type LegendSpec } from './colormaps.ts';
+import { DIVERGED_COLOR, MISSING_COLOR, toHex, type LegendCategory, type LegendSpec } from './colormaps.ts';
 import { formatTick, niceTicks } from './viewMath.ts';
 
-export type { LegendSpec } from './colormaps.ts';
+export type { LegendCategory, LegendSpec } from './colormaps.ts';
 
 /** One tick of the bar: value in data units, position t ∈ [0, 1] along the bar, label text. */
 export interface LegendTick { value: number; t: number; label: string }
@@ -14,12 +15,37 @@ export interface LegendTick { value: number; t: number; label: string }
 /** The legend handle returned by {@link createLegend}. */
 export interface Legend {
   /**
-   * Redraws for a new colour map/domain.
-   * @throws RangeError when the domain is not increasing and finite, or a log domain is not positive.
+   * Redraws for a new colour map/domain: a bar with ticks, or class swatches for scale 'category'; plus
+   * the "not available" swatch when `spec.missing` is set (see {@link legendContent}).
+   * @throws RangeError when the domain is not increasing and finite, a log domain is not positive, or a
+   *   category spec has no categories.
    */
   update(spec: LegendSpec): void;
   /** Removes the legend's elements from the container. */
   destroy(): void;
+}
+
+/** Text of the diverged swatch. */
+export const DIVERGED_TEXT = 'diverged (frozen at last finite state)';
+
+/**
+ * What the legend draws for a spec (pure, so Node tests check it): a bar (continuous scales) or the
+ * class swatches (scale 'category'), then the extra swatches: "not available" when `spec.missing` is set,
+ * and "diverged" unless a class already has the diverged colour.
+ * @throws RangeError for scale 'category' without categories, or (bar) an invalid domain (see legendTicks).
+ */
+export function legendContent(spec: LegendSpec): { bar: LegendTick[] | null; swatches: LegendCategory[]; extras: LegendCategory[] } {
+  const extras: LegendCategory[] = [];
+  if (spec.missing) extras.push({ label: spec.missing, color: MISSING_COLOR });
+  if (spec.scale === 'category') {
+    const cats = spec.categories ?? [];
+    if (cats.length === 0) throw new RangeError('legend: a category legend needs categories.');
+    const diverged = toHex(DIVERGED_COLOR);
+    if (!cats.some((c) => toHex(c.color) === diverged)) extras.push({ label: DIVERGED_TEXT, color: DIVERGED_COLOR });
+    return { bar: null, swatches: cats.map((c) => ({ ...c })), extras };
+  }
+  extras.push({ label: DIVERGED_TEXT, color: DIVERGED_COLOR });
+  return { bar: legendTicks(spec.domain, spec.scale, spec.ticks ?? 5), swatches: [], extras };
 }
 
 /** Bar size in CSS pixels. */
@@ -68,20 +94,35 @@ export function createLegend(container: HTMLElement): Legend {
   canvas.className = 'legend-bar';
   canvas.style.width = `${LEGEND_BAR.width}px`;
   canvas.style.height = `${LEGEND_BAR.height + LEGEND_BAR.tickArea}px`;
-  const diverged = document.createElement('div');
-  diverged.className = 'legend-diverged';
-  Object.assign(diverged.style, { display: 'flex', alignItems: 'center', gap: '6px' });
-  const swatch = document.createElement('span');
-  Object.assign(swatch.style, {
-    display: 'inline-block', width: '9px', height: '9px', borderRadius: '50%', background: DIVERGED_COLOR,
-  });
-  diverged.append(swatch, document.createTextNode('diverged (frozen at last finite state)'));
-  root.append(title, canvas, diverged);
+  const classes = document.createElement('div');
+  classes.className = 'legend-categories';
+  Object.assign(classes.style, { display: 'flex', flexWrap: 'wrap', gap: '2px 12px', maxWidth: `${LEGEND_BAR.width}px` });
+  const extras = document.createElement('div');
+  extras.className = 'legend-extras';
+  Object.assign(extras.style, { display: 'flex', flexDirection: 'column', gap: '2px' });
+  const swatchRow = (c: LegendCategory, className: string) => {
+    const row = document.createElement('div');
+    row.className = className;
+    Object.assign(row.style, { display: 'flex', alignItems: 'center', gap: '6px' });
+    const swatch = document.createElement('span');
+    Object.assign(swatch.style, {
+      display: 'inline-block', width: '9px', height: '9px', borderRadius: '50%', background: c.color, flex: 'none',
+    });
+    row.append(swatch, document.createTextNode(c.label));
+    return row;
+  };
+  root.append(title, canvas, classes, extras);
   container.append(root);
 
   const update = (spec: LegendSpec) => {
-    const ticks = legendTicks(spec.domain, spec.scale, spec.ticks ?? 5);
+    const content = legendContent(spec);
     title.textContent = spec.title;
+    classes.replaceChildren(...content.swatches.map((c) => swatchRow(c, 'legend-category')));
+    extras.replaceChildren(...content.extras.map((c) => swatchRow(c, c.color === DIVERGED_COLOR ? 'legend-diverged' : 'legend-missing')));
+    classes.style.display = content.bar ? 'none' : 'flex';
+    canvas.style.display = content.bar ? '' : 'none';
+    const ticks = content.bar;
+    if (!ticks) return;
     const dpr = window.devicePixelRatio || 1;
     const W = LEGEND_BAR.width;
     const H = LEGEND_BAR.height + LEGEND_BAR.tickArea;

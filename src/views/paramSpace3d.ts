@@ -93,6 +93,8 @@ export class ParamSpace3DView {
   private surfaceDelta: number | null = null;
   private axisLabels: AxisLabels = axesGeometry(2).labels;
   private camera: OrbitCamera = defaultCamera(2);
+  /** setCamera was called by the user or the app (not only by resets); the first layout then keeps it. */
+  private cameraTouched = false;
   private style: ParamSpace3DStyle = { pointSize: 1.5, trails: true, trailDecay: 0.92 };
   private bindGroup0!: GPUBindGroup;
   private bindGroup1: GPUBindGroup | null = null;
@@ -231,14 +233,16 @@ export class ParamSpace3DView {
       throw new RangeError(`ParamSpace3DView.setCamera: invalid camera ${JSON.stringify(camera)}.`);
     }
     this.camera = { target: [target[0], target[1], target[2]], azimuth, elevation, distance, fovY };
+    this.cameraTouched = true;
     this.dirty.labels = true;
     this.touch(true);
     this.onCameraChange?.(this.getCamera());
   }
 
-  /** Back to the default view of the scene cube (matplotlib's azim −60°, elevation 25°). */
+  /** Back to the default view: the scene cube framed from azimuth −60°, elevation 25° (matplotlib-like). */
   resetCamera(): void {
-    this.setCamera(defaultCamera(this.info.extent));
+    this.setCamera(defaultCamera(this.info.extent, this.size.cssH > 0 ? this.size.cssW / this.size.cssH : 1));
+    this.cameraTouched = false;
   }
 
   /** The legend of the point colours (same interpolator and domain as the portrait's δ colouring). */
@@ -277,8 +281,8 @@ export class ParamSpace3DView {
     this.dirty.clearTrails = false;
     const pts = encoder.beginRenderPass({
       label: 'ParamSpace3D.pass.points',
-      colorAttachments: [{ view: this.targets.trails.createView(), loadOp: keep ? 'load' : 'clear', storeOp: 'store', clearValue: [0, 0, 0, 0] }],
-      depthStencilAttachment: { view: this.targets.depth.createView(), depthLoadOp: 'clear', depthStoreOp: 'store', depthClearValue: 1 },
+      colorAttachments: [{ view: this.targets.trails.createView({ label: 'ParamSpace3D.trails.view' }), loadOp: keep ? 'load' : 'clear', storeOp: 'store', clearValue: [0, 0, 0, 0] }],
+      depthStencilAttachment: { view: this.targets.depth.createView({ label: 'ParamSpace3D.depth.view' }), depthLoadOp: 'clear', depthStoreOp: 'store', depthClearValue: 1 },
     });
     pts.setBindGroup(0, this.bindGroup0);
     if (keep) {
@@ -296,8 +300,8 @@ export class ParamSpace3DView {
     const [r, g, b] = parseColor(BACKGROUND_COLOR);
     const screen = encoder.beginRenderPass({
       label: 'ParamSpace3D.pass.screen',
-      colorAttachments: [{ view: this.context.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: [r, g, b, 1] }],
-      depthStencilAttachment: { view: this.targets.depth.createView(), depthLoadOp: 'load', depthStoreOp: 'discard' },
+      colorAttachments: [{ view: this.context.getCurrentTexture().createView({ label: 'ParamSpace3D.canvas.view' }), loadOp: 'clear', storeOp: 'store', clearValue: [r, g, b, 1] }],
+      depthStencilAttachment: { view: this.targets.depth.createView({ label: 'ParamSpace3D.depth.view' }), depthLoadOp: 'load', depthStoreOp: 'discard' },
     });
     screen.setBindGroup(0, this.bindGroup0);
     screen.setBindGroup(1, this.bindGroup1);
@@ -428,12 +432,14 @@ export class ParamSpace3DView {
     const height = Math.min(max, Math.max(1, Math.round(cssH * dpr)));
     const s = this.size;
     if (s.cssW === cssW && s.cssH === cssH && s.width === width && s.height === height && s.dpr === dpr && this.targets) return true;
+    const firstLayout = !(s.cssW > 0 && s.cssH > 0);
     this.size = { cssW, cssH, width, height, dpr };
     this.canvas.width = width;
     this.canvas.height = height;
     this.labelCanvas.width = width;
     this.labelCanvas.height = height;
     this.createTargets(width, height);
+    if (firstLayout && !this.cameraTouched) this.resetCamera();
     this.dirty.labels = true;
     this.touch(true);
     return true;
@@ -452,8 +458,8 @@ export class ParamSpace3DView {
     this.bindGroup1 = this.device.createBindGroup({
       label: 'ParamSpace3D.group1', layout: this.layouts.group1,
       entries: [
-        { binding: 0, resource: this.targets.trails.createView() },
-        { binding: 1, resource: this.targets.labels.createView() },
+        { binding: 0, resource: this.targets.trails.createView({ label: 'ParamSpace3D.trails.sampled' }) },
+        { binding: 1, resource: this.targets.labels.createView({ label: 'ParamSpace3D.labels.sampled' }) },
       ],
     });
   }

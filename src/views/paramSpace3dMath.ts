@@ -116,27 +116,48 @@ export interface OrbitCamera {
 
 /** Elevation limit (just under 90°, so the up vector never aligns with the viewing direction). */
 export const MAX_ELEVATION = Math.PI / 2 - 1e-3;
-/** Default view direction, matplotlib's 3-D default (azim −60°, elev 30°), as the paper's figures use. */
+/** Default azimuth, −60° (matplotlib's 3-D default, as in the paper's figures). */
 export const DEFAULT_AZIMUTH = (-60 * Math.PI) / 180;
+/** Default elevation, 25° (matplotlib uses 30°; a little lower shows the two sheets of δ > 0 apart). */
 export const DEFAULT_ELEVATION = (25 * Math.PI) / 180;
 /** Default vertical field of view: 30°. */
 export const DEFAULT_FOV_Y = Math.PI / 6;
 /** Radians of orbit per CSS pixel dragged, relative to the canvas height (a full-height drag = 180°). */
 export const ROTATE_RADIANS_PER_HEIGHT = Math.PI;
-/** Zoom limits: the distance stays within [MIN, MAX] × the scene extent. */
+/** Zoom limit: the eye–target distance is at least this × the scene extent. */
 export const MIN_DISTANCE_PER_EXTENT = 0.05;
+/** Zoom limit: the eye–target distance is at most this × the scene extent. */
 export const MAX_DISTANCE_PER_EXTENT = 200;
 
+/** Fraction of the half-width and half-height of the canvas the default camera fills with the scene cube. */
+export const DEFAULT_FILL = 0.92;
+
 /**
- * The camera that frames the cube [−extent, extent]³ (its circumscribed sphere of radius
- * 0.9·√3·extent fits the vertical field of view) from the default direction.
+ * The camera that frames the cube [−extent, extent]³ from the default direction: the closest distance
+ * (found by bisection) at which all eight corners project inside ±{@link DEFAULT_FILL} of the canvas
+ * for the given aspect (width / height).
  */
-export function defaultCamera(extent: number): OrbitCamera {
-  const radius = 0.9 * Math.sqrt(3) * extent;
-  return {
-    target: [0, 0, 0], azimuth: DEFAULT_AZIMUTH, elevation: DEFAULT_ELEVATION,
-    distance: radius / Math.sin(DEFAULT_FOV_Y / 2), fovY: DEFAULT_FOV_Y,
+export function defaultCamera(extent: number, aspect = 1): OrbitCamera {
+  const base: OrbitCamera = { target: [0, 0, 0], azimuth: DEFAULT_AZIMUTH, elevation: DEFAULT_ELEVATION, distance: 1, fovY: DEFAULT_FOV_Y };
+  const a = aspect > 0 && Number.isFinite(aspect) ? aspect : 1;
+  const fits = (distance: number): boolean => {
+    const c = { ...base, distance };
+    const view = lookAt(cameraEye(c), c.target, [0, 0, 1]);
+    const f = 1 / Math.tan(c.fovY / 2);
+    for (let k = 0; k < 8; k++) {
+      const [x, y, z] = transformPoint(view, [k & 1 ? extent : -extent, k & 2 ? extent : -extent, k & 4 ? extent : -extent]);
+      if (!(z < 0)) return false;
+      if (Math.abs((f * x) / (a * -z)) > DEFAULT_FILL || Math.abs((f * y) / -z) > DEFAULT_FILL) return false;
+    }
+    return true;
   };
+  let lo = extent;
+  let hi = 1000 * extent;
+  for (let i = 0; i < 60; i++) {
+    const mid = Math.sqrt(lo * hi);
+    if (fits(mid)) hi = mid; else lo = mid;
+  }
+  return { ...base, distance: hi };
 }
 
 /** The eye position of an orbit camera. */

@@ -3,7 +3,7 @@
  * portrait uploads as a texture (so PNG exports of the WebGPU canvas include them). Labels sit along
  * the axes through the origin, clamped to the canvas edges when an axis is out of view.
  */
-import { LABEL_COLOR } from './colormaps.ts';
+import { INTERPOLANT_COLOR, LABEL_COLOR } from './colormaps.ts';
 import { formatTick, niceTicks, VIEW_AXES, worldToClip, type ViewMode, type ViewRect } from './viewMath.ts';
 
 /** Target spacing of ticks, in CSS pixels. */
@@ -31,9 +31,10 @@ type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
  * Draws tick labels, the "0" at the origin and the axis names of `mode` into `ctx` (size width × height
  * device pixels, cleared first).
  * @param step the grid step from {@link gridStepFor}.
+ * @param note optional one-line note drawn at the bottom left (e.g. how the interpolating set projects).
  */
 export function drawLabels(
-  ctx: Ctx2D, rect: ViewRect, mode: ViewMode, width: number, height: number, dpr: number, step: number,
+  ctx: Ctx2D, rect: ViewRect, mode: ViewMode, width: number, height: number, dpr: number, step: number, note?: string,
 ): void {
   ctx.clearRect(0, 0, width, height);
   const font = Math.round(11 * dpr);
@@ -76,4 +77,9 @@ export function drawLabels(
   ctx.font = `${Math.round(13 * dpr)}px system-ui, sans-serif`;
   text(xName, width - pad, clamp(oy - pad, font + pad, height - pad), 'right', 'bottom');
   text(yName, clamp(ox + 2 * pad, pad, width - 8 * font), pad, 'left', 'top');
+  if (note) {
+    ctx.font = `${Math.round(12 * dpr)}px system-ui, sans-serif`;
+    ctx.fillStyle = INTERPOLANT_COLOR;
+    text(note, 2 * pad, height - 2 * pad, 'left', 'bottom');
+  }
 }

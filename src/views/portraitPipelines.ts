@@ -13,16 +13,22 @@ export const DEPTH_FORMAT: GPUTextureFormat = 'depth24plus';
 /** Tick-label texture, uploaded from a 2-D canvas with premultiplied alpha. */
 export const LABELS_FORMAT: GPUTextureFormat = 'rgba8unorm';
 
-/** Group 0 (uniforms + simulation buffers) and group 1 (composite textures). */
+/** Group 0 (uniforms, simulation buffers, selection, colour field, predicted limits) and group 1 (composite textures). */
 export interface PortraitLayouts { group0: GPUBindGroupLayout; group1: GPUBindGroupLayout }
 
-/** The four pipelines of one d. */
+/** The pipelines of one d and primitive. */
 export interface PortraitPipelines {
   points: GPURenderPipeline;
   fade: GPURenderPipeline;
   composite: GPURenderPipeline;
   highlight: GPURenderPipeline;
   highlightOutline: GPURenderPipeline;
+  /** Predicted-limit rings (quads like the points: draw(4, m) instanced, else draw(6m)). */
+  limit: GPURenderPipeline;
+  /** Faint β → β∞ segments (line list, alpha-blended): draw(2m). */
+  limitSegment: GPURenderPipeline;
+  /** The projected interpolant line (one quad, triangle strip, alpha-blended): draw(4). */
+  interpolantLine: GPURenderPipeline;
 }
 
 /** Creates the two bind-group layouts ('Portrait.group0Layout', 'Portrait.group1Layout'). */
@@ -36,7 +42,7 @@ export function createPortraitLayouts(device: GPUDevice): PortraitLayouts {
     entries: [
       { binding: B.params, visibility: V | F, buffer: { type: 'uniform' } },
       { binding: B.lut, visibility: V, buffer: { type: 'uniform' } },
-      storage(B.state), storage(B.flags), storage(B.info), storage(B.selection),
+      storage(B.state), storage(B.flags), storage(B.info), storage(B.selection), storage(B.field), storage(B.limits),
     ],
   });
   const group1 = device.createBindGroupLayout({
@@ -55,8 +61,11 @@ export function createPortraitLayouts(device: GPUDevice): PortraitLayouts {
  *   depth test (diverged in front);
  * - fade: full-screen triangle, blend dst·constant (set the persistence with setBlendConstant);
  * - composite: full-screen triangle into the canvas format;
- * - highlightOutline, highlight: the same quads for the selection, into the canvas format (dark, then amber).
- * Draw counts: 'instanced' draw(4, n); 'list' draw(6n); 'points' draw(n) (highlight: draw(6k)).
+ * - highlightOutline, highlight: the same quads for the selection, into the canvas format (dark, then amber);
+ * - limit: rings at the sampled predicted limits β∞; limitSegment: faint lines β → β∞; interpolantLine:
+ *   the dashed line of interpolating solutions (canvas format).
+ * Draw counts: 'instanced' draw(4, n); 'list' draw(6n); 'points' draw(n) (highlight: draw(6k); limit:
+ * draw(4, m) when instanced, else draw(6m); limitSegment: draw(2m)).
  */
 export function createPortraitPipelines(
   device: GPUDevice, layouts: PortraitLayouts, d: number, canvasFormat: GPUTextureFormat, primitive: PortraitPrimitive,
@@ -95,5 +104,21 @@ export function createPortraitPipelines(
   });
   const highlight = highlightPipeline('vsHighlight');
   const highlightOutline = highlightPipeline('vsHighlightOutline');
-  return { points, fade, composite, highlight, highlightOutline };
+  const limit = device.createRenderPipeline({
+    label: 'Portrait.pipeline.limit', layout: layout0, primitive: quads,
+    vertex: { module, entryPoint: 'vsLimit' },
+    fragment: { module, entryPoint: 'fsLimit', targets: [{ format: canvasFormat }] },
+  });
+  const over: GPUBlendComponent = { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' };
+  const limitSegment = device.createRenderPipeline({
+    label: 'Portrait.pipeline.limitSegment', layout: layout0, primitive: { topology: 'line-list' },
+    vertex: { module, entryPoint: 'vsLimitSegment' },
+    fragment: { module, entryPoint: 'fsLimitSegment', targets: [{ format: canvasFormat, blend: { color: over, alpha: over } }] },
+  });
+  const interpolantLine = device.createRenderPipeline({
+    label: 'Portrait.pipeline.interpolantLine', layout: layout0, primitive: { topology: 'triangle-strip' },
+    vertex: { module, entryPoint: 'vsInterpolantLine' },
+    fragment: { module, entryPoint: 'fsInterpolantLine', targets: [{ format: canvasFormat, blend: { color: over, alpha: over } }] },
+  });
+  return { points, fade, composite, highlight, highlightOutline, limit, limitSegment, interpolantLine };
 }

@@ -102,7 +102,7 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
       width: Math.max(160, root.clientWidth || 320),
       height,
       scales: {
-        x: { time: false, distr: xScale === 'log' ? 3 : 1 },
+        x: { time: false, distr: xScale === 'log' ? 3 : 1, range: (_u, min, max) => (min === max ? [min / 2, max * 2] : [min, max]) },
         y: { distr: options.yScale === 'log' ? 3 : 1 },
       },
       axes: [axis(options.xLabel), axis(options.yLabel)],
@@ -114,7 +114,7 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
           value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toPrecision(3)),
         })),
       ],
-      legend: { show: true, live: true },
+      legend: { show: true, live: false },
       cursor: { drag: { x: false, y: false } },
     };
     plot = new uPlot(opts, data, root);

@@ -190,3 +190,57 @@ export function contourLevels(lo: number, hi: number, spacing = 0.5): number[] {
   for (let k = Math.ceil(Math.log10(lo) / spacing); k * spacing <= Math.log10(hi) + 1e-12; k++) out.push(10 ** (k * spacing));
   return out;
 }
+
+/**
+ * What the affine set of interpolating solutions {β_ols + Σ_k c_k v_k : c ∈ ℝᵏ} (theory.md §1.5) looks
+ * like after projection onto the first two coordinates (β₁, β₂) (a component j ≥ d reads as 0):
+ * - 'point': no null direction projects to a non-zero vector (full-rank XX, or a null space orthogonal to
+ *   the β₁β₂ plane): the set projects to `point`;
+ * - 'line': the projections span one direction: the line `point + s·direction`, s ∈ ℝ;
+ * - 'plane': they span ℝ², so the projection is the whole plane (the view then tints the plane and says so).
+ * `point` is always the projection of β_ols; `direction` is a unit vector with direction[0] ≥ 0 ([1, 0]
+ * unless 'line').
+ */
+export interface InterpolantGeometry {
+  kind: 'point' | 'line' | 'plane';
+  point: [number, number];
+  direction: [number, number];
+}
+
+/** Relative singular-value threshold of {@link projectInterpolants}. */
+export const INTERPOLANT_REL_TOL = 1e-6;
+
+/**
+ * Projects the interpolating set onto (β₁, β₂): the rank of the 2×k matrix A of projected null vectors
+ * decides (singular values of A from the 2×2 Gram matrix A Aᵀ; σ counts when σ > relTol·‖V‖_F, with
+ * V the unprojected basis). The basis need not be orthonormal, only spanning.
+ * @param betaOls β_ols (length d ≥ 1). @param nullBasis k ≥ 0 vectors of length d spanning null(XX).
+ * @throws RangeError on a length mismatch or a non-finite entry.
+ */
+export function projectInterpolants(
+  betaOls: readonly number[], nullBasis: readonly (readonly number[])[], relTol = INTERPOLANT_REL_TOL,
+): InterpolantGeometry {
+  const d = betaOls.length;
+  if (d < 1 || !betaOls.every(Number.isFinite)) throw new RangeError(`projectInterpolants: betaOls must be d ≥ 1 finite numbers, got [${betaOls.join(', ')}].`);
+  let gxx = 0, gxy = 0, gyy = 0, ref = 0;
+  nullBasis.forEach((v, k) => {
+    if (v.length !== d || !v.every(Number.isFinite)) throw new RangeError(`projectInterpolants: null vector ${k} must be ${d} finite numbers.`);
+    const x = v[0];
+    const y = d >= 2 ? v[1] : 0;
+    gxx += x * x; gxy += x * y; gyy += y * y;
+    for (const c of v) ref += c * c;
+  });
+  const point: [number, number] = [betaOls[0], d >= 2 ? betaOls[1] : 0];
+  const half = (gxx + gyy) / 2;
+  const l1 = half + Math.hypot((gxx - gyy) / 2, gxy);
+  const l2 = l1 > 0 ? Math.max(0, gxx * gyy - gxy * gxy) / l1 : 0;
+  const tol2 = relTol * relTol * ref;
+  if (!(ref > 0) || !(l1 > tol2)) return { kind: 'point', point, direction: [1, 0] };
+  if (l2 > tol2) return { kind: 'plane', point, direction: [1, 0] };
+  // Eigenvector of the Gram matrix for l1 (two algebraically equal forms; take the better-conditioned).
+  const ex: [number, number] = gxx >= gyy ? [l1 - gyy, gxy] : [gxy, l1 - gxx];
+  const len = Math.hypot(ex[0], ex[1]);
+  const direction: [number, number] = len > 0 ? [ex[0] / len, ex[1] / len] : [gxx >= gyy ? 1 : 0, gxx >= gyy ? 0 : 1];
+  if (direction[0] < 0 || (direction[0] === 0 && direction[1] < 0)) { direction[0] = -direction[0]; direction[1] = -direction[1]; }
+  return { kind: 'line', point, direction };
+}

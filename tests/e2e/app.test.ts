@@ -155,3 +155,54 @@ describe('without WebGPU', () => {
     await page.close();
   });
 });
+
+/** Fraction of pixels within 40 (sum of |Δ| over RGB) of an sRGB colour. */
+function fractionNear(png: PNG, rgb: [number, number, number]): number {
+  let hits = 0;
+  for (let k = 0; k < png.data.length; k += 4) {
+    if (Math.abs(png.data[k] - rgb[0]) + Math.abs(png.data[k + 1] - rgb[1]) + Math.abs(png.data[k + 2] - rgb[2]) < 40) hits++;
+  }
+  return hits / (png.width * png.height);
+}
+
+describe('analysis dock (regime map and time series)', () => {
+  it('clicking a regime-map cell highlights its trajectory in the portrait and draws its time series', async () => {
+    const { page, errors } = await open('#v=1&p=custom&dn=32&dirs=32&panels=1&map=regime');
+    await waitForSteps(page, 4);
+    const amber: [number, number, number] = [0xff, 0xb0, 0x00]; // HIGHLIGHT_COLOR
+    const before = fractionNear(await portraitPixels(page), amber);
+    const seriesBefore = PNG.sync.read(await page.locator('#time-series').screenshot());
+    const mapCanvas = page.locator('#regime-map canvas');
+    const map = await mapCanvas.boundingBox();
+    expect(map).not.toBeNull();
+    // Cells fill the plot area inside the heatmap's margins; click inside it (locator.click scrolls it into view).
+    await mapCanvas.click({ position: { x: map!.width * 0.45, y: map!.height * 0.55 } });
+    await page.waitForFunction(() => (window.lazyrich?.app?.status.selection ?? 0) >= 1);
+    const steps = (await status(page)).stepCount;
+    await page.waitForFunction(() => (window.lazyrich?.app?.status.recordedSamples ?? 0) >= 3, null, { timeout: 120_000 });
+    await waitForSteps(page, steps + 6);
+    await page.waitForTimeout(1500); // the dock redraws once a second
+    // The selected trajectory is drawn in the highlight colour (a few pixels, absent before).
+    const after = fractionNear(await portraitPixels(page), amber);
+    expect(after).toBeGreaterThan(before + 20 / (1100 * 720));
+    // The time-series charts now hold curves: more lit pixels than the empty charts had.
+    const seriesAfter = PNG.sync.read(await page.locator('#time-series').screenshot());
+    expect(coverage(seriesAfter)).toBeGreaterThan(coverage(seriesBefore) + 0.002);
+    expect(await page.locator('#time-series').textContent()).toMatch(/#\d+ δ=/);
+    writeFileSync('test-results/analysis-dock.png', await page.screenshot());
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the 3-D view and the exact method run from the URL, and exact on non-whitened data is refused with a message', async () => {
+    const { page, errors } = await open('#v=1&p=custom&dn=16&dirs=16&view=3d&m=exact&panels=0');
+    await waitForSteps(page, 4);
+    expect(await page.locator('#space3d').isVisible()).toBe(true);
+    expect(coverage(PNG.sync.read(await page.locator('#space3d').screenshot()))).toBeGreaterThan(0.01);
+    await page.evaluate(() => { location.hash = location.hash.replace(/data=[a-z]+/, 'data=lowrank'); });
+    await page.waitForFunction(() => document.querySelector('#notices [role="alert"]') !== null);
+    expect((await alerts(page)).join(' ')).toContain('no closed form for this data');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -13,7 +13,7 @@ import {
 import { isPanDrag } from '../../src/views/paramSpace3dInput.ts';
 import { PARAMS_3D, uniforms3d } from '../../src/views/paramSpace3dLayout.ts';
 import {
-  cameraBasis, cameraEye, cameraMatrices, defaultCamera, lookAt, mat4Identity, mat4Multiply, MAX_ELEVATION,
+  cameraBasis, cameraEye, cameraMatrices, DEFAULT_FILL, defaultCamera, lookAt, mat4Identity, mat4Multiply, MAX_ELEVATION,
   orbitPan, orbitRotate, orbitZoom, perspective, projectToPixel, sceneExtent, transformPoint, type OrbitCamera,
 } from '../../src/views/paramSpace3dMath.ts';
 
@@ -94,9 +94,10 @@ describe('orbit camera', () => {
   });
 
   it('the default camera sees the whole scene cube', () => {
-    for (const L of [0.5, 2, 30]) {
-      const c = defaultCamera(L);
-      const m = cameraMatrices(c, 1, L);
+    for (const [L, aspect] of [[0.5, 1], [2, 1.5], [30, 0.6]]) {
+      const c = defaultCamera(L, aspect);
+      const m = cameraMatrices(c, aspect, L);
+      let edge = 0;
       for (const x of [-L, L]) for (const y of [-L, L]) for (const z of [-L, L]) {
         const p = projectToPixel(m.viewProj, [x, y, z], 100, 100)!;
         expect(p).not.toBeNull();
@@ -106,7 +107,9 @@ describe('orbit camera', () => {
         expect(p[1]).toBeLessThan(100);
         expect(p[2]).toBeGreaterThan(0);
         expect(p[2]).toBeLessThan(1);
+        edge = Math.max(edge, Math.abs(p[0] / 50 - 1), Math.abs(p[1] / 50 - 1));
       }
+      expect(edge).toBeCloseTo(DEFAULT_FILL, 6); // tight: some corner touches the fill margin
     }
   });
 

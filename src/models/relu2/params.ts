@@ -120,12 +120,13 @@ export function linspace(lo: number, hi: number, n: number): number[] {
 }
 
 /**
- * GD step counts at which metrics are read: 0, then `count` values log-spaced from 1 to `steps`, rounded
- * to integers and deduplicated (so there may be fewer). The last is always `steps`.
+ * GD step counts at which metrics are read: 0, then `count` values log-spaced from 1 to `steps` (just
+ * `steps` when count = 1), rounded to integers and deduplicated (so there may be fewer). The last is
+ * always `steps`.
  */
 export function checkpointSteps(steps: number, count: number): number[] {
   const out = new Set<number>([0]);
-  for (const v of logspace(0, Math.log10(steps), count)) out.add(Math.round(v));
+  for (const v of count === 1 ? [steps] : logspace(0, Math.log10(steps), count)) out.add(Math.round(v));
   out.add(steps);
   return [...out].sort((a, b) => a - b);
 }

@@ -2,7 +2,7 @@
  * The single-neuron parameter schema (the app's single source of truth) and the paper presets of
  * theory.md §1.6. Field order is the GUI order; `key` is the URL-hash key.
  */
-import type { EnumField, Params } from '../../params/schema.ts';
+import { ParamError, type EnumField, type Params } from '../../params/schema.ts';
 import { MAX_D } from './layout.ts';
 
 const BIG = 100;
@@ -70,9 +70,13 @@ export const SINGLE_NEURON_SCHEMA = {
   } as EnumField<'regime' | 'kernelDistance' | 'maxKernelDistance' | 'timeToEpsilon' | 'timeToKernelMove'>,
   panels: { key: 'panels', label: 'show regime map & time series', type: 'bool', default: true },
   view: {
-    key: 'view', label: 'view', type: 'enum', default: 'beta', options: ['beta', 'wa', 'ww'],
-    optionLabels: { beta: 'function space (β₁, β₂)', wa: 'parameters (w₁, a)', ww: 'parameters (w₁, w₂)' },
-  } as EnumField<'beta' | 'wa' | 'ww'>,
+    key: 'view', label: 'view', type: 'enum', default: 'beta', options: ['beta', 'wa', 'ww', '3d'],
+    optionLabels: {
+      beta: 'function space (β₁, β₂)', wa: 'parameters (w₁, a)', ww: 'parameters (w₁, w₂)', '3d': 'parameters 3-D (w₁, w₂, a), d = 2',
+    },
+  } as EnumField<'beta' | 'wa' | 'ww' | '3d'>,
+  surfaceDelta: { key: 'sd', label: '3-D: surface δ (conserved)', type: 'number', min: -100, max: 100, default: 0,
+    help: '3-D view: draws the conserved surface η_w a² − η_a‖w‖² = δ' },
   colorBy: {
     key: 'c', label: 'colour by', type: 'enum', default: 'delta', options: ['delta', 'loss'],
     optionLabels: { delta: 'δ (conserved)', loss: 'excess loss (log)' },
@@ -105,3 +109,13 @@ export const PRESETS: Record<Exclude<PresetName, 'custom'>, Partial<SingleNeuron
     method: 'rk4', step: 0.01, view: 'beta', colorBy: 'delta',
   },
 };
+
+/**
+ * Checks the rules that involve several fields and no data (the grid's are checked by buildEnsemble).
+ * @throws ParamError naming the field.
+ */
+export function checkCrossFields(p: SingleNeuronParams): void {
+  if (p.view === '3d' && p.d !== 2) {
+    throw new ParamError('view', `The 3-D parameter view (view = 3d) shows (w₁, w₂, a) and needs d = 2; d is ${p.d}.`);
+  }
+}

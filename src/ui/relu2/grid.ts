@@ -8,6 +8,7 @@
  * symmetrised init of src/models/relu2/data.ts, so the app and the CLI's grid draw identical networks
  * for the same seeds; θ₀ is materialised per batch only (the full Fig. 1b grid would need 185 MB).
  */
+import { DeviceLimitError } from '../../gpu/device.ts';
 import type { Relu2Data, Relu2Params } from '../../theory/index.ts';
 import { symmetrisedInit } from '../../theory/index.ts';
 import { initDirections, learningRateOf, resolveScaleShape, teacherStudentData } from '../../models/relu2/data.ts';
@@ -16,18 +17,21 @@ import {
   checkpointSteps, checkRelu2Params, seedList, shapeValues, slopeOf, tauValues, type Relu2AppParams,
 } from '../../models/relu2/params.ts';
 
-/** One (τ, δ, α) setting; `row`/`col` place it in the regime map (Fig. 1a: row 0, col = setting). */
-export interface Relu2Cell { index: number; row: number; col: number; tau: number; delta: number; alpha: number; label: string }
+/**
+ * One (τ, δ, α) setting; `row`/`col` place it in the regime map (Fig. 1a: row 0, col = setting);
+ * `label` names it fully, `short` in legends.
+ */
+export interface Relu2Cell { index: number; row: number; col: number; tau: number; delta: number; alpha: number; label: string; short: string }
 
 /** Explicit data (an uploaded CSV) used instead of the teacher: one data set shared by every seed. */
 export interface ExplicitData { data: Relu2Data; name: string }
 
 /** The four settings of Fig. 1a (theory.md §3), in paper order. */
-export const FIG1A_SETTINGS: readonly { tau: number; delta?: number; alpha?: number; label: string }[] = [
-  { tau: 0.1, delta: 0, label: 'τ = 0.1, δ = 0 · small, balanced' },
-  { tau: 2, delta: 0, label: 'τ = 2, δ = 0 · large, balanced (lazy)' },
-  { tau: 0.1, alpha: 10, label: 'τ = 0.1, α = 10 · upstream (δ > 0)' },
-  { tau: 0.1, alpha: 0.1, label: 'τ = 0.1, α = 0.1 · downstream (δ < 0)' },
+export const FIG1A_SETTINGS: readonly { tau: number; delta?: number; alpha?: number; label: string; short: string }[] = [
+  { tau: 0.1, delta: 0, label: 'τ = 0.1, δ = 0 · small, balanced', short: 'small balanced' },
+  { tau: 2, delta: 0, label: 'τ = 2, δ = 0 · large, balanced', short: 'large balanced' },
+  { tau: 0.1, alpha: 10, label: 'τ = 0.1, α = 10 · upstream (δ ≈ 1)', short: 'upstream α = 10' },
+  { tau: 0.1, alpha: 0.1, label: 'τ = 0.1, α = 0.1 · downstream (δ ≈ −1)', short: 'downstream α = 0.1' },
 ];
 
 /** Everything a run needs, derived once from the params (see file comment for the orderings). */
@@ -80,7 +84,7 @@ export function buildExperiment(p: Relu2AppParams, explicit: ExplicitData | null
   const d = datasets[0].d, n = datasets[0].y.length, nTest = datasets[0].ytest?.length ?? 0;
   let cells: Relu2Cell[], rows: number, cols: number, taus: number[], shapes: number[];
   if (p.experiment === 'fig1a') {
-    cells = FIG1A_SETTINGS.map((s, i) => ({ index: i, row: 0, col: i, ...resolveScaleShape(s), label: s.label }));
+    cells = FIG1A_SETTINGS.map((s, i) => ({ index: i, row: 0, col: i, ...resolveScaleShape(s), label: s.label, short: s.short }));
     rows = 1; cols = cells.length;
     taus = cells.map((c) => c.tau);
     shapes = cells.map((c) => c.delta);
@@ -92,7 +96,8 @@ export function buildExperiment(p: Relu2AppParams, explicit: ExplicitData | null
     taus.forEach((tau, col) => shapes.forEach((s, row) => {
       const point = resolveScaleShape(p.shape === 'delta' ? { tau, delta: s } : { tau, alpha: s });
       const shapeText = p.shape === 'delta' ? `δ = ${fmt(s)}` : `α = ${fmt(s)}`;
-      cells.push({ index: cells.length, row, col, ...point, label: `τ = ${fmt(tau)}, ${shapeText}` });
+      const label = `τ = ${fmt(tau)}, ${shapeText}`;
+      cells.push({ index: cells.length, row, col, ...point, label, short: label });
     }));
   }
   const per = p.experiment === 'fig1a' || p.batch === 'all' ? cells.length : p.batch === 'tau' ? rows : 1;
@@ -138,7 +143,8 @@ export function batchSpec(e: Relu2Experiment, b: number): Relu2SimSpec {
 /**
  * Checks the largest batch against the kernel and device limits without materialising its θ₀ (one
  * shared θ₀ stands in for all, which validateRelu2Spec checks once).
- * @throws DeviceLimitError / Error exactly as validateRelu2Spec (the message names the limit).
+ * @throws DeviceLimitError / Error as validateRelu2Spec (the message names the limit), with a hint to
+ *   train fewer networks per batch when that is possible.
  */
 export function validateExperiment(e: Relu2Experiment, limits: Relu2DeviceLimits): Relu2Sizes {
   const largest = Math.max(...e.batches.map((_, b) => batchSize(e, b)));
@@ -146,7 +152,14 @@ export function validateExperiment(e: Relu2Experiment, limits: Relu2DeviceLimits
   const init = symmetrisedInit(e.cells[0].tau, e.cells[0].alpha, directions, signs);
   const eta = Math.max(...e.cells.map((c) => etaOf(e, c)));
   const networks = Array.from({ length: largest }, (_, q) => ({ init, dataIndex: q % e.datasets.length, eta }));
-  return validateRelu2Spec({ datasets: e.datasets, networks, slope: e.slope }, limits);
+  try {
+    return validateRelu2Spec({ datasets: e.datasets, networks, slope: e.slope }, limits);
+  } catch (err) {
+    if (err instanceof DeviceLimitError && e.kind === 'grid' && e.params.batch !== 'cell') {
+      throw new DeviceLimitError(`${err.message} The app can also train fewer networks at a time: set "GPU batch" to ${e.params.batch === 'all' ? 'one τ column' : 'one cell'} at a time.`);
+    }
+    throw err;
+  }
 }
 
 /**

@@ -10,6 +10,9 @@ import { RELU2_PRESETS, RELU2_SCHEMA, type Relu2AppParams } from '../../models/r
 /** Current relu2 URL format version. Bump it when a key's meaning changes. */
 export const RELU2_URL_VERSION = 1;
 
+/** Fields a preset may set without the link becoming "custom" when they differ (view state). */
+const VIEW_KEYS = new Set(['metric', 'at']);
+
 /** True when a URL hash selects the relu2 app (`model=relu2`). */
 export function isRelu2Hash(hash: string): boolean { return /(^#?|&)model=relu2(&|$)/.test(hash); }
 
@@ -25,7 +28,7 @@ export function relu2ToHash(params: Relu2AppParams): string {
 /**
  * Parses a relu2 URL hash into validated params; missing keys take `base`. A preset key expands to the
  * preset's settings, which the other keys of the URL override (so `#model=relu2&v=1&p=fig1a&T=5000`
- * works). A hash with only `model=relu2` returns `base`.
+ * works, and reads as preset "custom" because T differs). A hash with only `model=relu2` returns `base`.
  * @throws ParamError for a malformed pair, an unknown or duplicate key, a missing or unsupported version
  *   (when any field is given), or a value outside its field's range (the message names the field).
  */
@@ -61,6 +64,8 @@ export function relu2FromHash(hash: string, base: Relu2AppParams = defaults(RELU
   if (version !== String(RELU2_URL_VERSION)) {
     throw new ParamError('url', `relu2 URL format version v=${version} is not supported; this build reads v=${RELU2_URL_VERSION}.`);
   }
-  const preset = typeof raw.preset === 'string' && raw.preset in RELU2_PRESETS ? RELU2_PRESETS[raw.preset as keyof typeof RELU2_PRESETS] : {};
-  return validate(RELU2_SCHEMA, { ...preset, ...raw }, base);
+  const preset: Record<string, unknown> = typeof raw.preset === 'string' && raw.preset in RELU2_PRESETS
+    ? RELU2_PRESETS[raw.preset as keyof typeof RELU2_PRESETS] : {};
+  const overridden = Object.keys(raw).some((k) => k in preset && !VIEW_KEYS.has(k) && preset[k] !== raw[k]);
+  return validate(RELU2_SCHEMA, { ...preset, ...raw, ...(overridden ? { preset: 'custom' } : {}) }, base);
 }

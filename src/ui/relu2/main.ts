@@ -1,0 +1,71 @@
+/**
+ * Entry of the relu2 app (src/main.ts loads it for `#model=relu2`): builds the page, opens WebGPU (or
+ * falls back to the f64 CPU reference), reads the URL and starts {@link Relu2App}.
+ */
+import { initGpu, WebGpuUnavailableError } from '../../gpu/device.ts';
+import { defaults } from '../../params/schema.ts';
+import { RELU2_SCHEMA, type Relu2AppParams } from '../../models/relu2/params.ts';
+import { Relu2Sim } from '../../models/relu2/sim.ts';
+import { showNotice } from '../notices.ts';
+import { Relu2App, type Relu2Backends, type Relu2Slots } from './app.ts';
+import { CpuRelu2Backend } from './cpuBackend.ts';
+import { relu2FromHash } from './url.ts';
+import './style.css';
+
+/** Builds the relu2 page inside the body (the single-neuron stage is hidden). @returns the slots the app fills. */
+export function buildRelu2Page(): Relu2Slots {
+  document.body.classList.add('relu2-mode');
+  document.title = 'lazyrich — two-layer ReLU: lazy, rich and delayed-rich regimes (Fig. 1)';
+  const stage = document.getElementById('stage');
+  if (stage) stage.hidden = true;
+  const subtitle = document.querySelector('#title span');
+  if (subtitle) subtitle.textContent = 'two-layer ReLU f(x) = Σₖ aₖ σ(wₖᵀx) · teacher–student regime map of “Get rich quick” Fig. 1 (Kunin et al., NeurIPS 2024)';
+  const root = document.createElement('main');
+  root.id = 'relu2';
+  root.className = 'r2';
+  const runBar = Object.assign(document.createElement('section'), { id: 'r2-runbar' });
+  const notices = document.getElementById('notices');
+  const panels = Object.assign(document.createElement('div'), { id: 'r2-panels', className: 'r2-panels' });
+  const map = Object.assign(document.createElement('section'), { id: 'r2-map-panel' });
+  const cells = Object.assign(document.createElement('section'), { id: 'r2-cells-panel' });
+  panels.append(map, cells);
+  root.append(runBar);
+  if (notices) root.append(notices);
+  root.append(panels);
+  document.body.append(root);
+  return { runBar, panels, map, cells };
+}
+
+function initialParams(): Relu2AppParams {
+  try {
+    return relu2FromHash(location.hash);
+  } catch (e) {
+    showNotice('error', `${(e as Error).message} Starting with the default preset instead.`, 'param-error');
+    return defaults(RELU2_SCHEMA);
+  }
+}
+
+/** Starts the relu2 app. @returns the app (also set as window.lazyrich.relu2 by the caller). */
+export async function startRelu2(): Promise<Relu2App> {
+  const slots = buildRelu2Page();
+  const params = initialParams();
+  let backends: Relu2Backends;
+  try {
+    const ctx = await initGpu({
+      onError: (m) => showNotice('error', m, 'gpu-error'),
+      onLost: (m) => showNotice('error', `${m} Reload the page to continue.`, 'gpu-lost'),
+    });
+    backends = { factory: (spec) => Relu2Sim.create(ctx, spec), limits: ctx.limits, adapter: ctx.adapterName, kind: 'gpu' };
+    if (ctx.isSoftware) {
+      showNotice('warning', `WebGPU runs on a software adapter (${ctx.adapterName}): results are exact, speed is CPU speed — `
+        + 'about a hundred network-steps per second at m = 50, n = 200, d = 20, so the reduced Fig. 1b grid (10⁴ steps) takes hours '
+        + 'here (the ETA shows it). The Fig. 1a preset runs in about a minute.', 'software-adapter');
+    }
+  } catch (e) {
+    if (!(e instanceof WebGpuUnavailableError)) throw e;
+    backends = { factory: (spec) => CpuRelu2Backend.create(spec), limits: null, adapter: 'f64 CPU reference (no WebGPU)', kind: 'cpu' };
+    showNotice('warning', `${e.message}\nMeanwhile the networks train on the f64 CPU reference in this tab: fine for the Fig. 1a preset, `
+      + 'slow for grids.', 'no-webgpu');
+  }
+  return Relu2App.start(backends, slots, params);
+}
