@@ -5,8 +5,7 @@
  */
 import { initGpu, WebGpuUnavailableError } from './gpu/device.ts';
 import { defaults } from './params/schema.ts';
-import { fromHash } from './params/url.ts';
-import { SINGLE_NEURON_SCHEMA, type SingleNeuronParams } from './models/singleNeuron/params.ts';
+import { paramsFromHash, SINGLE_NEURON_SCHEMA, type SingleNeuronParams } from './models/singleNeuron/params.ts';
 import { App } from './ui/app.ts';
 import { startCpuFallback } from './ui/cpuFallback.ts';
 import { showNotice } from './ui/notices.ts';
@@ -21,7 +20,7 @@ const isRelu2 = (hash: string): boolean => /(^#?|&)model=relu2(&|$)/.test(hash);
 
 function initialParams(): SingleNeuronParams {
   try {
-    return fromHash(SINGLE_NEURON_SCHEMA, location.hash);
+    return paramsFromHash(location.hash);
   } catch (e) {
     showNotice('error', `${(e as Error).message} Starting with the default preset instead.`, 'param-error');
     return defaults(SINGLE_NEURON_SCHEMA);

@@ -11,7 +11,10 @@ import { ObservablesPass, type ObservableTable } from '../models/singleNeuron/ob
 import { SelectionRecorder, type RecordedSeries } from '../models/singleNeuron/recorder.ts';
 import type { SingleNeuronSim } from '../models/singleNeuron/sim.ts';
 import { TheoryErrorPass, type TheoryErrorSummary } from '../models/singleNeuron/theoryError.ts';
-import { identityScale } from '../theory/index.ts';
+import { identityScale, symmetricEigen } from '../theory/index.ts';
+import { createBuffer } from '../gpu/buffers.ts';
+import { classifyAll, type RegimeRule } from '../models/singleNeuron/regimes.ts';
+import { SINGULAR_REL_TOL } from '../models/singleNeuron/implicitBias.ts';
 
 /** Latest results, each null until its first readback. */
 export interface AnalysisResults {
@@ -42,26 +45,49 @@ export class Analysis {
   readonly theoryError: TheoryErrorPass | null;
   readonly implicitBias: ImplicitBiasPass | null;
   readonly recorder: SelectionRecorder;
+  /** f32 × n: regime index per trajectory (REGIMES order), uploaded after each observables readback. */
+  readonly regimes: GPUBuffer;
   private readonly errorReads = new LatestWins<TheoryErrorSummary>();
   private readonly limitReads = new LatestWins<LogHistogramSummary>();
   private readonly tableReads = new LatestWins<{ table: ObservableTable; flags: Uint32Array }>();
   private readonly seriesReads = new LatestWins<RecordedSeries[]>();
 
-  constructor(ctx: GpuContext, readonly sim: SingleNeuronSim, private settings: AnalysisSettings) {
+  constructor(private readonly ctx: GpuContext, readonly sim: SingleNeuronSim, private settings: AnalysisSettings) {
     this.observables = new ObservablesPass(ctx, sim);
+    this.regimes = createBuffer(ctx.device, 'Analysis.regimes', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 4 * sim.n);
     this.recorder = new SelectionRecorder(ctx, sim.n, this.observables);
     this.theoryError = hasClosedForm(sim.ensemble.data.XX) ? new TheoryErrorPass(ctx, sim) : null;
     this.implicitBias = isSingular(sim.ensemble.data.XX) ? new ImplicitBiasPass(ctx, sim) : null;
     this.observables.run(settings.epsilon, settings.kernelThreshold);
+    this.implicitBias?.run();
   }
 
   /** Changes ε or S_th; the running t_ε, t_S keep what they recorded so far. */
   setSettings(settings: AnalysisSettings): void { this.settings = settings; }
 
-  /** After the sim advanced: update the observables and record the selection (GPU only, no readback). */
-  afterSteps(): void {
+  /**
+   * After the sim advanced: update the observables and record the selection (GPU only, no readback).
+   * @param theoryErrorField also refresh the per-trajectory theory error (for colouring by it).
+   */
+  afterSteps(theoryErrorField = false): void {
     this.observables.run(this.settings.epsilon, this.settings.kernelThreshold);
     this.recorder.record(this.sim.time);
+    if (theoryErrorField && this.sim.config.method !== 'exact') this.theoryError?.run();
+  }
+
+  /** Uploads the regime classes of the latest observables readback (for colouring the portrait by regime). */
+  uploadRegimes(rule: RegimeRule): void {
+    const latest = this.tableReads.value;
+    if (!latest) return;
+    const classes = classifyAll(latest.table.timeToKernelMove, latest.flags, rule);
+    this.ctx.device.queue.writeBuffer(this.regimes, 0, Float32Array.from(classes));
+  }
+
+  /** Orthonormal basis of null(XX) (empty for full rank), for drawing the set of interpolants (theory.md §1.5). */
+  nullBasis(): number[][] {
+    const { values, vectors } = symmetricEigen(this.sim.ensemble.data.XX);
+    const top = Math.max(...values.map(Math.abs));
+    return vectors.filter((_, k) => Math.abs(values[k]) <= SINGULAR_REL_TOL * top);
   }
 
   /**
@@ -95,6 +121,7 @@ export class Analysis {
     this.recorder.destroy();
     this.theoryError?.destroy();
     this.implicitBias?.destroy();
+    this.regimes.destroy();
   }
 }
 

@@ -5,12 +5,14 @@
  */
 import { DeviceLimitError, type GpuContext } from '../gpu/device.ts';
 import { ParamError, defaults, validate } from '../params/schema.ts';
-import { fromHash, toHash } from '../params/url.ts';
-import { buildEnsemble, type SingleNeuronEnsemble } from '../models/singleNeuron/ensemble.ts';
-import { checkCrossFields, PRESETS, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../models/singleNeuron/params.ts';
+import { toHash } from '../params/url.ts';
+import { buildData, buildEnsemble, type SingleNeuronEnsemble } from '../models/singleNeuron/ensemble.ts';
+import { checkCrossFields, paramsFromHash, PRESETS, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../models/singleNeuron/params.ts';
 import { SingleNeuronSim, type EnsembleSummary } from '../models/singleNeuron/sim.ts';
-import { defaultRegimeRule, type RegimeRule } from '../models/singleNeuron/regimes.ts';
+import { defaultRegimeRule, REGIMES, type RegimeRule } from '../models/singleNeuron/regimes.ts';
+import { lossInterpolator, REGIME_COLORS } from '../views/colormaps.ts';
 import { PortraitView } from '../views/portrait.ts';
+import type { PortraitField } from '../views/portraitSource.ts';
 import { createInspector, type Inspector } from '../views/inspect.ts';
 import { createLegend, type Legend } from '../views/legend.ts';
 import { ParamSpace3DView } from '../views/paramSpace3d.ts';
@@ -164,6 +166,9 @@ export class App {
 
   private apply(next: SingleNeuronParams): void {
     checkCrossFields(next);
+    if (next.colorBy === 'theoryError' && !hasClosedForm(buildData(next).XX)) {
+      throw new ParamError('colorBy', 'no closed form for this data: colouring by |simulated − exact| needs XX = σ²I.');
+    }
     const rebuild = REBUILD_FIELDS.some((k) => JSON.stringify(next[k]) !== JSON.stringify(this.params[k]));
     if (rebuild) this.rebuild(next);
     else this.sim.setIntegrator({ method: next.method, step: next.step, bound: next.bound });
@@ -185,6 +190,11 @@ export class App {
     this.analysis = analysis;
     this.portrait.setSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
     if (e.d === 2) this.space3d?.setSource(sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
+    if (analysis.implicitBias) {
+      this.portrait.setInterpolants({ betaOls: e.betaOls, nullBasis: analysis.nullBasis() });
+      this.portrait.setPredictedLimits({ buffer: analysis.implicitBias.limit, d: e.d });
+    }
+    this.applyColor();
     this.regimePanel.setGrid(gridShape(p));
     this.select(new Uint32Array(0));
     this.inspector.hide();
@@ -211,9 +221,8 @@ export class App {
       this.portrait.setView(p.view);
       this.hide3d();
     }
-    this.portrait.setColorBy(p.colorBy);
     this.portrait.setStyle(style);
-    this.legend.update(this.portrait.getColorSpec());
+    this.applyColor();
     document.body.classList.toggle('panels-on', p.panels);
     const show = (names: (keyof SingleNeuronParams)[], visible: boolean) => names.forEach((n) => this.controls.setVisible(n, visible));
     show(['target'], p.dataset === 'whitened');
@@ -223,6 +232,43 @@ export class App {
     show(['tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount'], p.grid === 'tauAlpha');
     show(['mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'], p.panels);
     show(['surfaceDelta'], p.view === '3d');
+  }
+
+  /** Colours the portrait by the chosen quantity; a per-trajectory field is read from its GPU buffer directly. */
+  private applyColor(): void {
+    const field = this.colorField();
+    if (field) {
+      this.portrait.setField(field);
+      this.portrait.setColorBy('field');
+    } else {
+      this.portrait.setColorBy(this.params.colorBy === 'loss' ? 'loss' : 'delta');
+    }
+    this.legend.update(this.portrait.getColorSpec());
+  }
+
+  /** The field for the current colour mode, or null for δ, the loss, or a field this data does not have. */
+  private colorField(): PortraitField | null {
+    const { colorBy, epsilon } = this.params;
+    const a = this.analysis;
+    const n = this.sim.n;
+    const obs = a.observables.buffer;
+    switch (colorBy) {
+      case 'theoryError':
+        return a.theoryError && this.sim.config.method !== 'exact'
+          ? { buffer: a.theoryError.errors, title: '|simulated − exact| (max over a, w)', domain: [1e-8, 1], scale: 'log', interpolator: lossInterpolator }
+          : null;
+      case 'kernelDistance':
+        return { buffer: obs, offset: 3 * n, title: 'kernel distance S(t)', domain: [0, 1], scale: 'linear', interpolator: lossInterpolator };
+      case 'timeToEpsilon':
+        return {
+          buffer: obs, offset: 5 * n, title: `time to excess loss < ε = ${epsilon} (grey: not yet)`,
+          domain: [0, Math.max(this.sim.time, 1e-6)], scale: 'linear', interpolator: lossInterpolator,
+        };
+      case 'regime':
+        return { buffer: a.regimes, title: 'regime', scale: 'category', categories: REGIMES.map((label, k) => ({ label, color: REGIME_COLORS[k] })) };
+      default:
+        return null;
+    }
   }
 
   /** Shows the 3-D parameter view (created on first use) in place of the portrait. */
@@ -270,7 +316,7 @@ export class App {
   private loadHash(): void {
     if (location.hash === toHash(SCHEMA, this.params)) return;
     try {
-      const next = fromHash(SCHEMA, location.hash, this.params);
+      const next = paramsFromHash(location.hash, this.params);
       this.apply(next);
     } catch (e) {
       this.reportError(e);
@@ -293,7 +339,7 @@ export class App {
       const steps = this.params.stepsPerFrame;
       this.inFlight = true;
       this.sim.queueSteps(steps);
-      this.analysis.afterSteps();
+      this.analysis.afterSteps(this.params.colorBy === 'theoryError');
       void this.ctx.device.queue.onSubmittedWorkDone().then(() => {
         this.inFlight = false;
         this.rate.add(steps, performance.now());
@@ -311,7 +357,9 @@ export class App {
         if (s.maxExcessLoss > 0) this.portrait.setLossDomain([Math.max(1e-8, s.maxExcessLoss * 1e-6), s.maxExcessLoss]);
         if (this.params.colorBy === 'loss') this.legend.update(this.portrait.getColorSpec());
       }).finally(() => { this.summaryPending = false; });
-      this.analysis.requestReadbacks(this.params.panels);
+      this.analysis.requestReadbacks(this.params.panels || this.params.colorBy === 'regime');
+      if (this.params.colorBy === 'regime') this.analysis.uploadRegimes(this.regimeRule);
+      if (this.params.colorBy === 'timeToEpsilon') this.applyColor();
     }
     if (this.params.panels && now - this.lastPanelAt > PANEL_INTERVAL_MS) {
       this.lastPanelAt = now;

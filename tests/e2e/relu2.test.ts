@@ -155,7 +155,7 @@ describe('relu2 regime map: the reduced Fig. 1b grid (9 × 9 τ × δ, 4 seeds, 
   });
 });
 
-describe.skip('relu2 Fig. 1a and uploaded data', () => {
+describe('relu2 Fig. 1a and uploaded data', () => {
   it('draws the four settings’ units, teacher directions and curves; a bad CSV is refused, a good one runs', async () => {
     const { page, errors } = await open('#model=relu2&v=1&p=fig1a&T=400&cn=8');
     expect((await status(page))).toMatchObject({ kind: 'fig1a', networks: 4, cells: 4, batches: 1 });
@@ -191,7 +191,7 @@ describe.skip('relu2 Fig. 1a and uploaded data', () => {
   });
 });
 
-describe.skip('relu2 grid size', () => {
+describe('relu2 grid size', () => {
   it('refuses a grid beyond the device limits with the limit named, and runs the default instead', async () => {
     const { page } = await open('#model=relu2&v=1&p=fig1b-full&b=all&tn=33&dn=33&sn=64');
     await page.waitForFunction(() => document.querySelector('#notices [role="alert"]') !== null);

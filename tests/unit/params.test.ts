@@ -94,3 +94,18 @@ describe('ensemble builder', () => {
     expect(() => buildEnsemble(validate(S, { deltaCount: 1 << 20, directions: 1 << 20 }, base))).toThrow(/trajectories; at most/);
   });
 });
+
+describe('presets in the URL', () => {
+  it('a preset named in the hash applies first, explicit fields override it', async () => {
+    const { paramsFromHash } = await import('../../src/models/singleNeuron/params.ts');
+    const p = paramsFromHash('#v=1&p=fig8&h=0.05');
+    expect(p.preset).toBe('fig8');
+    expect(p.target).toEqual([0.5, 0.5]);
+    expect(p.method).toBe('gd');
+    expect(p.step).toBe(0.05);
+    // A full hash written by the app round-trips unchanged.
+    const custom = validate(S, { ...PRESETS.fig4b, preset: 'fig4b', deltaCount: 7 }, base);
+    expect(paramsFromHash(toHash(S, custom))).toEqual(custom);
+    expect(() => paramsFromHash('#v=1&p=nope')).toThrow(/got "nope"/);
+  });
+});

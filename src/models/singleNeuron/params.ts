@@ -2,7 +2,8 @@
  * The single-neuron parameter schema (the app's single source of truth) and the paper presets of
  * theory.md §1.6. Field order is the GUI order; `key` is the URL-hash key.
  */
-import { ParamError, type EnumField, type Params } from '../../params/schema.ts';
+import { defaults, ParamError, validate, type EnumField, type Params } from '../../params/schema.ts';
+import { fromHash } from '../../params/url.ts';
 import { MAX_D } from './layout.ts';
 
 const BIG = 100;
@@ -78,9 +79,13 @@ export const SINGLE_NEURON_SCHEMA = {
   surfaceDelta: { key: 'sd', label: '3-D: surface δ (conserved)', type: 'number', min: -100, max: 100, default: 0,
     help: '3-D view: draws the conserved surface η_w a² − η_a‖w‖² = δ' },
   colorBy: {
-    key: 'c', label: 'colour by', type: 'enum', default: 'delta', options: ['delta', 'loss'],
-    optionLabels: { delta: 'δ (conserved)', loss: 'excess loss (log)' },
-  } as EnumField<'delta' | 'loss'>,
+    key: 'c', label: 'colour by', type: 'enum', default: 'delta',
+    options: ['delta', 'loss', 'theoryError', 'kernelDistance', 'regime', 'timeToEpsilon'],
+    optionLabels: {
+      delta: 'δ (conserved)', loss: 'excess loss (log)', theoryError: '|simulated − exact| (log, XX = σ²I)',
+      kernelDistance: 'kernel distance S(t)', regime: 'regime (lazy / rich / delayed)', timeToEpsilon: 'time to excess loss < ε',
+    },
+  } as EnumField<'delta' | 'loss' | 'theoryError' | 'kernelDistance' | 'regime' | 'timeToEpsilon'>,
   trails: { key: 'tr', label: 'trails', type: 'bool', default: true },
   trailDecay: { key: 'td', label: 'trail persistence', type: 'number', min: 0, max: 0.999, default: 0.92, step: 0.001 },
   pointSize: { key: 'ps', label: 'point size (px)', type: 'number', min: 0.5, max: 16, default: 1.5, step: 0.5 },
@@ -115,7 +120,23 @@ export const PRESETS: Record<Exclude<PresetName, 'custom'>, Partial<SingleNeuron
  * @throws ParamError naming the field.
  */
 export function checkCrossFields(p: SingleNeuronParams): void {
+  if (p.colorBy === 'theoryError' && p.method === 'exact') {
+    throw new ParamError('colorBy', 'Colouring by |simulated − exact| needs a simulated method (gd, rk4 or beta-flow), not "exact".');
+  }
   if (p.view === '3d' && p.d !== 2) {
     throw new ParamError('view', `The 3-D parameter view (view = 3d) shows (w₁, w₂, a) and needs d = 2; d is ${p.d}.`);
   }
+}
+
+/**
+ * Parses a URL hash: a preset named in it (p=…) is applied first, then every other field in the hash
+ * overrides it, so `#v=1&p=fig8&h=0.05` is Fig. 8 with step 0.05.
+ * @param base the params to start from when the hash names no preset (default: the defaults).
+ * @throws ParamError as fromHash.
+ */
+export function paramsFromHash(hash: string, base: SingleNeuronParams = defaults(SINGLE_NEURON_SCHEMA)): SingleNeuronParams {
+  const parsed = fromHash(SINGLE_NEURON_SCHEMA, hash, base);
+  const preset = parsed.preset;
+  if (preset === 'custom' || !/(^#?|&)p=/.test(hash)) return parsed;
+  return fromHash(SINGLE_NEURON_SCHEMA, hash, validate(SINGLE_NEURON_SCHEMA, { ...PRESETS[preset], preset }, defaults(SINGLE_NEURON_SCHEMA)));
 }

@@ -17,7 +17,7 @@ const CHARTS: { title: string; y: string; scale: 'linear' | 'log'; metrics: Relu
   { title: 'loss (train —, test - -)', y: 'loss', scale: 'log', metrics: ['trainLoss', 'testLoss'] },
   { title: 'Hamming distance H', y: 'H', scale: 'linear', metrics: ['hamming'] },
   { title: 'kernel distance S', y: 'S', scale: 'linear', metrics: ['kernelDistance'] },
-  { title: 'parameter distance ‖θ − θ₀‖', y: '‖θ − θ₀‖', scale: 'log', metrics: ['paramDistance'] },
+  { title: 'parameter distance ‖θ − θ₀‖', y: '‖θ − θ₀‖', scale: 'linear', metrics: ['paramDistance'] },
 ];
 
 /** The view. */
@@ -71,6 +71,7 @@ export class CellsView {
       this.note.textContent = e.d === 2 ? 'Neuron portraits are off: the grid is too large to keep every unit\'s trail.'
         : `Neuron portraits need d = 2 (here d = ${e.d}).`;
     }
+    if (e.seeds.length > 1) this.note.textContent += ` Curves: mean over the ${e.seeds.length} seeds that did not diverge.`;
     const multi = cells.length > 1;
     // Log steps when the checkpoints span two decades or more (they are log-spaced); else linear, so that
     // step 0 (which a log axis cannot show) still anchors each curve.
@@ -79,7 +80,7 @@ export class CellsView {
     this.charts = CHARTS.map((c) => {
       const slot = Object.assign(document.createElement('div'), { className: 'r2-chart' });
       this.chartsHost.append(slot);
-      return createTimeSeries(slot, { title: `${c.title}${e.seeds.length > 1 ? ' · seed mean' : ''}`, yLabel: c.y, yScale: c.scale, xLabel: 'GD step', xScale, height: multi ? 190 : 160 });
+      return createTimeSeries(slot, { title: c.title, yLabel: c.y, yScale: c.scale, xLabel: 'GD step', xScale, height: multi ? 190 : 160 });
     });
     this.refresh(results);
   }

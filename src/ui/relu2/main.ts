@@ -19,7 +19,7 @@ export function buildRelu2Page(): Relu2Slots {
   const stage = document.getElementById('stage');
   if (stage) stage.hidden = true;
   const subtitle = document.querySelector('#title span');
-  if (subtitle) subtitle.textContent = 'two-layer ReLU f(x) = Σₖ aₖ σ(wₖᵀx) · teacher–student regime map of “Get rich quick” Fig. 1 (Kunin et al., NeurIPS 2024)';
+  if (subtitle) subtitle.textContent = 'two-layer ReLU f(x) = Σₖ aₖ σ(wₖᵀx) · Fig. 1 of “Get rich quick” (Kunin et al., NeurIPS 2024)';
   const root = document.createElement('main');
   root.id = 'relu2';
   root.className = 'r2';
