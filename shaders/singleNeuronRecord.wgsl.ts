@@ -16,7 +16,7 @@ const MAX_SELECTED: u32 = ${RECORDER.maxSelected}u;
 @group(0) @binding(2) var<storage, read> obs: array<f32>;
 @group(0) @binding(3) var<storage, read_write> ring: array<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(MAX_SELECTED)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let k = gid.x;
   if (k >= P.count) { return; }

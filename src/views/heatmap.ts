@@ -11,7 +11,7 @@
  * are unit-tested in Node; {@link createHeatmap} is the DOM factory (tensorflow/playground HeatMap style:
  * narrow update methods that throw on a shape mismatch).
  */
-import { BACKGROUND_COLOR, DIVERGED_COLOR, GRID_COLOR, HIGHLIGHT_COLOR, LABEL_COLOR, type Interpolator } from './colormaps.ts';
+import { BACKGROUND_COLOR, GRID_COLOR, HIGHLIGHT_COLOR, LABEL_COLOR, type Interpolator } from './colormaps.ts';
 import { legendTicks } from './legend.ts';
 import { formatTick, niceTicks } from './viewMath.ts';
 
@@ -76,8 +76,9 @@ export interface Heatmap {
 
 /** Margins of the plot inside the canvas, CSS px. */
 export const HEATMAP_MARGIN = { left: 60, right: 92, top: 30, bottom: 46 };
-/** Colour of "not computed" cells and the hatch lines over them. */
+/** Fill of "not computed" (NaN) cells. */
 export const EMPTY_COLOR = '#1b1f27';
+/** The diagonal hatch lines over "not computed" cells. */
 export const HATCH_COLOR = '#333a48';
 
 const scaleOf = (axis: Pick<HeatmapAxis, 'scale'>, v: number): number => (axis.scale === 'log' ? Math.log10(v) : v);
@@ -489,6 +490,3 @@ export function createHeatmap(container: HTMLElement, options: HeatmapOptions = 
     },
   };
 }
-
-/** Colours of the standard relu2 categories, re-exported for callers: diverged seeds. */
-export const HEATMAP_DIVERGED_COLOR = DIVERGED_COLOR;

@@ -8,8 +8,9 @@
 import { BACKGROUND_COLOR, GRID_COLOR, LABEL_COLOR, deltaInterpolator } from './colormaps.ts';
 import { formatTick, niceTicks } from './viewMath.ts';
 
-/** Units with a_k > 0 (red end of the δ map) and a_k < 0 (blue end). */
+/** Units with a_k > 0: the red end of the δ map. */
 export const POSITIVE_UNIT_COLOR = deltaInterpolator(0.92);
+/** Units with a_k < 0: the blue end of the δ map. */
 export const NEGATIVE_UNIT_COLOR = deltaInterpolator(0.08);
 /** Teacher directions. */
 export const TEACHER_COLOR = '#f4f1de';

@@ -22,8 +22,11 @@ export interface TimeSeriesOptions {
   height?: number;
 }
 
-/** One curve: legend label, y values (one per x), CSS colour, dashed or solid. */
-export interface TimeSeriesSeries { label: string; values: ArrayLike<number>; color: string; dash?: boolean }
+/**
+ * One curve: legend label, y values (one per x), CSS colour, dashed or solid; `legend: false` leaves it
+ * out of the legend (e.g. a dashed test-loss twin of a labelled train-loss curve).
+ */
+export interface TimeSeriesSeries { label: string; values: ArrayLike<number>; color: string; dash?: boolean; legend?: boolean }
 
 /** The handle returned by {@link createTimeSeries}. */
 export interface TimeSeries {
@@ -118,6 +121,8 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
       cursor: { drag: { x: false, y: false } },
     };
     plot = new uPlot(opts, data, root);
+    const rows = root.querySelectorAll<HTMLElement>('.u-legend .u-series');
+    series.forEach((s, i) => { if (s.legend === false && rows[i + 1]) rows[i + 1].style.display = 'none'; });
     root.append(empty);
   };
 
@@ -131,7 +136,7 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
     setSeries(x, series) {
       const { x: xs, ys } = alignSeries(x, series, xScale, options.yScale);
       const data = [xs, ...ys] as uPlot.AlignedData;
-      const sig = series.map((s) => `${s.label}|${s.color}|${s.dash ? 1 : 0}`).join(';');
+      const sig = series.map((s) => `${s.label}|${s.color}|${s.dash ? 1 : 0}|${s.legend === false ? 0 : 1}`).join(';');
       const hasData = ys.some((y) => y.some((v) => v !== null));
       if (!plot || sig !== signature) {
         signature = sig;
@@ -146,7 +151,8 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
       const src = plot?.ctx.canvas;
       const dpr = window.devicePixelRatio || 1;
       const w = src ? src.width : Math.round(320 * dpr), h = src ? src.height : Math.round(height * dpr);
-      const legendH = Math.round(16 * dpr * Math.ceil(lastSeries.length / 3));
+      const shown = lastSeries.filter((s) => s.legend !== false);
+      const legendH = Math.round(16 * dpr * Math.ceil(shown.length / 3));
       const top = Math.round(20 * dpr);
       const out = Object.assign(document.createElement('canvas'), { width: w, height: h + top + legendH });
       const g = out.getContext('2d') as CanvasRenderingContext2D;
@@ -161,7 +167,7 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
       if (src) g.drawImage(src, 0, top);
       g.scale(dpr, dpr);
       g.font = '11px system-ui, sans-serif';
-      lastSeries.forEach((s, i) => {
+      shown.forEach((s, i) => {
         const x = 8 + (i % 3) * ((w / dpr) / 3), y = (top + h) / dpr + 8 + 16 * Math.floor(i / 3);
         g.strokeStyle = s.color;
         g.lineWidth = 2;

@@ -191,6 +191,20 @@ describe('relu2 Fig. 1a and uploaded data', () => {
   });
 });
 
+describe('relu2 without WebGPU', () => {
+  it('explains it and trains the Fig. 1a settings on the f64 CPU reference', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await page.addInitScript(() => { Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }); });
+    await page.goto(`${baseUrl}#model=relu2&v=1&p=fig1a&T=300&cn=6`);
+    await page.waitForFunction(() => !!window.lazyrich?.relu2, null, { timeout: 60_000 });
+    expect(await page.locator('#notices [data-id="no-webgpu"]').textContent()).toContain('f64 CPU reference');
+    await waitFor(page, "s.state === 'done'", 60_000);
+    expect(await status(page)).toMatchObject({ backend: 'cpu', networks: 4, cellsDone: 4 });
+    expect(await countColor(page, '#r2-portraits .r2-portrait:nth-child(3) canvas', [POSITIVE_UNIT_COLOR, NEGATIVE_UNIT_COLOR], 30)).toBeGreaterThan(100);
+    await page.close();
+  });
+});
+
 describe('relu2 grid size', () => {
   it('refuses a grid beyond the device limits with the limit named, and runs the default instead', async () => {
     const { page } = await open('#model=relu2&v=1&p=fig1b-full&b=all&tn=33&dn=33&sn=64');

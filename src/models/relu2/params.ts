@@ -9,6 +9,11 @@ import { RELU2_LIMITS } from './layout.ts';
 
 const BIG = 1e6;
 
+/**
+ * The relu2 app's fields: name → { key (URL), label, type, range, default, help }. Ranges of m, d, n and
+ * nTest are the kernel limits (layout.ts RELU2_LIMITS); grid sizes are bounded by the device, checked per
+ * batch by validateRelu2Spec.
+ */
 export const RELU2_SCHEMA = {
   preset: {
     key: 'p', label: 'preset', type: 'enum', default: 'fig1b-reduced',
@@ -75,8 +80,11 @@ export const RELU2_SCHEMA = {
   at: { key: 'at', label: 'map checkpoint (−1 = last)', type: 'int', min: -1, max: 200, default: -1 },
 } as const;
 
+/** The schema's type. */
 export type Relu2Schema = typeof RELU2_SCHEMA;
+/** A full, validated set of relu2 app params. */
 export type Relu2AppParams = Params<Relu2Schema>;
+/** Preset names, "custom" included. */
 export type Relu2PresetName = Relu2AppParams['preset'];
 /** A metric the app can map: a key of Relu2Metrics. */
 export type Relu2MetricName = Relu2AppParams['metric'];

@@ -3,7 +3,8 @@
  * from the initial state. XX = σ²I and unequal layer rates are mapped to the whitened unit-rate problem
  * by the rescalings of theory.md §1 (see exactSingleNeuronGeneral in src/theory/exact.ts).
  */
-import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import type { GpuContext } from '../../gpu/device.ts';
+import { computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import { singleNeuronExactShader } from '../../../shaders/singleNeuronExact.wgsl.ts';
@@ -42,14 +43,7 @@ export class ExactEvaluator {
       label: 'SingleNeuronExact.layout',
       entries: [entry(0, 'uniform'), entry(1, 'read-only-storage'), entry(2, 'read-only-storage'), entry(3, 'storage')],
     });
-    this.pipeline = device.createComputePipeline({
-      label: 'SingleNeuronExact.pipeline',
-      layout: device.createPipelineLayout({ label: 'SingleNeuronExact.pipelineLayout', bindGroupLayouts: [this.layout] }),
-      compute: {
-        module: device.createShaderModule({ label: 'SingleNeuronExact.module', code: singleNeuronExactShader({ d: ensemble.d }) }),
-        entryPoint: 'main', constants: { WG: WORKGROUP_SIZE },
-      },
-    });
+    this.pipeline = computePipeline(device, 'SingleNeuronExact.pipeline', singleNeuronExactShader({ d: ensemble.d }), this.layout, WORKGROUP_SIZE);
   }
 
   /**
@@ -68,14 +62,7 @@ export class ExactEvaluator {
       });
       this.bindGroups.set(out, bindGroup);
     }
-    const encoder = device.createCommandEncoder({ label: 'SingleNeuronExact.encoder' });
-    const pass = encoder.beginComputePass({ label: 'SingleNeuronExact.pass' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    const [x, y] = dispatchSize(this.ctx.limits, Math.ceil(this.ensemble.n / WORKGROUP_SIZE));
-    pass.dispatchWorkgroups(x, y);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    submitDispatch(this.ctx, 'SingleNeuronExact.pass', this.pipeline, bindGroup, this.ensemble.n, WORKGROUP_SIZE);
   }
 
   destroy(): void { this.params.destroy(); }

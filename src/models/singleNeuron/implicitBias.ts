@@ -3,7 +3,8 @@
  * one of many interpolants, β∞ = β_ols + a∞ w_null, set by δ and the null-space part of w₀. This pass
  * predicts β∞ for every trajectory on the GPU and measures ‖β_t − β∞‖.
  */
-import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import type { GpuContext } from '../../gpu/device.ts';
+import { bindBuffers, computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { decodeLogHistogram, LOG_HISTOGRAM_WORDS, type LogHistogramSummary } from '../../gpu/logHistogram.ts';
 import { packStruct } from '../../gpu/struct.ts';
@@ -38,32 +39,15 @@ export class ImplicitBiasPass {
       n, etaA: rates.a, etaW: rates.w, k: Math.sqrt(rates.a * rates.w), betaOls,
       proj: nullSpaceProjector(data.XX, SINGULAR_REL_TOL).flat(),
     }));
-    this.pipeline = device.createComputePipeline({
-      label: 'ImplicitBias.pipeline', layout: 'auto',
-      compute: {
-        module: device.createShaderModule({ label: 'ImplicitBias.module', code: singleNeuronLimitShader({ d }) }),
-        entryPoint: 'main', constants: { WG: WORKGROUP_SIZE },
-      },
-    });
-    this.bindGroup = device.createBindGroup({
-      label: 'ImplicitBias.bindGroup', layout: this.pipeline.getBindGroupLayout(0),
-      entries: [params, sim.state, sim.initial, sim.info, sim.flags, this.limit, this.reduction]
-        .map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    this.pipeline = computePipeline(device, 'ImplicitBias.pipeline', singleNeuronLimitShader({ d }), 'auto', WORKGROUP_SIZE);
+    this.bindGroup = bindBuffers(device, 'ImplicitBias.bindGroup', this.pipeline,
+      [params, sim.state, sim.initial, sim.info, sim.flags, this.limit, this.reduction]);
   }
 
   /** Queues the prediction at the sim's current state. */
   run(): void {
-    const { device } = this.ctx;
-    device.queue.writeBuffer(this.reduction, 0, new Uint32Array(LOG_HISTOGRAM_WORDS));
-    const encoder = device.createCommandEncoder({ label: 'ImplicitBias.encoder' });
-    const pass = encoder.beginComputePass({ label: 'ImplicitBias.pass' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    const [x, y] = dispatchSize(this.ctx.limits, Math.ceil(this.sim.n / WORKGROUP_SIZE));
-    pass.dispatchWorkgroups(x, y);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    this.ctx.device.queue.writeBuffer(this.reduction, 0, new Uint32Array(LOG_HISTOGRAM_WORDS));
+    submitDispatch(this.ctx, 'ImplicitBias.pass', this.pipeline, this.bindGroup, this.sim.n, WORKGROUP_SIZE);
   }
 
   /** Runs the pass; returns max and median of ‖β_t − β∞‖ over non-diverged trajectories. */

@@ -2,7 +2,8 @@
  * Per-trajectory observables on the GPU (theory.md §1.2): ν, μ, excess loss, kernel distance S(t), max S
  * and the time to reach excess loss < ε. Layout: OBSERVABLE_ROWS in layout.ts.
  */
-import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import type { GpuContext } from '../../gpu/device.ts';
+import { bindBuffers, computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import { singleNeuronObservablesShader } from '../../../shaders/singleNeuronObservables.wgsl.ts';
@@ -35,17 +36,8 @@ export class ObservablesPass {
     this.buffer = createBuffer(device, 'SingleNeuronObservables.values',
       GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 4 * OBSERVABLES * n, initial);
     this.params = createBuffer(device, 'SingleNeuronObservables.params', GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, OBSERVABLE_PARAMS.size);
-    this.pipeline = device.createComputePipeline({
-      label: 'SingleNeuronObservables.pipeline', layout: 'auto',
-      compute: {
-        module: device.createShaderModule({ label: 'SingleNeuronObservables.module', code: singleNeuronObservablesShader({ d }) }),
-        entryPoint: 'main', constants: { WG: WORKGROUP_SIZE },
-      },
-    });
-    this.bindGroup = device.createBindGroup({
-      label: 'SingleNeuronObservables.bindGroup', layout: this.pipeline.getBindGroupLayout(0),
-      entries: [this.params, sim.state, sim.initial, this.buffer].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    this.pipeline = computePipeline(device, 'SingleNeuronObservables.pipeline', singleNeuronObservablesShader({ d }), 'auto', WORKGROUP_SIZE);
+    this.bindGroup = bindBuffers(device, 'SingleNeuronObservables.bindGroup', this.pipeline, [this.params, sim.state, sim.initial, this.buffer]);
   }
 
   /**
@@ -60,14 +52,7 @@ export class ObservablesPass {
       n: ensemble.n, time: this.sim.time, epsilon, kernelThreshold, etaA: ensemble.rates.a, etaW: ensemble.rates.w,
       betaOls: ensemble.betaOls, ...this.constants,
     }));
-    const encoder = device.createCommandEncoder({ label: 'SingleNeuronObservables.encoder' });
-    const pass = encoder.beginComputePass({ label: 'SingleNeuronObservables.pass' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    const [x, y] = dispatchSize(this.ctx.limits, Math.ceil(ensemble.n / WORKGROUP_SIZE));
-    pass.dispatchWorkgroups(x, y);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    submitDispatch(this.ctx, 'SingleNeuronObservables.pass', this.pipeline, this.bindGroup, ensemble.n, WORKGROUP_SIZE);
   }
 
   /** Reads every row back to the host. */

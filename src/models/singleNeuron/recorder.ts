@@ -3,7 +3,8 @@
  * RECORDER.slots samples on the GPU (issue 3: time series without per-step readback). Values come from an
  * {@link ObservablesPass}, which must have run for the current state before {@link SelectionRecorder.record}.
  */
-import { type GpuContext } from '../../gpu/device.ts';
+import type { GpuContext } from '../../gpu/device.ts';
+import { bindBuffers, computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import { singleNeuronRecordShader } from '../../../shaders/singleNeuronRecord.wgsl.ts';
@@ -39,14 +40,8 @@ export class SelectionRecorder {
       4 * RECORDER.slots * RECORDER.maxSelected * ROWS);
     this.selectionBuffer = createBuffer(device, 'Recorder.selection', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, 4 * RECORDER.maxSelected);
     this.params = createBuffer(device, 'Recorder.params', GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, RECORD_PARAMS.size);
-    this.pipeline = device.createComputePipeline({
-      label: 'Recorder.pipeline', layout: 'auto',
-      compute: { module: device.createShaderModule({ label: 'Recorder.module', code: singleNeuronRecordShader() }), entryPoint: 'main' },
-    });
-    this.bindGroup = device.createBindGroup({
-      label: 'Recorder.bindGroup', layout: this.pipeline.getBindGroupLayout(0),
-      entries: [this.params, this.selectionBuffer, observables.buffer, this.ring].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    this.pipeline = computePipeline(device, 'Recorder.pipeline', singleNeuronRecordShader());
+    this.bindGroup = bindBuffers(device, 'Recorder.bindGroup', this.pipeline, [this.params, this.selectionBuffer, observables.buffer, this.ring]);
   }
 
   /** The trajectories being recorded. */
@@ -67,17 +62,10 @@ export class SelectionRecorder {
   /** Queues one sample at time `time` (time units) for every selected trajectory. */
   record(time: number): void {
     if (this.selection.length === 0) return;
-    const { device } = this.ctx;
-    device.queue.writeBuffer(this.params, 0, packStruct(RECORD_PARAMS, {
+    this.ctx.device.queue.writeBuffer(this.params, 0, packStruct(RECORD_PARAMS, {
       n: this.n, count: this.selection.length, slot: this.recorded % RECORDER.slots, time,
     }));
-    const encoder = device.createCommandEncoder({ label: 'Recorder.encoder' });
-    const pass = encoder.beginComputePass({ label: 'Recorder.pass' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(1);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    submitDispatch(this.ctx, 'Recorder.pass', this.pipeline, this.bindGroup, this.selection.length, RECORDER.maxSelected);
     this.recorded++;
   }
 

@@ -4,6 +4,7 @@
  * Buffer layouts: layout.ts. Kernels: shaders/singleNeuron.wgsl.ts.
  */
 import { checkBindingSize, dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import { computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import { singleNeuronMetricsShader, singleNeuronStepShader } from '../../../shaders/singleNeuron.wgsl.ts';
@@ -88,14 +89,8 @@ export class SingleNeuronSim {
       label: 'SingleNeuron.metricsBindGroup', layout: metricsLayout,
       entries: [...bind, { binding: 3, resource: { buffer: this.info } }, { binding: 4, resource: { buffer: this.summary } }],
     });
-    const pipeline = (label: string, code: string, layout: GPUBindGroupLayout) => device.createComputePipeline({
-      label,
-      layout: device.createPipelineLayout({ label: `${label}.layout`, bindGroupLayouts: [layout] }),
-      compute: {
-        module: device.createShaderModule({ label: `${label}.module`, code }),
-        entryPoint: 'main', constants: { WG: WORKGROUP_SIZE },
-      },
-    });
+    const pipeline = (label: string, code: string, layout: GPUBindGroupLayout) =>
+      computePipeline(device, label, code, layout, WORKGROUP_SIZE);
     this.stepPipelines = {
       gd: pipeline('SingleNeuron.gd', singleNeuronStepShader({ d, method: 'gd' }), this.stepLayout),
       rk4: pipeline('SingleNeuron.rk4', singleNeuronStepShader({ d, method: 'rk4' }), this.stepLayout),
@@ -153,12 +148,6 @@ export class SingleNeuronSim {
     }));
   }
 
-  private dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup): void {
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    const [x, y] = dispatchSize(this.ctx.limits, Math.ceil(this.n / WORKGROUP_SIZE));
-    pass.dispatchWorkgroups(x, y);
-  }
 
   /**
    * Queues `steps` steps in chunks of at most {@link stepsPerDispatch}, one submission each.
@@ -176,11 +165,7 @@ export class SingleNeuronSim {
     for (let done = 0; done < steps;) {
       const chunk = Math.min(this.stepsPerDispatch, steps - done);
       this.writeParams(chunk);
-      const encoder = device.createCommandEncoder({ label: 'SingleNeuron.advance' });
-      const pass = encoder.beginComputePass({ label: `SingleNeuron.${this.config.method}` });
-      this.dispatch(pass, pipeline, this.stepBindGroup);
-      pass.end();
-      device.queue.submit([encoder.finish()]);
+      submitDispatch(this.ctx, `SingleNeuron.${this.config.method}`, pipeline, this.stepBindGroup, this.n, WORKGROUP_SIZE);
       done += chunk;
       this.stepCount += chunk;
       this.time += chunk * this.config.step;
@@ -208,11 +193,7 @@ export class SingleNeuronSim {
     const { device } = this.ctx;
     this.writeParams(0);
     device.queue.writeBuffer(this.summary, 0, new Uint32Array(SUMMARY_WORDS));
-    const encoder = device.createCommandEncoder({ label: 'SingleNeuron.metrics' });
-    const pass = encoder.beginComputePass({ label: 'SingleNeuron.metrics' });
-    this.dispatch(pass, this.metricsPipeline, this.metricsBindGroup);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    submitDispatch(this.ctx, 'SingleNeuron.metrics', this.metricsPipeline, this.metricsBindGroup, this.n, WORKGROUP_SIZE);
     const words = new Uint32Array(await readBuffer(device, this.summary, 4 * SUMMARY_WORDS));
     const f = new Float32Array(words.buffer);
     return { maxRelativeDeltaDrift: f[0], diverged: words[1], maxExcessLoss: f[2] };

@@ -3,7 +3,8 @@
  * trajectory from the closed form (theory.md §1.3) at the same time t, per trajectory and summarised.
  * For GD this is the visible gap between gradient descent and gradient flow, which grows with η.
  */
-import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import type { GpuContext } from '../../gpu/device.ts';
+import { bindBuffers, computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import { singleNeuronTheoryErrorShader } from '../../../shaders/singleNeuronTheoryError.wgsl.ts';
@@ -45,33 +46,16 @@ export class TheoryErrorPass {
     this.reduction = createBuffer(device, 'TheoryError.reduction', S, 4 * LOG_HISTOGRAM_WORDS);
     this.params = createBuffer(device, 'TheoryError.params', GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, ERROR_PARAMS.size,
       packStruct(ERROR_PARAMS, { n }));
-    this.pipeline = device.createComputePipeline({
-      label: 'TheoryError.pipeline', layout: 'auto',
-      compute: {
-        module: device.createShaderModule({ label: 'TheoryError.module', code: singleNeuronTheoryErrorShader({ d }) }),
-        entryPoint: 'main', constants: { WG: WORKGROUP_SIZE },
-      },
-    });
-    this.bindGroup = device.createBindGroup({
-      label: 'TheoryError.bindGroup', layout: this.pipeline.getBindGroupLayout(0),
-      entries: [this.params, sim.state, this.exactState, sim.flags, this.errors, this.reduction]
-        .map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    this.pipeline = computePipeline(device, 'TheoryError.pipeline', singleNeuronTheoryErrorShader({ d }), 'auto', WORKGROUP_SIZE);
+    this.bindGroup = bindBuffers(device, 'TheoryError.bindGroup', this.pipeline,
+      [this.params, sim.state, this.exactState, sim.flags, this.errors, this.reduction]);
   }
 
   /** Queues the exact evaluation at the sim's current time and the error reduction. */
   run(): void {
-    const { device } = this.ctx;
     this.exact.evaluate(this.sim.time, this.exactState);
-    device.queue.writeBuffer(this.reduction, 0, new Uint32Array(LOG_HISTOGRAM_WORDS));
-    const encoder = device.createCommandEncoder({ label: 'TheoryError.encoder' });
-    const pass = encoder.beginComputePass({ label: 'TheoryError.pass' });
-    pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    const [x, y] = dispatchSize(this.ctx.limits, Math.ceil(this.sim.n / WORKGROUP_SIZE));
-    pass.dispatchWorkgroups(x, y);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+    this.ctx.device.queue.writeBuffer(this.reduction, 0, new Uint32Array(LOG_HISTOGRAM_WORDS));
+    submitDispatch(this.ctx, 'TheoryError.pass', this.pipeline, this.bindGroup, this.sim.n, WORKGROUP_SIZE);
   }
 
   /** Runs the pass and reads the summary back (a few hundred bytes). */

@@ -176,9 +176,10 @@ export class Relu2App {
     const experiment = buildExperiment(p, this.explicitData(p));
     if (this.backends.limits) validateExperiment(experiment, this.backends.limits);
     const results = new Relu2Results(experiment);
-    const runner = new Relu2Runner(experiment, results, this.backends.factory, {
-      onProgress: (progress) => this.runBar.update(progress),
-      onCheckpoint: () => this.scheduleDraw(),
+    // A replaced runner still reports while it winds down: only the current one may update the page.
+    const runner: Relu2Runner = new Relu2Runner(experiment, results, this.backends.factory, {
+      onProgress: (progress) => { if (this.runner === runner) this.runBar.update(progress); },
+      onCheckpoint: () => { if (this.runner === runner) this.scheduleDraw(); },
     });
     void this.runner?.destroy();
     this.experiment = experiment;

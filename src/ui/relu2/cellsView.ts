@@ -107,9 +107,10 @@ export class CellsView {
       const series = this.cells.flatMap((ci, i) => c.metrics
         .filter((name) => name !== 'testLoss' || e.nTest > 0)
         .map((name) => ({
-          label: this.cells.length > 1 ? `${e.cells[ci].short}${c.metrics.length > 1 ? (name === 'testLoss' ? ' test' : ' train') : ''}`
+          label: this.cells.length > 1 ? `${e.cells[ci].short}${name === 'testLoss' ? ' (test)' : ''}`
             : name === 'testLoss' ? 'test' : name === 'trainLoss' ? 'train' : c.y,
           values: results.cellCurve(ci, name), color: CELL_COLORS[i % CELL_COLORS.length], dash: name === 'testLoss',
+          legend: !(this.cells.length > 1 && name === 'testLoss'),
         })));
       this.charts[k].setSeries(x, series);
     });

@@ -26,8 +26,9 @@ export const METRIC_INFO: Record<Relu2MetricName, { label: string; short: string
   deltaDrift: { label: 'max δ_k drift', short: 'δ drift', scale: 'log' },
 };
 
-/** A cell class of the map overlay: 0 none, 1 some seeds diverged, 2 all seeds diverged. */
+/** Map overlay class of a cell where some (not all) seeds diverged (0 = none). */
 export const CELL_SOME_DIVERGED = 1;
+/** Map overlay class of a cell where every seed diverged (its value is NaN). */
 export const CELL_ALL_DIVERGED = 2;
 
 /** Upper bound on stored trail floats (d = 2): 2²⁴ (64 MiB); above it trails are not kept. */
