@@ -4,7 +4,8 @@
  *   d = 2, GD and RK4, against the f64 TypeScript reference (advanceEnsembleF64) on the same ensembles;
  * - relu2 (bench/relu2.ts): GD steps per second per network at m = 50, n = 1000, d = 100 for 1, 64, 289
  *   and 4,624 networks against the f64 reference, and the projected time of the full Fig. 1b grid;
- * - the adapter's peak FMA rate (shaders/fmaPeak.wgsl.ts) and each kernel's achieved fraction of it.
+ * - the adapter's peak FMA rate (shaders/fmaPeak.wgsl.ts) and each kernel's achieved fraction of it;
+ * - single-neuron analysis passes (bench/analysis.ts): exact evaluation and theory-error reduction, trajectories/s.
  * Single-neuron rows: a warm-up and a calibration run size the step count so the timed run takes about
  * {@link GPU_TARGET_S} (GPU) or {@link CPU_TARGET_S} (CPU) seconds. relu2 rows: see bench/relu2.ts.
  */
@@ -17,6 +18,7 @@ import { advanceEnsembleF64, initFromBetaDelta, type SingleNeuronData } from '..
 import { calibrated, fmt, table, type BenchRow } from './common.ts';
 import { FmaPeakKernel, FMA_PEAK_WORKGROUP } from './fmaPeak.ts';
 import { benchRelu2 } from './relu2.ts';
+import { benchAnalysis } from './analysis.ts';
 
 /** The two stepped methods benchmarked (GD with step η, RK4 with step dt). */
 type Method = 'gd' | 'rk4';
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
   log(`bench: peak ${(peak.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s (${peakKernel.threads} threads × ${peak.iterations} iterations × 32 FMA, best of 3: ${peak.seconds.toFixed(2)} s)`);
 
   const rows: BenchRow[] = runs('single-neuron') ? await benchSingleNeuron(ctx, log) : [];
+  const analysis = runs('single-neuron') ? await benchAnalysis(ctx, log) : [];
   const relu2 = runs('relu2') ? await benchRelu2(ctx, peak.flopsPerSecond, log) : { rows: [], notes: [] };
   rows.push(...relu2.rows);
   if (errors.length > 0) throw new Error(`WebGPU errors during the bench: ${errors.join('; ')}`);
@@ -164,6 +167,7 @@ async function main(): Promise<void> {
         + `Each row: warm-up, calibration, then one timed run sized to ~${GPU_TARGET_S} s (GPU) / ~${CPU_TARGET_S} s (CPU).`,
     ] : []),
     ...relu2.notes,
+    ...(analysis.length ? ['', ...analysis] : []),
     `"traj-steps/s" counts trajectory-steps (single neuron) or network-steps (relu2) per second. Total bench time ${((performance.now() - benchStart) / 1000).toFixed(0)} s.`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);

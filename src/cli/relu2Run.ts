@@ -5,7 +5,7 @@
  * (progress: network-steps = networks × steps), never time.
  */
 import { createHash } from 'node:crypto';
-import { initGpu, type GpuContext } from '../gpu/device.ts';
+import { DeviceLimitError, initGpu, type GpuContext } from '../gpu/device.ts';
 import { Relu2Sim, type Relu2NetworkMetrics } from '../models/relu2/sim.ts';
 import { DEFAULT_BOUND } from '../models/relu2/spec.ts';
 import { cloneRelu2, relu2GdStep, relu2Metrics, relu2Ntk, type Relu2Metrics, type Relu2Params } from '../theory/index.ts';
@@ -212,7 +212,13 @@ export async function runRelu2Simulate(config: unknown, options: Relu2SimulateOp
     if (ctx?.isSoftware) log('notice: this is a software (CPU) adapter; GPU timings here are CPU timings.');
     log(`relu2: ${cfg.networks} networks, m = ${cfg.m}, d = ${cfg.d}, n = ${cfg.n}, nTest = ${cfg.nTest}, ${cfg.checkpoints[cfg.checkpoints.length - 1]} GD steps.`);
     const start = performance.now();
-    const networks = await runRelu2Range(plan, 0, plan.count, { backend, ctx, onProgress: options.onProgress, signal: options.signal });
+    let networks: Relu2NetworkOutput[];
+    try {
+      networks = await runRelu2Range(plan, 0, plan.count, { backend, ctx, onProgress: options.onProgress, signal: options.signal });
+    } catch (e) {
+      if (e instanceof DeviceLimitError) throw new DeviceLimitError(`${e.message} (lazyrich sweep runs a grid in chunks of --chunk networks)`);
+      throw e;
+    }
     if (errors.length > 0) throw new Error(errors.join('; '));
     const seconds = (performance.now() - start) / 1000;
     for (const line of relu2Summary(networks, seconds, cfg.checkpoints[cfg.checkpoints.length - 1])) log(line);

@@ -46,10 +46,11 @@ export interface NeuronPortrait {
 }
 
 /**
- * Half-width R of the square view: 1.12 × the largest of the units' |a_k|‖w_k‖ over all frames, the
- * initial radius and the teacher norms (so nothing is clipped). Pure.
+ * Half-width R of the square view: 1.12 × the larger of the units' largest |a_k|‖w_k‖ over all frames
+ * and the initial radius. The view follows the units (at small τ they stay far inside the teacher's
+ * norm for a long time); teacher rays always reach the edge, teacher markers show once inside. Pure.
  */
-export function portraitExtent(data: Pick<NeuronPortraitData, 'm' | 'frames' | 'points' | 'initRadius' | 'teacher'>): number {
+export function portraitExtent(data: Pick<NeuronPortraitData, 'm' | 'frames' | 'points' | 'initRadius'>): number {
   let r = data.initRadius;
   const n = data.frames * data.m;
   for (let i = 0; i < n; i++) {
@@ -57,7 +58,6 @@ export function portraitExtent(data: Pick<NeuronPortraitData, 'm' | 'frames' | '
     const h = Math.hypot(x, y);
     if (Number.isFinite(h) && h > r) r = h;
   }
-  if (data.teacher) for (let i = 0; i < data.teacher.length; i += 3) r = Math.max(r, Math.hypot(data.teacher[i], data.teacher[i + 1]));
   return 1.12 * (r > 0 ? r : 1);
 }
 

@@ -79,6 +79,16 @@ export function alignSeries(
   };
 }
 
+/** Tick label: grouped digits for large values, 1e−4 style below 1e−3 (log axes), else 3 significant digits. */
+export function tickLabel(v: number | null, scale: 'linear' | 'log'): string {
+  if (v == null || !Number.isFinite(v)) return '';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e5 || (scale === 'log' && a < 1e-3) || a < 1e-6) return v.toExponential(0).replace('e-', 'e−').replace('e+', 'e');
+  if (a >= 1000) return Math.round(v).toLocaleString('en');
+  return String(Number(v.toPrecision(3)));
+}
+
 /** Builds a chart inside `container` (fills its width, follows its size). */
 export function createTimeSeries(container: HTMLElement, options: TimeSeriesOptions): TimeSeries {
   injectStyle();
@@ -93,8 +103,8 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
   let lastSeries: readonly TimeSeriesSeries[] = [];
   const empty = Object.assign(document.createElement('div'), { className: 'u-empty', textContent: 'no data yet' });
 
-  const axis = (label: string): uPlot.Axis => ({
-    label, stroke: LABEL_COLOR, labelSize: 16, labelFont: '11px system-ui, sans-serif', font: '10px ui-monospace, monospace',
+  const axis = (label: string, scale: 'linear' | 'log'): uPlot.Axis => ({
+    label, stroke: LABEL_COLOR, values: (_u, splits) => splits.map((v) => tickLabel(v, scale)), labelSize: 16, labelFont: '11px system-ui, sans-serif', font: '10px ui-monospace, monospace',
     grid: { stroke: GRID_COLOR, width: 1 }, ticks: { stroke: GRID_COLOR, width: 1, size: 4 }, size: 44,
   });
 
@@ -108,7 +118,7 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
         x: { time: false, distr: xScale === 'log' ? 3 : 1, range: (_u, min, max) => (min === max ? [min / 2, max * 2] : [min, max]) },
         y: { distr: options.yScale === 'log' ? 3 : 1 },
       },
-      axes: [axis(options.xLabel), axis(options.yLabel)],
+      axes: [axis(options.xLabel, xScale), axis(options.yLabel, options.yScale)],
       series: [
         { label: options.xLabel, value: (_u, v) => (v == null ? '–' : Number(v.toPrecision(4)).toLocaleString('en')) },
         ...series.map((s) => ({
@@ -121,8 +131,10 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
       cursor: { drag: { x: false, y: false } },
     };
     plot = new uPlot(opts, data, root);
+    // The legend lists the x series too only in live mode: align from the end.
     const rows = root.querySelectorAll<HTMLElement>('.u-legend .u-series');
-    series.forEach((s, i) => { if (s.legend === false && rows[i + 1]) rows[i + 1].style.display = 'none'; });
+    const offset = rows.length - series.length;
+    series.forEach((s, i) => { if (s.legend === false && rows[i + offset]) rows[i + offset].style.display = 'none'; });
     root.append(empty);
   };
 

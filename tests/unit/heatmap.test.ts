@@ -79,13 +79,13 @@ describe('time series and neuron portrait helpers', () => {
     expect(() => alignSeries([1, 2, 3], [{ label: 'loss', values: [1, 2] }], 'linear', 'linear')).toThrow(/series "loss" has 2 values for 3 x values/);
   });
 
-  it('portraitExtent covers every unit over all frames, the initial circle and the teacher', () => {
+  it('portraitExtent covers every unit over all frames and the initial circle (not the teacher)', () => {
     const points = Float32Array.from([0.01, 0, 1, 0, 0.01, -1, 0.6, 0.8, 1, 0, -2, -1]);
     expect(portraitExtent({ m: 2, frames: 2, points, initRadius: 0.01, teacher: null })).toBeCloseTo(2.24, 6);
     expect(portraitExtent({ m: 2, frames: 1, points, initRadius: 4, teacher: null })).toBeCloseTo(4.48, 6);
     const teacher = teacherPoints({ m: 1, d: 2, W: [0, 1], a: [-3] })!;
     expect(Array.from(teacher)).toEqual([0, 3, -3]);
-    expect(portraitExtent({ m: 2, frames: 1, points, initRadius: 0.01, teacher })).toBeCloseTo(3.36, 6);
+    expect(portraitExtent({ m: 2, frames: 1, points, initRadius: 0.01, teacher })).toBeCloseTo(1.12, 6);
     expect(teacherPoints({ m: 1, d: 3, W: [0, 1, 0], a: [1] })).toBeNull();
   });
 });

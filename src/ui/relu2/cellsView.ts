@@ -6,7 +6,7 @@
 import { createNeuronPortrait, teacherPoints, type NeuronPortrait } from '../../views/neuronPortrait.ts';
 import { createTimeSeries, type TimeSeries } from '../../views/timeSeries.ts';
 import type { Relu2MetricName } from '../../models/relu2/params.ts';
-import { dataIndexOf, type Relu2Experiment } from './grid.ts';
+import { dataIndexOf, fmt, type Relu2Experiment } from './grid.ts';
 import { composePng, decode } from './export.ts';
 import type { Relu2Results } from './results.ts';
 
@@ -99,7 +99,7 @@ export class CellsView {
       portrait.update({
         m: e.m, frames: trail.frames, points: trail.points, initRadius: cell.tau * cell.tau,
         teacher: teacherPoints(e.teachers[dataIndexOf(e, 0)]), title: cell.label,
-        subtitle: `step ${e.checkpoints[trail.frames - 1].toLocaleString('en')} · seed ${e.seeds[0]} · m = ${e.m}`,
+        subtitle: `δ = ${fmt(cell.delta)}, α = ${fmt(cell.alpha)} · step ${e.checkpoints[trail.frames - 1].toLocaleString('en')} · seed ${e.seeds[0]}`,
       });
     });
     const x = e.checkpoints;

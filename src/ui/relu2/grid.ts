@@ -28,10 +28,10 @@ export interface ExplicitData { data: Relu2Data; name: string }
 
 /** The four settings of Fig. 1a (theory.md §3), in paper order. */
 export const FIG1A_SETTINGS: readonly { tau: number; delta?: number; alpha?: number; label: string; short: string }[] = [
-  { tau: 0.1, delta: 0, label: 'τ = 0.1, δ = 0 · small, balanced', short: 'small balanced' },
-  { tau: 2, delta: 0, label: 'τ = 2, δ = 0 · large, balanced', short: 'large balanced' },
-  { tau: 0.1, alpha: 10, label: 'τ = 0.1, α = 10 · upstream (δ ≈ 1)', short: 'upstream α = 10' },
-  { tau: 0.1, alpha: 0.1, label: 'τ = 0.1, α = 0.1 · downstream (δ ≈ −1)', short: 'downstream α = 0.1' },
+  { tau: 0.1, delta: 0, label: 'τ = 0.1, δ = 0 · balanced', short: 'small balanced' },
+  { tau: 2, delta: 0, label: 'τ = 2, δ = 0 · balanced, large', short: 'large balanced' },
+  { tau: 0.1, alpha: 10, label: 'τ = 0.1, α = 10 · upstream', short: 'upstream α = 10' },
+  { tau: 0.1, alpha: 0.1, label: 'τ = 0.1, α = 0.1 · downstream', short: 'downstream α = 0.1' },
 ];
 
 /** Everything a run needs, derived once from the params (see file comment for the orderings). */
