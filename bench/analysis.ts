@@ -58,7 +58,7 @@ export async function benchAnalysis(ctx: GpuContext, log: (s: string) => void): 
     const cpu = timeCpu(e, Math.min(n, 20_000));
     const exactGpu = await timeGpu(ctx, () => exact.evaluate(T, sim.state));
     const errorGpu = await timeGpu(ctx, () => errors.run());
-    for (const [what, gpu] of [['exact solution', exactGpu], ['theory error (exact + |Δ| + histogram)', errorGpu]] as const) {
+    for (const [what, gpu] of [['exact solution', exactGpu], ['theory error (exact, abs. difference, histogram)', errorGpu]] as const) {
       rows.push([what, n.toExponential(0).replace('e+', 'e'), fmt(n / gpu), fmt(1 / cpu), `${(cpu * n / gpu).toFixed(1)}×`]);
       log(`bench: ${what} N=${n}: GPU ${(gpu * 1e3).toFixed(1)} ms per pass`);
     }

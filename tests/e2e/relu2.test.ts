@@ -164,7 +164,7 @@ describe('relu2 Fig. 1a and uploaded data', () => {
     for (let k = 1; k <= 4; k++) {
       const sel = `#r2-portraits .r2-portrait:nth-child(${k}) canvas`;
       expect(await countColor(page, sel, [POSITIVE_UNIT_COLOR, NEGATIVE_UNIT_COLOR], 30)).toBeGreaterThan(100);
-      expect(await countColor(page, sel, [TEACHER_COLOR], 30)).toBeGreaterThan(20);
+      expect(await countColor(page, sel, [TEACHER_COLOR], 90)).toBeGreaterThan(20); // dashed teacher rays
     }
     for (let k = 1; k <= 4; k++) {
       expect(await countColor(page, `#r2-charts .r2-chart:nth-child(${k}) canvas`, CELL_COLORS.slice(0, 4))).toBeGreaterThan(50);

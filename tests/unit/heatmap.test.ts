@@ -85,7 +85,7 @@ describe('time series and neuron portrait helpers', () => {
     expect(portraitExtent({ m: 2, frames: 1, points, initRadius: 4, teacher: null })).toBeCloseTo(4.48, 6);
     const teacher = teacherPoints({ m: 1, d: 2, W: [0, 1], a: [-3] })!;
     expect(Array.from(teacher)).toEqual([0, 3, -3]);
-    expect(portraitExtent({ m: 2, frames: 1, points, initRadius: 0.01, teacher })).toBeCloseTo(1.12, 6);
+    expect(portraitExtent({ m: 2, frames: 1, points, initRadius: 0.01, teacher })).toBeCloseTo(0.0112, 6);
     expect(teacherPoints({ m: 1, d: 3, W: [0, 1, 0], a: [1] })).toBeNull();
   });
 });
