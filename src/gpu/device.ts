@@ -48,6 +48,8 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node && typ
 /** Loads `webgpu` (Dawn) in Node; the module name is hidden from the browser bundler. */
 async function nodeGpu(useSwiftShader: boolean): Promise<{ gpu: GPU; instance: unknown }> {
   if (useSwiftShader) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  // Vulkan drivers print "XDG_RUNTIME_DIR is invalid" on every start in headless sessions without it.
+  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = (await import(/* @vite-ignore */ 'node:os')).tmpdir();
   const moduleName = 'webgpu';
   const dawn = await import(/* @vite-ignore */ moduleName);
   Object.assign(globalThis, dawn.globals);
