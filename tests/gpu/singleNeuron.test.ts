@@ -53,6 +53,7 @@ describe('single-neuron kernels on the Fig. 8 grid', () => {
     expect(worst).toBeLessThanOrEqual(2e-4);
     // δ is conserved by the flow; RK4's relative drift at t = 10 (relative to a₀² + ‖w₀‖²) must stay ≤ 1e-4.
     const summary = await sim.readSummary();
+    console.info(`RK4 f32 vs closed form (Fig. 8, t ≤ 10): ${worst.toExponential(2)} scaled; relative δ drift ${summary.maxRelativeDeltaDrift.toExponential(2)}`);
     expect(summary.diverged).toBe(0);
     expect(summary.maxRelativeDeltaDrift).toBeLessThanOrEqual(1e-4);
     sim.destroy();
@@ -73,6 +74,7 @@ describe('single-neuron kernels on the Fig. 8 grid', () => {
     expect(worst).toBeLessThanOrEqual(2e-4);
     // GD drifts δ by O(η²) per step (theory.md §1): the drift must be visible, far above f32 rounding.
     const summary = await sim.readSummary();
+    console.info(`GD f32 vs f64 GD (10⁴ steps, η = 1e-2): ${worst.toExponential(2)} scaled; relative δ drift ${summary.maxRelativeDeltaDrift.toExponential(2)}`);
     expect(summary.maxRelativeDeltaDrift).toBeGreaterThan(1e-4);
     sim.destroy();
   });
@@ -93,6 +95,7 @@ describe('single-neuron kernels on the Fig. 8 grid', () => {
       // The recovered parameters follow too, including the sign of a.
       expect(scaledError(got, ref)).toBeLessThanOrEqual(2e-4);
     });
+    console.info(`beta-flow vs parameter flow at t = 10: ‖Δβ‖/‖β‖ ${worst.toExponential(2)}`);
     expect(worst).toBeLessThanOrEqual(1e-4);
     sim.destroy();
   });
