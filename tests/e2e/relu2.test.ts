@@ -2,8 +2,8 @@
  * The relu2 app (#model=relu2) in headless Chromium: WebGPU on SwiftShader here (2 CPU cores), the GPU on
  * a laptop. Issue 4's browser check is the reduced Fig. 1b grid (9 × 9 τ × δ, 4 seeds, m = 50, n = 200,
  * d = 20) at 10⁴ GD steps; SwiftShader trains ~100 network-steps/s at that size (10⁴ steps would take
- * about 9 hours), so this test runs the same grid — same networks, data and batches — for 8 steps with
- * checkpoints 0 and 8, and asserts progress, cells filling in, cancel + resume to completion, the cell
+ * about 9 hours), so this test runs the same grid — same networks, data and batches — for 20 steps with
+ * checkpoints 0 and 20, and asserts progress, cells filling in, cancel + resume to completion, the cell
  * detail, and the exports. Pixel assertions read screenshots of the canvases.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -83,14 +83,14 @@ async function countColor(page: Page, selector: string, colors: string[], tol = 
   return n;
 }
 
-describe('relu2 regime map: the reduced Fig. 1b grid (9 × 9 τ × δ, 4 seeds, m = 50, n = 200, d = 20), 8 GD steps', () => {
+describe('relu2 regime map: the reduced Fig. 1b grid (9 × 9 τ × δ, 4 seeds, m = 50, n = 200, d = 20), 20 GD steps', () => {
   it('runs with progress, fills cells in, cancels and resumes to completion; a click shows the cell’s curves; exports', async () => {
     const t0 = Date.now();
-    const { page, errors } = await open('#model=relu2&v=1&p=fig1b-reduced&T=8&cn=1');
+    const { page, errors } = await open('#model=relu2&v=1&p=fig1b-reduced&T=20&cn=1');
     const s0 = await status(page);
-    expect(s0).toMatchObject({ kind: 'grid', networks: 324, cells: 81, batches: 9, lastStep: 8, backend: 'gpu' });
+    expect(s0).toMatchObject({ kind: 'grid', networks: 324, cells: 81, batches: 9, lastStep: 20, backend: 'gpu' });
     expect(await page.locator('#r2-summary').textContent()).toMatch(/324 networks = 9 τ × 9 δ × 4 seeds · m = 50 ReLU · teacher m₀ = 3, d = 20, n = 200/);
-    expect(await page.evaluate(() => location.hash)).toMatch(/^#model=relu2&v=1&p=custom&.*&T=8&/);
+    expect(await page.evaluate(() => location.hash)).toMatch(/^#model=relu2&v=1&p=custom&.*&T=20&/);
     // Nothing is computed before the first τ column finishes: the map is hatched.
     expect(s0.cellsDone).toBe(0);
     expect(await heatmapFill(page)).toBeLessThan(0.02);
@@ -100,7 +100,7 @@ describe('relu2 regime map: the reduced Fig. 1b grid (9 × 9 τ × δ, 4 seeds, 
     await waitFor(page, 's.cellsDone >= 9');
     const partial = await heatmapFill(page);
     expect(partial).toBeGreaterThan(0.06);
-    expect(await page.locator('#r2-status').textContent()).toMatch(/running · batch \d\/9 · step \d\/8 · .*network-steps\/s.*ETA .*projected total/);
+    expect(await page.locator('#r2-status').textContent()).toMatch(/running · batch \d\/9 · step \d+\/20 · .*network-steps\/s.*ETA .*projected total/);
 
     // Cancel in the middle: progress stops (GPU state kept), then resume finishes every batch.
     await waitFor(page, 's.batch >= 2');
@@ -138,7 +138,7 @@ describe('relu2 regime map: the reduced Fig. 1b grid (9 × 9 τ × δ, 4 seeds, 
     const [json] = await Promise.all([page.waitForEvent('download'), page.getByText('grid results → JSON').click()]);
     const body = JSON.parse(readFileSync((await json.path())!, 'utf8'));
     expect(body.networks).toHaveLength(324);
-    expect(body.checkpoints).toEqual([0, 8]);
+    expect(body.checkpoints).toEqual([0, 20]);
     expect(body.networks.every((n: { trainLoss: (number | null)[] }) => n.trainLoss.every((v) => typeof v === 'number'))).toBe(true);
     expect(body.map.kernelDistance[1].every((v: number | null) => typeof v === 'number')).toBe(true);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByText('grid results → CSV').click()]);
@@ -150,7 +150,7 @@ describe('relu2 regime map: the reduced Fig. 1b grid (9 × 9 τ × δ, 4 seeds, 
     writeFileSync('test-results/relu2-grid.png', await page.screenshot());
     expect(errors).toEqual([]);
     expect(await alerts(page)).toEqual([]);
-    console.log(`relu2 e2e: reduced grid, 8 steps, run with cancel/resume in ${runSeconds.toFixed(0)} s`);
+    console.log(`relu2 e2e: reduced grid, 20 steps, run with cancel/resume in ${runSeconds.toFixed(0)} s`);
     await page.close();
   });
 });

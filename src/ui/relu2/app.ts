@@ -139,8 +139,14 @@ export class Relu2App {
     }
   }
 
-  /** Runs from θ₀ again (a fresh experiment with the same params). */
-  restart(): void { this.rebuild(this.params); }
+  /** Runs from θ₀ again (a fresh experiment with the same params); a failure is shown, not thrown. */
+  restart(): void {
+    try {
+      this.rebuild(this.params);
+    } catch (e) {
+      this.reportError(e);
+    }
+  }
 
   /** Cancels the run at the next chunk; the GPU state is kept for {@link resume}. */
   cancel(): void { this.runner.cancel(); }
