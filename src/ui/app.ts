@@ -54,7 +54,7 @@ export interface AppStatus {
 
 /** How often (ms) the small summaries are read back, and how often the panels redraw. */
 const SUMMARY_INTERVAL_MS = 500;
-const PANEL_INTERVAL_MS = 1000;
+const PANEL_INTERVAL_MS = 1500;
 
 /** The running app. Create with {@link App.start}. */
 export class App {
@@ -357,13 +357,15 @@ export class App {
         if (s.maxExcessLoss > 0) this.portrait.setLossDomain([Math.max(1e-8, s.maxExcessLoss * 1e-6), s.maxExcessLoss]);
         if (this.params.colorBy === 'loss') this.legend.update(this.portrait.getColorSpec());
       }).finally(() => { this.summaryPending = false; });
-      this.analysis.requestReadbacks(this.params.panels || this.params.colorBy === 'regime');
-      if (this.params.colorBy === 'regime') this.analysis.uploadRegimes(this.regimeRule);
+      this.analysis.requestReadbacks(false);
       if (this.params.colorBy === 'timeToEpsilon') this.applyColor();
     }
-    if (this.params.panels && now - this.lastPanelAt > PANEL_INTERVAL_MS) {
+    const wantTable = this.params.panels || this.params.colorBy === 'regime';
+    if (wantTable && now - this.lastPanelAt > PANEL_INTERVAL_MS) {
       this.lastPanelAt = now;
-      this.updatePanels();
+      this.analysis.requestReadbacks(true);
+      if (this.params.colorBy === 'regime') this.analysis.uploadRegimes(this.regimeRule);
+      if (this.params.panels) this.updatePanels();
     }
     this.hud.textContent = formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
     requestAnimationFrame(this.frame);

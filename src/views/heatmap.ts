@@ -11,7 +11,7 @@
  * are unit-tested in Node; {@link createHeatmap} is the DOM factory (tensorflow/playground HeatMap style:
  * narrow update methods that throw on a shape mismatch).
  */
-import { BACKGROUND_COLOR, GRID_COLOR, HIGHLIGHT_COLOR, LABEL_COLOR, type Interpolator } from './colormaps.ts';
+import { BACKGROUND_COLOR, GRID_COLOR, HIGHLIGHT_COLOR, LABEL_COLOR, parseColor, type Interpolator } from './colormaps.ts';
 import { legendTicks } from './legend.ts';
 import { formatTick, niceTicks } from './viewMath.ts';
 
@@ -281,7 +281,9 @@ export function createHeatmap(container: HTMLElement, options: HeatmapOptions = 
     const gap = cw > 8 && ch > 8 ? 1 : 0;
     const [lo, hi] = domain();
     const empty = hatch(g);
-    for (let r = 0; r < rows; r++) {
+    const tiny = cw < 3 || ch < 3;
+    if (tiny) drawCellsAsImage(g, p, lo, hi);
+    for (let r = 0; r < rows && !tiny; r++) {
       for (let c = 0; c < cols; c++) {
         const i = r * cols + c;
         const v = values ? values[i] : NaN;
@@ -307,6 +309,34 @@ export function createHeatmap(container: HTMLElement, options: HeatmapOptions = 
     }
     drawAxes(g, p);
     drawColorBar(g, p, lo, hi);
+  };
+
+  /**
+   * Cells under 3 px: one pixel per cell in an ImageData, scaled up without smoothing — a 512 × 512 map
+   * would otherwise be 262,144 fillRect calls per redraw. Empty (NaN) cells are EMPTY_COLOR, unhatched.
+   */
+  const drawCellsAsImage = (g: CanvasRenderingContext2D, p: ReturnType<typeof heatmapLayout>, lo: number, hi: number) => {
+    const rgb = (css: string) => parseColor(css).slice(0, 3).map((x) => Math.round(255 * x));
+    const lut = colors.map(rgb);
+    const emptyRgb = rgb(EMPTY_COLOR);
+    const styleRgb = styles.map((st) => rgb(st.color));
+    const image = new ImageData(cols, rows);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const i = r * cols + c;
+        const k = classes ? classes[i] : 0;
+        const v = values ? values[i] : NaN;
+        const px = k && styles[k - 1] ? styleRgb[k - 1]
+          : Number.isNaN(v) ? emptyRgb : lut[Math.min(255, Math.floor(colorT(v, [lo, hi], color.scale) * 256))];
+        image.data.set([px[0], px[1], px[2], 255], 4 * ((rows - 1 - r) * cols + c));
+      }
+    }
+    const tile = document.createElement('canvas');
+    tile.width = cols;
+    tile.height = rows;
+    tile.getContext('2d')?.putImageData(image, 0, 0);
+    g.imageSmoothingEnabled = false;
+    g.drawImage(tile, p.x, p.y, p.w, p.h);
   };
 
   const drawAxes = (g: CanvasRenderingContext2D, p: ReturnType<typeof heatmapLayout>) => {
