@@ -4,7 +4,8 @@
  * `v`), so old links can be migrated or refused clearly. Every RELU2_SCHEMA field round-trips through
  * its short key (params/schema.ts formats and parses the values).
  */
-import { ParamError, defaults, formatFieldString, parseFieldString, validate } from '../../params/schema.ts';
+import { defaults, validate } from '../../params/schema.ts';
+import { checkVersion, parseHash, toHash } from '../../params/url.ts';
 import { RELU2_PRESETS, RELU2_SCHEMA, type Relu2AppParams } from '../../models/relu2/params.ts';
 
 /** Current relu2 URL format version. Bump it when a key's meaning changes. */
@@ -18,11 +19,7 @@ export function isRelu2Hash(hash: string): boolean { return /(^#?|&)model=relu2(
 
 /** Serialises every field (not only non-defaults, so a link keeps its meaning if defaults change). */
 export function relu2ToHash(params: Relu2AppParams): string {
-  const parts = ['model=relu2', `v=${RELU2_URL_VERSION}`];
-  for (const [name, f] of Object.entries(RELU2_SCHEMA)) {
-    parts.push(`${f.key}=${encodeURIComponent(formatFieldString(f, (params as Record<string, unknown>)[name]))}`);
-  }
-  return `#${parts.join('&')}`;
+  return toHash(RELU2_SCHEMA, params, RELU2_URL_VERSION, ['model=relu2']);
 }
 
 /**
@@ -33,37 +30,9 @@ export function relu2ToHash(params: Relu2AppParams): string {
  *   (when any field is given), or a value outside its field's range (the message names the field).
  */
 export function relu2FromHash(hash: string, base: Relu2AppParams = defaults(RELU2_SCHEMA)): Relu2AppParams {
-  const byKey = new Map(Object.entries(RELU2_SCHEMA).map(([name, f]) => [f.key as string, name]));
-  const raw: Record<string, unknown> = {};
-  const seen = new Set<string>();
-  let version: string | undefined;
-  for (const pair of hash.replace(/^#/, '').split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new ParamError('url', `Malformed URL parameter "${pair}": expected key=value.`);
-    const key = pair.slice(0, eq);
-    let value: string;
-    try {
-      value = decodeURIComponent(pair.slice(eq + 1));
-    } catch {
-      throw new ParamError('url', `Malformed URL encoding in "${pair}".`);
-    }
-    if (seen.has(key)) throw new ParamError('url', `URL parameter "${key}" appears twice.`);
-    seen.add(key);
-    if (key === 'model') {
-      if (value !== 'relu2') throw new ParamError('url', `URL parameter model=${value} is not the relu2 app.`);
-      continue;
-    }
-    if (key === 'v') { version = value; continue; }
-    const name = byKey.get(key);
-    if (!name) throw new ParamError('url', `Unknown URL parameter "${key}" for the relu2 app.`);
-    raw[name] = parseFieldString(name, RELU2_SCHEMA[name as keyof typeof RELU2_SCHEMA], value);
-  }
+  const { raw, version } = parseHash(RELU2_SCHEMA, hash, { model: 'relu2' });
   if (Object.keys(raw).length === 0 && version === undefined) return base;
-  if (version === undefined) throw new ParamError('url', `The URL has no format version (v=${RELU2_URL_VERSION}).`);
-  if (version !== String(RELU2_URL_VERSION)) {
-    throw new ParamError('url', `relu2 URL format version v=${version} is not supported; this build reads v=${RELU2_URL_VERSION}.`);
-  }
+  checkVersion(version, RELU2_URL_VERSION);
   const preset: Record<string, unknown> = typeof raw.preset === 'string' && raw.preset in RELU2_PRESETS
     ? RELU2_PRESETS[raw.preset as keyof typeof RELU2_PRESETS] : {};
   const overridden = Object.keys(raw).some((k) => k in preset && !VIEW_KEYS.has(k) && preset[k] !== raw[k]);
