@@ -33,18 +33,27 @@ export interface ControlsHandle<S extends Schema> {
 
 const vectorText = (v: number[]): string => v.join(', ');
 
+/** Controllers of a schema's fields in folders, with validation-on-edit and revert. */
+export interface SchemaFolders<S extends Schema> {
+  /** Shows the given params in every controller. */
+  sync(params: Params<S>): void;
+  /** Shows or hides a field's controller. */
+  setVisible(name: keyof S & string, visible: boolean): void;
+  /** The folder of each layout title (to add buttons to). */
+  folders: Record<string, GUI>;
+}
+
 /**
- * Builds the panel.
- * @param onChange called with one field's new value (vectors parsed from "a, b, c"); returns false when
- *   the value was rejected, and the controller then reverts to `current()`.
+ * Adds one controller per field of `layout` to `gui`, folder by folder. Every edit goes through
+ * `onChange` (vectors parsed from "a, b, c"); when it returns false the controller reverts to `current()`.
  */
-export function createControls<S extends Schema>(
-  schema: S, layout: FolderLayout<S>, current: () => Params<S>,
-  onChange: (name: keyof S & string, value: unknown) => boolean, actions: RunActions,
-): ControlsHandle<S> {
-  const gui = new GUI({ title: 'lazyrich', width: 260 });
+export function addSchemaFolders<S extends Schema>(
+  gui: GUI, schema: S, layout: FolderLayout<S>, current: () => Params<S>,
+  onChange: (name: keyof S & string, value: unknown) => boolean,
+): SchemaFolders<S> {
   const proxy: Record<string, unknown> = {};
   const controllers = new Map<string, Controller>();
+  const folders: Record<string, GUI> = {};
   const load = (params: Params<S>) => {
     for (const [name, f] of Object.entries(schema)) {
       const v = (params as Record<string, unknown>)[name];
@@ -52,7 +61,40 @@ export function createControls<S extends Schema>(
     }
   };
   load(current());
+  for (const [title, names] of Object.entries(layout)) {
+    folders[title] = gui.addFolder(title);
+    for (const name of names) controllers.set(name, addField(folders[title], proxy, name, schema[name]));
+  }
+  for (const [name, c] of controllers) {
+    c.onFinishChange((value: unknown) => {
+      const f = schema[name];
+      const parsed = f.type === 'vector' ? String(value).split(',').map((s) => (s.trim() === '' ? NaN : Number(s))) : value;
+      if (!onChange(name, parsed)) {
+        load(current());
+        c.updateDisplay();
+      }
+    });
+  }
+  return {
+    folders,
+    sync(params) {
+      load(params);
+      for (const c of controllers.values()) c.updateDisplay();
+    },
+    setVisible(name, visible) { controllers.get(name)?.show(visible); },
+  };
+}
 
+/**
+ * Builds the single-neuron panel: the run buttons, then the schema's folders.
+ * @param onChange called with one field's new value; returns false when the value was rejected, and the
+ *   controller then reverts to `current()`.
+ */
+export function createControls<S extends Schema>(
+  schema: S, layout: FolderLayout<S>, current: () => Params<S>,
+  onChange: (name: keyof S & string, value: unknown) => boolean, actions: RunActions,
+): ControlsHandle<S> {
+  const gui = new GUI({ title: 'lazyrich', width: 260 });
   const run = gui.addFolder('run');
   const buttons = {
     play: () => actions.playPause(), step: () => actions.step(), reset: () => actions.reset(),
@@ -67,28 +109,11 @@ export function createControls<S extends Schema>(
   run.add(buttons, 'png').name('save PNG');
   run.add(buttons, 'csv').name('export CSV');
   run.add(buttons, 'json').name('export JSON');
-
-  for (const [title, names] of Object.entries(layout)) {
-    const folder = gui.addFolder(title);
-    for (const name of names) controllers.set(name, addField(folder, proxy, name, schema[name]));
-  }
-  for (const [name, c] of controllers) {
-    c.onFinishChange((value: unknown) => {
-      const f = schema[name];
-      const parsed = f.type === 'vector' ? String(value).split(',').map((s) => (s.trim() === '' ? NaN : Number(s))) : value;
-      if (!onChange(name, parsed)) {
-        load(current());
-        c.updateDisplay();
-      }
-    });
-  }
+  const fields = addSchemaFolders(gui, schema, layout, current, onChange);
   return {
     gui,
-    sync(params) {
-      load(params);
-      for (const c of controllers.values()) c.updateDisplay();
-    },
-    setVisible(name, visible) { controllers.get(name)?.show(visible); },
+    sync: fields.sync,
+    setVisible: fields.setVisible,
     setPlaying(playing) { playButton.name(playing ? '⏸ pause' : '▶ play'); },
     destroy() { gui.destroy(); },
   };

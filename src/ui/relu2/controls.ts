@@ -3,8 +3,8 @@
  * topic) plus the upload and export buttons. Every edit goes through `onChange`, which validates; a
  * rejected value is reverted so the panel always shows what is running.
  */
-import GUI, { type Controller } from 'lil-gui';
-import type { Field } from '../../params/schema.ts';
+import GUI from 'lil-gui';
+import { addSchemaFolders } from '../controls.ts';
 import { RELU2_SCHEMA, type Relu2AppParams } from '../../models/relu2/params.ts';
 
 type Name = keyof Relu2AppParams & string;
@@ -46,58 +46,16 @@ export interface Relu2Controls {
  */
 export function createRelu2Controls(current: () => Relu2AppParams, onChange: (name: Name, value: unknown) => boolean, actions: Relu2PanelActions): Relu2Controls {
   const gui = new GUI({ title: 'lazyrich · relu2', width: 260 });
-  const proxy: Record<string, unknown> = {};
-  const load = (p: Relu2AppParams) => { for (const name of Object.keys(RELU2_SCHEMA)) proxy[name] = (p as Record<string, unknown>)[name]; };
-  load(current());
-  const controllers = new Map<string, Controller>();
+  const fields = addSchemaFolders(gui, RELU2_SCHEMA, RELU2_FOLDERS, current, onChange);
   const buttons = { ...actions };
-  for (const [title, names] of Object.entries(RELU2_FOLDERS)) {
-    const folder = gui.addFolder(title);
-    for (const name of names) controllers.set(name, addField(folder, proxy, name, RELU2_SCHEMA[name]));
-    if (title === 'data') {
-      folder.add(buttons, 'uploadTrain').name('⇪ upload train CSV…').domElement.dataset.action = 'upload-train';
-      folder.add(buttons, 'uploadTest').name('⇪ upload test CSV (optional)…').domElement.dataset.action = 'upload-test';
-      folder.add(buttons, 'clearUpload').name('✕ forget uploaded data');
-    }
-  }
+  const data = fields.folders.data;
+  data.add(buttons, 'uploadTrain').name('⇪ upload train CSV…').domElement.dataset.action = 'upload-train';
+  data.add(buttons, 'uploadTest').name('⇪ upload test CSV (optional)…').domElement.dataset.action = 'upload-test';
+  data.add(buttons, 'clearUpload').name('✕ forget uploaded data');
   const out = gui.addFolder('export');
   out.add(buttons, 'exportJson').name('grid results → JSON');
   out.add(buttons, 'exportCsv').name('grid results → CSV');
   out.add(buttons, 'pngMap').name('regime map → PNG');
   out.add(buttons, 'pngCells').name('portraits & curves → PNG');
-  for (const [name, c] of controllers) {
-    c.onFinishChange((value: unknown) => {
-      if (!onChange(name as Name, value)) {
-        load(current());
-        c.updateDisplay();
-      }
-    });
-  }
-  return {
-    gui,
-    sync(p) {
-      load(p);
-      for (const c of controllers.values()) c.updateDisplay();
-    },
-    setVisible(name, visible) { controllers.get(name)?.show(visible); },
-    destroy() { gui.destroy(); },
-  };
-}
-
-function addField(folder: GUI, proxy: Record<string, unknown>, name: string, f: Field): Controller {
-  let c: Controller;
-  switch (f.type) {
-    case 'enum': {
-      const options: Record<string, string> = {};
-      for (const o of f.options) options[f.optionLabels?.[o] ?? o] = o;
-      c = folder.add(proxy, name, options);
-      break;
-    }
-    case 'int': c = folder.add(proxy, name).step(1); break;
-    default: c = folder.add(proxy, name);
-  }
-  c.name(f.units ? `${f.label} [${f.units}]` : f.label);
-  if (f.help) c.domElement.title = f.help;
-  c.domElement.dataset.field = name;
-  return c;
+  return { gui, sync: fields.sync, setVisible: fields.setVisible, destroy() { gui.destroy(); } };
 }
