@@ -101,7 +101,7 @@ export function createControls<S extends Schema>(
     reseed: () => actions.reseed(), inspect: () => actions.inspect(), png: () => actions.savePng(),
     csv: () => actions.exportCsv(), json: () => actions.exportJson(),
   };
-  const playButton = run.add(buttons, 'play').name('⏸ pause');
+  const playButton = run.add(buttons, 'play').name('❚❚ pause');
   run.add(buttons, 'step').name('single step');
   run.add(buttons, 'reset').name('reset to t = 0');
   run.add(buttons, 'reseed').name('reseed');
@@ -114,7 +114,7 @@ export function createControls<S extends Schema>(
     gui,
     sync: fields.sync,
     setVisible: fields.setVisible,
-    setPlaying(playing) { playButton.name(playing ? '⏸ pause' : '▶ play'); },
+    setPlaying(playing) { playButton.name(playing ? '❚❚ pause' : '▶ play'); },
     destroy() { gui.destroy(); },
   };
 }
