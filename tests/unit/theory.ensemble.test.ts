@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { advanceEnsembleF64, DIVERGED_FLAG } from '../../src/theory/ensemble.ts';
 import { gdStep, rk4Step, UNIT_RATES, type LayerRates, type NeuronState } from '../../src/theory/singleNeuron.ts';
+import { createRng } from '../../src/models/random.ts';
 
+/** Uniform [0, 1) numbers from the project's seeded PRNG, so every run sees the same cases. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng(seed);
+  return () => r.uniform();
 }
 
 const d = 3;

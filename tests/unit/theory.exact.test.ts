@@ -5,16 +5,12 @@ import {
 } from '../../src/theory/exact.ts';
 import { identity, norm } from '../../src/theory/linalg.ts';
 import { conservedDelta, initFromBetaDelta, initFromTauAlpha, ntkMatrix, UNIT_RATES, type NeuronState } from '../../src/theory/singleNeuron.ts';
+import { createRng } from '../../src/models/random.ts';
 
+/** Uniform [0, 1) numbers from the project's seeded PRNG, so every run sees the same cases. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng(seed);
+  return () => r.uniform();
 }
 const gaussian = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 /** Norm-wise relative distance ‖θ − θ_ref‖ / ‖θ_ref‖ of the full state (a, w). */

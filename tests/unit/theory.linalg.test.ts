@@ -3,17 +3,12 @@ import {
   dot, identity, matMul, matVec, norm, nullSpaceProjector, pseudoInverseSolve, symmetricEigen, validateData,
   type Matrix,
 } from '../../src/theory/linalg.ts';
+import { createRng } from '../../src/models/random.ts';
 
-// Deterministic PRNG (mulberry32) so every run sees the same matrices.
+/** Uniform [0, 1) numbers from the project's seeded PRNG, so every run sees the same cases. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng(seed);
+  return () => r.uniform();
 }
 const transpose = (M: Matrix): Matrix => M[0].map((_, j) => M.map((row) => row[j]));
 const maxAbsDiff = (A: Matrix, B: Matrix) => Math.max(...A.flatMap((row, i) => row.map((x, j) => Math.abs(x - B[i][j]))));
