@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceLimitError, type GpuContext } from '../../src/gpu/device.ts';
 import { buildRelu2Grid, seededSymmetrisedInit, teacherStudentData } from '../../src/models/relu2/data.ts';
 import { Relu2Sim, type Relu2NetworkMetrics } from '../../src/models/relu2/sim.ts';
+import type { Relu2Kernel } from '../../src/models/relu2/layout.ts';
 import type { Relu2SimSpec } from '../../src/models/relu2/spec.ts';
 import { trainRelu2 } from '../../src/theory/index.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
@@ -49,7 +50,7 @@ describe('the paper\'s finding: upstream initialisations learn features rapidly 
   });
 });
 
-describe('divergence', () => {
+describe.each<Relu2Kernel>(['workgroup', 'thread'])('divergence (%s kernel)', (kernel) => {
   it('flags and freezes exactly the diverging networks, at the step the f64 reference diverges', async () => {
     const data = teacherStudentData({ seed: 4, d: 3, n: 16, m0: 3, nTest: 0 });
     const init = seededSymmetrisedInit(4, 8, 3, { tau: 1, delta: 0 });
@@ -60,7 +61,7 @@ describe('divergence', () => {
     };
     const ref = trainRelu2(init, data, { eta: 40, slope: 0, checkpoints: [200], bound: 1e30 });
     expect(ref.divergedAtStep).not.toBeNull();
-    const sim = await Relu2Sim.create(ctx, spec);
+    const sim = await Relu2Sim.create(ctx, spec, { kernel });
     await sim.advance(200);
     const m = await sim.readMetrics();
     expect(m.map((x) => x.diverged)).toEqual([false, true, false]);
@@ -81,7 +82,7 @@ describe('divergence', () => {
     const data = teacherStudentData({ seed: 5, d: 2, n: 8, m0: 2, nTest: 0 });
     const init = seededSymmetrisedInit(5, 4, 2, { tau: 1, delta: 0 });
     init.a[0] += 1;
-    const sim = await Relu2Sim.create(ctx, { datasets: [data], networks: [{ init, dataIndex: 0, eta: 1e3 }], bound: Infinity });
+    const sim = await Relu2Sim.create(ctx, { datasets: [data], networks: [{ init, dataIndex: 0, eta: 1e3 }], bound: Infinity }, { kernel });
     await sim.advance(100);
     const [m] = await sim.readMetrics();
     expect(m.diverged).toBe(true);

@@ -1,13 +1,14 @@
 /**
  * The relu2 WGSL kernels (float32) against the f64 reference src/theory/relu2.ts (theory.md §3): the
  * numpy fixture, the issue's acceptance test (Fig. 1a settings, 2·10⁴ steps) and the tiled (non-resident)
- * kernel with leaky ReLU, several tiles, two column chunks and two data sets.
+ * kernel with leaky ReLU, several tiles, two column chunks and two data sets. Every test runs both step
+ * kernels (layout.ts Relu2Kernel): the workgroup kernel GPUs use and the thread kernel of CPU adapters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fixture from '../fixtures/relu2_gd.json' with { type: 'json' };
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { buildRelu2Grid, learningRateOf, seededSymmetrisedInit, teacherStudentData } from '../../src/models/relu2/data.ts';
-import { kernelShape } from '../../src/models/relu2/layout.ts';
+import { kernelShape, type Relu2Kernel } from '../../src/models/relu2/layout.ts';
 import { Relu2Sim, type Relu2NetworkMetrics } from '../../src/models/relu2/sim.ts';
 import { trainRelu2, type Relu2Data, type Relu2Params, type Relu2Record } from '../../src/theory/index.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
@@ -28,11 +29,12 @@ async function runTo(sim: Relu2Sim, checkpoints: readonly number[]): Promise<Rel
   return out;
 }
 
+describe.each<Relu2Kernel>(['workgroup', 'thread'])('%s kernel', (kernel) => {
 describe('relu2 GPU vs the numpy fixture (d = 3, m = 6, n = 12, η = 0.05, 2000 steps)', () => {
   it('matches every metric and W, a at every recorded step within f32 tolerances', async () => {
     const data: Relu2Data = { d: 3, X: Float64Array.from(fixture.X.flat()), y: Float64Array.from(fixture.y) };
     const init: Relu2Params = { m: 6, d: 3, W: Float64Array.from(fixture.W0.flat()), a: Float64Array.from(fixture.a0) };
-    const sim = await Relu2Sim.create(ctx, { datasets: [data], networks: [{ init, dataIndex: 0, eta: fixture.learningRate }] });
+    const sim = await Relu2Sim.create(ctx, { datasets: [data], networks: [{ init, dataIndex: 0, eta: fixture.learningRate }] }, { kernel });
     for (const ref of fixture.records) {
       await sim.advance(ref.step - sim.stepCount);
       const [m] = await sim.readMetrics();
@@ -71,7 +73,7 @@ describe('relu2 acceptance (issue 4): d = 2, m = 50, n = 20, the four Fig. 1a se
       eta: learningRateOf({ base: 1e-4, scaleByTauSquared: true }, s.tau),
     }));
     const refs = networks.map((n) => trainRelu2(n.init, data, { eta: n.eta, slope: 0, checkpoints }).records);
-    const sim = await Relu2Sim.create(ctx, { datasets: [data], networks });
+    const sim = await Relu2Sim.create(ctx, { datasets: [data], networks }, { kernel });
     expect(sim.sizes.shape.resident).toBe(true);
     const gpu = await runTo(sim, checkpoints);
     const worst = { loss: 0, hamming: 0, param: 0, kernel: 0 };
@@ -89,7 +91,7 @@ describe('relu2 acceptance (issue 4): d = 2, m = 50, n = 20, the four Fig. 1a se
       if (step > 0) worst.param = Math.max(worst.param, rel(g.paramDistance, r.paramDistance));
       worst.kernel = Math.max(worst.kernel, Math.abs(g.kernelDistance - r.kernelDistance));
     }));
-    console.info('relu2 acceptance, worst GPU−f64 errors:', worst);
+    console.info(`relu2 acceptance (${kernel} kernel), worst GPU−f64 errors:`, worst);
     // Meaningful run: at 2·10⁴ steps every setting has learned (loss down > 100×) and the regimes differ.
     const last = refs.map((r) => r[r.length - 1]);
     last.forEach((r, q) => expect(r.trainLoss).toBeLessThan(refs[q][0].trainLoss / 100));
@@ -110,7 +112,7 @@ describe('relu2 tiled kernel (n > 32, d > 32): several sample tiles and column c
     expect(Math.ceil(70 / shape.ts)).toBeGreaterThan(1); // several tiles, the last one partial
     expect(Math.ceil(shape.dp / shape.dc)).toBe(2); // two column chunks in the backward pass
     const checkpoints = [0, 1, 50, 300];
-    const sim = await Relu2Sim.create(ctx, { datasets: grid.datasets, networks: grid.networks, slope });
+    const sim = await Relu2Sim.create(ctx, { datasets: grid.datasets, networks: grid.networks, slope }, { kernel });
     const gpu = await runTo(sim, checkpoints);
     const params = await sim.readParams();
     grid.networks.forEach((net, q) => {
@@ -131,4 +133,5 @@ describe('relu2 tiled kernel (n > 32, d > 32): several sample tiles and column c
     });
     sim.destroy();
   });
+});
 });

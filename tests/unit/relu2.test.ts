@@ -12,7 +12,7 @@ import {
 import {
   buildRelu2Grid, initDirections, learningRateOf, seededSymmetrisedInit, teacherStudentData,
 } from '../../src/models/relu2/data.ts';
-import { kernelShape, RELU2_LIMITS, stepWorkgroupWords, WORKGROUP_WORDS } from '../../src/models/relu2/layout.ts';
+import { defaultRelu2Kernel, kernelShape, RELU2_LIMITS, stepWorkgroupWords, threadBlockSamples, WORKGROUP_WORDS } from '../../src/models/relu2/layout.ts';
 import { validateRelu2Spec, type Relu2DeviceLimits } from '../../src/models/relu2/spec.ts';
 import { simulateRelu2Cpu } from '../../src/models/relu2/cpu.ts';
 import { DeviceLimitError } from '../../src/gpu/device.ts';
@@ -208,9 +208,29 @@ describe('relu2 kernel shapes and limits', () => {
   });
 
   it('accepts the full Fig. 1b grid (4,624 networks, m = 50, n = 1000, d = 100) within 128 MiB bindings', () => {
-    const sizes = validateRelu2Spec(spec(50, 100, 1000, 4624), limits);
-    expect(sizes.networks).toBe(4624);
-    expect(Math.max(...Object.values(sizes.bytes))).toBeLessThanOrEqual(2 ** 27);
+    for (const kernel of ['workgroup', 'thread'] as const) {
+      const sizes = validateRelu2Spec(spec(50, 100, 1000, 4624), limits, kernel);
+      expect(sizes.networks).toBe(4624);
+      expect(sizes.kernel).toBe(kernel);
+      expect(Math.max(...Object.values(sizes.bytes))).toBeLessThanOrEqual(2 ** 27);
+    }
+  });
+
+  it('sizes the thread kernel: an unpadded m·d gradient row per network, no workgroup-memory or invocation limits', () => {
+    const tight = { ...limits, maxComputeInvocationsPerWorkgroup: 128, maxComputeWorkgroupStorageSize: 1024 };
+    expect(() => validateRelu2Spec(spec(256, 2, 4), tight)).toThrow(/maxComputeInvocationsPerWorkgroup/);
+    const sizes = validateRelu2Spec(spec(256, 3, 4, 10), tight, 'thread');
+    expect(sizes.bytes.grad).toBe(4 * 10 * 256 * 3);
+    // 10 networks at 4 per workgroup need 3 workgroups: fits a 2 × 2 dispatch, not 1 × 1.
+    expect(() => validateRelu2Spec(spec(4, 2, 4, 10), { ...limits, maxComputeWorkgroupsPerDimension: 2 }, 'thread')).not.toThrow();
+    expect(() => validateRelu2Spec(spec(4, 2, 4, 10), { ...limits, maxComputeWorkgroupsPerDimension: 1 }, 'thread'))
+      .toThrow(/10 networks need 3 workgroups, more than 1² \(maxComputeWorkgroupsPerDimension\)/);
+  });
+
+  it('blocks the thread kernel\'s samples by at most 8, padding the last block as little as possible', () => {
+    expect([1, 7, 8, 9, 20, 200, 1000].map(threadBlockSamples)).toEqual([1, 7, 8, 5, 7, 8, 8]);
+    expect(defaultRelu2Kernel(true)).toBe('thread');
+    expect(defaultRelu2Kernel(false)).toBe('workgroup');
   });
 
   it('rejects malformed specs with plain errors', () => {

@@ -20,8 +20,9 @@
  *   offset of its data set (s·dStride) and its learning rate η (per GD step).
  * - `status` (u32, read_write): status[2q] flag bits ({@link DIVERGED_FLAG}); status[2q+1] GD steps the
  *   network has actually taken (it stops counting when frozen).
- * - `grad` (f32 scratch, tiled kernel with dp > 32 only): g̃_kj = Σ_i r_i σ'(w_kᵀx_i) x_ij of the current
- *   step at q·m·dp + j·m + k, r_i = (2/n)(f(x_i) − y_i); ∂L/∂w_k = a_k g̃_k and ∂L/∂a_k = w_kᵀg̃_k.
+ * - `grad` (f32 scratch): g̃_kj = Σ_i r_i σ'(w_kᵀx_i) x_ij of the current step, r_i = (2/n)(f(x_i) − y_i);
+ *   ∂L/∂w_k = a_k g̃_k and ∂L/∂a_k = w_kᵀg̃_k. Workgroup kernel, tiled with dp > 32 only: at
+ *   q·m·dp + j·m + k. Thread kernel: at q·m·d + k·d + j (the unit's row, unpadded).
  * - `metrics` (f32, read_write): METRIC_WORDS per network, at q·METRIC_WORDS + METRIC_INDEX[name].
  */
 import { defineStruct } from '../../gpu/struct.ts';
@@ -76,6 +77,31 @@ export const RELU2_UNIFORMS = defineStruct('Relu2Uniforms', [
   { name: 'slope', type: 'f32' },
   { name: 'bound', type: 'f32' },
 ]);
+
+/**
+ * The two step kernels. `workgroup` (shaders/relu2Step.wgsl.ts): one workgroup per network, a thread per
+ * unit, X tiled through workgroup memory: the kernel for GPUs. `thread` (shaders/relu2StepThread.wgsl.ts):
+ * one thread per network, unrolled over blocks of samples: the kernel for CPU adapters (SwiftShader),
+ * which run it about 10× faster than the workgroup kernel and GPUs far slower.
+ */
+export type Relu2Kernel = 'workgroup' | 'thread';
+
+/** The default kernel for an adapter: `thread` on a software (CPU) adapter, `workgroup` on a GPU. */
+export function defaultRelu2Kernel(isSoftwareAdapter: boolean): Relu2Kernel {
+  return isSoftwareAdapter ? 'thread' : 'workgroup';
+}
+
+/** Threads per workgroup of the thread kernel: one SIMD group of a CPU adapter, so small batches still spread over cores. */
+export const THREAD_KERNEL_WORKGROUP_SIZE = 4;
+
+/**
+ * Samples per unrolled block of the thread kernel for n training samples: at most 8 (each loaded w_kj
+ * feeds that many FMAs; 8 is the fastest on SwiftShader, and compiles d = 100 in ~15 s), shrunk to the
+ * smallest size with the same number of blocks so that the last block pads little.
+ */
+export function threadBlockSamples(n: number): number {
+  return Math.ceil(n / Math.ceil(n / 8));
+}
 
 /** Compile-time shape of the step kernel for one (m, d, n). */
 export interface Relu2KernelShape {

@@ -9,8 +9,12 @@ import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
 import { relu2StepShader } from '../../../shaders/relu2Step.wgsl.ts';
+import { relu2StepThreadShader } from '../../../shaders/relu2StepThread.wgsl.ts';
 import { relu2MetricsShader } from '../../../shaders/relu2Metrics.wgsl.ts';
-import { DIVERGED_FLAG, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE, RELU2_UNIFORMS } from './layout.ts';
+import {
+  defaultRelu2Kernel, DIVERGED_FLAG, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE, RELU2_UNIFORMS, THREAD_KERNEL_WORKGROUP_SIZE,
+  threadBlockSamples, type Relu2Kernel,
+} from './layout.ts';
 import { DEFAULT_BOUND, validateRelu2Spec, type Relu2SimSpec, type Relu2Sizes } from './spec.ts';
 
 /** Metrics of one network at the sim's current step (units: GD steps, not time). */
@@ -23,8 +27,10 @@ export interface Relu2NetworkMetrics extends Relu2Metrics {
   diverged: boolean;
 }
 
-/** Chunking of {@link Relu2Sim.advance}. */
-export interface Relu2ChunkOptions {
+/** Kernel choice and chunking of {@link Relu2Sim.advance}. */
+export interface Relu2SimOptions {
+  /** Step kernel (layout.ts Relu2Kernel); default: `thread` on a software adapter, `workgroup` on a GPU. */
+  kernel?: Relu2Kernel;
   /** Wall time one submission should take, in ms (default 50): keeps UIs responsive and far from watchdogs. */
   targetMs?: number;
   /** Work of the first submission, in multiply–adds (default 2²⁴); later ones grow at most 2× each. */
@@ -77,7 +83,7 @@ export class Relu2Sim {
   private metricsPipeline!: GPUComputePipeline;
   private readonly targetMs: number;
 
-  private constructor(private readonly ctx: GpuContext, readonly spec: Relu2SimSpec, readonly sizes: Relu2Sizes, chunk: Relu2ChunkOptions) {
+  private constructor(private readonly ctx: GpuContext, readonly spec: Relu2SimSpec, readonly sizes: Relu2Sizes, chunk: Relu2SimOptions) {
     const { device } = ctx;
     const { networks: N, m, d, n, nTest, shape, pStride, dStride, tiles } = sizes;
     const { dp } = shape;
@@ -134,13 +140,14 @@ export class Relu2Sim {
   private readonly metricsBuffers: GPUBuffer[];
 
   /**
-   * Validates the spec, uploads data and θ₀, and compiles both kernels for its (m, d, n).
+   * Validates the spec, uploads data and θ₀, and compiles the step kernel (options.kernel) and the
+   * metrics kernel for its (m, d, n).
    * @throws DeviceLimitError / Error as {@link validateRelu2Spec}; Error when a kernel fails to compile
    *   or a resource fails validation (the buffers are freed first).
    */
-  static async create(ctx: GpuContext, spec: Relu2SimSpec, chunk: Relu2ChunkOptions = {}): Promise<Relu2Sim> {
-    const sizes = validateRelu2Spec(spec, ctx.limits);
-    const sim = new Relu2Sim(ctx, spec, sizes, chunk);
+  static async create(ctx: GpuContext, spec: Relu2SimSpec, options: Relu2SimOptions = {}): Promise<Relu2Sim> {
+    const sizes = validateRelu2Spec(spec, ctx.limits, options.kernel ?? defaultRelu2Kernel(ctx.isSoftware));
+    const sim = new Relu2Sim(ctx, spec, sizes, options);
     try {
       await sim.compile();
     } catch (e) {
@@ -162,7 +169,11 @@ export class Relu2Sim {
     };
     device.pushErrorScope('validation');
     const rw = 'storage', ro = 'read-only-storage';
-    const step = await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, ['uniform', rw, ro, ro, rw, rw, rw]);
+    const stepTypes: GPUBufferBindingType[] = ['uniform', rw, ro, ro, rw, rw, rw];
+    const step = this.sizes.kernel === 'thread'
+      ? await make('Relu2.stepThread', relu2StepThreadShader({ m: shape.m, d: shape.d, dp: shape.dp, sb: threadBlockSamples(this.sizes.n) }),
+        THREAD_KERNEL_WORKGROUP_SIZE, this.stepBuffers, stepTypes)
+      : await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, stepTypes);
     const metrics = await make('Relu2.metrics', relu2MetricsShader({ m: shape.m, dp: shape.dp }), METRICS_WORKGROUP_SIZE,
       this.metricsBuffers, ['uniform', ro, ro, ro, ro, rw]);
     const error = await device.popErrorScope();
@@ -171,6 +182,12 @@ export class Relu2Sim {
     this.stepBindGroup = step.bindGroup;
     this.metricsPipeline = metrics.pipeline;
     this.metricsBindGroup = metrics.bindGroup;
+  }
+
+  /** Workgroups of one step dispatch: one per network, or one per THREAD_KERNEL_WORKGROUP_SIZE networks. */
+  private get stepWorkgroups(): number {
+    const N = this.sizes.networks;
+    return this.sizes.kernel === 'thread' ? Math.ceil(N / THREAD_KERNEL_WORKGROUP_SIZE) : N;
   }
 
   /** Number of networks. */
@@ -182,13 +199,13 @@ export class Relu2Sim {
     return 2 * networks * m * n * shape.dp;
   }
 
-  private submit(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, label: string): void {
+  private submit(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, label: string, workgroups = this.sizes.networks): void {
     const { device, limits } = this.ctx;
     const encoder = device.createCommandEncoder({ label });
     const pass = encoder.beginComputePass({ label });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
-    const [x, y] = dispatchSize(limits, this.sizes.networks);
+    const [x, y] = dispatchSize(limits, workgroups);
     pass.dispatchWorkgroups(x, y);
     pass.end();
     device.queue.submit([encoder.finish()]);
@@ -210,7 +227,7 @@ export class Relu2Sim {
       const chunk = Math.min(this.stepsPerDispatch, steps - done);
       device.queue.writeBuffer(this.stepUniforms, RELU2_UNIFORMS.offsets.steps, new Uint32Array([chunk]));
       const t0 = performance.now();
-      this.submit(this.stepPipeline, this.stepBindGroup, 'Relu2.advance');
+      this.submit(this.stepPipeline, this.stepBindGroup, 'Relu2.advance', this.stepWorkgroups);
       await device.queue.onSubmittedWorkDone();
       const ms = Math.max(performance.now() - t0, 0.05);
       done += chunk;

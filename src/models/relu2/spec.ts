@@ -5,7 +5,7 @@
  */
 import { DeviceLimitError } from '../../gpu/device.ts';
 import type { Relu2Data, Relu2Params } from '../../theory/index.ts';
-import { dataStride, kernelShape, RELU2_LIMITS, stepWorkgroupWords, type Relu2KernelShape } from './layout.ts';
+import { dataStride, kernelShape, RELU2_LIMITS, stepWorkgroupWords, THREAD_KERNEL_WORKGROUP_SIZE, type Relu2Kernel, type Relu2KernelShape } from './layout.ts';
 
 /** One network: initial parameters θ₀, the index of its data set, and its learning rate η (per GD step). */
 export interface Relu2NetworkInit { init: Relu2Params; dataIndex: number; eta: number }
@@ -31,6 +31,9 @@ export interface Relu2Sizes {
   d: number;
   n: number;
   nTest: number;
+  /** The step kernel the sizes are for. */
+  kernel: Relu2Kernel;
+  /** The workgroup kernel's shape (also fixes dp and the data layout for the thread kernel). */
   shape: Relu2KernelShape;
   /** ⌈n/ts⌉. */
   tiles: number;
@@ -50,14 +53,14 @@ export type Relu2DeviceLimits = Pick<GPUSupportedLimits,
 const fmt = (x: number) => x.toLocaleString('en');
 
 /**
- * Checks a spec and returns its sizes.
- * @throws DeviceLimitError naming the limit when m > 256, d > 128, n or nTest > 65,536, a workgroup would
- *   exceed the device's invocations or workgroup memory, a buffer exceeds maxStorageBufferBindingSize /
+ * Checks a spec and returns its sizes for one step kernel (default `workgroup`; layout.ts Relu2Kernel).
+ * @throws DeviceLimitError naming the limit when m > 256, d > 128, n or nTest > 65,536, a workgroup of the
+ *   workgroup kernel would exceed the device's invocations or workgroup memory, a buffer exceeds maxStorageBufferBindingSize /
  *   maxBufferSize, or the networks need more than maxComputeWorkgroupsPerDimension² workgroups.
  * @throws Error on malformed input: no networks, m or d differing between networks, data sets with
  *   different d, n or nTest, a bad dataIndex, η ≤ 0, non-finite θ₀, or a negative/non-finite slope.
  */
-export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits): Relu2Sizes {
+export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits, kernel: Relu2Kernel = 'workgroup'): Relu2Sizes {
   const { datasets, networks } = spec;
   if (!networks.length) throw new Error('relu2: no networks to train');
   if (!datasets.length) throw new Error('relu2: no data sets');
@@ -92,16 +95,17 @@ export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits)
 
   const shape = kernelShape(m, d, n);
   const maxInv = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
-  if (shape.wg > maxInv) throw new DeviceLimitError(`relu2: m = ${m} needs ${shape.wg} threads per workgroup; this device allows ${maxInv} (maxComputeInvocationsPerWorkgroup).`);
+  const workgroupKernel = kernel === 'workgroup';
+  if (workgroupKernel && shape.wg > maxInv) throw new DeviceLimitError(`relu2: m = ${m} needs ${shape.wg} threads per workgroup; this device allows ${maxInv} (maxComputeInvocationsPerWorkgroup).`);
   const wgBytes = 4 * stepWorkgroupWords(shape);
-  if (wgBytes > limits.maxComputeWorkgroupStorageSize) throw new DeviceLimitError(`relu2: the step kernel needs ${fmt(wgBytes)} B of workgroup memory; this device allows ${fmt(limits.maxComputeWorkgroupStorageSize)} B (maxComputeWorkgroupStorageSize).`);
+  if (workgroupKernel && wgBytes > limits.maxComputeWorkgroupStorageSize) throw new DeviceLimitError(`relu2: the step kernel needs ${fmt(wgBytes)} B of workgroup memory; this device allows ${fmt(limits.maxComputeWorkgroupStorageSize)} B (maxComputeWorkgroupStorageSize).`);
   const N = networks.length;
   const tiles = Math.ceil(n / shape.ts);
   const pStride = m * (1 + shape.dp);
   const dStride = dataStride(shape.dp, n, nTest);
   const bytes = {
     params: 4 * N * pStride, comp: 4 * N * pStride, data: 4 * datasets.length * dStride,
-    grad: shape.resident || shape.dp <= shape.dc ? 4 : 4 * N * m * shape.dp, nets: 16 * N, status: 8 * N, metrics: 32 * N,
+    grad: !workgroupKernel ? 4 * N * m * d : shape.resident || shape.dp <= shape.dc ? 4 : 4 * N * m * shape.dp, nets: 16 * N, status: 8 * N, metrics: 32 * N,
   };
   const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   for (const [name, b] of Object.entries(bytes)) {
@@ -111,6 +115,7 @@ export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits)
     }
   }
   const maxDim = limits.maxComputeWorkgroupsPerDimension;
-  if (N > maxDim * maxDim) throw new DeviceLimitError(`relu2: ${fmt(N)} networks exceed ${fmt(maxDim)}² workgroups (maxComputeWorkgroupsPerDimension).`);
-  return { networks: N, datasets: datasets.length, m, d, n, nTest, shape, tiles, pStride, dStride, bytes };
+  const workgroups = workgroupKernel ? N : Math.ceil(N / THREAD_KERNEL_WORKGROUP_SIZE);
+  if (workgroups > maxDim * maxDim) throw new DeviceLimitError(`relu2: ${fmt(N)} networks need ${fmt(workgroups)} workgroups, more than ${fmt(maxDim)}² (maxComputeWorkgroupsPerDimension).`);
+  return { networks: N, datasets: datasets.length, m, d, n, nTest, kernel, shape, tiles, pStride, dStride, bytes };
 }
