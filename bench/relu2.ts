@@ -1,14 +1,16 @@
 /**
  * relu2 rows of `npm run bench` (issue 4 item 7): GD steps per second per network at the Fig. 1b size
- * (m = 50, n = 1000, d = 100; theory.md §3) for N = 1, 64, 289 and 4,624 networks, GPU (Relu2Sim, f32)
- * against the f64 reference (relu2GdStep), the achieved fraction of the adapter's FMA peak, and the
- * projected wall time of the full Fig. 1b grid (4,624 networks × 10⁵ steps).
+ * (m = 50, n = 1000, d = 100; theory.md §3) for N = 1, 64, 289 and 4,624 networks, GPU (Relu2Sim, f32,
+ * both step kernels: the adapter's default first) against the f64 reference (relu2GdStep), the achieved
+ * fraction of the adapter's FMA peak, and the projected wall time of the full Fig. 1b grid (4,624
+ * networks × 10⁵ steps) with the default kernel.
  * Budget: every row times at least {@link MIN_STEPS} steps and aims at {@link TARGET_S} s; a row whose
  * estimated time (from the previous row's per-network rate) exceeds {@link ROW_BUDGET_S} is timed on the
  * first N′ < N networks and its rate scaled linearly to N (stated in the footer). On a software adapter
  * (SwiftShader, ~40 ms per network-step) this keeps the relu2 rows near a minute.
  */
 import type { GpuContext } from '../src/gpu/device.ts';
+import { defaultRelu2Kernel, type Relu2Kernel } from '../src/models/relu2/layout.ts';
 import { Relu2Sim } from '../src/models/relu2/sim.ts';
 import { validateRelu2Config } from '../src/cli/relu2Config.ts';
 import { Relu2Plan } from '../src/cli/relu2Plan.ts';
@@ -88,42 +90,50 @@ export async function benchRelu2(ctx: GpuContext, peakFlops: number, log: (s: st
 
   const rows: BenchRow[] = [];
   const notes: string[] = [];
-  let secondsPerNetworkStep: number | null = null;
   let diverged = 0;
-  for (const N of RELU2_SIZES) {
-    let measured = N;
-    if (secondsPerNetworkStep !== null && N * MIN_STEPS * secondsPerNetworkStep > ROW_BUDGET_S) {
-      measured = Math.max(1, Math.min(N, Math.floor(ROW_BUDGET_S / (MIN_STEPS * secondsPerNetworkStep))));
-    }
-    const sim = await Relu2Sim.create(ctx, plan.spec(0, measured).spec);
-    try {
-      if (rows.length === 0) await sim.advance(1); // warm-up: first dispatch of the (cached) pipelines
-      const { steps, seconds } = await timeSim(sim);
-      // Divergence flags via readParams: readMetrics would run the O(n²) kernel-distance pass (minutes on SwiftShader).
-      diverged += (await sim.readParams()).filter((x) => x.diverged).length;
-      secondsPerNetworkStep = seconds / (steps * measured);
-      const each = (steps / seconds) * (measured / N);
-      rows.push({
-        model, method: 'GD', n: N, ...(measured < N ? { measuredN: measured } : {}), gpuSteps: steps, gpuSeconds: seconds,
-        gpuStepsPerSecond: each, gpuRate: N * each, flopsPerStep: (2 * sim.workPerStep) / measured,
-        cpuSteps: cpu.steps, cpuSeconds: cpu.seconds, cpuRate, cpuNote: '†',
-      });
-      log(`bench: relu2 N=${N}${measured < N ? ` (timed on ${measured})` : ''}: GPU ${steps} steps in ${seconds.toFixed(2)} s`);
-    } finally {
-      sim.destroy();
+  const preferred = defaultRelu2Kernel(ctx.isSoftware);
+  const kernels: Relu2Kernel[] = [preferred, preferred === 'thread' ? 'workgroup' : 'thread'];
+  const lastRow: Partial<Record<Relu2Kernel, BenchRow>> = {};
+  for (const kernel of kernels) {
+    let secondsPerNetworkStep: number | null = null;
+    for (const N of RELU2_SIZES) {
+      let measured = N;
+      if (secondsPerNetworkStep !== null && N * MIN_STEPS * secondsPerNetworkStep > ROW_BUDGET_S) {
+        measured = Math.max(1, Math.min(N, Math.floor(ROW_BUDGET_S / (MIN_STEPS * secondsPerNetworkStep))));
+      }
+      const sim = await Relu2Sim.create(ctx, plan.spec(0, measured).spec, { kernel });
+      try {
+        if (secondsPerNetworkStep === null) await sim.advance(1); // warm-up: first dispatch of the (cached) pipelines
+        const { steps, seconds } = await timeSim(sim);
+        // Divergence flags via readParams: readMetrics would run the O(n²) kernel-distance pass (minutes on SwiftShader).
+        diverged += (await sim.readParams()).filter((x) => x.diverged).length;
+        secondsPerNetworkStep = seconds / (steps * measured);
+        const each = (steps / seconds) * (measured / N);
+        rows.push({
+          model, method: `GD, ${kernel} kernel${kernel === preferred ? ' (default)' : ''}`, n: N, ...(measured < N ? { measuredN: measured } : {}), gpuSteps: steps, gpuSeconds: seconds,
+          gpuStepsPerSecond: each, gpuRate: N * each, flopsPerStep: (2 * sim.workPerStep) / measured,
+          cpuSteps: cpu.steps, cpuSeconds: cpu.seconds, cpuRate, cpuNote: '†',
+        });
+        lastRow[kernel] = rows[rows.length - 1];
+        log(`bench: relu2 ${kernel} kernel N=${N}${measured < N ? ` (timed on ${measured})` : ''}: GPU ${steps} steps in ${seconds.toFixed(2)} s`);
+      } finally {
+        sim.destroy();
+      }
     }
   }
-  const full = rows[rows.length - 1];
+  const full = lastRow[preferred]!;
+  const other = lastRow[kernels[1]]!;
   const flops = full.flopsPerStep;
   const subset = rows.filter((r) => r.measuredN !== undefined);
   notes.push(
     `relu2 rows: the Fig. 1b grid (theory.md §3: τ = logspace(−1, 0.3, 17) × δ = linspace(−1, 1, 17) × 16 seeds, m = 50, n = 1000, d = 100, η = 5e-3/τ², per-seed teacher data, no test set); `
-      + 'a row of N networks times the first N networks in grid order with Relu2Sim.advance (chunked submissions, awaits onSubmittedWorkDone); "steps/s each" is the GD steps per second every network makes while all N run.',
-    ...subset.map((r) => `* N = ${r.n.toLocaleString('en')}: timed on the first ${r.measuredN!.toLocaleString('en')} networks for ${r.gpuSteps} steps (${r.gpuSeconds.toFixed(1)} s) and scaled linearly to N `
-      + `(networks are independent workgroups and this adapter is already saturated at ${r.measuredN!.toLocaleString('en')}; a full-size timing would take ~${fmtDuration(r.gpuSeconds * r.n / r.measuredN!)}).`),
+      + 'a row of N networks times the first N networks in grid order with Relu2Sim.advance (chunked submissions, awaits onSubmittedWorkDone); "steps/s each" is the GD steps per second every network makes while all N run. '
+      + `Both step kernels are timed (src/models/relu2/layout.ts Relu2Kernel): this adapter's default, the ${preferred} kernel, first; at N = 4,624 the ${preferred} kernel runs ${(full.gpuRate / other.gpuRate).toFixed(1)}× the ${kernels[1]} kernel's rate.`,
+    ...subset.map((r) => `* ${r.method}, N = ${r.n.toLocaleString('en')}: timed on the first ${r.measuredN!.toLocaleString('en')} networks for ${r.gpuSteps} steps (${r.gpuSeconds.toFixed(1)} s) and scaled linearly to N `
+      + `(networks are independent and this adapter is already saturated at ${r.measuredN!.toLocaleString('en')}; a full-size timing would take ~${fmtDuration(r.gpuSeconds * r.n / r.measuredN!)}).`),
     `† f64 reference (relu2GdStep, src/theory/relu2.ts, one JS thread): timed on 1 network for ${cpu.steps} steps (${cpu.seconds.toFixed(2)} s, ${(1000 / cpuRate).toFixed(1)} ms per step) and scaled: N networks run one after another, so its network-steps/s is the same for every N.`,
     `relu2 FLOPs per network-step: 2 × Relu2Sim.workPerStep / N = 4·m·n·dp = ${flops.toExponential(2)} (forward and backward multiply-adds, 2 FLOP each; activations, residuals, updates and Kahan terms not counted).`,
-    `Projected full Fig. 1b grid (4,624 networks × 10⁵ GD steps) on this adapter: ${fmtDuration(FULL_STEPS / full.gpuStepsPerSecond)} `
+    `Projected full Fig. 1b grid (4,624 networks × 10⁵ GD steps) on this adapter with the ${preferred} kernel: ${fmtDuration(FULL_STEPS / full.gpuStepsPerSecond)} `
       + `(${(100 * full.gpuRate * flops / peakFlops).toFixed(1)}% of the FMA peak); f64 reference on one thread: ${fmtDuration((4624 * FULL_STEPS) / cpuRate)}; `
       + `the paper's CPU run, ~1 ms per step per process: ${fmtDuration(4624 * FULL_STEPS * 1e-3)} of process time. Not included: the metrics pass at each checkpoint (the tiled n×n NTK reduction, O(n²(m + d)) per network, of the order of tens of GD steps each; 7 checkpoints add well under 1% to 10⁵ steps).`,
   );

@@ -2,7 +2,8 @@
  * Many independent two-layer ReLU networks (theory.md §3) trained by full-batch GD on the GPU in float32:
  * uploads data (once per data set) and θ₀, advances all networks in chunked, cancellable, resumable
  * dispatches, and computes the §3 metrics on the GPU at checkpoints. Kernels: shaders/relu2Step.wgsl.ts
- * and shaders/relu2Metrics.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
+ * (workgroup per network) or shaders/relu2StepThread.wgsl.ts (thread per network, CPU adapters; layout.ts
+ * Relu2Kernel) and shaders/relu2Metrics.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
  */
 import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';

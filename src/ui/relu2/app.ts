@@ -8,6 +8,7 @@ import { DeviceLimitError } from '../../gpu/device.ts';
 import { ParamError, validate } from '../../params/schema.ts';
 import { RELU2_PRESETS, RELU2_SCHEMA, type Relu2AppParams } from '../../models/relu2/params.ts';
 import type { Relu2DeviceLimits } from '../../models/relu2/spec.ts';
+import type { Relu2Kernel } from '../../models/relu2/layout.ts';
 import { clearNotice, showNotice } from '../notices.ts';
 import { CellsView } from './cellsView.ts';
 import { createRelu2Controls, type Relu2Controls } from './controls.ts';
@@ -25,6 +26,8 @@ export interface Relu2Backends {
   factory: Relu2BackendFactory;
   /** Device limits to check grids against (null: no device, e.g. the CPU fallback). */
   limits: Relu2DeviceLimits | null;
+  /** The GPU step kernel the factory uses (sizes its buffers; default `workgroup`). */
+  kernel?: Relu2Kernel;
   adapter: string;
   kind: 'gpu' | 'cpu';
 }
@@ -180,7 +183,7 @@ export class Relu2App {
   /** Builds a new experiment, checks it against the device, swaps it in and starts it; on failure the old one keeps running. */
   private rebuild(p: Relu2AppParams): void {
     const experiment = buildExperiment(p, this.explicitData(p));
-    if (this.backends.limits) validateExperiment(experiment, this.backends.limits);
+    if (this.backends.limits) validateExperiment(experiment, this.backends.limits, this.backends.kernel);
     const results = new Relu2Results(experiment);
     // A replaced runner still reports while it winds down: only the current one may update the page.
     const runner: Relu2Runner = new Relu2Runner(experiment, results, this.backends.factory, {

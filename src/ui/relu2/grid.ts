@@ -13,6 +13,7 @@ import type { Relu2Data, Relu2Params } from '../../theory/index.ts';
 import { symmetrisedInit } from '../../theory/index.ts';
 import { initDirections, learningRateOf, resolveScaleShape, teacherStudentData } from '../../models/relu2/data.ts';
 import { validateRelu2Spec, type Relu2DeviceLimits, type Relu2SimSpec, type Relu2Sizes } from '../../models/relu2/spec.ts';
+import type { Relu2Kernel } from '../../models/relu2/layout.ts';
 import {
   checkpointSteps, checkRelu2Params, seedList, shapeValues, slopeOf, tauValues, type Relu2AppParams,
 } from '../../models/relu2/params.ts';
@@ -141,19 +142,19 @@ export function batchSpec(e: Relu2Experiment, b: number): Relu2SimSpec {
 }
 
 /**
- * Checks the largest batch against the kernel and device limits without materialising its θ₀ (one
- * shared θ₀ stands in for all, which validateRelu2Spec checks once).
+ * Checks the largest batch against the limits of the step kernel (default `workgroup`) and the device
+ * without materialising its θ₀ (one shared θ₀ stands in for all, which validateRelu2Spec checks once).
  * @throws DeviceLimitError / Error as validateRelu2Spec (the message names the limit), with a hint to
  *   train fewer networks per batch when that is possible.
  */
-export function validateExperiment(e: Relu2Experiment, limits: Relu2DeviceLimits): Relu2Sizes {
+export function validateExperiment(e: Relu2Experiment, limits: Relu2DeviceLimits, kernel?: Relu2Kernel): Relu2Sizes {
   const largest = Math.max(...e.batches.map((_, b) => batchSize(e, b)));
   const { directions, signs } = initDirections(e.seeds[0], e.m, e.d);
   const init = symmetrisedInit(e.cells[0].tau, e.cells[0].alpha, directions, signs);
   const eta = Math.max(...e.cells.map((c) => etaOf(e, c)));
   const networks = Array.from({ length: largest }, (_, q) => ({ init, dataIndex: q % e.datasets.length, eta }));
   try {
-    return validateRelu2Spec({ datasets: e.datasets, networks, slope: e.slope }, limits);
+    return validateRelu2Spec({ datasets: e.datasets, networks, slope: e.slope }, limits, kernel);
   } catch (err) {
     if (err instanceof DeviceLimitError && e.kind === 'grid' && e.params.batch !== 'cell') {
       throw new DeviceLimitError(`${err.message} The app can also train fewer networks at a time: set "GPU batch" to ${e.params.batch === 'all' ? 'one τ column' : 'one cell'} at a time.`);

@@ -6,6 +6,7 @@ import { initGpu, WebGpuUnavailableError } from '../../gpu/device.ts';
 import { defaults } from '../../params/schema.ts';
 import { RELU2_SCHEMA, type Relu2AppParams } from '../../models/relu2/params.ts';
 import { Relu2Sim } from '../../models/relu2/sim.ts';
+import { defaultRelu2Kernel } from '../../models/relu2/layout.ts';
 import { showNotice } from '../notices.ts';
 import { Relu2App, type Relu2Backends, type Relu2Slots } from './app.ts';
 import { CpuRelu2Backend } from './cpuBackend.ts';
@@ -58,11 +59,14 @@ export async function startRelu2(): Promise<Relu2App> {
     // 100 ms per submission (Relu2Sim's default is 50): in Chrome, onSubmittedWorkDone answers with tens of
     // ms of latency, and below that target the chunk adaptation shrinks small runs (Fig. 1a) to one step
     // per submission; 100 ms is 5× faster there and still far from any GPU watchdog.
-    backends = { factory: (spec) => Relu2Sim.create(ctx, spec, { targetMs: 100 }), limits: ctx.limits, adapter: ctx.adapterName, kind: 'gpu' };
+    const kernel = defaultRelu2Kernel(ctx.isSoftware);
+    backends = {
+      factory: (spec) => Relu2Sim.create(ctx, spec, { targetMs: 100, kernel }), limits: ctx.limits, kernel, adapter: ctx.adapterName, kind: 'gpu',
+    };
     if (ctx.isSoftware) {
       showNotice('warning', `WebGPU runs on a software adapter (${ctx.adapterName}): results are exact, speed is CPU speed — `
-        + 'about a hundred network-steps per second at m = 50, n = 200, d = 20, so the reduced Fig. 1b grid (10⁴ steps) takes hours '
-        + 'here (the ETA shows it). The Fig. 1a preset (2·10⁴ steps) takes about a minute.', 'software-adapter');
+        + 'a few thousand network-steps per second at m = 50, n = 200, d = 20 (two cores), so the reduced Fig. 1b grid (10⁴ steps) '
+        + 'takes a quarter of an hour or more here (the ETA shows it). The Fig. 1a preset (2·10⁴ steps) takes seconds.', 'software-adapter');
     }
   } catch (e) {
     if (!(e instanceof WebGpuUnavailableError)) throw e;
