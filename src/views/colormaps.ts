@@ -116,6 +116,12 @@ export function lutIndex(t: number, size = LUT_SIZE): number {
   return Math.min(size - 1, Math.floor(t * size));
 }
 
+/** Half-width of the symmetric δ colour domain: max(|lo|, |hi|) of [lo, hi] = [min δ₀, max δ₀], or 1 when that is 0. */
+export function deltaMaxAbs(deltaRange: readonly [number, number]): number {
+  const m = Math.max(Math.abs(deltaRange[0]), Math.abs(deltaRange[1]));
+  return m > 0 ? m : 1;
+}
+
 /** Normalised δ for the symmetric domain ±maxAbs: t = ½ + ½ δ / maxAbs (maxAbs ≤ 0 is treated as 1). */
 export function deltaToT(delta: number, maxAbs: number): number {
   return 0.5 + (0.5 * delta) / (maxAbs > 0 ? maxAbs : 1);

@@ -4,7 +4,7 @@
  *   double cone (δ = 0), as a triangle mesh plus wireframe polylines;
  * - the curve of global minima for whitened data, a w = β* (two branches, a > 0 and a < 0);
  * - axes through the origin with ticks, and the label anchors;
- * - the segment list the line shader draws (12 floats a segment).
+ * - the segment list the line shader draws (12 floats a segment), and a frame's whole scene ({@link sceneGeometry}).
  * No DOM and no GPU, so the unit tests run in Node.
  */
 import { formatTick, niceTicks } from './viewMath.ts';
@@ -298,6 +298,45 @@ export function packSegments(batches: readonly LineStyle[]): { data: Float32Arra
     }
   }
   return { data, count };
+}
+
+/** The scene of one frame: segment buffer contents, the surface mesh, and the axis labels. */
+export interface SceneGeometry {
+  /** Opaque segments (axes, ticks, minima), then translucent ones (floor grid, surface wireframe); SEGMENT_FLOATS each, one spare. */
+  segments: Float32Array;
+  opaque: number;
+  translucent: number;
+  /** Surface triangles, xyz per vertex (empty without a surface). */
+  triangles: Float32Array;
+  labels: AxisLabels;
+}
+
+/**
+ * Builds the scene for half-size L: axes and ticks (`lineColors.axis`, 1.25 px), the minima curve of β*
+ * (`lineColors.minima`, 2.5 px), the floor grid (`lineColors.floor`, 1 px) and, when `surfaceDelta` is
+ * set, the conserved surface with its wireframe (`surfaceTint` at alpha 0.22, 1 px). Colours linear RGBA.
+ */
+export function sceneGeometry(
+  L: number, betaStar: readonly number[], rates: Rates, surfaceDelta: number | null,
+  lineColors: { axis: LineStyle['color']; minima: LineStyle['color']; floor: LineStyle['color'] }, surfaceTint: LineStyle['color'],
+): SceneGeometry {
+  const axes = axesGeometry(L);
+  const surface = surfaceDelta === null ? null : conservedSurface(surfaceDelta, rates, L);
+  const sc = surfaceTint;
+  const o = packSegments([
+    { lines: axes.lines, color: lineColors.axis, width: 1.25 },
+    { lines: axes.ticks, color: lineColors.axis, width: 1.25 },
+    { lines: minimaCurve(betaStar, L), color: lineColors.minima, width: 2.5 },
+  ]);
+  const t = packSegments([
+    { lines: floorGrid(L, axes.labels.step), color: lineColors.floor, width: 1 },
+    { lines: surface?.wire ?? [], color: [sc[0], sc[1], sc[2], 0.22], width: 1 },
+  ]);
+  const segments = new Float32Array((o.count + t.count + 1) * SEGMENT_FLOATS);
+  segments.set(o.data.subarray(0, o.count * SEGMENT_FLOATS), 0);
+  segments.set(t.data.subarray(0, t.count * SEGMENT_FLOATS), o.count * SEGMENT_FLOATS);
+  const triangles = surface ? new Float32Array(surface.triangles) : new Float32Array(0);
+  return { segments, opaque: o.count, translucent: t.count, triangles, labels: axes.labels };
 }
 
 function checkRates(rates: Rates): void {

@@ -3,7 +3,7 @@
  * the projected anchors into an RGBA image that the view uploads as a texture (so PNG exports of the
  * WebGPU canvas include them).
  */
-import { LABEL_COLOR } from './colormaps.ts';
+import { LABEL_COLOR, toHex } from './colormaps.ts';
 import type { AxisLabels } from './paramSpace3dGeometry.ts';
 import { projectToPixel, type Mat4 } from './paramSpace3dMath.ts';
 
@@ -11,6 +11,30 @@ type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
 /** One entry of the key in the bottom-left corner: a swatch (CSS colour) and its text. */
 export interface KeyEntry { color: string; text: string; kind: 'line' | 'fill' }
+
+/** A number in the key: 3 significant digits, Unicode minus. */
+function formatKeyNumber(v: number): string {
+  return Number(v.toPrecision(3)).toString().replace(/-/g, '−');
+}
+
+/**
+ * The key of the scene: the minima curve a w = β* (β* of length 2) and, when `surfaceDelta` is set, the
+ * conserved surface η_w a² − η_a‖w‖² = δ in its tint (linear RGBA, paramSpace3dLayout.surfaceTint).
+ */
+export function sceneKey(
+  betaStar: readonly number[], rates: { a: number; w: number }, surfaceDelta: number | null, tint: readonly number[],
+): KeyEntry[] {
+  const fmt = formatKeyNumber;
+  const out: KeyEntry[] = [];
+  const [bx, by] = betaStar;
+  out.push({ kind: 'line', color: '#ffffff', text: `global minima  a w = β* = (${fmt(bx)}, ${fmt(by)})` });
+  if (surfaceDelta !== null) {
+    const { a, w } = rates;
+    const lhs = a === 1 && w === 1 ? 'a² − ‖w‖²' : `${fmt(w)} a² − ${fmt(a)} ‖w‖²`;
+    out.push({ kind: 'fill', color: toHex(`rgb(${tint.slice(0, 3).map((v) => Math.round(255 * v)).join(',')})`), text: `conserved surface  ${lhs} = ${fmt(surfaceDelta)}` });
+  }
+  return out;
+}
 
 /**
  * Clears `ctx` (width × height device pixels) and draws the tick labels and axis names at their projected

@@ -5,7 +5,7 @@
  */
 import { defineStruct } from '../gpu/struct.ts';
 import {
-  AXIS_COLOR, BACKGROUND_COLOR, DIVERGED_COLOR, HIGHLIGHT_COLOR, parseColor,
+  AXIS_COLOR, BACKGROUND_COLOR, deltaInterpolator, deltaToT, DIVERGED_COLOR, HIGHLIGHT_COLOR, parseColor,
 } from './colormaps.ts';
 import type { Mat4 } from './paramSpace3dMath.ts';
 
@@ -103,3 +103,13 @@ export const LINE_COLORS = {
   minima: [1, 1, 1, 1] as [number, number, number, number],
   floor: [0.36, 0.4, 0.48, 0.35] as [number, number, number, number],
 };
+
+/**
+ * Tint of the conserved surface of δ (linear RGBA): the point colour of δ in the domain ±deltaMaxAbs,
+ * lightened (0.35 + 0.65·c) so that the surface reads as a veil, not as points; white when no surface.
+ */
+export function surfaceTint(delta: number | null, deltaMaxAbs: number): [number, number, number, number] {
+  if (delta === null) return [1, 1, 1, 1];
+  const c = parseColor(deltaInterpolator(deltaToT(delta, deltaMaxAbs)));
+  return [0.35 + 0.65 * c[0], 0.35 + 0.65 * c[1], 0.35 + 0.65 * c[2], 1];
+}

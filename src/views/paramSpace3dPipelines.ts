@@ -1,6 +1,7 @@
 /**
- * Bind-group layouts and render pipelines of the 3-D parameter-space view (one set per point primitive).
- * Shader: shaders/paramSpace3d.wgsl.ts. Two passes:
+ * Bind-group layouts and render pipelines of the 3-D parameter-space view (one set per point primitive),
+ * and the encoding of a frame with them ({@link encodeParamSpace3DFrame}).
+ * Shader: shaders/paramSpace3d.wgsl.ts; shared parts: trailPipelines.ts, trailCanvas.ts. Two passes:
  * - points pass, into the offscreen trail texture ({@link TRAILS_FORMAT_3D}) with the depth buffer: fade, points;
  * - screen pass, into the canvas with the same depth buffer (loaded): composite, opaque lines, surface,
  *   translucent lines, highlight, labels.
@@ -8,18 +9,22 @@
 import {
   PARAM_SPACE_3D_BINDINGS as B, paramSpace3dShader, type ParamSpace3DPrimitive,
 } from '../../shaders/paramSpace3d.wgsl.ts';
+import {
+  createTrailLayouts, createTrailPassPipelines, DEPTH_FORMAT, LABELS_FORMAT, TRAILS_FORMAT, type TrailLayouts,
+} from './trailPipelines.ts';
+import type { TrailCanvas } from './trailCanvas.ts';
 
 export type { ParamSpace3DPrimitive } from '../../shaders/paramSpace3d.wgsl.ts';
 
-/** Offscreen point/trail texture: float16 so that repeated fading never sticks. */
-export const TRAILS_FORMAT_3D: GPUTextureFormat = 'rgba16float';
+/** Offscreen point/trail texture (trailPipelines.TRAILS_FORMAT). */
+export const TRAILS_FORMAT_3D: GPUTextureFormat = TRAILS_FORMAT;
 /** Depth buffer shared by both passes (the points write it, the scene lines and surface test against it). */
-export const DEPTH_FORMAT_3D: GPUTextureFormat = 'depth24plus';
-/** Tick-label texture. */
-export const LABELS_FORMAT_3D: GPUTextureFormat = 'rgba8unorm';
+export const DEPTH_FORMAT_3D: GPUTextureFormat = DEPTH_FORMAT;
+/** Tick-label texture (trailPipelines.LABELS_FORMAT). */
+export const LABELS_FORMAT_3D: GPUTextureFormat = LABELS_FORMAT;
 
 /** Group 0 (uniforms + simulation and scene buffers) and group 1 (screen-pass textures). */
-export interface ParamSpace3DLayouts { group0: GPUBindGroupLayout; group1: GPUBindGroupLayout }
+export type ParamSpace3DLayouts = TrailLayouts;
 
 /** The pipelines of one primitive. */
 export interface ParamSpace3DPipelines {
@@ -36,25 +41,7 @@ export interface ParamSpace3DPipelines {
 
 /** Creates the two bind-group layouts ('ParamSpace3D.group0Layout', 'ParamSpace3D.group1Layout'). */
 export function createParamSpace3DLayouts(device: GPUDevice): ParamSpace3DLayouts {
-  const V = GPUShaderStage.VERTEX;
-  const F = GPUShaderStage.FRAGMENT;
-  const storage = (binding: number): GPUBindGroupLayoutEntry => ({ binding, visibility: V, buffer: { type: 'read-only-storage' } });
-  const group0 = device.createBindGroupLayout({
-    label: 'ParamSpace3D.group0Layout',
-    entries: [
-      { binding: B.params, visibility: V | F, buffer: { type: 'uniform' } },
-      { binding: B.lut, visibility: V, buffer: { type: 'uniform' } },
-      storage(B.state), storage(B.flags), storage(B.info), storage(B.selection), storage(B.segments),
-    ],
-  });
-  const group1 = device.createBindGroupLayout({
-    label: 'ParamSpace3D.group1Layout',
-    entries: [
-      { binding: B.trails, visibility: F, texture: { sampleType: 'unfilterable-float' } },
-      { binding: B.labels, visibility: F, texture: { sampleType: 'unfilterable-float' } },
-    ],
-  });
-  return { group0, group1 };
+  return createTrailLayouts(device, 'ParamSpace3D', B, [B.state, B.flags, B.info, B.selection, B.segments]);
 }
 
 /**
@@ -66,9 +53,7 @@ export function createParamSpace3DPipelines(
   device: GPUDevice, layouts: ParamSpace3DLayouts, canvasFormat: GPUTextureFormat, primitive: ParamSpace3DPrimitive,
 ): ParamSpace3DPipelines {
   const module = device.createShaderModule({ label: `ParamSpace3D.module.${primitive}`, code: paramSpace3dShader({ primitive }) });
-  const layout0 = device.createPipelineLayout({ label: 'ParamSpace3D.layout0', bindGroupLayouts: [layouts.group0] });
-  const layout01 = device.createPipelineLayout({ label: 'ParamSpace3D.layout01', bindGroupLayouts: [layouts.group0, layouts.group1] });
-  const quads: GPUPrimitiveState = { topology: primitive === 'instanced' ? 'triangle-strip' : 'triangle-list' };
+  const { layout0, layout01, quads, points, fade } = createTrailPassPipelines(device, 'ParamSpace3D', layouts, module, primitive);
   const depth = (write: boolean, compare: GPUCompareFunction): GPUDepthStencilState =>
     ({ format: DEPTH_FORMAT_3D, depthWriteEnabled: write, depthCompare: compare });
   const alpha: GPUBlendState = {
@@ -79,7 +64,6 @@ export function createParamSpace3DPipelines(
     color: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
     alpha: { srcFactor: 'one', dstFactor: 'one-minus-src-alpha', operation: 'add' },
   };
-  const keep: GPUBlendComponent = { srcFactor: 'zero', dstFactor: 'constant', operation: 'add' };
   const screen = (label: string, vs: string, fs: string, opts: {
     layout?: GPUPipelineLayout; blend?: GPUBlendState; depth: GPUDepthStencilState; primitive?: GPUPrimitiveState;
     buffers?: GPUVertexBufferLayout[];
@@ -89,20 +73,6 @@ export function createParamSpace3DPipelines(
     fragment: { module, entryPoint: fs, targets: [{ format: canvasFormat, blend: opts.blend }] },
     depthStencil: opts.depth,
   });
-  const points = device.createRenderPipeline({
-    label: 'ParamSpace3D.pipeline.points', layout: layout0,
-    primitive: primitive === 'points' ? { topology: 'point-list' } : quads,
-    vertex: { module, entryPoint: 'vsPoints' },
-    fragment: { module, entryPoint: 'fsPoints', targets: [{ format: TRAILS_FORMAT_3D }] },
-    depthStencil: depth(true, 'less-equal'),
-  });
-  const fade = device.createRenderPipeline({
-    label: 'ParamSpace3D.pipeline.fade', layout: layout0,
-    vertex: { module, entryPoint: 'vsFullscreen' },
-    fragment: { module, entryPoint: 'fsFade', targets: [{ format: TRAILS_FORMAT_3D, blend: { color: keep, alpha: keep } }] },
-    depthStencil: depth(false, 'always'),
-  });
-  const highlightQuads: GPUPrimitiveState = primitive === 'instanced' ? quads : { topology: 'triangle-list' };
   return {
     points, fade,
     composite: screen('composite', 'vsFullscreen', 'fsComposite', { layout: layout01, depth: depth(false, 'always') }),
@@ -112,8 +82,49 @@ export function createParamSpace3DPipelines(
       blend: alpha, depth: depth(false, 'less-equal'),
       buffers: [{ arrayStride: 12, attributes: [{ shaderLocation: 0, offset: 0, format: 'float32x3' }] }],
     }),
-    highlightOutline: screen('highlightOutline', 'vsHighlightOutline', 'fsHighlight', { depth: depth(false, 'always'), primitive: highlightQuads }),
-    highlight: screen('highlight', 'vsHighlight', 'fsHighlight', { depth: depth(false, 'always'), primitive: highlightQuads }),
+    highlightOutline: screen('highlightOutline', 'vsHighlightOutline', 'fsHighlight', { depth: depth(false, 'always'), primitive: quads }),
+    highlight: screen('highlight', 'vsHighlight', 'fsHighlight', { depth: depth(false, 'always'), primitive: quads }),
     labels: screen('labels', 'vsFullscreen', 'fsLabels', { layout: layout01, blend: premultiplied, depth: depth(false, 'always') }),
   };
+}
+
+/** What one frame of the 3-D view draws, from the view's state. */
+export interface ParamSpace3DFrame {
+  primitive: ParamSpace3DPrimitive;
+  /** Trajectories to draw (0: none). */
+  n: number;
+  /** Fade the trails by `trailDecay` (fraction kept) instead of clearing them. */
+  keepTrails: boolean;
+  trailDecay: number;
+  /** Segments in the segment buffer: the opaque ones first, then the translucent ones. */
+  segments: { opaque: number; translucent: number };
+  /** The conserved surface (xyz f32 vertex buffer, triangle list), or null. */
+  surface: { buffer: GPUBuffer; vertices: number } | null;
+}
+
+/**
+ * Encodes and submits one frame on `gpu`: the trail pass (fade, points; depth kept), then on the canvas,
+ * testing against that depth: composite, opaque lines, surface, translucent lines, selection, labels.
+ */
+export function encodeParamSpace3DFrame(gpu: TrailCanvas, pipes: ParamSpace3DPipelines, group0: GPUBindGroup, f: ParamSpace3DFrame): void {
+  const trail = { keepTrails: f.keepTrails, decay: f.trailDecay, n: f.n, primitive: f.primitive, depthTest: true };
+  gpu.encodeFrame(pipes, group0, trail, (screen) => {
+    const { opaque, translucent } = f.segments;
+    if (opaque > 0) {
+      screen.setPipeline(pipes.linesOpaque);
+      screen.draw(6 * opaque);
+    }
+    if (f.surface) {
+      screen.setPipeline(pipes.surface);
+      screen.setVertexBuffer(0, f.surface.buffer);
+      screen.draw(f.surface.vertices);
+    }
+    if (translucent > 0) {
+      screen.setPipeline(pipes.linesTranslucent);
+      screen.draw(6 * translucent, 1, 6 * opaque);
+    }
+    if (f.n > 0) gpu.drawSelection(screen, pipes, f.primitive);
+    screen.setPipeline(pipes.labels);
+    screen.draw(3);
+  });
 }

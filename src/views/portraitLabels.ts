@@ -4,7 +4,9 @@
  * the axes through the origin, clamped to the canvas edges when an axis is out of view.
  */
 import { INTERPOLANT_COLOR, LABEL_COLOR } from './colormaps.ts';
-import { formatTick, niceTicks, VIEW_AXES, worldToClip, type ViewMode, type ViewRect } from './viewMath.ts';
+import {
+  formatTick, niceTicks, VIEW_AXES, worldToClip, type InterpolantGeometry, type ViewMode, type ViewRect,
+} from './viewMath.ts';
 
 /** Target spacing of ticks, in CSS pixels. */
 export const TICK_SPACING_CSS_PX = 90;
@@ -23,6 +25,17 @@ export function ticksWithStep(min: number, max: number, step: number): number[] 
   if (!(step > 0)) return out;
   for (let k = Math.ceil(min / step); k * step <= max && out.length < 1000; k++) out.push(Number((k * step).toPrecision(12)));
   return out;
+}
+
+/**
+ * The note about the interpolating set drawn with the labels ('beta' view only) when its projection is
+ * not a line (`kind` of the drawn InterpolantGeometry; undefined when none is drawn).
+ */
+export function interpolantNote(mode: ViewMode, kind: InterpolantGeometry['kind'] | undefined): string | undefined {
+  if (mode !== 'beta') return undefined;
+  if (kind === 'plane') return 'interpolating solutions cover the whole (β₁, β₂) plane (tinted)';
+  if (kind === 'point') return 'interpolating solutions project to one point (cyan ring)';
+  return undefined;
 }
 
 type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;

@@ -1,20 +1,17 @@
 /**
  * Bind-group layouts and render pipelines of the phase portrait (one set per input dimension d, since
- * d is compiled into the shader). Shader: shaders/portrait.wgsl.ts.
+ * d is compiled into the shader), and the encoding of a frame with them.
+ * Shader: shaders/portrait.wgsl.ts; shared parts: trailPipelines.ts, trailCanvas.ts.
  */
 import { PORTRAIT_BINDINGS as B, portraitShader, type PortraitPrimitive } from '../../shaders/portrait.wgsl.ts';
+import { drawQuads, type TrailCanvas } from './trailCanvas.ts';
+import { createTrailLayouts, createTrailPassPipelines, type TrailLayouts } from './trailPipelines.ts';
 
 export type { PortraitPrimitive } from '../../shaders/portrait.wgsl.ts';
-
-/** Offscreen point/trail texture: float16 so that repeated fading by the persistence never sticks. */
-export const TRAILS_FORMAT: GPUTextureFormat = 'rgba16float';
-/** Depth buffer of the point pass (diverged points at depth 0 win over the rest at 0.5). */
-export const DEPTH_FORMAT: GPUTextureFormat = 'depth24plus';
-/** Tick-label texture, uploaded from a 2-D canvas with premultiplied alpha. */
-export const LABELS_FORMAT: GPUTextureFormat = 'rgba8unorm';
+export { DEPTH_FORMAT, LABELS_FORMAT, TRAILS_FORMAT } from './trailPipelines.ts';
 
 /** Group 0 (uniforms, simulation buffers, selection, colour field, predicted limits) and group 1 (composite textures). */
-export interface PortraitLayouts { group0: GPUBindGroupLayout; group1: GPUBindGroupLayout }
+export type PortraitLayouts = TrailLayouts;
 
 /** The pipelines of one d and primitive. */
 export interface PortraitPipelines {
@@ -33,31 +30,12 @@ export interface PortraitPipelines {
 
 /** Creates the two bind-group layouts ('Portrait.group0Layout', 'Portrait.group1Layout'). */
 export function createPortraitLayouts(device: GPUDevice): PortraitLayouts {
-  const V = GPUShaderStage.VERTEX;
-  const F = GPUShaderStage.FRAGMENT;
-  const storage = (binding: number): GPUBindGroupLayoutEntry =>
-    ({ binding, visibility: V, buffer: { type: 'read-only-storage' } });
-  const group0 = device.createBindGroupLayout({
-    label: 'Portrait.group0Layout',
-    entries: [
-      { binding: B.params, visibility: V | F, buffer: { type: 'uniform' } },
-      { binding: B.lut, visibility: V, buffer: { type: 'uniform' } },
-      storage(B.state), storage(B.flags), storage(B.info), storage(B.selection), storage(B.field), storage(B.limits),
-    ],
-  });
-  const group1 = device.createBindGroupLayout({
-    label: 'Portrait.group1Layout',
-    entries: [
-      { binding: B.trails, visibility: F, texture: { sampleType: 'unfilterable-float' } },
-      { binding: B.labels, visibility: F, texture: { sampleType: 'unfilterable-float' } },
-    ],
-  });
-  return { group0, group1 };
+  return createTrailLayouts(device, 'Portrait', B, [B.state, B.flags, B.info, B.selection, B.field, B.limits]);
 }
 
 /**
  * Compiles the portrait shader for `d` and builds its pipelines:
- * - points: one quad or pixel per trajectory ({@link PortraitPrimitive}) into {@link TRAILS_FORMAT} with a
+ * - points: one quad or pixel per trajectory ({@link PortraitPrimitive}) into TRAILS_FORMAT with a
  *   depth test (diverged in front);
  * - fade: full-screen triangle, blend dst·constant (set the persistence with setBlendConstant);
  * - composite: full-screen triangle into the canvas format;
@@ -73,52 +51,62 @@ export function createPortraitPipelines(
   const module = device.createShaderModule({
     label: `Portrait.module.d${d}.${primitive}`, code: portraitShader({ d, primitive }),
   });
-  const layout0 = device.createPipelineLayout({ label: 'Portrait.layout0', bindGroupLayouts: [layouts.group0] });
-  const layout01 = device.createPipelineLayout({
-    label: 'Portrait.layout01', bindGroupLayouts: [layouts.group0, layouts.group1],
-  });
-  const quads: GPUPrimitiveState = { topology: primitive === 'instanced' ? 'triangle-strip' : 'triangle-list' };
-  const pointsPrimitive: GPUPrimitiveState = primitive === 'points' ? { topology: 'point-list' } : quads;
-  const points = device.createRenderPipeline({
-    label: 'Portrait.pipeline.points', layout: layout0, primitive: pointsPrimitive,
-    vertex: { module, entryPoint: 'vsPoints' },
-    fragment: { module, entryPoint: 'fsPoints', targets: [{ format: TRAILS_FORMAT }] },
-    depthStencil: { format: DEPTH_FORMAT, depthWriteEnabled: true, depthCompare: 'less-equal' },
-  });
-  const keep: GPUBlendComponent = { srcFactor: 'zero', dstFactor: 'constant', operation: 'add' };
-  const fade = device.createRenderPipeline({
-    label: 'Portrait.pipeline.fade', layout: layout0,
-    vertex: { module, entryPoint: 'vsFullscreen' },
-    fragment: { module, entryPoint: 'fsFade', targets: [{ format: TRAILS_FORMAT, blend: { color: keep, alpha: keep } }] },
-    depthStencil: { format: DEPTH_FORMAT, depthWriteEnabled: false, depthCompare: 'always' },
-  });
+  const { layout0, layout01, quads, points, fade } = createTrailPassPipelines(device, 'Portrait', layouts, module, primitive);
   const composite = device.createRenderPipeline({
     label: 'Portrait.pipeline.composite', layout: layout01,
     vertex: { module, entryPoint: 'vsFullscreen' },
     fragment: { module, entryPoint: 'fsComposite', targets: [{ format: canvasFormat }] },
   });
-  const highlightPipeline = (entryPoint: string) => device.createRenderPipeline({
-    label: `Portrait.pipeline.${entryPoint}`, layout: layout0, primitive: quads,
-    vertex: { module, entryPoint },
-    fragment: { module, entryPoint: 'fsHighlight', targets: [{ format: canvasFormat }] },
-  });
-  const highlight = highlightPipeline('vsHighlight');
-  const highlightOutline = highlightPipeline('vsHighlightOutline');
-  const limit = device.createRenderPipeline({
-    label: 'Portrait.pipeline.limit', layout: layout0, primitive: quads,
-    vertex: { module, entryPoint: 'vsLimit' },
-    fragment: { module, entryPoint: 'fsLimit', targets: [{ format: canvasFormat }] },
+  const onCanvas = (name: string, vs: string, fs: string, primitive: GPUPrimitiveState, blend?: GPUBlendState) => device.createRenderPipeline({
+    label: `Portrait.pipeline.${name}`, layout: layout0, primitive,
+    vertex: { module, entryPoint: vs },
+    fragment: { module, entryPoint: fs, targets: [{ format: canvasFormat, blend }] },
   });
   const over: GPUBlendComponent = { srcFactor: 'src-alpha', dstFactor: 'one-minus-src-alpha', operation: 'add' };
-  const limitSegment = device.createRenderPipeline({
-    label: 'Portrait.pipeline.limitSegment', layout: layout0, primitive: { topology: 'line-list' },
-    vertex: { module, entryPoint: 'vsLimitSegment' },
-    fragment: { module, entryPoint: 'fsLimitSegment', targets: [{ format: canvasFormat, blend: { color: over, alpha: over } }] },
+  return {
+    points, fade, composite,
+    highlight: onCanvas('vsHighlight', 'vsHighlight', 'fsHighlight', quads),
+    highlightOutline: onCanvas('vsHighlightOutline', 'vsHighlightOutline', 'fsHighlight', quads),
+    limit: onCanvas('limit', 'vsLimit', 'fsLimit', quads),
+    limitSegment: onCanvas('limitSegment', 'vsLimitSegment', 'fsLimitSegment', { topology: 'line-list' }, { color: over, alpha: over }),
+    interpolantLine: onCanvas('interpolantLine', 'vsInterpolantLine', 'fsInterpolantLine', { topology: 'triangle-strip' }, { color: over, alpha: over }),
+  };
+}
+
+/** What one portrait frame draws, from the view's state. */
+export interface PortraitFrame {
+  primitive: PortraitPrimitive;
+  /** Trajectories to draw (0: none). */
+  n: number;
+  /** Fade the trails by `trailDecay` (fraction kept) instead of clearing them. */
+  keepTrails: boolean;
+  trailDecay: number;
+  /** Predicted-limit rings to draw (0: none); with `limitSegments` also their β → β∞ lines. */
+  limitMarkers: number;
+  limitSegments: boolean;
+  /** Draw the dashed line of interpolating solutions. */
+  interpolantLine: boolean;
+}
+
+/**
+ * Encodes and submits one frame on `gpu`: the trail pass (fade, points), then on the canvas the
+ * composite, limit segments and rings, the interpolant line and the selection.
+ */
+export function encodePortraitFrame(gpu: TrailCanvas, pipes: PortraitPipelines, group0: GPUBindGroup, f: PortraitFrame): void {
+  const trail = { keepTrails: f.keepTrails, decay: f.trailDecay, n: f.n, primitive: f.primitive, depthTest: false };
+  gpu.encodeFrame(pipes, group0, trail, (screen) => {
+    if (f.limitMarkers > 0) {
+      if (f.limitSegments) {
+        screen.setPipeline(pipes.limitSegment);
+        screen.draw(2 * f.limitMarkers);
+      }
+      screen.setPipeline(pipes.limit);
+      drawQuads(screen, f.primitive, f.limitMarkers);
+    }
+    if (f.interpolantLine) {
+      screen.setPipeline(pipes.interpolantLine);
+      screen.draw(4);
+    }
+    if (f.n > 0) gpu.drawSelection(screen, pipes, f.primitive);
   });
-  const interpolantLine = device.createRenderPipeline({
-    label: 'Portrait.pipeline.interpolantLine', layout: layout0, primitive: { topology: 'triangle-strip' },
-    vertex: { module, entryPoint: 'vsInterpolantLine' },
-    fragment: { module, entryPoint: 'fsInterpolantLine', targets: [{ format: canvasFormat, blend: { color: over, alpha: over } }] },
-  });
-  return { points, fade, composite, highlight, highlightOutline, limit, limitSegment, interpolantLine };
 }

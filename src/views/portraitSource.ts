@@ -2,6 +2,7 @@
  * What the portrait reads from a simulation (buffers in the layout of src/models/singleNeuron/layout.ts)
  * and about its data, the per-trajectory fields and predicted limits it can draw, plus the shape checks
  * of PortraitView.setSource, setField and setPredictedLimits (pure: Node tests run them on fake buffers).
+ * The buffer check {@link checkSourceBuffers} also serves the 3-D view (paramSpace3dSource.ts).
  */
 import { MAX_D } from '../models/singleNeuron/layout.ts';
 import { LUT_SIZE, parseColor, type Interpolator, type LegendCategory } from './colormaps.ts';
@@ -32,6 +33,22 @@ export interface PortraitEnsembleInfo {
 }
 
 /**
+ * Checks the simulation buffers of n trajectories in d dimensions: state ≥ 4·(d+1)·n bytes, flags and
+ * info ≥ 4·n bytes, all with STORAGE usage. `where` prefixes the messages ('PortraitView.setSource').
+ * @throws RangeError naming the first buffer that is too small or lacks STORAGE usage.
+ */
+export function checkSourceBuffers(where: string, sim: PortraitSource): void {
+  const { n, d } = sim;
+  const need = (buf: GPUBuffer, name: string, bytes: number) => {
+    if (buf.size < bytes) throw new RangeError(`${where}: ${name} holds ${buf.size} bytes; n = ${n}, d = ${d} needs ${bytes}.`);
+    if (!(buf.usage & STORAGE_USAGE)) throw new RangeError(`${where}: ${name} lacks STORAGE usage.`);
+  };
+  need(sim.state, 'state', 4 * (d + 1) * n);
+  need(sim.flags, 'flags', 4 * n);
+  need(sim.info, 'info', 4 * n);
+}
+
+/**
  * Checks a source against its ensemble info.
  * @throws RangeError when n or d is out of range, a buffer is smaller than its layout needs or lacks
  *   STORAGE usage, or betaOls / XX / deltaRange do not match d.
@@ -40,13 +57,7 @@ export function validatePortraitSource(sim: PortraitSource, info: PortraitEnsemb
   const { n, d } = sim;
   if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`PortraitView.setSource: n = ${n} must be a positive integer.`);
   if (!(Number.isInteger(d) && d >= 1 && d <= MAX_D)) throw new RangeError(`PortraitView.setSource: d = ${d} must be in 1..${MAX_D}.`);
-  const need = (buf: GPUBuffer, name: string, bytes: number) => {
-    if (buf.size < bytes) throw new RangeError(`PortraitView.setSource: ${name} holds ${buf.size} bytes; n = ${n}, d = ${d} needs ${bytes}.`);
-    if (!(buf.usage & STORAGE_USAGE)) throw new RangeError(`PortraitView.setSource: ${name} lacks STORAGE usage.`);
-  };
-  need(sim.state, 'state', 4 * (d + 1) * n);
-  need(sim.flags, 'flags', 4 * n);
-  need(sim.info, 'info', 4 * n);
+  checkSourceBuffers('PortraitView.setSource', sim);
   if (info.betaOls.length !== d) throw new RangeError(`PortraitView.setSource: betaOls has ${info.betaOls.length} entries, d = ${d}.`);
   if (info.XX.length !== d || info.XX.some((row) => row.length !== d)) throw new RangeError(`PortraitView.setSource: XX must be ${d}×${d}.`);
   const [lo, hi] = info.deltaRange;
