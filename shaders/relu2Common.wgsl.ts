@@ -36,3 +36,24 @@ fn xRow(base4: u32, i: u32, c: u32) -> vec4f { return data[base4 + i * DP4 + c];
 fn scalarAt(idx: u32) -> f32 { return data[idx / 4u][idx % 4u]; }
 `;
 }
+
+/**
+ * Bindings 1–6 of both step kernels (layouts: src/models/relu2/layout.ts): params (rw), data (r, vec4),
+ * nets (r), status (rw), comp (rw), grad (rw scratch); and `kahan1`, the Kahan-compensated
+ * x += delta with compensation c (true value ≈ x − c) both kernels update θ with.
+ */
+export const RELU2_STEP_BINDINGS = /* wgsl */ `
+@group(0) @binding(1) var<storage, read_write> params: array<f32>;
+@group(0) @binding(2) var<storage, read> data: array<vec4f>;
+@group(0) @binding(3) var<storage, read> nets: array<NetInfo>;
+@group(0) @binding(4) var<storage, read_write> status: array<u32>;
+@group(0) @binding(5) var<storage, read_write> comp: array<f32>;
+@group(0) @binding(6) var<storage, read_write> grad: array<f32>;
+
+fn kahan1(x: ptr<function, f32>, c: ptr<function, f32>, delta: f32) {
+  let y = delta - *c;
+  let t = *x + y;
+  *c = (t - *x) - y;
+  *x = t;
+}
+`;

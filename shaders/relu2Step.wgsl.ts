@@ -18,7 +18,7 @@
  * Dispatch: one workgroup per network, 2-D split (src/gpu/device.ts dispatchSize); WG = shape.wg.
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
-import { relu2Common } from './relu2Common.wgsl.ts';
+import { relu2Common, RELU2_STEP_BINDINGS } from './relu2Common.wgsl.ts';
 import type { Relu2KernelShape } from '../src/models/relu2/layout.ts';
 
 /**
@@ -35,12 +35,7 @@ const TS4: u32 = ${ts / 4}u;
 const DC4: u32 = ${dc / 4}u; // g̃ registers (vec4) of the tiled kernel when dp ≤ 32
 override WG: u32 = 64u;
 
-@group(0) @binding(1) var<storage, read_write> params: array<f32>;
-@group(0) @binding(2) var<storage, read> data: array<vec4f>;
-@group(0) @binding(3) var<storage, read> nets: array<NetInfo>;
-@group(0) @binding(4) var<storage, read_write> status: array<u32>;
-@group(0) @binding(5) var<storage, read_write> comp: array<f32>;
-@group(0) @binding(6) var<storage, read_write> grad: array<f32>;
+${RELU2_STEP_BINDINGS}
 
 // Forward layout, X transposed: element (j, i) at [j * TS4 + i / 4][i % 4].
 var<workgroup> tile: array<vec4f, TS4 * DP>;
@@ -85,14 +80,8 @@ fn residual(lid: u32, i0: u32, y0: u32) -> vec2f {
   return vec2f(2.0 / f32(P.n) * err, err * err);
 }
 
-// Kahan-compensated x += delta with compensation c (true value ≈ x − c).
+// kahan1 (relu2Common.wgsl.ts) on vec4s.
 fn kahan4(x: ptr<function, vec4f>, c: ptr<function, vec4f>, delta: vec4f) {
-  let y = delta - *c;
-  let t = *x + y;
-  *c = (t - *x) - y;
-  *x = t;
-}
-fn kahan1(x: ptr<function, f32>, c: ptr<function, f32>, delta: f32) {
   let y = delta - *c;
   let t = *x + y;
   *c = (t - *x) - y;

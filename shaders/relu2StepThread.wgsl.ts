@@ -13,7 +13,7 @@
  * and a), Kahan-compensated (`comp`). No barriers, no workgroup memory.
  * Dispatch: ⌈N / WG⌉ workgroups, 2-D split (src/gpu/device.ts dispatchSize); thread q = group·WG + lid.
  */
-import { relu2Common } from './relu2Common.wgsl.ts';
+import { relu2Common, RELU2_STEP_BINDINGS } from './relu2Common.wgsl.ts';
 
 /** Compile-time sizes of the thread kernel. */
 export interface Relu2ThreadKernelShape {
@@ -44,20 +44,7 @@ const SB: u32 = ${sb}u;
 const D: u32 = ${d}u;
 override WG: u32 = 4u;
 
-@group(0) @binding(1) var<storage, read_write> params: array<f32>;
-@group(0) @binding(2) var<storage, read> data: array<vec4f>;
-@group(0) @binding(3) var<storage, read> nets: array<NetInfo>;
-@group(0) @binding(4) var<storage, read_write> status: array<u32>;
-@group(0) @binding(5) var<storage, read_write> comp: array<f32>;
-@group(0) @binding(6) var<storage, read_write> grad: array<f32>;
-
-// Kahan-compensated x += delta with compensation c (true value ≈ x − c).
-fn kahan(x: ptr<function, f32>, c: ptr<function, f32>, delta: f32) {
-  let y = delta - *c;
-  let t = *x + y;
-  *c = (t - *x) - y;
-  *x = t;
-}
+${RELU2_STEP_BINDINGS}
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u) {
@@ -115,7 +102,7 @@ ${J.map((j) => [
     `        var wc = comp[wk + ${j * m}u];`,
     `        let g = grad[(gk + ${j}u) * P.nets + q];`,
     `        gaDot = fma(wv, g, gaDot);`,
-    `        kahan(&wv, &wc, -eta * a * g);`,
+    `        kahan1(&wv, &wc, -eta * a * g);`,
     `        bad = bad | !isFinite(wv);`,
     `        ${w(j)} = wv;`,
     `        comp[wk + ${j * m}u] = wc;`,
@@ -123,7 +110,7 @@ ${J.map((j) => [
   ].join('\n')).join('\n')}
       var av = a;
       var ac = comp[base + k];
-      kahan(&av, &ac, -eta * gaDot);
+      kahan1(&av, &ac, -eta * gaDot);
       bad = bad | !isFinite(av);
       params[base + k] = av;
       comp[base + k] = ac;
