@@ -92,7 +92,7 @@ export type Relu2MetricName = Relu2AppParams['metric'];
 /**
  * Presets (theory.md §3). Steps are reduced from the paper where a software adapter could not show them:
  * - fig1a: d = 2, m = 50, n = 20, η_base = 1e-4 and the four settings; 2·10⁴ GD steps instead of the
- *   paper's 10⁶ (≈ 30 s on SwiftShader; set steps = 1e6 on a real GPU).
+ *   paper's 10⁶ (a few seconds on SwiftShader, where 10⁶ take one to two minutes; set steps = 1e6 for the paper's run).
  * - fig1b-reduced: the issue's browser grid, 9 × 9 τ × δ, 4 seeds, m = 50, n = 200, d = 20, 10⁴ steps.
  * - fig1b-full: the paper's grid, 17 × 17 × 16, m = 50, n = 1000, d = 100, 10⁵ steps (1,000 test samples
  *   instead of 10⁴), run one τ column at a time.
