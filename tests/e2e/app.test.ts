@@ -4,36 +4,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveDist } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { e2eSession } from '../helpers/browser.ts';
 
-let browser: Browser;
-let server: PreviewServer;
-let baseUrl: string;
-
-beforeAll(async () => {
-  ({ server, url: baseUrl } = await serveDist());
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = e2eSession();
 
 interface Status { stepCount: number; n: number; playing: boolean; adapter: string; summary: unknown }
 
-async function open(hash = ''): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${baseUrl}${hash}`);
-  await page.waitForFunction(() => !!window.lazyrich?.app || !!window.lazyrich?.error || !!window.lazyrich?.fallback, null, { timeout: 120_000 });
-  const fatal = await page.evaluate(() => window.lazyrich?.error);
-  expect(fatal).toBeUndefined();
-  return { page, errors };
-}
+const open = (hash = '') => session.open(hash, 'window.lazyrich?.app || window.lazyrich?.fallback', { width: 1100, height: 720 });
 
 const status = (page: Page): Promise<Status> => page.evaluate(() => window.lazyrich!.app!.status as unknown as Status);
 
@@ -143,9 +122,9 @@ describe('URL state and controls', () => {
 
 describe('without WebGPU', () => {
   it('explains what to do and runs a small ensemble on the f64 CPU reference', async () => {
-    const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
+    const page = await session.browser.newPage({ viewport: { width: 900, height: 600 } });
     await page.addInitScript(() => { Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }); });
-    await page.goto(baseUrl);
+    await page.goto(session.baseUrl);
     await page.waitForFunction(() => window.lazyrich?.fallback === true, null, { timeout: 60_000 });
     const notice = await page.locator('#notices [data-id="no-webgpu"]').textContent();
     expect(notice).toContain('This browser has no WebGPU');

@@ -8,38 +8,17 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import type { Browser, Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, serveDist } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { e2eSession } from '../helpers/browser.ts';
 import { BACKGROUND_COLOR, parseColor } from '../../src/views/colormaps.ts';
 import { EMPTY_COLOR, HATCH_COLOR, heatmapLayout } from '../../src/views/heatmap.ts';
 import { NEGATIVE_UNIT_COLOR, POSITIVE_UNIT_COLOR, TEACHER_COLOR } from '../../src/views/neuronPortrait.ts';
 import { CELL_COLORS } from '../../src/ui/relu2/cellsView.ts';
 import type { Relu2AppStatus } from '../../src/ui/relu2/app.ts';
 
-let browser: Browser;
-let server: PreviewServer;
-let baseUrl: string;
-
-beforeAll(async () => {
-  ({ server, url: baseUrl } = await serveDist());
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function open(hash: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${baseUrl}${hash}`);
-  await page.waitForFunction(() => !!window.lazyrich?.relu2 || !!window.lazyrich?.error, null, { timeout: 120_000 });
-  expect(await page.evaluate(() => window.lazyrich?.error)).toBeUndefined();
-  return { page, errors };
-}
+const session = e2eSession();
+const open = (hash: string) => session.open(hash, 'window.lazyrich?.relu2', { width: 1280, height: 860 });
 
 const status = (page: Page): Promise<Relu2AppStatus> => page.evaluate(() => window.lazyrich!.relu2!.status);
 const waitFor = (page: Page, predicate: string, timeout = 180_000) =>
@@ -199,9 +178,9 @@ describe('relu2 Fig. 1a and uploaded data', () => {
 
 describe('relu2 without WebGPU', () => {
   it('explains it and trains the Fig. 1a settings on the f64 CPU reference', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.addInitScript(() => { Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }); });
-    await page.goto(`${baseUrl}#model=relu2&v=1&p=fig1a&T=300&cn=6`);
+    await page.goto(`${session.baseUrl}#model=relu2&v=1&p=fig1a&T=300&cn=6`);
     await page.waitForFunction(() => !!window.lazyrich?.relu2, null, { timeout: 60_000 });
     expect(await page.locator('#notices [data-id="no-webgpu"]').textContent()).toContain('f64 CPU reference');
     await waitFor(page, "s.state === 'done'", 60_000);

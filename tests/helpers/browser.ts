@@ -4,7 +4,8 @@
  * WebGPU canvases and WebGL2 all render through SwiftShader when no GPU is usable, and use the GPU otherwise.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
 
 const CANDIDATES = [
@@ -38,4 +39,46 @@ export async function serveDist(): Promise<{ server: PreviewServer; url: string 
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   return { server, url };
+}
+
+/** An opened page and the uncaught page errors seen on it so far. */
+export interface OpenedPage { page: Page; errors: string[] }
+
+/** One browser and one server of the built app, shared by the tests of an e2e file. */
+export interface E2eSession {
+  readonly browser: Browser;
+  readonly baseUrl: string;
+  /**
+   * Opens `baseUrl + hash` in a new page and waits up to 2 min until the JS expression `ready` is true.
+   * Fails the test when the app set `window.lazyrich.error` (a fatal start-up error).
+   */
+  open(hash: string, ready: string, viewport: { width: number; height: number }): Promise<OpenedPage>;
+}
+
+/** Starts the server and browser in beforeAll and closes them in afterAll; call at a test file's top level. */
+export function e2eSession(): E2eSession {
+  let browser: Browser | undefined;
+  let server: PreviewServer | undefined;
+  let baseUrl = '';
+  beforeAll(async () => {
+    ({ server, url: baseUrl } = await serveDist());
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get browser() { return browser!; },
+    get baseUrl() { return baseUrl; },
+    async open(hash, ready, viewport) {
+      const page = await browser!.newPage({ viewport });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${baseUrl}${hash}`);
+      await page.waitForFunction(`(() => !!(${ready}) || !!window.lazyrich?.error)()`, null, { timeout: 120_000 });
+      expect(await page.evaluate(() => window.lazyrich?.error)).toBeUndefined();
+      return { page, errors };
+    },
+  };
 }
