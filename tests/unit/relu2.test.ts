@@ -221,6 +221,8 @@ describe('relu2 kernel shapes and limits', () => {
     expect(() => validateRelu2Spec(spec(256, 2, 4), tight)).toThrow(/maxComputeInvocationsPerWorkgroup/);
     const sizes = validateRelu2Spec(spec(256, 3, 4, 10), tight, 'thread');
     expect(sizes.bytes.grad).toBe(4 * 10 * 256 * 3);
+    expect(sizes.stepWorkgroups).toBe(3);
+    expect(validateRelu2Spec(spec(256, 3, 4, 10), limits).stepWorkgroups).toBe(10);
     // 10 networks at 4 per workgroup need 3 workgroups: fits a 2 × 2 dispatch, not 1 × 1.
     expect(() => validateRelu2Spec(spec(4, 2, 4, 10), { ...limits, maxComputeWorkgroupsPerDimension: 2 }, 'thread')).not.toThrow();
     expect(() => validateRelu2Spec(spec(4, 2, 4, 10), { ...limits, maxComputeWorkgroupsPerDimension: 1 }, 'thread'))

@@ -185,12 +185,6 @@ export class Relu2Sim {
     this.metricsBindGroup = metrics.bindGroup;
   }
 
-  /** Workgroups of one step dispatch: one per network, or one per THREAD_KERNEL_WORKGROUP_SIZE networks. */
-  private get stepWorkgroups(): number {
-    const N = this.sizes.networks;
-    return this.sizes.kernel === 'thread' ? Math.ceil(N / THREAD_KERNEL_WORKGROUP_SIZE) : N;
-  }
-
   /** Number of networks. */
   get count(): number { return this.sizes.networks; }
 
@@ -228,7 +222,7 @@ export class Relu2Sim {
       const chunk = Math.min(this.stepsPerDispatch, steps - done);
       device.queue.writeBuffer(this.stepUniforms, RELU2_UNIFORMS.offsets.steps, new Uint32Array([chunk]));
       const t0 = performance.now();
-      this.submit(this.stepPipeline, this.stepBindGroup, 'Relu2.advance', this.stepWorkgroups);
+      this.submit(this.stepPipeline, this.stepBindGroup, 'Relu2.advance', this.sizes.stepWorkgroups);
       await device.queue.onSubmittedWorkDone();
       const ms = Math.max(performance.now() - t0, 0.05);
       done += chunk;

@@ -35,6 +35,8 @@ export interface Relu2Sizes {
   kernel: Relu2Kernel;
   /** The workgroup kernel's shape (also fixes dp and the data layout for the thread kernel). */
   shape: Relu2KernelShape;
+  /** Workgroups of one step dispatch: one per network (workgroup kernel) or per THREAD_KERNEL_WORKGROUP_SIZE networks. */
+  stepWorkgroups: number;
   /** ⌈n/ts⌉. */
   tiles: number;
   /** Floats per network in params: m(1 + dp). */
@@ -115,7 +117,7 @@ export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits,
     }
   }
   const maxDim = limits.maxComputeWorkgroupsPerDimension;
-  const workgroups = workgroupKernel ? N : Math.ceil(N / THREAD_KERNEL_WORKGROUP_SIZE);
-  if (workgroups > maxDim * maxDim) throw new DeviceLimitError(`relu2: ${fmt(N)} networks need ${fmt(workgroups)} workgroups, more than ${fmt(maxDim)}² (maxComputeWorkgroupsPerDimension).`);
-  return { networks: N, datasets: datasets.length, m, d, n, nTest, kernel, shape, tiles, pStride, dStride, bytes };
+  const stepWorkgroups = workgroupKernel ? N : Math.ceil(N / THREAD_KERNEL_WORKGROUP_SIZE);
+  if (stepWorkgroups > maxDim * maxDim) throw new DeviceLimitError(`relu2: ${fmt(N)} networks need ${fmt(stepWorkgroups)} workgroups, more than ${fmt(maxDim)}² (maxComputeWorkgroupsPerDimension).`);
+  return { networks: N, datasets: datasets.length, m, d, n, nTest, kernel, shape, stepWorkgroups, tiles, pStride, dStride, bytes };
 }
