@@ -131,6 +131,12 @@ export class App {
     };
   }
 
+  /** Indices of the selected trajectories (grid order, README "Conventions"). */
+  get selectedIndices(): number[] { return Array.from(this.selection); }
+
+  /** The time-series charts as last drawn: per chart, its title and curves (label, colour, points). */
+  get charts(): TimeSeriesPanel['drawn'] { return this.timeSeriesPanel.drawn; }
+
   /**
    * Selects trajectories: highlighted in the portrait and followed by the time series (the first 64).
    * @throws Error when an index is ≥ n.

@@ -6,7 +6,7 @@ import { validate } from '../params/schema.ts';
 import { buildEnsemble } from '../models/singleNeuron/ensemble.ts';
 import { SINGLE_NEURON_SCHEMA, type SingleNeuronParams } from '../models/singleNeuron/params.ts';
 import { advanceEnsembleF64, DIVERGED_FLAG } from '../theory/index.ts';
-import { DIVERGED_COLOR, deltaInterpolator, deltaToT } from '../views/colormaps.ts';
+import { BACKGROUND_COLOR, DIVERGED_COLOR, deltaInterpolator, deltaToT } from '../views/colormaps.ts';
 
 /** Largest grid the CPU fallback runs (δ count × directions). */
 export const CPU_FALLBACK_MAX = 4096;
@@ -37,7 +37,7 @@ export function startCpuFallback(canvas: HTMLCanvasElement, hud: HTMLElement, re
     steps += p.stepsPerFrame;
     const w = (canvas.width = canvas.clientWidth * devicePixelRatio);
     const h = (canvas.height = canvas.clientHeight * devicePixelRatio);
-    g.fillStyle = '#101216';
+    g.fillStyle = BACKGROUND_COLOR;
     g.fillRect(0, 0, w, h);
     const scale = Math.min(w, h) / 4;
     for (let i = 0; i < n; i++) {

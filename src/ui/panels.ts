@@ -12,7 +12,7 @@ import { cellMeans, cellRegimes, classifyAll, REGIMES, type RegimeRule } from '.
 import { exactSingleNeuronGeneral, excessLoss, kernelDistance, ntkMatrix } from '../theory/index.ts';
 import { deltaInterpolator, deltaToT, lossInterpolator, REGIME_COLORS } from '../views/colormaps.ts';
 import { createHeatmap, type Heatmap, type HeatmapAxes } from '../views/heatmap.ts';
-import { createTimeSeries, type TimeSeries } from '../views/timeSeries.ts';
+import { createTimeSeries, type DrawnCurve, type TimeSeries } from '../views/timeSeries.ts';
 
 /** How the init grid maps onto heatmap cells: rows × cols cells of `group` consecutive trajectories. */
 export interface GridShape { rows: number; cols: number; group: number; axes: HeatmapAxes }
@@ -168,6 +168,11 @@ export class TimeSeriesPanel {
         return exactAvailable ? [sim, { label: `${label} exact`, values: exact[k][key], color, dash: true }] : [sim];
       }));
     });
+  }
+
+  /** Per chart (ν, μ, S, excess loss): its title and the curves it last drew. */
+  get drawn(): { title: string; curves: readonly DrawnCurve[] }[] {
+    return this.charts.map((chart, c) => ({ title: CHARTS[c].title, curves: chart.drawn }));
   }
 
   destroy(): void { for (const chart of this.charts) chart.destroy(); }

@@ -28,6 +28,9 @@ export interface TimeSeriesOptions {
  */
 export interface TimeSeriesSeries { label: string; values: ArrayLike<number>; color: string; dash?: boolean; legend?: boolean }
 
+/** One curve as drawn: its label, CSS colour and number of plotted points. */
+export interface DrawnCurve { label: string; color: string; points: number }
+
 /** The handle returned by {@link createTimeSeries}. */
 export interface TimeSeries {
   /** The chart's root element (title, plot and legend). */
@@ -37,6 +40,11 @@ export interface TimeSeries {
    * @throws RangeError when a series' length differs from x's.
    */
   setSeries(x: Float64Array | readonly number[], series: readonly TimeSeriesSeries[]): void;
+  /**
+   * What the last {@link TimeSeries.setSeries} drew: one entry per curve, in order, with the number of
+   * plotted (finite, on-scale) points. For tests and exports; empty before the first call.
+   */
+  readonly drawn: readonly DrawnCurve[];
   /** The chart (title, plot, legend labels) as a PNG. */
   toPng(): Promise<Blob>;
   /** Removes the chart. */
@@ -79,6 +87,31 @@ export function alignSeries(
   };
 }
 
+/** Spans narrower than this, relative to the values' magnitude, are drawn as constant (see {@link axisRange}). */
+export const MIN_RELATIVE_SPAN = 1e-6;
+
+/**
+ * The [min, max] an axis shows for data in [min, max]. uPlot's own rounding collapses a span below about
+ * 1e-8 of the values' magnitude to a zero-width range, and then draws nothing (a converged trajectory's
+ * constant curve vanished). Here such a span, or a single value, is centred in a window of ±5 % of its
+ * magnitude (±1 around 0; a factor √10 each way on a log axis); wider spans get uPlot's usual padding
+ * (`pad`) or none. Non-finite or, on a log axis, non-positive limits give a default window. Pure.
+ */
+export function axisRange(min: number | null, max: number | null, scale: 'linear' | 'log', pad: boolean): [number, number] {
+  if (scale === 'log') {
+    if (min == null || max == null || !(min > 0) || !(max >= min) || !Number.isFinite(max)) return [0.1, 10];
+    if (max <= min * (1 + MIN_RELATIVE_SPAN)) return [min / Math.sqrt(10), max * Math.sqrt(10)];
+    return pad ? uPlot.rangeLog(min, max, 10, false) as [number, number] : [min, max];
+  }
+  if (min == null || max == null || !Number.isFinite(min) || !Number.isFinite(max) || max < min) return [0, 1];
+  const magnitude = Math.max(Math.abs(min), Math.abs(max));
+  if (max - min <= MIN_RELATIVE_SPAN * magnitude) {
+    const centre = (min + max) / 2, half = magnitude > 0 ? 0.05 * magnitude : 1;
+    return [centre - half, centre + half];
+  }
+  return pad ? uPlot.rangeNum(min, max, 0.1, true) as [number, number] : [min, max];
+}
+
 /** Tick label: grouped digits for large values, 1e−4 style below 1e−3 (log axes), else 3 significant digits. */
 export function tickLabel(v: number | null, scale: 'linear' | 'log'): string {
   if (v == null || !Number.isFinite(v)) return '';
@@ -101,6 +134,7 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
   let plot: uPlot | null = null;
   let signature = '';
   let lastSeries: readonly TimeSeriesSeries[] = [];
+  let drawn: DrawnCurve[] = [];
   const empty = Object.assign(document.createElement('div'), { className: 'u-empty', textContent: 'no data yet' });
 
   const axis = (label: string, scale: 'linear' | 'log'): uPlot.Axis => ({
@@ -115,8 +149,8 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
       width: Math.max(160, root.clientWidth || 320),
       height,
       scales: {
-        x: { time: false, distr: xScale === 'log' ? 3 : 1, range: (_u, min, max) => (min === max ? [min / 2, max * 2] : [min, max]) },
-        y: { distr: options.yScale === 'log' ? 3 : 1 },
+        x: { time: false, distr: xScale === 'log' ? 3 : 1, range: (_u, min, max) => axisRange(min, max, xScale, false) },
+        y: { distr: options.yScale === 'log' ? 3 : 1, range: (_u, min, max) => axisRange(min, max, options.yScale, true) },
       },
       axes: [axis(options.xLabel, xScale), axis(options.yLabel, options.yScale)],
       series: [
@@ -145,6 +179,7 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
 
   const handle: TimeSeries = {
     element: root,
+    get drawn() { return drawn; },
     setSeries(x, series) {
       const { x: xs, ys } = alignSeries(x, series, xScale, options.yScale);
       const data = [xs, ...ys] as uPlot.AlignedData;
@@ -157,6 +192,7 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
         plot.setData(data);
       }
       lastSeries = series;
+      drawn = series.map((s, k) => ({ label: s.label, color: s.color, points: ys[k].filter((v) => v !== null).length }));
       empty.style.display = hasData ? 'none' : 'flex';
     },
     async toPng() {

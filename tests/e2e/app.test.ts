@@ -1,12 +1,14 @@
 /**
  * The built app in headless Chromium (WebGPU via SwiftShader here, the GPU on a laptop).
- * Pixel assertions read screenshots of the portrait canvas.
+ * Pixel assertions read element screenshots (the region is the element, wherever the page is scrolled) and
+ * compare against known colours from src/views/colormaps.ts, never against a pixel of the screenshot itself.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSession } from '../helpers/browser.ts';
+import { BACKGROUND_COLOR, parseColor } from '../../src/views/colormaps.ts';
 
 const session = e2eSession();
 
@@ -25,9 +27,14 @@ async function portraitPixels(page: Page): Promise<PNG> {
   return PNG.sync.read(await page.locator('#portrait').screenshot());
 }
 
-/** Fraction of pixels that differ from the top-left (background) pixel by more than 24 in any channel. */
-function coverage(png: PNG): number {
-  const bg = [png.data[0], png.data[1], png.data[2]];
+const rgb = (css: string) => parseColor(css).slice(0, 3).map((v) => Math.round(v * 255)) as [number, number, number];
+
+/**
+ * Fraction of pixels that differ from the background colour by more than 24 (sum of |Δ| over RGB).
+ * The default background is the views' BACKGROUND_COLOR (portrait, 3-D view and CPU fallback clear to it).
+ */
+function coverage(png: PNG, background = rgb(BACKGROUND_COLOR)): number {
+  const bg = background;
   let lit = 0;
   for (let k = 0; k < png.data.length; k += 4) {
     if (Math.abs(png.data[k] - bg[0]) + Math.abs(png.data[k + 1] - bg[1]) + Math.abs(png.data[k + 2] - bg[2]) > 24) lit++;
@@ -135,14 +142,17 @@ describe('without WebGPU', () => {
   });
 });
 
-/** Fraction of pixels within 40 (sum of |Δ| over RGB) of an sRGB colour. */
-function fractionNear(png: PNG, rgb: [number, number, number]): number {
+/** Number of pixels within 40 (sum of |Δ| over RGB) of an sRGB colour. */
+function countNear(png: PNG, c: [number, number, number]): number {
   let hits = 0;
   for (let k = 0; k < png.data.length; k += 4) {
-    if (Math.abs(png.data[k] - rgb[0]) + Math.abs(png.data[k + 1] - rgb[1]) + Math.abs(png.data[k + 2] - rgb[2]) < 40) hits++;
+    if (Math.abs(png.data[k] - c[0]) + Math.abs(png.data[k + 1] - c[1]) + Math.abs(png.data[k + 2] - c[2]) < 40) hits++;
   }
-  return hits / (png.width * png.height);
+  return hits;
 }
+
+/** Fraction of pixels within 40 of an sRGB colour. */
+const fractionNear = (png: PNG, c: [number, number, number]) => countNear(png, c) / (png.width * png.height);
 
 describe('analysis dock (regime map and time series)', () => {
   it('clicking a regime-map cell highlights its trajectory in the portrait and draws its time series', async () => {
@@ -150,7 +160,9 @@ describe('analysis dock (regime map and time series)', () => {
     await waitForSteps(page, 4);
     const amber: [number, number, number] = [0xff, 0xb0, 0x00]; // HIGHLIGHT_COLOR
     const before = fractionNear(await portraitPixels(page), amber);
-    const seriesBefore = PNG.sync.read(await page.locator('#time-series').screenshot());
+    const chartCanvas = (k: number) => page.locator('#time-series .lr-ts').nth(k).locator('canvas').first();
+    await page.waitForFunction(() => document.querySelectorAll('#time-series .lr-ts canvas').length >= 4); // the empty charts
+    const seriesBefore = await Promise.all([0, 1, 2, 3].map(async (k) => PNG.sync.read(await chartCanvas(k).screenshot())));
     const mapCanvas = page.locator('#regime-map canvas');
     const map = await mapCanvas.boundingBox();
     expect(map).not.toBeNull();
@@ -164,10 +176,25 @@ describe('analysis dock (regime map and time series)', () => {
     // The selected trajectory is drawn in the highlight colour (a few pixels, absent before).
     const after = fractionNear(await portraitPixels(page), amber);
     expect(after).toBeGreaterThan(before + 20 / (1100 * 720));
-    // The time-series charts now hold curves: more lit pixels than the empty charts had.
-    const seriesAfter = PNG.sync.read(await page.locator('#time-series').screenshot());
-    expect(coverage(seriesAfter)).toBeGreaterThan(coverage(seriesBefore) + 0.002);
-    expect(await page.locator('#time-series').textContent()).toMatch(/#\d+ δ=/);
+    // Each chart received the selected trajectory's samples, and its plot canvas shows them in the series colour.
+    const selected = await page.evaluate(() => window.lazyrich!.app!.selectedIndices);
+    expect(selected.length).toBeGreaterThanOrEqual(1);
+    const charts = await page.evaluate(() => window.lazyrich!.app!.charts);
+    expect(charts).toHaveLength(4);
+    const dockBg = rgb(await page.locator('#dock').evaluate((el) => getComputedStyle(el).backgroundColor));
+    for (const [k, chart] of charts.entries()) {
+      const curve = chart.curves.find((c) => c.label.startsWith(`#${selected[0]} δ=`));
+      expect(curve, `chart "${chart.title}" has a curve of trajectory #${selected[0]}`).toBeDefined();
+      expect(curve!.points).toBeGreaterThanOrEqual(3);
+      const shot = await chartCanvas(k).screenshot();
+      writeFileSync(`test-results/analysis-dock-chart-${k + 1}.png`, shot);
+      const plot = PNG.sync.read(shot);
+      // The region is the chart's plot canvas: mostly the dock's background, and ≥ 30 px in the curve's colour
+      // that were not there before the click.
+      expect(1 - coverage(plot, dockBg)).toBeGreaterThan(0.5);
+      const colour = rgb(curve!.color);
+      expect(countNear(plot, colour), `pixels in ${curve!.color} on "${chart.title}"`).toBeGreaterThan(countNear(seriesBefore[k], colour) + 30);
+    }
     writeFileSync('test-results/analysis-dock.png', await page.screenshot());
     expect(errors).toEqual([]);
     await page.close();

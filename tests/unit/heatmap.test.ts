@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   autoDomain, axisPosition, axisTicks, axisValue, cellAt, colorT, formatValue, heatmapLayout, HEATMAP_MARGIN,
 } from '../../src/views/heatmap.ts';
-import { alignSeries } from '../../src/views/timeSeries.ts';
+import { alignSeries, axisRange } from '../../src/views/timeSeries.ts';
 import { portraitExtent, teacherPoints } from '../../src/views/neuronPortrait.ts';
 import { logspace, linspace } from '../../src/models/relu2/params.ts';
 
@@ -71,6 +71,24 @@ describe('heatmap hit testing', () => {
 });
 
 describe('time series and neuron portrait helpers', () => {
+  it('axisRange: a (near-)constant series gets a window of positive width around it; wider spans are kept', () => {
+    // uPlot's own range for y = [0.4, 0.40000001, 0.40000002] is [0.4, 0.4] (zero width: nothing is drawn).
+    for (const [lo, hi] of [[0.4, 0.40000002], [0.4, 0.4], [-3e-9, -3e-9], [0, 0], [1e-30, 1e-30]]) {
+      const [a, b] = axisRange(lo, hi, 'linear', true);
+      expect(b - a).toBeGreaterThan(0.09 * Math.max(Math.abs(lo), Math.abs(hi)));
+      expect(a < lo && hi < b).toBe(true);
+    }
+    expect(axisRange(0, 0, 'linear', true)).toEqual([-1, 1]);
+    expect(axisRange(2, 5, 'linear', false)).toEqual([2, 5]);
+    const [a, b] = axisRange(2, 5, 'linear', true);
+    expect(a <= 2 && b >= 5 && b - a < 6).toBe(true);
+    const [la, lb] = axisRange(1e-9, 1e-9, 'log', true);
+    expect(la).toBeCloseTo(1e-9 / Math.sqrt(10), 20);
+    expect(lb).toBeCloseTo(1e-9 * Math.sqrt(10), 20);
+    expect(axisRange(null, null, 'linear', true)).toEqual([0, 1]);
+    expect(axisRange(-1, 1, 'log', true)).toEqual([0.1, 10]);
+  });
+
   it('alignSeries drops x ≤ 0 on a log x axis, gaps non-positive y on a log y axis, checks lengths', () => {
     const { x, ys } = alignSeries([0, 1, 10, 100], [{ label: 'a', values: [1, 0, 0.5, NaN] }], 'log', 'log');
     expect(x).toEqual([1, 10, 100]);
