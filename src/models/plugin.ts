@@ -1,0 +1,136 @@
+/**
+ * The model plugin contract (docs/architecture.md): everything the app shell, the runner, the CLI and
+ * the conformance tests need of a model. A model lives in one folder, src/models/<id>/, exports one
+ * {@link ModelPlugin} from its `plugin.ts`, and is listed once in src/models/registry.ts. Nothing
+ * outside its folder and the registry imports from the folder.
+ *
+ * The browser never loads a model's CLI code (Node modules) and the CLI never loads its DOM code: both
+ * halves are behind lazy loaders ({@link ModelPlugin.loadCli}, {@link ModelPlugin.loadApp}).
+ */
+import type { Params, Schema } from '../params/schema.ts';
+
+/** A per-network metric a model reports (at checkpoints, or live), for views, exports and docs. */
+export interface MetricDef {
+  /** Key in the model's metric records and result files, e.g. "kernelDistance". */
+  key: string;
+  /** Label with units and symbols, e.g. "kernel distance S(t)". */
+  label: string;
+  /** Axis / colour scale the views use for it. */
+  scale: 'linear' | 'log';
+  /** docs/theory.md section of its definition, e.g. "§1.2". */
+  theory: string;
+  /** True when the model also computes its closed form (drawn dashed beside the simulation). */
+  closedForm?: boolean;
+}
+
+/** Progress callback: (work done, total work), in the unit the caller was told (steps or network-steps). */
+export type ProgressCallback = (done: number, total: number) => void;
+
+/**
+ * One ensemble of networks on one backend (GPU float32 or CPU float64), behind one interface, so that
+ * the runner drives live animation (advance k steps per frame) and checkpoint runs (advance to the next
+ * checkpoint with progress and cancel, then read the metrics) alike.
+ */
+export interface ModelBackend<Metrics = Record<string, number | boolean>> {
+  readonly kind: 'gpu' | 'cpu';
+  /** Networks (trajectories) in this ensemble. */
+  readonly count: number;
+  /** Steps taken so far (GD steps, or integrator steps of size `step`: time = steps × step). */
+  readonly stepCount: number;
+  /**
+   * Advances every network by `steps` steps, in chunks that yield to the caller (a page stays responsive).
+   * Diverged networks stay frozen at their last finite state and are flagged.
+   * @param onProgress (steps done, steps) of this call. @param signal aborting throws its reason at the next chunk.
+   */
+  advance(steps: number, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<void>;
+  /** The metrics of every network now, in plan order (one record per network, `diverged` included). */
+  readMetrics(): Promise<Metrics[]>;
+  /** Frees the device resources (GPU) or the state (CPU). */
+  destroy(): void;
+}
+
+/** Options of a CLI run ({@link ModelCli.simulate}, {@link SweepSupport.runRange}). */
+export interface CliRunOptions {
+  /** Overrides the config's backend. */
+  backend?: 'gpu' | 'cpu';
+  /** (done, total) in the unit of {@link ResultDocument.progressUnit}. */
+  onProgress?: ProgressCallback;
+  /** One line for stderr (adapter, drift notes). */
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * A result written by `simulate`, a sweep shard or `merge`: a header object (with `model`, the plugin
+ * id) and one entry per network in plan order, streamed as `{ ...header, <entriesKey>: [ ... ] }`.
+ */
+export interface ResultDocument {
+  header: Record<string, unknown> & { model: string };
+  /** Name of the entries' array in the JSON ("trajectories", "networks"). */
+  entriesKey: string;
+  entries: Iterable<object> | AsyncIterable<object>;
+}
+
+/** What `sweep` and `merge` need of a model: its plan (networks in one fixed order) run range by range. */
+export interface SweepSupport<Config> {
+  /** Networks in the plan. */
+  count(config: Config): number;
+  /** Default networks per resumable chunk (e.g. one seed's grid, which shares one data set). */
+  defaultChunk(config: Config): number;
+  /** SHA-256 (hex) of what determines the results (not the backend). */
+  configHash(config: Config): string;
+  /** Runs networks [start, end) of the plan; entries in plan order. @throws DeviceLimitError, ConfigError. */
+  runRange(config: Config, start: number, end: number, options: CliRunOptions): Promise<ResultDocument>;
+}
+
+/** The Node half of a plugin: config parsing and running for `lazyrich simulate | sweep | merge`. */
+export interface ModelCli<Config = unknown> {
+  /** `simulate --help` text for this model (config fields, methods, output fields). */
+  help: string;
+  /** Unit of progress ("steps", "network-steps"). */
+  progressUnit: string;
+  /**
+   * Validates a parsed config JSON (its `model` is this plugin's id).
+   * @throws ConfigError naming the JSON path (config.<field>) before anything is allocated.
+   */
+  parseConfig(raw: unknown): Config;
+  /** Runs the whole config. @throws DeviceLimitError when it cannot fit the device. */
+  simulate(config: Config, options: CliRunOptions): Promise<ResultDocument>;
+  /** Present when `sweep` and `merge` can run this model in shards. */
+  sweep?: SweepSupport<Config>;
+}
+
+/** The browser half of a plugin: mounts the model's page into the shell (src/app). */
+export interface ModelApp {
+  /**
+   * Starts the model's app with the shell's services.
+   * @returns the running app (exposed to tests as window.lazyrich.app).
+   */
+  start(shell: unknown): Promise<unknown>;
+}
+
+/** A registered model. */
+export interface ModelPlugin<S extends Schema = Schema> {
+  /** Registry key, `model` in configs, result files and the URL hash (`#model=<id>`). */
+  readonly id: string;
+  /** Title for the header's model switch. */
+  readonly title: string;
+  /** One line under the title: the model's formula and the paper's figure. */
+  readonly subtitle: string;
+  /** The typed parameter schema (URL hash, controls, validation): src/params/schema.ts. */
+  readonly schema: S;
+  /** Named presets; each a partial override of the defaults (the `preset` field selects one). */
+  readonly presets: Readonly<Record<string, Partial<Params<S>>>>;
+  /** Fields that only change the view: a preset overridden only in these keeps its name. */
+  readonly viewFields: ReadonlySet<string>;
+  /** URL format version (`v=`). */
+  readonly urlVersion: number;
+  /** Cross-field checks after each field passed its own. @throws ParamError naming the field. */
+  checkParams(p: Params<S>): void;
+  /** Metrics the model reports. */
+  readonly metrics: readonly MetricDef[];
+  /** Loads the Node half (CLI). */
+  loadCli(): Promise<ModelCli>;
+  /** Loads the browser half (views and app). */
+  loadApp(): Promise<ModelApp>;
+}

@@ -1,0 +1,28 @@
+/**
+ * Two-layer (leaky) ReLU networks f(x) = Σ_k a_k σ(w_kᵀx) trained by full-batch GD (docs/theory.md §3)
+ * as a plugin: schema and presets here, the CLI half in cli.ts, the app half in app/. Listed in
+ * src/models/registry.ts.
+ */
+import type { ModelPlugin } from '../plugin.ts';
+import { checkRelu2Params, RELU2_PRESETS, RELU2_SCHEMA, type Relu2Schema } from './params.ts';
+
+export const relu2Plugin: ModelPlugin<Relu2Schema> = {
+  id: 'relu2',
+  title: 'two-layer ReLU',
+  subtitle: 'two-layer ReLU f(x) = Σₖ aₖ σ(wₖᵀx) · Fig. 1 of “Get rich quick” (Kunin et al., NeurIPS 2024)',
+  schema: RELU2_SCHEMA,
+  presets: RELU2_PRESETS,
+  viewFields: new Set(['metric', 'at']),
+  urlVersion: 1,
+  checkParams: checkRelu2Params,
+  metrics: [
+    { key: 'trainLoss', label: 'train loss (1/n) Σ (f(xᵢ) − yᵢ)²', scale: 'log', theory: '§3' },
+    { key: 'testLoss', label: 'test loss', scale: 'log', theory: '§3' },
+    { key: 'hamming', label: 'Hamming distance H of activation patterns', scale: 'linear', theory: '§3' },
+    { key: 'paramDistance', label: '‖θ_t − θ₀‖', scale: 'linear', theory: '§3' },
+    { key: 'kernelDistance', label: 'kernel distance S of the NTK', scale: 'linear', theory: '§3' },
+    { key: 'deltaDrift', label: 'max_k |δ_k(t) − δ_k(0)|', scale: 'log', theory: '§3' },
+  ],
+  loadCli: () => import('./cli.ts').then((m) => m.relu2Cli),
+  loadApp: () => import('./app/index.ts').then((m) => m.relu2App),
+};

@@ -1,0 +1,26 @@
+/**
+ * The single-neuron model f(x) = a wᵀx (docs/theory.md §1) as a plugin: schema and presets here, the
+ * CLI half in cli.ts, the app half in app/. Listed in src/models/registry.ts.
+ */
+import type { ModelPlugin } from '../plugin.ts';
+import { checkCrossFields, PRESETS, SINGLE_NEURON_SCHEMA, type SingleNeuronSchema } from './params.ts';
+
+export const singleNeuronPlugin: ModelPlugin<SingleNeuronSchema> = {
+  id: 'single-neuron',
+  title: 'single neuron',
+  subtitle: 'single neuron f(x) = a wᵀx · Figs. 2–4 and 8 of “Get rich quick” (Kunin et al., NeurIPS 2024)',
+  schema: SINGLE_NEURON_SCHEMA,
+  presets: PRESETS,
+  viewFields: new Set(['view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize', 'panels', 'mapMetric', 'stepsPerFrame']),
+  urlVersion: 1,
+  checkParams: checkCrossFields,
+  metrics: [
+    { key: 'delta', label: 'δ = η_w a² − η_a‖w‖² (conserved)', scale: 'linear', theory: '§1' },
+    { key: 'nu', label: 'ν = a‖w‖ (signed norm of β)', scale: 'linear', theory: '§1.2', closedForm: true },
+    { key: 'mu', label: 'μ = ŵ·β̂* (alignment)', scale: 'linear', theory: '§1.2', closedForm: true },
+    { key: 'kernelDistance', label: 'kernel distance S(t)', scale: 'linear', theory: '§1.2', closedForm: true },
+    { key: 'excessLoss', label: 'excess loss', scale: 'log', theory: '§1.5', closedForm: true },
+  ],
+  loadCli: () => import('./cli.ts').then((m) => m.singleNeuronCli),
+  loadApp: () => import('./app/index.ts').then((m) => m.singleNeuronApp),
+};
