@@ -6,6 +6,7 @@
  * settled).
  */
 import { LIMIT_PARAMS } from '../src/models/singleNeuron/layout.ts';
+import { analysisHeader, perTrajectoryEntry, threadIndex } from './singleNeuronAnalysis.wgsl.ts';
 import { logHistogramWgsl } from './logHistogram.wgsl.ts';
 
 /**
@@ -14,24 +15,18 @@ import { logHistogramWgsl } from './logHistogram.wgsl.ts';
  */
 export function singleNeuronLimitShader(options: { d: number }): string {
   return /* wgsl */ `
-${LIMIT_PARAMS.wgsl}
-const D: u32 = ${options.d}u;
-override WG: u32 = 64u;
-@group(0) @binding(0) var<uniform> P: LimitParams;
-@group(0) @binding(1) var<storage, read> state: array<f32>;
-@group(0) @binding(2) var<storage, read> initial: array<f32>;
-@group(0) @binding(3) var<storage, read> info: array<f32>;
-@group(0) @binding(4) var<storage, read> flags: array<u32>;
-@group(0) @binding(5) var<storage, read_write> limit: array<f32>;
-@group(0) @binding(6) var<storage, read_write> reduction: array<atomic<u32>>;
+${analysisHeader({
+    params: LIMIT_PARAMS, d: options.d,
+    storage: [['state', 'read', 'f32'], ['initial', 'read', 'f32'], ['info', 'read', 'f32'], ['flags', 'read', 'u32'],
+      ['limit', 'read_write', 'f32'], ['reduction', 'read_write', 'atomic<u32>']],
+  })}
 ${logHistogramWgsl()}
 
 fn proj(i: u32, j: u32) -> f32 { let k = i * D + j; return P.proj[k / 4u][k % 4u]; }
 fn bOls(j: u32) -> f32 { return P.betaOls[j / 4u][j % 4u]; }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WG;
+${perTrajectoryEntry} {
+  ${threadIndex}
   let n = P.n;
   if (i >= n) { return; }
   let sw = sqrt(P.etaW);

@@ -6,17 +6,12 @@
  *   ⟨K₀, K_t⟩_F = tr(M₀ XX M_t XX) = p₀p_t tr(XX²) + p₀q_t w_tᵀXX²w_t + q₀p_t w₀ᵀXX²w₀ + q₀q_t (w₀ᵀXX w_t)².
  */
 import { OBSERVABLE_PARAMS } from '../src/models/singleNeuron/layout.ts';
+import { analysisHeader, perTrajectoryEntry, threadIndex } from './singleNeuronAnalysis.wgsl.ts';
 
 /** Kernel `main`. Bindings: 0 uniform, 1 state (SoA), 2 initial state (SoA), 3 observables (rows × n, read_write). */
 export function singleNeuronObservablesShader(options: { d: number }): string {
   return /* wgsl */ `
-${OBSERVABLE_PARAMS.wgsl}
-const D: u32 = ${options.d}u;
-override WG: u32 = 64u;
-@group(0) @binding(0) var<uniform> P: ObservableParams;
-@group(0) @binding(1) var<storage, read> state: array<f32>;
-@group(0) @binding(2) var<storage, read> initial: array<f32>;
-@group(0) @binding(3) var<storage, read_write> obs: array<f32>;
+${analysisHeader({ params: OBSERVABLE_PARAMS, d: options.d, storage: [['state', 'read', 'f32'], ['initial', 'read', 'f32'], ['obs', 'read_write', 'f32']] })}
 
 fn XX(i: u32, j: u32) -> f32 { let k = i * D + j; return P.xx[k / 4u][k % 4u]; }
 fn XX2(i: u32, j: u32) -> f32 { let k = i * D + j; return P.xx2[k / 4u][k % 4u]; }
@@ -32,9 +27,8 @@ fn quad1(u: array<f32, D>, v: array<f32, D>) -> f32 {
   return q;
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WG;
+${perTrajectoryEntry} {
+  ${threadIndex}
   let n = P.n;
   if (i >= n) { return; }
   let a = state[i];

@@ -4,17 +4,14 @@
  * (s · maxSelected + k) · rows + r, rows = RECORDED_ROWS (t, ν, μ, excess loss, S).
  */
 import { RECORD_PARAMS, RECORDED_ROWS, RECORDER } from '../src/models/singleNeuron/layout.ts';
+import { analysisHeader } from './singleNeuronAnalysis.wgsl.ts';
 
 /** Kernel `main`, one thread per selected trajectory. Bindings: 0 uniform, 1 selection (u32), 2 observables (rows × n), 3 ring. */
 export function singleNeuronRecordShader(): string {
   return /* wgsl */ `
-${RECORD_PARAMS.wgsl}
+${analysisHeader({ params: RECORD_PARAMS, storage: [['selection', 'read', 'u32'], ['obs', 'read', 'f32'], ['ring', 'read_write', 'f32']] })}
 const ROWS: u32 = ${RECORDED_ROWS.length}u;
 const MAX_SELECTED: u32 = ${RECORDER.maxSelected}u;
-@group(0) @binding(0) var<uniform> P: RecordParams;
-@group(0) @binding(1) var<storage, read> selection: array<u32>;
-@group(0) @binding(2) var<storage, read> obs: array<f32>;
-@group(0) @binding(3) var<storage, read_write> ring: array<f32>;
 
 @compute @workgroup_size(MAX_SELECTED)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

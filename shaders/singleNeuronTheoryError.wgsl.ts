@@ -4,25 +4,20 @@
  * Diverged (flagged) trajectories are skipped and get err = −1.
  */
 import { ERROR_PARAMS } from '../src/models/singleNeuron/layout.ts';
+import { analysisHeader, perTrajectoryEntry, threadIndex } from './singleNeuronAnalysis.wgsl.ts';
 import { logHistogramWgsl } from './logHistogram.wgsl.ts';
 
 /** Kernel `main`. Bindings: 0 uniform, 1 state, 2 exact, 3 flags, 4 err (n), 5 reduction (2 + bins u32, atomic). */
 export function singleNeuronTheoryErrorShader(options: { d: number }): string {
   return /* wgsl */ `
-${ERROR_PARAMS.wgsl}
-const D: u32 = ${options.d}u;
-override WG: u32 = 64u;
-@group(0) @binding(0) var<uniform> P: ErrorParams;
-@group(0) @binding(1) var<storage, read> state: array<f32>;
-@group(0) @binding(2) var<storage, read> exact: array<f32>;
-@group(0) @binding(3) var<storage, read> flags: array<u32>;
-@group(0) @binding(4) var<storage, read_write> err: array<f32>;
-@group(0) @binding(5) var<storage, read_write> reduction: array<atomic<u32>>;
+${analysisHeader({
+    params: ERROR_PARAMS, d: options.d,
+    storage: [['state', 'read', 'f32'], ['exact', 'read', 'f32'], ['flags', 'read', 'u32'], ['err', 'read_write', 'f32'], ['reduction', 'read_write', 'atomic<u32>']],
+  })}
 ${logHistogramWgsl()}
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = gid.x + gid.y * groups.x * WG;
+${perTrajectoryEntry} {
+  ${threadIndex}
   if (i >= P.n) { return; }
   if ((flags[i] & 1u) != 0u) { err[i] = -1.0; recordSkipped(); return; }
   var e = 0.0;

@@ -164,24 +164,6 @@ export function betaOf(state: ArrayLike<number>, n: number, d: number, i: number
 }
 
 /**
- * Excess loss ½(β − β_ols)ᵀ XX (β − β_ols) (theory.md §1.5), clamped at 0, in f64.
- * @throws Error when XX is not d×d or β_ols not length d (d = β.length).
- */
-export function excessLoss(beta: readonly number[], XX: readonly (readonly number[])[], betaOls: readonly number[]): number {
-  const d = beta.length;
-  if (XX.length !== d || betaOls.length !== d || XX.some((row) => row.length !== d)) {
-    throw new Error(`excessLoss: dimension mismatch (β ${d}, XX ${XX.length}×${XX[0]?.length}, β_ols ${betaOls.length})`);
-  }
-  let q = 0;
-  for (let i = 0; i < d; i++) {
-    let r = 0;
-    for (let j = 0; j < d; j++) r += XX[i][j] * (beta[j] - betaOls[j]);
-    q += (beta[i] - betaOls[i]) * r;
-  }
-  return 0.5 * Math.max(q, 0);
-}
-
-/**
  * Log-spaced contour levels used by the background shader: log10 E ∈ {k · spacing : k ∈ ℤ}.
  * Exposed so the legend/tests can list the levels inside [lo, hi] (loss units, lo > 0).
  */

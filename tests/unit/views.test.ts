@@ -7,7 +7,7 @@ import {
   buildLut, deltaInterpolator, deltaToT, lossInterpolator, lossToT, LUT_SIZE, lutHex, lutIndex, parseColor, toHex,
 } from '../../src/views/colormaps.ts';
 import {
-  centredRect, clipToWorld, clipTransform, contourLevels, defaultViewRect, excessLoss, fitRect, formatTick, niceTicks,
+  centredRect, clipToWorld, clipTransform, contourLevels, defaultViewRect, fitRect, formatTick, niceTicks,
   panRect, pixelToClip, projectTrajectory, resizeRect, worldToClip, zoomRect, type ViewRect,
 } from '../../src/views/viewMath.ts';
 import { COLOR_SLOTS, PORTRAIT_PARAMS, portraitUniforms } from '../../src/views/portraitLayout.ts';
@@ -16,7 +16,7 @@ import { gridStepFor, ticksWithStep } from '../../src/views/portraitLabels.ts';
 import { wheelFactor } from '../../src/views/portraitInput.ts';
 import { validatePortraitSource } from '../../src/views/portraitSource.ts';
 import { portraitShader } from '../../shaders/portrait.wgsl.ts';
-import { excessLoss as theoryExcessLoss, initFromBetaDelta } from '../../src/theory/index.ts';
+import { initFromBetaDelta } from '../../src/theory/index.ts';
 import { packStruct } from '../../src/gpu/struct.ts';
 
 const rect: ViewRect = { xMin: -2, xMax: 3, yMin: -1, yMax: 1.5 };
@@ -130,14 +130,6 @@ describe('view transforms', () => {
     expect(projectTrajectory('beta', state, n, 1, 1)).toEqual([-3, 0]);
     expect(projectTrajectory('wa', state, n, 1, 0)).toEqual([0.5, 2]);
     expect(projectTrajectory('ww', state, n, 1, 0)).toEqual([0.5, 0]);
-  });
-
-  it('excess loss equals the theory module, including singular XX', () => {
-    const XX = [[0.25, 0.5], [0.5, 1]];
-    for (const beta of [[1, 2], [-0.3, 0.7], [0.55, 1.1]]) {
-      expect(excessLoss(beta, XX, [0.44, 0.88])).toBeCloseTo(theoryExcessLoss(beta, XX, [0.44, 0.88]), 14);
-    }
-    expect(() => excessLoss([1], XX, [0, 0])).toThrow(/mismatch/);
   });
 
   it('nice ticks and labels', () => {
