@@ -109,6 +109,28 @@ export interface ModelApp {
   start(shell: unknown): Promise<unknown>;
 }
 
+/** |gpu − cpu| ≤ abs + rel·|cpu| for the numbers under one result field. */
+export interface Tolerance { abs: number; rel: number }
+
+/**
+ * Tiny runs and bad inputs that the conformance suite (tests/unit/conformance.test.ts,
+ * tests/gpu/conformance.test.ts) runs on every registered model.
+ */
+export interface ModelExamples {
+  /** A CLI config that runs in about a second on either backend. */
+  tiny: Record<string, unknown>;
+  /** Stated GPU (f32) vs CPU (f64) tolerance per result field of an entry; `default` for the others. */
+  tolerance: Record<string, Tolerance> & { default: Tolerance };
+  /** A CLI config in which some networks diverge. */
+  diverging: Record<string, unknown>;
+  /** Which entries of `diverging` diverge, in plan order. */
+  divergedEntries: readonly boolean[];
+  /** App parameters with a bad value each: [field, value]; each must be refused naming the field. */
+  badParams: readonly (readonly [field: string, value: unknown])[];
+  /** Edits of `tiny` that make it bad: [JSON path the error names, fields to overwrite]. */
+  badConfigs: readonly (readonly [path: string, patch: Record<string, unknown>])[];
+}
+
 /** A registered model. */
 export interface ModelPlugin<S extends Schema = Schema> {
   /** Registry key, `model` in configs, result files and the URL hash (`#model=<id>`). */
@@ -129,6 +151,8 @@ export interface ModelPlugin<S extends Schema = Schema> {
   checkParams(p: Params<S>): void;
   /** Metrics the model reports. */
   readonly metrics: readonly MetricDef[];
+  /** Tiny runs and bad inputs for the conformance suite. */
+  readonly examples: ModelExamples;
   /** Loads the Node half (CLI). */
   loadCli(): Promise<ModelCli>;
   /** Loads the browser half (views and app). */

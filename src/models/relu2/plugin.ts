@@ -3,6 +3,7 @@
  * as a plugin: schema and presets here, the CLI half in cli.ts, the app half in app/. Listed in
  * src/models/registry.ts.
  */
+import { relu2Examples } from './examples.ts';
 import type { ModelPlugin } from '../plugin.ts';
 import { checkRelu2Params, RELU2_PRESETS, RELU2_SCHEMA, type Relu2Schema } from './params.ts';
 
@@ -23,6 +24,7 @@ export const relu2Plugin: ModelPlugin<Relu2Schema> = {
     { key: 'kernelDistance', label: 'kernel distance S of the NTK', scale: 'linear', theory: '§3' },
     { key: 'deltaDrift', label: 'max_k |δ_k(t) − δ_k(0)|', scale: 'log', theory: '§3' },
   ],
+  examples: relu2Examples,
   loadCli: () => import('./cli.ts').then((m) => m.relu2Cli),
   loadApp: () => import('./app/index.ts').then((m) => m.relu2App),
 };

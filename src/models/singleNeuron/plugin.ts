@@ -2,6 +2,7 @@
  * The single-neuron model f(x) = a wᵀx (docs/theory.md §1) as a plugin: schema and presets here, the
  * CLI half in cli.ts, the app half in app/. Listed in src/models/registry.ts.
  */
+import { singleNeuronExamples } from './examples.ts';
 import type { ModelPlugin } from '../plugin.ts';
 import { checkCrossFields, PRESETS, SINGLE_NEURON_SCHEMA, type SingleNeuronSchema } from './params.ts';
 
@@ -21,6 +22,7 @@ export const singleNeuronPlugin: ModelPlugin<SingleNeuronSchema> = {
     { key: 'kernelDistance', label: 'kernel distance S(t)', scale: 'linear', theory: '§1.2', closedForm: true },
     { key: 'excessLoss', label: 'excess loss', scale: 'log', theory: '§1.5', closedForm: true },
   ],
+  examples: singleNeuronExamples,
   loadCli: () => import('./cli.ts').then((m) => m.singleNeuronCli),
   loadApp: () => import('./app/index.ts').then((m) => m.singleNeuronApp),
 };
