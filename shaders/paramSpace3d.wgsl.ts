@@ -17,15 +17,11 @@
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { LUT_SIZE } from '../src/views/colormaps.ts';
-import { PARAMS_3D } from '../src/views/paramSpace3dLayout.ts';
+import { COLOR_SLOTS_3D, PARAMS_3D } from '../src/views/paramSpace3dLayout.ts';
+import { selectionIndex, spriteBasics, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
 
-/**
- * How trajectories become primitives (as in the portrait):
- * - 'instanced': one instance per trajectory, 4 vertices (triangle strip); draw(4, n).
- * - 'list': a triangle list, 6 vertices per trajectory; draw(6n). Faster on SwiftShader.
- * - 'points': a point list, one device pixel per trajectory; draw(n). The highlight then uses 'list'.
- */
-export type ParamSpace3DPrimitive = 'instanced' | 'list' | 'points';
+/** How trajectories become primitives (shaders/pointSprites.wgsl.ts). */
+export type ParamSpace3DPrimitive = SpritePrimitive;
 
 /** Options of {@link paramSpace3dShader}. */
 export interface ParamSpace3DShaderOptions { primitive: ParamSpace3DPrimitive }
@@ -54,20 +50,9 @@ const LUT_N: u32 = ${LUT_SIZE}u;
 
 fn viewProj() -> mat4x4f { return mat4x4f(P.viewProj[0], P.viewProj[1], P.viewProj[2], P.viewProj[3]); }
 
-struct PointOut {
-  @builtin(position) pos: vec4f,
-  @location(0) color: vec4f,
-  @location(1) uv: vec2f,
-};
-
-fn corner(v: u32) -> vec2f { return vec2f(f32(v & 1u), f32(v >> 1u)) * 2.0 - 1.0; }
-// Strip-order corner of vertex k of a two-triangle quad in a triangle list: (0 1 2)(2 1 3).
-fn quadVertex(k: u32) -> u32 { return (0x312210u >> (4u * k)) & 0xfu; }
-
+${spriteBasics}
 // World position (w₁, w₂, a) of trajectory i.
 fn world(i: u32) -> vec3f { return vec3f(state[P.n + i], state[2u * P.n + i], state[i]); }
-
-fn lut(t: f32) -> vec4f { return LUT[u32(clamp(t * f32(LUT_N), 0.0, f32(LUT_N - 1u)))]; }
 
 fn fade(p: vec3f) -> f32 { return clamp((length(p - P.eye[0].xyz) - P.fadeNear) * P.fadeInvSpan, 0.0, 1.0) * P.depthFade; }
 
@@ -90,16 +75,7 @@ fn quad(p: vec3f, scale: f32, v: u32, pin: bool) -> PointOut {
 
 @vertex
 fn vsPoints(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
-#if ${instanced}
-  let i = ii;
-  let v = vi;
-#elif ${points}
-  let i = vi;
-  let v = 0u;
-#else
-  let i = vi / 6u;
-  let v = quadVertex(vi % 6u);
-#endif
+  ${spriteIndex(primitive)}
   let diverged = (flags[i] & 1u) != 0u;
   var p = world(i);
   if (diverged) { p = clamp(p, vec3f(-4.0 * P.eye[0].w), vec3f(4.0 * P.eye[0].w)); }
@@ -113,20 +89,8 @@ fn vsPoints(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) ->
   return o;
 }
 
-@fragment
-fn fsPoints(in: PointOut) -> @location(0) vec4f {
-  if (P.round != 0u && dot(in.uv, in.uv) > 1.0) { discard; }
-  return vec4f(in.color.rgb, 1.0);
-}
-
 fn highlightVertex(vi: u32, ii: u32, scale: f32) -> PointOut {
-#if ${!instanced}
-  let i = selection[vi / 6u];
-  let v = quadVertex(vi % 6u);
-#else
-  let i = selection[ii];
-  let v = vi;
-#endif
+  ${selectionIndex(primitive)}
   let j = min(i, P.n - 1u);
   var p = world(j);
   let diverged = (flags[j] & 1u) != 0u;
@@ -138,35 +102,7 @@ fn highlightVertex(vi: u32, ii: u32, scale: f32) -> PointOut {
   return o;
 }
 
-@vertex
-fn vsHighlightOutline(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
-  var o = highlightVertex(vi, ii, P.highlightScale);
-  o.color = P.colors[2];
-  return o;
-}
-
-@vertex
-fn vsHighlight(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
-  var o = highlightVertex(vi, ii, max(P.highlightScale - 3.0 * P.dpr / max(P.halfX * P.width, 1e-6), 0.5 * P.highlightScale));
-  o.color = P.colors[1];
-  return o;
-}
-
-@fragment
-fn fsHighlight(in: PointOut) -> @location(0) vec4f {
-  if (dot(in.uv, in.uv) > 1.0) { discard; }
-  return in.color;
-}
-
-@vertex
-fn vsFullscreen(@builtin(vertex_index) v: u32) -> @builtin(position) vec4f {
-  let p = vec2f(f32((v << 1u) & 2u), f32(v & 2u)) * 2.0 - 1.0;
-  return vec4f(p, 1.0, 1.0);
-}
-
-@fragment
-fn fsFade() -> @location(0) vec4f { return vec4f(0.0); }
-
+${spriteEntryPoints({ outlineSlot: COLOR_SLOTS_3D.indexOf('outline'), highlightSlot: COLOR_SLOTS_3D.indexOf('highlight'), fullscreenDepth: 1 })}
 @group(1) @binding(${b.trails}) var trailsTex: texture_2d<f32>;
 @group(1) @binding(${b.labels}) var labelsTex: texture_2d<f32>;
 

@@ -30,16 +30,10 @@
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { LUT_SIZE } from '../src/views/colormaps.ts';
 import { COLOR_SLOTS, PORTRAIT_PARAMS } from '../src/views/portraitLayout.ts';
+import { selectionIndex, spriteBasics, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
 
-/**
- * How trajectories become primitives:
- * - 'instanced': one instance per trajectory, 4 vertices (triangle strip); draw(4, n).
- * - 'list': one non-instanced triangle list, 6 vertices per trajectory (i = vertex_index / 6); draw(6n).
- *   Much faster on SwiftShader, which pays a setup cost per instance.
- * - 'points': point list, one vertex (one device pixel) per trajectory; draw(n). For sub-2-pixel points
- *   on software adapters. The highlight pass then uses 'list'.
- */
-export type PortraitPrimitive = 'instanced' | 'list' | 'points';
+/** How trajectories become primitives (shaders/pointSprites.wgsl.ts). */
+export type PortraitPrimitive = SpritePrimitive;
 
 /** Compile-time options of {@link portraitShader}. */
 export interface PortraitShaderOptions {
@@ -77,13 +71,7 @@ const C_OUTLINE: u32 = ${slot('outline')}u;
 const C_MISSING: u32 = ${slot('missing')}u;
 const C_INTERP: u32 = ${slot('interpolant')}u;
 
-struct PointOut {
-  @builtin(position) pos: vec4f,
-  @location(0) color: vec4f,
-  @location(1) uv: vec2f,
-};
-
-fn corner(v: u32) -> vec2f { return vec2f(f32(v & 1u), f32(v >> 1u)) * 2.0 - 1.0; }
+${spriteBasics}
 
 // 2-D position of trajectory i in the current projection (components beyond d read as 0).
 fn project(i: u32) -> vec2f {
@@ -114,8 +102,6 @@ fn excessLoss(i: u32) -> f32 {
   }
   return 0.5 * max(q, 0.0);
 }
-
-fn lut(t: f32) -> vec4f { return LUT[u32(clamp(t * f32(LUT_N), 0.0, f32(LUT_N - 1u)))]; }
 
 // Finite test on the bits (the compiler may assume floats are finite, so v != v can be folded away).
 fn finiteF32(v: f32) -> bool { return (bitcast<u32>(v) & 0x7f800000u) != 0x7f800000u; }
@@ -157,21 +143,9 @@ fn quad(center: vec2f, scale: f32, v: u32, depth: f32, pin: bool) -> PointOut {
   return o;
 }
 
-// Strip-order corner of vertex k of a two-triangle quad in a triangle list: (0 1 2)(2 1 3), a nibble table.
-fn quadVertex(k: u32) -> u32 { return (0x312210u >> (4u * k)) & 0xfu; }
-
 @vertex
 fn vsPoints(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
-#if ${instanced}
-  let i = ii;
-  let v = vi;
-#elif ${points}
-  let i = vi;
-  let v = 0u;
-#else
-  let i = vi / 6u;
-  let v = quadVertex(vi % 6u);
-#endif
+  ${spriteIndex(primitive)}
   let diverged = (flags[i] & 1u) != 0u;
   var o = quad(project(i), select(1.0, P.divergedScale, diverged), v, select(0.5, 0.0, diverged), diverged);
 #if ${points}
@@ -182,45 +156,14 @@ fn vsPoints(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) ->
   return o;
 }
 
-@fragment
-fn fsPoints(in: PointOut) -> @location(0) vec4f {
-  if (P.round != 0u && dot(in.uv, in.uv) > 1.0) { discard; }
-  return vec4f(in.color.rgb, 1.0);
-}
-
 fn highlightVertex(vi: u32, ii: u32, scale: f32) -> PointOut {
-#if ${!instanced}
-  let i = selection[vi / 6u];
-  let v = quadVertex(vi % 6u);
-#else
-  let i = selection[ii];
-  let v = vi;
-#endif
+  ${selectionIndex(primitive)}
   var o = quad(project(min(i, P.n - 1u)), scale, v, 0.0, false);
   if (i >= P.n) { o.pos = vec4f(2.0, 2.0, 2.0, 1.0); }
   return o;
 }
 
-// Highlight in two passes so overlapping selections merge: dark discs, then smaller amber discs on top.
-@vertex
-fn vsHighlightOutline(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
-  var o = highlightVertex(vi, ii, P.highlightScale);
-  o.color = P.colors[C_OUTLINE];
-  return o;
-}
-
-@vertex
-fn vsHighlight(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
-  var o = highlightVertex(vi, ii, max(P.highlightScale - 3.0 * P.dpr / max(P.halfX * P.width, 1e-6), 0.5 * P.highlightScale));
-  o.color = P.colors[1];
-  return o;
-}
-
-@fragment
-fn fsHighlight(in: PointOut) -> @location(0) vec4f {
-  if (dot(in.uv, in.uv) > 1.0) { discard; }
-  return in.color;
-}
+${spriteEntryPoints({ outlineSlot: slot('outline'), highlightSlot: slot('highlight'), fullscreenDepth: 0 })}
 
 // Predicted limits: PCG-style hash, so each block of limitStride trajectories contributes one
 // pseudo-random member (portraitLayout.ts hashU32 / limitSampleIndex mirror these two).
@@ -326,15 +269,6 @@ fn fsInterpolantLine(in: LineOut) -> @location(0) vec4f {
   if (alpha <= 0.0) { discard; }
   return vec4f(mix(P.colors[C_OUTLINE].rgb, P.colors[C_INTERP].rgb, inner / alpha), alpha);
 }
-
-@vertex
-fn vsFullscreen(@builtin(vertex_index) v: u32) -> @builtin(position) vec4f {
-  let p = vec2f(f32((v << 1u) & 2u), f32(v & 2u)) * 2.0 - 1.0;
-  return vec4f(p, 0.0, 1.0);
-}
-
-@fragment
-fn fsFade() -> @location(0) vec4f { return vec4f(0.0); }
 
 @group(1) @binding(${b.trails}) var trailsTex: texture_2d<f32>;
 @group(1) @binding(${b.labels}) var labelsTex: texture_2d<f32>;
