@@ -5,8 +5,8 @@
  * the file, row and column, so a user can fix the file. Pure: no DOM.
  */
 import Papa from 'papaparse';
-import type { Relu2Data } from '../../theory/index.ts';
-import { RELU2_LIMITS } from '../../models/relu2/layout.ts';
+import type { Relu2Data } from '../../../theory/index.ts';
+import { RELU2_LIMITS } from '../layout.ts';
 
 /** A malformed data file; the message names the file and, where it applies, the row and column. */
 export class CsvDataError extends Error {

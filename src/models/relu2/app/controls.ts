@@ -4,8 +4,8 @@
  * rejected value is reverted so the panel always shows what is running.
  */
 import GUI from 'lil-gui';
-import { addSchemaFolders } from '../controls.ts';
-import { RELU2_SCHEMA, type Relu2AppParams } from '../../models/relu2/params.ts';
+import { addSchemaFolders } from '../../../app/controls.ts';
+import { RELU2_SCHEMA, type Relu2AppParams } from '../params.ts';
 
 type Name = keyof Relu2AppParams & string;
 

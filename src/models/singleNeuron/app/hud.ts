@@ -1,25 +1,7 @@
-/** The heads-up display: step counter, time, throughput and ensemble summary, as monospace text. */
-import type { SingleNeuronParams } from '../models/singleNeuron/params.ts';
+/** The single-neuron heads-up display: step counter, time, throughput and ensemble summary, as monospace text. */
+import type { SingleNeuronParams } from '../params.ts';
 import type { AppStatus } from './app.ts';
 
-/** Steps completed per wall-clock second over a sliding window of about two seconds. */
-export class RateMeter {
-  private samples: { t: number; steps: number }[] = [];
-  /** Records `steps` completed at time `t` (ms, performance.now()). */
-  add(steps: number, t: number): void {
-    this.samples.push({ t, steps });
-    while (this.samples.length > 2 && t - this.samples[0].t > 2000) this.samples.shift();
-  }
-  /** Steps per second, or 0 before two samples exist. */
-  perSecond(now: number): number {
-    if (this.samples.length < 2 || now - this.samples[this.samples.length - 1].t > 1000) return 0;
-    const first = this.samples[0];
-    const last = this.samples[this.samples.length - 1];
-    const steps = this.samples.slice(1).reduce((s, x) => s + x.steps, 0);
-    return last.t > first.t ? (1000 * steps) / (last.t - first.t) : 0;
-  }
-  reset(): void { this.samples = []; }
-}
 
 const fmt = (x: number, digits = 3): string => (x === 0 ? '0' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toFixed(digits));
 

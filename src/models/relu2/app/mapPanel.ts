@@ -4,11 +4,11 @@
  * every seed of the cell has reached the checkpoint; clicking a cell selects it.
  */
 import { interpolateMagma, interpolateViridis } from 'd3-scale-chromatic';
-import { DIVERGED_COLOR } from '../../views/colormaps.ts';
-import { createHeatmap, type Heatmap } from '../../views/heatmap.ts';
-import { RELU2_SCHEMA, type Relu2MetricName } from '../../models/relu2/params.ts';
-import { fmt, type Relu2Experiment } from './grid.ts';
-import { CELL_ALL_DIVERGED, METRIC_INFO, type Relu2Results } from './results.ts';
+import { DIVERGED_COLOR } from '../../../views/colormaps.ts';
+import { createHeatmap, type Heatmap } from '../../../views/heatmap.ts';
+import { RELU2_SCHEMA, type Relu2MetricName } from '../params.ts';
+import { fmt, type Relu2Experiment } from '../grid.ts';
+import { CELL_ALL_DIVERGED, METRIC_INFO, type Relu2Results } from '../results.ts';
 
 /** Handlers of the panel's controls. */
 export interface MapPanelActions {

@@ -2,8 +2,8 @@
  * The run bar of the relu2 app: run / cancel / resume buttons, a progress bar and one status line
  * (batch, step, throughput, time left, projected total). Formatting is pure and unit-tested.
  */
-import type { Relu2Experiment } from './grid.ts';
-import type { RunProgress } from './runner.ts';
+import type { Relu2Experiment } from '../grid.ts';
+import type { RunProgress } from '../runner.ts';
 
 /** "0.4 s", "45 s", "3 min 20 s", "2 h 05 min", "3 d 4 h". */
 export function formatDuration(seconds: number): string {

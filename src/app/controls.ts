@@ -1,35 +1,14 @@
 /**
- * lil-gui panel generated from the parameter schema: one controller per field, folders by topic,
- * plus the run buttons. Every edit goes through `onChange`, which validates; a rejected value is
- * reverted in the panel so the panel always shows what is running.
+ * The lil-gui schema → controls builder every model's panel uses: one controller per schema field,
+ * folders by topic. Every edit goes through `onChange`, which validates; a rejected value is reverted
+ * in the panel so the panel always shows what is running.
  */
-import GUI, { type Controller } from 'lil-gui';
+import type GUI from 'lil-gui';
+import type { Controller } from 'lil-gui';
 import type { Field, Params, Schema } from '../params/schema.ts';
 
 /** Folder layout: folder title → field names, in display order. */
 export type FolderLayout<S extends Schema> = Record<string, (keyof S & string)[]>;
-
-export interface RunActions {
-  playPause(): void;
-  step(): void;
-  reset(): void;
-  reseed(): void;
-  inspect(): void;
-  savePng(): void;
-  exportCsv(): void;
-  exportJson(): void;
-}
-
-export interface ControlsHandle<S extends Schema> {
-  gui: GUI;
-  /** Shows the current params (call after any accepted change, e.g. a preset or the URL). */
-  sync(params: Params<S>): void;
-  /** Shows or hides a field's controller (e.g. τ fields only for the τ × α grid). */
-  setVisible(name: keyof S & string, visible: boolean): void;
-  /** Updates the label of the play/pause button. */
-  setPlaying(playing: boolean): void;
-  destroy(): void;
-}
 
 const vectorText = (v: number[]): string => v.join(', ');
 
@@ -85,41 +64,8 @@ export function addSchemaFolders<S extends Schema>(
   };
 }
 
-/**
- * Builds the single-neuron panel: the run buttons, then the schema's folders.
- * @param onChange called with one field's new value; returns false when the value was rejected, and the
- *   controller then reverts to `current()`.
- */
-export function createControls<S extends Schema>(
-  schema: S, layout: FolderLayout<S>, current: () => Params<S>,
-  onChange: (name: keyof S & string, value: unknown) => boolean, actions: RunActions,
-): ControlsHandle<S> {
-  const gui = new GUI({ title: 'lazyrich', width: 260 });
-  const run = gui.addFolder('run');
-  const buttons = {
-    play: () => actions.playPause(), step: () => actions.step(), reset: () => actions.reset(),
-    reseed: () => actions.reseed(), inspect: () => actions.inspect(), png: () => actions.savePng(),
-    csv: () => actions.exportCsv(), json: () => actions.exportJson(),
-  };
-  const playButton = run.add(buttons, 'play').name('❚❚ pause');
-  run.add(buttons, 'step').name('single step');
-  run.add(buttons, 'reset').name('reset to t = 0');
-  run.add(buttons, 'reseed').name('reseed');
-  run.add(buttons, 'inspect').name('inspect (when paused)');
-  run.add(buttons, 'png').name('save PNG');
-  run.add(buttons, 'csv').name('export CSV');
-  run.add(buttons, 'json').name('export JSON');
-  const fields = addSchemaFolders(gui, schema, layout, current, onChange);
-  return {
-    gui,
-    sync: fields.sync,
-    setVisible: fields.setVisible,
-    setPlaying(playing) { playButton.name(playing ? '❚❚ pause' : '▶ play'); },
-    destroy() { gui.destroy(); },
-  };
-}
-
-function addField(folder: GUI, proxy: Record<string, unknown>, name: string, f: Field): Controller {
+/** One lil-gui controller for a schema field (enum → dropdown, number with a step → slider). */
+export function addField(folder: GUI, proxy: Record<string, unknown>, name: string, f: Field): Controller {
   const label = f.units ? `${f.label} [${f.units}]` : f.label;
   let c: Controller;
   switch (f.type) {

@@ -4,22 +4,23 @@
  * is in src/theory, the kernels in src/models/relu2, the drawing in src/views. Every change is validated
  * (schema, cross-field, device limits) before anything running is replaced, so a bad value loses nothing.
  */
-import { DeviceLimitError } from '../../gpu/device.ts';
-import { ParamError, validate } from '../../params/schema.ts';
-import { RELU2_PRESETS, RELU2_SCHEMA, type Relu2AppParams } from '../../models/relu2/params.ts';
-import type { Relu2DeviceLimits } from '../../models/relu2/spec.ts';
-import type { Relu2Kernel } from '../../models/relu2/layout.ts';
-import { clearNotice, showNotice } from '../notices.ts';
+import { DeviceLimitError } from '../../../gpu/device.ts';
+import { ParamError, validate } from '../../../params/schema.ts';
+import { RELU2_PRESETS, RELU2_SCHEMA, type Relu2AppParams } from '../params.ts';
+import type { AppShell, ParamsSession, ParamsTarget } from '../../plugin.ts';
+import type { Relu2DeviceLimits } from '../spec.ts';
+import type { Relu2Kernel } from '../layout.ts';
+import { clearNotice, showNotice } from '../../../app/notices.ts';
 import { CellsView } from './cellsView.ts';
 import { createRelu2Controls, type Relu2Controls } from './controls.ts';
 import { CsvDataError, parseDataCsv, uploadedData, type ParsedCsv } from './csv.ts';
-import { download, exportResultsCsv, exportResultsJson } from './export.ts';
-import { buildExperiment, validateExperiment, type ExplicitData, type Relu2Experiment } from './grid.ts';
+import { download } from '../../../app/download.ts';
+import { exportResultsCsv, exportResultsJson } from './export.ts';
+import { buildExperiment, validateExperiment, type ExplicitData, type Relu2Experiment } from '../grid.ts';
 import { MapPanel } from './mapPanel.ts';
 import { describeExperiment, RunBar } from './progress.ts';
-import { Relu2Results } from './results.ts';
-import { Relu2Runner, type Relu2BackendFactory, type RunProgress } from './runner.ts';
-import { relu2FromHash, relu2ToHash } from './url.ts';
+import { Relu2Results } from '../results.ts';
+import { Relu2Runner, type Relu2BackendFactory, type RunProgress } from '../runner.ts';
 
 /** Where the app runs its networks. */
 export interface Relu2Backends {
@@ -32,7 +33,7 @@ export interface Relu2Backends {
   kind: 'gpu' | 'cpu';
 }
 
-/** The DOM slots the app fills (built by src/ui/relu2/main.ts). */
+/** The DOM slots the app fills (built by index.ts buildRelu2Page). */
 export interface Relu2Slots { runBar: HTMLElement; panels: HTMLElement; map: HTMLElement; cells: HTMLElement }
 
 /** Live state for the page, the e2e tests (window.lazyrich.relu2.status) and exports. */
@@ -49,11 +50,14 @@ export interface Relu2AppStatus extends RunProgress {
 
 /** Fields that do not need a new experiment. */
 const VIEW_FIELDS = new Set<string>(['metric', 'at', 'preset']);
-/** Fields presets set; editing one by hand makes the preset "custom". */
-const PRESET_FIELDS = new Set<string>(Object.values(RELU2_PRESETS).flatMap((p) => Object.keys(p)));
+
+declare global {
+  interface LazyrichGlobals { relu2?: Relu2App }
+}
 
 /** The running app. Create with {@link Relu2App.start}. */
-export class Relu2App {
+export class Relu2App implements ParamsTarget<Relu2AppParams> {
+  private readonly session: ParamsSession<Relu2AppParams>;
   private experiment!: Relu2Experiment;
   private results!: Relu2Results;
   private runner!: Relu2Runner;
@@ -66,7 +70,8 @@ export class Relu2App {
   private drawPending = false;
   private readonly fileInput: HTMLInputElement;
 
-  private constructor(private readonly backends: Relu2Backends, private readonly slots: Relu2Slots, private params: Relu2AppParams) {
+  private constructor(private readonly backends: Relu2Backends, private readonly slots: Relu2Slots, shell: AppShell<Relu2AppParams>) {
+    this.session = shell.openSession(this, shell.initial);
     this.runBar = new RunBar(slots.runBar, { run: () => this.restart(), cancel: () => this.cancel(), resume: () => this.resume() });
     this.map = new MapPanel(slots.map, {
       metric: (metric) => this.change({ metric }),
@@ -86,26 +91,30 @@ export class Relu2App {
       pngMap: () => void this.map.heatmap.toPng().then((b) => download(b, 'lazyrich-relu2-map.png')),
       pngCells: () => void this.cellsView.toPng().then((b) => download(b, 'lazyrich-relu2-cells.png')),
     });
-    window.addEventListener('hashchange', () => this.loadHash());
   }
+
+  /** The params now running (owned by the shell's session). */
+  get params(): Relu2AppParams { return this.session.params; }
 
   /**
    * Builds the first experiment and starts running it. If the initial params cannot run (e.g. a grid
    * beyond the device limits, or uploaded data a link cannot carry), the message is shown and the
    * default preset runs instead.
    */
-  static start(backends: Relu2Backends, slots: Relu2Slots, initial: Relu2AppParams): Relu2App {
-    const app = new Relu2App(backends, slots, initial);
+  static start(backends: Relu2Backends, slots: Relu2Slots, shell: AppShell<Relu2AppParams>): Relu2App {
+    const app = new Relu2App(backends, slots, shell);
+    const initial = shell.initial;
+    let params = initial;
     try {
       app.rebuild(initial);
     } catch (e) {
       const teacherInstead = initial.data === 'upload';
       app.reportError(e, teacherInstead ? 'Showing the teacher–student data meanwhile.' : 'Starting with the default preset instead.');
-      app.params = teacherInstead ? { ...initial, data: 'teacher' }
+      params = teacherInstead ? { ...initial, data: 'teacher' }
         : validate(RELU2_SCHEMA, { ...RELU2_PRESETS['fig1b-reduced'], preset: 'fig1b-reduced' }, initial);
-      app.rebuild(app.params);
+      app.rebuild(params);
     }
-    app.afterChange();
+    app.session.commit(params);
     return app;
   }
 
@@ -123,23 +132,11 @@ export class Relu2App {
   get currentResults(): Relu2Results { return this.results; }
 
   /**
-   * Validates and applies a partial change; a preset name expands to its settings.
+   * Validates and applies a partial change through the shell's params path (a preset name expands to its settings).
    * @returns false (after showing the message) when rejected; the running experiment is kept.
    */
   change(partial: Partial<Record<keyof Relu2AppParams, unknown>>): boolean {
-    try {
-      let raw: Record<string, unknown> = { ...partial };
-      if (typeof raw.preset === 'string' && raw.preset in RELU2_PRESETS) {
-        raw = { ...RELU2_PRESETS[raw.preset as keyof typeof RELU2_PRESETS], ...raw };
-      } else if (raw.preset === undefined && Object.keys(raw).some((k) => PRESET_FIELDS.has(k) && !VIEW_FIELDS.has(k))) {
-        raw.preset = 'custom';
-      }
-      this.apply(validate(RELU2_SCHEMA, raw, this.params));
-      return true;
-    } catch (e) {
-      this.reportError(e);
-      return false;
-    }
+    return this.session.change(partial);
   }
 
   /** Runs from θ₀ again (a fresh experiment with the same params); a failure is shown, not thrown. */
@@ -165,12 +162,10 @@ export class Relu2App {
     else this.cellsView.show(this.experiment, this.results, [index], `Setting ${this.experiment.cells[index].label}`);
   }
 
-  private apply(next: Relu2AppParams): void {
-    const rebuild = Object.keys(RELU2_SCHEMA).some((k) => !VIEW_FIELDS.has(k) && next[k as keyof Relu2AppParams] !== this.params[k as keyof Relu2AppParams]);
+  /** Builds and starts a new experiment when a field other than the view's changed (the map and cells redraw in show). */
+  apply(next: Relu2AppParams, previous: Relu2AppParams): void {
+    const rebuild = Object.keys(RELU2_SCHEMA).some((k) => !VIEW_FIELDS.has(k) && next[k as keyof Relu2AppParams] !== previous[k as keyof Relu2AppParams]);
     if (rebuild) this.rebuild(next);
-    this.params = next;
-    this.afterChange();
-    clearNotice('param-error');
   }
 
   private explicitData(p: Relu2AppParams): ExplicitData | null {
@@ -194,7 +189,6 @@ export class Relu2App {
     this.experiment = experiment;
     this.results = results;
     this.runner = runner;
-    this.params = p;
     this.slots.panels.dataset.mode = experiment.kind;
     this.runBar.describe(describeExperiment(experiment, this.backends.adapter));
     if (experiment.kind === 'grid') {
@@ -204,12 +198,12 @@ export class Relu2App {
       this.selected = null;
       this.cellsView.show(experiment, results, experiment.cells.map((c) => c.index), 'Fig. 1a · four initialisations, same data');
     }
-    this.draw();
+    this.draw(p);
     void runner.run();
   }
 
-  private afterChange(): void {
-    const p = this.params;
+  /** Shows accepted params: the controls (values and visibility) and the map at the chosen metric and checkpoint. */
+  show(p: Relu2AppParams): void {
     this.controls.sync(p);
     const show = (names: (keyof Relu2AppParams & string)[], visible: boolean) => names.forEach((n) => this.controls.setVisible(n, visible));
     const grid = p.experiment === 'grid';
@@ -218,8 +212,7 @@ export class Relu2App {
     show(['logAlphaMin', 'logAlphaMax', 'alphaCount'], grid && p.shape === 'alpha');
     show(['d', 'n', 'nTest', 'm0'], p.data === 'teacher');
     show(['slope'], p.activation === 'leaky');
-    this.draw();
-    history.replaceState(null, '', relu2ToHash(p));
+    this.draw(p);
   }
 
   private scheduleDraw(): void {
@@ -228,8 +221,8 @@ export class Relu2App {
     requestAnimationFrame(() => { this.drawPending = false; this.draw(); });
   }
 
-  private draw(): void {
-    if (this.experiment.kind === 'grid') this.map.render(this.results, this.params.metric, this.params.at);
+  private draw(p: Relu2AppParams = this.params): void {
+    if (this.experiment.kind === 'grid') this.map.render(this.results, p.metric, p.at);
     this.cellsView.refresh(this.results);
   }
 
@@ -265,16 +258,8 @@ export class Relu2App {
     }
   }
 
-  private loadHash(): void {
-    if (location.hash === relu2ToHash(this.params)) return;
-    try {
-      this.apply(relu2FromHash(location.hash, this.params));
-    } catch (e) {
-      this.reportError(e);
-    }
-  }
-
-  private reportError(e: unknown, suffix = 'The previous experiment keeps its results.'): void {
+  /** Shows a rejected change's message (the previous experiment keeps running). */
+  reportError(e: unknown, suffix = 'The previous experiment keeps its results.'): void {
     if (e instanceof ParamError || e instanceof DeviceLimitError || e instanceof CsvDataError) {
       showNotice('error', `${e.message} ${suffix}`, 'param-error');
     } else {

@@ -4,17 +4,17 @@
  * XX only) and the recorder of the selected trajectories. Readbacks are "latest wins": a new one starts
  * only when the previous one has landed, so a slow adapter never queues up work.
  */
-import type { GpuContext } from '../gpu/device.ts';
-import type { LogHistogramSummary } from '../gpu/logHistogram.ts';
-import { ImplicitBiasPass, isSingular } from '../models/singleNeuron/implicitBias.ts';
-import { ObservablesPass, type ObservableTable } from '../models/singleNeuron/observables.ts';
-import { SelectionRecorder, type RecordedSeries } from '../models/singleNeuron/recorder.ts';
-import type { SingleNeuronSim } from '../models/singleNeuron/sim.ts';
-import { TheoryErrorPass, type TheoryErrorSummary } from '../models/singleNeuron/theoryError.ts';
-import { identityScale, symmetricEigen } from '../theory/index.ts';
-import { createBuffer } from '../gpu/buffers.ts';
-import { classifyAll, type RegimeRule } from '../models/singleNeuron/regimes.ts';
-import { SINGULAR_REL_TOL } from '../models/singleNeuron/implicitBias.ts';
+import type { GpuContext } from '../../../gpu/device.ts';
+import type { LogHistogramSummary } from '../../../gpu/logHistogram.ts';
+import { ImplicitBiasPass, isSingular } from '../implicitBias.ts';
+import { ObservablesPass, type ObservableTable } from '../observables.ts';
+import { SelectionRecorder, type RecordedSeries } from '../recorder.ts';
+import type { SingleNeuronSim } from '../sim.ts';
+import { TheoryErrorPass, type TheoryErrorSummary } from '../theoryError.ts';
+import { identityScale, symmetricEigen } from '../../../theory/index.ts';
+import { createBuffer } from '../../../gpu/buffers.ts';
+import { classifyAll, type RegimeRule } from '../regimes.ts';
+import { SINGULAR_REL_TOL } from '../implicitBias.ts';
 
 /** Latest results, each null until its first readback. */
 export interface AnalysisResults {

@@ -2,11 +2,11 @@
  * The no-WebGPU path: a small ensemble integrated by the f64 CPU reference (src/theory/ensemble.ts) and
  * drawn on a 2-D canvas in function space (β₁, β₂), coloured by δ. Enough to show the three regimes.
  */
-import { validate } from '../params/schema.ts';
-import { buildEnsemble } from '../models/singleNeuron/ensemble.ts';
-import { SINGLE_NEURON_SCHEMA, type SingleNeuronParams } from '../models/singleNeuron/params.ts';
-import { advanceEnsembleF64, DIVERGED_FLAG } from '../theory/index.ts';
-import { BACKGROUND_COLOR, DIVERGED_COLOR, deltaInterpolator, deltaToT } from '../views/colormaps.ts';
+import { validate } from '../../../params/schema.ts';
+import { buildEnsemble } from '../ensemble.ts';
+import { SINGLE_NEURON_SCHEMA, type SingleNeuronParams } from '../params.ts';
+import { advanceEnsembleF64, DIVERGED_FLAG } from '../../../theory/index.ts';
+import { BACKGROUND_COLOR, DIVERGED_COLOR, deltaInterpolator, deltaToT } from '../../../views/colormaps.ts';
 
 /** Largest grid the CPU fallback runs (δ count × directions). */
 export const CPU_FALLBACK_MAX = 4096;

@@ -3,12 +3,12 @@
  * for the four Fig. 1a settings) and four curves over the checkpoints — loss (train solid, test dashed),
  * Hamming distance H, kernel distance S and ‖θ − θ₀‖ — each the mean over the cell's non-diverged seeds.
  */
-import { createNeuronPortrait, teacherPoints, type NeuronPortrait } from '../../views/neuronPortrait.ts';
-import { createTimeSeries, type TimeSeries } from '../../views/timeSeries.ts';
-import type { Relu2MetricName } from '../../models/relu2/params.ts';
-import { dataIndexOf, fmt, type Relu2Experiment } from './grid.ts';
-import { composePng, decode } from './export.ts';
-import type { Relu2Results } from './results.ts';
+import { createNeuronPortrait, teacherPoints, type NeuronPortrait } from '../../../views/neuronPortrait.ts';
+import { createTimeSeries, type TimeSeries } from '../../../views/timeSeries.ts';
+import type { Relu2MetricName } from '../params.ts';
+import { dataIndexOf, fmt, type Relu2Experiment } from '../grid.ts';
+import { composePng, decode } from '../../../app/download.ts';
+import type { Relu2Results } from '../results.ts';
 
 /** Series colours, one per shown cell (bright on the dark background). */
 export const CELL_COLORS = ['#5ab0f0', '#f5a35c', '#e8709a', '#6cd4a4', '#c59cf2', '#e6d56a'];

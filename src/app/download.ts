@@ -1,9 +1,8 @@
 /**
- * Downloads of the relu2 app: grid results as JSON and CSV (bodies from results.ts), and PNGs of views,
- * composed from their canvases or PNG blobs on the app's dark background.
+ * Download helpers every model's app uses: save a blob through a temporary link, and compose PNGs of
+ * views (canvases or PNG blobs) on the app's dark background.
  */
-import { BACKGROUND_COLOR } from '../../views/colormaps.ts';
-import type { Relu2Results } from './results.ts';
+import { BACKGROUND_COLOR } from '../views/colormaps.ts';
 
 /** Saves a blob under `name` through a temporary link. */
 export function download(blob: Blob, name: string): void {
@@ -13,16 +12,6 @@ export function download(blob: Blob, name: string): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** Saves `lazyrich-relu2.json`: params, grid, seed-averaged maps and per-network metrics (results.ts toJson). */
-export function exportResultsJson(results: Relu2Results, adapter: string): void {
-  download(new Blob([JSON.stringify(results.toJson({ adapter }))], { type: 'application/json' }), 'lazyrich-relu2.json');
-}
-
-/** Saves `lazyrich-relu2.csv`: one row per network and computed checkpoint. */
-export function exportResultsCsv(results: Relu2Results): void {
-  download(new Blob([results.toCsv()], { type: 'text/csv' }), 'lazyrich-relu2.csv');
 }
 
 /**

@@ -1,18 +1,18 @@
 /**
  * The single-neuron analysis dock: the regime map (heatmap over the init grid) and the time series of the
  * selected trajectories (ν, μ, S and the excess loss, with the closed form dashed when it exists).
- * Narrow update methods; the app owns the data (src/ui/analysis.ts).
+ * Narrow update methods; the app owns the data (analysis.ts).
  */
-import type { SingleNeuronEnsemble } from '../models/singleNeuron/ensemble.ts';
-import { initialDirections, linspace, logspace } from '../models/singleNeuron/ensemble.ts';
-import type { ObservableTable } from '../models/singleNeuron/observables.ts';
-import type { SingleNeuronParams } from '../models/singleNeuron/params.ts';
-import type { RecordedSeries } from '../models/singleNeuron/recorder.ts';
-import { cellMeans, cellRegimes, classifyAll, REGIMES, type RegimeRule } from '../models/singleNeuron/regimes.ts';
-import { exactSingleNeuronGeneral, excessLoss, kernelDistance, ntkMatrix } from '../theory/index.ts';
-import { deltaInterpolator, deltaToT, lossInterpolator, REGIME_COLORS } from '../views/colormaps.ts';
-import { createHeatmap, type Heatmap, type HeatmapAxes } from '../views/heatmap.ts';
-import { createTimeSeries, type DrawnCurve, type TimeSeries } from '../views/timeSeries.ts';
+import type { SingleNeuronEnsemble } from '../ensemble.ts';
+import { initialDirections, linspace, logspace } from '../ensemble.ts';
+import type { ObservableTable } from '../observables.ts';
+import type { SingleNeuronParams } from '../params.ts';
+import type { RecordedSeries } from '../recorder.ts';
+import { cellMeans, cellRegimes, classifyAll, REGIMES, type RegimeRule } from '../regimes.ts';
+import { exactSingleNeuronGeneral, excessLoss, kernelDistance, ntkMatrix } from '../../../theory/index.ts';
+import { deltaInterpolator, deltaToT, lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
+import { createHeatmap, type Heatmap, type HeatmapAxes } from '../../../views/heatmap.ts';
+import { createTimeSeries, type DrawnCurve, type TimeSeries } from '../../../views/timeSeries.ts';
 
 /** How the init grid maps onto heatmap cells: rows × cols cells of `group` consecutive trajectories. */
 export interface GridShape { rows: number; cols: number; group: number; axes: HeatmapAxes }

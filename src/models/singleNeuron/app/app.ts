@@ -3,25 +3,27 @@
  * the animation loop. Wiring only; the maths lives in src/theory, the kernels in shaders/, the drawing in
  * src/views. Every change is validated before anything running is replaced, so a bad value loses nothing.
  */
-import { DeviceLimitError, type GpuContext } from '../gpu/device.ts';
-import { ParamError, defaults, validate } from '../params/schema.ts';
-import { toHash } from '../params/url.ts';
-import { buildData, buildEnsemble, type SingleNeuronEnsemble } from '../models/singleNeuron/ensemble.ts';
-import { checkCrossFields, paramsFromHash, PRESETS, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../models/singleNeuron/params.ts';
-import { SingleNeuronSim, type EnsembleSummary } from '../models/singleNeuron/sim.ts';
-import { defaultRegimeRule, REGIMES, type RegimeRule } from '../models/singleNeuron/regimes.ts';
-import { lossInterpolator, REGIME_COLORS } from '../views/colormaps.ts';
-import { PortraitView } from '../views/portrait.ts';
-import type { PortraitField } from '../views/portraitSource.ts';
-import { createInspector, type Inspector } from '../views/inspect.ts';
-import { createLegend, type Legend } from '../views/legend.ts';
-import { ParamSpace3DView } from '../views/paramSpace3d.ts';
+import { DeviceLimitError, type GpuContext } from '../../../gpu/device.ts';
+import { ParamError, defaults, validate } from '../../../params/schema.ts';
+import type { AppShell, ParamsSession, ParamsTarget } from '../../plugin.ts';
+import { Runner, type SteppedBackend } from '../../../app/runner.ts';
+import { buildData, buildEnsemble, type SingleNeuronEnsemble } from '../ensemble.ts';
+import { checkCrossFields, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../params.ts';
+import { SingleNeuronSim, type EnsembleSummary } from '../sim.ts';
+import { defaultRegimeRule, REGIMES, type RegimeRule } from '../regimes.ts';
+import { lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
+import { PortraitView } from '../../../views/portrait.ts';
+import type { PortraitField } from '../../../views/portraitSource.ts';
+import { createInspector, type Inspector } from '../../../views/inspect.ts';
+import { createLegend, type Legend } from '../../../views/legend.ts';
+import { ParamSpace3DView } from '../../../views/paramSpace3d.ts';
 import { Analysis, hasClosedForm } from './analysis.ts';
 import { createControls, type ControlsHandle } from './controls.ts';
 import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
 import { exportCsv, exportJson, savePng } from './export.ts';
-import { formatHud, RateMeter } from './hud.ts';
-import { clearNotice, showNotice } from './notices.ts';
+import { formatHud } from './hud.ts';
+import { RateMeter } from '../../../app/rateMeter.ts';
+import { showNotice } from '../../../app/notices.ts';
 
 /** Fields whose change needs a new ensemble (data, grid, rates); the rest apply to the running one. */
 const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
@@ -29,8 +31,6 @@ const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
   'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount', 'directions',
   'seed', 'etaA', 'etaW',
 ];
-/** Fields that presets set; editing one by hand makes the preset "custom". */
-const PRESET_FIELDS = new Set<string>(Object.values(PRESETS).flatMap((p) => Object.keys(p)));
 
 const FOLDERS = {
   'model & data': ['preset', 'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed'],
@@ -56,12 +56,16 @@ export interface AppStatus {
 const SUMMARY_INTERVAL_MS = 500;
 const PANEL_INTERVAL_MS = 1500;
 
+declare global {
+  interface LazyrichGlobals { app?: App }
+}
+
 /** The running app. Create with {@link App.start}. */
-export class App {
+export class App implements ParamsTarget<SingleNeuronParams> {
   private sim!: SingleNeuronSim;
   private analysis!: Analysis;
-  private playing = true;
-  private inFlight = false;
+  private runner!: Runner;
+  private readonly session: ParamsSession<SingleNeuronParams>;
   private summary: EnsembleSummary | null = null;
   private summaryPending = false;
   private lastSummaryAt = 0;
@@ -76,10 +80,11 @@ export class App {
   private readonly hud = document.getElementById('hud') as HTMLElement;
   private selection: Uint32Array = new Uint32Array(0);
 
-  private constructor(private readonly ctx: GpuContext, private readonly portrait: PortraitView, private params: SingleNeuronParams) {
+  private constructor(private readonly ctx: GpuContext, private readonly portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
+    this.session = shell.openSession(this, shell.initial);
     this.controls = createControls(SCHEMA, FOLDERS, () => this.params, (name, value) => this.change({ [name]: value }), {
-      playPause: () => this.setPlaying(!this.playing),
-      step: () => { this.setPlaying(false); this.sim.queueSteps(1); },
+      playPause: () => this.setPlaying(!this.runner.playing),
+      step: () => { this.setPlaying(false); void this.runner.step(1); },
       reset: () => this.rebuild(this.params, this.sim.ensemble),
       reseed: () => this.change({ seed: (this.params.seed + 1) % 2 ** 31, dataSeed: (this.params.dataSeed + 1) % 2 ** 31 }),
       inspect: () => void this.inspect(),
@@ -96,35 +101,40 @@ export class App {
       this.select(cellTrajectories(this.params, row, col));
     });
     this.timeSeriesPanel = new TimeSeriesPanel(document.getElementById('time-series') as HTMLElement);
-    window.addEventListener('hashchange', () => this.loadHash());
   }
+
+  /** The params now running (owned by the shell's session). */
+  get params(): SingleNeuronParams { return this.session.params; }
 
   /**
    * Builds the first ensemble and starts the loop. If the initial params cannot run (e.g. a grid beyond
    * the device limits), their message is shown and the defaults run instead.
    * @throws ParamError or DeviceLimitError if even the default ensemble cannot run on this device.
    */
-  static start(ctx: GpuContext, canvas: HTMLCanvasElement, initial: SingleNeuronParams): App {
-    const app = new App(ctx, new PortraitView(ctx, canvas), initial);
+  static start(ctx: GpuContext, canvas: HTMLCanvasElement, shell: AppShell<SingleNeuronParams>): App {
+    const app = new App(ctx, new PortraitView(ctx, canvas), shell);
+    let params = shell.initial;
     try {
-      checkCrossFields(initial);
-      app.rebuild(initial);
+      checkCrossFields(params);
+      app.rebuild(params);
     } catch (e) {
       app.reportError(e);
-      app.params = defaults(SCHEMA);
-      app.rebuild(app.params);
-      app.controls.sync(app.params);
+      params = defaults(SCHEMA);
+      app.rebuild(params);
     }
-    app.applyView();
-    app.writeHash();
-    requestAnimationFrame(app.frame);
+    app.session.commit(params);
+    app.runner = Runner.live(() => app.liveBackend(), {
+      stepsPerFrame: () => app.params.stepsPerFrame,
+      onAdvanced: (steps, now) => app.rate.add(steps, now),
+      onFrame: (now) => app.frame(now),
+    });
     return app;
   }
 
   /** Current status (for the HUD, tests and exports). */
   get status(): AppStatus {
     return {
-      stepCount: this.sim.stepCount, time: this.sim.time, n: this.sim.n, playing: this.playing,
+      stepCount: this.sim.stepCount, time: this.sim.time, n: this.sim.n, playing: this.runner.playing,
       adapter: this.ctx.adapterName, summary: this.summary, selection: this.selection.length,
       theoryError: this.analysis.results.theoryError, limitDistance: this.analysis.results.limitDistance,
       recordedSamples: this.analysis.results.series[0]?.time.length ?? 0,
@@ -149,41 +159,34 @@ export class App {
   }
 
   /**
-   * Validates and applies a partial change. A preset name expands to its settings.
+   * Validates and applies a partial change through the shell's params path (a preset name expands to its settings).
    * @returns false (after showing the message) if the change was rejected; the running state is kept.
    */
   change(partial: Partial<Record<keyof SingleNeuronParams, unknown>>): boolean {
-    try {
-      let raw: Record<string, unknown> = { ...partial };
-      if (typeof raw.preset === 'string' && raw.preset in PRESETS) {
-        raw = { ...PRESETS[raw.preset as keyof typeof PRESETS], ...raw };
-      } else if (raw.preset === undefined && Object.keys(raw).some((k) => PRESET_FIELDS.has(k))) {
-        raw.preset = 'custom';
-      }
-      if (raw.d !== undefined && raw.d !== this.params.d) raw = { ...resizeVectors(this.params, validate(SCHEMA, { d: raw.d }, this.params).d), ...raw };
-      const next = validate(SCHEMA, raw, this.params);
-      this.apply(next);
-      return true;
-    } catch (e) {
-      this.reportError(e);
-      return false;
-    }
+    return this.session.change(partial);
   }
 
-  private apply(next: SingleNeuronParams): void {
-    checkCrossFields(next);
+  /** A change of d pads or truncates the d-vectors (target, sample), so a d edit is never rejected for length. */
+  prepare(raw: Record<string, unknown>, current: SingleNeuronParams): Record<string, unknown> {
+    if (raw.d === undefined || raw.d === current.d) return raw;
+    return { ...resizeVectors(current, validate(SCHEMA, { d: raw.d }, current).d), ...raw };
+  }
+
+  /** Rebuilds the ensemble when a data, grid or rate field changed, else updates the integrator in place. */
+  apply(next: SingleNeuronParams, previous: SingleNeuronParams): void {
     if (next.colorBy === 'theoryError' && !hasClosedForm(buildData(next).XX)) {
       throw new ParamError('colorBy', 'no closed form for this data: colouring by |simulated − exact| needs XX = σ²I.');
     }
-    const rebuild = REBUILD_FIELDS.some((k) => JSON.stringify(next[k]) !== JSON.stringify(this.params[k]));
+    const rebuild = REBUILD_FIELDS.some((k) => JSON.stringify(next[k]) !== JSON.stringify(previous[k]));
     if (rebuild) this.rebuild(next);
     else this.sim.setIntegrator({ method: next.method, step: next.step, bound: next.bound });
-    this.params = next;
-    this.analysis.setSettings({ epsilon: next.epsilon, kernelThreshold: next.kernelThreshold });
+  }
+
+  /** Shows accepted params: analysis settings, the view and the controls. */
+  show(p: SingleNeuronParams): void {
+    this.analysis.setSettings({ epsilon: p.epsilon, kernelThreshold: p.kernelThreshold });
     this.applyView();
-    this.controls.sync(next);
-    this.writeHash();
-    clearNotice('param-error');
+    this.controls.sync(p);
   }
 
   /** Builds a new ensemble (or reuses `ensemble`) and swaps it in; on failure the old one keeps running. */
@@ -297,7 +300,7 @@ export class App {
   }
 
   private setPlaying(playing: boolean): void {
-    this.playing = playing;
+    this.runner.setPlaying(playing);
     this.controls.setPlaying(playing);
     if (playing) this.inspector.hide();
   }
@@ -311,7 +314,7 @@ export class App {
     }
     const sim = this.sim;
     const { state, flags } = await sim.readState();
-    if (sim !== this.sim || this.playing) return;
+    if (sim !== this.sim || this.runner.playing) return;
     const e = sim.ensemble;
     this.inspector.show({
       n: sim.n, d: sim.d, state, flags, delta0: Float32Array.from(e.delta0), state0: e.state0,
@@ -319,38 +322,30 @@ export class App {
     });
   }
 
-  private loadHash(): void {
-    if (location.hash === toHash(SCHEMA, this.params)) return;
-    try {
-      const next = paramsFromHash(location.hash, this.params);
-      this.apply(next);
-    } catch (e) {
-      this.reportError(e);
-    }
-  }
-
-  private writeHash(): void {
-    history.replaceState(null, '', toHash(SCHEMA, this.params));
-  }
-
-  private reportError(e: unknown): void {
+  /** Shows a rejected change's message; the simulation keeps running with the previous settings. */
+  reportError(e: unknown): void {
     const known = e instanceof ParamError || e instanceof DeviceLimitError || /no closed form/.test(String(e));
     if (!known) console.error(e);
     const message = e instanceof Error ? e.message : String(e);
     showNotice('error', `${known ? '' : 'Unexpected error: '}${message} The simulation keeps running with the previous settings.`, 'param-error');
   }
 
-  private readonly frame = (now: number): void => {
-    if (this.playing && !this.inFlight) {
-      const steps = this.params.stepsPerFrame;
-      this.inFlight = true;
-      this.sim.queueSteps(steps);
-      this.analysis.afterSteps(this.params.colorBy === 'theoryError');
-      void this.ctx.device.queue.onSubmittedWorkDone().then(() => {
-        this.inFlight = false;
-        this.rate.add(steps, performance.now());
-      });
-    }
+  /** The live runner's view of the current ensemble: k steps queued, then the per-step analysis passes. */
+  private liveBackend(): SteppedBackend {
+    const { sim, analysis } = this;
+    return {
+      stepCount: sim.stepCount,
+      advance: async (steps) => {
+        sim.queueSteps(steps);
+        analysis.afterSteps(this.params.colorBy === 'theoryError');
+        await this.ctx.device.queue.onSubmittedWorkDone();
+      },
+      destroy: () => {},
+    };
+  }
+
+  /** Every animation frame (after the runner queued the frame's steps): draw, read summaries back, HUD. */
+  private frame(now: number): void {
     if (this.params.view === '3d') this.space3d?.render();
     else this.portrait.render();
     if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending) {
@@ -374,8 +369,7 @@ export class App {
       if (this.params.panels) this.updatePanels();
     }
     this.hud.textContent = formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
-    requestAnimationFrame(this.frame);
-  };
+  }
 
   private updatePanels(): void {
     const { observables, series } = this.analysis.results;

@@ -3,17 +3,11 @@
  * trajectory in grid order (see src/models/singleNeuron/ensemble.ts).
  */
 import Papa from 'papaparse';
-import type { SingleNeuronParams } from '../models/singleNeuron/params.ts';
-import { DIVERGED_FLAG } from '../models/singleNeuron/layout.ts';
-import type { SingleNeuronSim } from '../models/singleNeuron/sim.ts';
-import { excessLoss } from '../theory/index.ts';
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = Object.assign(document.createElement('a'), { href: url, download: name });
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+import type { SingleNeuronParams } from '../params.ts';
+import { DIVERGED_FLAG } from '../layout.ts';
+import type { SingleNeuronSim } from '../sim.ts';
+import { excessLoss } from '../../../theory/index.ts';
+import { download } from '../../../app/download.ts';
 
 /**
  * Renders one frame and saves every canvas in #portrait-wrap (the WebGPU portrait and its overlays),
