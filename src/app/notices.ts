@@ -3,6 +3,7 @@
  * role="alert" so screen readers and the e2e tests find them.
  */
 
+/** The kinds of notice: info, warning, error (role="alert"). */
 export type NoticeKind = 'info' | 'warning' | 'error';
 
 /**

@@ -7,6 +7,7 @@
  * The browser never loads a model's CLI code (Node modules) and the CLI never loads its DOM code: both
  * halves are behind lazy loaders ({@link ModelPlugin.loadCli}, {@link ModelPlugin.loadApp}).
  */
+import type { NoticeKind } from '../app/notices.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import type { Params, Schema } from '../params/schema.ts';
 
@@ -100,9 +101,6 @@ export interface ModelCli<Config = unknown> {
   /** Present when `sweep` and `merge` can run this model in shards. */
   sweep?: SweepSupport<Config>;
 }
-
-/** The kinds of notice the shell shows (src/app/notices.ts). */
-export type NoticeKind = 'info' | 'warning' | 'error';
 
 /**
  * What a model's app gives the shell's params path ({@link ParamsSession}): the model-specific halves of

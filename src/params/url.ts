@@ -11,7 +11,7 @@ export const URL_VERSION = 1;
 
 /**
  * Serialises every field (not only non-defaults, so a link keeps its meaning if defaults change).
- * @param version the format version written as `v`. @param prefix pairs written first, e.g. ['model=relu2'].
+ * @param version the format version written as `v`. @param prefix pairs written first, e.g. ['model=<id>'].
  */
 export function toHash<S extends Schema>(schema: S, params: Params<S>, version = URL_VERSION, prefix: string[] = []): string {
   const parts = [...prefix, `v=${version}`];
@@ -24,7 +24,7 @@ export function toHash<S extends Schema>(schema: S, params: Params<S>, version =
 /**
  * Splits a URL hash (with or without the leading '#') into raw field values (strings parsed to each
  * field's type, not yet range-checked) and the format version.
- * @param fixed keys accepted besides the schema's and `v`, each with its one allowed value (e.g. model=relu2).
+ * @param fixed keys accepted besides the schema's and `v`, each with its one allowed value (e.g. model=<id>).
  * @throws ParamError for a malformed pair or encoding, an unknown or duplicate key, or a wrong fixed value.
  */
 export function parseHash<S extends Schema>(

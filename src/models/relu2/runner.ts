@@ -13,6 +13,7 @@ import { Runner, type RunPlan, type RunnerHooks } from '../../app/runner.ts';
 import { batchSize, batchSpec, totalWork, type Relu2Experiment } from './grid.ts';
 import type { NetworkSample, Relu2Results } from './results.ts';
 
+/** The shell runner's progress types, under the names the relu2 views import. */
 export type { RunProgress, RunState, RunnerHooks } from '../../app/runner.ts';
 
 /** What the runner needs of an ensemble: Relu2Sim (GPU) and CpuRelu2Backend (f64 fallback) both fit. */
