@@ -9,7 +9,7 @@
  */
 import Papa from 'papaparse';
 import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
-import type { Relu2MetricName } from '../../models/relu2/params.ts';
+import type { Relu2MetricName } from './params.ts';
 import type { Relu2Experiment } from './grid.ts';
 
 /** Metric names in storage order. */

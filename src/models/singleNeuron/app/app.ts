@@ -12,11 +12,11 @@ import { checkCrossFields, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronPara
 import { SingleNeuronSim, type EnsembleSummary } from '../sim.ts';
 import { defaultRegimeRule, REGIMES, type RegimeRule } from '../regimes.ts';
 import { lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
-import { PortraitView } from '../../../views/portrait.ts';
-import type { PortraitField } from '../../../views/portraitSource.ts';
-import { createInspector, type Inspector } from '../../../views/inspect.ts';
+import { PortraitView } from '../views/portrait.ts';
+import type { PortraitField } from '../views/portraitSource.ts';
+import { createInspector, type Inspector } from '../views/inspect.ts';
 import { createLegend, type Legend } from '../../../views/legend.ts';
-import { ParamSpace3DView } from '../../../views/paramSpace3d.ts';
+import { ParamSpace3DView } from '../views/paramSpace3d.ts';
 import { Analysis, hasClosedForm } from './analysis.ts';
 import { createControls, type ControlsHandle } from './controls.ts';
 import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';

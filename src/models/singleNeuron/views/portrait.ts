@@ -8,11 +8,11 @@
  * Pipelines: portraitPipelines.ts; shader: shaders/portrait.wgsl.ts; uniforms: portraitLayout.ts; colours:
  * portraitColoring.ts; canvas, targets and trail pass (shared with the 3-D view): trailCanvas.ts.
  */
-import type { GpuContext } from '../gpu/device.ts';
-import { packStruct } from '../gpu/struct.ts';
-import { deltaMaxAbs, type LegendSpec } from './colormaps.ts';
+import type { GpuContext } from '../../../gpu/device.ts';
+import { packStruct } from '../../../gpu/struct.ts';
+import { deltaMaxAbs, type LegendSpec } from '../../../views/colormaps.ts';
 import { PortraitColoring } from './portraitColoring.ts';
-import { limitStride, PORTRAIT_PARAMS, portraitUniforms, type ColorBy } from './portraitLayout.ts';
+import { limitStride, PORTRAIT_PARAMS, portraitUniforms, type ColorBy } from '../../../views/portraitLayout.ts';
 import { attachPanZoom } from './portraitInput.ts';
 import { drawLabels, gridStepFor, interpolantNote } from './portraitLabels.ts';
 import {
@@ -22,14 +22,14 @@ import {
 import {
   validatePortraitSource, validatePredictedLimits, type PortraitEnsembleInfo, type PortraitField, type PortraitInterpolants, type PortraitLimits, type PortraitSource,
 } from './portraitSource.ts';
-import { checkTrailStyle, choosePrimitive, TrailCanvas, type TrailStyle } from './trailCanvas.ts';
+import { checkTrailStyle, choosePrimitive, TrailCanvas, type TrailStyle } from '../../../views/trailCanvas.ts';
 import {
   defaultViewRect, fitRect, projectInterpolants, resizeRect, type InterpolantGeometry, type ViewMode, type ViewRect,
-} from './viewMath.ts';
+} from '../../../views/viewMath.ts';
 
-export type { InterpolantGeometry, ViewMode, ViewRect } from './viewMath.ts';
-export { clipToWorld, worldToClip } from './viewMath.ts';
-export type { ColorBy } from './portraitLayout.ts';
+export type { InterpolantGeometry, ViewMode, ViewRect } from '../../../views/viewMath.ts';
+export { clipToWorld, worldToClip } from '../../../views/viewMath.ts';
+export type { ColorBy } from '../../../views/portraitLayout.ts';
 export { DEFAULT_LOSS_DOMAIN } from './portraitColoring.ts';
 export type {
   PortraitCategoryField, PortraitContinuousField, PortraitEnsembleInfo, PortraitField, PortraitInterpolants, PortraitLimits,

@@ -8,23 +8,23 @@
  * encoding: paramSpace3dPipelines.ts; shader: shaders/paramSpace3d.wgsl.ts; uniforms: paramSpace3dLayout.ts;
  * source checks: paramSpace3dSource.ts; canvas, targets and trail pass (shared with the portrait): trailCanvas.ts.
  */
-import type { GpuContext } from '../gpu/device.ts';
-import { createBuffer } from '../gpu/buffers.ts';
-import { packStruct } from '../gpu/struct.ts';
-import { deltaInterpolator, deltaMaxAbs, type LegendSpec } from './colormaps.ts';
+import type { GpuContext } from '../../../gpu/device.ts';
+import { createBuffer } from '../../../gpu/buffers.ts';
+import { packStruct } from '../../../gpu/struct.ts';
+import { deltaInterpolator, deltaMaxAbs, type LegendSpec } from '../../../views/colormaps.ts';
 import { axesGeometry, sceneGeometry, SEGMENT_FLOATS, type AxisLabels } from './paramSpace3dGeometry.ts';
 import { attachOrbitControls } from './paramSpace3dInput.ts';
 import { drawLabels3d, sceneKey } from './paramSpace3dLabels.ts';
-import { LINE_COLORS, PARAMS_3D, surfaceTint, uniforms3d } from './paramSpace3dLayout.ts';
-import { cameraMatrices, defaultCamera, type OrbitCamera } from './paramSpace3dMath.ts';
+import { LINE_COLORS, PARAMS_3D, surfaceTint, uniforms3d } from '../../../views/paramSpace3dLayout.ts';
+import { cameraMatrices, defaultCamera, type OrbitCamera } from '../../../views/paramSpace3dMath.ts';
 import {
   createParamSpace3DLayouts, createParamSpace3DPipelines, encodeParamSpace3DFrame,
   type ParamSpace3DLayouts, type ParamSpace3DPipelines, type ParamSpace3DPrimitive,
 } from './paramSpace3dPipelines.ts';
 import { validateParamSpace3DSource, type ParamSpace3DInfo, type ParamSpace3DSource } from './paramSpace3dSource.ts';
-import { checkTrailStyle, choosePrimitive, TrailCanvas, type TrailStyle } from './trailCanvas.ts';
+import { checkTrailStyle, choosePrimitive, TrailCanvas, type TrailStyle } from '../../../views/trailCanvas.ts';
 
-export type { OrbitCamera } from './paramSpace3dMath.ts';
+export type { OrbitCamera } from '../../../views/paramSpace3dMath.ts';
 export type { ParamSpace3DPrimitive } from './paramSpace3dPipelines.ts';
 export type { ParamSpace3DInfo, ParamSpace3DSource } from './paramSpace3dSource.ts';
 

@@ -5,8 +5,8 @@
  */
 import {
   buildCategoryLut, buildLut, categoryInterpolator, deltaInterpolator, lossInterpolator, type Interpolator, type LegendSpec,
-} from './colormaps.ts';
-import type { ColorBy, PortraitFieldUniforms } from './portraitLayout.ts';
+} from '../../../views/colormaps.ts';
+import type { ColorBy, PortraitFieldUniforms } from '../../../views/portraitLayout.ts';
 import { validatePortraitField, type PortraitField } from './portraitSource.ts';
 
 /** "Not available" legend text of the field colourings. */

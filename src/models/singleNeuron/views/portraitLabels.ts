@@ -3,10 +3,10 @@
  * portrait uploads as a texture (so PNG exports of the WebGPU canvas include them). Labels sit along
  * the axes through the origin, clamped to the canvas edges when an axis is out of view.
  */
-import { INTERPOLANT_COLOR, LABEL_COLOR } from './colormaps.ts';
+import { INTERPOLANT_COLOR, LABEL_COLOR } from '../../../views/colormaps.ts';
 import {
   formatTick, niceTicks, VIEW_AXES, worldToClip, type InterpolantGeometry, type ViewMode, type ViewRect,
-} from './viewMath.ts';
+} from '../../../views/viewMath.ts';
 
 /** Target spacing of ticks, in CSS pixels. */
 export const TICK_SPACING_CSS_PX = 90;

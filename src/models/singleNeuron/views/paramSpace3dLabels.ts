@@ -3,9 +3,9 @@
  * the projected anchors into an RGBA image that the view uploads as a texture (so PNG exports of the
  * WebGPU canvas include them).
  */
-import { LABEL_COLOR, toHex } from './colormaps.ts';
+import { LABEL_COLOR, toHex } from '../../../views/colormaps.ts';
 import type { AxisLabels } from './paramSpace3dGeometry.ts';
-import { projectToPixel, type Mat4 } from './paramSpace3dMath.ts';
+import { projectToPixel, type Mat4 } from '../../../views/paramSpace3dMath.ts';
 
 type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 

@@ -7,7 +7,7 @@
  * - the segment list the line shader draws (12 floats a segment), and a frame's whole scene ({@link sceneGeometry}).
  * No DOM and no GPU, so the unit tests run in Node.
  */
-import { formatTick, niceTicks } from './viewMath.ts';
+import { formatTick, niceTicks } from '../../../views/viewMath.ts';
 
 /** Layer learning rates (η_a, η_w), both > 0. */
 export interface Rates { a: number; w: number }

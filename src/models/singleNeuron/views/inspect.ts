@@ -6,7 +6,7 @@
  * pending one (design.md, facts about regl-scatterplot).
  */
 import createScatterplot from 'regl-scatterplot';
-import { deltaInterpolator, DIVERGED_COLOR, HIGHLIGHT_COLOR, lutHex } from './colormaps.ts';
+import { deltaInterpolator, DIVERGED_COLOR, HIGHLIGHT_COLOR, lutHex } from '../../../views/colormaps.ts';
 import {
   buildInspectPoints, positionsOf, tooltipText, trajectoriesOf, trajectoryInfo, validateSnapshot,
   type InspectPoints, type InspectSnapshot,

@@ -3,8 +3,8 @@
  * normalised coordinates that make regl-scatterplot overlay the portrait exactly, colour categories,
  * tooltip values and mapping selections back to trajectory indices. No DOM, no GPU.
  */
-import { deltaToT, LUT_SIZE, lutIndex } from './colormaps.ts';
-import { betaOf, excessLoss, projectTrajectory, worldToClip, type ViewMode, type ViewRect } from './viewMath.ts';
+import { deltaToT, LUT_SIZE, lutIndex } from '../../../views/colormaps.ts';
+import { betaOf, excessLoss, projectTrajectory, worldToClip, type ViewMode, type ViewRect } from '../../../views/viewMath.ts';
 
 /** Most points handed to regl-scatterplot at once (each draw rebuilds a KD-tree on the CPU). */
 export const MAX_INSPECT_POINTS = 100_000;

@@ -4,8 +4,8 @@
  * of PortraitView.setSource, setField and setPredictedLimits (pure: Node tests run them on fake buffers).
  * The buffer check {@link checkSourceBuffers} also serves the 3-D view (paramSpace3dSource.ts).
  */
-import { MAX_D } from '../models/singleNeuron/layout.ts';
-import { LUT_SIZE, parseColor, type Interpolator, type LegendCategory } from './colormaps.ts';
+import { MAX_D } from '../layout.ts';
+import { LUT_SIZE, parseColor, type Interpolator, type LegendCategory } from '../../../views/colormaps.ts';
 
 /** GPUBufferUsage.STORAGE (WebGPU spec value), spelled out so the check also runs in Node tests. */
 const STORAGE_USAGE = 0x80;

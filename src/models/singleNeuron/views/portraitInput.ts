@@ -2,10 +2,10 @@
  * Pan (drag) and zoom (wheel, about the cursor) on the portrait canvas; double-click resets the view.
  * Keeps no state of its own beyond the drag in progress (pointerInput.ts): the view rect lives in PortraitView.
  */
-import { attachDragInput } from './pointerInput.ts';
-import { clipToWorld, panRect, pixelToClip, zoomRect, type ViewRect } from './viewMath.ts';
+import { attachDragInput } from '../../../views/pointerInput.ts';
+import { clipToWorld, panRect, pixelToClip, zoomRect, type ViewRect } from '../../../views/viewMath.ts';
 
-export { wheelFactor, WHEEL_PIXELS_PER_OCTAVE } from './pointerInput.ts';
+export { wheelFactor, WHEEL_PIXELS_PER_OCTAVE } from '../../../views/pointerInput.ts';
 
 /** What the input handler needs from the view. */
 export interface PanZoomTarget {

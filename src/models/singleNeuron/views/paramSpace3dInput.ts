@@ -3,8 +3,8 @@
  * right/middle-drag to pan, wheel to zoom, double-click to reset. Keeps no state beyond the drag in
  * progress (pointerInput.ts); the camera lives in ParamSpace3DView and the maths in paramSpace3dMath.ts.
  */
-import { orbitPan, orbitRotate, orbitZoom, type OrbitCamera } from './paramSpace3dMath.ts';
-import { attachDragInput } from './pointerInput.ts';
+import { orbitPan, orbitRotate, orbitZoom, type OrbitCamera } from '../../../views/paramSpace3dMath.ts';
+import { attachDragInput } from '../../../views/pointerInput.ts';
 
 /** What the input handler needs from the view. */
 export interface OrbitTarget {

@@ -3,7 +3,7 @@
  * src/models/singleNeuron/layout.ts, d = 2 only) and about its ensemble, plus the checks of
  * ParamSpace3DView.setSource (pure: Node tests can run them on fake buffers).
  */
-import { sceneExtent } from './paramSpace3dMath.ts';
+import { sceneExtent } from '../../../views/paramSpace3dMath.ts';
 import { checkSourceBuffers } from './portraitSource.ts';
 
 /** The simulation buffers the view reads (layout: src/models/singleNeuron/layout.ts), d = 2 only. */
