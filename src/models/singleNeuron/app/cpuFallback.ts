@@ -6,13 +6,14 @@ import { validate } from '../../../params/schema.ts';
 import { buildEnsemble } from '../ensemble.ts';
 import { SINGLE_NEURON_SCHEMA, type SingleNeuronParams } from '../params.ts';
 import { advanceEnsembleF64, DIVERGED_FLAG } from '../../../theory/index.ts';
+import { Runner, type SteppedBackend } from '../../../app/runner.ts';
 import { BACKGROUND_COLOR, DIVERGED_COLOR, deltaInterpolator, deltaToT } from '../../../views/colormaps.ts';
 
 /** Largest grid the CPU fallback runs (δ count × directions). */
 export const CPU_FALLBACK_MAX = 4096;
 
 /**
- * Runs the fallback animation on `canvas` until the page closes.
+ * Runs the fallback animation on `canvas` until the page closes (the shell's live runner, k steps per frame).
  * @returns the number of trajectories run.
  */
 export function startCpuFallback(canvas: HTMLCanvasElement, hud: HTMLElement, requested: SingleNeuronParams): number {
@@ -32,9 +33,15 @@ export function startCpuFallback(canvas: HTMLCanvasElement, hud: HTMLElement, re
   // The CPU path integrates the parameter flow: GD as chosen, every flow method (RK4, β flow, exact) by RK4.
   const method = p.method === 'gd' ? 'gd' : 'rk4';
   let steps = 0;
-  const frame = () => {
-    advanceEnsembleF64(state, flags, n, d, XX, Xy, e.rates, method, p.step, p.stepsPerFrame, p.bound);
-    steps += p.stepsPerFrame;
+  const backend: SteppedBackend = {
+    get stepCount() { return steps; },
+    async advance(k) {
+      advanceEnsembleF64(state, flags, n, d, XX, Xy, e.rates, method, p.step, k, p.bound);
+      steps += k;
+    },
+    destroy() {},
+  };
+  const draw = () => {
     const w = (canvas.width = canvas.clientWidth * devicePixelRatio);
     const h = (canvas.height = canvas.clientHeight * devicePixelRatio);
     g.fillStyle = BACKGROUND_COLOR;
@@ -48,8 +55,7 @@ export function startCpuFallback(canvas: HTMLCanvasElement, hud: HTMLElement, re
       g.fillRect(w / 2 + x * scale - 1, h / 2 - y * scale - 1, 2, 2);
     }
     hud.textContent = `CPU f64 reference · ${n} trajectories · step ${steps} · t = ${(steps * p.step).toFixed(2)}\nfunction space (β₁, β₂), colour = δ`;
-    requestAnimationFrame(frame);
   };
-  requestAnimationFrame(frame);
+  Runner.live(() => backend, { stepsPerFrame: () => p.stepsPerFrame, onFrame: draw });
   return n;
 }
