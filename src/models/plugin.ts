@@ -7,6 +7,8 @@
  * The browser never loads a model's CLI code (Node modules) and the CLI never loads its DOM code: both
  * halves are behind lazy loaders ({@link ModelPlugin.loadCli}, {@link ModelPlugin.loadApp}).
  */
+import type { NoticeKind } from '../app/notices.ts';
+import type { GpuContext } from '../gpu/device.ts';
 import type { Params, Schema } from '../params/schema.ts';
 
 /** A per-network metric a model reports (at checkpoints, or live), for views, exports and docs. */
@@ -100,13 +102,84 @@ export interface ModelCli<Config = unknown> {
   sweep?: SweepSupport<Config>;
 }
 
-/** The browser half of a plugin: mounts the model's page into the shell (src/app). */
-export interface ModelApp {
+/**
+ * What a model's app gives the shell's params path ({@link ParamsSession}): the model-specific halves of
+ * `change → validate → apply → URL → rebuild-and-swap`.
+ */
+export interface ParamsTarget<P> {
   /**
-   * Starts the model's app with the shell's services.
-   * @returns the running app (exposed to tests as window.lazyrich.app).
+   * Optional model-specific completion of a raw change before validation (after the preset rule), e.g.
+   * resizing the d-vectors when d changes. @returns the raw change to validate.
    */
-  start(shell: unknown): Promise<unknown>;
+  prepare?(change: Record<string, unknown>, current: P): Record<string, unknown>;
+  /**
+   * Makes validated params (schema and {@link ModelPlugin.checkParams} passed) run: builds what needs
+   * rebuilding and swaps it in, or updates the running ensemble. Throws (ParamError, DeviceLimitError,
+   * …) before replacing anything, so a rejected change loses nothing.
+   */
+  apply(next: P, previous: P): void;
+  /** Shows accepted params (controls, visibility, views); called after every accepted change. Must not throw. */
+  show(params: P): void;
+  /** Shows a rejected change's message (the 'param-error' notice, in the model's words). */
+  reportError(e: unknown): void;
+}
+
+/**
+ * The shell's one params path of the page, opened by the model's app with {@link AppShell.openSession}:
+ * it owns the current params, the preset rule, validation, the URL hash (written on every accepted
+ * change, read on every hashchange of the same model) and the 'param-error' notice.
+ */
+export interface ParamsSession<P> {
+  /** The params now running. */
+  readonly params: P;
+  /**
+   * Validates and applies a partial change: preset rule (src/params/url.ts expandPresetChange), the
+   * target's prepare, schema validation, checkParams, target.apply, then the URL and target.show.
+   * @returns false (after target.reportError) when rejected; the running state is kept.
+   */
+  change(partial: Partial<Record<keyof P, unknown>>): boolean;
+  /** Accepts params the app applied itself (its first build, or a fallback after that failed): URL and target.show. */
+  commit(params: P): void;
+}
+
+/** The services the app shell (src/app/shell.ts) offers a model's app half. */
+export interface AppShell<P> {
+  /** The model shown. */
+  readonly plugin: ModelPlugin;
+  /** The WebGPU context, or null without WebGPU (the app then starts its CPU fallback). */
+  readonly gpu: GpuContext | null;
+  /** The params to start with: the URL hash's, or the defaults after a reported URL error or an unknown model. */
+  readonly initial: P;
+  /** Opens the page's params path with the app as its target. Call once; `params` is the app's initial. */
+  openSession(target: ParamsTarget<P>, params: P): ParamsSession<P>;
+  /** Shows (or replaces, by id) a notice under the title. */
+  showNotice(kind: NoticeKind, message: string, id: string): void;
+  /** Removes a notice by id. */
+  clearNotice(id: string): void;
+}
+
+/** What a model's app reports once started. */
+export interface StartedApp {
+  /** The running app, exposed to tests as window.lazyrich[exposeAs]; absent for a view-only fallback (window.lazyrich.fallback = true). */
+  app?: unknown;
+  /** Without WebGPU: what runs instead, the second line of the shell's "no-webgpu" notice. */
+  fallbackNote?: string;
+}
+
+/**
+ * The browser half of a plugin (loaded lazily by {@link ModelPlugin.loadApp}, one chunk per model):
+ * mounts the model's page into the shell and runs it on the GPU or on the model's CPU fallback.
+ */
+export interface ModelApp<P = Record<string, unknown>> {
+  /** Key of window.lazyrich the running app is exposed as ('app', 'relu2'). */
+  readonly exposeAs: string;
+  /** The text of the shell's "software-adapter" notice for this model (speed expectations). */
+  softwareAdapterNote(adapterName: string): string;
+  /**
+   * Builds the model's DOM and starts the app: on shell.gpu, or on the CPU fallback when it is null.
+   * @throws only when even the default params cannot run (the shell shows a fatal notice).
+   */
+  start(shell: AppShell<P>): Promise<StartedApp>;
 }
 
 /** |gpu − cpu| ≤ abs + rel·|cpu| for the numbers under one result field. */
@@ -147,6 +220,11 @@ export interface ModelPlugin<S extends Schema = Schema> {
   readonly viewFields: ReadonlySet<string>;
   /** URL format version (`v=`). */
   readonly urlVersion: number;
+  /**
+   * The URL's preset rule (src/params/url.ts modelFromHash): true keeps a named preset's name when other
+   * keys of the hash differ from it; false or absent makes it "custom" when a non-view key differs.
+   */
+  readonly urlOverrideKeepsPreset?: boolean;
   /** Cross-field checks after each field passed its own. @throws ParamError naming the field. */
   checkParams(p: Params<S>): void;
   /** Metrics the model reports. */

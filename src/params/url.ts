@@ -11,7 +11,7 @@ export const URL_VERSION = 1;
 
 /**
  * Serialises every field (not only non-defaults, so a link keeps its meaning if defaults change).
- * @param version the format version written as `v`. @param prefix pairs written first, e.g. ['model=relu2'].
+ * @param version the format version written as `v`. @param prefix pairs written first, e.g. ['model=<id>'].
  */
 export function toHash<S extends Schema>(schema: S, params: Params<S>, version = URL_VERSION, prefix: string[] = []): string {
   const parts = [...prefix, `v=${version}`];
@@ -24,7 +24,7 @@ export function toHash<S extends Schema>(schema: S, params: Params<S>, version =
 /**
  * Splits a URL hash (with or without the leading '#') into raw field values (strings parsed to each
  * field's type, not yet range-checked) and the format version.
- * @param fixed keys accepted besides the schema's and `v`, each with its one allowed value (e.g. model=relu2).
+ * @param fixed keys accepted besides the schema's and `v`, each with its one allowed value (e.g. model=<id>).
  * @throws ParamError for a malformed pair or encoding, an unknown or duplicate key, or a wrong fixed value.
  */
 export function parseHash<S extends Schema>(
@@ -81,4 +81,68 @@ export function fromHash<S extends Schema>(schema: S, hash: string, base: Params
   const { raw, version } = parseHash(schema, hash);
   checkVersion(version, URL_VERSION);
   return validate(schema, raw, base);
+}
+
+/**
+ * What the generic hash functions need of a model (a ModelPlugin fits): its id, schema, presets, the
+ * fields that only change the view, its URL format version and its preset rule for the URL.
+ */
+export interface HashModel<S extends Schema> {
+  readonly id: string;
+  readonly schema: S;
+  readonly presets: Readonly<Record<string, Partial<Params<S>>>>;
+  readonly viewFields: ReadonlySet<string>;
+  readonly urlVersion: number;
+  /**
+   * True: keys of a hash that differ from the preset it names keep the preset's name (a full hash the
+   * app wrote round-trips unchanged). False or absent: a differing key that is not a view field makes
+   * the preset "custom".
+   */
+  readonly urlOverrideKeepsPreset?: boolean;
+}
+
+/**
+ * Serialises a model's params: `model=<id>` first unless it is the default model (whose links stay
+ * `#v=1&…`), then `v=<urlVersion>`, then every field.
+ */
+export function modelToHash<S extends Schema>(model: HashModel<S>, params: Params<S>, isDefault: boolean): string {
+  return toHash(model.schema, params, model.urlVersion, isDefault ? [] : [`model=${encodeURIComponent(model.id)}`]);
+}
+
+/**
+ * Parses a model's URL hash into validated params. The one preset rule of every model: a preset named
+ * in the hash (`p=…`) applies first (over the defaults), the other keys of the hash override it; see
+ * {@link HashModel.urlOverrideKeepsPreset} for when that makes the preset "custom". Without a preset
+ * (or with p=custom) missing keys take `base`. A hash with no field and no version (`#`,
+ * `#model=<id>`) returns `base`; `model=` must name this model.
+ * @throws ParamError for a malformed pair, an unknown or duplicate key, a missing or unsupported
+ *   version, or a value outside its field's range (the message names the field and its range).
+ */
+export function modelFromHash<S extends Schema>(model: HashModel<S>, hash: string, base: Params<S> = defaults(model.schema)): Params<S> {
+  const { raw, version } = parseHash(model.schema, hash, { model: model.id });
+  if (Object.keys(raw).length === 0 && version === undefined) return base;
+  checkVersion(version, model.urlVersion);
+  const name = raw.preset;
+  if (typeof name !== 'string' || !Object.hasOwn(model.presets, name)) return validate(model.schema, raw, base);
+  const preset = model.presets[name] as Record<string, unknown>;
+  const overridden = !model.urlOverrideKeepsPreset && Object.keys(raw).some(
+    (k) => k in preset && !model.viewFields.has(k) && JSON.stringify(preset[k]) !== JSON.stringify(raw[k]));
+  const start = validate(model.schema, { ...preset, preset: name }, defaults(model.schema));
+  return validate(model.schema, { ...raw, ...(overridden ? { preset: 'custom' } : {}) }, start);
+}
+
+/**
+ * The preset rule of a change made in the app (a control, a button): a preset name expands to the
+ * preset's settings (the change's other keys win); editing by hand a field some preset sets, other
+ * than a view field, makes the preset "custom".
+ * @returns the raw change to validate.
+ */
+export function expandPresetChange<S extends Schema>(model: HashModel<S>, change: Record<string, unknown>): Record<string, unknown> {
+  const name = change.preset;
+  if (typeof name === 'string' && Object.hasOwn(model.presets, name)) return { ...model.presets[name], ...change };
+  const presetFields = new Set(Object.values(model.presets).flatMap((p) => Object.keys(p)));
+  if (name === undefined && Object.keys(change).some((k) => presetFields.has(k) && !model.viewFields.has(k))) {
+    return { ...change, preset: 'custom' };
+  }
+  return change;
 }

@@ -14,8 +14,8 @@ import { e2eSession } from '../helpers/browser.ts';
 import { BACKGROUND_COLOR, parseColor } from '../../src/views/colormaps.ts';
 import { EMPTY_COLOR, HATCH_COLOR, heatmapLayout } from '../../src/views/heatmap.ts';
 import { NEGATIVE_UNIT_COLOR, POSITIVE_UNIT_COLOR, TEACHER_COLOR } from '../../src/views/neuronPortrait.ts';
-import { CELL_COLORS } from '../../src/ui/relu2/cellsView.ts';
-import type { Relu2AppStatus } from '../../src/ui/relu2/app.ts';
+import { CELL_COLORS } from '../../src/models/relu2/app/cellsView.ts';
+import type { Relu2AppStatus } from '../../src/models/relu2/app/app.ts';
 
 const session = e2eSession();
 const open = (hash: string) => session.open(hash, 'window.lazyrich?.relu2', { width: 1280, height: 860 });

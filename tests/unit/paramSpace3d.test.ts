@@ -9,8 +9,8 @@ import { packStruct } from '../../src/gpu/struct.ts';
 import {
   arcLengthSamples, axesGeometry, conservedSurface, floorGrid, minimaCurve, packSegments, SEGMENT_FLOATS,
   surfaceMeridians, surfaceMinima, surfaceResidual,
-} from '../../src/views/paramSpace3dGeometry.ts';
-import { isPanDrag } from '../../src/views/paramSpace3dInput.ts';
+} from '../../src/models/singleNeuron/views/paramSpace3dGeometry.ts';
+import { isPanDrag } from '../../src/models/singleNeuron/views/paramSpace3dInput.ts';
 import { PARAMS_3D, uniforms3d } from '../../src/views/paramSpace3dLayout.ts';
 import {
   cameraBasis, cameraEye, cameraMatrices, DEFAULT_FILL, defaultCamera, lookAt, mat4Identity, mat4Multiply, MAX_ELEVATION,

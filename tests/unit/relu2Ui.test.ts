@@ -13,13 +13,13 @@ import {
 import { buildRelu2Grid } from '../../src/models/relu2/data.ts';
 import type { Relu2DeviceLimits } from '../../src/models/relu2/spec.ts';
 import { trainRelu2 } from '../../src/theory/index.ts';
-import { isRelu2Hash, relu2FromHash, relu2ToHash, RELU2_URL_VERSION } from '../../src/ui/relu2/url.ts';
-import { batchSize, batchSpec, buildExperiment, totalWork, validateExperiment } from '../../src/ui/relu2/grid.ts';
-import { CELL_ALL_DIVERGED, CELL_SOME_DIVERGED, Relu2Results, type NetworkSample } from '../../src/ui/relu2/results.ts';
-import { CsvDataError, parseDataCsv, uploadedData } from '../../src/ui/relu2/csv.ts';
-import { formatDuration, formatProgress } from '../../src/ui/relu2/progress.ts';
-import { Relu2Runner, type Relu2Backend } from '../../src/ui/relu2/runner.ts';
-import { CpuRelu2Backend } from '../../src/ui/relu2/cpuBackend.ts';
+import { isRelu2Hash, relu2FromHash, relu2ToHash, RELU2_URL_VERSION } from '../../src/models/relu2/app/url.ts';
+import { batchSize, batchSpec, buildExperiment, totalWork, validateExperiment } from '../../src/models/relu2/grid.ts';
+import { CELL_ALL_DIVERGED, CELL_SOME_DIVERGED, Relu2Results, type NetworkSample } from '../../src/models/relu2/results.ts';
+import { CsvDataError, parseDataCsv, uploadedData } from '../../src/models/relu2/app/csv.ts';
+import { formatDuration, formatProgress } from '../../src/models/relu2/app/progress.ts';
+import { Relu2Runner, type Relu2Backend } from '../../src/models/relu2/runner.ts';
+import { CpuRelu2Backend } from '../../src/models/relu2/cpuBackend.ts';
 
 const base = defaults(S);
 const preset = (name: keyof typeof RELU2_PRESETS): Relu2AppParams => validate(S, { ...RELU2_PRESETS[name], preset: name }, base);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildInspectPoints, DIVERGED_CATEGORY, maxAbs, positionsOf, subsampleIndices, tooltipText, trajectoriesOf,
   trajectoryInfo, validateSnapshot, type InspectSnapshot,
-} from '../../src/views/inspectData.ts';
+} from '../../src/models/singleNeuron/views/inspectData.ts';
 import { deltaToT, lutIndex } from '../../src/views/colormaps.ts';
 import { worldToClip } from '../../src/views/viewMath.ts';
 

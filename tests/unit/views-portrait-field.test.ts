@@ -12,7 +12,7 @@ import {
   COLOR_BY_CODE, COLOR_SLOTS, FIELD_SCALE_CODE, hashU32, INTERPOLANT_KIND_CODE, limitSampleIndex, limitStride,
   PORTRAIT_PARAMS, portraitUniforms, type PortraitUniformInput,
 } from '../../src/views/portraitLayout.ts';
-import { validatePortraitField, validatePredictedLimits, type PortraitField } from '../../src/views/portraitSource.ts';
+import { validatePortraitField, validatePredictedLimits, type PortraitField } from '../../src/models/singleNeuron/views/portraitSource.ts';
 import { INTERPOLANT_REL_TOL, projectInterpolants } from '../../src/views/viewMath.ts';
 import { DIVERGED_TEXT, legendContent } from '../../src/views/legend.ts';
 import { PORTRAIT_BINDINGS, portraitShader } from '../../shaders/portrait.wgsl.ts';

@@ -5,14 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { deltaInterpolator, deltaMaxAbs, lossInterpolator } from '../../src/views/colormaps.ts';
-import { sceneGeometry, SEGMENT_FLOATS } from '../../src/views/paramSpace3dGeometry.ts';
-import { sceneKey } from '../../src/views/paramSpace3dLabels.ts';
+import { sceneGeometry, SEGMENT_FLOATS } from '../../src/models/singleNeuron/views/paramSpace3dGeometry.ts';
+import { sceneKey } from '../../src/models/singleNeuron/views/paramSpace3dLabels.ts';
 import { LINE_COLORS, surfaceTint } from '../../src/views/paramSpace3dLayout.ts';
-import { validateParamSpace3DSource } from '../../src/views/paramSpace3dSource.ts';
+import { validateParamSpace3DSource } from '../../src/models/singleNeuron/views/paramSpace3dSource.ts';
 import { wheelFactor as sharedWheelFactor } from '../../src/views/pointerInput.ts';
-import { MISSING_TEXT, PortraitColoring } from '../../src/views/portraitColoring.ts';
-import { wheelFactor } from '../../src/views/portraitInput.ts';
-import type { PortraitField } from '../../src/views/portraitSource.ts';
+import { MISSING_TEXT, PortraitColoring } from '../../src/models/singleNeuron/views/portraitColoring.ts';
+import { wheelFactor } from '../../src/models/singleNeuron/views/portraitInput.ts';
+import type { PortraitField } from '../../src/models/singleNeuron/views/portraitSource.ts';
 import { checkTrailStyle, choosePrimitive } from '../../src/views/trailCanvas.ts';
 
 const buf = (size: number, usage = 0x80 | 0x8) => ({ size, usage }) as unknown as GPUBuffer;

@@ -12,9 +12,9 @@ import {
 } from '../../src/views/viewMath.ts';
 import { COLOR_SLOTS, PORTRAIT_PARAMS, portraitUniforms } from '../../src/views/portraitLayout.ts';
 import { legendTicks } from '../../src/views/legend.ts';
-import { gridStepFor, ticksWithStep } from '../../src/views/portraitLabels.ts';
-import { wheelFactor } from '../../src/views/portraitInput.ts';
-import { validatePortraitSource } from '../../src/views/portraitSource.ts';
+import { gridStepFor, ticksWithStep } from '../../src/models/singleNeuron/views/portraitLabels.ts';
+import { wheelFactor } from '../../src/models/singleNeuron/views/portraitInput.ts';
+import { validatePortraitSource } from '../../src/models/singleNeuron/views/portraitSource.ts';
 import { portraitShader } from '../../shaders/portrait.wgsl.ts';
 import { initFromBetaDelta } from '../../src/theory/index.ts';
 import { packStruct } from '../../src/gpu/struct.ts';

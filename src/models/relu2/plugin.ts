@@ -7,6 +7,7 @@ import { relu2Examples } from './examples.ts';
 import type { ModelPlugin } from '../plugin.ts';
 import { checkRelu2Params, RELU2_PRESETS, RELU2_SCHEMA, type Relu2Schema } from './params.ts';
 
+/** The relu2 plugin (registered in src/models/registry.ts). */
 export const relu2Plugin: ModelPlugin<Relu2Schema> = {
   id: 'relu2',
   title: 'two-layer ReLU',

@@ -2,8 +2,8 @@
  * The single-neuron parameter schema (the app's single source of truth) and the paper presets of
  * theory.md §1.6. Field order is the GUI order; `key` is the URL-hash key.
  */
-import { defaults, ParamError, validate, type EnumField, type Params } from '../../params/schema.ts';
-import { fromHash } from '../../params/url.ts';
+import { defaults, ParamError, type EnumField, type Params } from '../../params/schema.ts';
+import { modelFromHash } from '../../params/url.ts';
 import { MAX_D } from './layout.ts';
 
 const BIG = 100;
@@ -128,15 +128,21 @@ export function checkCrossFields(p: SingleNeuronParams): void {
   }
 }
 
+/** Fields that only change the view (the plugin's viewFields): a preset overridden only in these keeps its name. */
+export const SINGLE_NEURON_VIEW_FIELDS: ReadonlySet<string> = new Set([
+  'view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize', 'panels', 'mapMetric', 'stepsPerFrame',
+]);
+
 /**
- * Parses a URL hash: a preset named in it (p=…) is applied first, then every other field in the hash
- * overrides it, so `#v=1&p=fig8&h=0.05` is Fig. 8 with step 0.05.
+ * Parses a URL hash with the shell's one preset rule (src/params/url.ts modelFromHash): a preset named in
+ * it (p=…) is applied first, then every other field in the hash overrides it, so `#v=1&p=fig8&h=0.05`
+ * is Fig. 8 with step 0.05 (the single-neuron model keeps the preset's name: urlOverrideKeepsPreset).
  * @param base the params to start from when the hash names no preset (default: the defaults).
- * @throws ParamError as fromHash.
+ * @throws ParamError as modelFromHash.
  */
 export function paramsFromHash(hash: string, base: SingleNeuronParams = defaults(SINGLE_NEURON_SCHEMA)): SingleNeuronParams {
-  const parsed = fromHash(SINGLE_NEURON_SCHEMA, hash, base);
-  const preset = parsed.preset;
-  if (preset === 'custom' || !/(^#?|&)p=/.test(hash)) return parsed;
-  return fromHash(SINGLE_NEURON_SCHEMA, hash, validate(SINGLE_NEURON_SCHEMA, { ...PRESETS[preset], preset }, defaults(SINGLE_NEURON_SCHEMA)));
+  return modelFromHash({
+    id: 'single-neuron', schema: SINGLE_NEURON_SCHEMA, presets: PRESETS, viewFields: SINGLE_NEURON_VIEW_FIELDS,
+    urlVersion: 1, urlOverrideKeepsPreset: true,
+  }, hash, base);
 }

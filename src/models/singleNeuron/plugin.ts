@@ -4,16 +4,20 @@
  */
 import { singleNeuronExamples } from './examples.ts';
 import type { ModelPlugin } from '../plugin.ts';
-import { checkCrossFields, PRESETS, SINGLE_NEURON_SCHEMA, type SingleNeuronSchema } from './params.ts';
+import {
+  checkCrossFields, PRESETS, SINGLE_NEURON_SCHEMA, SINGLE_NEURON_VIEW_FIELDS, type SingleNeuronSchema,
+} from './params.ts';
 
+/** The single-neuron plugin (registered in src/models/registry.ts). */
 export const singleNeuronPlugin: ModelPlugin<SingleNeuronSchema> = {
   id: 'single-neuron',
   title: 'single neuron',
   subtitle: 'single neuron f(x) = a wᵀx · Figs. 2–4 and 8 of “Get rich quick” (Kunin et al., NeurIPS 2024)',
   schema: SINGLE_NEURON_SCHEMA,
   presets: PRESETS,
-  viewFields: new Set(['view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize', 'panels', 'mapMetric', 'stepsPerFrame']),
+  viewFields: SINGLE_NEURON_VIEW_FIELDS,
   urlVersion: 1,
+  urlOverrideKeepsPreset: true,
   checkParams: checkCrossFields,
   metrics: [
     { key: 'delta', label: 'δ = η_w a² − η_a‖w‖² (conserved)', scale: 'linear', theory: '§1' },

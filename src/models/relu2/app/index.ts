@@ -1,4 +1,60 @@
-/** The app half of the relu2 plugin (stub: src/main.ts still starts the app directly). */
+/**
+ * The app half of the relu2 plugin (loaded lazily by its plugin.ts): builds the relu2 page in the body
+ * and starts {@link Relu2App} on the GPU the shell opened, or on the f64 CPU reference without WebGPU.
+ */
 import type { ModelApp } from '../../plugin.ts';
+import type { Relu2AppParams } from '../params.ts';
+import { Relu2Sim } from '../sim.ts';
+import { defaultRelu2Kernel } from '../layout.ts';
+import { Relu2App, type Relu2Backends, type Relu2Slots } from './app.ts';
+import { CpuRelu2Backend } from '../cpuBackend.ts';
+import './style.css';
 
-export const relu2App: ModelApp = { start: () => { throw new Error('not wired yet'); } };
+/** Builds the relu2 page inside the body (the single-neuron stage is hidden). @returns the slots the app fills. */
+export function buildRelu2Page(): Relu2Slots {
+  document.body.classList.add('relu2-mode');
+  document.title = 'lazyrich — two-layer ReLU: lazy, rich and delayed-rich regimes (Fig. 1)';
+  const stage = document.getElementById('stage');
+  if (stage) stage.hidden = true;
+  const root = document.createElement('main');
+  root.id = 'relu2';
+  root.className = 'r2';
+  const runBar = Object.assign(document.createElement('section'), { id: 'r2-runbar' });
+  const notices = document.getElementById('notices');
+  const panels = Object.assign(document.createElement('div'), { id: 'r2-panels', className: 'r2-panels' });
+  const map = Object.assign(document.createElement('section'), { id: 'r2-map-panel' });
+  const cells = Object.assign(document.createElement('section'), { id: 'r2-cells-panel' });
+  panels.append(map, cells);
+  root.append(runBar);
+  if (notices) root.append(notices);
+  root.append(panels);
+  document.body.append(root);
+  return { runBar, panels, map, cells };
+}
+
+/** The relu2 app half: exposed as window.lazyrich.relu2 (on the GPU, or on the f64 CPU reference without WebGPU). */
+export const relu2App: ModelApp<Relu2AppParams> = {
+  exposeAs: 'relu2',
+  softwareAdapterNote: (adapter) => `WebGPU runs on a software adapter (${adapter}): results are exact, speed is CPU speed — `
+    + 'a few thousand network-steps per second at m = 50, n = 200, d = 20 (two cores), so the reduced Fig. 1b grid (10⁴ steps) '
+    + 'takes a quarter of an hour or more here (the ETA shows it). The Fig. 1a preset (2·10⁴ steps) takes seconds.',
+  async start(shell) {
+    const slots = buildRelu2Page();
+    const ctx = shell.gpu;
+    if (!ctx) {
+      const backends: Relu2Backends = { factory: (spec) => CpuRelu2Backend.create(spec), limits: null, adapter: 'f64 CPU reference (no WebGPU)', kind: 'cpu' };
+      return {
+        app: Relu2App.start(backends, slots, shell),
+        fallbackNote: 'Meanwhile the networks train on the f64 CPU reference in this tab: fine for the Fig. 1a preset, slow for grids.',
+      };
+    }
+    // 100 ms per submission (Relu2Sim's default is 50): in Chrome, onSubmittedWorkDone answers with tens of
+    // ms of latency, and below that target the chunk adaptation shrinks small runs (Fig. 1a) to one step
+    // per submission; 100 ms is 5× faster there and still far from any GPU watchdog.
+    const kernel = defaultRelu2Kernel(ctx.isSoftware);
+    const backends: Relu2Backends = {
+      factory: (spec) => Relu2Sim.create(ctx, spec, { targetMs: 100, kernel }), limits: ctx.limits, kernel, adapter: ctx.adapterName, kind: 'gpu',
+    };
+    return { app: Relu2App.start(backends, slots, shell) };
+  },
+};

@@ -1,4 +1,24 @@
-/** The app half of the singleNeuron plugin (stub: src/main.ts still starts the app directly). */
+/**
+ * The app half of the single-neuron plugin (loaded lazily by its plugin.ts): the live GPU app on the
+ * index.html stage (portrait, HUD, analysis dock), or without WebGPU a small f64 CPU animation.
+ */
 import type { ModelApp } from '../../plugin.ts';
+import type { SingleNeuronParams } from '../params.ts';
+import { App } from './app.ts';
+import { startCpuFallback } from './cpuFallback.ts';
 
-export const singleNeuronApp: ModelApp = { start: () => { throw new Error('not wired yet'); } };
+/** The single-neuron app half: exposed as window.lazyrich.app (window.lazyrich.fallback without WebGPU). */
+export const singleNeuronApp: ModelApp<SingleNeuronParams> = {
+  exposeAs: 'app',
+  softwareAdapterNote: (adapter) => `WebGPU runs on a software adapter (${adapter}): results are exact, speed is CPU speed. `
+    + 'Lower δ count × directions for a smoother animation.',
+  async start(shell) {
+    const canvas = document.getElementById('portrait') as HTMLCanvasElement;
+    const hud = document.getElementById('hud') as HTMLElement;
+    if (!shell.gpu) {
+      const n = startCpuFallback(canvas, hud, shell.initial);
+      return { fallbackNote: `Meanwhile ${n} trajectories run on the f64 CPU reference.` };
+    }
+    return { app: App.start(shell.gpu, canvas, shell) };
+  },
+};

@@ -1,0 +1,266 @@
+/**
+ * The one runner of every model's app, over the backend interface of src/models/plugin.ts, in two modes:
+ *
+ * - checkpoint runs ({@link RunPlan}): batch by batch (one ensemble each) and checkpoint by checkpoint,
+ *   in chunks: the backend's advance() submits a few steps at a time and yields between submissions, so
+ *   the page stays responsive. Cancel aborts at the next chunk and keeps the batch's state; run() again
+ *   resumes where it stopped. Progress has a fraction and an ETA: the measured cost per network-step
+ *   (inside advance) and per network-checkpoint (the plan's record hook), times the work left.
+ * - live animation ({@link Runner.live}): advance k steps per animation frame (at most one advance in
+ *   flight), pause/play and single steps, and a frame hook for drawing.
+ *
+ * Model specifics (closed forms at step 0, what is read at a checkpoint) come in as the plan's hooks.
+ */
+import type { ModelBackend } from '../models/plugin.ts';
+
+/** What the runner needs of an ensemble (a {@link ModelBackend} fits). */
+export type SteppedBackend = Pick<ModelBackend, 'stepCount' | 'advance' | 'destroy'>;
+
+/** A checkpoint run: batches of networks, each one backend, advanced to each checkpoint in turn. */
+export interface RunPlan<B extends SteppedBackend> {
+  /** Number of batches. */
+  readonly batches: number;
+  /** Networks in batch b (the unit of network-steps). */
+  batchSize(b: number): number;
+  /** Step counts at which `record` is called, ascending (0 allowed: see `initial`). */
+  readonly checkpoints: readonly number[];
+  /** Total work: network-steps, and network-checkpoints read (for the fraction and the ETA). */
+  readonly work: { steps: number; metrics: number };
+  /** Creates the ensemble of batch b. */
+  create(b: number): Promise<B>;
+  /** Reads and stores checkpoint c of batch b from its backend (timed as metric work). */
+  record(backend: B, b: number, c: number): Promise<void>;
+  /** Stores checkpoint c = step 0 of batch b without a pass (a closed form); absent: step 0 is recorded like the others. */
+  initial?(b: number, c: number): void;
+}
+
+/** Run states: idle (not started), running, cancelled (resumable), done, error. */
+export type RunState = 'idle' | 'running' | 'cancelled' | 'done' | 'error';
+
+/** A snapshot of the run for the progress bar, tests and the HUD. */
+export interface RunProgress {
+  state: RunState;
+  /** Current batch (0-based; = batches when done) and batch count. */
+  batch: number;
+  batches: number;
+  /** Steps of the current batch so far, and its last checkpoint. */
+  step: number;
+  lastStep: number;
+  /** Checkpoints completed over all batches, and in total (batches × checkpoints). */
+  checkpointsDone: number;
+  checkpointsTotal: number;
+  /** Fraction of the estimated work done, in [0, 1]. */
+  fraction: number;
+  /** Network-steps per second (measured), or 0 before a measurement. */
+  networkStepsPerSecond: number;
+  /** Seconds spent running (cancelled time excluded). */
+  elapsedSeconds: number;
+  /** Estimated seconds left, or null before the first measurement. */
+  etaSeconds: number | null;
+  /** Error message in state 'error'. */
+  error?: string;
+}
+
+/** Callbacks of a checkpoint run. */
+export interface RunnerHooks {
+  /** After checkpoint index c of batch b is stored. */
+  onCheckpoint?(batch: number, c: number): void;
+  /** After each chunk (and on state changes). */
+  onProgress?(p: RunProgress): void;
+}
+
+/** Callbacks of a live run. */
+export interface LiveHooks {
+  /** Steps per animation frame (read every frame, so an edit applies at once). */
+  stepsPerFrame(): number;
+  /** Every animation frame, after the advance was queued: draw, read summaries. */
+  onFrame(now: number): void;
+  /** When an advance of `steps` completed at `now` (performance.now()), e.g. for a rate meter. */
+  onAdvanced?(steps: number, now: number): void;
+}
+
+/** The chunked, cancellable, resumable run of a plan, or a live animation (see the file comment). */
+export class Runner<B extends SteppedBackend = SteppedBackend> {
+  private state: RunState = 'idle';
+  private batch = 0;
+  private cp = 0;
+  private backend: B | null = null;
+  private abort: AbortController | null = null;
+  private loop: Promise<void> = Promise.resolve();
+  private error: string | undefined;
+  private stepMs = 0;
+  private stepWork = 0;
+  private metricMs = 0;
+  private metricWork = 0;
+  private activeMs = 0;
+  private activeSince = 0;
+  private checkpointsDone = 0;
+  private liveSource: (() => B) | null = null;
+  private liveHooks: LiveHooks | null = null;
+  private inFlight = false;
+
+  /** A checkpoint run of `plan` (start it with {@link run}); see {@link Runner.live} for animation. */
+  constructor(private readonly plan: RunPlan<B> | null, private readonly hooks: RunnerHooks = {}) {}
+
+  /**
+   * A live run: every animation frame, while playing and no advance is in flight, advances the current
+   * backend (`source()`, so a rebuilt ensemble is picked up) by stepsPerFrame() steps. Starts playing.
+   */
+  static live<B extends SteppedBackend>(source: () => B, hooks: LiveHooks): Runner<B> {
+    const runner = new Runner<B>(null);
+    runner.liveSource = source;
+    runner.liveHooks = hooks;
+    runner.state = 'running';
+    runner.activeSince = performance.now();
+    requestAnimationFrame(runner.frame);
+    return runner;
+  }
+
+  /** Live mode: whether frames advance the ensemble. */
+  get playing(): boolean { return this.state === 'running'; }
+
+  /** Live mode: plays or pauses. */
+  setPlaying(playing: boolean): void {
+    if (playing === this.playing || this.state === 'done') return;
+    if (playing) this.activeSince = performance.now();
+    else this.activeMs += performance.now() - this.activeSince;
+    this.state = playing ? 'running' : 'cancelled';
+  }
+
+  /** Live mode: advances `steps` steps now (e.g. single step while paused). */
+  step(steps: number): Promise<void> {
+    return this.liveSource ? this.liveSource().advance(steps) : Promise.resolve();
+  }
+
+  /**
+   * Checkpoint mode: starts, or resumes after cancel(). Resolves when the run is done, cancelled or
+   * failed (see progress.state); never rejects. No-op while running or when done. Live mode: plays.
+   */
+  run(): Promise<void> {
+    if (!this.plan) { this.setPlaying(true); return Promise.resolve(); }
+    if (this.state === 'running' || this.state === 'done') return this.loop;
+    this.abort = new AbortController();
+    this.state = 'running';
+    this.error = undefined;
+    this.activeSince = performance.now();
+    this.loop = this.execute(this.plan, this.abort.signal);
+    return this.loop;
+  }
+
+  /** Stops at the next chunk boundary, keeping the current batch's state for run() to resume (live: pauses). */
+  cancel(): void {
+    if (!this.plan) this.setPlaying(false);
+    else if (this.state === 'running') this.abort?.abort(new DOMException('cancelled', 'AbortError'));
+  }
+
+  /** Cancels and frees the ensemble once the loop has stopped (live: stops the frame loop; the app owns the backend). */
+  destroy(): Promise<void> {
+    if (!this.plan) { this.setPlaying(false); this.state = 'done'; return Promise.resolve(); }
+    this.cancel();
+    return this.loop.then(() => { this.backend?.destroy(); this.backend = null; });
+  }
+
+  /** Current progress snapshot (live mode: one batch, step = the backend's step count, no ETA). */
+  get progress(): RunProgress {
+    const elapsed = this.activeMs + (this.state === 'running' ? performance.now() - this.activeSince : 0);
+    if (!this.plan) {
+      const step = this.liveSource?.().stepCount ?? 0;
+      return {
+        state: this.state, batch: 0, batches: 1, step, lastStep: Infinity, checkpointsDone: 0, checkpointsTotal: 0, fraction: 0,
+        networkStepsPerSecond: 0, elapsedSeconds: elapsed / 1000, etaSeconds: null,
+      };
+    }
+    const plan = this.plan;
+    const cps = plan.checkpoints;
+    const last = cps[cps.length - 1];
+    let stepsDone = 0, metricsDone = 0;
+    for (let b = 0; b < Math.min(this.batch, plan.batches); b++) { stepsDone += plan.batchSize(b) * last; metricsDone += plan.batchSize(b) * (cps.length - 1); }
+    if (this.batch < plan.batches) {
+      stepsDone += plan.batchSize(this.batch) * (this.backend?.stepCount ?? 0);
+      metricsDone += plan.batchSize(this.batch) * Math.max(0, this.cp - 1);
+    }
+    const stepCost = this.stepWork ? this.stepMs / this.stepWork : null;
+    const metricCost = this.metricWork ? this.metricMs / this.metricWork : 0;
+    const remaining = stepCost === null ? null
+      : ((plan.work.steps - stepsDone) * stepCost + (plan.work.metrics - metricsDone) * metricCost) / 1000;
+    const doneMs = stepCost === null ? 0 : stepsDone * stepCost + metricsDone * metricCost;
+    const fraction = this.state === 'done' ? 1 : remaining === null ? stepsDone / Math.max(1, plan.work.steps)
+      : doneMs / Math.max(1e-9, doneMs + remaining * 1000);
+    return {
+      state: this.state, batch: this.batch, batches: plan.batches, step: this.backend?.stepCount ?? (this.state === 'done' ? last : 0),
+      lastStep: last, checkpointsDone: this.checkpointsDone, checkpointsTotal: plan.batches * cps.length,
+      fraction: Math.min(1, Math.max(0, fraction)), networkStepsPerSecond: stepCost ? 1000 / stepCost : 0,
+      elapsedSeconds: elapsed / 1000, etaSeconds: this.state === 'done' ? 0 : remaining, error: this.error,
+    };
+  }
+
+  private emit(): void { this.hooks.onProgress?.(this.progress); }
+
+  private async execute(plan: RunPlan<B>, signal: AbortSignal): Promise<void> {
+    try {
+      this.emit();
+      while (this.batch < plan.batches) {
+        const N = plan.batchSize(this.batch);
+        if (!this.backend) this.backend = await plan.create(this.batch);
+        const backend = this.backend;
+        while (this.cp < plan.checkpoints.length) {
+          const target = plan.checkpoints[this.cp];
+          if (target === 0 && plan.initial) {
+            plan.initial(this.batch, this.cp);
+          } else {
+            let lastDone = 0, lastT = performance.now();
+            await backend.advance(target - backend.stepCount, (done) => {
+              const t = performance.now();
+              this.stepMs += t - lastT;
+              this.stepWork += N * (done - lastDone);
+              lastDone = done;
+              lastT = t;
+              this.emit();
+            }, signal);
+            const t0 = performance.now();
+            await plan.record(backend, this.batch, this.cp);
+            this.metricMs += performance.now() - t0;
+            this.metricWork += N;
+          }
+          this.cp++;
+          this.checkpointsDone++;
+          this.hooks.onCheckpoint?.(this.batch, this.cp - 1);
+          this.emit();
+        }
+        backend.destroy();
+        this.backend = null;
+        this.batch++;
+        this.cp = 0;
+      }
+      this.finish('done');
+    } catch (err) {
+      if (signal.aborted) {
+        this.finish('cancelled');
+      } else {
+        this.error = err instanceof Error ? err.message : String(err);
+        this.finish('error');
+      }
+    }
+  }
+
+  private finish(state: RunState): void {
+    this.activeMs += performance.now() - this.activeSince;
+    this.state = state;
+    this.emit();
+  }
+
+  private readonly frame = (now: number): void => {
+    if (this.state === 'done' || !this.liveSource || !this.liveHooks) return;
+    const hooks = this.liveHooks;
+    if (this.playing && !this.inFlight) {
+      const steps = hooks.stepsPerFrame();
+      this.inFlight = true;
+      void this.liveSource().advance(steps).then(() => {
+        this.inFlight = false;
+        hooks.onAdvanced?.(steps, performance.now());
+      });
+    }
+    hooks.onFrame(now);
+    requestAnimationFrame(this.frame);
+  };
+}

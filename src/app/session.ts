@@ -1,0 +1,75 @@
+/**
+ * The shell's one params path for every model: change → preset rule → validate → checkParams → apply
+ * (the model's rebuild-and-swap) → URL hash → show. The model's app is the {@link ParamsTarget}; this
+ * class owns the current params, the hash (written with replaceState after each accepted change, read
+ * on each hashchange that stays on this model) and clears the 'param-error' notice on success.
+ */
+import type { ModelPlugin, ParamsSession, ParamsTarget } from '../models/plugin.ts';
+import { modelOfHash } from '../models/registry.ts';
+import { validate, type Params } from '../params/schema.ts';
+import { expandPresetChange, modelFromHash, modelToHash } from '../params/url.ts';
+import { clearNotice } from './notices.ts';
+
+/** The params session of one page (see the file comment). Created by the shell's openSession. */
+export class Session<P> implements ParamsSession<P> {
+  private current: P;
+
+  /**
+   * @param isDefault the default model writes `#v=…` hashes, the others `#model=<id>&v=…`.
+   * @param initial the params the app starts with (its first build already applied them).
+   */
+  constructor(private readonly plugin: ModelPlugin, private readonly isDefault: boolean, initial: P, private readonly target: ParamsTarget<P>) {
+    this.current = initial;
+    window.addEventListener('hashchange', () => this.loadHash());
+  }
+
+  /** The params now running. */
+  get params(): P { return this.current; }
+
+  /** The hash of the current params. */
+  get hash(): string { return modelToHash(this.plugin, this.current as Params<ModelPlugin['schema']>, this.isDefault); }
+
+  /** See {@link ParamsSession.change}. */
+  change(partial: Partial<Record<keyof P, unknown>>): boolean {
+    try {
+      let raw = expandPresetChange(this.plugin, partial as Record<string, unknown>);
+      if (this.target.prepare) raw = this.target.prepare(raw, this.current);
+      this.accept(validate(this.plugin.schema, raw, this.current as Params<ModelPlugin['schema']>) as P);
+      return true;
+    } catch (e) {
+      this.target.reportError(e);
+      return false;
+    }
+  }
+
+  /** See {@link ParamsSession.commit}. */
+  commit(params: P): void {
+    this.current = params;
+    this.writeHash();
+    this.target.show(params);
+  }
+
+  private accept(next: P): void {
+    this.plugin.checkParams(next as Params<ModelPlugin['schema']>);
+    this.target.apply(next, this.current);
+    this.current = next;
+    this.writeHash();
+    clearNotice('param-error');
+    this.target.show(next);
+  }
+
+  /** A hashchange on this model: applies the hash's params (a change of model reloads the page: the shell). */
+  private loadHash(): void {
+    const hash = location.hash;
+    if (modelOfHash(hash).id !== this.plugin.id || hash === this.hash) return;
+    try {
+      this.accept(modelFromHash(this.plugin, hash, this.current as Params<ModelPlugin['schema']>) as P);
+    } catch (e) {
+      this.target.reportError(e);
+    }
+  }
+
+  private writeHash(): void {
+    history.replaceState(null, '', this.hash);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The app shell: the one start-up of every model's page. It reads the hash, picks the model through
+ * the registry (an unknown `model=` gets a notice naming the registered ids, then the default model),
+ * builds the header (title, subtitle, model switch), loads the model's app half lazily, opens WebGPU
+ * (or lets the app start its CPU fallback), shows the adapter notices, and hands the app the
+ * {@link AppShell} services, among them the one params path (src/app/session.ts). Changing the model in
+ * the URL reloads the page.
+ */
+import { initGpu, WebGpuUnavailableError, type GpuContext } from '../gpu/device.ts';
+import type { AppShell, ModelPlugin } from '../models/plugin.ts';
+import { DEFAULT_MODEL, MODEL_IDS, MODELS, modelOfHash } from '../models/registry.ts';
+import { ParamError, defaults } from '../params/schema.ts';
+import { modelFromHash } from '../params/url.ts';
+import { clearNotice, showNotice } from './notices.ts';
+import { Session } from './session.ts';
+
+declare global {
+  /** What the page exposes to tests and the console; each model's app adds its key (see ModelApp.exposeAs). */
+  interface LazyrichGlobals { fallback?: boolean; error?: string }
+  interface Window { lazyrich?: LazyrichGlobals }
+}
+
+/** The href of a model's page: `#` for the default model, `#model=<id>` for the others. */
+export function modelHref(plugin: ModelPlugin): string {
+  return plugin === DEFAULT_MODEL ? '#' : `#model=${encodeURIComponent(plugin.id)}`;
+}
+
+/** Fills the header: the active model's subtitle and the model switch (one link per registered model). */
+export function buildHeader(active: ModelPlugin): void {
+  const subtitle = document.querySelector('#title span');
+  if (subtitle) subtitle.textContent = active.subtitle;
+  const nav = document.getElementById('model-switch');
+  if (!nav) return;
+  nav.replaceChildren(...MODELS.map((m) => {
+    const a = Object.assign(document.createElement('a'), { href: modelHref(m), textContent: m.title });
+    a.dataset.model = m.id;
+    if (m === active) a.setAttribute('aria-current', 'page');
+    return a;
+  }));
+}
+
+/** The URL's params for `plugin`; on a bad hash, a notice and the defaults. */
+function initialParams(plugin: ModelPlugin): Record<string, unknown> {
+  try {
+    return modelFromHash(plugin, location.hash);
+  } catch (e) {
+    if (!(e instanceof ParamError)) throw e;
+    showNotice('error', `${e.message} Starting with the default preset instead.`, 'param-error');
+    return defaults(plugin.schema);
+  }
+}
+
+/** Opens WebGPU, with the shell's error and device-lost notices; null (and the reason) when unavailable. */
+async function openGpu(): Promise<{ gpu: GpuContext | null; reason: string }> {
+  try {
+    const gpu = await initGpu({
+      onError: (m) => showNotice('error', m, 'gpu-error'),
+      onLost: (m) => showNotice('error', `${m} Reload the page to continue.`, 'gpu-lost'),
+    });
+    return { gpu, reason: '' };
+  } catch (e) {
+    if (!(e instanceof WebGpuUnavailableError)) throw e;
+    return { gpu: null, reason: e.message };
+  }
+}
+
+/** Starts the page for the model named in the URL hash (see the file comment). */
+export async function startShell(): Promise<void> {
+  const lazyrich: LazyrichGlobals = (window.lazyrich = {});
+  const { plugin: named, id } = modelOfHash(location.hash);
+  const plugin = named ?? DEFAULT_MODEL;
+  window.addEventListener('hashchange', () => { if (modelOfHash(location.hash).id !== plugin.id) location.reload(); });
+  buildHeader(plugin);
+  if (!named) {
+    showNotice('error', `Unknown model "${id}" in the URL; this build has ${MODEL_IDS.map((m) => `"${m}"`).join(', ')}. `
+      + `Showing ${plugin.title} ("${plugin.id}") instead.`, 'unknown-model');
+  }
+  const initial = named ? initialParams(plugin) : defaults(plugin.schema);
+  const app = await plugin.loadApp();
+  const { gpu, reason } = await openGpu();
+  if (gpu?.isSoftware) showNotice('warning', app.softwareAdapterNote(gpu.adapterName), 'software-adapter');
+  let opened = false;
+  const shell: AppShell<Record<string, unknown>> = {
+    plugin, gpu, initial, showNotice, clearNotice,
+    openSession(target, params) {
+      if (opened) throw new Error('openSession: the page has one params session');
+      opened = true;
+      return new Session(plugin, plugin === DEFAULT_MODEL, params, target);
+    },
+  };
+  const started = await app.start(shell);
+  if (!gpu) showNotice('warning', `${reason}\n${started.fallbackNote ?? ''}`.trim(), 'no-webgpu');
+  if (started.app === undefined) lazyrich.fallback = true;
+  else (lazyrich as Record<string, unknown>)[app.exposeAs] = started.app;
+}
+
+/** Shows a start-up failure as the 'fatal' notice (and window.lazyrich.error for tests). */
+export function reportFatal(e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  if (window.lazyrich) window.lazyrich.error = message;
+  showNotice('error', `lazyrich could not start: ${message}`, 'fatal');
+  console.error(e);
+}

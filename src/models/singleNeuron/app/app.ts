@@ -1,0 +1,388 @@
+/**
+ * The browser app for the single-neuron model: owns the params, the GPU ensemble and the views, and runs
+ * the animation loop. Wiring only; the maths lives in src/theory, the kernels in shaders/, the drawing in
+ * src/views. Every change is validated before anything running is replaced, so a bad value loses nothing.
+ */
+import { DeviceLimitError, type GpuContext } from '../../../gpu/device.ts';
+import { ParamError, defaults, validate } from '../../../params/schema.ts';
+import type { AppShell, ParamsSession, ParamsTarget } from '../../plugin.ts';
+import { Runner, type SteppedBackend } from '../../../app/runner.ts';
+import { buildData, buildEnsemble, type SingleNeuronEnsemble } from '../ensemble.ts';
+import { checkCrossFields, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../params.ts';
+import { SingleNeuronSim, type EnsembleSummary } from '../sim.ts';
+import { defaultRegimeRule, REGIMES, type RegimeRule } from '../regimes.ts';
+import { lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
+import { PortraitView } from '../views/portrait.ts';
+import type { PortraitField } from '../views/portraitSource.ts';
+import { createInspector, type Inspector } from '../views/inspect.ts';
+import { createLegend, type Legend } from '../../../views/legend.ts';
+import { ParamSpace3DView } from '../views/paramSpace3d.ts';
+import { Analysis, hasClosedForm } from './analysis.ts';
+import { createControls, type ControlsHandle } from './controls.ts';
+import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
+import { exportCsv, exportJson, savePng } from './export.ts';
+import { formatHud } from './hud.ts';
+import { RateMeter } from '../../../app/rateMeter.ts';
+import { showNotice } from '../../../app/notices.ts';
+
+/** Fields whose change needs a new ensemble (data, grid, rates); the rest apply to the running one. */
+const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
+  'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed', 'grid', 'deltaMin', 'deltaMax',
+  'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount', 'directions',
+  'seed', 'etaA', 'etaW',
+];
+
+const FOLDERS = {
+  'model & data': ['preset', 'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed'],
+  'initialisation grid': ['grid', 'deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount',
+    'alphaMin', 'alphaMax', 'alphaCount', 'directions', 'seed'],
+  training: ['etaA', 'etaW', 'method', 'step', 'stepsPerFrame', 'bound'],
+  analysis: ['panels', 'mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'],
+  view: ['view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
+} satisfies Record<string, (keyof SingleNeuronParams)[]>;
+
+/** Live state other code (and the e2e tests, via window.lazyrich) may read. */
+export interface AppStatus {
+  stepCount: number; time: number; n: number; playing: boolean; adapter: string; summary: EnsembleSummary | null;
+  selection: number;
+  /** Max and median |simulated − exact| (XX = σ²I, method ≠ exact), max/median ‖β − β∞‖ (singular XX). */
+  theoryError: { max: number; median: number } | null;
+  limitDistance: { max: number; median: number } | null;
+  /** Recorded samples per selected trajectory (time series). */
+  recordedSamples: number;
+}
+
+/** How often (ms) the small summaries are read back, and how often the panels redraw. */
+const SUMMARY_INTERVAL_MS = 500;
+const PANEL_INTERVAL_MS = 1500;
+
+declare global {
+  interface LazyrichGlobals { app?: App }
+}
+
+/** The running app. Create with {@link App.start}. */
+export class App implements ParamsTarget<SingleNeuronParams> {
+  private sim!: SingleNeuronSim;
+  private analysis!: Analysis;
+  private runner!: Runner;
+  private readonly session: ParamsSession<SingleNeuronParams>;
+  private summary: EnsembleSummary | null = null;
+  private summaryPending = false;
+  private lastSummaryAt = 0;
+  private lastPanelAt = 0;
+  private readonly legend: Legend;
+  private readonly regimePanel: RegimePanel;
+  private readonly timeSeriesPanel: TimeSeriesPanel;
+  private space3d: ParamSpace3DView | null = null;
+  private readonly rate = new RateMeter();
+  private readonly controls: ControlsHandle<typeof SCHEMA>;
+  private readonly inspector: Inspector;
+  private readonly hud = document.getElementById('hud') as HTMLElement;
+  private selection: Uint32Array = new Uint32Array(0);
+
+  private constructor(private readonly ctx: GpuContext, private readonly portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
+    this.session = shell.openSession(this, shell.initial);
+    this.controls = createControls(SCHEMA, FOLDERS, () => this.params, (name, value) => this.change({ [name]: value }), {
+      playPause: () => this.setPlaying(!this.runner.playing),
+      step: () => { this.setPlaying(false); void this.runner.step(1); },
+      reset: () => this.rebuild(this.params, this.sim.ensemble),
+      reseed: () => this.change({ seed: (this.params.seed + 1) % 2 ** 31, dataSeed: (this.params.dataSeed + 1) % 2 ** 31 }),
+      inspect: () => void this.inspect(),
+      savePng: () => savePng(this.portrait),
+      exportCsv: () => void this.sim.readState().then((s) => exportCsv(this.sim, s)),
+      exportJson: () => void this.sim.readState().then((s) => exportJson(this.sim, s, this.params, this.ctx.adapterName)),
+    });
+    this.inspector = createInspector(document.getElementById('inspect-layer') as HTMLElement, {
+      onSelect: (indices) => this.select(indices),
+    });
+    this.legend = createLegend(document.getElementById('legend') as HTMLElement);
+    this.regimePanel = new RegimePanel(document.getElementById('regime-map') as HTMLElement, (row, col) => {
+      this.regimePanel.highlight(row, col);
+      this.select(cellTrajectories(this.params, row, col));
+    });
+    this.timeSeriesPanel = new TimeSeriesPanel(document.getElementById('time-series') as HTMLElement);
+  }
+
+  /** The params now running (owned by the shell's session). */
+  get params(): SingleNeuronParams { return this.session.params; }
+
+  /**
+   * Builds the first ensemble and starts the loop. If the initial params cannot run (e.g. a grid beyond
+   * the device limits), their message is shown and the defaults run instead.
+   * @throws ParamError or DeviceLimitError if even the default ensemble cannot run on this device.
+   */
+  static start(ctx: GpuContext, canvas: HTMLCanvasElement, shell: AppShell<SingleNeuronParams>): App {
+    const app = new App(ctx, new PortraitView(ctx, canvas), shell);
+    let params = shell.initial;
+    try {
+      checkCrossFields(params);
+      app.rebuild(params);
+    } catch (e) {
+      app.reportError(e);
+      params = defaults(SCHEMA);
+      app.rebuild(params);
+    }
+    app.session.commit(params);
+    app.runner = Runner.live(() => app.liveBackend(), {
+      stepsPerFrame: () => app.params.stepsPerFrame,
+      onAdvanced: (steps, now) => app.rate.add(steps, now),
+      onFrame: (now) => app.frame(now),
+    });
+    return app;
+  }
+
+  /** Current status (for the HUD, tests and exports). */
+  get status(): AppStatus {
+    return {
+      stepCount: this.sim.stepCount, time: this.sim.time, n: this.sim.n, playing: this.runner.playing,
+      adapter: this.ctx.adapterName, summary: this.summary, selection: this.selection.length,
+      theoryError: this.analysis.results.theoryError, limitDistance: this.analysis.results.limitDistance,
+      recordedSamples: this.analysis.results.series[0]?.time.length ?? 0,
+    };
+  }
+
+  /** Indices of the selected trajectories (grid order, README "Conventions"). */
+  get selectedIndices(): number[] { return Array.from(this.selection); }
+
+  /** The time-series charts as last drawn: per chart, its title and curves (label, colour, points). */
+  get charts(): TimeSeriesPanel['drawn'] { return this.timeSeriesPanel.drawn; }
+
+  /**
+   * Selects trajectories: highlighted in the portrait and followed by the time series (the first 64).
+   * @throws Error when an index is ≥ n.
+   */
+  select(indices: Uint32Array): void {
+    this.selection = indices;
+    this.portrait.highlight(indices.length ? indices : null);
+    this.space3d?.highlight(indices.length ? indices : null);
+    this.analysis.recorder.setSelection(indices);
+  }
+
+  /**
+   * Validates and applies a partial change through the shell's params path (a preset name expands to its settings).
+   * @returns false (after showing the message) if the change was rejected; the running state is kept.
+   */
+  change(partial: Partial<Record<keyof SingleNeuronParams, unknown>>): boolean {
+    return this.session.change(partial);
+  }
+
+  /** A change of d pads or truncates the d-vectors (target, sample), so a d edit is never rejected for length. */
+  prepare(raw: Record<string, unknown>, current: SingleNeuronParams): Record<string, unknown> {
+    if (raw.d === undefined || raw.d === current.d) return raw;
+    return { ...resizeVectors(current, validate(SCHEMA, { d: raw.d }, current).d), ...raw };
+  }
+
+  /** Rebuilds the ensemble when a data, grid or rate field changed, else updates the integrator in place. */
+  apply(next: SingleNeuronParams, previous: SingleNeuronParams): void {
+    if (next.colorBy === 'theoryError' && !hasClosedForm(buildData(next).XX)) {
+      throw new ParamError('colorBy', 'no closed form for this data: colouring by |simulated − exact| needs XX = σ²I.');
+    }
+    const rebuild = REBUILD_FIELDS.some((k) => JSON.stringify(next[k]) !== JSON.stringify(previous[k]));
+    if (rebuild) this.rebuild(next);
+    else this.sim.setIntegrator({ method: next.method, step: next.step, bound: next.bound });
+  }
+
+  /** Shows accepted params: analysis settings, the view and the controls. */
+  show(p: SingleNeuronParams): void {
+    this.analysis.setSettings({ epsilon: p.epsilon, kernelThreshold: p.kernelThreshold });
+    this.applyView();
+    this.controls.sync(p);
+  }
+
+  /** Builds a new ensemble (or reuses `ensemble`) and swaps it in; on failure the old one keeps running. */
+  private rebuild(p: SingleNeuronParams, ensemble?: SingleNeuronEnsemble): void {
+    const e = ensemble ?? buildEnsemble(p);
+    const sim = SingleNeuronSim.create(this.ctx, e, { method: p.method, step: p.step, bound: p.bound });
+    const analysis = new Analysis(this.ctx, sim, { epsilon: p.epsilon, kernelThreshold: p.kernelThreshold });
+    const [oldSim, oldAnalysis] = [this.sim, this.analysis];
+    this.sim = sim;
+    this.analysis = analysis;
+    this.portrait.setSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
+    if (e.d === 2) this.space3d?.setSource(sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
+    if (analysis.implicitBias) {
+      this.portrait.setInterpolants({ betaOls: e.betaOls, nullBasis: analysis.nullBasis() });
+      this.portrait.setPredictedLimits({ buffer: analysis.implicitBias.limit, d: e.d });
+    }
+    this.applyColor();
+    this.regimePanel.setGrid(gridShape(p));
+    this.select(new Uint32Array(0));
+    this.inspector.hide();
+    this.summary = null;
+    this.rate.reset();
+    void this.ctx.device.queue.onSubmittedWorkDone().then(() => {
+      oldAnalysis?.destroy();
+      oldSim?.destroy();
+    });
+  }
+
+  private get regimeRule(): RegimeRule {
+    return { ...defaultRegimeRule(1), kernelThreshold: this.params.kernelThreshold, earlyTime: this.params.earlyTime };
+  }
+
+  private applyView(): void {
+    const p = this.params;
+    const style = { pointSize: p.pointSize, trails: p.trails, trailDecay: p.trailDecay };
+    if (p.view === '3d') {
+      const view = this.show3d();
+      view.setSurfaceDelta(p.surfaceDelta);
+      view.setStyle(style);
+    } else {
+      this.portrait.setView(p.view);
+      this.hide3d();
+    }
+    this.portrait.setStyle(style);
+    this.applyColor();
+    document.body.classList.toggle('panels-on', p.panels);
+    const show = (names: (keyof SingleNeuronParams)[], visible: boolean) => names.forEach((n) => this.controls.setVisible(n, visible));
+    show(['target'], p.dataset === 'whitened');
+    show(['sample', 'label'], p.dataset === 'lowrank');
+    show(['samples', 'noise', 'dataSeed'], p.dataset === 'gaussian');
+    show(['deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm'], p.grid === 'delta');
+    show(['tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount'], p.grid === 'tauAlpha');
+    show(['mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'], p.panels);
+    show(['surfaceDelta'], p.view === '3d');
+  }
+
+  /** Colours the portrait by the chosen quantity; a per-trajectory field is read from its GPU buffer directly. */
+  private applyColor(): void {
+    const field = this.colorField();
+    if (field) {
+      this.portrait.setField(field);
+      this.portrait.setColorBy('field');
+    } else {
+      this.portrait.setColorBy(this.params.colorBy === 'loss' ? 'loss' : 'delta');
+    }
+    this.legend.update(this.portrait.getColorSpec());
+  }
+
+  /** The field for the current colour mode, or null for δ, the loss, or a field this data does not have. */
+  private colorField(): PortraitField | null {
+    const { colorBy, epsilon } = this.params;
+    const a = this.analysis;
+    const n = this.sim.n;
+    const obs = a.observables.buffer;
+    switch (colorBy) {
+      case 'theoryError':
+        return a.theoryError && this.sim.config.method !== 'exact'
+          ? { buffer: a.theoryError.errors, title: '|simulated − exact| (max over a, w)', domain: [1e-8, 1], scale: 'log', interpolator: lossInterpolator }
+          : null;
+      case 'kernelDistance':
+        return { buffer: obs, offset: 3 * n, title: 'kernel distance S(t)', domain: [0, 1], scale: 'linear', interpolator: lossInterpolator };
+      case 'timeToEpsilon':
+        return {
+          buffer: obs, offset: 5 * n, title: `time to excess loss < ε = ${epsilon} (grey: not yet)`,
+          domain: [0, Math.max(this.sim.time, 1e-6)], scale: 'linear', interpolator: lossInterpolator,
+        };
+      case 'regime':
+        return { buffer: a.regimes, title: 'regime', scale: 'category', categories: REGIMES.map((label, k) => ({ label, color: REGIME_COLORS[k] })) };
+      default:
+        return null;
+    }
+  }
+
+  /** Shows the 3-D parameter view (created on first use) in place of the portrait. */
+  private show3d(): ParamSpace3DView {
+    const canvas = document.getElementById('space3d') as HTMLCanvasElement;
+    if (!this.space3d) {
+      this.space3d = new ParamSpace3DView(this.ctx, canvas);
+      const e = this.sim.ensemble;
+      this.space3d.setSource(this.sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
+      this.space3d.highlight(this.selection.length ? this.selection : null);
+    }
+    canvas.hidden = false;
+    this.portrait.canvas.hidden = true;
+    return this.space3d;
+  }
+
+  private hide3d(): void {
+    (document.getElementById('space3d') as HTMLCanvasElement).hidden = true;
+    this.portrait.canvas.hidden = false;
+  }
+
+  private setPlaying(playing: boolean): void {
+    this.runner.setPlaying(playing);
+    this.controls.setPlaying(playing);
+    if (playing) this.inspector.hide();
+  }
+
+  private async inspect(): Promise<void> {
+    this.setPlaying(false);
+    const view = this.params.view;
+    if (view === '3d') {
+      showNotice('info', 'Inspect and lasso work in the 2-D views; switch the view to function space or parameters.', 'inspect');
+      return;
+    }
+    const sim = this.sim;
+    const { state, flags } = await sim.readState();
+    if (sim !== this.sim || this.runner.playing) return;
+    const e = sim.ensemble;
+    this.inspector.show({
+      n: sim.n, d: sim.d, state, flags, delta0: Float32Array.from(e.delta0), state0: e.state0,
+      betaOls: e.betaOls, XX: e.data.XX, view, viewRect: this.portrait.getView(),
+    });
+  }
+
+  /** Shows a rejected change's message; the simulation keeps running with the previous settings. */
+  reportError(e: unknown): void {
+    const known = e instanceof ParamError || e instanceof DeviceLimitError || /no closed form/.test(String(e));
+    if (!known) console.error(e);
+    const message = e instanceof Error ? e.message : String(e);
+    showNotice('error', `${known ? '' : 'Unexpected error: '}${message} The simulation keeps running with the previous settings.`, 'param-error');
+  }
+
+  /** The live runner's view of the current ensemble: k steps queued, then the per-step analysis passes. */
+  private liveBackend(): SteppedBackend {
+    const { sim, analysis } = this;
+    return {
+      stepCount: sim.stepCount,
+      advance: async (steps) => {
+        sim.queueSteps(steps);
+        analysis.afterSteps(this.params.colorBy === 'theoryError');
+        await this.ctx.device.queue.onSubmittedWorkDone();
+      },
+      destroy: () => {},
+    };
+  }
+
+  /** Every animation frame (after the runner queued the frame's steps): draw, read summaries back, HUD. */
+  private frame(now: number): void {
+    if (this.params.view === '3d') this.space3d?.render();
+    else this.portrait.render();
+    if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending) {
+      this.lastSummaryAt = now;
+      this.summaryPending = true;
+      const sim = this.sim;
+      void sim.readSummary().then((s) => {
+        if (sim !== this.sim) return;
+        this.summary = s;
+        if (s.maxExcessLoss > 0) this.portrait.setLossDomain([Math.max(1e-8, s.maxExcessLoss * 1e-6), s.maxExcessLoss]);
+        if (this.params.colorBy === 'loss') this.legend.update(this.portrait.getColorSpec());
+      }).finally(() => { this.summaryPending = false; });
+      this.analysis.requestReadbacks(false);
+      if (this.params.colorBy === 'timeToEpsilon') this.applyColor();
+    }
+    const wantTable = this.params.panels || this.params.colorBy === 'regime';
+    if (wantTable && now - this.lastPanelAt > PANEL_INTERVAL_MS) {
+      this.lastPanelAt = now;
+      this.analysis.requestReadbacks(true);
+      if (this.params.colorBy === 'regime') this.analysis.uploadRegimes(this.regimeRule);
+      if (this.params.panels) this.updatePanels();
+    }
+    this.hud.textContent = formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
+  }
+
+  private updatePanels(): void {
+    const { observables, series } = this.analysis.results;
+    const e = this.sim.ensemble;
+    if (observables && observables.flags.length === e.n) {
+      this.regimePanel.update(this.params, observables.table, observables.flags, this.regimeRule, this.sim.time);
+    }
+    this.timeSeriesPanel.update(series, e, hasClosedForm(e.data.XX));
+  }
+}
+
+/** Pads or truncates the d-vectors (target, sample) when d changes, so a d edit is never rejected for length. */
+function resizeVectors(p: SingleNeuronParams, d: number): Partial<SingleNeuronParams> {
+  const fit = (v: number[]) => Array.from({ length: d }, (_, j) => v[j] ?? 0);
+  return { target: fit(p.target), sample: fit(p.sample) };
+}

@@ -1,0 +1,66 @@
+/**
+ * lil-gui panel of the single-neuron app: the run buttons, then the schema's folders (built by the
+ * shell's generic builder, src/app/controls.ts).
+ */
+import GUI from 'lil-gui';
+import type { Params, Schema } from '../../../params/schema.ts';
+import { addSchemaFolders, type FolderLayout } from '../../../app/controls.ts';
+
+/** Buttons of the run folder. */
+export interface RunActions {
+  playPause(): void;
+  step(): void;
+  reset(): void;
+  reseed(): void;
+  inspect(): void;
+  savePng(): void;
+  exportCsv(): void;
+  exportJson(): void;
+}
+
+/** The panel handle. */
+export interface ControlsHandle<S extends Schema> {
+  gui: GUI;
+  /** Shows the current params (call after any accepted change, e.g. a preset or the URL). */
+  sync(params: Params<S>): void;
+  /** Shows or hides a field's controller (e.g. τ fields only for the τ × α grid). */
+  setVisible(name: keyof S & string, visible: boolean): void;
+  /** Updates the label of the play/pause button. */
+  setPlaying(playing: boolean): void;
+  destroy(): void;
+}
+
+/**
+ * Builds the single-neuron panel: the run buttons, then the schema's folders.
+ * @param onChange called with one field's new value; returns false when the value was rejected, and the
+ *   controller then reverts to `current()`.
+ */
+export function createControls<S extends Schema>(
+  schema: S, layout: FolderLayout<S>, current: () => Params<S>,
+  onChange: (name: keyof S & string, value: unknown) => boolean, actions: RunActions,
+): ControlsHandle<S> {
+  const gui = new GUI({ title: 'lazyrich', width: 260 });
+  const run = gui.addFolder('run');
+  const buttons = {
+    play: () => actions.playPause(), step: () => actions.step(), reset: () => actions.reset(),
+    reseed: () => actions.reseed(), inspect: () => actions.inspect(), png: () => actions.savePng(),
+    csv: () => actions.exportCsv(), json: () => actions.exportJson(),
+  };
+  const playButton = run.add(buttons, 'play').name('❚❚ pause');
+  run.add(buttons, 'step').name('single step');
+  run.add(buttons, 'reset').name('reset to t = 0');
+  run.add(buttons, 'reseed').name('reseed');
+  run.add(buttons, 'inspect').name('inspect (when paused)');
+  run.add(buttons, 'png').name('save PNG');
+  run.add(buttons, 'csv').name('export CSV');
+  run.add(buttons, 'json').name('export JSON');
+  const fields = addSchemaFolders(gui, schema, layout, current, onChange);
+  return {
+    gui,
+    sync: fields.sync,
+    setVisible: fields.setVisible,
+    setPlaying(playing) { playButton.name(playing ? '❚❚ pause' : '▶ play'); },
+    destroy() { gui.destroy(); },
+  };
+}
+

@@ -1,0 +1,198 @@
+/**
+ * The single-neuron analysis dock: the regime map (heatmap over the init grid) and the time series of the
+ * selected trajectories (ν, μ, S and the excess loss, with the closed form dashed when it exists).
+ * Narrow update methods; the app owns the data (analysis.ts).
+ */
+import type { SingleNeuronEnsemble } from '../ensemble.ts';
+import { initialDirections, linspace, logspace } from '../ensemble.ts';
+import type { ObservableTable } from '../observables.ts';
+import type { SingleNeuronParams } from '../params.ts';
+import type { RecordedSeries } from '../recorder.ts';
+import { cellMeans, cellRegimes, classifyAll, REGIMES, type RegimeRule } from '../regimes.ts';
+import { exactSingleNeuronGeneral, excessLoss, kernelDistance, ntkMatrix } from '../../../theory/index.ts';
+import { deltaInterpolator, deltaToT, lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
+import { createHeatmap, type Heatmap, type HeatmapAxes } from '../../../views/heatmap.ts';
+import { createTimeSeries, type DrawnCurve, type TimeSeries } from '../../../views/timeSeries.ts';
+
+/** How the init grid maps onto heatmap cells: rows × cols cells of `group` consecutive trajectories. */
+export interface GridShape { rows: number; cols: number; group: number; axes: HeatmapAxes }
+
+/**
+ * The regime-map grid of a params set: δ × angle of β₀ (grid "delta"; one trajectory per cell; the angle
+ * is only meaningful for d = 2, otherwise the direction index) or α × τ (grid "tauAlpha"; each cell
+ * averages its directions).
+ */
+export function gridShape(p: SingleNeuronParams): GridShape {
+  if (p.grid === 'delta') {
+    const angles = p.d === 2
+      ? initialDirections(2, p.directions, p.seed).map(([x, y]) => ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360)
+      : Array.from({ length: p.directions }, (_, k) => k);
+    // Directions start at angle 180° and wrap; the axis needs monotone values, so unwrap past 360°.
+    const monotone = angles.map((a, k) => (k > 0 && a < angles[0] ? a + 360 : a));
+    return {
+      rows: p.deltaCount, cols: p.directions, group: 1,
+      axes: {
+        x: { label: p.d === 2 ? 'angle of β₀ (degrees)' : 'direction of β₀ (index)', values: monotone, scale: 'linear' },
+        y: { label: 'δ', values: linspace(p.deltaMin, p.deltaMax, p.deltaCount), scale: 'linear' },
+      },
+    };
+  }
+  return {
+    rows: p.alphaCount, cols: p.tauCount, group: p.directions,
+    axes: {
+      x: { label: 'τ (initial scale)', values: logspace(p.tauMin, p.tauMax, p.tauCount), scale: 'log' },
+      y: { label: 'α (layer ratio, w₀ = τŵ/α)', values: logspace(p.alphaMin, p.alphaMax, p.alphaCount), scale: 'log' },
+    },
+  };
+}
+
+/**
+ * Trajectory indices of one cell. Grid "delta": cell (iδ, iDir) is trajectory iδ·directions + iDir.
+ * Grid "tauAlpha": rows are α and columns τ, but trajectories are ordered (iτ·αCount + iα)·directions + iDir.
+ */
+export function cellTrajectories(p: SingleNeuronParams, row: number, col: number): Uint32Array {
+  if (p.grid === 'delta') return Uint32Array.of(row * p.directions + col);
+  const first = (col * p.alphaCount + row) * p.directions;
+  return Uint32Array.from({ length: p.directions }, (_, k) => first + k);
+}
+
+/** Reorders per-trajectory values of a τ×α grid (τ-major) into α-major rows for the map. */
+function toRowMajor(p: SingleNeuronParams, values: ArrayLike<number>): Float32Array {
+  if (p.grid === 'delta') return Float32Array.from(values);
+  const out = new Float32Array(values.length);
+  const g = p.directions;
+  for (let it = 0; it < p.tauCount; it++) {
+    for (let ia = 0; ia < p.alphaCount; ia++) {
+      for (let k = 0; k < g; k++) out[(ia * p.tauCount + it) * g + k] = values[(it * p.alphaCount + ia) * g + k];
+    }
+  }
+  return out;
+}
+
+const METRIC_TITLES: Record<SingleNeuronParams['mapMetric'], string> = {
+  regime: 'regime', kernelDistance: 'kernel distance S(t)', maxKernelDistance: 'max S so far',
+  timeToEpsilon: 'time to excess loss < ε', timeToKernelMove: 'time S reached S_th',
+};
+
+/** The regime map. */
+export class RegimePanel {
+  readonly heatmap: Heatmap;
+  private shape: GridShape | null = null;
+
+  constructor(container: HTMLElement, onCell: (row: number, col: number) => void) {
+    this.heatmap = createHeatmap(container, { title: 'regime map', height: 300 });
+    this.heatmap.onCellClick(onCell);
+  }
+
+  /** Sets the grid (call after every rebuild). */
+  setGrid(shape: GridShape): void {
+    this.shape = shape;
+    this.heatmap.setAxes(shape.axes);
+    this.heatmap.setCategories(null);
+    this.heatmap.update(new Float32Array(shape.rows * shape.cols).fill(Number.NaN), shape.rows, shape.cols);
+    this.heatmap.highlightCell(null);
+  }
+
+  /**
+   * Shows a metric of the latest observables, or the regime classes.
+   * @throws RangeError when the table does not match the grid.
+   */
+  update(p: SingleNeuronParams, table: ObservableTable, flags: Uint32Array, rule: RegimeRule, time: number): void {
+    const shape = this.shape;
+    if (!shape) return;
+    const { rows, cols, group } = shape;
+    if (p.mapMetric === 'regime') {
+      const classes = cellRegimes(toRowMajorU8(p, classifyAll(table.timeToKernelMove, flags, rule)), rows, cols, group);
+      this.heatmap.setTitle(`regime, t = ${time.toFixed(2)}`);
+      this.heatmap.update(new Float32Array(rows * cols).fill(0), rows, cols);
+      this.heatmap.setCategories(Uint8Array.from(classes, (c) => c + 1),
+        REGIMES.map((label, k) => ({ label, color: REGIME_COLORS[k], style: 'fill' as const })));
+      return;
+    }
+    const raw = table[p.mapMetric];
+    const isTime = p.mapMetric === 'timeToEpsilon' || p.mapMetric === 'timeToKernelMove';
+    const values = cellMeans(toRowMajor(p, isTime ? Array.from(raw, (t) => (t < 0 ? Number.NaN : t)) : raw), rows, cols, group);
+    this.heatmap.setCategories(null);
+    this.heatmap.setTitle(`${METRIC_TITLES[p.mapMetric]}, t = ${time.toFixed(2)}`);
+    this.heatmap.setColor({
+      title: METRIC_TITLES[p.mapMetric], interpolator: lossInterpolator, scale: 'linear',
+      domain: p.mapMetric.includes('ernel') && !isTime ? [0, 1] : 'auto',
+    });
+    this.heatmap.update(values, rows, cols);
+  }
+
+  highlight(row: number | null, col?: number): void { this.heatmap.highlightCell(row, col); }
+  destroy(): void { this.heatmap.destroy(); }
+}
+
+function toRowMajorU8(p: SingleNeuronParams, values: Uint8Array): Uint8Array {
+  return Uint8Array.from(toRowMajor(p, values));
+}
+
+const CHARTS = [
+  { key: 'nu', title: 'ν = a‖w‖ (signed norm of β)', scale: 'linear' },
+  { key: 'mu', title: 'μ = ŵ·β̂* (alignment)', scale: 'linear' },
+  { key: 'kernelDistance', title: 'kernel distance S(t)', scale: 'linear' },
+  { key: 'excessLoss', title: 'excess loss', scale: 'log' },
+] as const;
+
+/** Most curves drawn per chart (the recorder follows up to 64; more curves only clutter). */
+export const MAX_CURVES = 12;
+
+/** Four time-series charts of the selected trajectories, simulation solid and closed form dashed. */
+export class TimeSeriesPanel {
+  private readonly charts: TimeSeries[];
+
+  constructor(container: HTMLElement) {
+    this.charts = CHARTS.map((c) => createTimeSeries(container, {
+      title: c.title, yLabel: '', yScale: c.scale, xLabel: 't', height: 110,
+    }));
+  }
+
+  /** Draws the recorded series; `ensemble` gives δ₀ (colour) and, for XX = σ²I, the exact curves. */
+  update(series: RecordedSeries[], ensemble: SingleNeuronEnsemble, exactAvailable: boolean): void {
+    const shown = series.slice(0, MAX_CURVES).filter((s) => s.time.length > 0);
+    if (shown.length === 0) {
+      for (const chart of this.charts) chart.setSeries([], []);
+      return;
+    }
+    const x = shown[0].time;
+    const span = Math.max(Math.abs(ensemble.deltaRange[0]), Math.abs(ensemble.deltaRange[1]), 1e-12);
+    const exact = exactAvailable ? shown.map((s) => exactCurves(ensemble, s.index, x)) : [];
+    this.charts.forEach((chart, c) => {
+      const key = CHARTS[c].key;
+      chart.setSeries(x, shown.flatMap((s, k) => {
+        const color = deltaInterpolator(deltaToT(ensemble.delta0[s.index], span));
+        const label = `#${s.index} δ=${ensemble.delta0[s.index].toFixed(2)}`;
+        const sim = { label, values: s[key].length === x.length ? s[key] : new Float64Array(x.length).fill(Number.NaN), color };
+        return exactAvailable ? [sim, { label: `${label} exact`, values: exact[k][key], color, dash: true }] : [sim];
+      }));
+    });
+  }
+
+  /** Per chart (ν, μ, S, excess loss): its title and the curves it last drew. */
+  get drawn(): { title: string; curves: readonly DrawnCurve[] }[] {
+    return this.charts.map((chart, c) => ({ title: CHARTS[c].title, curves: chart.drawn }));
+  }
+
+  destroy(): void { for (const chart of this.charts) chart.destroy(); }
+}
+
+/** ν, μ, S and the excess loss of the closed form (f64, theory.md §1.3) at the given times. */
+function exactCurves(e: SingleNeuronEnsemble, i: number, times: Float64Array): Record<(typeof CHARTS)[number]['key'], Float64Array> {
+  const d = e.d;
+  const a0 = e.state0[i];
+  const w0 = Array.from({ length: d }, (_, j) => e.state0[(1 + j) * e.n + i]);
+  const M0 = ntkMatrix(a0, w0, e.rates);
+  const bNorm = Math.hypot(...e.betaOls);
+  const out = { nu: new Float64Array(times.length), mu: new Float64Array(times.length), kernelDistance: new Float64Array(times.length), excessLoss: new Float64Array(times.length) };
+  times.forEach((t, k) => {
+    const { a, w } = exactSingleNeuronGeneral(a0, w0, e.data, e.rates, t);
+    const wn = Math.hypot(...w);
+    out.nu[k] = a * wn;
+    out.mu[k] = wn > 0 && bNorm > 0 ? w.reduce((s, x, j) => s + x * e.betaOls[j], 0) / (wn * bNorm) : 0;
+    out.kernelDistance[k] = kernelDistance(M0, ntkMatrix(a, w, e.rates), e.data.XX);
+    out.excessLoss[k] = excessLoss(w.map((x) => a * x), e.data.XX, e.betaOls);
+  });
+  return out;
+}
