@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.ts';
 import { EXIT_BAD_INPUT, main } from '../../src/cli/main.ts';
 import { MergeError, planMerge } from '../../src/cli/merge.ts';
-import { runRelu2Simulate, type Relu2SimulateOutput } from '../../src/cli/relu2Run.ts';
+import { runRelu2Simulate, type Relu2SimulateOutput } from '../../src/models/relu2/run.ts';
 import { chunkRanges, parseShard, runSweep, shardRange } from '../../src/cli/sweep.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'lazyrich-sweep-'));

@@ -9,7 +9,7 @@ import { Relu2Sim } from '../../models/relu2/sim.ts';
 import { defaultRelu2Kernel } from '../../models/relu2/layout.ts';
 import { showNotice } from '../notices.ts';
 import { Relu2App, type Relu2Backends, type Relu2Slots } from './app.ts';
-import { CpuRelu2Backend } from './cpuBackend.ts';
+import { CpuRelu2Backend } from '../../models/relu2/cpu.ts';
 import { relu2FromHash } from './url.ts';
 import './style.css';
 
