@@ -1,5 +1,5 @@
 /**
- * `lazyrich simulate` config parsing (src/cli/config.ts) and the grid → ensemble expansion (src/cli/ensemble.ts).
+ * `lazyrich simulate` config parsing (src/models/singleNeuron/config.ts) and the grid → ensemble expansion (src/models/singleNeuron/cliEnsemble.ts).
  * Every malformed input must give one ConfigError line that starts with the JSON path of the bad field.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The relu2 `simulate`/`sweep` config (src/cli/relu2Config.ts) and its network plan (src/cli/relu2Plan.ts):
+ * The relu2 `simulate`/`sweep` config (src/models/relu2/config.ts) and its network plan (src/models/relu2/plan.ts):
  * every malformed input gives one ConfigError whose message starts with the JSON path of the bad field;
  * valid configs expand to the networks of buildRelu2Grid, in the same order.
  */

@@ -129,6 +129,24 @@ describe('merge validation', () => {
     await expect(planMerge(dir)).rejects.toThrow(/shard-3-of-3\.json belongs to a different config \(hash [0-9a-f]{12}…\) than .*shard-1-of-3\.json/);
   });
 
+  it('shards carry the model; the old format names (no model field) still merge, as relu2, to the same result', async () => {
+    const dir = await threeShards();
+    const expected = await collect(dir);
+    const path = join(dir, 'shard-2-of-3.json');
+    const [head, ...rest] = readFileSync(path, 'utf8').split('\n');
+    expect(JSON.parse(`${head.slice(0, -',"networks":['.length)}}`)).toMatchObject({ format: 'lazyrich-shard', version: 1, model: 'relu2' });
+    writeFileSync(path, [head.replace('"format":"lazyrich-shard"', '"format":"lazyrich-relu2-shard"').replace('"model":"relu2",', ''), ...rest].join('\n'));
+    expect(await collect(dir)).toEqual(expected);
+    expect(expected).toMatchObject({ model: 'relu2' });
+  });
+
+  it('shards of different models are refused', async () => {
+    const dir = await threeShards();
+    const path = join(dir, 'shard-3-of-3.json');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"model":"relu2"', '"model":"single-neuron"'));
+    await expect(planMerge(dir)).rejects.toThrow(/shard-3-of-3\.json holds model "single-neuron", .*shard-1-of-3\.json model "relu2"/);
+  });
+
   it('a duplicated shard (a copy under another name) is refused', async () => {
     const dir = await threeShards();
     copyFileSync(join(dir, 'shard-1-of-3.json'), join(dir, 'shard-2-of-3.json'));
