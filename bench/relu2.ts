@@ -12,8 +12,8 @@
 import type { GpuContext } from '../src/gpu/device.ts';
 import { defaultRelu2Kernel, type Relu2Kernel } from '../src/models/relu2/layout.ts';
 import { Relu2Sim } from '../src/models/relu2/sim.ts';
-import { validateRelu2Config } from '../src/cli/relu2Config.ts';
-import { Relu2Plan } from '../src/cli/relu2Plan.ts';
+import { validateRelu2Config } from '../src/models/relu2/config.ts';
+import { Relu2Plan } from '../src/models/relu2/plan.ts';
 import { cloneRelu2, relu2GdStep } from '../src/theory/index.ts';
 import { calibrated, fmtDuration, type BenchRow } from './common.ts';
 

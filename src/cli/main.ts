@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { DeviceLimitError } from '../gpu/device.ts';
 import { COMMANDS } from './commands/index.ts';
-import { ConfigError } from './config.ts';
+import { ConfigError } from './validate.ts';
 import { UsageError, type CliIo } from './io.ts';
 
 /** Exit code of a malformed config, a bad command line, or a grid that exceeds the device limits. */

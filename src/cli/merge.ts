@@ -1,16 +1,19 @@
 /**
  * `lazyrich merge <dir>`: joins the shard files of one `sweep` (sweep.ts) into the document `simulate`
- * writes for the same config (relu2Run.ts Relu2SimulateOutput), networks in config order. Before anything
- * is written it checks that the shards belong together: one split (all `-of-n` equal), every shard 1…n
- * present, each file's header naming its own shard (a copied file is a duplicate), one config hash, one
- * backend, one network count and checkpoint list, each shard covering exactly its range, and each network
- * index appearing exactly once.
+ * writes for the same config (the model's ResultDocument: header {model, backend, adapter, configHash,
+ * …the model's fields}, entries in config order), for any model with sweep support. Before anything is
+ * written it checks that the shards belong together: one split (all `-of-n` equal), every shard 1…n
+ * present, each file's header naming its own shard (a copied file is a duplicate), one registered model,
+ * one config hash, one backend, one network count and the same model fields (e.g. the checkpoint list),
+ * each shard covering exactly its range, and each network index appearing exactly once. Shards written
+ * with the old format names (sweep.ts LEGACY_FORMATS) are read as that model's.
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readNetworkEntries, readNetworkFileHeader, ResultFileError, type JsonObject } from './networkFile.ts';
-import { partsDirName, shardFileName, shardRange, SHARD_FORMAT, SHARD_VERSION, type Shard } from './sweep.ts';
+import { findModel, MODEL_IDS } from '../models/registry.ts';
+import { readResultEntries, readResultHeader, ResultFileError, type JsonObject } from './resultFile.ts';
+import { formatOf, modelFields, partsDirName, shardFileName, shardRange, SHARD_FORMAT, SHARD_VERSION, type Shard } from './sweep.ts';
 
 /** Shards that do not belong together, or a missing/duplicated shard or network (exit code 2). */
 export class MergeError extends ResultFileError {
@@ -21,8 +24,10 @@ const SHARD_FILE = /^shard-(\d+)-of-(\d+)\.json$/;
 
 /** A checked merge: the output header and a generator of the networks in order (without `index`). */
 export interface MergePlan {
-  /** {model, backend, adapter, configHash, checkpoints}: the head of a Relu2SimulateOutput. */
+  /** {model, backend, adapter, configHash, …the model's fields}: the header `simulate` writes. */
   header: JsonObject;
+  /** Name of the entries' array ("networks"). */
+  entriesKey: string;
   /** The networks in config order; each read from its shard file on demand. */
   networks(): AsyncGenerator<JsonObject>;
   /** Number of shards and of networks. */
@@ -65,37 +70,49 @@ export async function planMerge(dir: string): Promise<MergePlan> {
       + (unfinished.length ? ` (unfinished runs left partial chunks for shard ${unfinished.join(', ')}; rerunning resumes them)` : ''));
   }
 
-  const shards: { shard: Shard; path: string; header: JsonObject }[] = [];
+  const shards: { shard: Shard; path: string; header: JsonObject; entriesKey: string; model: unknown }[] = [];
   for (let i = 1; i <= n; i++) {
     const shard = { index: i, count: n };
     const path = join(dir, shardFileName(shard));
-    const header = await readNetworkFileHeader(path);
-    if (header.format !== SHARD_FORMAT || header.version !== SHARD_VERSION) throw new MergeError(`${path}: not a ${SHARD_FORMAT} file (version ${SHARD_VERSION})`);
+    const { header, entriesKey } = await readResultHeader(path);
+    const { format, model } = formatOf(header);
+    if (format !== SHARD_FORMAT || header.version !== SHARD_VERSION) throw new MergeError(`${path}: not a ${SHARD_FORMAT} file (version ${SHARD_VERSION})`);
     const s = header.shard as Shard | undefined;
     if (s?.index !== i || s?.count !== n) {
       throw new MergeError(`${path} holds shard ${s?.index}/${s?.count}, not ${i}/${n}: a duplicate of another shard's file (renamed or copied); rerun --shard ${i}/${n}`);
     }
-    shards.push({ shard, path, header });
+    shards.push({ shard, path, header, entriesKey, model });
   }
   const first = shards[0];
   const total = first.header.totalNetworks as number;
-  for (const { path, header, shard } of shards) {
+  // The model's fields and entries key come from a shard that holds networks (an empty shard has none).
+  const full = shards.find(({ header }) => Array.isArray(header.range) && header.range[1] > header.range[0]) ?? first;
+  const fields = JSON.stringify(modelFields(full.header));
+  for (const { path, header, shard, model, entriesKey } of shards) {
+    if (model !== first.model) {
+      throw new MergeError(`${path} holds model ${JSON.stringify(model)}, ${first.path} model ${JSON.stringify(first.model)}; all shards must come from the same config file`);
+    }
     if (header.configHash !== first.header.configHash) {
       throw new MergeError(`${path} belongs to a different config (hash ${short(header.configHash)}) than ${first.path} (hash ${short(first.header.configHash)}); `
         + 'all shards must come from the same config file');
     }
     if (header.backend !== first.header.backend) throw new MergeError(`${path} ran on backend "${String(header.backend)}", ${first.path} on "${String(first.header.backend)}"; rerun one of them`);
-    if (header.totalNetworks !== total || JSON.stringify(header.checkpoints) !== JSON.stringify(first.header.checkpoints)) {
-      throw new MergeError(`${path} disagrees with ${first.path} on the network count or checkpoints`);
-    }
     const expected = shardRange(total, shard);
+    const empty = expected[0] === expected[1];
+    if (header.totalNetworks !== total || (!empty && (JSON.stringify(modelFields(header)) !== fields || entriesKey !== full.entriesKey))) {
+      const keys = Object.keys(modelFields(full.header));
+      throw new MergeError(`${path} disagrees with ${full.path} on the network count${keys.length ? ` or ${keys.join(', ')}` : ''}`);
+    }
     if (JSON.stringify(header.range) !== JSON.stringify(expected)) throw new MergeError(`${path} covers networks ${JSON.stringify(header.range)}, but shard ${shard.index}/${n} of ${total} is [${expected.join(',')}]`);
+  }
+  if (typeof first.model !== 'string' || !findModel(first.model)) {
+    throw new MergeError(`${first.path} holds model ${JSON.stringify(first.model)}, which is not registered (known: ${MODEL_IDS.map((id) => `"${id}"`).join(', ')})`);
   }
   // Every network exactly once, in order.
   for (const { path, shard } of shards) {
     const [start, end] = shardRange(total, shard);
     let next = start;
-    for await (const e of readNetworkEntries(path)) {
+    for await (const e of readResultEntries(path)) {
       const index = e.index;
       if (typeof index === 'number' && index < next && index >= start) throw new MergeError(`${path}: network ${index} appears more than once (duplicate)`);
       if (index !== next) throw new MergeError(`${path}: expected network ${next}, found ${JSON.stringify(index)} (missing networks ${next}–${typeof index === 'number' ? index - 1 : '?'})`);
@@ -105,12 +122,12 @@ export async function planMerge(dir: string): Promise<MergePlan> {
   }
   const adapters = [...new Set(shards.flatMap(({ header }) => String(header.adapter).split('; ')))].filter(Boolean);
   const header: JsonObject = {
-    model: 'relu2', backend: first.header.backend, adapter: adapters.join('; '), configHash: first.header.configHash, checkpoints: first.header.checkpoints,
+    model: first.model, backend: first.header.backend, adapter: adapters.join('; '), configHash: first.header.configHash, ...modelFields(full.header),
   };
   async function* networks(): AsyncGenerator<JsonObject> {
     for (const { path } of shards) {
-      for await (const { index: _index, ...e } of readNetworkEntries(path)) yield e;
+      for await (const { index: _index, ...e } of readResultEntries(path)) yield e;
     }
   }
-  return { header, networks, shards: n, total };
+  return { header, entriesKey: full.entriesKey, networks, shards: n, total };
 }

@@ -13,7 +13,7 @@ export interface ProgressReporter {
 /**
  * Creates a bar such as `simulate [████░░░░] 42% | 4200/10000 steps | ETA 12s`, started on the first update.
  * @param label prefix naming the command. @param stream defaults to process.stderr.
- * @param unit what `done` and `total` count (default "steps"; relu2 runs count "network-steps").
+ * @param unit what `done` and `total` count (default "steps"; a model names its own, ModelCli.progressUnit, e.g. "network-steps").
  */
 export function createProgressBar(label: string, stream: NodeJS.WriteStream = process.stderr, unit = 'steps'): ProgressReporter {
   const bar = new cliProgress.SingleBar({

@@ -1,37 +1,58 @@
 /**
- * `lazyrich sweep`: a relu2 grid split into shards (one per machine or batch job) and, within a shard,
- * into resumable chunks (issue 4 item 6).
- * - Shards: the N networks (config order, relu2Plan.ts) are split into n contiguous ranges; shard i
+ * `lazyrich sweep`: a config of any model with sweep support (models/plugin.ts SweepSupport) split into
+ * shards (one per machine or batch job) and, within a shard, into resumable chunks.
+ * - Shards: the N networks (the model's plan order) are split into n contiguous ranges; shard i
  *   (1-based, 1 ≤ i ≤ n) covers [⌊(i−1)·N/n⌋, ⌊i·N/n⌋) ({@link shardRange}); sizes differ by at most 1.
  * - Chunks: within a shard, networks run in chunks of `chunk` networks aligned to multiples of `chunk`
- *   in the global index ({@link chunkRanges}); the default is one grid seed (#τ·#(δ|α) networks, which
- *   share one data set), or 64 networks for explicit inits.
+ *   in the global index ({@link chunkRanges}); the default is the model's (SweepSupport.defaultChunk,
+ *   e.g. one grid seed's networks, which share one data set).
  * - Files in `<out>`: each finished chunk is written atomically (tmp + rename) to
  *   `shard-<i>-of-<n>.parts/networks-<start>-<end>.json`; a restarted run skips every chunk whose part
- *   exists (same config hash, same backend). When all chunks are done they are joined, atomically, into
- *   `shard-<i>-of-<n>.json` and the parts folder is removed. One part per chunk, rather than one partial
- *   file rewritten after every chunk, keeps the writes linear in the shard size.
- * - Every part and shard file records the {@link relu2ConfigHash}, the shard, its range, N and the backend,
- *   so `merge` (merge.ts) can check that the shards belong together.
+ *   exists (same model, config hash and backend). When all chunks are done they are joined, atomically,
+ *   into `shard-<i>-of-<n>.json` and the parts folder is removed. One part per chunk, rather than one
+ *   partial file rewritten after every chunk, keeps the writes linear in the shard size.
+ * - Every part and shard file (resultFile.ts 'lines' layout) has the header {format, version, model,
+ *   configHash, shard, range, totalNetworks, backend, adapter, …the model's own header fields}, entries
+ *   carrying their global `index`, so `merge` (merge.ts) can check that the shards belong together.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initGpu, type GpuContext } from '../gpu/device.ts';
+import type { ResultDocument } from '../models/plugin.ts';
 import { UsageError, writeFileAtomic } from './io.ts';
-import { networkFileChunks, readNetworkEntries, readNetworkFileHeader, type JsonObject } from './networkFile.ts';
-import { validateRelu2Config, type Relu2Config } from './relu2Config.ts';
-import { Relu2Plan } from './relu2Plan.ts';
-import { relu2ConfigHash, relu2Summary, runRelu2Range, RELU2_CPU_ADAPTER, type Relu2NetworkOutput } from './relu2Run.ts';
+import { sweepModelOf } from './models.ts';
+import { readResultEntries, readResultHeader, resultFileChunks, type JsonObject } from './resultFile.ts';
 
 /** `format` of a shard file. */
-export const SHARD_FORMAT = 'lazyrich-relu2-shard';
+export const SHARD_FORMAT = 'lazyrich-shard';
 /** `format` of a chunk part file. */
-export const PART_FORMAT = 'lazyrich-relu2-part';
+export const PART_FORMAT = 'lazyrich-part';
 /** Version of both formats. */
 export const SHARD_VERSION = 1;
-/** Default chunk size (networks) for explicit inits. */
-export const DEFAULT_EXPLICIT_CHUNK = 64;
+/**
+ * The format names of the first sweeps, which ran one model only: `lazyrich-<id>-shard` and
+ * `lazyrich-<id>-part`, without a `model` field. Such files are read as model <id>'s.
+ */
+const LEGACY_FORMAT = /^lazyrich-(.+)-(shard|part)$/;
+/** Header fields of part and shard files that are the sweep's, not the model's. */
+export const SHARD_FIELDS = ['format', 'version', 'model', 'configHash', 'shard', 'range', 'totalNetworks', 'backend', 'adapter'] as const;
+
+/**
+ * The format and model of a part or shard header, old format names mapped to the current ones.
+ * @returns format undefined when the header has no known format.
+ */
+export function formatOf(h: JsonObject): { format: string | undefined; model: unknown } {
+  if (h.format === SHARD_FORMAT || h.format === PART_FORMAT) return { format: h.format, model: h.model };
+  const legacy = typeof h.format === 'string' ? LEGACY_FORMAT.exec(h.format) : null;
+  if (legacy) return { format: legacy[2] === 'shard' ? SHARD_FORMAT : PART_FORMAT, model: h.model ?? legacy[1] };
+  return { format: undefined, model: h.model };
+}
+
+/** The model's own header fields of a part or shard header (everything but {@link SHARD_FIELDS}). */
+export function modelFields(h: JsonObject): JsonObject {
+  return Object.fromEntries(Object.entries(h).filter(([k]) => !(SHARD_FIELDS as readonly string[]).includes(k)));
+}
 
 /** Shard i of n (1 ≤ index ≤ count). */
 export interface Shard { index: number; count: number }
@@ -71,11 +92,6 @@ export function chunkRanges(start: number, end: number, size: number): [number, 
   return out;
 }
 
-/** The default chunk size of a config: one grid seed's networks, or {@link DEFAULT_EXPLICIT_CHUNK}. */
-export function defaultChunkSize(cfg: Relu2Config): number {
-  return cfg.init.kind === 'grid' ? new Relu2Plan(cfg).networksPerSeed : DEFAULT_EXPLICIT_CHUNK;
-}
-
 /** File name of shard i of n. */
 export const shardFileName = (s: Shard) => `shard-${s.index}-of-${s.count}.json`;
 /** Folder of the finished chunks of shard i of n while it runs. */
@@ -88,13 +104,16 @@ export interface SweepOptions {
   outDir: string;
   /** Default: 1/1 (the whole grid). */
   shard?: Shard;
-  /** Networks per chunk; default {@link defaultChunkSize}. */
+  /** Networks per chunk; default the model's SweepSupport.defaultChunk. */
   chunk?: number;
   /** Overrides config.backend. */
   backend?: 'gpu' | 'cpu';
   /** GPU device; when absent one is created (only if a chunk must run) and destroyed at the end. */
   ctx?: GpuContext;
-  /** (network-steps done in this shard, including skipped chunks; network-steps of the shard). */
+  /**
+   * (work done in this shard, including skipped chunks; work of the shard), in the model's progress unit
+   * (e.g. network-steps); reported once the first chunk has reported its own.
+   */
   onProgress?: (done: number, total: number) => void;
   log?: (line: string) => void;
   /** Aborts between GPU submissions / CPU slices; finished chunks stay on disk. */
@@ -113,17 +132,20 @@ export interface SweepResult {
   alreadyDone: boolean;
 }
 
-/** Header fields shared by part and shard files. */
-function headerOf(format: string, hash: string, shard: Shard, range: [number, number], total: number, backend: string, adapter: string, checkpoints: number[]): JsonObject {
-  return { format, version: SHARD_VERSION, configHash: hash, shard, range, totalNetworks: total, backend, adapter, checkpoints };
+/** The header of a part or shard file: the sweep's fields, then the model's own (`fields`). */
+function headerOf(format: string, model: string, hash: string, shard: Shard, range: [number, number], total: number,
+  backend: string, adapter: string, fields: JsonObject): JsonObject {
+  return { format, version: SHARD_VERSION, model, configHash: hash, shard, range, totalNetworks: total, backend, adapter, ...fields };
 }
 
 /**
- * Checks a part or shard header against this run.
- * @throws UsageError when it belongs to another config, backend or shard layout.
+ * Checks a part or shard header against this run (files of the old format names count as their model's).
+ * @throws UsageError when it belongs to another model, config, backend or shard layout.
  */
-function checkHeader(h: JsonObject, path: string, format: string, hash: string, backend: string, range: [number, number]): void {
-  if (h.format !== format || h.version !== SHARD_VERSION) throw new UsageError(`${path}: not a ${format} file (version ${SHARD_VERSION}); remove it or choose another --out`);
+function checkHeader(h: JsonObject, path: string, format: string, model: string, hash: string, backend: string, range: [number, number]): void {
+  const known = formatOf(h);
+  if (known.format !== format || h.version !== SHARD_VERSION) throw new UsageError(`${path}: not a ${format} file (version ${SHARD_VERSION}); remove it or choose another --out`);
+  if (known.model !== model) throw new UsageError(`${path} belongs to model ${JSON.stringify(known.model)}, this config is "${model}"; remove it or choose another --out`);
   if (h.configHash !== hash) throw new UsageError(`${path} belongs to another config (hash ${String(h.configHash).slice(0, 12)}…, this config ${hash.slice(0, 12)}…); remove it or choose another --out`);
   if (h.backend !== backend) throw new UsageError(`${path} was computed with backend "${String(h.backend)}", this run uses "${backend}"; remove it or pass --backend ${String(h.backend)}`);
   const r = h.range as number[];
@@ -131,32 +153,39 @@ function checkHeader(h: JsonObject, path: string, format: string, hash: string, 
 }
 
 /**
- * Runs shard `options.shard` of a relu2 config into `options.outDir`, resuming from finished chunks.
- * @param config raw JSON or a validated Relu2Config.
- * @throws ConfigError for a malformed config; UsageError when files in outDir belong to another config or
- *   backend; DeviceLimitError when a chunk exceeds the device (use a smaller --chunk); the signal's reason
- *   when aborted (finished chunks are kept).
+ * Runs shard `options.shard` of a config into `options.outDir`, resuming from finished chunks. The model
+ * is the config's "model" (src/models/registry.ts); it must have sweep support.
+ * @param config the parsed config JSON.
+ * @throws ConfigError for a malformed config or a model without sweep support; UsageError when files in
+ *   outDir belong to another model, config or backend; DeviceLimitError when a chunk exceeds the device
+ *   (use a smaller --chunk); the signal's reason when aborted (finished chunks are kept).
  */
 export async function runSweep(config: unknown, options: SweepOptions): Promise<SweepResult> {
-  const cfg = typeof config === 'object' && config !== null && typeof (config as Relu2Config).networks === 'number'
-    ? config as Relu2Config : validateRelu2Config(config);
+  const { plugin, cli } = await sweepModelOf(config);
+  const sweep = cli.sweep;
+  const cfg = cli.parseConfig(config);
+  const model = plugin.id;
   const shard = options.shard ?? { index: 1, count: 1 };
-  const backend = options.backend ?? cfg.backend;
+  const backend = options.backend ?? sweep.backend(cfg);
   const log = options.log ?? (() => {});
-  const plan = new Relu2Plan(cfg);
-  const hash = relu2ConfigHash(cfg);
-  const range = shardRange(plan.count, shard);
-  const chunk = options.chunk ?? defaultChunkSize(cfg);
+  const count = sweep.count(cfg);
+  const hash = sweep.configHash(cfg);
+  const range = shardRange(count, shard);
+  const chunk = options.chunk ?? sweep.defaultChunk(cfg);
   const file = join(options.outDir, shardFileName(shard));
   const partsDir = join(options.outDir, partsDirName(shard));
-  const last = cfg.checkpoints[cfg.checkpoints.length - 1];
-  const total = (range[1] - range[0]) * last;
+  const shardNetworks = range[1] - range[0];
   const result: SweepResult = { file, range, computed: [], skipped: [], alreadyDone: false };
+  // Progress in the model's unit (e.g. network-steps); its work per network is learnt from the first chunk.
+  let perNetwork: number | undefined;
+  const report = (networks: number, extra = 0) => {
+    if (perNetwork !== undefined) options.onProgress?.(networks * perNetwork + extra, shardNetworks * perNetwork);
+  };
 
   if (existsSync(file)) {
-    checkHeader(await readNetworkFileHeader(file), file, SHARD_FORMAT, hash, backend, range);
+    checkHeader((await readResultHeader(file)).header, file, SHARD_FORMAT, model, hash, backend, range);
     log(`shard ${shard.index}/${shard.count}: ${file} already complete (networks ${range[0]}–${range[1] - 1}); nothing to do.`);
-    options.onProgress?.(total, total);
+    options.onProgress?.(shardNetworks, shardNetworks);
     return { ...result, alreadyDone: true };
   }
   await mkdir(partsDir, { recursive: true });
@@ -166,50 +195,65 @@ export async function runSweep(config: unknown, options: SweepOptions): Promise<
   for (const c of chunks) {
     const name = partFileName(c);
     if (present.has(name)) {
-      checkHeader(await readNetworkFileHeader(join(partsDir, name)), join(partsDir, name), PART_FORMAT, hash, backend, c);
+      checkHeader((await readResultHeader(join(partsDir, name))).header, join(partsDir, name), PART_FORMAT, model, hash, backend, c);
       result.skipped.push(c);
     } else {
       todo.push(c);
     }
   }
-  log(`shard ${shard.index}/${shard.count}: networks ${range[0]}–${range[1] - 1} of ${plan.count}, ${chunks.length} chunks of ≤ ${chunk} networks`
+  log(`shard ${shard.index}/${shard.count}: networks ${range[0]}–${range[1] - 1} of ${count}, ${chunks.length} chunks of ≤ ${chunk} networks`
     + (result.skipped.length ? `; resuming: ${result.skipped.length} chunks already done, ${todo.length} to run.` : '.'));
-  let done = result.skipped.reduce((s, [a, b]) => s + (b - a) * last, 0);
-  options.onProgress?.(done, total);
+  let done = result.skipped.reduce((s, [a, b]) => s + (b - a), 0);
 
   const errors: string[] = [];
   const ctx = backend === 'cpu' || todo.length === 0 ? undefined
     : options.ctx ?? await initGpu({ onError: (m) => errors.push(m), onLost: (m) => errors.push(m) });
-  const adapter = backend === 'cpu' ? RELU2_CPU_ADAPTER : ctx?.adapterName ?? '';
   const start = performance.now();
-  const computedNetworks: Relu2NetworkOutput[] = [];
+  const digests: object[] = [];
+  let last: ResultDocument | undefined;
   try {
     if (ctx) log(`adapter: ${ctx.adapterName}`);
     for (const c of todo) {
       const base = done;
-      const nets = await runRelu2Range(plan, c[0], c[1], { backend, ctx, signal: options.signal, onProgress: (d) => options.onProgress?.(base + d, total) });
+      const doc = await sweep.runRange(cfg, c[0], c[1], {
+        backend, ctx, signal: options.signal,
+        onProgress: (d, t) => { perNetwork ??= t / (c[1] - c[0]); report(base, d); },
+      });
       if (errors.length > 0) throw new Error(errors.join('; '));
-      const entries = nets.map((e, i) => ({ index: c[0] + i, ...e }));
+      const { model: _m, backend: _b, adapter, configHash: _h, ...fields } = doc.header;
+      const entries: object[] = [];
+      let i = 0;
+      for await (const e of doc.entries) {
+        entries.push({ index: c[0] + i++, ...e });
+        if (sweep.summary) digests.push(sweep.summary.digest(e));
+      }
       await writeFileAtomic(join(partsDir, partFileName(c)),
-        networkFileChunks(headerOf(PART_FORMAT, hash, shard, c, plan.count, backend, adapter, cfg.checkpoints), entries));
-      for (const e of nets) computedNetworks.push({ ...e, W: [], a: [] }); // summary only
-      done += (c[1] - c[0]) * last;
+        resultFileChunks(headerOf(PART_FORMAT, model, hash, shard, c, count, backend, String(adapter), fields), doc.entriesKey, entries));
+      last = doc;
+      done += c[1] - c[0];
       result.computed.push(c);
       options.onChunk?.(c);
     }
   } finally {
     if (ctx && !options.ctx) ctx.device.destroy();
   }
-  if (computedNetworks.length) for (const line of relu2Summary(computedNetworks, (performance.now() - start) / 1000, last)) log(line);
+  report(done);
+  if (digests.length && sweep.summary) for (const line of sweep.summary.lines(cfg, digests, (performance.now() - start) / 1000)) log(line);
 
   // Join the parts (in order) into the shard file; the header's adapter lists every adapter used.
   const adapters = new Set<string>();
-  for (const c of chunks) adapters.add(String((await readNetworkFileHeader(join(partsDir, partFileName(c)))).adapter));
-  async function* entries(): AsyncGenerator<JsonObject> {
-    for (const c of chunks) yield* readNetworkEntries(join(partsDir, partFileName(c)));
+  let first: { header: JsonObject; entriesKey: string } | undefined;
+  for (const c of chunks) {
+    const part = await readResultHeader(join(partsDir, partFileName(c)));
+    first ??= part;
+    adapters.add(String(part.header.adapter));
   }
-  const header = headerOf(SHARD_FORMAT, hash, shard, range, plan.count, backend, [...adapters].filter(Boolean).join('; ') || adapter, cfg.checkpoints);
-  await writeFileAtomic(file, networkFileChunks(header, entries()));
+  async function* entries(): AsyncGenerator<JsonObject> {
+    for (const c of chunks) yield* readResultEntries(join(partsDir, partFileName(c)));
+  }
+  const adapter = [...adapters].filter(Boolean).join('; ') || (ctx?.adapterName ?? String(last?.header.adapter ?? ''));
+  const header = headerOf(SHARD_FORMAT, model, hash, shard, range, count, backend, adapter, first ? modelFields(first.header) : {});
+  await writeFileAtomic(file, resultFileChunks(header, first?.entriesKey ?? last?.entriesKey ?? 'networks', entries()));
   await rm(partsDir, { recursive: true, force: true });
   log(`shard ${shard.index}/${shard.count}: wrote ${range[1] - range[0]} networks to ${file}.`);
   return result;

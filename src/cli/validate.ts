@@ -1,6 +1,6 @@
 /**
- * JSON validation primitives shared by the `simulate` configs (config.ts: single neuron, relu2Config.ts:
- * relu2). Each check either returns the typed value or throws one {@link ConfigError} whose message starts
+ * JSON validation primitives shared by every model's config parser (src/models/<id>/config.ts, behind
+ * ModelCli.parseConfig). Each check either returns the typed value or throws one {@link ConfigError} whose message starts
  * with the JSON path of the offending field, e.g. `config.data.X[1][0]: expected a finite number, got "x"`.
  */
 

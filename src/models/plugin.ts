@@ -60,6 +60,8 @@ export interface CliRunOptions {
   /** One line for stderr (adapter, drift notes). */
   log?: (line: string) => void;
   signal?: AbortSignal;
+  /** GPU device to use (a sweep shares one over its chunks); absent: the run creates and destroys its own. */
+  ctx?: GpuContext;
 }
 
 /**
@@ -71,6 +73,12 @@ export interface ResultDocument {
   /** Name of the entries' array in the JSON ("trajectories", "networks"). */
   entriesKey: string;
   entries: Iterable<object> | AsyncIterable<object>;
+  /**
+   * How the CLI writes it (src/cli/resultFile.ts): 'lines' (default) puts the header on the first line and
+   * one entry per line, so files larger than a JavaScript string are written and read in pieces;
+   * 'compact' is exactly `JSON.stringify({ ...header, [entriesKey]: entries })` plus a newline.
+   */
+  layout?: 'lines' | 'compact';
 }
 
 /** What `sweep` and `merge` need of a model: its plan (networks in one fixed order) run range by range. */
@@ -81,8 +89,18 @@ export interface SweepSupport<Config> {
   defaultChunk(config: Config): number;
   /** SHA-256 (hex) of what determines the results (not the backend). */
   configHash(config: Config): string;
+  /** The config's backend (`--backend` overrides it); shard files record the backend actually used. */
+  backend(config: Config): 'gpu' | 'cpu';
   /** Runs networks [start, end) of the plan; entries in plan order. @throws DeviceLimitError, ConfigError. */
   runRange(config: Config, start: number, end: number, options: CliRunOptions): Promise<ResultDocument>;
+  /**
+   * Optional stderr report of the networks a sweep shard computed: `digest` keeps what the report needs
+   * of one entry (small: a shard may hold more entries than fit in memory whole), `lines` writes it.
+   */
+  summary?: {
+    digest(entry: object): object;
+    lines(config: Config, digests: readonly object[], seconds: number): string[];
+  };
 }
 
 /** The Node half of a plugin: config parsing and running for `lazyrich simulate | sweep | merge`. */

@@ -78,9 +78,22 @@ export function exactSingleNeuron(a0: number, w0: readonly number[], betaStar: r
 }
 
 /**
+ * The data have no closed-form solution (theory.md §1.3 needs XX = σ²I with σ > 0). Thrown by
+ * {@link identityScale} and so by everything that evaluates the closed form; callers test
+ * `instanceof NoClosedFormError`. The message starts with "no closed form for this data: ".
+ */
+export class NoClosedFormError extends Error {
+  override name = 'NoClosedFormError';
+  /** @param reason what the data lack, e.g. "XX must be a multiple of the identity". */
+  constructor(reason: string) {
+    super(`no closed form for this data: ${reason}`);
+  }
+}
+
+/**
  * If XX = σ²I (to {@link IDENTITY_REL_TOL}), returns σ²; otherwise throws.
- * @throws Error('no closed form for this data: XX must be a multiple of the identity'), or a
- *   σ = 0 message for XX = 0.
+ * @throws NoClosedFormError('no closed form for this data: XX must be a multiple of the identity'), or
+ *   ('… XX = σ²I needs σ > 0') for XX = 0; Error when XX is not square.
  */
 export function identityScale(XX: Matrix): number {
   const d = XX.length;
@@ -90,11 +103,11 @@ export function identityScale(XX: Matrix): number {
     if (XX[i].length !== d) throw new Error(`XX must be d×d (row ${i} has ${XX[i].length} entries, expected ${d})`);
     for (let j = 0; j < d; j++) {
       if (Math.abs(XX[i][j] - (i === j ? sigma2 : 0)) > IDENTITY_REL_TOL * Math.abs(sigma2)) {
-        throw new Error('no closed form for this data: XX must be a multiple of the identity');
+        throw new NoClosedFormError('XX must be a multiple of the identity');
       }
     }
   }
-  if (!(sigma2 > 0)) throw new Error('no closed form for this data: XX = σ²I needs σ > 0');
+  if (!(sigma2 > 0)) throw new NoClosedFormError('XX = σ²I needs σ > 0');
   return sigma2;
 }
 

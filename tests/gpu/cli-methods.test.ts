@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/device.ts';
-import { ConfigError, validateConfig, type SimulateConfig } from '../../src/cli/config.ts';
-import { runSimulate, type SimulateOutput } from '../../src/cli/simulate.ts';
+import { ConfigError, validateConfig, type SimulateConfig } from '../../src/models/singleNeuron/config.ts';
+import { runSimulate, type SimulateOutput } from '../../src/models/singleNeuron/run.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
 
 /**

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceLimitError, type GpuContext } from '../../src/gpu/device.ts';
-import { CPU_ADAPTER_NAME, runSimulate, type SimulateOutput } from '../../src/cli/simulate.ts';
+import { CPU_ADAPTER_NAME, runSimulate, type SimulateOutput } from '../../src/models/singleNeuron/run.ts';
 import { MAX_TRAJECTORIES } from '../../src/models/singleNeuron/ensemble.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
 

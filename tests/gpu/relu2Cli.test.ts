@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { planMerge } from '../../src/cli/merge.ts';
-import { runRelu2Simulate, type Relu2NetworkOutput, type Relu2SimulateOutput } from '../../src/cli/relu2Run.ts';
+import { runRelu2Simulate, type Relu2NetworkOutput, type Relu2SimulateOutput } from '../../src/models/relu2/run.ts';
 import { runSweep } from '../../src/cli/sweep.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
 

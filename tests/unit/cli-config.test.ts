@@ -1,10 +1,10 @@
 /**
- * `lazyrich simulate` config parsing (src/cli/config.ts) and the grid → ensemble expansion (src/cli/ensemble.ts).
+ * `lazyrich simulate` config parsing (src/models/singleNeuron/config.ts) and the grid → ensemble expansion (src/models/singleNeuron/cliEnsemble.ts).
  * Every malformed input must give one ConfigError line that starts with the JSON path of the bad field.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, validateConfig } from '../../src/cli/config.ts';
-import { ensembleFromConfig, expandInits } from '../../src/cli/ensemble.ts';
+import { ConfigError, parseConfig, validateConfig } from '../../src/models/singleNeuron/config.ts';
+import { ensembleFromConfig, expandInits } from '../../src/models/singleNeuron/cliEnsemble.ts';
 import { initialDirections } from '../../src/models/singleNeuron/ensemble.ts';
 import { conservedDelta } from '../../src/theory/index.ts';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_BAD_INPUT, main } from '../../src/cli/main.ts';
 import type { CliIo } from '../../src/cli/io.ts';
-import { outputJsonChunks, runSimulate, type SimulateOutput } from '../../src/cli/simulate.ts';
+import { outputJsonChunks, runSimulate, type SimulateOutput } from '../../src/models/singleNeuron/run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lazyrich-main-'));
 

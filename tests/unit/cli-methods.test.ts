@@ -4,8 +4,9 @@
  * (§1.2) against an independent evaluation with an explicit X, and predictedLimit (§1.5) on Fig. 4b.
  */
 import { describe, expect, it } from 'vitest';
-import { validateConfig, ConfigError, type SimulateConfig } from '../../src/cli/config.ts';
-import { SINGULAR_REL_TOL, isSingular, runSimulate, type SimulateOutput } from '../../src/cli/simulate.ts';
+import { validateConfig, ConfigError, type SimulateConfig } from '../../src/models/singleNeuron/config.ts';
+import { runSimulate, type SimulateOutput } from '../../src/models/singleNeuron/run.ts';
+import { SINGULAR_REL_TOL, isSingular } from '../../src/models/singleNeuron/implicitBias.ts';
 import { advanceBetaFlowF64, initFromBetaDelta, pseudoInverseSolve } from '../../src/theory/index.ts';
 
 /** Fig. 8 (theory.md §1.6): XX = I, Xy = (0.5, 0.5), 7 δ × 3 normalised β₀. */

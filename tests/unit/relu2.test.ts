@@ -14,7 +14,8 @@ import {
 } from '../../src/models/relu2/data.ts';
 import { defaultRelu2Kernel, kernelShape, RELU2_LIMITS, stepWorkgroupWords, threadBlockSamples, WORKGROUP_WORDS } from '../../src/models/relu2/layout.ts';
 import { validateRelu2Spec, type Relu2DeviceLimits } from '../../src/models/relu2/spec.ts';
-import { simulateRelu2Cpu } from '../../src/models/relu2/cpu.ts';
+import { CpuRelu2Backend } from '../../src/models/relu2/cpu.ts';
+import type { Relu2NetworkMetrics } from '../../src/models/relu2/sim.ts';
 import { DeviceLimitError } from '../../src/gpu/device.ts';
 
 const fxData: Relu2Data = { d: 3, X: Float64Array.from(fixture.X.flat()), y: Float64Array.from(fixture.y) };
@@ -49,9 +50,20 @@ describe('relu2 CPU backend', () => {
   it('reproduces the fixture through the Relu2SimSpec API and reports divergence like the GPU', async () => {
     const steps = fixture.records.map((r) => r.step);
     const spec = { datasets: [fxData], networks: [{ init: fxInit, dataIndex: 0, eta: fixture.learningRate }, { init: fxInit, dataIndex: 0, eta: 200 }] };
-    const progress: number[] = [];
-    const { metrics, params } = await simulateRelu2Cpu(spec, steps, (done) => progress.push(done));
-    expect(progress).toEqual([1, 2]);
+    const progress: [number, number][] = [];
+    const backend = await CpuRelu2Backend.create(spec);
+    expect(backend.kind).toBe('cpu');
+    expect(backend.count).toBe(2);
+    const metrics: Relu2NetworkMetrics[][] = [[], []];
+    for (const step of steps) {
+      if (step > backend.stepCount) await backend.advance(step - backend.stepCount, (done, total) => progress.push([done, total]));
+      (await backend.readMetrics()).forEach((m, q) => metrics[q].push(m));
+    }
+    const params = await backend.readParams();
+    backend.destroy();
+    expect(backend.stepCount).toBe(steps[steps.length - 1]);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every(([done, total]) => done <= total)).toBe(true);
     metrics[0].forEach((m, c) => {
       expect(m.trainLoss).toBeCloseTo(fixture.records[c].trainLoss, 12);
       expect(m.stepsTaken).toBe(steps[c]);

@@ -1,13 +1,13 @@
 /**
- * The relu2 `simulate`/`sweep` config (src/cli/relu2Config.ts) and its network plan (src/cli/relu2Plan.ts):
+ * The relu2 `simulate`/`sweep` config (src/models/relu2/config.ts) and its network plan (src/models/relu2/plan.ts):
  * every malformed input gives one ConfigError whose message starts with the JSON path of the bad field;
  * valid configs expand to the networks of buildRelu2Grid, in the same order.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/cli/config.ts';
-import { linRange, logRange, validateRelu2Config } from '../../src/cli/relu2Config.ts';
-import { Relu2Plan } from '../../src/cli/relu2Plan.ts';
-import { relu2ConfigHash } from '../../src/cli/relu2Run.ts';
+import { ConfigError } from '../../src/cli/validate.ts';
+import { linRange, logRange, validateRelu2Config } from '../../src/models/relu2/config.ts';
+import { Relu2Plan } from '../../src/models/relu2/plan.ts';
+import { relu2ConfigHash } from '../../src/models/relu2/run.ts';
 import { buildRelu2Grid } from '../../src/models/relu2/data.ts';
 
 type Json = Record<string, unknown>;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.ts';
 import { EXIT_BAD_INPUT, main } from '../../src/cli/main.ts';
 import { MergeError, planMerge } from '../../src/cli/merge.ts';
-import { runRelu2Simulate, type Relu2SimulateOutput } from '../../src/cli/relu2Run.ts';
+import { runRelu2Simulate, type Relu2SimulateOutput } from '../../src/models/relu2/run.ts';
 import { chunkRanges, parseShard, runSweep, shardRange } from '../../src/cli/sweep.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'lazyrich-sweep-'));
@@ -127,6 +127,24 @@ describe('merge validation', () => {
     await runSweep({ ...CONFIG, learningRate: { base: 0.03, scaleByTauSquared: true } }, { outDir: other, shard: { index: 3, count: 3 } });
     copyFileSync(join(other, 'shard-3-of-3.json'), join(dir, 'shard-3-of-3.json'));
     await expect(planMerge(dir)).rejects.toThrow(/shard-3-of-3\.json belongs to a different config \(hash [0-9a-f]{12}…\) than .*shard-1-of-3\.json/);
+  });
+
+  it('shards carry the model; the old format names (no model field) still merge, as relu2, to the same result', async () => {
+    const dir = await threeShards();
+    const expected = await collect(dir);
+    const path = join(dir, 'shard-2-of-3.json');
+    const [head, ...rest] = readFileSync(path, 'utf8').split('\n');
+    expect(JSON.parse(`${head.slice(0, -',"networks":['.length)}}`)).toMatchObject({ format: 'lazyrich-shard', version: 1, model: 'relu2' });
+    writeFileSync(path, [head.replace('"format":"lazyrich-shard"', '"format":"lazyrich-relu2-shard"').replace('"model":"relu2",', ''), ...rest].join('\n'));
+    expect(await collect(dir)).toEqual(expected);
+    expect(expected).toMatchObject({ model: 'relu2' });
+  });
+
+  it('shards of different models are refused', async () => {
+    const dir = await threeShards();
+    const path = join(dir, 'shard-3-of-3.json');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('"model":"relu2"', '"model":"single-neuron"'));
+    await expect(planMerge(dir)).rejects.toThrow(/shard-3-of-3\.json holds model "single-neuron", .*shard-1-of-3\.json model "relu2"/);
   });
 
   it('a duplicated shard (a copy under another name) is refused', async () => {

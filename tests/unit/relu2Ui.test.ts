@@ -19,7 +19,7 @@ import { CELL_ALL_DIVERGED, CELL_SOME_DIVERGED, Relu2Results, type NetworkSample
 import { CsvDataError, parseDataCsv, uploadedData } from '../../src/models/relu2/app/csv.ts';
 import { formatDuration, formatProgress } from '../../src/models/relu2/app/progress.ts';
 import { Relu2Runner, type Relu2Backend } from '../../src/models/relu2/runner.ts';
-import { CpuRelu2Backend } from '../../src/models/relu2/cpuBackend.ts';
+import { CpuRelu2Backend } from '../../src/models/relu2/cpu.ts';
 
 const base = defaults(S);
 const preset = (name: keyof typeof RELU2_PRESETS): Relu2AppParams => validate(S, { ...RELU2_PRESETS[name], preset: name }, base);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { integrateAdaptive, integrateSingleNeuronFlow } from '../../src/theory/adaptive.ts';
 import {
-  betaFlowRhs, exactSingleNeuron, exactSingleNeuronGeneral, preconditioner, predictedLimit,
+  betaFlowRhs, exactSingleNeuron, exactSingleNeuronGeneral, preconditioner, predictedLimit, identityScale, NoClosedFormError,
 } from '../../src/theory/exact.ts';
 import { identity, norm } from '../../src/theory/linalg.ts';
 import { conservedDelta, initFromBetaDelta, initFromTauAlpha, ntkMatrix, UNIT_RATES, type NeuronState } from '../../src/theory/singleNeuron.ts';
@@ -135,6 +135,8 @@ describe('exactSingleNeuronGeneral: XX = σ²I and unequal layer rates (§1 resc
     const data = { XX: [[1, 0.1], [0.1, 1]], Xy: [1, 0] };
     expect(() => exactSingleNeuronGeneral(1, [0, 1], data, UNIT_RATES, 1)).toThrow('no closed form for this data: XX must be a multiple of the identity');
     expect(() => exactSingleNeuronGeneral(1, [0, 1], { XX: [[1, 0], [0, 2]], Xy: [1, 0] }, UNIT_RATES, 1)).toThrow(/multiple of the identity/);
+    expect(() => exactSingleNeuronGeneral(1, [0, 1], data, UNIT_RATES, 1)).toThrow(NoClosedFormError);
+    expect(() => identityScale([[0, 0], [0, 0]])).toThrow(NoClosedFormError);
     expect(() => exactSingleNeuron(1, [0.5], [1], 2, 1)).toThrow(/does not match/);
   });
 });

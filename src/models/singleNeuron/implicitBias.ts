@@ -9,17 +9,26 @@ import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { decodeLogHistogram, LOG_HISTOGRAM_WORDS, type LogHistogramSummary } from '../../gpu/logHistogram.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import { singleNeuronLimitShader } from '../../../shaders/singleNeuronLimit.wgsl.ts';
-import { nullSpaceProjector } from '../../theory/index.ts';
+import { nullSpaceProjector, symmetricEigen, type Matrix } from '../../theory/index.ts';
 import { LIMIT_PARAMS, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronSim } from './sim.ts';
 
-/** Relative eigenvalue tolerance below which XX counts as singular (as nullSpaceProjector's default). */
+/**
+ * Relative eigenvalue tolerance below which XX counts as singular: the default relTol of
+ * nullSpaceProjector / pseudoInverseSolve, so "singular" and the null space β∞ projects onto agree.
+ */
 export const SINGULAR_REL_TOL = 1e-10;
 
-/** True when XX has a null space (rank < d), i.e. when the limit depends on the initialisation. */
-export function isSingular(XX: number[][]): boolean {
-  const P = nullSpaceProjector(XX, SINGULAR_REL_TOL);
-  return P.some((row, i) => row[i] > 0.5);
+/**
+ * Whether XX (d×d symmetric PSD) is rank-deficient: its smallest eigenvalue (symmetricEigen) is
+ * ≤ {@link SINGULAR_REL_TOL} · its largest |eigenvalue| (XX = 0 is singular). Only then does the limit
+ * depend on the initialisation (theory.md §1.5): the app adds the implicit-bias pass and the CLI's
+ * output carries `predictedLimit`.
+ */
+export function isSingular(XX: Matrix): boolean {
+  const { values } = symmetricEigen(XX);
+  const maxAbs = Math.max(0, ...values.map(Math.abs));
+  return values[0] <= SINGULAR_REL_TOL * maxAbs;
 }
 
 /** Predicted limits of one sim: `limit` holds β∞ (f32, d × n SoA: component j of trajectory i at j·n + i). */

@@ -8,6 +8,13 @@ import { MAX_D } from './layout.ts';
 
 const BIG = 100;
 
+/**
+ * Default divergence bound of the single neuron (the app's `bound` field and the CLI config's "bound"):
+ * a trajectory with |a| or |w_j| above it (or non-finite) is frozen and flagged diverged. Dimensionless,
+ * in the units of the parameters.
+ */
+export const DEFAULT_BOUND = 1e6;
+
 export const SINGLE_NEURON_SCHEMA = {
   preset: {
     key: 'p', label: 'preset', type: 'enum', default: 'fig2',
@@ -55,7 +62,7 @@ export const SINGLE_NEURON_SCHEMA = {
   } as EnumField<'gd' | 'rk4' | 'beta-flow' | 'exact'>,
   step: { key: 'h', label: 'step (η or dt)', units: 'time per step', type: 'number', min: 0, minExclusive: true, max: 10, default: 0.01 },
   stepsPerFrame: { key: 'spf', label: 'steps per frame', type: 'int', min: 1, max: 100_000, default: 2 },
-  bound: { key: 'bound', label: 'divergence bound', type: 'number', min: 0, minExclusive: true, max: 1e30, default: 1e6,
+  bound: { key: 'bound', label: 'divergence bound', type: 'number', min: 0, minExclusive: true, max: 1e30, default: DEFAULT_BOUND,
     help: 'a trajectory with |a| or |w_i| above this is frozen and flagged diverged' },
   epsilon: { key: 'eps', label: 'ε for time to converge', units: 'excess loss', type: 'number', min: 0, minExclusive: true, max: 10, default: 1e-3 },
   kernelThreshold: { key: 'sth', label: 'S threshold (kernel moved)', type: 'number', min: 0, minExclusive: true, max: 1, default: 0.1,

@@ -7,7 +7,7 @@ import type { Relu2AppParams } from '../params.ts';
 import { Relu2Sim } from '../sim.ts';
 import { defaultRelu2Kernel } from '../layout.ts';
 import { Relu2App, type Relu2Backends, type Relu2Slots } from './app.ts';
-import { CpuRelu2Backend } from '../cpuBackend.ts';
+import { CpuRelu2Backend } from '../cpu.ts';
 import './style.css';
 
 /** Builds the relu2 page inside the body (the single-neuron stage is hidden). @returns the slots the app fills. */

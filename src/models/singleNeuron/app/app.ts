@@ -3,6 +3,7 @@
  * the animation loop. Wiring only; the maths lives in src/theory, the kernels in shaders/, the drawing in
  * src/views. Every change is validated before anything running is replaced, so a bad value loses nothing.
  */
+import { NoClosedFormError } from '../../../theory/index.ts';
 import { DeviceLimitError, type GpuContext } from '../../../gpu/device.ts';
 import { ParamError, defaults, validate } from '../../../params/schema.ts';
 import type { AppShell, ParamsSession, ParamsTarget } from '../../plugin.ts';
@@ -324,7 +325,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
 
   /** Shows a rejected change's message; the simulation keeps running with the previous settings. */
   reportError(e: unknown): void {
-    const known = e instanceof ParamError || e instanceof DeviceLimitError || /no closed form/.test(String(e));
+    const known = e instanceof ParamError || e instanceof DeviceLimitError || e instanceof NoClosedFormError;
     if (!known) console.error(e);
     const message = e instanceof Error ? e.message : String(e);
     showNotice('error', `${known ? '' : 'Unexpected error: '}${message} The simulation keeps running with the previous settings.`, 'param-error');

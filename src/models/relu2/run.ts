@@ -1,16 +1,20 @@
 /**
  * Runs the networks of a relu2 config (theory.md §3) on the GPU (Relu2Sim, f32 with Kahan-compensated
- * updates) or on the f64 CPU reference (src/theory/relu2.ts), and shapes the per-network output of
+ * updates) or on the f64 CPU reference (cpu.ts CpuRelu2Backend), and shapes the per-network output of
  * `lazyrich simulate` (and of sweep shards and `merge`). Units: checkpoints and progress count GD steps
  * (progress: network-steps = networks × steps), never time.
  */
 import { createHash } from 'node:crypto';
-import { DeviceLimitError, initGpu, type GpuContext } from '../gpu/device.ts';
-import { Relu2Sim, type Relu2NetworkMetrics } from '../models/relu2/sim.ts';
-import { DEFAULT_BOUND } from '../models/relu2/spec.ts';
-import { cloneRelu2, relu2GdStep, relu2Metrics, relu2Ntk, type Relu2Metrics, type Relu2Params } from '../theory/index.ts';
-import { validateRelu2Config, type Relu2Config } from './relu2Config.ts';
-import { Relu2Plan, type Relu2NetworkLabel } from './relu2Plan.ts';
+import { DeviceLimitError, initGpu, type GpuContext } from '../../gpu/device.ts';
+import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
+import { validateRelu2Config, type Relu2Config } from './config.ts';
+import { CpuRelu2Backend } from './cpu.ts';
+import { Relu2Plan, type Relu2NetworkLabel } from './plan.ts';
+import { Relu2Sim, type Relu2NetworkMetrics } from './sim.ts';
+import { DEFAULT_BOUND } from './spec.ts';
+
+/** {@link DEFAULT_BOUND} as messages write it ("1e30"). */
+const BOUND_TEXT = DEFAULT_BOUND.toExponential().replace('e+', 'e');
 
 /** Adapter name reported for the CPU backend. */
 export const RELU2_CPU_ADAPTER = 'cpu (f64 reference)';
@@ -35,7 +39,7 @@ export interface Relu2NetworkOutput extends Relu2NetworkLabel {
   W: number[][];
   /** Final readouts (m). */
   a: number[];
-  /** True when the loss became non-finite or exceeded 1e30: the network froze there. */
+  /** True when the loss became non-finite or exceeded DEFAULT_BOUND (1e30): the network froze there. */
   diverged: boolean;
   /** GD steps the network actually took (< the last checkpoint when it diverged). */
   stepsTaken: number;
@@ -51,7 +55,7 @@ export interface Relu2SimulateOutput {
   configHash: string;
   /** GD step counts (C). */
   checkpoints: number[];
-  /** One entry per network, in config order (see relu2Plan.ts). */
+  /** One entry per network, in config order (see plan.ts). */
   networks: Relu2NetworkOutput[];
 }
 
@@ -62,7 +66,7 @@ export interface Relu2RangeOptions {
   ctx?: GpuContext;
   /** (network-steps done, network-steps in this range); network-steps = networks × GD steps. */
   onProgress?: (done: number, total: number) => void;
-  /** Checked between GPU submissions / every ~50 ms on the CPU; aborting throws its reason. */
+  /** Checked between GPU submissions / every ~16 ms on the CPU; aborting throws its reason. */
   signal?: AbortSignal;
 }
 
@@ -101,10 +105,10 @@ function entry(
 }
 
 /**
- * Trains networks [start, end) of the plan and returns their outputs in order.
- * GPU: one Relu2Sim for the range (chunked, cancellable submissions); metrics computed on the GPU at each
- * checkpoint. CPU: networks one after another in f64, with the divergence rule of trainRelu2 / the GPU
- * (a step whose loss is non-finite or > 1e30 is not taken and the network freezes).
+ * Trains networks [start, end) of the plan and returns their outputs in order, on one backend for the
+ * range: Relu2Sim (GPU; chunked, cancellable submissions, metrics computed on the GPU) or CpuRelu2Backend
+ * (f64), advanced checkpoint by checkpoint with the metrics read at each. Divergence: a step whose loss
+ * is non-finite or > DEFAULT_BOUND is not taken and the network freezes (both backends).
  * @throws DeviceLimitError (GPU) when the range exceeds a device limit; the signal's reason when aborted;
  *   RangeError for an empty or out-of-range range; Error when the GPU backend has no ctx.
  */
@@ -114,57 +118,24 @@ export async function runRelu2Range(plan: Relu2Plan, start: number, end: number,
   const last = checkpoints[checkpoints.length - 1];
   const N = end - start;
   const { onProgress, signal } = options;
-  if (options.backend === 'gpu') {
-    if (!options.ctx) throw new Error('runRelu2Range: the GPU backend needs a GpuContext');
-    const sim = await Relu2Sim.create(options.ctx, spec);
-    try {
-      const records: Relu2NetworkMetrics[][] = [];
-      for (const c of checkpoints) {
-        const base = sim.stepCount;
-        if (c > base) await sim.advance(c - base, (done) => onProgress?.(N * (base + done), N * last), signal);
-        records.push(await sim.readMetrics());
-      }
-      onProgress?.(N * last, N * last);
-      const params = await sim.readParams();
-      return labels.map((label, i) => {
-        const final = records[records.length - 1][i];
-        return entry(label, checkpoints, records.map((r) => r[i]), params[i], params[i].diverged, final.stepsTaken, nTest > 0);
-      });
-    } finally {
-      sim.destroy();
-    }
-  }
-  const out: Relu2NetworkOutput[] = [];
-  let lastYield = performance.now();
-  for (let i = 0; i < N; i++) {
-    const net = spec.networks[i];
-    const data = spec.datasets[net.dataIndex];
-    const slope = spec.slope ?? 0;
-    const p = cloneRelu2(net.init);
-    const K0 = relu2Ntk(net.init, data.X, slope);
-    const scratch = new Float64Array(p.m * data.y.length);
-    const metrics: Relu2Metrics[] = [];
-    let step = 0;
-    let divergedAt: number | null = null;
+  if (options.backend === 'gpu' && !options.ctx) throw new Error('runRelu2Range: the GPU backend needs a GpuContext');
+  const sim = options.backend === 'gpu' ? await Relu2Sim.create(options.ctx!, spec) : await CpuRelu2Backend.create(spec);
+  try {
+    const records: Relu2NetworkMetrics[][] = [];
     for (const c of checkpoints) {
-      while (step < c && divergedAt === null) {
-        const loss = relu2GdStep(p, data, net.eta, slope, scratch, DEFAULT_BOUND);
-        if (!(Number.isFinite(loss) && loss <= DEFAULT_BOUND)) divergedAt = step;
-        else step++;
-        if (performance.now() - lastYield > 50) {
-          onProgress?.(i * last + step, N * last);
-          await new Promise((resolve) => setImmediate(resolve)); // let the progress bar repaint
-          signal?.throwIfAborted();
-          lastYield = performance.now();
-        }
-      }
-      metrics.push(relu2Metrics(p, net.init, data, slope, K0));
+      const base = sim.stepCount;
+      if (c > base) await sim.advance(c - base, (done) => onProgress?.(N * (base + done), N * last), signal);
+      records.push(await sim.readMetrics());
     }
-    out.push(entry(labels[i], checkpoints, metrics, p, divergedAt !== null, step, nTest > 0));
-    onProgress?.((i + 1) * last, N * last);
-    signal?.throwIfAborted();
+    onProgress?.(N * last, N * last);
+    const params = await sim.readParams();
+    return labels.map((label, i) => {
+      const final = records[records.length - 1][i];
+      return entry(label, checkpoints, records.map((r) => r[i]), params[i], params[i].diverged, final.stepsTaken, nTest > 0);
+    });
+  } finally {
+    sim.destroy();
   }
-  return out;
 }
 
 /** Options of {@link runRelu2Simulate}. */
@@ -180,14 +151,18 @@ export interface Relu2SimulateOptions {
   signal?: AbortSignal;
 }
 
-/** Summary lines after a run: divergence count and the largest δ drift (GD drifts δ_k by O(η²) per step). */
-export function relu2Summary(networks: readonly Relu2NetworkOutput[], seconds: number, lastStep: number): string[] {
+/**
+ * Summary lines after a run (stderr): networks × steps and wall time (s), the largest δ drift max_k
+ * |δ_k(t) − δ_k(0)| over the non-diverged networks (GD drifts δ_k by O(η²) per step), and the divergence count.
+ * @param networks the outputs, or digests holding only `diverged` and `deltaDrift`.
+ */
+export function relu2Summary(networks: readonly Pick<Relu2NetworkOutput, 'diverged' | 'deltaDrift'>[], seconds: number, lastStep: number): string[] {
   const diverged = networks.filter((x) => x.diverged).length;
   const drift = Math.max(0, ...networks.filter((x) => !x.diverged).map((x) => Math.max(0, ...x.deltaDrift)));
   return [
     `trained ${networks.length} networks × ${lastStep} GD steps in ${seconds.toFixed(2)} s.`,
     `δ drift: max_k |δ_k(t) − δ_k(0)| = ${drift.toExponential(3)} over ${networks.length - diverged} networks (GD drifts δ by O(η²) per step; the flow conserves it).`,
-    ...(diverged > 0 ? [`diverged: ${diverged} of ${networks.length} networks (loss non-finite or > 1e30) and were frozen.`] : []),
+    ...(diverged > 0 ? [`diverged: ${diverged} of ${networks.length} networks (loss non-finite or > ${BOUND_TEXT}) and were frozen.`] : []),
   ];
 }
 

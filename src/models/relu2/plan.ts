@@ -8,10 +8,10 @@
  * Data: teacher data of grid seed s use seed teacher.seed + s (one data set per seed, shared by that seed's
  * (τ, δ) networks); explicit data, or an explicit init with teacher data, give one data set for all.
  */
-import { initDirections, learningRateOf, resolveScaleShape, teacherStudentData } from '../models/relu2/data.ts';
-import type { Relu2NetworkInit, Relu2SimSpec } from '../models/relu2/spec.ts';
-import { symmetrisedInit, type Relu2Data } from '../theory/index.ts';
-import type { Relu2Config } from './relu2Config.ts';
+import { symmetrisedInit, type Relu2Data } from '../../theory/index.ts';
+import type { Relu2Config } from './config.ts';
+import { initDirections, learningRateOf, resolveScaleShape, teacherStudentData } from './data.ts';
+import type { Relu2NetworkInit, Relu2SimSpec } from './spec.ts';
 
 /** What is known about a network besides its parameters: τ, δ, α and the grid seed (grid inits only). */
 export interface Relu2NetworkLabel { tau?: number; delta?: number; alpha?: number; seed?: number }

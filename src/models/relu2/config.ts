@@ -1,5 +1,5 @@
 /**
- * The `lazyrich simulate|sweep` config of the relu2 model (theory.md §3; issue 4 item 6): parse and
+ * The `lazyrich simulate|sweep` config of the relu2 model (the CLI half, cli.ts; theory.md §3): parse and
  * validate JSON into a {@link Relu2Config}. Pure (no GPU, no file system). Each error is one ConfigError
  * whose message starts with the JSON path of the offending field. `?` marks optional fields:
  * ```
@@ -19,16 +19,16 @@
  * Ranges: {from, to, count} is linspace (from, to inclusive); with "log": true the points are spaced
  * evenly in log (from, to > 0), e.g. τ ∈ {from: 0.1, to: 10^0.3, count: 17, log: true} = numpy's
  * logspace(−1, 0.3, 17) of Fig. 1b.
- * Grid order and seeds (see relu2Plan.ts): network q = (iSeed·#τ + iτ)·#(δ|α) + iδ. Teacher data: grid
+ * Grid order and seeds (see plan.ts): network q = (iSeed·#τ + iτ)·#(δ|α) + iδ. Teacher data: grid
  * seed s draws its own teacher and data with seed teacher.seed + s (teacher.seed = 0 reproduces
  * buildRelu2Grid); its init directions come from s. Explicit data: every seed shares the data.
  * Limits: m ≤ 256, d ≤ 128, n and nTest ≤ 65,536 (RELU2_LIMITS; more than 4,096 samples only while the
  * buffers fit the device, checked at run time), at most {@link MAX_RELU2_NETWORKS} networks.
  */
-import { RELU2_LIMITS } from '../models/relu2/layout.ts';
-import type { LearningRateSpec, TeacherSpec } from '../models/relu2/data.ts';
-import type { Relu2Data, Relu2Params } from '../theory/index.ts';
-import { arr, ConfigError, describeValue, finite, integer, obj, oneOf, positive, required, vector, type Obj } from './validate.ts';
+import { arr, ConfigError, describeValue, finite, integer, obj, oneOf, positive, required, vector, type Obj } from '../../cli/validate.ts';
+import type { Relu2Data, Relu2Params } from '../../theory/index.ts';
+import type { LearningRateSpec, TeacherSpec } from './data.ts';
+import { RELU2_LIMITS } from './layout.ts';
 
 /** Largest number of networks one config may describe (a guard against typos; sweeps shard it further). */
 export const MAX_RELU2_NETWORKS = 1 << 20;

@@ -1,5 +1,5 @@
 /**
- * The `lazyrich simulate` config file: parse and validate JSON into a {@link SimulateConfig}. Pure (no GPU,
+ * The `lazyrich simulate` config of the single-neuron model (the CLI half, cli.ts): parse and validate JSON into a {@link SimulateConfig}. Pure (no GPU,
  * no file system), so every error path is unit-tested. Each error is one {@link ConfigError} whose message
  * starts with the JSON path of the offending field, e.g. `config.data.XX[1][0]: expected a finite number, got "x"`.
  *
@@ -14,21 +14,20 @@
  *   "method": "gd" | "rk4" | "beta-flow" | "exact",
  *   "step": number,            // time per step: η (gd), dt (rk4, beta-flow); optional and unused for "exact"
  *   "times": number[],         // output times t ≥ 0, strictly ascending; on the step grid except for "exact"
- *   "backend"?: "gpu" | "cpu", "bound"?: number }             // defaults "gpu", 1e6
+ *   "backend"?: "gpu" | "cpu", "bound"?: number }             // defaults "gpu", DEFAULT_BOUND = 1e6 (params.ts)
  * ```
  * Methods (theory.md §1): "gd" = gradient descent (explicit Euler on the parameter flow), "rk4" = RK4 on the
  * parameter flow, "beta-flow" = RK4 on the function-space flow β̇ = −M(β, δ)∇_βL (§1.1), "exact" = the
  * closed form (§1.3, evaluated directly at each output time; needs XX = σ²I, σ > 0).
  */
-import { MAX_D } from '../models/singleNeuron/layout.ts';
-import { MAX_TRAJECTORIES, initialDirections, linspace } from '../models/singleNeuron/ensemble.ts';
-import { identityScale, validateData, type LayerRates, type SingleNeuronData } from '../theory/index.ts';
-import { arr, ConfigError, describeValue, finite, integer, obj, oneOf, parseJson, positive, required, vector } from './validate.ts';
+import { unknownModelError } from '../../cli/models.ts';
+import { arr, ConfigError, finite, integer, obj, oneOf, parseJson, positive, required, vector } from '../../cli/validate.ts';
+import { identityScale, validateData, type LayerRates, type SingleNeuronData } from '../../theory/index.ts';
+import { MAX_TRAJECTORIES, initialDirections, linspace } from './ensemble.ts';
+import { MAX_D } from './layout.ts';
+import { DEFAULT_BOUND } from './params.ts';
 
-export { ConfigError, describeValue } from './validate.ts';
-
-/** Default divergence bound: a trajectory with |a| or |w_j| above it is frozen and flagged diverged. */
-export const DEFAULT_BOUND = 1e6;
+export { ConfigError, describeValue } from '../../cli/validate.ts';
 /** Largest step count a single output time may ask for (a guard against typos such as 1e12). */
 export const MAX_STEPS = 1e9;
 /** Relative tolerance for "t / step is an integer" (times must lie on the step grid). */
@@ -240,7 +239,7 @@ const TOP_KEYS = ['model', 'data', 'learningRates', 'init', 'method', 'step', 't
 export function validateConfig(raw: unknown): SimulateConfig {
   const o = obj(raw, 'config', TOP_KEYS);
   const model = required(o, 'model', 'config');
-  if (model !== 'single-neuron') throw new ConfigError('config.model', `unknown model ${describeValue(model)} (supported: "single-neuron", "relu2")`);
+  if (model !== 'single-neuron') throw unknownModelError(model);
   const { data, d } = parseData(required(o, 'data', 'config'));
   const rates = parseRates(o.learningRates);
   const init = parseInit(required(o, 'init', 'config'), d);

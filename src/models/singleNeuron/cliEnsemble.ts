@@ -1,11 +1,11 @@
 /**
  * Builds a {@link SingleNeuronEnsemble} (the object SingleNeuronSim uploads) from a validated CLI config:
  * explicit initial states as given, or a (δ, β₀) grid initialised with initFromBetaDelta (theory.md §1).
- * Packing (f64 SoA, δ₀, scale₀, β_ols) is src/models/singleNeuron/ensemble.ts's `ensembleFromInits`.
+ * Packing (f64 SoA, δ₀, scale₀, β_ols) is ensemble.ts's `ensembleFromInits`.
  */
-import { ensembleFromInits, type InitialState, type SingleNeuronEnsemble } from '../models/singleNeuron/ensemble.ts';
-import { initFromBetaDelta } from '../theory/index.ts';
+import { initFromBetaDelta } from '../../theory/index.ts';
 import { ConfigError, type SimulateConfig } from './config.ts';
+import { ensembleFromInits, type InitialState, type SingleNeuronEnsemble } from './ensemble.ts';
 
 /**
  * The initial states of a config, in trajectory order. Grid order: i = iδ · (#β₀) + iβ₀, each from

@@ -1,5 +1,5 @@
 /**
- * `lazyrich simulate`: runs a validated config on the GPU (SingleNeuronSim, f32) or on the f64 CPU reference
+ * `lazyrich simulate` of the single-neuron model (cli.ts): runs a validated config on the GPU (SingleNeuronSim, f32) or on the f64 CPU reference
  * (src/theory) and samples every trajectory at the output times: the state (a, w), δ, the excess loss and the
  * observables ν, μ, S of theory.md §1.2; for singular XX also the predicted limit β∞ of §1.5.
  *
@@ -9,38 +9,23 @@
  * CPU: advanceEnsembleF64, advanceBetaFlowF64, exactSingleNeuronGeneral; ν, μ, S from ntkMatrix and
  * kernelDistance.
  */
-import { checkBindingSize, dispatchSize, initGpu, type GpuContext } from '../gpu/device.ts';
-import { WORKGROUP_SIZE, DIVERGED_FLAG } from '../models/singleNeuron/layout.ts';
-import { SingleNeuronSim } from '../models/singleNeuron/sim.ts';
-import { ExactEvaluator } from '../models/singleNeuron/exact.ts';
-import { ObservablesPass } from '../models/singleNeuron/observables.ts';
-import type { SingleNeuronEnsemble } from '../models/singleNeuron/ensemble.ts';
+import { compactChunks } from '../../cli/resultFile.ts';
+import { checkBindingSize, dispatchSize, initGpu, type GpuContext } from '../../gpu/device.ts';
 import {
   advanceBetaFlowF64, advanceEnsembleF64, exactSingleNeuronGeneral, excessLoss, identityScale, kernelDistance, ntkMatrix,
-  predictedLimit, symmetricEigen, type Matrix,
-} from '../theory/index.ts';
+  NoClosedFormError, predictedLimit, type Matrix,
+} from '../../theory/index.ts';
+import { ensembleFromConfig } from './cliEnsemble.ts';
 import { exactUnavailableError, validateConfig, type SimulateConfig, type SimulateMethod } from './config.ts';
-import { ensembleFromConfig } from './ensemble.ts';
+import type { SingleNeuronEnsemble } from './ensemble.ts';
+import { ExactEvaluator } from './exact.ts';
+import { isSingular, SINGULAR_REL_TOL } from './implicitBias.ts';
+import { WORKGROUP_SIZE, DIVERGED_FLAG } from './layout.ts';
+import { ObservablesPass } from './observables.ts';
+import { SingleNeuronSim } from './sim.ts';
 
 /** Adapter name reported for the CPU backend. */
 export const CPU_ADAPTER_NAME = 'cpu (f64 reference)';
-
-/**
- * XX counts as singular when its smallest eigenvalue is ≤ 1e-10 · its largest |eigenvalue| (XX = 0 is
- * singular). This is the tolerance of nullSpaceProjector / pseudoInverseSolve (their default relTol), so
- * "singular" here and the null space predictedLimit projects onto agree.
- */
-export const SINGULAR_REL_TOL = 1e-10;
-
-/**
- * Whether XX (d×d symmetric PSD) is rank-deficient to {@link SINGULAR_REL_TOL}, via symmetricEigen.
- * Only then does the output carry `predictedLimit` (theory.md §1.5).
- */
-export function isSingular(XX: Matrix): boolean {
-  const { values } = symmetricEigen(XX);
-  const maxAbs = Math.max(0, ...values.map(Math.abs));
-  return values[0] <= SINGULAR_REL_TOL * maxAbs;
-}
 
 /** One trajectory sampled at the T output times (T = times.length). */
 export interface TrajectoryOutput {
@@ -181,7 +166,7 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
       try {
         exact = new ExactEvaluator(ctx, ensemble, { initial: sim.initial, info: sim.info });
       } catch (e) {
-        if (/no closed form/.test((e as Error).message)) throw exactUnavailableError(e as Error);
+        if (e instanceof NoClosedFormError) throw exactUnavailableError(e);
         throw e;
       }
     }
@@ -397,12 +382,10 @@ function finish(
 
 /**
  * Serialises an output document in pieces (one trajectory per piece), so outputs larger than the
- * largest JavaScript string can be written. Concatenated, the pieces are `JSON.stringify(output)`.
+ * largest JavaScript string can be written. Concatenated, the pieces are `JSON.stringify(output)` plus a
+ * newline (resultFile.ts's 'compact' layout).
  */
-export function* outputJsonChunks(output: SimulateOutput): Generator<string> {
+export function outputJsonChunks(output: SimulateOutput): Generator<string> {
   const { trajectories, ...head } = output;
-  const headJson = JSON.stringify(head);
-  yield `${headJson.slice(0, -1)},"trajectories":[`;
-  for (let i = 0; i < trajectories.length; i++) yield (i > 0 ? ',' : '') + JSON.stringify(trajectories[i]);
-  yield ']}\n';
+  return compactChunks(head, 'trajectories', trajectories);
 }

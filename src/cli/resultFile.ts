@@ -1,0 +1,180 @@
+/**
+ * The JSON files of CLI results (`simulate` output, sweep shards and chunk parts, `merge` output) for any
+ * model: a header object and one array of entries (a ResultDocument of src/models/plugin.ts), written last.
+ * Two layouts. 'lines' (the default):
+ * ```
+ * {…header fields…,"<entries>":[
+ * {…entry 0…},
+ * {…entry 1…}
+ * ]}
+ * ```
+ * with the header on the first line and one entry per line, so files larger than the largest JavaScript
+ * string (~512 MiB; a full grid of trained networks is ~0.5 GB) are written and read in pieces; a file
+ * re-formatted by another tool (still valid JSON) is read whole as a fallback. 'compact': exactly
+ * `JSON.stringify(document)` and a newline, also written in pieces (one entry per piece).
+ */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { ResultDocument } from '../models/plugin.ts';
+import { UsageError, type Chunks } from './io.ts';
+
+/** A JSON object read from a file. */
+export type JsonObject = Record<string, unknown>;
+
+/** A result file that cannot be read or is not in the expected format (exit code 2, like bad input). */
+export class ResultFileError extends UsageError {
+  override name = 'ResultFileError';
+}
+
+/** The header line's end: `,"<key>":[` (or `{"<key>":[` for an empty header); group 1 is the entries key. */
+const ENTRIES_OPEN = /(?:^\{|,)"([A-Za-z_$][\w$]*)":\[$/;
+
+/** `{…header,"<key>":[` : the document up to its entries. @throws Error when the header has the key. */
+function openDocument(header: object, key: string): string {
+  if (key in header) throw new Error(`result file: the header must not contain the entries key "${key}"`);
+  const head = JSON.stringify(header);
+  return head === '{}' ? `{${JSON.stringify(key)}:[` : `${head.slice(0, -1)},${JSON.stringify(key)}:[`;
+}
+
+/**
+ * The 'lines' layout (see the module comment) of `{...header, [key]: [entries...]}`, one entry per line;
+ * concatenated the pieces are valid JSON.
+ * @param header must not contain `key`. @param key the entries' name, e.g. "networks".
+ */
+export async function* resultFileChunks(header: object, key: string, entries: Iterable<object> | AsyncIterable<object>): AsyncGenerator<string> {
+  yield openDocument(header, key);
+  let first = true;
+  for await (const e of entries) {
+    yield `${first ? '\n' : ',\n'}${JSON.stringify(e)}`;
+    first = false;
+  }
+  yield '\n]}\n';
+}
+
+/**
+ * The 'compact' layout of `{...header, [key]: [entries...]}`: concatenated, the pieces are exactly
+ * `JSON.stringify({ ...header, [key]: entries })` and a newline; one piece per entry.
+ * @param header must not contain `key`.
+ */
+export function* compactChunks(header: object, key: string, entries: Iterable<object>): Generator<string> {
+  yield openDocument(header, key);
+  let i = 0;
+  for (const e of entries) yield (i++ > 0 ? ',' : '') + JSON.stringify(e);
+  yield ']}\n';
+}
+
+async function* compactChunksAsync(header: object, key: string, entries: Iterable<object> | AsyncIterable<object>): AsyncGenerator<string> {
+  yield openDocument(header, key);
+  let i = 0;
+  for await (const e of entries) yield (i++ > 0 ? ',' : '') + JSON.stringify(e);
+  yield ']}\n';
+}
+
+/** The pieces of a model's result document in its {@link ResultDocument.layout} (default 'lines'). */
+export function resultDocumentChunks(doc: ResultDocument): Chunks {
+  return doc.layout === 'compact'
+    ? compactChunksAsync(doc.header, doc.entriesKey, doc.entries)
+    : resultFileChunks(doc.header, doc.entriesKey, doc.entries);
+}
+
+function lines(path: string): { iter: AsyncIterable<string>; close(): void } {
+  const stream = createReadStream(path, { encoding: 'utf8' });
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  return { iter: rl, close: () => { rl.close(); stream.destroy(); } };
+}
+
+function parseObject(text: string, path: string, what: string): JsonObject {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new ResultFileError(`${path}: ${what} is not valid JSON (${(e as Error).message}); the file is damaged or not a lazyrich result`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ResultFileError(`${path}: ${what} is not a JSON object`);
+  return v as JsonObject;
+}
+
+/** The entries key of a whole document: its last key, whose value must be an array. */
+function entriesKeyOf(doc: JsonObject): string | undefined {
+  const key = Object.keys(doc).at(-1);
+  return key !== undefined && Array.isArray(doc[key]) ? key : undefined;
+}
+
+/** The whole document and its entries key (fallback for files not in the line layout). */
+async function readWhole(path: string): Promise<{ doc: JsonObject; key: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ResultFileError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  const doc = parseObject(text, path, 'the file');
+  const key = entriesKeyOf(doc);
+  if (key === undefined) throw new ResultFileError(`${path}: no array of entries at the end; not a lazyrich result`);
+  return { doc, key };
+}
+
+/**
+ * The header of a result file (every field but the entries) and the entries' key, reading only its first
+ * line when the file has the 'lines' layout.
+ * @throws ResultFileError when the file cannot be read or is not a result file.
+ */
+export async function readResultHeader(path: string): Promise<{ header: JsonObject; entriesKey: string }> {
+  const input = lines(path);
+  let first: string | undefined;
+  try {
+    for await (const line of input.iter) { first = line; break; }
+  } catch (e) {
+    throw new ResultFileError(`cannot read ${path}: ${(e as Error).message}`);
+  } finally {
+    input.close();
+  }
+  const open = first === undefined ? null : ENTRIES_OPEN.exec(first);
+  if (first !== undefined && open) {
+    const rest = first.slice(0, open.index);
+    return { header: parseObject(`${rest === '' ? '{' : rest}}`, path, 'the header'), entriesKey: open[1] };
+  }
+  const { doc, key } = await readWhole(path);
+  const { [key]: _entries, ...header } = doc;
+  return { header, entriesKey: key };
+}
+
+/**
+ * The entries of a result file, in file order, one line at a time (or from the whole document for files
+ * not in the 'lines' layout).
+ * @throws ResultFileError on a damaged line, a truncated file or an unreadable file.
+ */
+export async function* readResultEntries(path: string): AsyncGenerator<JsonObject> {
+  const input = lines(path);
+  let lineNo = 0;
+  let layout: boolean | null = null;
+  let closed = false;
+  try {
+    for await (const line of input.iter) {
+      lineNo++;
+      if (layout === null) {
+        layout = ENTRIES_OPEN.test(line);
+        if (!layout) break;
+        continue;
+      }
+      if (line === ']}') { closed = true; break; }
+      if (line === '') continue;
+      yield parseObject(line.endsWith(',') ? line.slice(0, -1) : line, path, `line ${lineNo}`);
+    }
+  } catch (e) {
+    if (e instanceof ResultFileError) throw e;
+    throw new ResultFileError(`cannot read ${path}: ${(e as Error).message}`);
+  } finally {
+    input.close();
+  }
+  if (layout === false) {
+    const { doc, key } = await readWhole(path);
+    for (const e of doc[key] as unknown[]) {
+      if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new ResultFileError(`${path}: an entry of "${key}" is not an object`);
+      yield e as JsonObject;
+    }
+  } else if (!closed) {
+    throw new ResultFileError(`${path}: the file ends before its closing "]}" (truncated)`);
+  }
+}
