@@ -19,9 +19,10 @@ export const relu2Examples: ModelExamples = {
     paramDistance: { abs: 1e-7, rel: 1e-3 }, kernelDistance: { abs: 1e-3, rel: 0 }, deltaDrift: { abs: 1e-5, rel: 0 },
     W: { abs: 1e-5, rel: 0 }, a: { abs: 1e-5, rel: 0 }, tau: { abs: 0, rel: 1e-15 }, alpha: { abs: 0, rel: 1e-15 },
   },
+  // η = 40 blows the first network up at once; the second sits at θ = 0, a stationary point (σ(0) = 0).
   diverging: {
     model: 'relu2', data: teacher, learningRate: 40, checkpoints: [0, 200],
-    init: { explicit: [{ W: [[1, 0, 0], [0, 1, 0]], a: [1.5, 1] }, { W: [[0.01, 0, 0], [0, 0.01, 0]], a: [0, 0] }] },
+    init: { explicit: [{ W: [[1, 0, 0], [0, 1, 0]], a: [1.5, 1] }, { W: [[0, 0, 0], [0, 0, 0]], a: [0, 0] }] },
   },
   divergedEntries: [true, false],
   badParams: [['m', 3], ['d', 0], ['n', 1.5], ['etaBase', Number.NaN], ['preset', 'fig99'], ['steps', -1]],
