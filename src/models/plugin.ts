@@ -243,6 +243,12 @@ export interface ModelPlugin<S extends Schema = Schema> {
    * keys of the hash differ from it; false or absent makes it "custom" when a non-view key differs.
    */
   readonly urlOverrideKeepsPreset?: boolean;
+  /**
+   * The CLI config (JSON, the model's `lazyrich simulate` contract) that runs the networks the app runs
+   * with these params, in the same order: the app and the CLI share one plan.
+   * @throws Error when the params need data the config cannot name (e.g. an upload that is missing).
+   */
+  appConfig(p: Params<S>): Record<string, unknown>;
   /** Cross-field checks after each field passed its own. @throws ParamError naming the field. */
   checkParams(p: Params<S>): void;
   /** Metrics the model reports. */

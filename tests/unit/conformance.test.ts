@@ -2,7 +2,8 @@
  * Conformance, part 1 (no GPU): every registered model (src/models/registry.ts) passes these, so a new
  * model gets its tests by being registered (docs/architecture.md "Conformance").
  * - schema ↔ URL: tests/unit/shell.test.ts (defaults and every preset survive the hash);
- * - schema ↔ CLI config: the model's tiny example parses; each bad config edit is refused naming its path;
+ * - schema ↔ CLI config: the app config of the defaults and of every preset parses as a CLI config with
+ *   the same number of networks; the tiny example parses; each bad config edit is refused naming its path;
  * - bad parameters: each is refused (schema, then the plugin's cross-field checks, as the app validates)
  *   with a ParamError naming the field, and the params it would have replaced are untouched.
  */
@@ -17,6 +18,17 @@ describe.each(MODELS.map((m) => [m.id, m] as const))('model %s', (id, plugin) =>
     const keys = plugin.metrics.map((m) => m.key);
     expect(new Set(keys).size).toBe(keys.length);
     expect(Object.keys(plugin.presets).length).toBeGreaterThan(0);
+  });
+
+  it('schema ↔ CLI config: the defaults and every preset, as the app runs them, are valid CLI configs', async () => {
+    const cli = await plugin.loadCli();
+    const base = defaults(plugin.schema);
+    for (const [name, p] of [['defaults', {}] as const, ...Object.entries(plugin.presets)]) {
+      const params = validate(plugin.schema, name === 'defaults' ? {} : { ...p, preset: name }, base);
+      const json = plugin.appConfig(params);
+      expect(json.model, name).toBe(id);
+      expect(() => cli.parseConfig(structuredClone(json)), name).not.toThrow();
+    }
   });
 
   it('each bad parameter is refused naming the field; the running params are untouched', () => {

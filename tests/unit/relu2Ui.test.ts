@@ -11,10 +11,14 @@ import {
   RELU2_PRESETS, RELU2_SCHEMA as S, checkpointSteps, checkRelu2Params, linspace, logspace, type Relu2AppParams,
 } from '../../src/models/relu2/params.ts';
 import { buildRelu2Grid } from '../../src/models/relu2/data.ts';
+import { relu2ConfigFromParams, relu2ConfigJson } from '../../src/models/relu2/appConfig.ts';
+import { validateRelu2Config } from '../../src/models/relu2/config.ts';
+import { Relu2Plan } from '../../src/models/relu2/plan.ts';
+import { relu2Plugin } from '../../src/models/relu2/plugin.ts';
 import type { Relu2DeviceLimits } from '../../src/models/relu2/spec.ts';
 import { trainRelu2 } from '../../src/theory/index.ts';
 import { isRelu2Hash, relu2FromHash, relu2ToHash, RELU2_URL_VERSION } from '../../src/models/relu2/app/url.ts';
-import { batchSize, batchSpec, buildExperiment, totalWork, validateExperiment } from '../../src/models/relu2/grid.ts';
+import { batchNetworks, batchSize, batchSpec, buildExperiment, networkIndex, totalWork, validateExperiment } from '../../src/models/relu2/grid.ts';
 import { CELL_ALL_DIVERGED, CELL_SOME_DIVERGED, Relu2Results, type NetworkSample } from '../../src/models/relu2/results.ts';
 import { CsvDataError, parseDataCsv, uploadedData } from '../../src/models/relu2/app/csv.ts';
 import { formatDuration, formatProgress } from '../../src/models/relu2/app/progress.ts';
@@ -104,11 +108,12 @@ describe('relu2 experiment', () => {
     expect(e.datasets[1].X).toEqual(core.datasets[1].X);
     for (let b = 0; b < e.batches.length; b++) {
       const spec = batchSpec(e, b);
+      const q = batchNetworks(e, b);
       spec.networks.forEach((net, i) => {
-        const q = e.batches[b].start * 2 + i;
-        const cell = e.cells[Math.floor(q / 2)], s = q % 2;
-        // core order: (iSeed·#τ + iτ)·#δ + iδ
-        const ref = core.networks[(s * 3 + cell.col) * 2 + cell.row];
+        // the app's network q is the core's (and the CLI's): (iSeed·#τ + iτ)·#δ + iδ
+        const s = Math.floor(q[i] / e.cells.length), cell = e.cells[q[i] % e.cells.length];
+        expect(q[i]).toBe((s * 3 + cell.col) * 2 + cell.row);
+        const ref = core.networks[q[i]];
         expect(net.init.W).toEqual(ref.init.W);
         expect(net.init.a).toEqual(ref.init.a);
         expect(net.eta).toBeCloseTo(ref.eta, 15);
@@ -153,10 +158,11 @@ describe('relu2 results', () => {
   it('seed-averages into the map (row = δ, col = τ); NaN until every seed has the checkpoint', () => {
     const r = new Relu2Results(e);
     expect(r.cellMap('hamming', 1).values.every(Number.isNaN)).toBe(true);
-    // cell 4 = (col 1, row 1): seeds at q = 8, 9
-    r.set(8, 1, sample(2));
+    // cell 4 = (col 1, row 1): seeds at q = 4 and 6 + 4 (plan order q = iSeed·#cells + cell)
+    expect([networkIndex(e, 4, 0), networkIndex(e, 4, 1)]).toEqual([4, 10]);
+    r.set(4, 1, sample(2));
     expect(Number.isNaN(r.cellMap('hamming', 1).values[1 * 2 + 1])).toBe(true);
-    r.set(9, 1, sample(4));
+    r.set(10, 1, sample(4));
     const m = r.cellMap('hamming', 1);
     expect(m.values[1 * 2 + 1]).toBe(3);
     expect(r.cellsDone(1)).toBe(1);
@@ -166,8 +172,9 @@ describe('relu2 results', () => {
 
   it('leaves diverged seeds out of the mean and marks the cell', () => {
     const r = new Relu2Results(e);
-    r.set(0, 1, sample(1)); r.set(1, 1, sample(1e20, true));
-    r.set(2, 1, sample(5, true)); r.set(3, 1, sample(6, true));
+    // cell 0: q = 0, 6; cell 1 (col 0, row 1): q = 1, 7
+    r.set(0, 1, sample(1)); r.set(6, 1, sample(1e20, true));
+    r.set(1, 1, sample(5, true)); r.set(7, 1, sample(6, true));
     const m = r.cellMap('trainLoss', 1);
     expect(m.values[0]).toBe(1);
     expect(m.classes[0]).toBe(CELL_SOME_DIVERGED);
@@ -198,6 +205,11 @@ describe('relu2 results', () => {
     expect(json.checkpoints).toEqual([0, 10]);
     expect(json.networks[0]).toMatchObject({ seed: 0, trainLoss: [0.5, 0.25], diverged: [false, false] });
     expect(json.networks[1]).toMatchObject({ trainLoss: [null, null], diverged: [null, null] });
+    // The config the CLI runs for the same networks, in the same order.
+    const config = validateRelu2Config((json as unknown as { config: unknown }).config);
+    const plan = new Relu2Plan(config);
+    expect(json.networks.map((_, q) => plan.label(q).seed)).toEqual(json.networks.map((n) => n.seed));
+    expect(json.networks.map((_, q) => plan.label(q).tau)).toEqual(json.networks.map((n) => n.tau));
     expect(json.networks[0]).not.toHaveProperty('testLoss'); // nTest = 0
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
@@ -340,5 +352,37 @@ describe('relu2 runner', () => {
       });
     });
     expect(r.trailOf(0)!.frames).toBe(3);
+  });
+});
+
+describe('one plan for the app and the CLI', () => {
+  it('every preset: the app runs the CLI plan of its config, network for network (θ₀, η, data), in the CLI order', () => {
+    for (const name of Object.keys(RELU2_PRESETS) as (keyof typeof RELU2_PRESETS)[]) {
+      const p = validate(S, { ...RELU2_PRESETS[name], preset: name, ...(name === 'fig1a' ? {} : { tauCount: 3, deltaCount: 2, seeds: 2, d: 3, n: 8, nTest: 4 }) }, base);
+      const e = buildExperiment(p, null);
+      const cli = new Relu2Plan(validateRelu2Config(relu2Plugin.appConfig(p)));
+      expect(cli.count, name).toBe(e.networkCount);
+      const seen = new Set<number>();
+      for (let b = 0; b < e.batches.length; b++) {
+        const q = batchNetworks(e, b);
+        const app = batchSpec(e, b), ref = cli.specOf(q);
+        q.forEach((k, i) => {
+          seen.add(k);
+          const cell = e.cells[k % e.cells.length];
+          expect(ref.labels[i], `${name} #${k}`).toEqual({ tau: cell.tau, delta: cell.delta, alpha: cell.alpha, seed: e.seeds[Math.floor(k / e.cells.length)] });
+          expect(app.networks[i].init.W).toEqual(ref.spec.networks[i].init.W);
+          expect(app.networks[i].init.a).toEqual(ref.spec.networks[i].init.a);
+          expect(app.networks[i].eta).toBe(ref.spec.networks[i].eta);
+          expect(app.datasets[app.networks[i].dataIndex].X).toEqual(ref.spec.datasets[ref.spec.networks[i].dataIndex].X);
+        });
+      }
+      expect(seen.size, name).toBe(e.networkCount);
+    }
+  });
+
+  it('the app config of a leaky, α-shaped grid round-trips through the CLI parser', () => {
+    const p = validate(S, { activation: 'leaky', slope: 0.1, shape: 'alpha', tauCount: 2, deltaCount: 3, seeds: 2, d: 3, n: 8 }, base);
+    const config = relu2ConfigFromParams(p, null);
+    expect(validateRelu2Config(relu2ConfigJson(config))).toEqual(config);
   });
 });

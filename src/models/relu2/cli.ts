@@ -43,7 +43,7 @@ function planOf(cfg: Relu2Config): Relu2Plan {
 
 /** The default chunk size of a config: one grid seed's networks (#τ·#(δ|α), sharing one data set), or {@link DEFAULT_EXPLICIT_CHUNK}. */
 export function defaultChunkSize(cfg: Relu2Config): number {
-  return cfg.init.kind === 'grid' ? planOf(cfg).networksPerSeed : DEFAULT_EXPLICIT_CHUNK;
+  return cfg.init.kind !== 'explicit' ? planOf(cfg).networksPerSeed : DEFAULT_EXPLICIT_CHUNK;
 }
 
 /** The header of a relu2 result (simulate output, and each shard's model fields). */

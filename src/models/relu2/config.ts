@@ -11,7 +11,9 @@
  *         | { "grid": { "m": number,                            // even: the symmetrised init of §3
  *                       "tau": number[] | { "from", "to", "count", "log"?: boolean },
  *                       "delta": number[] | { "from", "to", "count" },      // or "alpha" (> 0) instead,
- *                       "seeds": number[] } },                              //  which also takes "log"
+ *                       "seeds": number[] } }                               //  which also takes "log"
+ *         | { "points": { "m": number, "settings": [ { "tau", "delta" } | { "tau", "alpha" }, ... ],
+ *                         "seeds": number[] } },                            // settings that are no grid
  *   "learningRate": number | { "base": number, "scaleByTauSquared": boolean }, // η per GD step; η = base/τ²
  *   "checkpoints": number[],                                   // GD step counts, strictly ascending, ≥ 0
  *   "backend"?: "gpu" | "cpu" }                                // default "gpu"
@@ -19,7 +21,8 @@
  * Ranges: {from, to, count} is linspace (from, to inclusive); with "log": true the points are spaced
  * evenly in log (from, to > 0), e.g. τ ∈ {from: 0.1, to: 10^0.3, count: 17, log: true} = numpy's
  * logspace(−1, 0.3, 17) of Fig. 1b.
- * Grid order and seeds (see plan.ts): network q = (iSeed·#τ + iτ)·#(δ|α) + iδ. Teacher data: grid
+ * Grid order and seeds (see plan.ts): network q = (iSeed·#τ + iτ)·#(δ|α) + iδ (points: iSeed·#settings
+ * + iSetting). Teacher data: grid
  * seed s draws its own teacher and data with seed teacher.seed + s (teacher.seed = 0 reproduces
  * buildRelu2Grid); its init directions come from s. Explicit data: every seed shares the data.
  * Limits: m ≤ 256, d ≤ 128, n and nTest ≤ 65,536 (RELU2_LIMITS; more than 4,096 samples only while the
@@ -42,10 +45,17 @@ export const SEED_LIMIT = 2 ** 31;
 /** Where the data come from: explicit arrays (one data set) or the seeded teacher of theory.md §3. */
 export type Relu2DataSource = { kind: 'explicit'; data: Relu2Data } | { kind: 'teacher'; teacher: TeacherSpec };
 
-/** How the networks are initialised. Grid: exactly one of deltas / alphas is set. */
+/** One (τ, δ|α) setting of a `points` init: exactly one of delta / alpha is set. */
+export interface Relu2Setting { tau: number; delta?: number; alpha?: number }
+
+/**
+ * How the networks are initialised. Grid: τ × (δ|α), exactly one of deltas / alphas is set. Points: a
+ * list of settings that is not a product (e.g. Fig. 1a's four). Both repeat for every seed.
+ */
 export type Relu2InitSource =
   | { kind: 'explicit'; params: Relu2Params[] }
-  | { kind: 'grid'; m: number; taus: number[]; deltas?: number[]; alphas?: number[]; seeds: number[] };
+  | { kind: 'grid'; m: number; taus: number[]; deltas?: number[]; alphas?: number[]; seeds: number[] }
+  | { kind: 'points'; m: number; points: Relu2Setting[]; seeds: number[] };
 
 /** A validated relu2 config (all sizes resolved). Checkpoints are GD step counts, not times. */
 export interface Relu2Config {
@@ -159,9 +169,9 @@ export function logRange(from: number, to: number, count: number): number[] {
 
 function parseInit(v: unknown, data: Relu2DataSource, d: number): Relu2InitSource {
   const path = 'config.init';
-  const o = obj(v, path, ['explicit', 'grid']);
+  const o = obj(v, path, ['explicit', 'grid', 'points']);
   const keys = Object.keys(o);
-  if (keys.length !== 1) throw new ConfigError(path, `expected exactly one of "explicit" or "grid", got ${keys.length === 0 ? 'neither' : 'both'}`);
+  if (keys.length !== 1) throw new ConfigError(path, `expected exactly one of "explicit", "grid" or "points", got ${keys.length === 0 ? 'none' : keys.join(' and ')}`);
   if ('explicit' in o) {
     const list = arr(o.explicit, `${path}.explicit`, 'an array of {"W", "a"}');
     if (list.length === 0) throw new ConfigError(`${path}.explicit`, 'expected at least one network, got an empty array');
@@ -178,21 +188,38 @@ function parseInit(v: unknown, data: Relu2DataSource, d: number): Relu2InitSourc
     });
     return { kind: 'explicit', params };
   }
+  if ('points' in o) return parsePoints(o.points, `${path}.points`, data);
   const gp = `${path}.grid`;
   const g = obj(o.grid, gp, ['m', 'tau', 'delta', 'alpha', 'seeds']);
-  const m = integer(required(g, 'm', gp), `${gp}.m`, 2);
-  limit(m, RELU2_LIMITS.maxUnits, `${gp}.m`, 'm (hidden units)', UNITS_WHY);
-  if (m % 2 !== 0) throw new ConfigError(`${gp}.m`, `expected an even m (the symmetrised init pairs units, theory.md §3), got ${m}`);
+  const m = parseUnits(g, gp);
   const taus = parseValues(required(g, 'tau', gp), `${gp}.tau`, 'τ', true, true);
   if ((g.delta === undefined) === (g.alpha === undefined)) {
     throw new ConfigError(`${gp}.delta`, `expected exactly one of "delta" or "alpha", got ${g.delta === undefined ? 'neither' : 'both'}`);
   }
   const deltas = g.delta === undefined ? undefined : parseValues(g.delta, `${gp}.delta`, 'δ', false, false);
   const alphas = g.alpha === undefined ? undefined : parseValues(g.alpha, `${gp}.alpha`, 'α', true, true);
+  const seeds = parseSeeds(g, gp, data);
+  const count = seeds.length * taus.length * (deltas ?? alphas!).length;
+  if (count > MAX_RELU2_NETWORKS) {
+    throw new ConfigError(gp, `${seeds.length} seeds × ${taus.length} τ × ${(deltas ?? alphas!).length} ${deltas ? 'δ' : 'α'} = ${fmt(count)} networks; at most ${fmt(MAX_RELU2_NETWORKS)} are supported`);
+  }
+  return { kind: 'grid', m, taus, ...(deltas ? { deltas } : { alphas }), seeds };
+}
+
+/** The hidden width m of a grid or points init: even (the symmetrised init pairs units), ≤ the limit. */
+function parseUnits(g: Obj, gp: string): number {
+  const m = integer(required(g, 'm', gp), `${gp}.m`, 2);
+  limit(m, RELU2_LIMITS.maxUnits, `${gp}.m`, 'm (hidden units)', UNITS_WHY);
+  if (m % 2 !== 0) throw new ConfigError(`${gp}.m`, `expected an even m (the symmetrised init pairs units, theory.md §3), got ${m}`);
+  return m;
+}
+
+/** The distinct integer seeds of a grid or points init (with teacher.seed added, still < 2³¹). */
+function parseSeeds(g: Obj, gp: string, data: Relu2DataSource): number[] {
   const seedList = arr(required(g, 'seeds', gp), `${gp}.seeds`, 'an array of integer seeds');
   if (seedList.length === 0) throw new ConfigError(`${gp}.seeds`, 'expected at least one seed, got an empty array');
   const offset = data.kind === 'teacher' ? data.teacher.seed : 0;
-  const seeds = seedList.map((s, k) => {
+  return seedList.map((s, k) => {
     const sp = `${gp}.seeds[${k}]`;
     const seed = integer(s, sp, 0);
     if (seed + offset >= SEED_LIMIT) {
@@ -201,11 +228,28 @@ function parseInit(v: unknown, data: Relu2DataSource, d: number): Relu2InitSourc
     if (seedList.indexOf(s) !== k) throw new ConfigError(sp, `duplicate seed ${seed} (it would repeat networks)`);
     return seed;
   });
-  const count = seeds.length * taus.length * (deltas ?? alphas!).length;
-  if (count > MAX_RELU2_NETWORKS) {
-    throw new ConfigError(gp, `${seeds.length} seeds × ${taus.length} τ × ${(deltas ?? alphas!).length} ${deltas ? 'δ' : 'α'} = ${fmt(count)} networks; at most ${fmt(MAX_RELU2_NETWORKS)} are supported`);
+}
+
+/** `init.points`: {m, settings: [{tau, delta} | {tau, alpha}], seeds}. */
+function parsePoints(v: unknown, pp: string, data: Relu2DataSource): Relu2InitSource {
+  const g = obj(v, pp, ['m', 'settings', 'seeds']);
+  const m = parseUnits(g, pp);
+  const list = arr(required(g, 'settings', pp), `${pp}.settings`, 'an array of {"tau", "delta"} or {"tau", "alpha"}');
+  if (list.length === 0) throw new ConfigError(`${pp}.settings`, 'expected at least one setting, got an empty array');
+  const points = list.map((x, k): Relu2Setting => {
+    const sp = `${pp}.settings[${k}]`;
+    const o = obj(x, sp, ['tau', 'delta', 'alpha']);
+    const tau = positive(required(o, 'tau', sp), `${sp}.tau`);
+    if ((o.delta === undefined) === (o.alpha === undefined)) {
+      throw new ConfigError(`${sp}.delta`, `expected exactly one of "delta" or "alpha", got ${o.delta === undefined ? 'neither' : 'both'}`);
+    }
+    return o.delta !== undefined ? { tau, delta: finite(o.delta, `${sp}.delta`) } : { tau, alpha: positive(o.alpha, `${sp}.alpha`) };
+  });
+  const seeds = parseSeeds(g, pp, data);
+  if (seeds.length * points.length > MAX_RELU2_NETWORKS) {
+    throw new ConfigError(pp, `${seeds.length} seeds × ${points.length} settings = ${fmt(seeds.length * points.length)} networks; at most ${fmt(MAX_RELU2_NETWORKS)} are supported`);
   }
-  return { kind: 'grid', m, taus, ...(deltas ? { deltas } : { alphas }), seeds };
+  return { kind: 'points', m, points, seeds };
 }
 
 function parseLearningRate(v: unknown, init: Relu2InitSource): LearningRateSpec {
@@ -218,7 +262,7 @@ function parseLearningRate(v: unknown, init: Relu2InitSource): LearningRateSpec 
   const base = positive(required(o, 'base', path), `${path}.base`);
   const scale = required(o, 'scaleByTauSquared', path);
   if (typeof scale !== 'boolean') throw new ConfigError(`${path}.scaleByTauSquared`, `expected true or false, got ${describeValue(scale)}`);
-  if (scale && init.kind === 'explicit') throw new ConfigError(`${path}.scaleByTauSquared`, 'η = base/τ² needs τ, which only "grid" inits have; give a number instead');
+  if (scale && init.kind === 'explicit') throw new ConfigError(`${path}.scaleByTauSquared`, 'η = base/τ² needs τ, which only "grid" and "points" inits have; give a number instead');
   return { base, scaleByTauSquared: scale };
 }
 
@@ -265,9 +309,17 @@ export function validateRelu2Config(raw: unknown): Relu2Config {
   const learningRate = parseLearningRate(required(o, 'learningRate', 'config'), init);
   const checkpoints = parseCheckpoints(required(o, 'checkpoints', 'config'));
   const backend = o.backend === undefined ? 'gpu' : oneOf(o.backend, 'config.backend', ['gpu', 'cpu'] as const);
-  const m = init.kind === 'grid' ? init.m : init.params[0].m;
-  const networks = init.kind === 'grid'
-    ? init.seeds.length * init.taus.length * (init.deltas ?? init.alphas!).length
-    : init.params.length;
+  const m = init.kind === 'explicit' ? init.params[0].m : init.m;
+  const networks = init.kind === 'explicit' ? init.params.length : init.seeds.length * settingsOf(init).length;
   return { model: 'relu2', slope, data, init, learningRate, checkpoints, backend, m, ...shape, networks };
+}
+
+/**
+ * The (τ, δ|α) settings of a grid or points init, in plan order: grid cell iτ·#(δ|α) + iδ (τ-major),
+ * points as listed. Each seed repeats them (network q = iSeed·#settings + iSetting, plan.ts).
+ */
+export function settingsOf(init: Exclude<Relu2InitSource, { kind: 'explicit' }>): Relu2Setting[] {
+  if (init.kind === 'points') return init.points;
+  const shapes = (init.deltas ?? init.alphas)!;
+  return init.taus.flatMap((tau) => shapes.map((s) => (init.deltas ? { tau, delta: s } : { tau, alpha: s })));
 }

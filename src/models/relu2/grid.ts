@@ -1,22 +1,23 @@
 /**
- * The experiment the relu2 app runs, expanded from its params: cells (one per (τ, δ|α) setting), seeds,
- * data sets, checkpoints and GPU batches. Pure (no DOM, no GPU).
+ * The experiment the relu2 app runs, expanded from its params through the one plan the CLI also uses
+ * (appConfig.ts → plan.ts): cells (one per (τ, δ|α) setting), seeds, data sets, checkpoints and GPU
+ * batches. Pure (no DOM, no GPU).
  *
- * Order: cell index c = iτ·rows + iδ for a grid (τ-major, so one τ column is a contiguous range), the four
- * settings in paper order for Fig. 1a; network q = c·S + iSeed for S seeds. Map row = iδ (y), column = iτ
- * (x). A batch is a contiguous range of cells with all their seeds. θ₀ of a network is the seeded
- * symmetrised init of src/models/relu2/data.ts, so the app and the CLI's grid draw identical networks
- * for the same seeds; θ₀ is materialised per batch only (the full Fig. 1b grid would need 185 MB).
+ * Order: cell c = iτ·rows + iδ for a grid (τ-major, so one τ column is a contiguous range of cells), the
+ * four settings in paper order for Fig. 1a; network q = iSeed·#cells + c, the plan's (and the CLI's)
+ * order ({@link networkIndex}). Map row = iδ (y), column = iτ (x). A batch is a contiguous range of cells
+ * with all their seeds; θ₀ is materialised per batch only (the full Fig. 1b grid would need 185 MB).
  */
 import { DeviceLimitError } from '../../gpu/device.ts';
-import type { Relu2Data, Relu2Params } from '../../theory/index.ts';
-import { symmetrisedInit } from '../../theory/index.ts';
-import { initDirections, learningRateOf, resolveScaleShape, teacherStudentData } from '../../models/relu2/data.ts';
-import { validateRelu2Spec, type Relu2DeviceLimits, type Relu2SimSpec, type Relu2Sizes } from '../../models/relu2/spec.ts';
-import type { Relu2Kernel } from '../../models/relu2/layout.ts';
-import {
-  checkpointSteps, checkRelu2Params, seedList, shapeValues, slopeOf, tauValues, type Relu2AppParams,
-} from '../../models/relu2/params.ts';
+import { symmetrisedInit, type Relu2Data, type Relu2Params } from '../../theory/index.ts';
+import { initDirections, learningRateOf, resolveScaleShape } from './data.ts';
+import { validateRelu2Spec, type Relu2DeviceLimits, type Relu2SimSpec, type Relu2Sizes } from './spec.ts';
+import type { Relu2Kernel } from './layout.ts';
+import { checkRelu2Params, type Relu2AppParams } from './params.ts';
+import { FIG1A_SETTINGS, relu2ConfigFromParams } from './appConfig.ts';
+import { Relu2Plan } from './plan.ts';
+
+export { FIG1A_SETTINGS } from './appConfig.ts';
 
 /**
  * One (τ, δ, α) setting; `row`/`col` place it in the regime map (Fig. 1a: row 0, col = setting);
@@ -26,14 +27,6 @@ export interface Relu2Cell { index: number; row: number; col: number; tau: numbe
 
 /** Explicit data (an uploaded CSV) used instead of the teacher: one data set shared by every seed. */
 export interface ExplicitData { data: Relu2Data; name: string }
-
-/** The four settings of Fig. 1a (theory.md §3), in paper order. */
-export const FIG1A_SETTINGS: readonly { tau: number; delta?: number; alpha?: number; label: string; short: string }[] = [
-  { tau: 0.1, delta: 0, label: 'τ = 0.1, δ = 0 · balanced', short: 'small balanced' },
-  { tau: 2, delta: 0, label: 'τ = 2, δ = 0 · balanced, large', short: 'large balanced' },
-  { tau: 0.1, alpha: 10, label: 'τ = 0.1, α = 10 · upstream', short: 'upstream α = 10' },
-  { tau: 0.1, alpha: 0.1, label: 'τ = 0.1, α = 0.1 · downstream', short: 'downstream α = 0.1' },
-];
 
 /** Everything a run needs, derived once from the params (see file comment for the orderings). */
 export interface Relu2Experiment {
@@ -62,6 +55,8 @@ export interface Relu2Experiment {
   /** Batches: contiguous cell ranges [start, end). */
   batches: { start: number; end: number }[];
   networkCount: number;
+  /** The plan both the app and the CLI run (network order, θ₀, data). */
+  plan: Relu2Plan;
 }
 
 /**
@@ -70,19 +65,11 @@ export interface Relu2Experiment {
  */
 export function buildExperiment(p: Relu2AppParams, explicit: ExplicitData | null): Relu2Experiment {
   checkRelu2Params(p);
-  const seeds = seedList(p);
-  const slope = slopeOf(p);
-  let datasets: Relu2Data[], teachers: (Relu2Params | null)[];
-  if (p.data === 'upload') {
-    if (!explicit) throw new Error('data = "upload" needs a CSV: use "upload train CSV…" in the data folder.');
-    datasets = [explicit.data];
-    teachers = [null];
-  } else {
-    const generated = seeds.map((seed) => teacherStudentData({ seed, d: p.d, n: p.n, m0: p.m0, nTest: p.nTest }, slope));
-    datasets = generated.map(({ teacher: _t, ...data }) => data);
-    teachers = generated.map((g) => g.teacher);
-  }
-  const d = datasets[0].d, n = datasets[0].y.length, nTest = datasets[0].ytest?.length ?? 0;
+  const plan = new Relu2Plan(relu2ConfigFromParams(p, explicit?.data ?? null));
+  const { config } = plan;
+  const seeds = config.init.kind === 'explicit' ? [] : config.init.seeds;
+  const loaded = Array.from({ length: plan.dataCount }, (_, k) => plan.data(k));
+  const datasets = loaded.map((x) => x.data), teachers = loaded.map((x) => x.teacher);
   let cells: Relu2Cell[], rows: number, cols: number, taus: number[], shapes: number[];
   if (p.experiment === 'fig1a') {
     cells = FIG1A_SETTINGS.map((s, i) => ({ index: i, row: 0, col: i, ...resolveScaleShape(s), label: s.label, short: s.short }));
@@ -90,25 +77,36 @@ export function buildExperiment(p: Relu2AppParams, explicit: ExplicitData | null
     taus = cells.map((c) => c.tau);
     shapes = cells.map((c) => c.delta);
   } else {
-    taus = tauValues(p);
-    shapes = shapeValues(p);
+    const init = config.init as Extract<typeof config.init, { kind: 'grid' }>;
+    taus = init.taus;
+    shapes = (init.deltas ?? init.alphas)!;
     rows = shapes.length; cols = taus.length;
-    cells = [];
-    taus.forEach((tau, col) => shapes.forEach((s, row) => {
-      const point = resolveScaleShape(p.shape === 'delta' ? { tau, delta: s } : { tau, alpha: s });
-      const shapeText = p.shape === 'delta' ? `δ = ${fmt(s)}` : `α = ${fmt(s)}`;
-      const label = `τ = ${fmt(tau)}, ${shapeText}`;
-      cells.push({ index: cells.length, row, col, ...point, label, short: label });
-    }));
+    cells = plan.settings.map((setting, index) => {
+      const point = resolveScaleShape(setting);
+      const shapeText = setting.delta !== undefined ? `δ = ${fmt(setting.delta)}` : `α = ${fmt(setting.alpha!)}`;
+      const label = `τ = ${fmt(setting.tau)}, ${shapeText}`;
+      return { index, row: index % rows, col: Math.floor(index / rows), ...point, label, short: label };
+    });
   }
   const per = p.experiment === 'fig1a' || p.batch === 'all' ? cells.length : p.batch === 'tau' ? rows : 1;
   const batches: { start: number; end: number }[] = [];
   for (let s = 0; s < cells.length; s += per) batches.push({ start: s, end: Math.min(cells.length, s + per) });
   return {
     params: p, kind: p.experiment, cells, rows, cols, taus, shapes, shapeKind: p.experiment === 'fig1a' ? 'delta' : p.shape, seeds,
-    checkpoints: checkpointSteps(p.steps, p.checkpoints), m: p.m, d, n, nTest, slope, datasets, teachers,
-    dataName: explicit && p.data === 'upload' ? explicit.name : null, batches, networkCount: cells.length * seeds.length,
+    checkpoints: config.checkpoints, m: config.m, d: config.d, n: config.n, nTest: config.nTest, slope: config.slope, datasets, teachers,
+    dataName: explicit && p.data === 'upload' ? explicit.name : null, batches, networkCount: config.networks, plan,
   };
+}
+
+/** Network index (plan and CLI order) of seed index s of cell c: s·#cells + c. */
+export function networkIndex(e: Relu2Experiment, cell: number, seedIndex: number): number {
+  return seedIndex * e.cells.length + cell;
+}
+
+/** The networks of batch b, in the order of its spec: seed-major, then cell (plan order). */
+export function batchNetworks(e: Relu2Experiment, b: number): number[] {
+  const { start, end } = e.batches[b];
+  return e.seeds.flatMap((_, s) => Array.from({ length: end - start }, (__, i) => networkIndex(e, start + i, s)));
 }
 
 /** Compact number for labels: 3 significant digits. */
@@ -127,18 +125,9 @@ export function batchSize(e: Relu2Experiment, b: number): number {
   return (e.batches[b].end - e.batches[b].start) * e.seeds.length;
 }
 
-/** The spec of batch b for Relu2Sim.create: all data sets, the batch's networks in network order (θ₀ materialised). */
+/** The spec of batch b for Relu2Sim.create: its networks in {@link batchNetworks} order (θ₀ materialised), the data sets they use. */
 export function batchSpec(e: Relu2Experiment, b: number): Relu2SimSpec {
-  const { start, end } = e.batches[b];
-  const dirs = e.seeds.map((seed) => initDirections(seed, e.m, e.d));
-  const networks = [];
-  for (let c = start; c < end; c++) {
-    const cell = e.cells[c];
-    for (let s = 0; s < e.seeds.length; s++) {
-      networks.push({ init: symmetrisedInit(cell.tau, cell.alpha, dirs[s].directions, dirs[s].signs), dataIndex: dataIndexOf(e, s), eta: etaOf(e, cell) });
-    }
-  }
-  return { datasets: e.datasets, networks, slope: e.slope };
+  return e.plan.specOf(batchNetworks(e, b)).spec;
 }
 
 /**

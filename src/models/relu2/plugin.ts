@@ -5,6 +5,7 @@
  */
 import { relu2Examples } from './examples.ts';
 import type { ModelPlugin } from '../plugin.ts';
+import { relu2ConfigFromParams, relu2ConfigJson } from './appConfig.ts';
 import { checkRelu2Params, RELU2_PRESETS, RELU2_SCHEMA, type Relu2Schema } from './params.ts';
 
 /** The relu2 plugin (registered in src/models/registry.ts). */
@@ -17,6 +18,7 @@ export const relu2Plugin: ModelPlugin<Relu2Schema> = {
   viewFields: new Set(['metric', 'at']),
   urlVersion: 1,
   checkParams: checkRelu2Params,
+  appConfig: (p) => relu2ConfigJson(relu2ConfigFromParams(p, null)),
   metrics: [
     { key: 'trainLoss', label: 'train loss (1/n) Σ (f(xᵢ) − yᵢ)²', scale: 'log', theory: '§3' },
     { key: 'testLoss', label: 'test loss', scale: 'log', theory: '§3' },

@@ -3,14 +3,16 @@
  * unit trails for the neuron portrait (d = 2), the seed-averaged regime map and curves, and the JSON/CSV
  * export bodies. Pure (no DOM, no GPU), so Node tests cover the averaging and the exports.
  *
- * Layout: `values[((q·C) + c)·M + k]` = metric k (RELU2_METRIC_NAMES order) of network q at checkpoint c,
+ * Layout: `values[((q·C) + c)·M + k]` = metric k (RELU2_METRIC_NAMES order) of network q (plan order,
+ * grid.ts networkIndex) at checkpoint c,
  * C checkpoints, M = 6; `diverged[q·C + c]` = 1 when q had diverged by checkpoint c. Trails (d = 2 only):
  * `trails[((q·C) + c)·m·3 + 3k + j]` = (|a_k| w_k1, |a_k| w_k2, a_k)[j].
  */
 import Papa from 'papaparse';
 import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
 import type { Relu2MetricName } from './params.ts';
-import type { Relu2Experiment } from './grid.ts';
+import { relu2ConfigJson } from './appConfig.ts';
+import { networkIndex, type Relu2Experiment } from './grid.ts';
 
 /** Metric names in storage order. */
 export const RELU2_METRIC_NAMES: readonly Relu2MetricName[] = ['trainLoss', 'testLoss', 'hamming', 'paramDistance', 'kernelDistance', 'deltaDrift'];
@@ -97,7 +99,7 @@ export class Relu2Results {
     let done = 0;
     for (let cell = 0; cell < this.experiment.cells.length; cell++) {
       let all = true;
-      for (let s = 0; s < S && all; s++) all = this.has(cell * S + s, c);
+      for (let s = 0; s < S && all; s++) all = this.has(networkIndex(this.experiment, cell, s), c);
       if (all) done++;
     }
     return done;
@@ -116,7 +118,7 @@ export class Relu2Results {
       const at = cell.row * e.cols + cell.col;
       let sum = 0, count = 0, div = 0, missing = false;
       for (let s = 0; s < S; s++) {
-        const q = cell.index * S + s;
+        const q = networkIndex(e, cell.index, s);
         if (!this.has(q, c)) { missing = true; break; }
         if (this.diverged[q * this.C + c]) { div++; continue; }
         sum += this.get(q, c, metric);
@@ -136,7 +138,7 @@ export class Relu2Results {
     for (let c = 0; c < this.C; c++) {
       let sum = 0, count = 0;
       for (let s = 0; s < S; s++) {
-        const q = cellIndex * S + s;
+        const q = networkIndex(this.experiment, cellIndex, s);
         if (!this.has(q, c) || this.diverged[q * this.C + c]) continue;
         sum += this.get(q, c, metric);
         count++;
@@ -147,16 +149,17 @@ export class Relu2Results {
   }
 
   /**
-   * The JSON export: experiment description and one entry per network (network order), with the CLI's
-   * field names; metrics not yet computed are null. `map` holds the seed averages at every checkpoint.
+   * The JSON export: experiment description and one entry per network in the plan's order (the order of
+   * `lazyrich simulate` for the same config; with teacher data the config itself is included as `config`,
+   * ready for the CLI), with the CLI's field names; metrics not yet computed are null. `map` holds the seed averages at every checkpoint.
    */
   toJson(meta: { adapter: string; date?: string }): unknown {
     const e = this.experiment, S = e.seeds.length;
     const arr = (q: number, name: Relu2MetricName) => Array.from({ length: this.C }, (_, c) => nullIfNaN(this.get(q, c, name)));
     const networks = [];
-    for (const cell of e.cells) {
-      for (let s = 0; s < S; s++) {
-        const q = cell.index * S + s;
+    for (let s = 0; s < S; s++) {
+      for (const cell of e.cells) {
+        const q = networkIndex(e, cell.index, s);
         const entry: Record<string, unknown> = { tau: cell.tau, delta: cell.delta, alpha: cell.alpha, seed: e.seeds[s], checkpoints: e.checkpoints };
         for (const name of RELU2_METRIC_NAMES) if (name !== 'testLoss' || e.nTest > 0) entry[name] = arr(q, name);
         entry.diverged = Array.from({ length: this.C }, (_, c) => (this.has(q, c) ? this.diverged[q * this.C + c] === 1 : null));
@@ -167,6 +170,7 @@ export class Relu2Results {
       e.checkpoints.map((_, c) => Array.from(this.cellMap(name, c).values, nullIfNaN))]));
     return {
       model: 'relu2', adapter: meta.adapter, date: meta.date ?? new Date().toISOString(), params: e.params,
+      ...(e.plan.config.data.kind === 'teacher' ? { config: relu2ConfigJson(e.plan.config) } : {}),
       data: e.dataName ? { uploaded: e.dataName } : { teacher: { d: e.d, n: e.n, nTest: e.nTest, m0: e.params.m0 } },
       grid: { kind: e.kind, taus: e.taus, [e.shapeKind === 'delta' ? 'deltas' : 'alphas']: e.shapes, seeds: e.seeds, m: e.m },
       checkpoints: e.checkpoints,
@@ -180,9 +184,9 @@ export class Relu2Results {
     const e = this.experiment, S = e.seeds.length;
     const fields = ['network', 'tau', 'delta', 'alpha', 'seed', 'step', ...RELU2_METRIC_NAMES, 'diverged'];
     const data: (number | string | boolean)[][] = [];
-    for (const cell of e.cells) {
-      for (let s = 0; s < S; s++) {
-        const q = cell.index * S + s;
+    for (let s = 0; s < S; s++) {
+      for (const cell of e.cells) {
+        const q = networkIndex(e, cell.index, s);
         for (let c = 0; c < this.C; c++) {
           if (!this.has(q, c)) continue;
           data.push([q, cell.tau, cell.delta, cell.alpha, e.seeds[s], e.checkpoints[c],

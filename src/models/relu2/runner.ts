@@ -10,7 +10,7 @@ import type { Relu2Params } from '../../theory/index.ts';
 import type { ProgressCallback } from './sim.ts';
 import type { Relu2SimSpec } from './spec.ts';
 import { Runner, type RunPlan, type RunnerHooks } from '../../app/runner.ts';
-import { batchSize, batchSpec, totalWork, type Relu2Experiment } from './grid.ts';
+import { batchNetworks, batchSize, batchSpec, totalWork, type Relu2Experiment } from './grid.ts';
 import type { NetworkSample, Relu2Results } from './results.ts';
 
 /** The shell runner's progress types, under the names the relu2 views import. */
@@ -31,14 +31,12 @@ export type Relu2BackendFactory = (spec: Relu2SimSpec) => Promise<Relu2Backend>;
 /** The run plan of an experiment: batches, checkpoints, the step-0 closed forms and the checkpoint readback. */
 export function relu2Plan(experiment: Relu2Experiment, results: Relu2Results, factory: Relu2BackendFactory): RunPlan<Relu2Backend> {
   const e = experiment;
-  const S = e.seeds.length;
   const specs = new Map<number, Relu2SimSpec>();
   const specOf = (b: number): Relu2SimSpec => {
     let spec = specs.get(b);
     if (!spec) { specs.clear(); spec = batchSpec(e, b); specs.set(b, spec); }
     return spec;
   };
-  const q0 = (b: number) => e.batches[b].start * S;
   return {
     batches: e.batches.length,
     batchSize: (b) => batchSize(e, b),
@@ -47,15 +45,16 @@ export function relu2Plan(experiment: Relu2Experiment, results: Relu2Results, fa
     create: (b) => factory(specOf(b)),
     async record(backend, b, c) {
       const metrics = await backend.readMetrics();
-      metrics.forEach((m, i) => results.set(q0(b) + i, c, m));
-      if (results.trails) (await backend.readParams()).forEach((p, i) => results.setTrail(q0(b) + i, c, p));
+      const q = batchNetworks(e, b);
+      metrics.forEach((m, i) => results.set(q[i], c, m));
+      if (results.trails) (await backend.readParams()).forEach((p, i) => results.setTrail(q[i], c, p));
     },
-    initial(b, c) { recordInitial(specOf(b), results, q0(b), c); },
+    initial(b, c) { recordInitial(specOf(b), results, batchNetworks(e, b), c); },
   };
 }
 
 /** Step-0 metrics and trails from θ₀ (exact for the symmetrised init; see the file comment). */
-function recordInitial(spec: Relu2SimSpec, results: Relu2Results, q0: number, c: number): void {
+function recordInitial(spec: Relu2SimSpec, results: Relu2Results, q: readonly number[], c: number): void {
   const meanSquare = (v: ArrayLike<number> | undefined) => {
     if (!v || v.length === 0) return NaN;
     let s = 0;
@@ -65,10 +64,10 @@ function recordInitial(spec: Relu2SimSpec, results: Relu2Results, q0: number, c:
   const losses = spec.datasets.map((ds) => ({ train: meanSquare(ds.y), test: meanSquare(ds.ytest) }));
   spec.networks.forEach((net, i) => {
     const l = losses[net.dataIndex];
-    results.set(q0 + i, c, {
+    results.set(q[i], c, {
       trainLoss: l.train, testLoss: l.test, hamming: 0, paramDistance: 0, kernelDistance: 0, deltaDrift: 0, diverged: false,
     });
-    results.setTrail(q0 + i, c, net.init);
+    results.setTrail(q[i], c, net.init);
   });
 }
 

@@ -6,7 +6,7 @@
 import { createNeuronPortrait, teacherPoints, type NeuronPortrait } from '../../../views/neuronPortrait.ts';
 import { createTimeSeries, type TimeSeries } from '../../../views/timeSeries.ts';
 import type { Relu2MetricName } from '../params.ts';
-import { dataIndexOf, fmt, type Relu2Experiment } from '../grid.ts';
+import { dataIndexOf, fmt, networkIndex, type Relu2Experiment } from '../grid.ts';
 import { composePng, decode } from '../../../app/download.ts';
 import type { Relu2Results } from '../results.ts';
 
@@ -94,7 +94,7 @@ export class CellsView {
       const portrait = this.portraits[i];
       if (!portrait) return;
       const cell = e.cells[ci];
-      const trail = results.trailOf(ci * S);
+      const trail = results.trailOf(networkIndex(e, ci, 0));
       if (!trail || trail.frames === 0) { portrait.clear('not computed yet', cell.label); return; }
       portrait.update({
         m: e.m, frames: trail.frames, points: trail.points, initRadius: cell.tau * cell.tau,
