@@ -54,7 +54,7 @@ export const MISSING_COLOR = '#7c8189';
 export const INTERPOLANT_COLOR = '#38e8ff';
 
 /**
- * Regime palette, indexed like `REGIMES` in src/models/singleNeuron/regimes.ts: lazy, rich, delayed-rich,
+ * Regime palette, in the order lazy, rich, delayed-rich,
  * diverged. Lazy is Okabe–Ito bluish green, rich vermillion, delayed-rich yellow; diverged is
  * {@link DIVERGED_COLOR}, the colour the portrait gives diverged points in every mode. Chosen among the
  * Okabe–Ito colours as the triple that stays farthest apart from each other and from the magenta under

@@ -1,7 +1,7 @@
 /**
  * Heatmap view: a 2-D canvas grid of cells with axes in data units (log or linear), a vertical colour
  * bar, a "not computed" hatch for NaN cells, an optional per-cell category overlay, a highlighted cell
- * and click / hover readouts. Used by the relu2 regime map (Fig. 1b: x = τ on a log axis, y = δ or α).
+ * and click / hover readouts, e.g. a regime map over (τ, δ) (Fig. 1b: x = τ on a log axis, y = δ or α).
  *
  * Data layout: `values[r·cols + c]` is the cell in row r, column c; column c sits at x = axes.x.values[c]
  * and row r at y = axes.y.values[r]; row 0 is drawn at the bottom (y increases upwards).

@@ -11,7 +11,7 @@ import {
   surfaceMeridians, surfaceMinima, surfaceResidual,
 } from '../../src/models/singleNeuron/views/paramSpace3dGeometry.ts';
 import { isPanDrag } from '../../src/models/singleNeuron/views/paramSpace3dInput.ts';
-import { PARAMS_3D, uniforms3d } from '../../src/views/paramSpace3dLayout.ts';
+import { PARAMS_3D, uniforms3d } from '../../src/models/singleNeuron/views/paramSpace3dLayout.ts';
 import {
   cameraBasis, cameraEye, cameraMatrices, DEFAULT_FILL, defaultCamera, lookAt, mat4Identity, mat4Multiply, MAX_ELEVATION,
   orbitPan, orbitRotate, orbitZoom, perspective, projectToPixel, sceneExtent, transformPoint, type OrbitCamera,

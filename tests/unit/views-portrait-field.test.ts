@@ -11,11 +11,11 @@ import {
 import {
   COLOR_BY_CODE, COLOR_SLOTS, FIELD_SCALE_CODE, hashU32, INTERPOLANT_KIND_CODE, limitSampleIndex, limitStride,
   PORTRAIT_PARAMS, portraitUniforms, type PortraitUniformInput,
-} from '../../src/views/portraitLayout.ts';
+} from '../../src/models/singleNeuron/views/portraitLayout.ts';
 import { validatePortraitField, validatePredictedLimits, type PortraitField } from '../../src/models/singleNeuron/views/portraitSource.ts';
 import { INTERPOLANT_REL_TOL, projectInterpolants } from '../../src/views/viewMath.ts';
 import { DIVERGED_TEXT, legendContent } from '../../src/views/legend.ts';
-import { PORTRAIT_BINDINGS, portraitShader } from '../../shaders/portrait.wgsl.ts';
+import { PORTRAIT_BINDINGS, portraitShader } from '../../shaders/singleNeuron/portrait.wgsl.ts';
 import { REGIMES } from '../../src/models/singleNeuron/regimes.ts';
 import { nullSpaceProjector, pseudoInverseSolve, symmetricEigen } from '../../src/theory/index.ts';
 import { packStruct } from '../../src/gpu/struct.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { deltaInterpolator, deltaMaxAbs, lossInterpolator } from '../../src/views/colormaps.ts';
 import { sceneGeometry, SEGMENT_FLOATS } from '../../src/models/singleNeuron/views/paramSpace3dGeometry.ts';
 import { sceneKey } from '../../src/models/singleNeuron/views/paramSpace3dLabels.ts';
-import { LINE_COLORS, surfaceTint } from '../../src/views/paramSpace3dLayout.ts';
+import { LINE_COLORS, surfaceTint } from '../../src/models/singleNeuron/views/paramSpace3dLayout.ts';
 import { validateParamSpace3DSource } from '../../src/models/singleNeuron/views/paramSpace3dSource.ts';
 import { wheelFactor as sharedWheelFactor } from '../../src/views/pointerInput.ts';
 import { MISSING_TEXT, PortraitColoring } from '../../src/models/singleNeuron/views/portraitColoring.ts';

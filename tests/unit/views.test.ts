@@ -10,12 +10,12 @@ import {
   centredRect, clipToWorld, clipTransform, contourLevels, defaultViewRect, fitRect, formatTick, niceTicks,
   panRect, pixelToClip, projectTrajectory, resizeRect, worldToClip, zoomRect, type ViewRect,
 } from '../../src/views/viewMath.ts';
-import { COLOR_SLOTS, PORTRAIT_PARAMS, portraitUniforms } from '../../src/views/portraitLayout.ts';
+import { COLOR_SLOTS, PORTRAIT_PARAMS, portraitUniforms } from '../../src/models/singleNeuron/views/portraitLayout.ts';
 import { legendTicks } from '../../src/views/legend.ts';
 import { gridStepFor, ticksWithStep } from '../../src/models/singleNeuron/views/portraitLabels.ts';
 import { wheelFactor } from '../../src/models/singleNeuron/views/portraitInput.ts';
 import { validatePortraitSource } from '../../src/models/singleNeuron/views/portraitSource.ts';
-import { portraitShader } from '../../shaders/portrait.wgsl.ts';
+import { portraitShader } from '../../shaders/singleNeuron/portrait.wgsl.ts';
 import { initFromBetaDelta } from '../../src/theory/index.ts';
 import { packStruct } from '../../src/gpu/struct.ts';
 

@@ -15,7 +15,7 @@ import { deltaInterpolator, deltaMaxAbs, type LegendSpec } from '../../../views/
 import { axesGeometry, sceneGeometry, SEGMENT_FLOATS, type AxisLabels } from './paramSpace3dGeometry.ts';
 import { attachOrbitControls } from './paramSpace3dInput.ts';
 import { drawLabels3d, sceneKey } from './paramSpace3dLabels.ts';
-import { LINE_COLORS, PARAMS_3D, surfaceTint, uniforms3d } from '../../../views/paramSpace3dLayout.ts';
+import { LINE_COLORS, PARAMS_3D, surfaceTint, uniforms3d } from './paramSpace3dLayout.ts';
 import { cameraMatrices, defaultCamera, type OrbitCamera } from '../../../views/paramSpace3dMath.ts';
 import {
   createParamSpace3DLayouts, createParamSpace3DPipelines, encodeParamSpace3DFrame,

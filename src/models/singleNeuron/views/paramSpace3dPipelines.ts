@@ -8,13 +8,13 @@
  */
 import {
   PARAM_SPACE_3D_BINDINGS as B, paramSpace3dShader, type ParamSpace3DPrimitive,
-} from '../../../../shaders/paramSpace3d.wgsl.ts';
+} from '../../../../shaders/singleNeuron/paramSpace3d.wgsl.ts';
 import {
   createTrailLayouts, createTrailPassPipelines, DEPTH_FORMAT, LABELS_FORMAT, TRAILS_FORMAT, type TrailLayouts,
 } from '../../../views/trailPipelines.ts';
 import type { TrailCanvas } from '../../../views/trailCanvas.ts';
 
-export type { ParamSpace3DPrimitive } from '../../../../shaders/paramSpace3d.wgsl.ts';
+export type { ParamSpace3DPrimitive } from '../../../../shaders/singleNeuron/paramSpace3d.wgsl.ts';
 
 /** Offscreen point/trail texture (trailPipelines.TRAILS_FORMAT). */
 export const TRAILS_FORMAT_3D: GPUTextureFormat = TRAILS_FORMAT;

@@ -12,7 +12,7 @@ import type { GpuContext } from '../../../gpu/device.ts';
 import { packStruct } from '../../../gpu/struct.ts';
 import { deltaMaxAbs, type LegendSpec } from '../../../views/colormaps.ts';
 import { PortraitColoring } from './portraitColoring.ts';
-import { limitStride, PORTRAIT_PARAMS, portraitUniforms, type ColorBy } from '../../../views/portraitLayout.ts';
+import { limitStride, PORTRAIT_PARAMS, portraitUniforms, type ColorBy } from './portraitLayout.ts';
 import { attachPanZoom } from './portraitInput.ts';
 import { drawLabels, gridStepFor, interpolantNote } from './portraitLabels.ts';
 import {
@@ -29,7 +29,7 @@ import {
 
 export type { InterpolantGeometry, ViewMode, ViewRect } from '../../../views/viewMath.ts';
 export { clipToWorld, worldToClip } from '../../../views/viewMath.ts';
-export type { ColorBy } from '../../../views/portraitLayout.ts';
+export type { ColorBy } from './portraitLayout.ts';
 export { DEFAULT_LOSS_DOMAIN } from './portraitColoring.ts';
 export type {
   PortraitCategoryField, PortraitContinuousField, PortraitEnsembleInfo, PortraitField, PortraitInterpolants, PortraitLimits,

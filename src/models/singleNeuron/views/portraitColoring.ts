@@ -6,7 +6,7 @@
 import {
   buildCategoryLut, buildLut, categoryInterpolator, deltaInterpolator, lossInterpolator, type Interpolator, type LegendSpec,
 } from '../../../views/colormaps.ts';
-import type { ColorBy, PortraitFieldUniforms } from '../../../views/portraitLayout.ts';
+import type { ColorBy, PortraitFieldUniforms } from './portraitLayout.ts';
 import { validatePortraitField, type PortraitField } from './portraitSource.ts';
 
 /** "Not available" legend text of the field colourings. */

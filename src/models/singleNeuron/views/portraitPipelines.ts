@@ -3,11 +3,11 @@
  * d is compiled into the shader), and the encoding of a frame with them.
  * Shader: shaders/portrait.wgsl.ts; shared parts: trailPipelines.ts, trailCanvas.ts.
  */
-import { PORTRAIT_BINDINGS as B, portraitShader, type PortraitPrimitive } from '../../../../shaders/portrait.wgsl.ts';
+import { PORTRAIT_BINDINGS as B, portraitShader, type PortraitPrimitive } from '../../../../shaders/singleNeuron/portrait.wgsl.ts';
 import { drawQuads, type TrailCanvas } from '../../../views/trailCanvas.ts';
 import { createTrailLayouts, createTrailPassPipelines, type TrailLayouts } from '../../../views/trailPipelines.ts';
 
-export type { PortraitPrimitive } from '../../../../shaders/portrait.wgsl.ts';
+export type { PortraitPrimitive } from '../../../../shaders/singleNeuron/portrait.wgsl.ts';
 export { DEPTH_FORMAT, LABELS_FORMAT, TRAILS_FORMAT } from '../../../views/trailPipelines.ts';
 
 /** Group 0 (uniforms, simulation buffers, selection, colour field, predicted limits) and group 1 (composite textures). */

@@ -16,8 +16,8 @@
  * - `vsFullscreen` + `fsLabels`: the tick-label texture (premultiplied).
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
-import { LUT_SIZE } from '../src/views/colormaps.ts';
-import { COLOR_SLOTS_3D, PARAMS_3D } from '../src/views/paramSpace3dLayout.ts';
+import { LUT_SIZE } from '../../src/views/colormaps.ts';
+import { COLOR_SLOTS_3D, PARAMS_3D } from '../../src/models/singleNeuron/views/paramSpace3dLayout.ts';
 import { selectionIndex, spriteBasics, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
 
 /** How trajectories become primitives (shaders/pointSprites.wgsl.ts). */

@@ -3,13 +3,13 @@
  * helper so host and WGSL agree, plus the pure function that turns the view's settings into the values
  * to pack. No DOM and no GPU: tested in Node.
  */
-import { defineStruct } from '../gpu/struct.ts';
-import { MAX_D } from '../models/singleNeuron/layout.ts';
+import { defineStruct } from '../../../gpu/struct.ts';
+import { MAX_D } from '../layout.ts';
 import {
   AXIS_COLOR, BACKGROUND_COLOR, CONTOUR_COLOR, DIVERGED_COLOR, GRID_COLOR, HIGHLIGHT_COLOR, INTERPOLANT_COLOR, MISSING_COLOR,
   parseColor, TARGET_COLOR, type FieldScale,
-} from './colormaps.ts';
-import { clipTransform, type InterpolantGeometry, type ViewMode, type ViewRect } from './viewMath.ts';
+} from '../../../views/colormaps.ts';
+import { clipTransform, type InterpolantGeometry, type ViewMode, type ViewRect } from '../../../views/viewMath.ts';
 
 /** Index of each fixed colour in `PortraitParams.colors` (the shader names them by these indices). */
 export const COLOR_SLOTS = [

@@ -28,8 +28,8 @@
  *   log scale and out-of-range categories take the "missing" colour slot.
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
-import { LUT_SIZE } from '../src/views/colormaps.ts';
-import { COLOR_SLOTS, PORTRAIT_PARAMS } from '../src/views/portraitLayout.ts';
+import { LUT_SIZE } from '../../src/views/colormaps.ts';
+import { COLOR_SLOTS, PORTRAIT_PARAMS } from '../../src/models/singleNeuron/views/portraitLayout.ts';
 import { selectionIndex, spriteBasics, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
 
 /** How trajectories become primitives (shaders/pointSprites.wgsl.ts). */

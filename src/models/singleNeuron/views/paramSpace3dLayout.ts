@@ -3,11 +3,11 @@
  * struct helper so host and WGSL agree, and the pure function that turns the view's settings into the
  * values to pack. No DOM and no GPU: tested in Node.
  */
-import { defineStruct } from '../gpu/struct.ts';
+import { defineStruct } from '../../../gpu/struct.ts';
 import {
   AXIS_COLOR, BACKGROUND_COLOR, deltaInterpolator, deltaToT, DIVERGED_COLOR, HIGHLIGHT_COLOR, parseColor,
-} from './colormaps.ts';
-import type { Mat4 } from './paramSpace3dMath.ts';
+} from '../../../views/colormaps.ts';
+import type { Mat4 } from '../../../views/paramSpace3dMath.ts';
 
 /** Index of each fixed colour in `ParamSpace3DParams.colors` (linear RGBA). */
 export const COLOR_SLOTS_3D = ['diverged', 'highlight', 'outline', 'background', 'surface'] as const;
