@@ -18,7 +18,7 @@
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { LUT_SIZE } from '../../src/views/colormaps.ts';
 import { COLOR_SLOTS_3D, PARAMS_3D } from '../../src/models/singleNeuron/views/paramSpace3dLayout.ts';
-import { selectionIndex, spriteBasics, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
+import { selectionIndex, spriteBasics, spriteBindings, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
 
 /** How trajectories become primitives (shaders/pointSprites.wgsl.ts). */
 export type ParamSpace3DPrimitive = SpritePrimitive;
@@ -39,13 +39,7 @@ export function paramSpace3dShader(options: ParamSpace3DShaderOptions): string {
   const b = PARAM_SPACE_3D_BINDINGS;
   return wgsl`
 ${PARAMS_3D.wgsl}
-const LUT_N: u32 = ${LUT_SIZE}u;
-@group(0) @binding(${b.params}) var<uniform> P: ParamSpace3DParams;
-@group(0) @binding(${b.lut}) var<uniform> LUT: array<vec4<f32>, LUT_N>;
-@group(0) @binding(${b.state}) var<storage, read> state: array<f32>;
-@group(0) @binding(${b.flags}) var<storage, read> flags: array<u32>;
-@group(0) @binding(${b.info}) var<storage, read> info: array<f32>;
-@group(0) @binding(${b.selection}) var<storage, read> selection: array<u32>;
+${spriteBindings(b, PARAMS_3D.name, LUT_SIZE)}
 @group(0) @binding(${b.segments}) var<storage, read> segments: array<vec4f>;
 
 fn viewProj() -> mat4x4f { return mat4x4f(P.viewProj[0], P.viewProj[1], P.viewProj[2], P.viewProj[3]); }

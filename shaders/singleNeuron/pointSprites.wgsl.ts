@@ -15,6 +15,25 @@
  */
 export type SpritePrimitive = 'instanced' | 'list' | 'points';
 
+/** Binding numbers of the group-0 resources every sprite view has. */
+export interface SpriteBindings { params: number; lut: number; state: number; flags: number; info: number; selection: number }
+
+/**
+ * Declarations of the sprite views' common group-0 bindings: the uniform `P` (struct `paramsStruct`), the
+ * colour `LUT` (`LUT_N` = lutSize entries), the simulation's `state` (SoA f32), `flags` (bit 1 = diverged),
+ * `info` (δ₀ per trajectory) and the `selection` (trajectory indices).
+ */
+export function spriteBindings(b: SpriteBindings, paramsStruct: string, lutSize: number): string {
+  return /* wgsl */ `
+const LUT_N: u32 = ${lutSize}u;
+@group(0) @binding(${b.params}) var<uniform> P: ${paramsStruct};
+@group(0) @binding(${b.lut}) var<uniform> LUT: array<vec4<f32>, LUT_N>;
+@group(0) @binding(${b.state}) var<storage, read> state: array<f32>;
+@group(0) @binding(${b.flags}) var<storage, read> flags: array<u32>;
+@group(0) @binding(${b.info}) var<storage, read> info: array<f32>;
+@group(0) @binding(${b.selection}) var<storage, read> selection: array<u32>;`;
+}
+
 /** `PointOut`, `corner(v)` (quad corner in [−1, 1]²), `quadVertex(k)` and `lut(t)` (needs `LUT`, `LUT_N`). */
 export const spriteBasics = /* wgsl */ `
 struct PointOut {

@@ -30,7 +30,7 @@
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { LUT_SIZE } from '../../src/views/colormaps.ts';
 import { COLOR_SLOTS, PORTRAIT_PARAMS } from '../../src/models/singleNeuron/views/portraitLayout.ts';
-import { selectionIndex, spriteBasics, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
+import { selectionIndex, spriteBasics, spriteBindings, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
 
 /** How trajectories become primitives (shaders/pointSprites.wgsl.ts). */
 export type PortraitPrimitive = SpritePrimitive;
@@ -57,13 +57,7 @@ export function portraitShader(options: PortraitShaderOptions): string {
   return wgsl`
 ${PORTRAIT_PARAMS.wgsl}
 const D: u32 = ${d}u;
-const LUT_N: u32 = ${LUT_SIZE}u;
-@group(0) @binding(${b.params}) var<uniform> P: PortraitParams;
-@group(0) @binding(${b.lut}) var<uniform> LUT: array<vec4<f32>, LUT_N>;
-@group(0) @binding(${b.state}) var<storage, read> state: array<f32>;
-@group(0) @binding(${b.flags}) var<storage, read> flags: array<u32>;
-@group(0) @binding(${b.info}) var<storage, read> info: array<f32>;
-@group(0) @binding(${b.selection}) var<storage, read> selection: array<u32>;
+${spriteBindings(b, PORTRAIT_PARAMS.name, LUT_SIZE)}
 @group(0) @binding(${b.field}) var<storage, read> field: array<f32>;
 @group(0) @binding(${b.limits}) var<storage, read> limits: array<f32>;
 const C_DIVERGED: u32 = ${slot('diverged')}u;

@@ -1,6 +1,7 @@
 /** Streams, usage errors and chunked output shared by the subcommands. */
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { parseJson } from './validate.ts';
 import { once } from 'node:events';
 
 /** Where a command writes: stdout for data, stderr for progress and messages. */
@@ -57,4 +58,18 @@ export async function writeFileAtomic(path: string, chunks: Chunks): Promise<voi
     await rm(tmp, { force: true });
     throw e;
   }
+}
+
+/**
+ * Reads and parses a config file (JSON, not yet validated).
+ * @throws UsageError when the file cannot be read; ConfigError (path `config`) when it is not JSON.
+ */
+export async function readConfigFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read config file ${file}: ${(e as Error).message}`);
+  }
+  return parseJson(text);
 }

@@ -10,6 +10,7 @@
 import type { NoticeKind } from '../app/notices.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import type { Params, Schema } from '../params/schema.ts';
+import type { HashModel } from '../params/url.ts';
 
 /** A per-network metric a model reports (at checkpoints, or live), for views, exports and docs. */
 export interface MetricDef {
@@ -222,27 +223,15 @@ export interface ModelExamples {
   badConfigs: readonly (readonly [path: string, patch: Record<string, unknown>])[];
 }
 
-/** A registered model. */
-export interface ModelPlugin<S extends Schema = Schema> {
-  /** Registry key, `model` in configs, result files and the URL hash (`#model=<id>`). */
-  readonly id: string;
+/**
+ * A registered model. Its hash-facing part ({@link HashModel}: id, schema, presets, view fields, URL
+ * version and preset rule) drives the URL and the one params path of the shell.
+ */
+export interface ModelPlugin<S extends Schema = Schema> extends HashModel<S> {
   /** Title for the header's model switch. */
   readonly title: string;
   /** One line under the title: the model's formula and the paper's figure. */
   readonly subtitle: string;
-  /** The typed parameter schema (URL hash, controls, validation): src/params/schema.ts. */
-  readonly schema: S;
-  /** Named presets; each a partial override of the defaults (the `preset` field selects one). */
-  readonly presets: Readonly<Record<string, Partial<Params<S>>>>;
-  /** Fields that only change the view: a preset overridden only in these keeps its name. */
-  readonly viewFields: ReadonlySet<string>;
-  /** URL format version (`v=`). */
-  readonly urlVersion: number;
-  /**
-   * The URL's preset rule (src/params/url.ts modelFromHash): true keeps a named preset's name when other
-   * keys of the hash differ from it; false or absent makes it "custom" when a non-view key differs.
-   */
-  readonly urlOverrideKeepsPreset?: boolean;
   /**
    * The CLI config (JSON, the model's `lazyrich simulate` contract) that runs the networks the app runs
    * with these params, in the same order: the app and the CLI share one plan.

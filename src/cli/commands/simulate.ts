@@ -5,14 +5,12 @@
  * ModelCli, ResultDocument). Output JSON to stdout (or --out); progress, adapter and drift lines to
  * stderr. `--help` appends every registered model's help text (config fields, methods, output fields).
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_MODEL, MODEL_IDS, MODELS } from '../../models/registry.ts';
 import { allModelClis, modelOfConfig } from '../models.ts';
 import { createProgressBar } from '../progress.ts';
 import { resultDocumentChunks } from '../resultFile.ts';
-import { UsageError, writeChunks, type CliIo } from '../io.ts';
-import { parseJson } from '../validate.ts';
+import { readConfigFile, UsageError, writeChunks, type CliIo } from '../io.ts';
 
 /** Text after the options in `lazyrich simulate --help`: every registered model's help, in registry order. */
 export const SIMULATE_HELP = (await allModelClis()).map(({ cli }) => cli.help).join('');
@@ -30,13 +28,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
       if (opts.backend !== undefined && opts.backend !== 'gpu' && opts.backend !== 'cpu') {
         throw new UsageError(`--backend: expected "gpu" or "cpu", got "${opts.backend}"`);
       }
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (e) {
-        throw new UsageError(`cannot read config file ${file}: ${(e as Error).message}`);
-      }
-      const raw = parseJson(text);
+      const raw = await readConfigFile(file);
       const cli = await modelOfConfig(raw).loadCli();
       const config = cli.parseConfig(raw);
       const bar = createProgressBar('simulate', io.stderr, cli.progressUnit);

@@ -3,15 +3,13 @@
  * (models/plugin.ts SweepSupport) run in shards and resumable chunks, and the shard files joined into one
  * `simulate`-format result. {@link SWEEP_HELP} and {@link MERGE_HELP} document the layout.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { allModelClis, sweepModelOf } from '../models.ts';
 import { createProgressBar } from '../progress.ts';
-import { UsageError, writeChunks, writeFileAtomic, type CliIo } from '../io.ts';
+import { readConfigFile, UsageError, writeChunks, writeFileAtomic, type CliIo } from '../io.ts';
 import { planMerge } from '../merge.ts';
 import { resultFileChunks } from '../resultFile.ts';
 import { parseShard, runSweep } from '../sweep.ts';
-import { parseJson } from '../validate.ts';
 
 /** The registered models that can run in shards, quoted, e.g. `"a" or "b"`. */
 const SWEEP_MODELS = (await allModelClis()).filter(({ cli }) => cli.sweep).map(({ plugin }) => `"${plugin.id}"`).join(' or ');
@@ -71,13 +69,7 @@ export function registerSweep(program: Command, io: CliIo): void {
         chunk = Number(opts.chunk);
         if (!(Number.isInteger(chunk) && chunk >= 1)) throw new UsageError(`--chunk: expected an integer ≥ 1, got "${opts.chunk}"`);
       }
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (e) {
-        throw new UsageError(`cannot read config file ${file}: ${(e as Error).message}`);
-      }
-      const raw = parseJson(text);
+      const raw = await readConfigFile(file);
       const { cli } = await sweepModelOf(raw);
       cli.parseConfig(raw); // a bad config fails before the progress bar starts
       const bar = createProgressBar(`sweep ${shard.index}/${shard.count}`, io.stderr, cli.progressUnit);
