@@ -77,25 +77,27 @@ describe('linear2 GPU rk4 (dt = 1e-3) vs the scipy DOP853 fixture, t ≤ 10', ()
   }
 });
 
-describe('linear2 GPU beta-flow (RK4 on Theorem 4.2, dt = 1e-3) vs the fixture on the Δ = δI cases', () => {
+describe('linear2 GPU beta-flow (RK4 on Theorem 4.2) vs the fixture on the Δ = δI cases', () => {
   for (const k of fixture.cases.filter((c) => c.DeltaIsScalar)) {
-    it(`${k.dataset}, ${k.label}: β and singular values within 2e-4·(1+|v|)`, async () => {
+    // δ = 0 with h = 2 < min(d, c) = 6 (sensing): β stays on the rank-2 set, where √(ββᵀ) is not differentiable, so
+    // RK4 drops to order 2: even f64 RK4 at dt = 1e-3 is 1.1e-3 off DOP853 at t = 10 (5e-4: 3.1e-4, 2.5e-4: 8.2e-5).
+    // That case runs at dt = 2.5e-4; every other case at dt = 1e-3.
+    const rankDeficient = k.dataset.startsWith('sensing') && k.label === 'Delta=0, h=2';
+    const dt = rankDeficient ? 2.5e-4 : 1e-3;
+    it(`${k.dataset}, ${k.label}: β and singular values within 2e-4·(1+|v|) (dt = ${dt})`, async () => {
       const q = linear2Quadratic(dataOf(k));
       const h = k.W0.length;
       const y0 = packLinear2State(k.W0, k.A0);
       const delta = scalarDelta(y0, h, q.d, q.c, UNIT, 1e-6)!;
-      const { states, diverged } = await runGpu(q, h, 'beta-flow', 1e-3, betaOfState(y0, h, q.d, q.c), steps, delta);
+      const at = fixture.times.map((t) => Math.round(t / dt));
+      const { states, diverged } = await runGpu(q, h, 'beta-flow', dt, betaOfState(y0, h, q.d, q.c), at, delta);
       expect(diverged).toBe(false);
       let worst = 0;
       states.forEach((b, t) => {
         worst = Math.max(worst, relErr(b, k.records[t].beta.flat()), relErr(singularValues(b, q.d, q.c), k.records[t].singularValues));
       });
       measured[`beta-flow ${k.dataset} ${k.label}`] = worst;
-      // KNOWN GAP (reported, open): δ = 0 with rank(β₀) = h = 2 < min(d, c) = 6 sits on an invariant set that the
-      // flow makes unstable (f64: a 1e-7 perturbation of β₀ gives 2e-5 at t = 10); in f32 this case measured
-      // 1.2e-3, over the issue's 2e-4. Asserted at 2e-3 so a regression shows; every other case meets 2e-4.
-      const knownGap = q.d === 6 && h === 2 && delta === 0;
-      expect(worst).toBeLessThan(knownGap ? 2e-3 : BOUND);
+      expect(worst).toBeLessThan(BOUND);
     });
   }
 });
