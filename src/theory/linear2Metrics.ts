@@ -6,6 +6,7 @@
 import { symmetricEigen } from './linalg.ts';
 import { betaFlowBlocks, linear2Quadratic, type Linear2Data, type Linear2Quadratic, type Linear2Rates } from './linear2.ts';
 import { svd } from './linear2Svd.ts';
+import { integrateAdaptive } from './adaptive.ts';
 
 /** Singular values of a d×c matrix (row-major), descending, length min(d, c). */
 export function singularValues(beta: ArrayLike<number>, d: number, c: number): number[] {
@@ -188,4 +189,40 @@ export function minNuclearInterpolant(q: Linear2Quadratic, options: { rho?: numb
 /** Convenience: {@link linear2Quadratic} then {@link minFrobeniusInterpolant}. */
 export function minFrobeniusOfData(data: Linear2Data): Float64Array {
   return minFrobeniusInterpolant(linear2Quadratic(data));
+}
+
+/**
+ * Mirror flow on the singular values (Theorem B.6, theory.md §2) with the singular vectors held fixed:
+ * λ̇_i = −√(δ² + 4k²λ_i²) ∂L/∂λ_i, ∂L/∂λ_i = u_iᵀ G v_i at β = Σλ_i u_i v_iᵀ, k² = η_Wη_A. Exact when the
+ * singular vectors stay fixed (e.g. XX = I and XY sharing β₀'s singular vectors); otherwise the prediction
+ * the views draw dashed beside the simulated spectrum.
+ * @param U d×r, V c×r (row-major, from {@link svd} of β₀). @returns λ̇ (length r).
+ */
+export function mirrorFlowRhs(
+  q: Linear2Quadratic, rates: Linear2Rates, delta: number, lambda: ArrayLike<number>, U: ArrayLike<number>, V: ArrayLike<number>,
+): Float64Array {
+  const { d, c } = q;
+  const r = lambda.length;
+  const beta = new Float64Array(d * c);
+  for (let k = 0; k < r; k++) for (let i = 0; i < d; i++) for (let j = 0; j < c; j++) beta[i * c + j] += lambda[k] * U[i * r + k] * V[j * r + k];
+  const n = d * c;
+  const g = new Float64Array(n);
+  for (let p = 0; p < n; p++) { let s = -q.b[p]; for (let m = 0; m < n; m++) s += q.H[p * n + m] * beta[m]; g[p] = s; }
+  const k2 = rates.W * rates.A;
+  return Float64Array.from({ length: r }, (_, k) => {
+    let dl = 0;
+    for (let i = 0; i < d; i++) for (let j = 0; j < c; j++) dl += U[i * r + k] * g[i * c + j] * V[j * r + k];
+    return -Math.sqrt(delta * delta + 4 * k2 * lambda[k] * lambda[k]) * dl;
+  });
+}
+
+/**
+ * Integrates {@link mirrorFlowRhs} from β₀'s singular values by DOP853 (rtol = tol, atol = tol·1e-2) to the given
+ * flow times, with β₀'s singular vectors held fixed. @returns λ(t) (descending at t₀) per time.
+ */
+export function integrateMirrorFlow(
+  q: Linear2Quadratic, rates: Linear2Rates, delta: number, beta0: ArrayLike<number>, times: readonly number[], tol = 1e-12,
+): Float64Array[] {
+  const { U, s, V } = svd(beta0, q.d, q.c);
+  return integrateAdaptive((_t, l) => mirrorFlowRhs(q, rates, delta, l, U, V), s, times, { rtol: tol, atol: tol * 1e-2 });
 }

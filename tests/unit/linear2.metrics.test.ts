@@ -98,3 +98,28 @@ describe('interpolants', () => {
     expect(n.feasibility).toBeLessThan(1e-8);
   });
 });
+
+describe('mirror flow on the singular values (Theorem B.6)', () => {
+  it('is exact on the aligned case: XX = I, XY sharing β₀ singular vectors, Δ = δI (rates 0.5, 2; 1e-8)', async () => {
+    const { integrateLinear2Flow } = await import('../../src/theory/linear2.ts');
+    const { integrateMirrorFlow } = await import('../../src/theory/linear2Metrics.ts');
+    // W = diag(w), A = diag(a) rotated: Δ = η_W AAᵀ − η_A WWᵀ = δI needs η_W a_k² − η_A w_k² = δ.
+    const rates = { W: 0.5, A: 2 }, delta = 0.3, w = [0.2, 0.5];
+    const a = w.map((x) => Math.sqrt((delta + rates.A * x * x) / rates.W));
+    const R = (th: number) => [[Math.cos(th), -Math.sin(th)], [Math.sin(th), Math.cos(th)]];
+    const Ru = R(0.4), Rv = R(-1.1);
+    // W = diag(w)·Ruᵀ, A = diag(a)·Rvᵀ, so β = WᵀA = Ru diag(w a) Rvᵀ; XY = Ru diag(1.5, 0.4) Rvᵀ.
+    const W = [0, 1].map((k) => [0, 1].map((i) => w[k] * Ru[i][k]));
+    const A = [0, 1].map((k) => [0, 1].map((j) => a[k] * Rv[j][k]));
+    const XY = [0, 1].map((i) => [0, 1].map((j) => 1.5 * Ru[i][0] * Rv[j][0] + 0.4 * Ru[i][1] * Rv[j][1]));
+    const q = linear2Quadratic({ kind: 'regression', XX: [[1, 0], [0, 1]], XY });
+    const times = [0, 0.5, 2, 8];
+    const ys = integrateLinear2Flow(q, rates, 2, packLinear2State(W, A), times);
+    const ls = integrateMirrorFlow(q, rates, delta, betaOfState(ys[0], 2, 2, 2), times);
+    ys.forEach((y, t) => {
+      const s = singularValues(betaOfState(y, 2, 2, 2), 2, 2);
+      const pred = Array.from(ls[t]).sort((x, y) => y - x); // the two modes cross (0.2·a₀ grows to 1.5, 0.5·a₁ falls to 0.4)
+      s.forEach((x, k) => expect(Math.abs(x - pred[k])).toBeLessThan(1e-8));
+    });
+  });
+});
