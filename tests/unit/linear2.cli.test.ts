@@ -86,3 +86,20 @@ describe('linear2 simulate on the CPU (f64)', () => {
     expect(b.nets[0].W).toBeNull();
   });
 });
+
+describe('linear2 sweep support', () => {
+  it('two ranges give the whole run (CPU, bitwise), and the hash ignores the backend', async () => {
+    const cli = await linear2Plugin.loadCli();
+    const cfg = cli.parseConfig(ex.tiny);
+    const sweep = cli.sweep!;
+    expect(sweep.count(cfg)).toBe(6);
+    expect(sweep.configHash(cfg)).toBe(sweep.configHash(cli.parseConfig({ ...ex.tiny, backend: 'cpu' })));
+    expect(sweep.configHash(cfg)).not.toBe(sweep.configHash(cli.parseConfig({ ...ex.tiny, step: 0.005 })));
+    const whole = [...((await cli.simulate(cfg, { backend: 'cpu' })).entries as Iterable<object>)];
+    const parts = [
+      ...((await sweep.runRange(cfg, 0, 2, { backend: 'cpu' })).entries as Iterable<object>),
+      ...((await sweep.runRange(cfg, 2, 6, { backend: 'cpu' })).entries as Iterable<object>),
+    ];
+    expect(parts).toEqual(whole);
+  });
+});
