@@ -28,6 +28,7 @@ export const linear2Sweep: SweepSupport<Linear2Config> = {
   runRange: (cfg, start, end, options) => simulateLinear2({ ...cfg, networks: cfg.networks.slice(start, end) }, options),
 };
 
+/** The linear2 ModelCli: help text, config parser (ConfigError paths), simulate (run.ts) and sweep shards. */
 export const linear2Cli: ModelCli<Linear2Config> = {
   help: HELP,
   progressUnit: 'steps',

@@ -16,7 +16,9 @@ import { ConfigError, arr, finite, integer, obj, oneOf, positive, required, desc
 import { betaFlowRefusal, LINEAR2_LIMITS, linear2Quadratic, packLinear2State, scalarDelta, type Linear2Data, type Linear2Quadratic, type Linear2Rates } from '../../theory/linear2.ts';
 import { gridInit, type InitKind } from './init.ts';
 
+/** Methods of `simulate`: GD (step η), RK4 on (W, A) (step dt), RK4 on the Theorem 4.2 β flow (step dt). */
 export const LINEAR2_METHODS = ['gd', 'rk4', 'beta-flow'] as const;
+/** One of {@link LINEAR2_METHODS}. */
 export type Linear2CliMethod = (typeof LINEAR2_METHODS)[number];
 
 /** One planned network. `delta` is the scalar δ when Δ = δI (else null); grid fields are absent for explicit inits. */

@@ -9,6 +9,7 @@ const base = {
   learningRates: { W: 1, A: 1 },
 };
 
+/** The conformance examples (tiny run, tolerance, diverging run, bad parameters and configs). */
 export const linear2Examples: ModelExamples = {
   tiny: {
     ...base,

@@ -41,6 +41,7 @@ export const LINEAR2_SCHEMA = {
   seed: { key: 's', label: 'first seed', type: 'int', min: 0, max: 2 ** 31 - 2000, default: 0 },
   bound: { key: 'bd', label: 'divergence bound', type: 'number', min: 0, max: 1e30, default: 1e6, minExclusive: true },
 } as const;
+/** The schema's type (Params<Linear2Schema> is the app's parameter object). */
 export type Linear2Schema = typeof LINEAR2_SCHEMA;
 
 /** Presets of issue 13: partial overrides of the defaults. */

@@ -6,6 +6,7 @@ import type { ModelPlugin } from '../plugin.ts';
 import { linear2Examples } from './examples.ts';
 import { checkLinear2Params, LINEAR2_PRESETS, LINEAR2_SCHEMA, type Linear2Schema } from './params.ts';
 
+/** The registered linear2 plugin (id 'linear2'); loadApp's app throws 'linear2 has no app view yet'. */
 export const linear2Plugin: ModelPlugin<Linear2Schema> = {
   id: 'linear2',
   title: 'two-layer linear',
