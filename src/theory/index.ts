@@ -9,3 +9,6 @@ export * from './adaptive.ts';
 export * from './ensemble.ts';
 export * from './betaFlow.ts';
 export * from './relu2.ts';
+export * from './linear2.ts';
+export * from './linear2Metrics.ts';
+export * from './linear2Svd.ts';
