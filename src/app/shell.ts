@@ -25,13 +25,13 @@ export function modelHref(plugin: ModelPlugin): string {
   return plugin === DEFAULT_MODEL ? '#' : `#model=${encodeURIComponent(plugin.id)}`;
 }
 
-/** Fills the header: the active model's subtitle and the model switch (one link per registered model). */
+/** Fills the header: the active model's subtitle and the model switch (one link per model with an app half). */
 export function buildHeader(active: ModelPlugin): void {
   const subtitle = document.querySelector('#title span');
   if (subtitle) subtitle.textContent = active.subtitle;
   const nav = document.getElementById('model-switch');
   if (!nav) return;
-  nav.replaceChildren(...MODELS.map((m) => {
+  nav.replaceChildren(...MODELS.filter((m) => m.loadApp).map((m) => {
     const a = Object.assign(document.createElement('a'), { href: modelHref(m), textContent: m.title });
     a.dataset.model = m.id;
     if (m === active) a.setAttribute('aria-current', 'page');
@@ -67,16 +67,20 @@ async function openGpu(): Promise<{ gpu: GpuContext | null; reason: string }> {
 /** Starts the page for the model named in the URL hash (see the file comment). */
 export async function startShell(): Promise<void> {
   const lazyrich: LazyrichGlobals = (window.lazyrich = {});
-  const { plugin: named, id } = modelOfHash(location.hash);
+  const { plugin: found, id } = modelOfHash(location.hash);
+  const named = found?.loadApp ? found : undefined;
   const plugin = named ?? DEFAULT_MODEL;
   window.addEventListener('hashchange', () => { if (modelOfHash(location.hash).id !== plugin.id) location.reload(); });
   buildHeader(plugin);
-  if (!named) {
+  if (found && !named) {
+    showNotice('warning', `The model "${id}" (${found.title}) has no page yet; it runs in the command line: `
+      + `npx lazyrich simulate --help. Showing ${plugin.title} ("${plugin.id}") instead.`, 'unknown-model');
+  } else if (!named) {
     showNotice('error', `Unknown model "${id}" in the URL; this build has ${MODEL_IDS.map((m) => `"${m}"`).join(', ')}. `
       + `Showing ${plugin.title} ("${plugin.id}") instead.`, 'unknown-model');
   }
   const initial = named ? initialParams(plugin) : defaults(plugin.schema);
-  const app = await plugin.loadApp();
+  const app = await plugin.loadApp!();
   const { gpu, reason } = await openGpu();
   if (gpu?.isSoftware) showNotice('warning', app.softwareAdapterNote(gpu.adapterName), 'software-adapter');
   let opened = false;

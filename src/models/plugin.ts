@@ -247,5 +247,9 @@ export interface ModelPlugin<S extends Schema = Schema> extends HashModel<S> {
   /** Loads the Node half (CLI). */
   loadCli(): Promise<ModelCli>;
   /** Loads the browser half (views and app). */
-  loadApp(): Promise<ModelApp>;
+  /**
+   * Loads the browser half (views and app); absent while a model runs only in the CLI (the header's
+   * model switch then leaves it out, and its URL shows a notice and the default model).
+   */
+  loadApp?(): Promise<ModelApp>;
 }

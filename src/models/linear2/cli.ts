@@ -21,6 +21,7 @@ output: { model, method, backend, adapter, times, networks: [ { beta[T][d][c], s
 export const linear2Sweep: SweepSupport<Linear2Config> = {
   count: (cfg) => cfg.networks.length,
   defaultChunk: (cfg) => Math.min(cfg.networks.length, 4096),
+  backend: (cfg) => cfg.backend,
   configHash: (cfg) => createHash('sha256').update(JSON.stringify({
     data: cfg.data, rates: cfg.rates, networks: cfg.networks.map((n) => [n.W, n.A]), method: cfg.method,
     step: cfg.step, times: cfg.times, bound: cfg.bound,

@@ -1,12 +1,12 @@
 /**
  * Two-layer linear networks f(x) = AᵀWx (docs/theory.md §2, paper Part II) as a plugin: schema and presets in
- * params.ts, the CLI half in cli.ts, the app half in app/ (a stub for now). Listed in src/models/registry.ts.
+ * params.ts, the CLI half in cli.ts; no app half yet. Listed in src/models/registry.ts.
  */
 import type { ModelPlugin } from '../plugin.ts';
 import { linear2Examples } from './examples.ts';
-import { checkLinear2Params, LINEAR2_PRESETS, LINEAR2_SCHEMA, type Linear2Schema } from './params.ts';
+import { checkLinear2Params, linear2AppConfig, LINEAR2_PRESETS, LINEAR2_SCHEMA, type Linear2Schema } from './params.ts';
 
-/** The registered linear2 plugin (id 'linear2'); loadApp's app throws 'linear2 has no app view yet'. */
+/** The registered linear2 plugin (id 'linear2'); CLI only for now (no app half: issue 13 item 2). */
 export const linear2Plugin: ModelPlugin<Linear2Schema> = {
   id: 'linear2',
   title: 'two-layer linear',
@@ -16,6 +16,7 @@ export const linear2Plugin: ModelPlugin<Linear2Schema> = {
   viewFields: new Set<string>(),
   urlVersion: 1,
   checkParams: checkLinear2Params,
+  appConfig: linear2AppConfig,
   metrics: [
     { key: 'loss', label: 'loss L(β)', scale: 'log', theory: '§2' },
     { key: 'deltaDrift', label: 'relative Δ drift ‖Δ − Δ₀‖/(η_W‖A₀‖² + η_A‖W₀‖²)', scale: 'log', theory: '§2' },
@@ -24,5 +25,4 @@ export const linear2Plugin: ModelPlugin<Linear2Schema> = {
   ],
   examples: linear2Examples,
   loadCli: () => import('./cli.ts').then((m) => m.linear2Cli as never),
-  loadApp: () => import('./app/index.ts').then((m) => m.linear2App),
 };
