@@ -19,6 +19,7 @@ import { calibrated, fmt, table, type BenchRow } from './common.ts';
 import { FmaPeakKernel, FMA_PEAK_WORKGROUP } from './fmaPeak.ts';
 import { benchRelu2 } from './relu2.ts';
 import { benchAnalysis } from './analysis.ts';
+import { benchCheckCost, stepFlops } from './checkCost.ts';
 
 /** The two stepped methods benchmarked (GD with step η, RK4 with step dt). */
 type Method = 'gd' | 'rk4';
@@ -30,25 +31,14 @@ const GPU_TARGET_S = 1.5;
 /** Seconds per timed CPU row. */
 const CPU_TARGET_S = 1;
 const SIZES = [1e4, 1e5, 1e6];
+/** Trajectories of the divergence-check and whitened/SPD rows (bench/checkCost.ts). */
+const CHECK_N = 1e5;
 const METHODS: Method[] = ['gd', 'rk4'];
 const D = 2;
 /** Fig. 8 data (theory.md §1.6): XX = I, Xy = (0.5, 0.5). */
 const DATA: SingleNeuronData = { XX: [[1, 0], [0, 1]], Xy: [0.5, 0.5] };
 /** Step (η or dt): small enough that no trajectory diverges (frozen ones would skip work). */
 const STEP = 0.01;
-
-/**
- * FLOPs per trajectory-step as written in shaders/singleNeuron.wgsl.ts (an FMA counts 2, a mul or add 1):
- * velocity = d (β = a w) + 2d² (residual, d² FMA) + 2d (wᵀr, d FMA) + 2d (−η_w·a·r) + 1 (−η_a·wᵀr) = 2d² + 5d + 1;
- * axpy = d + 1 FMA = 2(d + 1); RK4 combination = 6 per component (3 adds, 2 muls, the final add) = 6(d + 1).
- * GD = velocity + axpy; RK4 = 4 velocities + 3 axpy + combination. The loop-invariant step products
- * (0.5·h twice and h/6 per RK4 step), the −Xy negation and the bound checks are not counted.
- */
-function flopsPerStep(method: Method, d: number): number {
-  const velocity = 2 * d * d + 5 * d + 1;
-  const axpy = 2 * (d + 1);
-  return method === 'gd' ? velocity + axpy : 4 * velocity + 3 * axpy + 6 * (d + 1);
-}
 
 /** An N-trajectory grid: ⌈√N⌉ directions of β₀ (norm 1) × δ ∈ [−2, 2], truncated to N (grid order of the CLI). */
 function buildEnsemble(n: number): SingleNeuronEnsemble {
@@ -97,7 +87,7 @@ async function benchSingleNeuron(ctx: GpuContext, log: (s: string) => void): Pro
       const cpu = await timeCpu(ensemble, method);
       rows.push({
         model: `single neuron d=${D}`, method: method.toUpperCase(), n, gpuSteps: gpu.steps, gpuSeconds: gpu.seconds,
-        gpuStepsPerSecond: gpu.steps / gpu.seconds, gpuRate: (n * gpu.steps) / gpu.seconds, flopsPerStep: flopsPerStep(method, D),
+        gpuStepsPerSecond: gpu.steps / gpu.seconds, gpuRate: (n * gpu.steps) / gpu.seconds, flopsPerStep: stepFlops(method, D, sim.whitened),
         cpuSteps: cpu.steps, cpuSeconds: cpu.seconds, cpuRate: (n * cpu.steps) / cpu.seconds,
       });
       log(`bench: ${method} N=${n}: GPU ${gpu.steps} steps in ${gpu.seconds.toFixed(2)} s, CPU ${cpu.steps} steps in ${cpu.seconds.toFixed(2)} s`);
@@ -107,6 +97,7 @@ async function benchSingleNeuron(ctx: GpuContext, log: (s: string) => void): Pro
     if (frozen > 0) log(`bench: warning: ${frozen} trajectories diverged at N=${n}; they skip work and inflate the GPU rate`);
     sim.destroy();
   }
+  rows.push(...await benchCheckCost(ctx, CHECK_N, GPU_TARGET_S, log));
   return rows;
 }
 
@@ -144,7 +135,9 @@ async function main(): Promise<void> {
     return [
       r.model, r.method, fmtN(r), `${r.gpuSteps}`, `${r.gpuSeconds.toFixed(2)}`, fmt(r.gpuStepsPerSecond), fmt(r.gpuRate), gflops.toFixed(2),
       `${((100 * gflops * 1e9) / peak.flopsPerSecond).toFixed(1)}%`,
-      `${r.cpuSteps}${note}`, `${r.cpuSeconds.toFixed(2)}${note}`, `${fmt(r.cpuRate)}${note}`, `${(r.gpuRate / r.cpuRate).toFixed(1)}×`,
+      ...(r.cpuSteps > 0
+        ? [`${r.cpuSteps}${note}`, `${r.cpuSeconds.toFixed(2)}${note}`, `${fmt(r.cpuRate)}${note}`, `${(r.gpuRate / r.cpuRate).toFixed(1)}×`]
+        : ['—', '—', '—', '—']),
     ];
   });
   const out = [
@@ -161,8 +154,10 @@ async function main(): Promise<void> {
     '',
     `FMA peak of this adapter: ${(peak.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s (shaders/fmaPeak.wgsl.ts: ${peakKernel.threads} threads × 8 vec4 fma chains × ${peak.iterations} iterations, 2 FLOP per FMA, best of 3), measured in this run.`,
     ...(runs('single-neuron') ? [
-      `Single neuron (Fig. 8 data, step ${STEP}): FLOPs per trajectory-step at d = ${D}: GD ${flopsPerStep('gd', D)} (velocity 2d²+5d+1 = ${flopsPerStep('gd', D) - 2 * (D + 1)} + axpy 2(d+1) = ${2 * (D + 1)}), `
-        + `RK4 ${flopsPerStep('rk4', D)} (4 velocities + 3 axpy + combination 6(d+1)); FMA = 2 FLOP, mul/add = 1, so kernels with few FMAs cannot reach 100%.`,
+      `Single neuron (Fig. 8 data XX = I, step ${STEP}; the kernels use the whitened residual σ²β − Xy): FLOPs per trajectory-step at d = ${D} as generated (bench/checkCost.ts stepFlops): `
+        + `GD ${stepFlops('gd', D, true)} whitened / ${stepFlops('gd', D, false)} general SPD (velocity: residual 2d or 2d², + 4d + 2; axpy 2(d+1)), RK4 ${stepFlops('rk4', D, true)} / ${stepFlops('rk4', D, false)} `
+        + '(4 velocities + 3 axpy + combination 6(d+1)); FMA = 2 FLOP, mul/add = 1, so kernels with few FMAs cannot reach 100%. The divergence check (abs/max per component and step, bitwise test per block of 16) is not counted.',
+      `Divergence-check rows (N = ${CHECK_N.toExponential(0).replace('e+', 'e')}): GD with the block check (default), the per-step check (the kernel before issue 12) and no check (never freezes; only to price the check), on XX = I and on XX = [[1, 0.3], [0.3, 1]]; the check costs 1 − (block rate / no-check rate).`,
       `Single neuron: GPU SingleNeuronSim.advance(steps) (awaits onSubmittedWorkDone), f32; CPU advanceEnsembleF64 (f64, one JS thread), timed on fewer steps than the GPU and reported per step. `
         + `Each row: warm-up, calibration, then one timed run sized to ~${GPU_TARGET_S} s (GPU) / ~${CPU_TARGET_S} s (CPU).`,
     ] : []),

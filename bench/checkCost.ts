@@ -3,7 +3,7 @@
  * of the whitened-data specialisation (shaders/singleNeuron.wgsl.ts, theory.md §1). At d = 2 and one N,
  * GD is timed on whitened data (XX = I, Fig. 8) and on a general SPD XX, each with the block check (the
  * default), the per-step check (the previous kernel) and no check (never freezes: only to price the
- * check). FLOPs per trajectory-step are those the generated kernel executes ({@link gdFlops}).
+ * check). FLOPs per trajectory-step are those the generated kernel executes ({@link stepFlops}).
  */
 import type { GpuContext } from '../src/gpu/device.ts';
 import { ensembleFromInits, initialDirections, linspace } from '../src/models/singleNeuron/ensemble.ts';
@@ -19,13 +19,14 @@ export const CHECK_DATA: Record<'whitened' | 'SPD', SingleNeuronData> = {
 };
 
 /**
- * FLOPs per GD trajectory-step as generated (FMA = 2, mul/add = 1): β = a w (d), residual (2d² general,
- * 2d whitened), wᵀr (2d), −η_a·wᵀr (1), c = −η_w a (1), c·r (d), axpy 2(d + 1).
- * General: 2d² + 6d + 4 (= 24 at d = 2); whitened: 8d + 4 (= 20).
- * The block check adds 2(d + 1) abs/max per step, not counted as FLOPs.
+ * FLOPs per trajectory-step of the generated GD or RK4 kernel (FMA = 2, mul/add = 1): velocity = β = a w (d)
+ * + residual (2d² general, 2d whitened) + wᵀr (2d) + −η_a·wᵀr (1) + c = −η_w a (1) + c·r (d); axpy 2(d + 1);
+ * GD = velocity + axpy, RK4 = 4 velocities + 3 axpy + combination 6(d + 1). Loop-invariant products not counted.
  */
-export function gdFlops(d: number, whitened: boolean): number {
-  return d + (whitened ? 2 * d : 2 * d * d) + 2 * d + 1 + 1 + d + 2 * (d + 1);
+export function stepFlops(method: 'gd' | 'rk4', d: number, whitened: boolean): number {
+  const velocity = (whitened ? 2 * d : 2 * d * d) + 4 * d + 2;
+  const axpy = 2 * (d + 1);
+  return method === 'gd' ? velocity + axpy : 4 * velocity + 3 * axpy + 6 * (d + 1);
 }
 
 /** Times GD on one N-trajectory grid (directions × δ ∈ [−2, 2], step 0.01, as bench.ts) per data and check. */
@@ -49,7 +50,7 @@ export async function benchCheckCost(ctx: GpuContext, n: number, target: number,
       rows.push({
         model: `single neuron d=2, XX ${kind}${whitened ? ' (σ²I kernel)' : ''}`, method: `GD, ${check} check`, n,
         gpuSteps: steps, gpuSeconds: seconds, gpuStepsPerSecond: steps / seconds, gpuRate: (n * steps) / seconds,
-        flopsPerStep: gdFlops(2, whitened), cpuSteps: 0, cpuSeconds: 0, cpuRate: NaN,
+        flopsPerStep: stepFlops('gd', 2, whitened), cpuSteps: 0, cpuSeconds: 0, cpuRate: NaN,
       });
       log(`bench: GD ${kind} ${check} check N=${n}: ${steps} steps in ${seconds.toFixed(2)} s`);
     }
