@@ -7,7 +7,7 @@ import { checkBindingSize, dispatchSize, type GpuContext } from '../../gpu/devic
 import { computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
-import { singleNeuronMetricsShader, singleNeuronStepShader, type DivergenceCheck } from '../../../shaders/singleNeuron.wgsl.ts';
+import { CHECK_BLOCK, singleNeuronMetricsShader, singleNeuronStepShader, type DivergenceCheck } from '../../../shaders/singleNeuron.wgsl.ts';
 import { ExactEvaluator } from './exact.ts';
 import { DIVERGED_FLAG, MAX_D, STEP_PARAMS, SUMMARY_WORDS, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
@@ -159,8 +159,14 @@ export class SingleNeuronSim {
     this.config = config;
   }
 
-  /** Largest steps per dispatch for this ensemble under {@link TRAJECTORY_STEPS_PER_DISPATCH}. */
-  get stepsPerDispatch(): number { return Math.max(1, Math.floor(TRAJECTORY_STEPS_PER_DISPATCH / this.n)); }
+  /**
+   * Steps per dispatch: the most under {@link TRAJECTORY_STEPS_PER_DISPATCH}, rounded down to whole
+   * divergence-check blocks (CHECK_BLOCK steps, shaders/singleNeuron.wgsl.ts) and never fewer than one
+   * block, so large ensembles (N > 2²⁴/16 ≈ 10⁶) still run the block-checked path.
+   */
+  get stepsPerDispatch(): number {
+    return Math.max(CHECK_BLOCK, Math.floor(TRAJECTORY_STEPS_PER_DISPATCH / this.n / CHECK_BLOCK) * CHECK_BLOCK);
+  }
 
   private writeParams(steps: number): void {
     const { data, betaOls, rates, d } = this.ensemble;
