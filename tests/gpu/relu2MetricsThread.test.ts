@@ -42,8 +42,10 @@ describe('relu2 thread metrics kernel', () => {
       const g = grid();
       // 40,000 B storage bindings: the data (35,136 B) fits, the scratch of 3 networks (16·n·m = 11,200 B each)
       // but not 4, so the thread metrics kernel needs 3 dispatches for 8 networks.
-      const limits = { ...ctx.limits, maxStorageBufferBindingSize: 40_000 } as GPUSupportedLimits;
-      const sim = await Relu2Sim.create({ ...ctx, limits }, { datasets: g.datasets, networks: g.networks, slope }, { kernel, metricsKernel });
+      const limits: Record<string, number> = {};
+      for (const key in ctx.limits) limits[key] = ctx.limits[key as keyof GPUSupportedLimits] as number; // a native object: copy its getters
+      limits.maxStorageBufferBindingSize = 40_000;
+      const sim = await Relu2Sim.create({ ...ctx, limits: limits as unknown as GPUSupportedLimits }, { datasets: g.datasets, networks: g.networks, slope }, { kernel, metricsKernel });
       if (metricsKernel === 'thread') expect(Math.ceil(g.networks.length / sim.sizes.metricsChunk)).toBe(3);
       const checkpoints = [0, 1, 50];
       const refs = g.networks.map((net) => trainRelu2(net.init, g.datasets[net.dataIndex], { eta: net.eta, slope, checkpoints }).records);
