@@ -5,7 +5,9 @@
  * - relu2 (bench/relu2.ts): GD steps per second per network at m = 50, n = 1000, d = 100 for 1, 64, 289
  *   and 4,624 networks against the f64 reference, and the projected time of the full Fig. 1b grid;
  * - the adapter's peak FMA rate (shaders/fmaPeak.wgsl.ts) and each kernel's achieved fraction of it;
- * - single-neuron analysis passes (bench/analysis.ts): exact evaluation and theory-error reduction, trajectories/s.
+ * - single-neuron analysis passes (bench/analysis.ts): exact evaluation and theory-error reduction, trajectories/s;
+ * - single-neuron divergence-check cost and whitened vs SPD GD (bench/checkCost.ts), relu2 metrics pass per
+ *   metrics kernel (bench/relu2Metrics.ts).
  * Single-neuron rows: a warm-up and a calibration run size the step count so the timed run takes about
  * {@link GPU_TARGET_S} (GPU) or {@link CPU_TARGET_S} (CPU) seconds. relu2 rows: see bench/relu2.ts.
  */
@@ -20,6 +22,7 @@ import { FmaPeakKernel, FMA_PEAK_WORKGROUP } from './fmaPeak.ts';
 import { benchRelu2 } from './relu2.ts';
 import { benchAnalysis } from './analysis.ts';
 import { benchCheckCost, stepFlops } from './checkCost.ts';
+import { benchRelu2Metrics } from './relu2Metrics.ts';
 
 /** The two stepped methods benchmarked (GD with step η, RK4 with step dt). */
 type Method = 'gd' | 'rk4';
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
   const analysis = runs('single-neuron') ? await benchAnalysis(ctx, log) : [];
   const relu2 = runs('relu2') ? await benchRelu2(ctx, peak.flopsPerSecond, log) : { rows: [], notes: [] };
   rows.push(...relu2.rows);
+  const relu2Metrics = runs('relu2') ? await benchRelu2Metrics(ctx, log) : null;
   if (errors.length > 0) throw new Error(`WebGPU errors during the bench: ${errors.join('; ')}`);
 
   const body = rows.map((r) => {
@@ -162,6 +166,7 @@ async function main(): Promise<void> {
         + `Each row: warm-up, calibration, then one timed run sized to ~${GPU_TARGET_S} s (GPU) / ~${CPU_TARGET_S} s (CPU).`,
     ] : []),
     ...relu2.notes,
+    ...(relu2Metrics ? ['', table(relu2Metrics.header, relu2Metrics.rows, 1), '', relu2Metrics.note] : []),
     ...(analysis.length ? ['', ...analysis] : []),
     `"traj-steps/s" counts trajectory-steps (single neuron) or network-steps (relu2) per second. Total bench time ${((performance.now() - benchStart) / 1000).toFixed(0)} s.`,
   ];

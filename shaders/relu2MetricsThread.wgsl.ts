@@ -5,7 +5,7 @@
  * - pass 1, per training sample i: z_ki = w_kᵀx_i for θ_t and θ₀, f(x_i), the squared error and the
  *   activation flips (Hamming); the NTK features (σ(z_t), a σ'(z_t), σ(z_0), a₀ σ'(z_0)) of every unit go
  *   to the scratch buffer `feat`; then the test loss, ‖θ − θ₀‖² and max_k |δ_k − δ_k(0)|;
- * - pass 2, the kernel distance: for every pair i ≤ j, K_ij = Σ_k σ(z_ki)σ(z_kj) + (x_iᵀx_j) Σ_k a_k²σ'σ'
+ * - pass 2, the kernel distance (four rows per sweep over the columns): for every pair i ≤ j, K_ij = Σ_k σ(z_ki)σ(z_kj) + (x_iᵀx_j) Σ_k a_k²σ'σ'
  *   for θ_t and θ₀ from the features, accumulated (weight 2 off the diagonal) into D = ‖K_t − K₀‖²,
  *   E = ‖K₀‖² − ‖K_t‖², ‖K₀‖², ‖K_t‖², and S = (D − (E/(‖K₀‖ + ‖K_t‖))²)/(2‖K₀‖‖K_t‖) as the workgroup kernel.
  * Work per network: 2·n·m·dp (pass 1) + n(n+1)/2 · (4m + dp) multiply-adds (pass 2); no n×n matrix is stored.
@@ -27,6 +27,7 @@ export function relu2MetricsThreadShader(o: Relu2CommonOptions): string {
   const I = METRIC_INDEX;
   const C = Array.from({ length: o.dp / 4 }, (_, c) => c);
   const zOf = (p: string, xi: string) => C.map((c) => `dot(vec4f(${p}[wk + ${4 * c}u * M], ${p}[wk + ${4 * c + 1}u * M], ${p}[wk + ${4 * c + 2}u * M], ${p}[wk + ${4 * c + 3}u * M]), ${xi}${c})`).join(' + ');
+  const R = [0, 1, 2, 3];
   const loadX = (name: string, base: string, idx: string) => C.map((c) => `    let ${name}${c} = xRow(${base}, ${idx}, ${c}u);`).join('\n');
   return /* wgsl */ `${relu2Common(o)}
 override WG: u32 = 4u;
@@ -107,20 +108,28 @@ ${loadX('xi', 'xt4', 'i')}
     drift = max(drift, abs((a * a - ww) - (a0 * a0 - ww0)));
   }
 
-  // Pass 2: kernel sums over the pairs i ≤ j. acc = (‖K_t − K₀‖², ‖K₀‖² − ‖K_t‖², ‖K₀‖², ‖K_t‖²).
+  // Pass 2: kernel sums over the pairs i ≤ j, four rows i0..i0+3 at a time (each loaded column feature
+  // feeds 4 rows; rows past n are clamped to n − 1 and weighted 0).
+  // acc = (‖K_t − K₀‖², ‖K₀‖² − ‖K_t‖², ‖K₀‖², ‖K_t‖²).
   var acc = vec4f(0.0);
-  for (var i = 0u; i < P.n; i++) {
-${loadX('xi', 'x4', 'i')}
-    for (var j = i; j < P.n; j++) {
+  for (var i0 = 0u; i0 < P.n; i0 += 4u) {
+${R.map((r) => `    let i${r} = min(i0 + ${r}u, P.n - 1u);
+${loadX(`x${r}_`, 'x4', `i${r}`)}`).join('\n')}
+    for (var j = i0; j < P.n; j++) {
 ${loadX('xj', 'x4', 'j')}
-      let G = ${C.map((c) => `dot(xi${c}, xj${c})`).join(' + ')};
-      var s = vec4f(0.0); // (P_t, Q_t, P_0, Q_0): Σ_k of the feature products
-      for (var k = 0u; k < M; k++) { s = fma(featAt(i, k, ql), featAt(j, k, ql), s); }
-      let Kt = fma(G, s.y, s.x);
-      let K0 = fma(G, s.w, s.z);
-      let dK = Kt - K0;
-      let wgt = select(2.0, 1.0, i == j);
-      acc += wgt * vec4f(dK * dK, (K0 - Kt) * (K0 + Kt), K0 * K0, Kt * Kt);
+${R.map((r) => `      var s${r} = vec4f(0.0); // (P_t, Q_t, P_0, Q_0) of pair (i0 + ${r}, j): Σ_k of the feature products`).join('\n')}
+      for (var k = 0u; k < M; k++) {
+        let fj = featAt(j, k, ql);
+${R.map((r) => `        s${r} = fma(featAt(i${r}, k, ql), fj, s${r});`).join('\n')}
+      }
+${R.map((r) => `      {
+        let G = ${C.map((c) => `dot(x${r}_${c}, xj${c})`).join(' + ')};
+        let Kt = fma(G, s${r}.y, s${r}.x);
+        let K0 = fma(G, s${r}.w, s${r}.z);
+        let dK = Kt - K0;
+        let wgt = select(0.0, select(2.0, 1.0, j == i0 + ${r}u), j >= i0 + ${r}u);
+        acc += wgt * vec4f(dK * dK, (K0 - Kt) * (K0 + Kt), K0 * K0, Kt * Kt);
+      }`).join('\n')}
     }
   }
 
