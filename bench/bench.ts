@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     ...(runs('single-neuron') ? [
       `Single neuron (Fig. 8 data XX = I, step ${STEP}; the kernels use the whitened residual σ²β − Xy): FLOPs per trajectory-step at d = ${D} as generated (bench/checkCost.ts stepFlops): `
         + `GD ${stepFlops('gd', D, true)} whitened / ${stepFlops('gd', D, false)} general SPD (velocity: residual 2d or 2d², + 4d + 2; axpy 2(d+1)), RK4 ${stepFlops('rk4', D, true)} / ${stepFlops('rk4', D, false)} `
-        + '(4 velocities + 3 axpy + combination 6(d+1)); FMA = 2 FLOP, mul/add = 1, so kernels with few FMAs cannot reach 100%. The divergence check (abs/max per component and step, bitwise test per block of 16) is not counted.',
+        + '(4 velocities + 3 axpy + combination 6(d+1)); FMA = 2 FLOP, mul/add = 1, so kernels with few FMAs cannot reach 100%. The divergence check (a² + ‖w‖² tracked per step: d + 1 FMAs and a max; a bitwise test per block of 16 steps) is not counted.',
       `Divergence-check rows (N = ${CHECK_N.toExponential(0).replace('e+', 'e')}): GD with the block check (default), the per-step check (the kernel before issue 12) and no check (never freezes; only to price the check), on XX = I and on XX = [[1, 0.3], [0.3, 1]]; the check costs 1 − (block rate / no-check rate).`,
       `Single neuron: GPU SingleNeuronSim.advance(steps) (awaits onSubmittedWorkDone), f32; CPU advanceEnsembleF64 (f64, one JS thread), timed on fewer steps than the GPU and reported per step. `
         + `Each row: warm-up, calibration, then one timed run sized to ~${GPU_TARGET_S} s (GPU) / ~${CPU_TARGET_S} s (CPU).`,

@@ -21,7 +21,8 @@ export const CHECK_DATA: Record<'whitened' | 'SPD', SingleNeuronData> = {
 /**
  * FLOPs per trajectory-step of the generated GD or RK4 kernel (FMA = 2, mul/add = 1): velocity = β = a w (d)
  * + residual (2d² general, 2d whitened) + wᵀr (2d) + −η_a·wᵀr (1) + c = −η_w a (1) + c·r (d); axpy 2(d + 1);
- * GD = velocity + axpy, RK4 = 4 velocities + 3 axpy + combination 6(d + 1). Loop-invariant products not counted.
+ * GD = velocity + axpy, RK4 = 4 velocities + 3 axpy + combination 6(d + 1). Loop-invariant products and the
+ * divergence check (a² + ‖w‖² per step: d + 1 FMAs and a max) are not counted.
  */
 export function stepFlops(method: 'gd' | 'rk4', d: number, whitened: boolean): number {
   const velocity = (whitened ? 2 * d : 2 * d * d) + 4 * d + 2;
