@@ -221,7 +221,7 @@ function norm2(d: number): string {
  * at the block's end it tests the final state bitwise for finiteness and the bound, and m against
  * bound²·(1 − 2⁻²⁰) (the margin covers the rounding of the squares, so m under it implies every |x| ≤ bound;
  * m must also be finite, so an overflowing bound² cannot hide an excursion). A failed block is restored
- * from the state saved at its start and re-run with the per-step check, so the frozen state and the flag
+ * from the state saved at its start and re-run (with the rest of the dispatch) with the per-step check, so the frozen state and the flag
  * are exactly those of a per-step check (bitwise: the same step function runs on the same saved state; a
  * block failed only by the margin or the sum of squares re-runs to the same result). Nothing is missed:
  * a NaN never turns finite again in these updates (no division in GD/RK4; β flow: NaN propagates through
