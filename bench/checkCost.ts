@@ -19,15 +19,19 @@ export const CHECK_DATA: Record<'whitened' | 'SPD', SingleNeuronData> = {
 };
 
 /**
- * FLOPs per trajectory-step of the generated GD or RK4 kernel (FMA = 2, mul/add = 1): velocity = β = a w (d)
- * + residual (2d² general, 2d whitened) + wᵀr (2d) + −η_a·wᵀr (1) + c = −η_w a (1) + c·r (d); axpy 2(d + 1);
- * GD = velocity + axpy, RK4 = 4 velocities + 3 axpy + combination 6(d + 1). Loop-invariant products and the
- * divergence check (a² + ‖w‖² per step: d + 1 FMAs and a max) are not counted.
+ * FLOPs per trajectory-step of the generated GD or RK4 kernel (shaders/singleNeuron.wgsl.ts; FMA = 2,
+ * mul/add = 1). Residual r = XXβ − Xy: 2d² general, 2d whitened (XX = σ²I).
+ * GD (gdStep, η folded into the rates): β = a w (d) + residual + a update fma(−ηη_a, wᵀr, a) (2d + 2)
+ * + c = −ηη_w a (1) + w update (2d) = residual + 5d + 3 (17 whitened, 21 general at d = 2).
+ * RK4: velocity = β (d) + residual + wᵀr (2d) + −η_a·wᵀr (1) + −η_w a (1) + c·r (d); 4 velocities + 3 axpy
+ * (2(d + 1) each) + combination 6(d + 1). Loop-invariant products and the divergence check (a² + ‖w‖² per
+ * step: d + 1 FMAs and a max) are not counted.
  */
 export function stepFlops(method: 'gd' | 'rk4', d: number, whitened: boolean): number {
-  const velocity = (whitened ? 2 * d : 2 * d * d) + 4 * d + 2;
-  const axpy = 2 * (d + 1);
-  return method === 'gd' ? velocity + axpy : 4 * velocity + 3 * axpy + 6 * (d + 1);
+  const residual = whitened ? 2 * d : 2 * d * d;
+  if (method === 'gd') return residual + 5 * d + 3;
+  const velocity = residual + 4 * d + 2;
+  return 4 * velocity + 3 * 2 * (d + 1) + 6 * (d + 1);
 }
 
 /** Times GD on one N-trajectory grid (directions × δ ∈ [−2, 2], step 0.01, as bench.ts) per data and check. */

@@ -31,6 +31,8 @@ function common(d: number): string {
   const loadData = [
     ...J.flatMap((i) => J.map((j) => `  xx${i}_${j} = ${uniformAt('xx', i * d + j)};`)),
     ...J.map((i) => `  xy${i} = ${uniformAt('xy', i)};`),
+    '  gdA = -P.h * P.etaA;',
+    '  gdW = -P.h * P.etaW;',
   ].join('\n');
   return /* wgsl */ `
 ${STEP_PARAMS.wgsl}
@@ -42,6 +44,9 @@ override WG: u32 = 64u;
 struct State { a: f32, ${J.map((j) => `w${j}: f32`).join(', ')} }
 ${xxDecl}
 ${xyDecl}
+// GD's step products −η·η_a and −η·η_w (η = P.h), folded into the update (see gdStep).
+var<private> gdA: f32;
+var<private> gdW: f32;
 fn loadData() {
 ${loadData}
 }
@@ -88,6 +93,16 @@ ${J.map((i) => `  let r${i} = ${residual(d, i, 'b', whitened)};`).join('\n')}
   let c = -P.etaW * s.a;
 ${J.map((j) => `  v.w${j} = c * r${j};`).join('\n')}
   return v;
+}
+// One GD step with η folded into the rates: a ← a − ηη_a wᵀr, w ← w − ηη_w a r (r = XXβ − Xy, old a, w).
+fn gdStep(s: State) -> State {
+${J.map((j) => `  let b${j} = s.a * s.w${j};`).join('\n')}
+${J.map((i) => `  let r${i} = ${residual(d, i, 'b', whitened)};`).join('\n')}
+  var o: State;
+  o.a = fma(gdA, ${fmaChain(J.map((j) => [`s.w${j}`, `r${j}`]), '0.0')}, s.a);
+  let c = gdW * s.a;
+${J.map((j) => `  o.w${j} = fma(c, r${j}, s.w${j});`).join('\n')}
+  return o;
 }
 fn axpy(s: State, k: State, h: f32) -> State {
   var o: State;
@@ -200,7 +215,7 @@ export type DivergenceCheck = 'block' | 'step' | 'none';
  */
 function unrollFactor(d: number, method: SingleNeuronStepOptions['method']): number {
   const velocity = 2 * d * d + 6 * d + 4;
-  const perStep = method === 'gd' ? velocity : 4 * velocity + 12 * (d + 1);
+  const perStep = method === 'gd' ? velocity - 2 * d : 4 * velocity + 12 * (d + 1);
   let u = CHECK_BLOCK;
   while (u > 1 && u * perStep > 2000) u /= 2;
   return u;
@@ -243,7 +258,7 @@ export function singleNeuronStepShader(options: SingleNeuronStepOptions): string
     let turn = betaDot(nextBeta, beta) < 0.0;
     let nextSign = select(signA, -signA, turn);
     let next = fromBeta(nextBeta, delta, nextSign);`
-    : `    let next = ${options.method === 'rk4' ? 'rk4(s, h)' : 'axpy(s, velocity(s), h)'};`;
+    : `    let next = ${options.method === 'rk4' ? 'rk4(s, h)' : 'gdStep(s)'};`;
   const commit = isBeta ? '    beta = nextBeta;\n    signA = nextSign;\n    s = next;' : '    s = next;';
   const save = isBeta ? 'let savedBeta = beta; let savedSign = signA; let saved = s;' : 'let saved = s;';
   const restore = isBeta ? 'beta = savedBeta; signA = savedSign; s = saved;' : 's = saved;';
