@@ -5,7 +5,9 @@
  * - relu2 (bench/relu2.ts): GD steps per second per network at m = 50, n = 1000, d = 100 for 1, 64, 289
  *   and 4,624 networks against the f64 reference, and the projected time of the full Fig. 1b grid;
  * - the adapter's peak FMA rate (shaders/fmaPeak.wgsl.ts) and each kernel's achieved fraction of it;
- * - single-neuron analysis passes (bench/analysis.ts): exact evaluation and theory-error reduction, trajectories/s.
+ * - single-neuron analysis passes (bench/analysis.ts): exact evaluation and theory-error reduction, trajectories/s;
+ * - single-neuron divergence-check cost and whitened vs SPD GD (bench/checkCost.ts), relu2 metrics pass per
+ *   metrics kernel (bench/relu2Metrics.ts).
  * Single-neuron rows: a warm-up and a calibration run size the step count so the timed run takes about
  * {@link GPU_TARGET_S} (GPU) or {@link CPU_TARGET_S} (CPU) seconds. relu2 rows: see bench/relu2.ts.
  */
@@ -19,6 +21,8 @@ import { calibrated, fmt, table, type BenchRow } from './common.ts';
 import { FmaPeakKernel, FMA_PEAK_WORKGROUP } from './fmaPeak.ts';
 import { benchRelu2 } from './relu2.ts';
 import { benchAnalysis } from './analysis.ts';
+import { benchCheckCost, stepFlops } from './checkCost.ts';
+import { benchRelu2Metrics } from './relu2Metrics.ts';
 
 /** The two stepped methods benchmarked (GD with step η, RK4 with step dt). */
 type Method = 'gd' | 'rk4';
@@ -30,25 +34,14 @@ const GPU_TARGET_S = 1.5;
 /** Seconds per timed CPU row. */
 const CPU_TARGET_S = 1;
 const SIZES = [1e4, 1e5, 1e6];
+/** Trajectories of the divergence-check and whitened/SPD rows (bench/checkCost.ts). */
+const CHECK_N = 1e5;
 const METHODS: Method[] = ['gd', 'rk4'];
 const D = 2;
 /** Fig. 8 data (theory.md §1.6): XX = I, Xy = (0.5, 0.5). */
 const DATA: SingleNeuronData = { XX: [[1, 0], [0, 1]], Xy: [0.5, 0.5] };
 /** Step (η or dt): small enough that no trajectory diverges (frozen ones would skip work). */
 const STEP = 0.01;
-
-/**
- * FLOPs per trajectory-step as written in shaders/singleNeuron.wgsl.ts (an FMA counts 2, a mul or add 1):
- * velocity = d (β = a w) + 2d² (residual, d² FMA) + 2d (wᵀr, d FMA) + 2d (−η_w·a·r) + 1 (−η_a·wᵀr) = 2d² + 5d + 1;
- * axpy = d + 1 FMA = 2(d + 1); RK4 combination = 6 per component (3 adds, 2 muls, the final add) = 6(d + 1).
- * GD = velocity + axpy; RK4 = 4 velocities + 3 axpy + combination. The loop-invariant step products
- * (0.5·h twice and h/6 per RK4 step), the −Xy negation and the bound checks are not counted.
- */
-function flopsPerStep(method: Method, d: number): number {
-  const velocity = 2 * d * d + 5 * d + 1;
-  const axpy = 2 * (d + 1);
-  return method === 'gd' ? velocity + axpy : 4 * velocity + 3 * axpy + 6 * (d + 1);
-}
 
 /** An N-trajectory grid: ⌈√N⌉ directions of β₀ (norm 1) × δ ∈ [−2, 2], truncated to N (grid order of the CLI). */
 function buildEnsemble(n: number): SingleNeuronEnsemble {
@@ -97,7 +90,7 @@ async function benchSingleNeuron(ctx: GpuContext, log: (s: string) => void): Pro
       const cpu = await timeCpu(ensemble, method);
       rows.push({
         model: `single neuron d=${D}`, method: method.toUpperCase(), n, gpuSteps: gpu.steps, gpuSeconds: gpu.seconds,
-        gpuStepsPerSecond: gpu.steps / gpu.seconds, gpuRate: (n * gpu.steps) / gpu.seconds, flopsPerStep: flopsPerStep(method, D),
+        gpuStepsPerSecond: gpu.steps / gpu.seconds, gpuRate: (n * gpu.steps) / gpu.seconds, flopsPerStep: stepFlops(method, D, sim.whitened),
         cpuSteps: cpu.steps, cpuSeconds: cpu.seconds, cpuRate: (n * cpu.steps) / cpu.seconds,
       });
       log(`bench: ${method} N=${n}: GPU ${gpu.steps} steps in ${gpu.seconds.toFixed(2)} s, CPU ${cpu.steps} steps in ${cpu.seconds.toFixed(2)} s`);
@@ -107,6 +100,7 @@ async function benchSingleNeuron(ctx: GpuContext, log: (s: string) => void): Pro
     if (frozen > 0) log(`bench: warning: ${frozen} trajectories diverged at N=${n}; they skip work and inflate the GPU rate`);
     sim.destroy();
   }
+  rows.push(...await benchCheckCost(ctx, CHECK_N, GPU_TARGET_S, log));
   return rows;
 }
 
@@ -136,6 +130,7 @@ async function main(): Promise<void> {
   const analysis = runs('single-neuron') ? await benchAnalysis(ctx, log) : [];
   const relu2 = runs('relu2') ? await benchRelu2(ctx, peak.flopsPerSecond, log) : { rows: [], notes: [] };
   rows.push(...relu2.rows);
+  const relu2Metrics = runs('relu2') ? await benchRelu2Metrics(ctx, log) : null;
   if (errors.length > 0) throw new Error(`WebGPU errors during the bench: ${errors.join('; ')}`);
 
   const body = rows.map((r) => {
@@ -144,7 +139,9 @@ async function main(): Promise<void> {
     return [
       r.model, r.method, fmtN(r), `${r.gpuSteps}`, `${r.gpuSeconds.toFixed(2)}`, fmt(r.gpuStepsPerSecond), fmt(r.gpuRate), gflops.toFixed(2),
       `${((100 * gflops * 1e9) / peak.flopsPerSecond).toFixed(1)}%`,
-      `${r.cpuSteps}${note}`, `${r.cpuSeconds.toFixed(2)}${note}`, `${fmt(r.cpuRate)}${note}`, `${(r.gpuRate / r.cpuRate).toFixed(1)}×`,
+      ...(r.cpuSteps > 0
+        ? [`${r.cpuSteps}${note}`, `${r.cpuSeconds.toFixed(2)}${note}`, `${fmt(r.cpuRate)}${note}`, `${(r.gpuRate / r.cpuRate).toFixed(1)}×`]
+        : ['—', '—', '—', '—']),
     ];
   });
   const out = [
@@ -161,12 +158,15 @@ async function main(): Promise<void> {
     '',
     `FMA peak of this adapter: ${(peak.flopsPerSecond / 1e9).toFixed(2)} GFLOP/s (shaders/fmaPeak.wgsl.ts: ${peakKernel.threads} threads × 8 vec4 fma chains × ${peak.iterations} iterations, 2 FLOP per FMA, best of 3), measured in this run.`,
     ...(runs('single-neuron') ? [
-      `Single neuron (Fig. 8 data, step ${STEP}): FLOPs per trajectory-step at d = ${D}: GD ${flopsPerStep('gd', D)} (velocity 2d²+5d+1 = ${flopsPerStep('gd', D) - 2 * (D + 1)} + axpy 2(d+1) = ${2 * (D + 1)}), `
-        + `RK4 ${flopsPerStep('rk4', D)} (4 velocities + 3 axpy + combination 6(d+1)); FMA = 2 FLOP, mul/add = 1, so kernels with few FMAs cannot reach 100%.`,
+      `Single neuron (Fig. 8 data XX = I, step ${STEP}; the kernels use the whitened residual σ²β − Xy): FLOPs per trajectory-step at d = ${D} as generated (bench/checkCost.ts stepFlops): `
+        + `GD ${stepFlops('gd', D, true)} whitened / ${stepFlops('gd', D, false)} general SPD (residual 2d or 2d², + 5d + 3 with η folded into the rates), RK4 ${stepFlops('rk4', D, true)} / ${stepFlops('rk4', D, false)} `
+        + '(4 velocities + 3 axpy + combination 6(d+1)); FMA = 2 FLOP, mul/add = 1, so kernels with few FMAs cannot reach 100%. The divergence check (a² + ‖w‖² tracked per step: d + 1 FMAs and a max; a bitwise test per block of 16 steps) is not counted.',
+      `Divergence-check rows (N = ${CHECK_N.toExponential(0).replace('e+', 'e')}): GD with the block check (default), the per-step check (the kernel before issue 12) and no check (never freezes; only to price the check), on XX = I and on XX = [[1, 0.3], [0.3, 1]]; the check costs 1 − (block rate / no-check rate).`,
       `Single neuron: GPU SingleNeuronSim.advance(steps) (awaits onSubmittedWorkDone), f32; CPU advanceEnsembleF64 (f64, one JS thread), timed on fewer steps than the GPU and reported per step. `
         + `Each row: warm-up, calibration, then one timed run sized to ~${GPU_TARGET_S} s (GPU) / ~${CPU_TARGET_S} s (CPU).`,
     ] : []),
     ...relu2.notes,
+    ...(relu2Metrics ? ['', table(relu2Metrics.header, relu2Metrics.rows, 1), '', relu2Metrics.note] : []),
     ...(analysis.length ? ['', ...analysis] : []),
     `"traj-steps/s" counts trajectory-steps (single neuron) or network-steps (relu2) per second. Total bench time ${((performance.now() - benchStart) / 1000).toFixed(0)} s.`,
   ];

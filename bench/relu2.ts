@@ -44,6 +44,12 @@ export const FIG1B_CONFIG = {
   checkpoints: [0, FULL_STEPS],
 };
 
+/** The validated Fig. 1b config and its plan (network q of the grid: plan.spec(q, count)). */
+export function fig1bPlan(): { cfg: ReturnType<typeof validateRelu2Config>; plan: Relu2Plan } {
+  const cfg = validateRelu2Config(FIG1B_CONFIG);
+  return { cfg, plan: new Relu2Plan(cfg) };
+}
+
 /** Result of {@link benchRelu2}: table rows and footer lines. */
 export interface Relu2BenchResult { rows: BenchRow[]; notes: string[] }
 
@@ -69,8 +75,7 @@ async function timeSim(sim: Relu2Sim): Promise<{ steps: number; seconds: number 
  * @param log progress lines (stderr).
  */
 export async function benchRelu2(ctx: GpuContext, peakFlops: number, log: (s: string) => void): Promise<Relu2BenchResult> {
-  const cfg = validateRelu2Config(FIG1B_CONFIG);
-  const plan = new Relu2Plan(cfg);
+  const { cfg, plan } = fig1bPlan();
   const model = `relu2 m=${cfg.m} n=${cfg.n} d=${cfg.d}`;
 
   // f64 reference: one network, one JS thread; N networks take N times as long.

@@ -25,6 +25,8 @@
  *   q·m·dp + j·m + k. Thread kernel: at (k·d + j)·N + q (unpadded; networks fastest, so the networks
  *   of one SIMD group share cache lines).
  * - `metrics` (f32, read_write): METRIC_WORDS per network, at q·METRIC_WORDS + METRIC_INDEX[name].
+ * - `feat` (f32 scratch, thread metrics kernel only): 4 NTK features per (sample, unit, network) of one
+ *   chunk of networks, at ((i·m + k)·4 + c)·chunk + ql (shaders/relu2MetricsThread.wgsl.ts).
  */
 import { defineStruct } from '../../gpu/struct.ts';
 
@@ -65,7 +67,8 @@ export const METRIC_INDEX = Object.freeze({
 /**
  * Uniforms of both kernels. `steps`: GD steps per dispatch; `tiles` = ⌈n/ts⌉; `pStride`: floats per
  * network in params; `testOffset`: float offset of Xtest within a data set; `bound`: divergence bound on
- * the loss; `slope`: σ's negative-side slope (0: ReLU).
+ * the loss; `slope`: σ's negative-side slope (0: ReLU); `netOffset`, `chunk`: the first network and the
+ * network count of one dispatch of the thread metrics kernel (shaders/relu2MetricsThread.wgsl.ts; unused elsewhere).
  */
 export const RELU2_UNIFORMS = defineStruct('Relu2Uniforms', [
   { name: 'n', type: 'u32' },
@@ -77,6 +80,8 @@ export const RELU2_UNIFORMS = defineStruct('Relu2Uniforms', [
   { name: 'testOffset', type: 'u32' },
   { name: 'slope', type: 'f32' },
   { name: 'bound', type: 'f32' },
+  { name: 'netOffset', type: 'u32' },
+  { name: 'chunk', type: 'u32' },
 ]);
 
 /**
@@ -91,6 +96,9 @@ export type Relu2Kernel = 'workgroup' | 'thread';
 export function defaultRelu2Kernel(isSoftwareAdapter: boolean): Relu2Kernel {
   return isSoftwareAdapter ? 'thread' : 'workgroup';
 }
+
+/** Largest scratch of the thread metrics kernel (`feat`); more networks go in several dispatches. */
+export const METRICS_FEAT_BYTES = 64 * 2 ** 20;
 
 /** Threads per workgroup of the thread kernel: one SIMD group of a CPU adapter, so small batches still spread over cores. */
 export const THREAD_KERNEL_WORKGROUP_SIZE = 4;

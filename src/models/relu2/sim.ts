@@ -12,6 +12,7 @@ import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
 import { relu2StepShader } from '../../../shaders/relu2Step.wgsl.ts';
 import { relu2StepThreadShader } from '../../../shaders/relu2StepThread.wgsl.ts';
 import { relu2MetricsShader } from '../../../shaders/relu2Metrics.wgsl.ts';
+import { relu2MetricsThreadShader } from '../../../shaders/relu2MetricsThread.wgsl.ts';
 import {
   defaultRelu2Kernel, DIVERGED_FLAG, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE, RELU2_UNIFORMS, THREAD_KERNEL_WORKGROUP_SIZE,
   threadBlockSamples, type Relu2Kernel,
@@ -32,6 +33,8 @@ export interface Relu2NetworkMetrics extends Relu2Metrics {
 export interface Relu2SimOptions {
   /** Step kernel (layout.ts Relu2Kernel); default: `thread` on a software adapter, `workgroup` on a GPU. */
   kernel?: Relu2Kernel;
+  /** Metrics kernel; default: the same kind as the step kernel (thread per network on a CPU adapter). */
+  metricsKernel?: Relu2Kernel;
   /** Wall time one submission should take, in ms (default 50): keeps UIs responsive and far from watchdogs. */
   targetMs?: number;
   /** Work of the first submission, in multiply–adds (default 2²⁴); later ones grow at most 2× each. */
@@ -126,13 +129,14 @@ export class Relu2Sim {
     const U = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
     const uniforms = (steps: number) => packStruct(RELU2_UNIFORMS, {
       n, nTest, nets: N, steps, tiles, pStride, testOffset,
-      slope: spec.slope ?? 0, bound: Math.min(spec.bound ?? DEFAULT_BOUND, 3e38),
+      slope: spec.slope ?? 0, bound: Math.min(spec.bound ?? DEFAULT_BOUND, 3e38), netOffset: 0, chunk: sizes.metricsChunk,
     });
     this.stepUniforms = createBuffer(device, 'Relu2.stepUniforms', U, RELU2_UNIFORMS.size, uniforms(0));
     this.metricsUniforms = createBuffer(device, 'Relu2.metricsUniforms', U, RELU2_UNIFORMS.size, uniforms(0));
     this.buffers.push(this.stepUniforms, this.metricsUniforms);
     this.stepBuffers = [this.stepUniforms, this.params, dataBuf, netsBuf, this.status, this.comp, grad];
     this.metricsBuffers = [this.metricsUniforms, this.params, params0, dataBuf, netsBuf, this.metrics];
+    if (sizes.metricsKernel === 'thread') this.metricsBuffers.push(buf('feat', sizes.bytes.feat));
     this.targetMs = chunk.targetMs ?? 50;
     this.stepsPerDispatch = Math.max(1, Math.floor((chunk.initialWork ?? 2 ** 24) / this.workPerStep));
   }
@@ -147,7 +151,8 @@ export class Relu2Sim {
    *   or a resource fails validation (the buffers are freed first).
    */
   static async create(ctx: GpuContext, spec: Relu2SimSpec, options: Relu2SimOptions = {}): Promise<Relu2Sim> {
-    const sizes = validateRelu2Spec(spec, ctx.limits, options.kernel ?? defaultRelu2Kernel(ctx.isSoftware));
+    const kernel = options.kernel ?? defaultRelu2Kernel(ctx.isSoftware);
+    const sizes = validateRelu2Spec(spec, ctx.limits, kernel, options.metricsKernel ?? kernel);
     const sim = new Relu2Sim(ctx, spec, sizes, options);
     try {
       await sim.compile();
@@ -175,8 +180,11 @@ export class Relu2Sim {
       ? await make('Relu2.stepThread', relu2StepThreadShader({ m: shape.m, d: shape.d, dp: shape.dp, sb: threadBlockSamples(this.sizes.n) }),
         THREAD_KERNEL_WORKGROUP_SIZE, this.stepBuffers, stepTypes)
       : await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, stepTypes);
-    const metrics = await make('Relu2.metrics', relu2MetricsShader({ m: shape.m, dp: shape.dp }), METRICS_WORKGROUP_SIZE,
-      this.metricsBuffers, ['uniform', ro, ro, ro, ro, rw]);
+    const metrics = this.sizes.metricsKernel === 'thread'
+      ? await make('Relu2.metricsThread', relu2MetricsThreadShader({ m: shape.m, dp: shape.dp }), THREAD_KERNEL_WORKGROUP_SIZE,
+        this.metricsBuffers, ['uniform', ro, ro, ro, ro, rw, rw])
+      : await make('Relu2.metrics', relu2MetricsShader({ m: shape.m, dp: shape.dp }), METRICS_WORKGROUP_SIZE,
+        this.metricsBuffers, ['uniform', ro, ro, ro, ro, rw]);
     const error = await device.popErrorScope();
     if (error) throw new Error(`Relu2Sim: creating the kernels failed: ${error.message}`);
     this.stepPipeline = step.pipeline;
@@ -236,7 +244,13 @@ export class Relu2Sim {
 
   /** Runs the metrics kernel and reads one {@link Relu2NetworkMetrics} per network, in spec order. */
   async readMetrics(): Promise<Relu2NetworkMetrics[]> {
-    this.submit(this.metricsPipeline, this.metricsBindGroup, 'Relu2.metrics');
+    const { metricsKernel, metricsChunk, networks } = this.sizes;
+    if (metricsKernel === 'thread') {
+      for (let first = 0; first < networks; first += metricsChunk) { // one dispatch per chunk of the feat scratch
+        this.ctx.device.queue.writeBuffer(this.metricsUniforms, RELU2_UNIFORMS.offsets.netOffset, new Uint32Array([first]));
+        this.submit(this.metricsPipeline, this.metricsBindGroup, 'Relu2.metricsThread', Math.ceil(Math.min(metricsChunk, networks - first) / THREAD_KERNEL_WORKGROUP_SIZE));
+      }
+    } else this.submit(this.metricsPipeline, this.metricsBindGroup, 'Relu2.metrics');
     const { device } = this.ctx;
     const [raw, status] = await Promise.all([
       readBuffer(device, this.metrics, this.sizes.bytes.metrics), readBuffer(device, this.status, this.sizes.bytes.status),

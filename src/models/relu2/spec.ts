@@ -5,7 +5,7 @@
  */
 import { DeviceLimitError } from '../../gpu/device.ts';
 import type { Relu2Data, Relu2Params } from '../../theory/index.ts';
-import { dataStride, kernelShape, RELU2_LIMITS, stepWorkgroupWords, THREAD_KERNEL_WORKGROUP_SIZE, type Relu2Kernel, type Relu2KernelShape } from './layout.ts';
+import { dataStride, kernelShape, METRICS_FEAT_BYTES, RELU2_LIMITS, stepWorkgroupWords, THREAD_KERNEL_WORKGROUP_SIZE, type Relu2Kernel, type Relu2KernelShape } from './layout.ts';
 
 /** One network: initial parameters θ₀, the index of its data set, and its learning rate η (per GD step). */
 export interface Relu2NetworkInit { init: Relu2Params; dataIndex: number; eta: number }
@@ -43,8 +43,12 @@ export interface Relu2Sizes {
   pStride: number;
   /** Floats per data set in data. */
   dStride: number;
-  /** Byte size of every buffer, by label suffix. */
-  bytes: Record<'params' | 'comp' | 'data' | 'grad' | 'nets' | 'status' | 'metrics', number>;
+  /** The metrics kernel: `thread` (shaders/relu2MetricsThread.wgsl.ts) or `workgroup` (relu2Metrics.wgsl.ts). */
+  metricsKernel: Relu2Kernel;
+  /** Networks per dispatch of the thread metrics kernel (its `feat` scratch holds 4·n·m floats per network). */
+  metricsChunk: number;
+  /** Byte size of every buffer, by label suffix (`feat`: 4 when the workgroup metrics kernel needs none). */
+  bytes: Record<'params' | 'comp' | 'data' | 'grad' | 'nets' | 'status' | 'metrics' | 'feat', number>;
 }
 
 /** The device limits the relu2 kernels depend on (a subset of GPUSupportedLimits). */
@@ -55,14 +59,15 @@ export type Relu2DeviceLimits = Pick<GPUSupportedLimits,
 const fmt = (x: number) => x.toLocaleString('en');
 
 /**
- * Checks a spec and returns its sizes for one step kernel (default `workgroup`; layout.ts Relu2Kernel).
+ * Checks a spec and returns its sizes for one step kernel (default `workgroup`; layout.ts Relu2Kernel) and
+ * one metrics kernel (default: the step kernel's kind).
  * @throws DeviceLimitError naming the limit when m > 256, d > 128, n or nTest > 65,536, a workgroup of the
  *   workgroup kernel would exceed the device's invocations or workgroup memory, a buffer exceeds maxStorageBufferBindingSize /
  *   maxBufferSize, or the networks need more than maxComputeWorkgroupsPerDimension² workgroups.
  * @throws Error on malformed input: no networks, m or d differing between networks, data sets with
  *   different d, n or nTest, a bad dataIndex, η ≤ 0, non-finite θ₀, or a negative/non-finite slope.
  */
-export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits, kernel: Relu2Kernel = 'workgroup'): Relu2Sizes {
+export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits, kernel: Relu2Kernel = 'workgroup', metricsKernel: Relu2Kernel = kernel): Relu2Sizes {
   const { datasets, networks } = spec;
   if (!networks.length) throw new Error('relu2: no networks to train');
   if (!datasets.length) throw new Error('relu2: no data sets');
@@ -105,11 +110,14 @@ export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits,
   const tiles = Math.ceil(n / shape.ts);
   const pStride = m * (1 + shape.dp);
   const dStride = dataStride(shape.dp, n, nTest);
+  const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const featPerNet = 16 * n * m;
+  const metricsChunk = Math.max(1, Math.min(N, Math.floor(Math.min(maxBinding, METRICS_FEAT_BYTES) / featPerNet)));
   const bytes = {
     params: 4 * N * pStride, comp: 4 * N * pStride, data: 4 * datasets.length * dStride,
     grad: !workgroupKernel ? 4 * N * m * d : shape.resident || shape.dp <= shape.dc ? 4 : 4 * N * m * shape.dp, nets: 16 * N, status: 8 * N, metrics: 32 * N,
+    feat: metricsKernel === 'thread' ? featPerNet * metricsChunk : 4,
   };
-  const maxBinding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   for (const [name, b] of Object.entries(bytes)) {
     if (b > maxBinding) {
       throw new DeviceLimitError(`relu2: ${fmt(N)} networks (m = ${m}, d = ${d}, n = ${fmt(n)}) need ${(b / 2 ** 20).toFixed(1)} MiB for the ${name} buffer; `
@@ -119,5 +127,5 @@ export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits,
   const maxDim = limits.maxComputeWorkgroupsPerDimension;
   const stepWorkgroups = workgroupKernel ? N : Math.ceil(N / THREAD_KERNEL_WORKGROUP_SIZE);
   if (stepWorkgroups > maxDim * maxDim) throw new DeviceLimitError(`relu2: ${fmt(N)} networks need ${fmt(stepWorkgroups)} workgroups, more than ${fmt(maxDim)}² (maxComputeWorkgroupsPerDimension).`);
-  return { networks: N, datasets: datasets.length, m, d, n, nTest, kernel, shape, stepWorkgroups, tiles, pStride, dStride, bytes };
+  return { networks: N, datasets: datasets.length, m, d, n, nTest, kernel, metricsKernel, metricsChunk, shape, stepWorkgroups, tiles, pStride, dStride, bytes };
 }

@@ -7,7 +7,7 @@ import { checkBindingSize, dispatchSize, type GpuContext } from '../../gpu/devic
 import { computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
-import { singleNeuronMetricsShader, singleNeuronStepShader } from '../../../shaders/singleNeuron.wgsl.ts';
+import { CHECK_BLOCK, singleNeuronMetricsShader, singleNeuronStepShader, type DivergenceCheck } from '../../../shaders/singleNeuron.wgsl.ts';
 import { ExactEvaluator } from './exact.ts';
 import { DIVERGED_FLAG, MAX_D, STEP_PARAMS, SUMMARY_WORDS, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
@@ -31,8 +31,25 @@ export interface EnsembleSummary {
   maxExcessLoss: number;
 }
 
+/**
+ * Whether XX (d×d, row-major nested arrays) is exactly σ²I: every off-diagonal entry 0 and every diagonal
+ * entry equal to XX[0][0] as float32 (the kernels see f32 uniforms). Then the step kernels compute the
+ * residual as σ²β − Xy (shaders/singleNeuron.wgsl.ts `whitened`), bitwise equal to the general d-term
+ * chain for finite β. theory.md §1.
+ */
+export function isWhitened(XX: readonly (readonly number[])[]): boolean {
+  const s2 = Math.fround(XX[0][0]);
+  return XX.every((row, i) => row.every((v, j) => (i === j ? Math.fround(v) === s2 : v === 0)));
+}
+
 /** Trajectory-steps one dispatch may do, so no submission runs long enough to trip a GPU watchdog. */
 export const TRAJECTORY_STEPS_PER_DISPATCH = 1 << 24;
+
+/** Kernel options of {@link SingleNeuronSim.create}. */
+export interface SingleNeuronSimOptions {
+  /** Divergence check of the step kernels; default 'block'. 'none' never freezes (bench only). */
+  check?: DivergenceCheck;
+}
 
 /** A GPU ensemble of single-neuron networks. Create with {@link SingleNeuronSim.create}. */
 export class SingleNeuronSim {
@@ -53,9 +70,12 @@ export class SingleNeuronSim {
   private readonly metricsPipeline: GPUComputePipeline;
   private readonly stepPipelines: Record<SteppedMethod, GPUComputePipeline>;
   private exact: ExactEvaluator | null = null;
+  /** True when XX = σ²I exactly and the step kernels use the whitened residual σ²β − Xy (see {@link isWhitened}). */
+  readonly whitened: boolean;
 
   private constructor(
     private readonly ctx: GpuContext, readonly ensemble: SingleNeuronEnsemble, public config: IntegratorConfig,
+    check: DivergenceCheck,
   ) {
     const { device } = ctx;
     const { n, d } = ensemble;
@@ -91,25 +111,29 @@ export class SingleNeuronSim {
     });
     const pipeline = (label: string, code: string, layout: GPUBindGroupLayout) =>
       computePipeline(device, label, code, layout, WORKGROUP_SIZE);
+    const whitened = isWhitened(ensemble.data.XX);
+    this.whitened = whitened;
     this.stepPipelines = {
-      gd: pipeline('SingleNeuron.gd', singleNeuronStepShader({ d, method: 'gd' }), this.stepLayout),
-      rk4: pipeline('SingleNeuron.rk4', singleNeuronStepShader({ d, method: 'rk4' }), this.stepLayout),
-      'beta-flow': pipeline('SingleNeuron.betaFlow', singleNeuronStepShader({ d, method: 'beta-flow' }), this.stepLayout),
+      gd: pipeline('SingleNeuron.gd', singleNeuronStepShader({ d, method: 'gd', whitened, check }), this.stepLayout),
+      rk4: pipeline('SingleNeuron.rk4', singleNeuronStepShader({ d, method: 'rk4', whitened, check }), this.stepLayout),
+      'beta-flow': pipeline('SingleNeuron.betaFlow', singleNeuronStepShader({ d, method: 'beta-flow', whitened, check }), this.stepLayout),
     };
     this.metricsPipeline = pipeline('SingleNeuron.metrics', singleNeuronMetricsShader({ d }), metricsLayout);
   }
 
   /**
    * Uploads an ensemble and compiles the kernels.
+   * @param options.check divergence check of the step kernels (default 'block'; 'step' and 'none' exist
+   *   for tests and the bench, see shaders/singleNeuron.wgsl.ts).
    * @throws DeviceLimitError when the state does not fit one storage binding or one 2-D dispatch.
    * @throws Error when d is outside 1..MAX_D.
    */
-  static create(ctx: GpuContext, ensemble: SingleNeuronEnsemble, config: IntegratorConfig): SingleNeuronSim {
+  static create(ctx: GpuContext, ensemble: SingleNeuronEnsemble, config: IntegratorConfig, options: SingleNeuronSimOptions = {}): SingleNeuronSim {
     const { n, d } = ensemble;
     if (!(d >= 1 && d <= MAX_D)) throw new Error(`d = ${d} is not supported; the kernels handle 1 ≤ d ≤ ${MAX_D}.`);
     checkBindingSize(ctx.limits, 4 * (d + 1) * n, `${n.toLocaleString('en')} trajectories × (d+1) = ${d + 1} floats`);
     dispatchSize(ctx.limits, Math.ceil(n / WORKGROUP_SIZE));
-    const sim = new SingleNeuronSim(ctx, ensemble, { ...config, method: 'rk4' });
+    const sim = new SingleNeuronSim(ctx, ensemble, { ...config, method: 'rk4' }, options.check ?? 'block');
     try {
       sim.setIntegrator(config);
     } catch (e) {
@@ -135,8 +159,14 @@ export class SingleNeuronSim {
     this.config = config;
   }
 
-  /** Largest steps per dispatch for this ensemble under {@link TRAJECTORY_STEPS_PER_DISPATCH}. */
-  get stepsPerDispatch(): number { return Math.max(1, Math.floor(TRAJECTORY_STEPS_PER_DISPATCH / this.n)); }
+  /**
+   * Steps per dispatch: the most under {@link TRAJECTORY_STEPS_PER_DISPATCH}, rounded down to whole
+   * divergence-check blocks (CHECK_BLOCK steps, shaders/singleNeuron.wgsl.ts) and never fewer than one
+   * block, so large ensembles (N > 2²⁴/16 ≈ 10⁶) still run the block-checked path.
+   */
+  get stepsPerDispatch(): number {
+    return Math.max(CHECK_BLOCK, Math.floor(TRAJECTORY_STEPS_PER_DISPATCH / this.n / CHECK_BLOCK) * CHECK_BLOCK);
+  }
 
   private writeParams(steps: number): void {
     const { data, betaOls, rates, d } = this.ensemble;

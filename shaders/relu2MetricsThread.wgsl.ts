@@ -1,0 +1,154 @@
+/**
+ * Checkpoint metrics of the relu2 model (theory.md §3) with one thread per network, for CPU adapters
+ * (SwiftShader), where the workgroup-per-network kernel (shaders/relu2Metrics.wgsl.ts) spends its time in
+ * lane-by-lane workgroup-memory gathers and barriers. Same outputs, same formulas:
+ * - pass 1, per training sample i: z_ki = w_kᵀx_i for θ_t and θ₀, f(x_i), the squared error and the
+ *   activation flips (Hamming); the NTK features (σ(z_t), a σ'(z_t), σ(z_0), a₀ σ'(z_0)) of every unit go
+ *   to the scratch buffer `feat`; then the test loss, ‖θ − θ₀‖² and max_k |δ_k − δ_k(0)|;
+ * - pass 2, the kernel distance (four rows per sweep over the columns): for every pair i ≤ j, K_ij = Σ_k σ(z_ki)σ(z_kj) + (x_iᵀx_j) Σ_k a_k²σ'σ'
+ *   for θ_t and θ₀ from the features, accumulated (weight 2 off the diagonal) into D = ‖K_t − K₀‖²,
+ *   E = ‖K₀‖² − ‖K_t‖², ‖K₀‖², ‖K_t‖², and S = (D − (E/(‖K₀‖ + ‖K_t‖))²)/(2‖K₀‖‖K_t‖) as the workgroup kernel.
+ * Work per network: 2·n·m·dp (pass 1) + n(n+1)/2 · (4m + dp) multiply-adds (pass 2); no n×n matrix is stored.
+ *
+ * `feat` layout (f32, scratch): feature c of unit k at sample i of chunk-local network ql at
+ * ((i·m + k)·4 + c)·P.chunk + ql: networks fastest, so the 4 lanes of a SIMD group load one vector.
+ * Networks go in chunks of P.chunk starting at P.netOffset (one dispatch each; Relu2Sizes.metricsChunk).
+ */
+import { relu2Common, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
+import { METRIC_INDEX, METRIC_WORDS } from '../src/models/relu2/layout.ts';
+
+/**
+ * WGSL of the thread metrics kernel (entry point `main`). Bindings: 0 uniforms, 1 params (r), 2 params0 (r),
+ * 3 data (r), 4 nets (r), 5 metrics (rw), 6 feat (rw scratch, 4·n·m·P.chunk floats). Override WG: threads
+ * per workgroup (THREAD_KERNEL_WORKGROUP_SIZE). Dispatch: ⌈chunk / WG⌉ workgroups, 2-D split; thread
+ * ql = group·WG + lid trains-metrics network q = P.netOffset + ql.
+ */
+export function relu2MetricsThreadShader(o: Relu2CommonOptions): string {
+  const I = METRIC_INDEX;
+  const C = Array.from({ length: o.dp / 4 }, (_, c) => c);
+  const zOf = (p: string, xi: string) => C.map((c) => `dot(vec4f(${p}[wk + ${4 * c}u * M], ${p}[wk + ${4 * c + 1}u * M], ${p}[wk + ${4 * c + 2}u * M], ${p}[wk + ${4 * c + 3}u * M]), ${xi}${c})`).join(' + ');
+  const R = [0, 1, 2, 3];
+  const loadX = (name: string, base: string, idx: string) => C.map((c) => `    let ${name}${c} = xRow(${base}, ${idx}, ${c}u);`).join('\n');
+  return /* wgsl */ `${relu2Common(o)}
+override WG: u32 = 4u;
+
+@group(0) @binding(1) var<storage, read> params: array<f32>;
+@group(0) @binding(2) var<storage, read> params0: array<f32>;
+@group(0) @binding(3) var<storage, read> data: array<vec4f>;
+@group(0) @binding(4) var<storage, read> nets: array<NetInfo>;
+@group(0) @binding(5) var<storage, read_write> metrics: array<f32>;
+@group(0) @binding(6) var<storage, read_write> feat: array<f32>;
+
+fn fidx(i: u32, k: u32, c: u32, ql: u32) -> u32 { return ((i * M + k) * 4u + c) * P.chunk + ql; }
+fn featAt(i: u32, k: u32, ql: u32) -> vec4f {
+  return vec4f(feat[fidx(i, k, 0u, ql)], feat[fidx(i, k, 1u, ql)], feat[fidx(i, k, 2u, ql)], feat[fidx(i, k, 3u, ql)]);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+  let ql = (wid.x + wid.y * groups.x) * WG + lid;
+  let q = P.netOffset + ql;
+  if (ql >= P.chunk || q >= P.nets) { return; }
+  let base = q * P.pStride;
+  let off = nets[q].dataOffset;
+  let x4 = off / 4u;
+  let y0 = off + P.n * DP;
+  let xt4 = (off + P.testOffset) / 4u;
+  let yt0 = off + P.testOffset + P.nTest * DP;
+
+  // Pass 1: train loss, Hamming flips and the features of every (sample, unit).
+  var sse = 0.0;
+  var flips = 0u;
+  for (var i = 0u; i < P.n; i++) {
+${loadX('xi', 'x4', 'i')}
+    var f = 0.0;
+    for (var k = 0u; k < M; k++) {
+      let wk = base + M + k;
+      let zT = ${zOf('params', 'xi')};
+      let zZ = ${zOf('params0', 'xi')};
+      let a = params[base + k];
+      let sT = sigma(zT);
+      f = fma(a, sT, f);
+      flips += select(0u, 1u, (zT > 0.0) != (zZ > 0.0));
+      feat[fidx(i, k, 0u, ql)] = sT;
+      feat[fidx(i, k, 1u, ql)] = a * dsigma(zT);
+      feat[fidx(i, k, 2u, ql)] = sigma(zZ);
+      feat[fidx(i, k, 3u, ql)] = params0[base + k] * dsigma(zZ);
+    }
+    let e = f - scalarAt(y0 + i);
+    sse = fma(e, e, sse);
+  }
+  var testSse = 0.0;
+  for (var i = 0u; i < P.nTest; i++) {
+${loadX('xi', 'xt4', 'i')}
+    var f = 0.0;
+    for (var k = 0u; k < M; k++) {
+      let wk = base + M + k;
+      f = fma(params[base + k], sigma(${zOf('params', 'xi')}), f);
+    }
+    let e = f - scalarAt(yt0 + i);
+    testSse = fma(e, e, testSse);
+  }
+  var dist2 = 0.0;
+  var drift = 0.0;
+  for (var k = 0u; k < M; k++) {
+    let a = params[base + k];
+    let a0 = params0[base + k];
+    var d2 = (a - a0) * (a - a0);
+    var ww = 0.0;
+    var ww0 = 0.0;
+    for (var j = 0u; j < DP; j++) {
+      let w = params[base + M + j * M + k];
+      let w0 = params0[base + M + j * M + k];
+      d2 = fma(w - w0, w - w0, d2);
+      ww = fma(w, w, ww);
+      ww0 = fma(w0, w0, ww0);
+    }
+    dist2 += d2;
+    drift = max(drift, abs((a * a - ww) - (a0 * a0 - ww0)));
+  }
+
+  // Pass 2: kernel sums over the pairs i ≤ j, four rows i0..i0+3 at a time (each loaded column feature
+  // feeds 4 rows; rows past n are clamped to n − 1 and weighted 0).
+  // acc = (‖K_t − K₀‖², ‖K₀‖² − ‖K_t‖², ‖K₀‖², ‖K_t‖²).
+  var acc = vec4f(0.0);
+  for (var i0 = 0u; i0 < P.n; i0 += 4u) {
+${R.map((r) => `    let i${r} = min(i0 + ${r}u, P.n - 1u);
+${loadX(`x${r}_`, 'x4', `i${r}`)}`).join('\n')}
+    for (var j = i0; j < P.n; j++) {
+${loadX('xj', 'x4', 'j')}
+${R.map((r) => `      var s${r} = vec4f(0.0); // (P_t, Q_t, P_0, Q_0) of pair (i0 + ${r}, j): Σ_k of the feature products`).join('\n')}
+      for (var k = 0u; k < M; k++) {
+        let fj = featAt(j, k, ql);
+${R.map((r) => `        s${r} = fma(featAt(i${r}, k, ql), fj, s${r});`).join('\n')}
+      }
+${R.map((r) => `      {
+        let G = ${C.map((c) => `dot(x${r}_${c}, xj${c})`).join(' + ')};
+        let Kt = fma(G, s${r}.y, s${r}.x);
+        let K0 = fma(G, s${r}.w, s${r}.z);
+        let dK = Kt - K0;
+        let wgt = select(0.0, select(2.0, 1.0, j == i0 + ${r}u), j >= i0 + ${r}u);
+        acc += wgt * vec4f(dK * dK, (K0 - Kt) * (K0 + Kt), K0 * K0, Kt * Kt);
+      }`).join('\n')}
+    }
+  }
+
+  let o = q * ${METRIC_WORDS}u;
+  let n0 = sqrt(acc.z);
+  let nt = sqrt(acc.w);
+  var S = 0.0;
+  if (n0 > 0.0 && nt > 0.0) {
+    let dn = acc.y / (n0 + nt);
+    S = max(0.0, (acc.x - dn * dn) / (2.0 * n0 * nt));
+  }
+  metrics[o + ${I.trainLoss}u] = sse / f32(P.n);
+  metrics[o + ${I.testLoss}u] = testSse / f32(max(P.nTest, 1u)); // the host reports NaN when nTest = 0
+  metrics[o + ${I.hamming}u] = f32(flips) / f32(P.n);
+  metrics[o + ${I.paramDistance}u] = sqrt(dist2);
+  metrics[o + ${I.kernelDistance}u] = S;
+  metrics[o + ${I.deltaDrift}u] = drift;
+  metrics[o + ${I.kernelNorm0}u] = n0;
+  metrics[o + ${I.kernelNormT}u] = nt;
+}
+`;
+}
