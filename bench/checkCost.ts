@@ -1,6 +1,6 @@
 /**
  * Single-neuron GD rows of `npm run bench` for issue 12: the cost of the divergence check and the effect
- * of the whitened-data specialisation (shaders/singleNeuron.wgsl.ts, theory.md §1). At d = 2 and one N,
+ * of the whitened-data specialisation (shaders/singleNeuron/singleNeuron.wgsl.ts, theory.md §1). At d = 2 and one N,
  * GD is timed on whitened data (XX = I, Fig. 8) and on a general SPD XX, each with the block check (the
  * default), the per-step check (the previous kernel) and no check (never freezes: only to price the
  * check). FLOPs per trajectory-step are those the generated kernel executes ({@link stepFlops}).
@@ -8,7 +8,7 @@
 import type { GpuContext } from '../src/gpu/device.ts';
 import { ensembleFromInits, initialDirections, linspace } from '../src/models/singleNeuron/ensemble.ts';
 import { SingleNeuronSim } from '../src/models/singleNeuron/sim.ts';
-import type { DivergenceCheck } from '../shaders/singleNeuron.wgsl.ts';
+import type { DivergenceCheck } from '../shaders/singleNeuron/singleNeuron.wgsl.ts';
 import { initFromBetaDelta, type SingleNeuronData } from '../src/theory/index.ts';
 import { calibrated, type BenchRow } from './common.ts';
 
@@ -19,7 +19,7 @@ export const CHECK_DATA: Record<'whitened' | 'SPD', SingleNeuronData> = {
 };
 
 /**
- * FLOPs per trajectory-step of the generated GD or RK4 kernel (shaders/singleNeuron.wgsl.ts; FMA = 2,
+ * FLOPs per trajectory-step of the generated GD or RK4 kernel (shaders/singleNeuron/singleNeuron.wgsl.ts; FMA = 2,
  * mul/add = 1). Residual r = XXβ − Xy: 2d² general, 2d whitened (XX = σ²I).
  * GD (gdStep, η folded into the rates): β = a w (d) + residual + a update fma(−ηη_a, wᵀr, a) (2d + 2)
  * + c = −ηη_w a (1) + w update (2d) = residual + 5d + 3 (17 whitened, 21 general at d = 2).

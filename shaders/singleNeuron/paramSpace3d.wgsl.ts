@@ -20,7 +20,7 @@ import { LUT_SIZE } from '../../src/views/colormaps.ts';
 import { COLOR_SLOTS_3D, PARAMS_3D } from '../../src/models/singleNeuron/views/paramSpace3dLayout.ts';
 import { selectionIndex, spriteBasics, spriteBindings, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
 
-/** How trajectories become primitives (shaders/pointSprites.wgsl.ts). */
+/** How trajectories become primitives (shaders/singleNeuron/pointSprites.wgsl.ts). */
 export type ParamSpace3DPrimitive = SpritePrimitive;
 
 /** Options of {@link paramSpace3dShader}. */

@@ -1,5 +1,5 @@
 /**
- * WGSL the portrait (shaders/portrait.wgsl.ts) and the 3-D view (shaders/paramSpace3d.wgsl.ts) share:
+ * WGSL the portrait (shaders/singleNeuron/portrait.wgsl.ts) and the 3-D view (shaders/singleNeuron/paramSpace3d.wgsl.ts) share:
  * one screen-aligned sprite per trajectory, its primitive decoding, the highlight passes and the
  * full-screen fade. Each view defines `quad(…)` (its own projection), `highlightVertex(vi, ii, scale)`,
  * the uniform `P` (with halfX, width, dpr, highlightScale, round and colors) and the `LUT` binding.

@@ -32,7 +32,7 @@ import { LUT_SIZE } from '../../src/views/colormaps.ts';
 import { COLOR_SLOTS, PORTRAIT_PARAMS } from '../../src/models/singleNeuron/views/portraitLayout.ts';
 import { selectionIndex, spriteBasics, spriteBindings, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
 
-/** How trajectories become primitives (shaders/pointSprites.wgsl.ts). */
+/** How trajectories become primitives (shaders/singleNeuron/pointSprites.wgsl.ts). */
 export type PortraitPrimitive = SpritePrimitive;
 
 /** Compile-time options of {@link portraitShader}. */

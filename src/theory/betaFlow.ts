@@ -1,7 +1,7 @@
 /**
  * Batched float64 RK4 on the function-space flow of the single neuron (theory.md §1.1), over the SoA
  * layout of src/models/singleNeuron/layout.ts (as advanceEnsembleF64 in ensemble.ts). Same algorithm as
- * the 'beta-flow' kernel of shaders/singleNeuron.wgsl.ts: RK4 on β with M(β, δ), then (a, w) recovered from
+ * the 'beta-flow' kernel of shaders/singleNeuron/singleNeuron.wgsl.ts: RK4 on β with M(β, δ), then (a, w) recovered from
  * (β, δ) with the sign of a carried along and flipped when β reverses (β_next·β < 0).
  */
 import type { LayerRates } from './singleNeuron.ts';
@@ -49,7 +49,7 @@ function betaVelocity(
  * held fixed (the flow conserves it). After each RK4 step (a, w) are recovered as
  * a = ±√(m₁(‖β‖², δ)/η_w), w = β/a (w = 0 if a = 0), where the sign flips when β reverses direction
  * (β_next·β < 0) — a crosses zero only through β = 0, which is possible for δ ≤ 0. This is the algorithm
- * of the 'beta-flow' WGSL kernel (shaders/singleNeuron.wgsl.ts), so a chunked run (several calls) matches
+ * of the 'beta-flow' WGSL kernel (shaders/singleNeuron/singleNeuron.wgsl.ts), so a chunked run (several calls) matches
  * one long run up to the rounding of re-forming β = a·w at each call.
  *
  * Layout: `state` SoA, length n(d+1): a at [i], w_j at [(1+j)·n + i]. `flags[i]` bit DIVERGED_FLAG.

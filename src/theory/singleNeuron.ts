@@ -1,7 +1,7 @@
 /**
  * Single neuron f(x) = a wᵀx (theory.md §1): flow right-hand side, GD and RK4 steps, the conserved
  * quantity δ, the (β₀, δ) and (τ, α) initialisations, the excess loss and the NTK kernel distance.
- * Arithmetic of the steps mirrors shaders/singleNeuron.wgsl.ts (without fma) and src/theory/ensemble.ts.
+ * Arithmetic of the steps mirrors shaders/singleNeuron/singleNeuron.wgsl.ts (without fma) and src/theory/ensemble.ts.
  */
 import { type Matrix, dot, matMul, norm, trace } from './linalg.ts';
 

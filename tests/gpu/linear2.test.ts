@@ -1,5 +1,5 @@
 /**
- * The linear2 step kernels (shaders/linear2.wgsl.ts, f32) against the f64 references: the scipy DOP853
+ * The linear2 step kernels (shaders/linear2/linear2.wgsl.ts, f32) against the f64 references: the scipy DOP853
  * fixture tests/fixtures/linear2_flow.json and src/theory/linear2.ts. Bounds of issue 13's "Done means".
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Issue 12: the single-neuron step kernels check divergence once per block of CHECK_BLOCK steps
- * (shaders/singleNeuron.wgsl.ts) and specialise whitened data XX = σ²I. Checked here:
+ * (shaders/singleNeuron/singleNeuron.wgsl.ts) and specialise whitened data XX = σ²I. Checked here:
  * - the block check freezes and flags exactly as the per-step check: state and flags bitwise equal, for GD,
  *   RK4 and the β flow, on grids that diverge and that leave the bound in mid-block and come back;
  * - both agree with the f64 references (src/theory/ensemble.ts, betaFlow.ts, same freeze rule) within
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { ensembleFromInits, initialDirections, type InitialState } from '../../src/models/singleNeuron/ensemble.ts';
 import { DIVERGED_FLAG, isWhitened, SingleNeuronSim } from '../../src/models/singleNeuron/sim.ts';
-import { CHECK_BLOCK } from '../../shaders/singleNeuron.wgsl.ts';
+import { CHECK_BLOCK } from '../../shaders/singleNeuron/singleNeuron.wgsl.ts';
 import { advanceBetaFlowF64, advanceEnsembleF64, initFromBetaDelta, type SingleNeuronData } from '../../src/theory/index.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
 

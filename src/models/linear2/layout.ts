@@ -1,5 +1,5 @@
 /**
- * GPU memory layout of the two-layer linear model (docs/theory.md §2), shared by shaders/linear2.wgsl.ts,
+ * GPU memory layout of the two-layer linear model (docs/theory.md §2), shared by shaders/linear2/linear2.wgsl.ts,
  * sim.ts and the CLI readback.
  *
  * - `state`: f32, structure of arrays, S components × n networks; component p of network i at p·n + i.

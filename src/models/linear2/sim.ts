@@ -2,12 +2,12 @@
  * The two-layer linear ensemble on the GPU (docs/theory.md §2): owns its buffers and one step pipeline,
  * advances every network by GD, RK4 on (W, A), or RK4 on the Theorem 4.2 β flow, in chunked dispatches,
  * and reads the states back (metrics are computed from them in f64 by metrics.ts).
- * Layout: layout.ts. Kernel: shaders/linear2.wgsl.ts.
+ * Layout: layout.ts. Kernel: shaders/linear2/linear2.wgsl.ts.
  */
 import { checkBindingSize, dispatchSize, type GpuContext } from '../../gpu/device.ts';
 import { computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
-import { linear2StepShader } from '../../../shaders/linear2.wgsl.ts';
+import { linear2StepShader } from '../../../shaders/linear2/linear2.wgsl.ts';
 import { LINEAR2_LIMITS, type Linear2Quadratic, type Linear2Rates } from '../../theory/linear2.ts';
 import { DIVERGED_FLAG, fromSoA, LINEAR2_PARAMS_BYTES, packParams, stateComponents, toSoA, WORKGROUP_SIZE } from './layout.ts';
 

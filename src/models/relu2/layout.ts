@@ -26,7 +26,7 @@
  *   of one SIMD group share cache lines).
  * - `metrics` (f32, read_write): METRIC_WORDS per network, at q·METRIC_WORDS + METRIC_INDEX[name].
  * - `feat` (f32 scratch, thread metrics kernel only): 4 NTK features per (sample, unit, network) of one
- *   chunk of networks, at ((i·m + k)·4 + c)·chunk + ql (shaders/relu2MetricsThread.wgsl.ts).
+ *   chunk of networks, at ((i·m + k)·4 + c)·chunk + ql (shaders/relu2/relu2MetricsThread.wgsl.ts).
  */
 import { defineStruct } from '../../gpu/struct.ts';
 
@@ -68,7 +68,7 @@ export const METRIC_INDEX = Object.freeze({
  * Uniforms of both kernels. `steps`: GD steps per dispatch; `tiles` = ⌈n/ts⌉; `pStride`: floats per
  * network in params; `testOffset`: float offset of Xtest within a data set; `bound`: divergence bound on
  * the loss; `slope`: σ's negative-side slope (0: ReLU); `netOffset`, `chunk`: the first network and the
- * network count of one dispatch of the thread metrics kernel (shaders/relu2MetricsThread.wgsl.ts; unused elsewhere).
+ * network count of one dispatch of the thread metrics kernel (shaders/relu2/relu2MetricsThread.wgsl.ts; unused elsewhere).
  */
 export const RELU2_UNIFORMS = defineStruct('Relu2Uniforms', [
   { name: 'n', type: 'u32' },
@@ -85,8 +85,8 @@ export const RELU2_UNIFORMS = defineStruct('Relu2Uniforms', [
 ]);
 
 /**
- * The two step kernels. `workgroup` (shaders/relu2Step.wgsl.ts): one workgroup per network, a thread per
- * unit, X tiled through workgroup memory: the kernel for GPUs. `thread` (shaders/relu2StepThread.wgsl.ts):
+ * The two step kernels. `workgroup` (shaders/relu2/relu2Step.wgsl.ts): one workgroup per network, a thread per
+ * unit, X tiled through workgroup memory: the kernel for GPUs. `thread` (shaders/relu2/relu2StepThread.wgsl.ts):
  * one thread per network, unrolled over blocks of samples: the kernel for CPU adapters (SwiftShader),
  * which run it about 10× faster than the workgroup kernel and GPUs far slower.
  */
@@ -131,7 +131,7 @@ export interface Relu2KernelShape {
   resident: boolean;
 }
 
-/** Workgroup words the step kernel declares for a shape (see shaders/relu2Step.wgsl.ts). */
+/** Workgroup words the step kernel declares for a shape (see shaders/relu2/relu2Step.wgsl.ts). */
 export function stepWorkgroupWords(s: Pick<Relu2KernelShape, 'dp' | 'wg' | 'ts' | 'resident'>): number {
   return s.ts * s.dp * (s.resident ? 2 : 1) + s.ts * s.wg + 2 * s.ts + 2;
 }

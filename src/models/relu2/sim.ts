@@ -1,18 +1,18 @@
 /**
  * Many independent two-layer ReLU networks (theory.md §3) trained by full-batch GD on the GPU in float32:
  * uploads data (once per data set) and θ₀, advances all networks in chunked, cancellable, resumable
- * dispatches, and computes the §3 metrics on the GPU at checkpoints. Kernels: shaders/relu2Step.wgsl.ts
- * (workgroup per network) or shaders/relu2StepThread.wgsl.ts (thread per network, CPU adapters; layout.ts
- * Relu2Kernel) and shaders/relu2Metrics.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
+ * dispatches, and computes the §3 metrics on the GPU at checkpoints. Kernels: shaders/relu2/relu2Step.wgsl.ts
+ * (workgroup per network) or shaders/relu2/relu2StepThread.wgsl.ts (thread per network, CPU adapters; layout.ts
+ * Relu2Kernel) and shaders/relu2/relu2Metrics.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
  */
 import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
-import { relu2StepShader } from '../../../shaders/relu2Step.wgsl.ts';
-import { relu2StepThreadShader } from '../../../shaders/relu2StepThread.wgsl.ts';
-import { relu2MetricsShader } from '../../../shaders/relu2Metrics.wgsl.ts';
-import { relu2MetricsThreadShader } from '../../../shaders/relu2MetricsThread.wgsl.ts';
+import { relu2StepShader } from '../../../shaders/relu2/relu2Step.wgsl.ts';
+import { relu2StepThreadShader } from '../../../shaders/relu2/relu2StepThread.wgsl.ts';
+import { relu2MetricsShader } from '../../../shaders/relu2/relu2Metrics.wgsl.ts';
+import { relu2MetricsThreadShader } from '../../../shaders/relu2/relu2MetricsThread.wgsl.ts';
 import {
   defaultRelu2Kernel, DIVERGED_FLAG, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE, RELU2_UNIFORMS, THREAD_KERNEL_WORKGROUP_SIZE,
   threadBlockSamples, type Relu2Kernel,

@@ -43,7 +43,7 @@ export interface Relu2Sizes {
   pStride: number;
   /** Floats per data set in data. */
   dStride: number;
-  /** The metrics kernel: `thread` (shaders/relu2MetricsThread.wgsl.ts) or `workgroup` (relu2Metrics.wgsl.ts). */
+  /** The metrics kernel: `thread` (shaders/relu2/relu2MetricsThread.wgsl.ts) or `workgroup` (relu2Metrics.wgsl.ts). */
   metricsKernel: Relu2Kernel;
   /** Networks per dispatch of the thread metrics kernel (its `feat` scratch holds 4·n·m floats per network). */
   metricsChunk: number;

@@ -7,7 +7,7 @@ import type { GpuContext } from '../../gpu/device.ts';
 import { computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
-import { singleNeuronExactShader } from '../../../shaders/singleNeuronExact.wgsl.ts';
+import { singleNeuronExactShader } from '../../../shaders/singleNeuron/singleNeuronExact.wgsl.ts';
 import { identityScale } from '../../theory/index.ts';
 import { EXACT_PARAMS, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';

@@ -8,7 +8,7 @@ import { bindBuffers, computePipeline, submitDispatch } from '../../gpu/compute.
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { decodeLogHistogram, LOG_HISTOGRAM_WORDS, type LogHistogramSummary } from '../../gpu/logHistogram.ts';
 import { packStruct } from '../../gpu/struct.ts';
-import { singleNeuronLimitShader } from '../../../shaders/singleNeuronLimit.wgsl.ts';
+import { singleNeuronLimitShader } from '../../../shaders/singleNeuron/singleNeuronLimit.wgsl.ts';
 import { nullSpaceProjector, symmetricEigen, type Matrix } from '../../theory/index.ts';
 import { LIMIT_PARAMS, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronSim } from './sim.ts';

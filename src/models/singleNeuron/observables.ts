@@ -6,7 +6,7 @@ import type { GpuContext } from '../../gpu/device.ts';
 import { bindBuffers, computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
-import { singleNeuronObservablesShader } from '../../../shaders/singleNeuronObservables.wgsl.ts';
+import { singleNeuronObservablesShader } from '../../../shaders/singleNeuron/singleNeuronObservables.wgsl.ts';
 import { matMul, trace } from '../../theory/index.ts';
 import { OBSERVABLE_PARAMS, OBSERVABLE_ROWS, OBSERVABLES, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronSim } from './sim.ts';

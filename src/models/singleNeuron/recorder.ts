@@ -7,7 +7,7 @@ import type { GpuContext } from '../../gpu/device.ts';
 import { bindBuffers, computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
-import { singleNeuronRecordShader } from '../../../shaders/singleNeuronRecord.wgsl.ts';
+import { singleNeuronRecordShader } from '../../../shaders/singleNeuron/singleNeuronRecord.wgsl.ts';
 import { RECORD_PARAMS, RECORDED_ROWS, RECORDER } from './layout.ts';
 import type { ObservablesPass } from './observables.ts';
 

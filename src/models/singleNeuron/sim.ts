@@ -1,13 +1,13 @@
 /**
  * The single-neuron ensemble on the GPU: owns its buffers and pipelines, advances every trajectory by
  * GD or RK4 in chunked dispatches, and reduces a summary (δ drift, diverged count, max excess loss).
- * Buffer layouts: layout.ts. Kernels: shaders/singleNeuron.wgsl.ts.
+ * Buffer layouts: layout.ts. Kernels: shaders/singleNeuron/singleNeuron.wgsl.ts.
  */
 import { checkBindingSize, dispatchSize, type GpuContext } from '../../gpu/device.ts';
 import { computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
-import { CHECK_BLOCK, singleNeuronMetricsShader, singleNeuronStepShader, type DivergenceCheck } from '../../../shaders/singleNeuron.wgsl.ts';
+import { CHECK_BLOCK, singleNeuronMetricsShader, singleNeuronStepShader, type DivergenceCheck } from '../../../shaders/singleNeuron/singleNeuron.wgsl.ts';
 import { ExactEvaluator } from './exact.ts';
 import { DIVERGED_FLAG, MAX_D, STEP_PARAMS, SUMMARY_WORDS, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
@@ -34,7 +34,7 @@ export interface EnsembleSummary {
 /**
  * Whether XX (d×d, row-major nested arrays) is exactly σ²I: every off-diagonal entry 0 and every diagonal
  * entry equal to XX[0][0] as float32 (the kernels see f32 uniforms). Then the step kernels compute the
- * residual as σ²β − Xy (shaders/singleNeuron.wgsl.ts `whitened`), bitwise equal to the general d-term
+ * residual as σ²β − Xy (shaders/singleNeuron/singleNeuron.wgsl.ts `whitened`), bitwise equal to the general d-term
  * chain for finite β. theory.md §1.
  */
 export function isWhitened(XX: readonly (readonly number[])[]): boolean {
@@ -124,7 +124,7 @@ export class SingleNeuronSim {
   /**
    * Uploads an ensemble and compiles the kernels.
    * @param options.check divergence check of the step kernels (default 'block'; 'step' and 'none' exist
-   *   for tests and the bench, see shaders/singleNeuron.wgsl.ts).
+   *   for tests and the bench, see shaders/singleNeuron/singleNeuron.wgsl.ts).
    * @throws DeviceLimitError when the state does not fit one storage binding or one 2-D dispatch.
    * @throws Error when d is outside 1..MAX_D.
    */
@@ -161,7 +161,7 @@ export class SingleNeuronSim {
 
   /**
    * Steps per dispatch: the most under {@link TRAJECTORY_STEPS_PER_DISPATCH}, rounded down to whole
-   * divergence-check blocks (CHECK_BLOCK steps, shaders/singleNeuron.wgsl.ts) and never fewer than one
+   * divergence-check blocks (CHECK_BLOCK steps, shaders/singleNeuron/singleNeuron.wgsl.ts) and never fewer than one
    * block, so large ensembles (N > 2²⁴/16 ≈ 10⁶) still run the block-checked path.
    */
   get stepsPerDispatch(): number {

@@ -7,7 +7,7 @@ import type { GpuContext } from '../../gpu/device.ts';
 import { bindBuffers, computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
-import { singleNeuronTheoryErrorShader } from '../../../shaders/singleNeuronTheoryError.wgsl.ts';
+import { singleNeuronTheoryErrorShader } from '../../../shaders/singleNeuron/singleNeuronTheoryError.wgsl.ts';
 import { ExactEvaluator } from './exact.ts';
 import { ERROR_PARAMS, WORKGROUP_SIZE } from './layout.ts';
 import { decodeLogHistogram, LOG_HISTOGRAM_WORDS } from '../../gpu/logHistogram.ts';

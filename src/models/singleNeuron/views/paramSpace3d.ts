@@ -5,7 +5,7 @@
  * selected δ (translucent hyperboloid or cone with a wireframe); the curve of global minima a w = β*;
  * axes with ticks and labels; orbit controls; a highlighted selection.
  * Maths: paramSpace3dMath.ts (camera), paramSpace3dGeometry.ts (surface, curve, axes); pipelines and frame
- * encoding: paramSpace3dPipelines.ts; shader: shaders/paramSpace3d.wgsl.ts; uniforms: paramSpace3dLayout.ts;
+ * encoding: paramSpace3dPipelines.ts; shader: shaders/singleNeuron/paramSpace3d.wgsl.ts; uniforms: paramSpace3dLayout.ts;
  * source checks: paramSpace3dSource.ts; canvas, targets and trail pass (shared with the portrait): trailCanvas.ts.
  */
 import type { GpuContext } from '../../../gpu/device.ts';

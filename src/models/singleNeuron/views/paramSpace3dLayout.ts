@@ -1,5 +1,5 @@
 /**
- * Uniform layout of the 3-D parameter-space shaders (shaders/paramSpace3d.wgsl.ts), declared once with the
+ * Uniform layout of the 3-D parameter-space shaders (shaders/singleNeuron/paramSpace3d.wgsl.ts), declared once with the
  * struct helper so host and WGSL agree, and the pure function that turns the view's settings into the
  * values to pack. No DOM and no GPU: tested in Node.
  */

@@ -1,7 +1,7 @@
 /**
  * Bind-group layouts and render pipelines of the 3-D parameter-space view (one set per point primitive),
  * and the encoding of a frame with them ({@link encodeParamSpace3DFrame}).
- * Shader: shaders/paramSpace3d.wgsl.ts; shared parts: trailPipelines.ts, trailCanvas.ts. Two passes:
+ * Shader: shaders/singleNeuron/paramSpace3d.wgsl.ts; shared parts: trailPipelines.ts, trailCanvas.ts. Two passes:
  * - points pass, into the offscreen trail texture ({@link TRAILS_FORMAT_3D}) with the depth buffer: fade, points;
  * - screen pass, into the canvas with the same depth buffer (loaded): composite, opaque lines, surface,
  *   translucent lines, highlight, labels.

@@ -5,7 +5,7 @@
  * Points are coloured by δ₀, by excess loss, or by any per-trajectory field in a GPU buffer (continuous
  * or categorical). In function space it can also draw the low-rank implicit bias (theory.md §1.5, paper
  * Fig. 4b): the projected set of interpolating solutions and every trajectory's predicted limit β∞.
- * Pipelines: portraitPipelines.ts; shader: shaders/portrait.wgsl.ts; uniforms: portraitLayout.ts; colours:
+ * Pipelines: portraitPipelines.ts; shader: shaders/singleNeuron/portrait.wgsl.ts; uniforms: portraitLayout.ts; colours:
  * portraitColoring.ts; canvas, targets and trail pass (shared with the 3-D view): trailCanvas.ts.
  */
 import type { GpuContext } from '../../../gpu/device.ts';

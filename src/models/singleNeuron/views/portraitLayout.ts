@@ -1,5 +1,5 @@
 /**
- * Uniform layout of the phase-portrait shaders (shaders/portrait.wgsl.ts), declared once with the struct
+ * Uniform layout of the phase-portrait shaders (shaders/singleNeuron/portrait.wgsl.ts), declared once with the struct
  * helper so host and WGSL agree, plus the pure function that turns the view's settings into the values
  * to pack. No DOM and no GPU: tested in Node.
  */

@@ -1,7 +1,7 @@
 /**
  * Bind-group layouts and render pipelines of the phase portrait (one set per input dimension d, since
  * d is compiled into the shader), and the encoding of a frame with them.
- * Shader: shaders/portrait.wgsl.ts; shared parts: trailPipelines.ts, trailCanvas.ts.
+ * Shader: shaders/singleNeuron/portrait.wgsl.ts; shared parts: trailPipelines.ts, trailCanvas.ts.
  */
 import { PORTRAIT_BINDINGS as B, portraitShader, type PortraitPrimitive } from '../../../../shaders/singleNeuron/portrait.wgsl.ts';
 import { drawQuads, type TrailCanvas } from '../../../views/trailCanvas.ts';

@@ -1,6 +1,6 @@
 /**
  * Full-batch GD kernel of the relu2 model (theory.md §3) with one thread per network, for CPU adapters
- * (SwiftShader): L = (1/n)Σ(f(x_i) − y_i)², θ ← θ − η∇L, the same update as shaders/relu2Step.wgsl.ts.
+ * (SwiftShader): L = (1/n)Σ(f(x_i) − y_i)², θ ← θ − η∇L, the same update as shaders/relu2/relu2Step.wgsl.ts.
  *
  * A CPU adapter runs 4 invocations per SIMD instruction and gathers every workgroup-memory or
  * dynamically indexed load lane by lane, so the workgroup kernel spends its time in loads and barriers.

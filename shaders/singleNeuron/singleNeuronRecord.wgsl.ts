@@ -3,7 +3,7 @@
  * time series need no per-step readback. Ring layout (f32): sample (slot s, selected k, row r) at
  * (s · maxSelected + k) · rows + r, rows = RECORDED_ROWS (t, ν, μ, excess loss, S).
  */
-import { RECORD_PARAMS, RECORDED_ROWS, RECORDER } from '../src/models/singleNeuron/layout.ts';
+import { RECORD_PARAMS, RECORDED_ROWS, RECORDER } from '../../src/models/singleNeuron/layout.ts';
 import { analysisHeader } from './singleNeuronAnalysis.wgsl.ts';
 
 /** Kernel `main`, one thread per selected trajectory. Bindings: 0 uniform, 1 selection (u32), 2 observables (rows × n), 3 ring. */

@@ -9,7 +9,7 @@
  * on some backends (SwiftShader ran 20× slower with them).
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
-import { STEP_PARAMS } from '../src/models/singleNeuron/layout.ts';
+import { STEP_PARAMS } from '../../src/models/singleNeuron/layout.ts';
 
 export interface SingleNeuronShaderOptions {
   /** Input dimension, 1 ≤ d ≤ MAX_D. */

@@ -5,9 +5,9 @@
  * with the sign of ã∞ the sign of a now (exact for δ > 0, where a cannot cross 0; otherwise once a has
  * settled).
  */
-import { LIMIT_PARAMS } from '../src/models/singleNeuron/layout.ts';
+import { LIMIT_PARAMS } from '../../src/models/singleNeuron/layout.ts';
 import { analysisHeader, perTrajectoryEntry, threadIndex } from './singleNeuronAnalysis.wgsl.ts';
-import { logHistogramWgsl } from './logHistogram.wgsl.ts';
+import { logHistogramWgsl } from '../logHistogram.wgsl.ts';
 
 /**
  * Kernel `main`. Bindings: 0 uniform LimitParams, 1 state (SoA), 2 initial (SoA), 3 info (δ₀ at [i]),

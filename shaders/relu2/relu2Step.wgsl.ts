@@ -19,7 +19,7 @@
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { relu2Common, RELU2_STEP_BINDINGS } from './relu2Common.wgsl.ts';
-import type { Relu2KernelShape } from '../src/models/relu2/layout.ts';
+import type { Relu2KernelShape } from '../../src/models/relu2/layout.ts';
 
 /**
  * WGSL of the step kernel (entry point `main`) for one kernel shape (src/models/relu2/layout.ts

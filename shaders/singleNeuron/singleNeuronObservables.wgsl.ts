@@ -5,7 +5,7 @@
  * With M = p I + q w wᵀ (p = η_w a², q = η_a):
  *   ⟨K₀, K_t⟩_F = tr(M₀ XX M_t XX) = p₀p_t tr(XX²) + p₀q_t w_tᵀXX²w_t + q₀p_t w₀ᵀXX²w₀ + q₀q_t (w₀ᵀXX w_t)².
  */
-import { OBSERVABLE_PARAMS } from '../src/models/singleNeuron/layout.ts';
+import { OBSERVABLE_PARAMS } from '../../src/models/singleNeuron/layout.ts';
 import { analysisHeader, perTrajectoryEntry, threadIndex } from './singleNeuronAnalysis.wgsl.ts';
 
 /** Kernel `main`. Bindings: 0 uniform, 1 state (SoA), 2 initial state (SoA), 3 observables (rows × n, read_write). */

@@ -3,9 +3,9 @@
  * (d+1)·n f32), written to `err` and reduced into [max bits, diverged-skipped count, histogram of log10 err].
  * Diverged (flagged) trajectories are skipped and get err = −1.
  */
-import { ERROR_PARAMS } from '../src/models/singleNeuron/layout.ts';
+import { ERROR_PARAMS } from '../../src/models/singleNeuron/layout.ts';
 import { analysisHeader, perTrajectoryEntry, threadIndex } from './singleNeuronAnalysis.wgsl.ts';
-import { logHistogramWgsl } from './logHistogram.wgsl.ts';
+import { logHistogramWgsl } from '../logHistogram.wgsl.ts';
 
 /** Kernel `main`. Bindings: 0 uniform, 1 state, 2 exact, 3 flags, 4 err (n), 5 reduction (2 + bins u32, atomic). */
 export function singleNeuronTheoryErrorShader(options: { d: number }): string {

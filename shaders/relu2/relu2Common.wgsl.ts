@@ -2,7 +2,7 @@
  * WGSL shared by the relu2 kernels (theory.md §3): uniforms, the NetInfo struct, the data accessors and
  * the finite test. Buffer layouts: src/models/relu2/layout.ts.
  */
-import { RELU2_UNIFORMS } from '../src/models/relu2/layout.ts';
+import { RELU2_UNIFORMS } from '../../src/models/relu2/layout.ts';
 
 /** Compile-time sizes shared by both kernels. */
 export interface Relu2CommonOptions {

@@ -3,7 +3,7 @@
  * limit, recorder): the uniform struct at binding 0 as `P`, the storage bindings 1… in order, `D` and the
  * `WG` override, and `threadIndex`, the trajectory index of a 2-D dispatch (src/gpu/compute.ts).
  */
-import type { StructLayout } from '../src/gpu/struct.ts';
+import type { StructLayout } from '../../src/gpu/struct.ts';
 
 /** One storage binding: its WGSL name, access and element type, e.g. ['state', 'read', 'f32']. */
 export type StorageBinding = readonly [name: string, access: 'read' | 'read_write', element: string];

@@ -13,7 +13,7 @@
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { relu2Common, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
-import { KERNEL_TILE, KERNEL_UNIT_CHUNK, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE } from '../src/models/relu2/layout.ts';
+import { KERNEL_TILE, KERNEL_UNIT_CHUNK, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE } from '../../src/models/relu2/layout.ts';
 
 /**
  * WGSL of the metrics kernel (entry point `main`). Bindings: 0 uniforms, 1 params (r), 2 params0 (r),

@@ -1,6 +1,6 @@
 /**
  * Checkpoint metrics of the relu2 model (theory.md §3) with one thread per network, for CPU adapters
- * (SwiftShader), where the workgroup-per-network kernel (shaders/relu2Metrics.wgsl.ts) spends its time in
+ * (SwiftShader), where the workgroup-per-network kernel (shaders/relu2/relu2Metrics.wgsl.ts) spends its time in
  * lane-by-lane workgroup-memory gathers and barriers. Same outputs, same formulas:
  * - pass 1, per training sample i: z_ki = w_kᵀx_i for θ_t and θ₀, f(x_i), the squared error and the
  *   activation flips (Hamming); the NTK features (σ(z_t), a σ'(z_t), σ(z_0), a₀ σ'(z_0)) of every unit go
@@ -15,7 +15,7 @@
  * Networks go in chunks of P.chunk starting at P.netOffset (one dispatch each; Relu2Sizes.metricsChunk).
  */
 import { relu2Common, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
-import { METRIC_INDEX, METRIC_WORDS } from '../src/models/relu2/layout.ts';
+import { METRIC_INDEX, METRIC_WORDS } from '../../src/models/relu2/layout.ts';
 
 /**
  * WGSL of the thread metrics kernel (entry point `main`). Bindings: 0 uniforms, 1 params (r), 2 params0 (r),

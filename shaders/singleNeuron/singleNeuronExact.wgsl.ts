@@ -5,7 +5,7 @@
  * e^λ is factored out so every exponential left has exponent ≤ 0. The eigenvector comes from (r₊, s)
  * rather than atan2/sin/cos, whose WGSL error bounds are loose.
  */
-import { EXACT_PARAMS } from '../src/models/singleNeuron/layout.ts';
+import { EXACT_PARAMS } from '../../src/models/singleNeuron/layout.ts';
 
 /**
  * Kernel `main`: out[c·n + i] = component c of the exact state of trajectory i at time P.t.
