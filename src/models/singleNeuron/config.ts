@@ -22,7 +22,7 @@
  */
 import { unknownModelError } from '../../cli/models.ts';
 import { arr, ConfigError, finite, integer, obj, oneOf, parseJson, positive, required, vector } from '../../cli/validate.ts';
-import { identityScale, validateData, type LayerRates, type SingleNeuronData } from '../../theory/index.ts';
+import { identityScale, initFromBetaDelta, validateData, type LayerRates, type SingleNeuronData } from '../../theory/index.ts';
 import { MAX_TRAJECTORIES, initialDirections, linspace } from './ensemble.ts';
 import { MAX_D } from './layout.ts';
 import { DEFAULT_BOUND } from './params.ts';
@@ -243,6 +243,7 @@ export function validateConfig(raw: unknown): SimulateConfig {
   const { data, d } = parseData(required(o, 'data', 'config'));
   const rates = parseRates(o.learningRates);
   const init = parseInit(required(o, 'init', 'config'), d);
+  checkInitialStates(init, rates);
   const method = oneOf(required(o, 'method', 'config'), 'config.method', METHODS);
   if (method === 'exact') checkExactData(data);
   if (method === 'beta-flow') checkBetaFlowInit(init);
@@ -259,6 +260,34 @@ export function validateConfig(raw: unknown): SimulateConfig {
   return method === 'exact'
     ? { ...base, method, step, stepCounts: null }
     : { ...base, method, step: step as number, stepCounts: stepCounts as number[] };
+}
+
+/**
+ * Checks every initial state a config asks for before anything runs: the grid's (δ, β₀) must give a finite
+ * a₀ > 0 and w₀ (theory.md §1: a₀² = (δ + √(δ² + 4η_aη_w‖β₀‖²))/(2η_w)), and every state a finite scale
+ * η_w a₀² + η_a‖w₀‖² (so δ₀ and the integrators' quantities do not overflow).
+ * @throws ConfigError at `config.init.grid.delta[iδ]` or `config.init.explicit[k]`, naming the values.
+ */
+function checkInitialStates(init: InitSpec, rates: LayerRates): void {
+  const scaleOf = (a: number, w: readonly number[]) => rates.w * a * a + rates.a * w.reduce((s, x) => s + x * x, 0);
+  if (init.kind === 'explicit') {
+    init.points.forEach((p, k) => {
+      const scale = scaleOf(p.a, p.w);
+      if (!Number.isFinite(scale)) throw new ConfigError(`config.init.explicit[${k}]`, `η_w a² + η_a‖w‖² = ${scale} overflows; scale a and w down`);
+    });
+    return;
+  }
+  init.delta.forEach((delta, i) => {
+    for (const beta0 of init.beta0) {
+      const size = Math.hypot(...beta0);
+      let state: { a: number; w: number[] } | undefined;
+      try { state = initFromBetaDelta(beta0, delta, rates); } catch { state = undefined; }
+      if (!state || !(state.a > 0 || (size === 0 && delta >= 0)) || !Number.isFinite(scaleOf(state.a, state.w)) || !state.w.every(Number.isFinite)) {
+        throw new ConfigError(`config.init.grid.delta[${i}]`, `δ = ${delta} with ‖β₀‖ = ${size} gives a₀ = ${state?.a ?? 0} (a₀² under- or overflows`
+          + ' float64, or β₀ = 0 with δ < 0 leaves w undetermined); use a δ closer to ‖β₀‖ in scale or an explicit init');
+      }
+    }
+  });
 }
 
 /**
