@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { allModelClis, sweepModelOf } from '../models.ts';
+import { addGpuOptions, applyGpuOptions, type GpuOptions } from '../gpuOptions.ts';
 import { createProgressBar } from '../progress.ts';
 import { readConfigFile, UsageError, writeChunks, writeFileAtomic, type CliIo } from '../io.ts';
 import { planMerge } from '../merge.ts';
@@ -57,8 +58,8 @@ function checkBackend(b: string | undefined): 'gpu' | 'cpu' | undefined {
 
 /** Registers `sweep`. */
 export function registerSweep(program: Command, io: CliIo): void {
-  program
-    .command('sweep')
+  addGpuOptions(program
+    .command('sweep'))
     .description('run a grid in shards and resumable chunks, one result file per shard (merge them with "lazyrich merge")')
     .argument('<config>', `config JSON file of a ${SWEEP_MODELS} model (see lazyrich simulate --help)`)
     .requiredOption('-o, --out <dir>', 'output folder for the shard files (created if missing)')
@@ -66,8 +67,9 @@ export function registerSweep(program: Command, io: CliIo): void {
     .option('-c, --chunk <networks>', 'networks per chunk (default: one grid seed; 64 for explicit inits)')
     .option('-b, --backend <backend>', 'gpu (WebGPU, float32) or cpu (float64 reference); overrides the config')
     .addHelpText('after', SWEEP_HELP)
-    .action(async (file: string, opts: { out: string; shard: string; chunk?: string; backend?: string }) => {
+    .action(async (file: string, opts: { out: string; shard: string; chunk?: string; backend?: string } & GpuOptions) => {
       const backend = checkBackend(opts.backend);
+      applyGpuOptions(opts, backend);
       const auto = /^\s*auto\b/.test(opts.shard) ? autoShard(opts.shard) : undefined;
       const shard = auto ? { index: auto.index, count: auto.count } : parseShard(opts.shard);
       let chunk: number | undefined;
