@@ -8,7 +8,8 @@
  *   e.g. one grid seed's networks, which share one data set).
  * - Files in `<out>`: each finished chunk is written atomically (tmp + rename) to
  *   `shard-<i>-of-<n>.parts/networks-<start>-<end>.json`; a restarted run skips every chunk whose part
- *   exists (same model, config hash and backend). When all chunks are done they are joined, atomically,
+ *   exists (same model, config hash and backend) and is complete (sweepFiles.ts: a truncated or damaged
+ *   part is redone, and temporaries of killed runs removed). When all chunks are done they are joined, atomically,
  *   into `shard-<i>-of-<n>.json` and the parts folder is removed. One part per chunk, rather than one
  *   partial file rewritten after every chunk, keeps the writes linear in the shard size.
  * - Every part and shard file (resultFile.ts 'lines' layout) has the header {format, version, model,
@@ -22,7 +23,8 @@ import { initGpu, type GpuContext } from '../gpu/device.ts';
 import type { ResultDocument } from '../models/plugin.ts';
 import { UsageError, writeFileAtomic } from './io.ts';
 import { sweepModelOf } from './models.ts';
-import { readResultEntries, readResultHeader, resultFileChunks, type JsonObject } from './resultFile.ts';
+import { readResultEntries, readResultHeader, ResultFileError, resultFileChunks, type JsonObject } from './resultFile.ts';
+import { partProblem, removeStaleTemporaries } from './sweepFiles.ts';
 
 /** `format` of a shard file. */
 export const SHARD_FORMAT = 'lazyrich-shard';
@@ -189,17 +191,36 @@ export async function runSweep(config: unknown, options: SweepOptions): Promise<
     return { ...result, alreadyDone: true };
   }
   await mkdir(partsDir, { recursive: true });
+  const stale = [...await removeStaleTemporaries(options.outDir, (base) => base === shardFileName(shard)),
+    ...await removeStaleTemporaries(partsDir, () => true)];
+  if (stale.length) log(`removed ${stale.length} temporary file${stale.length > 1 ? 's' : ''} left by a killed run: ${stale.join(', ')}.`);
   const chunks = chunkRanges(range[0], range[1], chunk);
   const present = new Set(await readdir(partsDir));
   const todo: [number, number][] = [];
   for (const c of chunks) {
     const name = partFileName(c);
+    const path = join(partsDir, name);
+    let problem: string | undefined;
     if (present.has(name)) {
-      checkHeader((await readResultHeader(join(partsDir, name))).header, join(partsDir, name), PART_FORMAT, model, hash, backend, c);
-      result.skipped.push(c);
-    } else {
-      todo.push(c);
+      let header: JsonObject | undefined;
+      try {
+        header = (await readResultHeader(path)).header;
+      } catch (e) {
+        if (!(e instanceof ResultFileError)) throw e;
+        problem = e.message.replace(`${path}: `, '');
+      }
+      if (header) {
+        checkHeader(header, path, PART_FORMAT, model, hash, backend, c);
+        problem = await partProblem(path, c, modelFields(header), sweep.checkEntry);
+      }
+      if (problem === undefined) {
+        result.skipped.push(c);
+        continue;
+      }
+      log(`chunk ${name} is damaged (${problem}); redoing it.`);
+      await rm(path, { force: true });
     }
+    todo.push(c);
   }
   log(`shard ${shard.index}/${shard.count}: networks ${range[0]}–${range[1] - 1} of ${count}, ${chunks.length} chunks of ≤ ${chunk} networks`
     + (result.skipped.length ? `; resuming: ${result.skipped.length} chunks already done, ${todo.length} to run.` : '.'));
