@@ -64,3 +64,31 @@ describe('sweep resume', () => {
     expect(existsSync(join(dir, 'shard-1-of-1.json'))).toBe(true);
   });
 });
+
+describe('shard lock', () => {
+  it('a second run of the same shard is refused by name while the first runs; the lock goes with the run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lazyrich-lock-'));
+    let second: Promise<unknown> | undefined;
+    const first = runSweep(CONFIG, {
+      outDir: dir, chunk: 2,
+      onChunk: () => { second ??= runSweep(CONFIG, { outDir: dir, chunk: 2 }).then(() => 'ran', (e: Error) => e); },
+    });
+    await first;
+    const e = await second;
+    expect(e).toBeInstanceOf(Error);
+    expect((e as Error).message).toMatch(/shard-1-of-1\.lock: shard shard-1-of-1 is already being run by process \d+ on .* two runs of one shard would overwrite each other/);
+    expect(existsSync(join(dir, 'shard-1-of-1.json'))).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('a lock left by a process that no longer runs is taken over, with a log line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lazyrich-lock-stale-'));
+    const { hostname } = await import('node:os');
+    const pid = deadPid();
+    writeFileSync(join(dir, 'shard-1-of-1.lock'), JSON.stringify({ pid, host: hostname(), started: '2026-01-01T00:00:00Z' }));
+    const lines: string[] = [];
+    await runSweep(CONFIG, { outDir: dir, chunk: 2, log: (l) => lines.push(l) });
+    expect(lines.some((l) => l.includes(`took over the stale lock`) && l.includes(`of process ${pid} on ${hostname()} (no longer running)`))).toBe(true);
+    expect(existsSync(join(dir, 'shard-1-of-1.json'))).toBe(true);
+  });
+});

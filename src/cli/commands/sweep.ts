@@ -36,6 +36,9 @@ Runs a ${SWEEP_MODELS} config (see lazyrich simulate --help) in pieces that surv
            a finished shard does nothing. Every file records the model, the config hash (SHA-256 of what
            determines the results: data, init, learning rate, …), the backend, the shard and its network
            range; files from another model, config or backend in <dir> are refused (exit 2), never overwritten.
+           On resume a truncated or damaged part is redone (and logged), and temporaries of killed runs are
+           removed. shard-<i>-of-<n>.lock keeps a second run of the same shard out (exit 2); the lock of a run
+           that is gone (its process ended here, or not refreshed for 90 s) is taken over.
   Then     lazyrich merge <dir> > result.json
 Exit codes: 0 ok; 2 bad config, usage or foreign files in <dir>; 1 other failure.
 `;
