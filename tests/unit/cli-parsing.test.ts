@@ -121,3 +121,14 @@ describe('relu2 CSV numbers', () => {
     expect([...csv.X, ...csv.y]).toEqual([-1.5e-3, 0.25, 2, 300]);
   });
 });
+
+describe('config numbers that are 0 in float32', () => {
+  it.each([
+    ['step', { ...SINGLE, step: 5e-324, times: [0] }, /^lazyrich: config\.step: expected a number > 0 in float32 \(≥ 1\.4e-45\), got 5e-324, which is 0 in float32\n$/],
+    ['learningRates.a', { ...SINGLE, learningRates: { a: 1e-320, w: 1 } }, /^lazyrich: config\.learningRates\.a: expected a number > 0 in float32/],
+  ])('single-neuron %s = tiny: exit 2 naming the field', async (name, config, pattern) => {
+    const r = await simulate(`f32-${name}.json`, JSON.stringify(config));
+    expect(r.code).toBe(EXIT_BAD_INPUT);
+    expect(r.err).toMatch(pattern);
+  });
+});

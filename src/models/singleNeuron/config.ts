@@ -87,12 +87,19 @@ function parseData(v: unknown): { data: SingleNeuronData; d: number } {
   return { data: { XX, Xy }, d };
 }
 
+/** A number > 0 that is also > 0 in float32 (the GPU's precision: 5e-324 would be 0 there). @throws ConfigError at `path`. */
+function positiveF32(v: unknown, path: string): number {
+  const x = positive(v, path);
+  if (!(Math.fround(x) > 0)) throw new ConfigError(path, `expected a number > 0 in float32 (≥ 1.4e-45), got ${x}, which is 0 in float32`);
+  return x;
+}
+
 function parseRates(v: unknown): LayerRates {
   if (v === undefined) return { a: 1, w: 1 };
   const o = obj(v, 'config.learningRates', ['a', 'w']);
   return {
-    a: o.a === undefined ? 1 : positive(o.a, 'config.learningRates.a'),
-    w: o.w === undefined ? 1 : positive(o.w, 'config.learningRates.w'),
+    a: o.a === undefined ? 1 : positiveF32(o.a, 'config.learningRates.a'),
+    w: o.w === undefined ? 1 : positiveF32(o.w, 'config.learningRates.w'),
   };
 }
 
@@ -250,7 +257,7 @@ export function validateConfig(raw: unknown): SimulateConfig {
   if (o.step === undefined && method !== 'exact') {
     throw new ConfigError('config.step', `missing required field (method "${method}" needs the time per step; only "exact" may omit it)`);
   }
-  const step = o.step === undefined ? null : positive(o.step, 'config.step');
+  const step = o.step === undefined ? null : positiveF32(o.step, 'config.step');
   const times = parseTimes(required(o, 'times', 'config'));
   const stepCounts = method === 'exact' ? null : stepCountsOf(times, step as number);
   const backend = o.backend === undefined ? 'gpu' : oneOf(o.backend, 'config.backend', ['gpu', 'cpu'] as const);
