@@ -1,10 +1,11 @@
 /**
  * `lazyrich` command-line entry (bin/lazyrich.js imports this through tsx). Builds the commander program
  * from the registry in commands/index.ts and maps errors to exit codes with one stderr line each:
- * 0 success; 2 bad config, bad usage, or a grid beyond the device limits; 1 any other failure.
+ * 0 success; 2 bad config, bad usage, an unknown --adapter, or a grid beyond the device limits; 3 --require-gpu
+ * and only a software adapter (or none); 1 any other failure.
  */
 import { Command, CommanderError } from 'commander';
-import { DeviceLimitError } from '../gpu/device.ts';
+import { AdapterNotFoundError, DeviceLimitError, GpuRequirementError } from '../gpu/device.ts';
 import { COMMANDS } from './commands/index.ts';
 import { ConfigError } from './validate.ts';
 import { UsageError, type CliIo } from './io.ts';
@@ -13,6 +14,8 @@ import { UsageError, type CliIo } from './io.ts';
 export const EXIT_BAD_INPUT = 2;
 /** Exit code of any other failure (no WebGPU adapter, device error, I/O error). */
 export const EXIT_FAILURE = 1;
+/** Exit code of `--require-gpu` when the adapter is a software (CPU) one, or there is none. */
+export const EXIT_NO_GPU = 3;
 
 /** The root program with every registered subcommand; commander's own exits become CommanderErrors. */
 export function buildProgram(io: CliIo): Command {
@@ -55,6 +58,8 @@ export async function main(argv: readonly string[] = process.argv, io: CliIo = {
       return e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
     }
     io.stderr.write(errorLine(e));
-    return e instanceof ConfigError || e instanceof UsageError || e instanceof DeviceLimitError ? EXIT_BAD_INPUT : EXIT_FAILURE;
+    if (e instanceof GpuRequirementError) return EXIT_NO_GPU;
+    return e instanceof ConfigError || e instanceof UsageError || e instanceof DeviceLimitError || e instanceof AdapterNotFoundError
+      ? EXIT_BAD_INPUT : EXIT_FAILURE;
   }
 }

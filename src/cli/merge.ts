@@ -5,7 +5,8 @@
  * written it checks that the shards belong together: one split (all `-of-n` equal), every shard 1…n
  * present, each file's header naming its own shard (a copied file is a duplicate), one registered model,
  * one config hash, one backend, one network count and the same model fields (e.g. the checkpoint list),
- * each shard covering exactly its range, and each network index appearing exactly once. Shards written
+ * each shard covering exactly its range, each network index appearing exactly once, and each entry
+ * matching the model's output schema (SweepSupport.checkEntry; the message names file and line). Shards written
  * with the old format names (sweep.ts LEGACY_FORMATS) are read as that model's.
  */
 import { existsSync } from 'node:fs';
@@ -108,12 +109,19 @@ export async function planMerge(dir: string): Promise<MergePlan> {
   if (typeof first.model !== 'string' || !findModel(first.model)) {
     throw new MergeError(`${first.path} holds model ${JSON.stringify(first.model)}, which is not registered (known: ${MODEL_IDS.map((id) => `"${id}"`).join(', ')})`);
   }
-  // Every network exactly once, in order.
-  for (const { path, shard } of shards) {
+  // Every network exactly once, in order, each matching the model's output schema (when it gives one).
+  const checkEntry = (await findModel(first.model)!.loadCli()).sweep?.checkEntry;
+  for (const { path, shard, header: shardHeader } of shards) {
     const [start, end] = shardRange(total, shard);
     let next = start;
     for await (const e of readResultEntries(path)) {
       const index = e.index;
+      const { index: _i, ...entry } = e;
+      const problem = checkEntry?.(entry, modelFields(shardHeader));
+      if (problem !== undefined) {
+        throw new MergeError(`${path}, line ${next - start + 2} (network ${JSON.stringify(index)}): ${problem}; the file is damaged: `
+          + `delete it and rerun lazyrich sweep --shard ${shard.index}/${shard.count}`);
+      }
       if (typeof index === 'number' && index < next && index >= start) throw new MergeError(`${path}: network ${index} appears more than once (duplicate)`);
       if (index !== next) throw new MergeError(`${path}: expected network ${next}, found ${JSON.stringify(index)} (missing networks ${next}–${typeof index === 'number' ? index - 1 : '?'})`);
       next++;

@@ -8,7 +8,9 @@
  *   e.g. one grid seed's networks, which share one data set).
  * - Files in `<out>`: each finished chunk is written atomically (tmp + rename) to
  *   `shard-<i>-of-<n>.parts/networks-<start>-<end>.json`; a restarted run skips every chunk whose part
- *   exists (same model, config hash and backend). When all chunks are done they are joined, atomically,
+ *   exists (same model, config hash and backend) and is complete (sweepFiles.ts: a truncated or damaged
+ *   part is redone, and temporaries of killed runs removed; a lock file keeps a second run of the same
+ *   shard out). When all chunks are done they are joined, atomically,
  *   into `shard-<i>-of-<n>.json` and the parts folder is removed. One part per chunk, rather than one
  *   partial file rewritten after every chunk, keeps the writes linear in the shard size.
  * - Every part and shard file (resultFile.ts 'lines' layout) has the header {format, version, model,
@@ -22,7 +24,8 @@ import { initGpu, type GpuContext } from '../gpu/device.ts';
 import type { ResultDocument } from '../models/plugin.ts';
 import { UsageError, writeFileAtomic } from './io.ts';
 import { sweepModelOf } from './models.ts';
-import { readResultEntries, readResultHeader, resultFileChunks, type JsonObject } from './resultFile.ts';
+import { readResultEntries, readResultHeader, ResultFileError, resultFileChunks, type JsonObject } from './resultFile.ts';
+import { lockShard, partProblem, removeStaleTemporaries } from './sweepFiles.ts';
 
 /** `format` of a shard file. */
 export const SHARD_FORMAT = 'lazyrich-shard';
@@ -157,7 +160,7 @@ function checkHeader(h: JsonObject, path: string, format: string, model: string,
  * is the config's "model" (src/models/registry.ts); it must have sweep support.
  * @param config the parsed config JSON.
  * @throws ConfigError for a malformed config or a model without sweep support; UsageError when files in
- *   outDir belong to another model, config or backend; DeviceLimitError when a chunk exceeds the device
+ *   outDir belong to another model, config or backend, or another live run holds the shard's lock; DeviceLimitError when a chunk exceeds the device
  *   (use a smaller --chunk); the signal's reason when aborted (finished chunks are kept).
  */
 export async function runSweep(config: unknown, options: SweepOptions): Promise<SweepResult> {
@@ -189,72 +192,96 @@ export async function runSweep(config: unknown, options: SweepOptions): Promise<
     return { ...result, alreadyDone: true };
   }
   await mkdir(partsDir, { recursive: true });
-  const chunks = chunkRanges(range[0], range[1], chunk);
-  const present = new Set(await readdir(partsDir));
-  const todo: [number, number][] = [];
-  for (const c of chunks) {
-    const name = partFileName(c);
-    if (present.has(name)) {
-      checkHeader((await readResultHeader(join(partsDir, name))).header, join(partsDir, name), PART_FORMAT, model, hash, backend, c);
-      result.skipped.push(c);
-    } else {
+  const release = await lockShard(options.outDir, `shard-${shard.index}-of-${shard.count}`, log);
+  try {
+    const stale = [...await removeStaleTemporaries(options.outDir, (base) => base === shardFileName(shard)),
+      ...await removeStaleTemporaries(partsDir, () => true)];
+    if (stale.length) log(`removed ${stale.length} temporary file${stale.length > 1 ? 's' : ''} left by a killed run: ${stale.join(', ')}.`);
+    const chunks = chunkRanges(range[0], range[1], chunk);
+    const present = new Set(await readdir(partsDir));
+    const todo: [number, number][] = [];
+    for (const c of chunks) {
+      const name = partFileName(c);
+      const path = join(partsDir, name);
+      let problem: string | undefined;
+      if (present.has(name)) {
+        let header: JsonObject | undefined;
+        try {
+          header = (await readResultHeader(path)).header;
+        } catch (e) {
+          if (!(e instanceof ResultFileError)) throw e;
+          problem = e.message.replace(`${path}: `, '');
+        }
+        if (header) {
+          checkHeader(header, path, PART_FORMAT, model, hash, backend, c);
+          problem = await partProblem(path, c, modelFields(header), sweep.checkEntry);
+        }
+        if (problem === undefined) {
+          result.skipped.push(c);
+          continue;
+        }
+        log(`chunk ${name} is damaged (${problem}); redoing it.`);
+        await rm(path, { force: true });
+      }
       todo.push(c);
     }
-  }
-  log(`shard ${shard.index}/${shard.count}: networks ${range[0]}–${range[1] - 1} of ${count}, ${chunks.length} chunks of ≤ ${chunk} networks`
-    + (result.skipped.length ? `; resuming: ${result.skipped.length} chunks already done, ${todo.length} to run.` : '.'));
-  let done = result.skipped.reduce((s, [a, b]) => s + (b - a), 0);
+    log(`shard ${shard.index}/${shard.count}: networks ${range[0]}–${range[1] - 1} of ${count}, ${chunks.length} chunks of ≤ ${chunk} networks`
+      + (result.skipped.length ? `; resuming: ${result.skipped.length} chunks already done, ${todo.length} to run.` : '.'));
+    let done = result.skipped.reduce((s, [a, b]) => s + (b - a), 0);
 
-  const errors: string[] = [];
-  const ctx = backend === 'cpu' || todo.length === 0 ? undefined
-    : options.ctx ?? await initGpu({ onError: (m) => errors.push(m), onLost: (m) => errors.push(m) });
-  const start = performance.now();
-  const digests: object[] = [];
-  let last: ResultDocument | undefined;
-  try {
-    if (ctx) log(`adapter: ${ctx.adapterName}`);
-    for (const c of todo) {
-      const base = done;
-      const doc = await sweep.runRange(cfg, c[0], c[1], {
-        backend, ctx, signal: options.signal,
-        onProgress: (d, t) => { perNetwork ??= t / (c[1] - c[0]); report(base, d); },
-      });
-      if (errors.length > 0) throw new Error(errors.join('; '));
-      const { model: _m, backend: _b, adapter, configHash: _h, ...fields } = doc.header;
-      const entries: object[] = [];
-      let i = 0;
-      for await (const e of doc.entries) {
-        entries.push({ index: c[0] + i++, ...e });
-        if (sweep.summary) digests.push(sweep.summary.digest(e));
+    const errors: string[] = [];
+    const ctx = backend === 'cpu' || todo.length === 0 ? undefined
+      : options.ctx ?? await initGpu({ onError: (m) => errors.push(m), onLost: (m) => errors.push(m) });
+    const start = performance.now();
+    const digests: object[] = [];
+    let last: ResultDocument | undefined;
+    try {
+      if (ctx) log(`adapter: ${ctx.adapterName}`);
+      for (const c of todo) {
+        const base = done;
+        const doc = await sweep.runRange(cfg, c[0], c[1], {
+          backend, ctx, signal: options.signal,
+          onProgress: (d, t) => { perNetwork ??= t / (c[1] - c[0]); report(base, d); },
+        });
+        if (errors.length > 0) throw new Error(errors.join('; '));
+        const { model: _m, backend: _b, adapter, configHash: _h, ...fields } = doc.header;
+        const entries: object[] = [];
+        let i = 0;
+        for await (const e of doc.entries) {
+          entries.push({ index: c[0] + i++, ...e });
+          if (sweep.summary) digests.push(sweep.summary.digest(e));
+        }
+        await writeFileAtomic(join(partsDir, partFileName(c)),
+          resultFileChunks(headerOf(PART_FORMAT, model, hash, shard, c, count, backend, String(adapter), fields), doc.entriesKey, entries));
+        last = doc;
+        done += c[1] - c[0];
+        result.computed.push(c);
+        options.onChunk?.(c);
       }
-      await writeFileAtomic(join(partsDir, partFileName(c)),
-        resultFileChunks(headerOf(PART_FORMAT, model, hash, shard, c, count, backend, String(adapter), fields), doc.entriesKey, entries));
-      last = doc;
-      done += c[1] - c[0];
-      result.computed.push(c);
-      options.onChunk?.(c);
+    } finally {
+      if (ctx && !options.ctx) ctx.device.destroy();
     }
-  } finally {
-    if (ctx && !options.ctx) ctx.device.destroy();
-  }
-  report(done);
-  if (digests.length && sweep.summary) for (const line of sweep.summary.lines(cfg, digests, (performance.now() - start) / 1000)) log(line);
+    report(done);
+    if (digests.length && sweep.summary) for (const line of sweep.summary.lines(cfg, digests, (performance.now() - start) / 1000)) log(line);
 
-  // Join the parts (in order) into the shard file; the header's adapter lists every adapter used.
-  const adapters = new Set<string>();
-  let first: { header: JsonObject; entriesKey: string } | undefined;
-  for (const c of chunks) {
-    const part = await readResultHeader(join(partsDir, partFileName(c)));
-    first ??= part;
-    adapters.add(String(part.header.adapter));
+    // Join the parts (in order) into the shard file; the header's adapter lists every adapter used.
+    const adapters = new Set<string>();
+    let first: { header: JsonObject; entriesKey: string } | undefined;
+    for (const c of chunks) {
+      const part = await readResultHeader(join(partsDir, partFileName(c)));
+      first ??= part;
+      adapters.add(String(part.header.adapter));
+    }
+    async function* entries(): AsyncGenerator<JsonObject> {
+      for (const c of chunks) yield* readResultEntries(join(partsDir, partFileName(c)));
+    }
+    const adapter = [...adapters].filter(Boolean).join('; ') || (ctx?.adapterName ?? String(last?.header.adapter ?? ''));
+    const header = headerOf(SHARD_FORMAT, model, hash, shard, range, count, backend, adapter, first ? modelFields(first.header) : {});
+    await writeFileAtomic(file, resultFileChunks(header, first?.entriesKey ?? last?.entriesKey ?? 'networks', entries()));
+    await rm(partsDir, { recursive: true, force: true });
+    log(`shard ${shard.index}/${shard.count}: wrote ${range[1] - range[0]} networks to ${file}.`);
+    return result;
+  } finally {
+    await release();
   }
-  async function* entries(): AsyncGenerator<JsonObject> {
-    for (const c of chunks) yield* readResultEntries(join(partsDir, partFileName(c)));
-  }
-  const adapter = [...adapters].filter(Boolean).join('; ') || (ctx?.adapterName ?? String(last?.header.adapter ?? ''));
-  const header = headerOf(SHARD_FORMAT, model, hash, shard, range, count, backend, adapter, first ? modelFields(first.header) : {});
-  await writeFileAtomic(file, resultFileChunks(header, first?.entriesKey ?? last?.entriesKey ?? 'networks', entries()));
-  await rm(partsDir, { recursive: true, force: true });
-  log(`shard ${shard.index}/${shard.count}: wrote ${range[1] - range[0]} networks to ${file}.`);
-  return result;
 }

@@ -91,13 +91,43 @@ export function oneOf<T extends string>(v: unknown, path: string, options: reado
   return v as T;
 }
 
+/** The deepest nesting of arrays and objects a config may have (real configs need 4; JSON.parse and the checks recurse). */
+export const MAX_JSON_DEPTH = 64;
+
 /**
- * Parses config text as JSON.
- * @throws ConfigError with path `config` when the text is not JSON.
+ * The nesting depth of JSON text (arrays and objects, brackets inside strings ignored), scanned without
+ * recursion, and the character offset where it first exceeds `limit` (undefined when it never does).
+ */
+export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): { depth: number; exceededAt?: number } {
+  let depth = 0, max = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      depth++;
+      if (depth > max) max = depth;
+      if (depth > limit) return { depth, exceededAt: i };
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return { depth: max };
+}
+
+/**
+ * Parses config text as JSON. A leading UTF-8 byte-order mark (U+FEFF, as some editors write) is skipped.
+ * @throws ConfigError with path `config` when the text is not JSON, or when arrays and objects nest deeper
+ *   than {@link MAX_JSON_DEPTH} (which would otherwise exhaust the call stack).
  */
 export function parseJson(text: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const { exceededAt } = jsonDepth(body);
+  if (exceededAt !== undefined) {
+    throw new ConfigError('config', `nested more than ${MAX_JSON_DEPTH} levels deep (at character ${exceededAt + 1}); a config needs at most a few levels`);
+  }
   try {
-    return JSON.parse(text);
+    return JSON.parse(body);
   } catch (e) {
     throw new ConfigError('config', `not valid JSON (${(e as Error).message})`);
   }

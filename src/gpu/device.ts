@@ -31,6 +31,34 @@ export class DeviceLimitError extends Error {
   override name = 'DeviceLimitError';
 }
 
+/** Thrown when `--require-gpu` was given and the only adapter is a software (CPU) one, or there is none (CLI exit 3). */
+export class GpuRequirementError extends Error {
+  override name = 'GpuRequirementError';
+}
+
+/** Thrown when `--adapter <name>` matches no adapter; the message lists the available ones (CLI exit 2). */
+export class AdapterNotFoundError extends Error {
+  override name = 'AdapterNotFoundError';
+}
+
+/** An adapter Dawn (the `webgpu` package) can open in Node: its backend ("vulkan", …) and name. */
+export interface AdapterListing { backend: string; name: string; isSoftware: boolean }
+
+/**
+ * The process-wide adapter choice of the CLI: `adapter`, a case-insensitive part of an adapter's name
+ * ({@link listAdapters}); `requireGpu`, refuse software adapters. {@link initGpu} honours it in Node.
+ */
+export interface GpuChoice { adapter?: string; requireGpu?: boolean }
+
+let gpuChoice: GpuChoice = {};
+
+/** Sets the {@link GpuChoice} every later {@link initGpu} in this process (Node) uses; `{}` restores the default. */
+export function setGpuChoice(choice: GpuChoice): void {
+  gpuChoice = { ...choice };
+}
+
+const SOFTWARE_NAME = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i;
+
 export interface InitGpuOptions {
   /** Called for validation and out-of-memory errors not caught by an error scope. */
   onError?: (message: string) => void;
@@ -46,20 +74,57 @@ export function assertAdapter(adapter: GPUAdapter | null, hint: string): asserts
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined';
 
 /** Loads `webgpu` (Dawn) in Node; the module name is hidden from the browser bundler. */
-async function nodeGpu(useSwiftShader: boolean): Promise<{ gpu: GPU; instance: unknown }> {
+async function nodeGpu(useSwiftShader: boolean, dawnOptions: string[] = []): Promise<{ gpu: GPU; instance: unknown }> {
   if (useSwiftShader) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   // Vulkan drivers print "XDG_RUNTIME_DIR is invalid" on every start in headless sessions without it.
   if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = (await import(/* @vite-ignore */ 'node:os')).tmpdir();
   const moduleName = 'webgpu';
   const dawn = await import(/* @vite-ignore */ moduleName);
   Object.assign(globalThis, dawn.globals);
-  const gpu = dawn.create([]) as GPU;
+  const gpu = dawn.create(dawnOptions) as GPU;
   return { gpu, instance: gpu };
+}
+
+/** Dawn's adapter list, read from the error its `adapter=<name>` option gives for a name no adapter has. */
+async function dawnAdapters(useSwiftShader: boolean): Promise<AdapterListing[]> {
+  const { gpu } = await nodeGpu(useSwiftShader, ['adapter=\u0001lazyrich-no-such-adapter']);
+  let text = '';
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (adapter) return [{ backend: '?', ...describeAdapter(adapter) }];
+  } catch (e) {
+    text = String(e);
+  }
+  return [...text.matchAll(/\* backend: '([^']*)', name: '(.*)'$/gm)].map(([, backend, name]) => ({ backend, name, isSoftware: SOFTWARE_NAME.test(name) }));
+}
+
+/**
+ * The adapters the `webgpu` package (Dawn) can open in Node, as `lazyrich devices` lists them: from the
+ * installed Vulkan (or Metal, D3D) drivers; when they give none and VK_ICD_FILENAMES is unset, SwiftShader's.
+ * @returns possibly empty (no driver at all).
+ */
+export async function listAdapters(): Promise<{ adapters: AdapterListing[]; swiftShader: boolean }> {
+  const { existsSync } = await import(/* @vite-ignore */ 'node:fs');
+  const adapters = await dawnAdapters(false);
+  if (adapters.length > 0 || process.env.VK_ICD_FILENAMES || !existsSync(SWIFTSHADER_ICD)) return { adapters, swiftShader: false };
+  return { adapters: await dawnAdapters(true), swiftShader: true };
 }
 
 async function requestNodeAdapter(): Promise<{ adapter: GPUAdapter | null; instance: unknown[] }> {
   const { existsSync } = await import(/* @vite-ignore */ 'node:fs');
   const instances: unknown[] = [];
+  if (gpuChoice.adapter !== undefined) {
+    const wanted = gpuChoice.adapter.toLowerCase();
+    const { adapters, swiftShader } = await listAdapters();
+    const match = adapters.find((a) => a.name.toLowerCase() === wanted) ?? adapters.find((a) => a.name.toLowerCase().includes(wanted));
+    if (!match) {
+      throw new AdapterNotFoundError(`--adapter "${gpuChoice.adapter}" matches no adapter; available: `
+        + `${adapters.map((a) => `"${a.name}" (${a.backend})`).join(', ') || 'none'} (see lazyrich devices)`);
+    }
+    const chosen = await nodeGpu(swiftShader, [`adapter=${match.name}`, `backend=${match.backend}`]);
+    instances.push(chosen.instance);
+    return { adapter: await chosen.gpu.requestAdapter({ powerPreference: 'high-performance' }), instance: instances };
+  }
   const explicit = !!process.env.VK_ICD_FILENAMES;
   const first = await nodeGpu(false);
   instances.push(first.instance);
@@ -77,7 +142,7 @@ function describeAdapter(adapter: GPUAdapter): { name: string; isSoftware: boole
   const name = [info.vendor, info.architecture, info.description && `(${info.description})`]
     .filter(Boolean).join(' ') || 'unknown adapter';
   const isFallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
-  const isSoftware = isFallback || /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(name);
+  const isSoftware = isFallback || SOFTWARE_NAME.test(name);
   return { name, isSoftware };
 }
 
@@ -87,7 +152,9 @@ function describeAdapter(adapter: GPUAdapter): { name: string; isSoftware: boole
  *   and VK_ICD_FILENAMES is unset, retries with SwiftShader ({@link SWIFTSHADER_ICD}).
  * - Requests the adapter's maxima for storage-binding size, buffer size and workgroups per dimension.
  * - Routes `uncapturederror` to `onError` and `device.lost` to `onLost`.
- * @throws WebGpuUnavailableError with advice on what to install or enable.
+ * - Node: honours {@link setGpuChoice} (`--adapter`, `--require-gpu`).
+ * @throws WebGpuUnavailableError with advice on what to install or enable; AdapterNotFoundError when the
+ *   chosen adapter does not exist; GpuRequirementError when a GPU is required and only software is there.
  */
 export async function initGpu(options: InitGpuOptions = {}): Promise<GpuContext> {
   let adapter: GPUAdapter | null;
@@ -99,12 +166,17 @@ export async function initGpu(options: InitGpuOptions = {}): Promise<GpuContext>
     const found = await requestNodeAdapter();
     adapter = found.adapter;
     keepAlive = found.instance;
+    if (!adapter && gpuChoice.requireGpu) throw new GpuRequirementError('--require-gpu: no WebGPU adapter is available (no GPU driver); install the GPU\'s Vulkan driver or run where there is a GPU');
     assertAdapter(adapter,
       'Install a Vulkan driver, or for the CPU fallback: apt-get install -y libvulkan1 chromium (SwiftShader).');
   } else {
     throw new WebGpuUnavailableError(
       'This browser has no WebGPU (navigator.gpu is missing). Use a recent Chrome, Edge or Safari, '
       + 'or enable WebGPU in the browser flags.');
+  }
+  if (isNode && gpuChoice.requireGpu && describeAdapter(adapter).isSoftware) {
+    throw new GpuRequirementError(`--require-gpu: the adapter is "${describeAdapter(adapter).name}", a software (CPU) adapter; `
+      + 'no GPU driver was found (on a cluster: did the job get a GPU, e.g. --gres=gpu:1?)');
   }
   const a = adapter.limits;
   const device = await adapter.requestDevice({

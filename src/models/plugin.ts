@@ -95,6 +95,12 @@ export interface SweepSupport<Config> {
   /** Runs networks [start, end) of the plan; entries in plan order. @throws DeviceLimitError, ConfigError. */
   runRange(config: Config, start: number, end: number, options: CliRunOptions): Promise<ResultDocument>;
   /**
+   * Optional check of one entry read back from a shard file (without the sweep's `index`) against the
+   * output schema; `merge` refuses a file with a bad entry, naming file and line.
+   * @param header the shard's model fields (e.g. its checkpoints). @returns the problem, or undefined.
+   */
+  checkEntry?(entry: Record<string, unknown>, header: Record<string, unknown>): string | undefined;
+  /**
    * Optional stderr report of the networks a sweep shard computed: `digest` keeps what the report needs
    * of one entry (small: a shard may hold more entries than fit in memory whole), `lines` writes it.
    */

@@ -66,7 +66,8 @@ export function describeRange(f: Field): string {
 
 /**
  * Validates one value against its field.
- * @throws ParamError naming the field and its allowed range, e.g. for NaN, ±Infinity, out of range.
+ * @throws ParamError naming the field and its allowed range, e.g. for NaN, ±Infinity, out of range, or a
+ *   value above an exclusive lower bound that float32 (the GPU's precision) rounds onto the bound.
  */
 export function validateValue(name: string, f: Field, value: unknown): unknown {
   const fail = (): never => {
@@ -77,6 +78,10 @@ export function validateValue(name: string, f: Field, value: unknown): unknown {
       if (typeof value !== 'number' || !Number.isFinite(value)) fail();
       const v = value as number;
       if ((f.minExclusive ? v <= f.min : v < f.min) || v > f.max) fail();
+      // The GPU reads float32: a value above an exclusive bound that rounds onto it (h = 5e-324 → 0) is refused.
+      if (f.minExclusive && Math.fround(v) <= f.min) {
+        throw new ParamError(name, `${f.label} (${name}) must be ${describeRange(f)} in float32; got ${v}, which is ${Math.fround(v)} in float32.`);
+      }
       return v;
     }
     case 'int': {
@@ -116,9 +121,23 @@ function formatValue(v: unknown): string {
   return String(v);
 }
 
-/** Parses one URL-hash string into the field's type (no range check; {@link validateValue} does that). */
+/**
+ * A plain decimal or scientific number as the URL and data readers accept it: optional minus, digits, an
+ * optional fraction, an optional exponent ("2", "-0.5", "1e-7", "1.5E+21"). Refuses what Number() also
+ * takes: hex "0x10", "+2", ".2e1", "1.", "Infinity", blanks.
+ */
+export const PLAIN_NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * Parses one URL-hash string into the field's type (no range check; {@link validateValue} does that).
+ * @throws ParamError naming the field and quoting the text when a number is not a {@link PLAIN_NUMBER},
+ *   or a bool is not 1/0/true/false.
+ */
 export function parseFieldString(name: string, f: Field, text: string): unknown {
-  const num = (s: string): number => (s.trim() === '' ? NaN : Number(s));
+  const num = (s: string): number => {
+    if (!PLAIN_NUMBER.test(s)) throw new ParamError(name, `${f.label} (${name}) must be ${describeRange(f)}; got "${text}".`);
+    return Number(s);
+  };
   switch (f.type) {
     case 'number': case 'int': return num(text);
     case 'enum': return text;

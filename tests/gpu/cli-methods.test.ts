@@ -126,6 +126,20 @@ describe('simulate "exact", "beta-flow" and the observables: GPU (f32) vs CPU (f
     expect(worst).toBeLessThanOrEqual(1e-3);
   });
 
+  it('"exact" at t = 1e300 (beyond float32): every trajectory with a non-finite value is flagged diverged and logged', async () => {
+    const lines: string[] = [];
+    const { output } = await runSimulate(validateConfig(fig8('exact', { times: [0, 1e300] })), { ctx, log: (l) => lines.push(l) });
+    const n = output.trajectories.length;
+    for (const t of output.trajectories) {
+      const values = [...t.a, ...t.w.flat(), ...t.delta, ...t.excessLoss, ...t.nu, ...t.mu, ...t.kernelDistance];
+      if (!values.every(Number.isFinite)) expect(t.diverged).toBe(true);
+    }
+    const flagged = output.trajectories.filter((t) => t.diverged).length;
+    expect(flagged).toBeGreaterThan(0);
+    expect(lines).toContain(`diverged: ${flagged} of ${n} trajectories have non-finite values (null in the JSON) and are flagged diverged.`);
+    expect(lines.find((l) => l.startsWith('δ drift'))).not.toMatch(/NaN/);
+  });
+
   it('"exact" on data without a closed form is the one-line ConfigError on the GPU path too', async () => {
     const bypass = { ...validateConfig(fig4b()), method: 'exact', step: null, stepCounts: null } as SimulateConfig;
     const error = await runSimulate(bypass, { ctx }).catch((e: unknown) => e);

@@ -33,10 +33,10 @@ describe('URL hash', () => {
     ['#v=1&d=0', /input dimension d \(d\) must be an integer in \[1, 16\]; got 0/],
     ['#v=1&d=17', /must be an integer in \[1, 16\]; got 17/],
     ['#v=1&dn=0', /δ count \(deltaCount\) must be an integer in \[1, 1048576\]; got 0/],
-    ['#v=1&dmin=NaN', /δ min \(deltaMin\) must be a finite number in \[-100, 100\]; got NaN/],
-    ['#v=1&dmax=Infinity', /got Infinity/],
+    ['#v=1&dmin=NaN', /δ min \(deltaMin\) must be a finite number in \[-100, 100\]; got "NaN"/],
+    ['#v=1&dmax=Infinity', /got "Infinity"/],
     ['#v=1&h=-Infinity', /step \(η or dt\) \(step\) must be a finite number in \(0, 10\]/],
-    ['#v=1&xy=0,abc', /target β\* = Xy \(target\).*got \[0, NaN\]/],
+    ['#v=1&xy=0,abc', /target β\* = Xy \(target\).*got "0,abc"/],
     ['#v=1&p=fig99', /preset \(preset\) must be one of "fig2", "fig8", "fig4b", "custom"; got "fig99"/],
     ['#v=1&tr=maybe', /trails \(trails\) must be true or false/],
     ['#v=1&zzz=1', /Unknown URL parameter "zzz"/],
@@ -46,7 +46,7 @@ describe('URL hash', () => {
     ['#v=1&d=2&d=3', /appears twice/],
     ['#v=1&d=%E0%A4%A', /Malformed URL encoding/],
     ['#v=1&d=2.5', /must be an integer/],
-    ['#v=1&d=', /got NaN/],
+    ['#v=1&d=', /input dimension d \(d\) must be an integer in \[1, 16\]; got ""/],
   ];
   for (const [hash, message] of bad) {
     it(`rejects ${hash} with a message naming the problem`, () => {

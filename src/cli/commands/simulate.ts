@@ -1,13 +1,14 @@
 /**
  * The `simulate` subcommand: `lazyrich simulate <config.json> [--out <file>] [--backend gpu|cpu]`.
- * Finds the config's model in the registry (its "model" field; absent: the default model), parses the
+ * Finds the config's model in the registry (its required "model" field), parses the
  * config with that model's CLI half and streams the result document it returns (models/plugin.ts
  * ModelCli, ResultDocument). Output JSON to stdout (or --out); progress, adapter and drift lines to
  * stderr. `--help` appends every registered model's help text (config fields, methods, output fields).
  */
 import type { Command } from 'commander';
-import { DEFAULT_MODEL, MODEL_IDS, MODELS } from '../../models/registry.ts';
+import { MODEL_IDS, MODELS } from '../../models/registry.ts';
 import { allModelClis, modelOfConfig } from '../models.ts';
+import { addGpuOptions, applyGpuOptions, type GpuOptions } from '../gpuOptions.ts';
 import { createProgressBar } from '../progress.ts';
 import { resultDocumentChunks } from '../resultFile.ts';
 import { readConfigFile, UsageError, writeChunks, type CliIo } from '../io.ts';
@@ -17,17 +18,18 @@ export const SIMULATE_HELP = (await allModelClis()).map(({ cli }) => cli.help).j
 
 /** Registers `simulate` on the program; the action sets `io.exitCode` through thrown errors (see main.ts). */
 export function registerSimulate(program: Command, io: CliIo): void {
-  program
-    .command('simulate')
+  addGpuOptions(program
+    .command('simulate'))
     .description(`run a config of one model (${MODELS.map((m) => m.title).join('; ')}) and write its result at the output times or checkpoints (JSON); each model's fields, methods and outputs are listed below`)
-    .argument('<config>', `config JSON file; "model": ${MODEL_IDS.map((id) => `"${id}"`).join(' | ')} (default "${DEFAULT_MODEL.id}"), fields below`)
+    .argument('<config>', `config JSON file; "model": ${MODEL_IDS.map((id) => `"${id}"`).join(' | ')} (required), fields below`)
     .option('-o, --out <file>', 'write the output JSON here instead of stdout')
     .option('-b, --backend <backend>', 'gpu (WebGPU, float32) or cpu (float64 reference); overrides the config')
     .addHelpText('after', SIMULATE_HELP)
-    .action(async (file: string, opts: { out?: string; backend?: string }) => {
+    .action(async (file: string, opts: { out?: string; backend?: string } & GpuOptions) => {
       if (opts.backend !== undefined && opts.backend !== 'gpu' && opts.backend !== 'cpu') {
         throw new UsageError(`--backend: expected "gpu" or "cpu", got "${opts.backend}"`);
       }
+      applyGpuOptions(opts, opts.backend);
       const raw = await readConfigFile(file);
       const cli = await modelOfConfig(raw).loadCli();
       const config = cli.parseConfig(raw);

@@ -5,11 +5,13 @@
  */
 import type { Command } from 'commander';
 import { allModelClis, sweepModelOf } from '../models.ts';
+import { addGpuOptions, applyGpuOptions, type GpuOptions } from '../gpuOptions.ts';
 import { createProgressBar } from '../progress.ts';
 import { readConfigFile, UsageError, writeChunks, writeFileAtomic, type CliIo } from '../io.ts';
 import { planMerge } from '../merge.ts';
 import { resultFileChunks } from '../resultFile.ts';
 import { parseShard, runSweep } from '../sweep.ts';
+import { autoShard } from '../shardAuto.ts';
 
 /** The registered models that can run in shards, quoted, e.g. `"a" or "b"`. */
 const SWEEP_MODELS = (await allModelClis()).filter(({ cli }) => cli.sweep).map(({ plugin }) => `"${plugin.id}"`).join(' or ');
@@ -20,7 +22,11 @@ Runs a ${SWEEP_MODELS} config (see lazyrich simulate --help) in pieces that surv
   Shards   The N networks, in config order (the model's order; see its help), are split into n
            contiguous ranges. Shard i (1 ≤ i ≤ n, numbered from 1) runs networks
            [floor((i−1)·N/n), floor(i·N/n)); sizes differ by at most one. Give each machine or batch job
-           one --shard, e.g. with SLURM: --shard \${SLURM_ARRAY_TASK_ID}/16 and --array=1-16.
+           one --shard, e.g. with SLURM: --shard \${SLURM_ARRAY_TASK_ID}/16 and --array=1-16, or --shard auto.
+  auto     --shard auto reads a Slurm job array: shard SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN + 1 of
+           SLURM_ARRAY_TASK_COUNT (so --array=0-15 and --array=1-16 both give shards 1…16; no step).
+           --shard auto/<n> also reads a Kubernetes Indexed Job: shard JOB_COMPLETION_INDEX + 1 of n
+           (n = the Job's completions). Neither set, or inconsistent: exit 2 naming the variable.
   Chunks   Within a shard, networks run in chunks of --chunk networks (default: the model's, e.g. one
            grid seed's networks sharing one data set; 64 for explicit inits), aligned to multiples of --chunk.
   Files    Each finished chunk is written atomically (temporary file, then rename) to
@@ -30,6 +36,9 @@ Runs a ${SWEEP_MODELS} config (see lazyrich simulate --help) in pieces that surv
            a finished shard does nothing. Every file records the model, the config hash (SHA-256 of what
            determines the results: data, init, learning rate, …), the backend, the shard and its network
            range; files from another model, config or backend in <dir> are refused (exit 2), never overwritten.
+           On resume a truncated or damaged part is redone (and logged), and temporaries of killed runs are
+           removed. shard-<i>-of-<n>.lock keeps a second run of the same shard out (exit 2); the lock of a run
+           that is gone (its process ended here, or not refreshed for 90 s) is taken over.
   Then     lazyrich merge <dir> > result.json
 Exit codes: 0 ok; 2 bad config, usage or foreign files in <dir>; 1 other failure.
 `;
@@ -52,18 +61,20 @@ function checkBackend(b: string | undefined): 'gpu' | 'cpu' | undefined {
 
 /** Registers `sweep`. */
 export function registerSweep(program: Command, io: CliIo): void {
-  program
-    .command('sweep')
+  addGpuOptions(program
+    .command('sweep'))
     .description('run a grid in shards and resumable chunks, one result file per shard (merge them with "lazyrich merge")')
     .argument('<config>', `config JSON file of a ${SWEEP_MODELS} model (see lazyrich simulate --help)`)
     .requiredOption('-o, --out <dir>', 'output folder for the shard files (created if missing)')
-    .option('-s, --shard <i/n>', 'run shard i of n (1 ≤ i ≤ n)', '1/1')
+    .option('-s, --shard <i/n|auto|auto/n>', 'run shard i of n (1 ≤ i ≤ n); auto: from a Slurm array or Kubernetes Indexed Job (see below)', '1/1')
     .option('-c, --chunk <networks>', 'networks per chunk (default: one grid seed; 64 for explicit inits)')
     .option('-b, --backend <backend>', 'gpu (WebGPU, float32) or cpu (float64 reference); overrides the config')
     .addHelpText('after', SWEEP_HELP)
-    .action(async (file: string, opts: { out: string; shard: string; chunk?: string; backend?: string }) => {
+    .action(async (file: string, opts: { out: string; shard: string; chunk?: string; backend?: string } & GpuOptions) => {
       const backend = checkBackend(opts.backend);
-      const shard = parseShard(opts.shard);
+      applyGpuOptions(opts, backend);
+      const auto = /^\s*auto\b/.test(opts.shard) ? autoShard(opts.shard) : undefined;
+      const shard = auto ? { index: auto.index, count: auto.count } : parseShard(opts.shard);
       let chunk: number | undefined;
       if (opts.chunk !== undefined) {
         chunk = Number(opts.chunk);
@@ -72,6 +83,7 @@ export function registerSweep(program: Command, io: CliIo): void {
       const raw = await readConfigFile(file);
       const { cli } = await sweepModelOf(raw);
       cli.parseConfig(raw); // a bad config fails before the progress bar starts
+      if (auto) io.stderr.write(`shard ${shard.index}/${shard.count} (--shard auto: ${auto.source})\n`);
       const bar = createProgressBar(`sweep ${shard.index}/${shard.count}`, io.stderr, cli.progressUnit);
       try {
         await runSweep(raw, {

@@ -6,6 +6,7 @@
 import { initGpu } from '../../gpu/device.ts';
 import type { CliRunOptions, ModelCli, ResultDocument, SweepSupport } from '../plugin.ts';
 import { validateRelu2Config, type Relu2Config } from './config.ts';
+import { checkRelu2Entry } from './entryCheck.ts';
 import { Relu2Plan } from './plan.ts';
 import { relu2ConfigHash, relu2Summary, runRelu2Range, runRelu2Simulate, RELU2_CPU_ADAPTER, type Relu2NetworkOutput } from './run.ts';
 
@@ -78,6 +79,7 @@ const relu2Sweep: SweepSupport<Relu2Config> = {
   configHash: relu2ConfigHash,
   backend: (cfg) => cfg.backend,
   runRange,
+  checkEntry: checkRelu2Entry,
   summary: {
     digest: (e) => ({ diverged: (e as Relu2NetworkOutput).diverged, deltaDrift: (e as Relu2NetworkOutput).deltaDrift }),
     lines: (cfg, digests, seconds) => relu2Summary(digests as Pick<Relu2NetworkOutput, 'diverged' | 'deltaDrift'>[], seconds,

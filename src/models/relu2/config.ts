@@ -29,7 +29,7 @@
  * buffers fit the device, checked at run time), at most {@link MAX_RELU2_NETWORKS} networks.
  */
 import { arr, ConfigError, describeValue, finite, integer, obj, oneOf, positive, required, vector, type Obj } from '../../cli/validate.ts';
-import type { Relu2Data, Relu2Params } from '../../theory/index.ts';
+import { relu2AlphaFromDelta, type Relu2Data, type Relu2Params } from '../../theory/index.ts';
 import type { LearningRateSpec, TeacherSpec } from './data.ts';
 import { RELU2_LIMITS } from './layout.ts';
 
@@ -311,7 +311,49 @@ export function validateRelu2Config(raw: unknown): Relu2Config {
   const backend = o.backend === undefined ? 'gpu' : oneOf(o.backend, 'config.backend', ['gpu', 'cpu'] as const);
   const m = init.kind === 'explicit' ? init.params[0].m : init.m;
   const networks = init.kind === 'explicit' ? init.params.length : init.seeds.length * settingsOf(init).length;
+  checkRunnable(init, learningRate);
   return { model: 'relu2', slope, data, init, learningRate, checkpoints, backend, m, ...shape, networks };
+}
+
+/** Whether x is a positive number float32 (the GPU's precision) holds: not 0, not Infinity there. */
+function f32Positive(x: number): boolean {
+  const f = Math.fround(x);
+  return Number.isFinite(x) && x > 0 && f > 0 && Number.isFinite(f);
+}
+
+/**
+ * Checks what each network derives from its (τ, δ|α) setting and the learning rate before anything runs:
+ * η (= base/τ² when scaled), α, the initial weight scales |W| = τ/α and |a| = τα, and δ from α must be
+ * positive and finite numbers that float32 holds (no 0, no Infinity).
+ * @throws ConfigError naming the field: `config.learningRate` for a plain η, the setting's `tau` for
+ *   η = base/τ², its `delta`/`alpha` for the weights, e.g. `config.init.grid.delta: τ = 1, δ = 1e308 gives α = Infinity …`.
+ */
+function checkRunnable(init: Relu2InitSource, learningRate: LearningRateSpec): void {
+  const fixedEta = typeof learningRate === 'number' ? learningRate : learningRate.scaleByTauSquared ? undefined : learningRate.base;
+  if (fixedEta !== undefined && !f32Positive(fixedEta)) {
+    const path = typeof learningRate === 'number' ? 'config.learningRate' : 'config.learningRate.base';
+    throw new ConfigError(path, `η = ${fixedEta} is ${Math.fround(fixedEta)} in float32; expected η in [1.4e-45, 3.4e38]`);
+  }
+  if (init.kind === 'explicit') return;
+  const base = init.kind === 'grid' ? 'config.init.grid' : 'config.init.points';
+  settingsOf(init).forEach((s, k) => {
+    const at = init.kind === 'grid' ? base : `${base}.settings[${k}]`;
+    const shapeKey = s.delta !== undefined ? 'delta' : 'alpha';
+    const setting = `τ = ${s.tau}, ${s.delta !== undefined ? `δ = ${s.delta}` : `α = ${s.alpha}`}`;
+    if (fixedEta === undefined) {
+      const eta = (learningRate as { base: number }).base / (s.tau * s.tau);
+      if (!f32Positive(eta)) {
+        throw new ConfigError(`${at}.tau`, `${setting} gives η = base/τ² = ${eta} (${Math.fround(eta)} in float32); choose τ or config.learningRate.base so that η is a positive float32`);
+      }
+    }
+    const alpha = s.alpha ?? relu2AlphaFromDelta(s.delta!, s.tau);
+    const delta = s.delta ?? s.tau * s.tau * (alpha * alpha - 1 / (alpha * alpha));
+    const [w, a] = [s.tau / alpha, s.tau * alpha];
+    if (!(f32Positive(alpha) && f32Positive(w) && f32Positive(a) && Number.isFinite(delta))) {
+      throw new ConfigError(`${at}.${shapeKey}`, `${setting} gives α = ${alpha}, δ = ${delta}, initial weights |W| = τ/α = ${w} and |a| = τα = ${a}; `
+        + 'each must be a positive float32 (in [1.4e-45, 3.4e38])');
+    }
+  });
 }
 
 /**

@@ -22,7 +22,7 @@
  */
 import { unknownModelError } from '../../cli/models.ts';
 import { arr, ConfigError, finite, integer, obj, oneOf, parseJson, positive, required, vector } from '../../cli/validate.ts';
-import { identityScale, validateData, type LayerRates, type SingleNeuronData } from '../../theory/index.ts';
+import { identityScale, initFromBetaDelta, validateData, type LayerRates, type SingleNeuronData } from '../../theory/index.ts';
 import { MAX_TRAJECTORIES, initialDirections, linspace } from './ensemble.ts';
 import { MAX_D } from './layout.ts';
 import { DEFAULT_BOUND } from './params.ts';
@@ -87,12 +87,19 @@ function parseData(v: unknown): { data: SingleNeuronData; d: number } {
   return { data: { XX, Xy }, d };
 }
 
+/** A number > 0 that is also > 0 in float32 (the GPU's precision: 5e-324 would be 0 there). @throws ConfigError at `path`. */
+function positiveF32(v: unknown, path: string): number {
+  const x = positive(v, path);
+  if (!(Math.fround(x) > 0)) throw new ConfigError(path, `expected a number > 0 in float32 (≥ 1.4e-45), got ${x}, which is 0 in float32`);
+  return x;
+}
+
 function parseRates(v: unknown): LayerRates {
   if (v === undefined) return { a: 1, w: 1 };
   const o = obj(v, 'config.learningRates', ['a', 'w']);
   return {
-    a: o.a === undefined ? 1 : positive(o.a, 'config.learningRates.a'),
-    w: o.w === undefined ? 1 : positive(o.w, 'config.learningRates.w'),
+    a: o.a === undefined ? 1 : positiveF32(o.a, 'config.learningRates.a'),
+    w: o.w === undefined ? 1 : positiveF32(o.w, 'config.learningRates.w'),
   };
 }
 
@@ -243,13 +250,14 @@ export function validateConfig(raw: unknown): SimulateConfig {
   const { data, d } = parseData(required(o, 'data', 'config'));
   const rates = parseRates(o.learningRates);
   const init = parseInit(required(o, 'init', 'config'), d);
+  checkInitialStates(init, rates);
   const method = oneOf(required(o, 'method', 'config'), 'config.method', METHODS);
   if (method === 'exact') checkExactData(data);
   if (method === 'beta-flow') checkBetaFlowInit(init);
   if (o.step === undefined && method !== 'exact') {
     throw new ConfigError('config.step', `missing required field (method "${method}" needs the time per step; only "exact" may omit it)`);
   }
-  const step = o.step === undefined ? null : positive(o.step, 'config.step');
+  const step = o.step === undefined ? null : positiveF32(o.step, 'config.step');
   const times = parseTimes(required(o, 'times', 'config'));
   const stepCounts = method === 'exact' ? null : stepCountsOf(times, step as number);
   const backend = o.backend === undefined ? 'gpu' : oneOf(o.backend, 'config.backend', ['gpu', 'cpu'] as const);
@@ -259,6 +267,34 @@ export function validateConfig(raw: unknown): SimulateConfig {
   return method === 'exact'
     ? { ...base, method, step, stepCounts: null }
     : { ...base, method, step: step as number, stepCounts: stepCounts as number[] };
+}
+
+/**
+ * Checks every initial state a config asks for before anything runs: the grid's (δ, β₀) must give a finite
+ * a₀ > 0 and w₀ (theory.md §1: a₀² = (δ + √(δ² + 4η_aη_w‖β₀‖²))/(2η_w)), and every state a finite scale
+ * η_w a₀² + η_a‖w₀‖² (so δ₀ and the integrators' quantities do not overflow).
+ * @throws ConfigError at `config.init.grid.delta[iδ]` or `config.init.explicit[k]`, naming the values.
+ */
+function checkInitialStates(init: InitSpec, rates: LayerRates): void {
+  const scaleOf = (a: number, w: readonly number[]) => rates.w * a * a + rates.a * w.reduce((s, x) => s + x * x, 0);
+  if (init.kind === 'explicit') {
+    init.points.forEach((p, k) => {
+      const scale = scaleOf(p.a, p.w);
+      if (!Number.isFinite(scale)) throw new ConfigError(`config.init.explicit[${k}]`, `η_w a² + η_a‖w‖² = ${scale} overflows; scale a and w down`);
+    });
+    return;
+  }
+  init.delta.forEach((delta, i) => {
+    for (const beta0 of init.beta0) {
+      const size = Math.hypot(...beta0);
+      let state: { a: number; w: number[] } | undefined;
+      try { state = initFromBetaDelta(beta0, delta, rates); } catch { state = undefined; }
+      if (!state || !(state.a > 0 || (size === 0 && delta >= 0)) || !Number.isFinite(scaleOf(state.a, state.w)) || !state.w.every(Number.isFinite)) {
+        throw new ConfigError(`config.init.grid.delta[${i}]`, `δ = ${delta} with ‖β₀‖ = ${size} gives a₀ = ${state?.a ?? 0} (a₀² under- or overflows`
+          + ' float64, or β₀ = 0 with δ < 0 leaves w undetermined); use a δ closer to ‖β₀‖ in scale or an explicit init');
+      }
+    }
+  });
 }
 
 /**

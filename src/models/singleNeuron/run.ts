@@ -334,6 +334,11 @@ const DRIFT_NOTE: Record<SimulateMethod, string> = {
   exact: 'closed form, which conserves δ; this is rounding',
 };
 
+/** Whether every number of a trajectory's output (a, w, δ, loss, ν, μ, S, β∞) is finite. */
+function allFinite(t: TrajectoryOutput): boolean {
+  return [t.a, ...t.w, t.delta, t.excessLoss, t.nu, t.mu, t.kernelDistance, t.predictedLimit ?? []].every((l) => l.every(Number.isFinite));
+}
+
 function finish(
   cfg: SimulateConfig, backend: 'gpu' | 'cpu', adapter: string, isSoftware: boolean, run: RawRun, log: (line: string) => void,
 ): { output: SimulateOutput; stats: SimulateStats } {
@@ -344,10 +349,10 @@ function finish(
   let drift = 0;
   let diverged = 0;
   const trajectories: TrajectoryOutput[] = [];
+  let nonFinite = 0;
   for (let i = 0; i < n; i++) {
-    const isDiverged = (flags[i] & DIVERGED_FLAG) !== 0;
-    if (isDiverged) diverged++;
-    const t: TrajectoryOutput = { a: [], w: [], delta: [], excessLoss: [], nu: [], mu: [], kernelDistance: [], diverged: isDiverged };
+    const flagged = (flags[i] & DIVERGED_FLAG) !== 0;
+    const t: TrajectoryOutput = { a: [], w: [], delta: [], excessLoss: [], nu: [], mu: [], kernelDistance: [], diverged: flagged };
     snapshots.forEach((s, k) => {
       const a = s[i];
       const w = new Array<number>(d);
@@ -361,13 +366,17 @@ function finish(
       t.nu.push(observables[k].nu[i]);
       t.mu.push(observables[k].mu[i]);
       t.kernelDistance.push(observables[k].kernelDistance[i]);
-      if (!isDiverged) drift = Math.max(drift, Math.abs(delta - delta0[i]) / Math.max(scale0[i], 1e-300));
     });
     if (singular) t.predictedLimit = limitOf(ensemble, i, t.a[t.a.length - 1]);
+    // A non-finite output (float32 overflow of the GPU's closed form at t = 1e300) is flagged diverged, never a silent null.
+    if (!flagged && !allFinite(t)) { t.diverged = true; nonFinite++; }
+    if (t.diverged) diverged++;
+    else t.delta.forEach((delta) => { drift = Math.max(drift, Math.abs(delta - delta0[i]) / Math.max(scale0[i], 1e-300)); });
     trajectories.push(t);
   }
   log(`δ drift: max |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) = ${drift.toExponential(3)} over ${n - diverged} trajectories (${DRIFT_NOTE[cfg.method]}).`);
-  if (diverged > 0) log(`diverged: ${diverged} of ${n} trajectories left the bound ${cfg.bound} and were frozen.`);
+  if (diverged > nonFinite) log(`diverged: ${diverged - nonFinite} of ${n} trajectories left the bound ${cfg.bound} and were frozen.`);
+  if (nonFinite > 0) log(`diverged: ${nonFinite} of ${n} trajectories have non-finite values (null in the JSON) and are flagged diverged.`);
   if (singular) log(`XX is singular (λ_min ≤ ${SINGULAR_REL_TOL} λ_max): each trajectory carries predictedLimit β∞ (theory.md §1.5).`);
   if (cfg.stepCounts === null) {
     log(`evaluated the closed form for ${n} trajectories at ${cfg.times.length} times in ${run.seconds.toFixed(2)} s.`);

@@ -7,6 +7,7 @@
 import Papa from 'papaparse';
 import type { Relu2Data } from '../../../theory/index.ts';
 import { RELU2_LIMITS } from '../layout.ts';
+import { PLAIN_NUMBER } from '../../../params/schema.ts';
 
 /** A malformed data file; the message names the file and, where it applies, the row and column. */
 export class CsvDataError extends Error {
@@ -21,7 +22,7 @@ export interface ParsedCsv { d: number; n: number; X: Float64Array; y: Float64Ar
  * @param file name used in messages.
  * @throws CsvDataError for: an empty file; a header without y or without x columns; an unknown column;
  *   x columns that are not exactly x1 … xd; a duplicate column; a row with too few or too many fields;
- *   a cell that is not a finite number; no data rows; d or n above the kernel limits.
+ *   a cell that is not a plain finite decimal or scientific number (no hex, "+2", ".5"); no data rows; d or n above the kernel limits.
  */
 export function parseDataCsv(text: string, file = 'CSV file'): ParsedCsv {
   if (text.trim() === '') throw new CsvDataError(`${file} is empty: expected a header row "x1,…,xd,y" and one sample per row.`);
@@ -61,7 +62,7 @@ export function parseDataCsv(text: string, file = 'CSV file'): ParsedCsv {
   const cols = header.length;
   const cell = (r: number, col: number, name: string): number => {
     const raw = rows[r][col].trim();
-    const v = raw === '' ? NaN : Number(raw);
+    const v = PLAIN_NUMBER.test(raw) ? Number(raw) : NaN; // no hex, "+2", ".2e1" or "Infinity"
     if (!Number.isFinite(v)) throw new CsvDataError(`${file}, row ${r + 1}, column ${name}: "${raw}" is not a finite number.`);
     return v;
   };
