@@ -212,3 +212,33 @@ describe('analysis dock (regime map and time series)', () => {
     await page.close();
   });
 });
+
+describe('a converged ensemble (issue 10, defect 3)', () => {
+  it('Fig. 2 with 9 trajectories runs past convergence: no page errors, the loss legend follows, the charts draw', async () => {
+    const { page, errors } = await open('#v=1&p=fig2&dn=9&dirs=1&spf=50&c=loss');
+    // Every trajectory converged: the largest excess loss is below the colour scale's floor (1e-8).
+    await page.waitForFunction(() => {
+      const s = window.lazyrich?.app?.status.summary as { maxExcessLoss: number } | null | undefined;
+      return s != null && s.maxExcessLoss < 1e-9;
+    }, null, { timeout: 120_000 });
+    const t0 = (await status(page) as unknown as { time: number }).time;
+    // Select the top regime-map row (δ = 4) and let the dock redraw a few times while it keeps running.
+    const mapCanvas = page.locator('#regime-map canvas');
+    const map = await mapCanvas.boundingBox();
+    await mapCanvas.click({ position: { x: map!.width * 0.5, y: map!.height * 0.2 } });
+    await page.waitForFunction(() => (window.lazyrich?.app?.status.selection ?? 0) >= 1);
+    await page.waitForFunction((t) => (window.lazyrich?.app?.status.time ?? 0) > t + 10, t0, { timeout: 120_000 });
+    await page.waitForTimeout(2000);
+    expect(errors).toEqual([]);
+    // The loss legend shows the converged domain: powers of ten from 1e−8 up (two decades at least).
+    const legendTitle = await page.locator('#legend .legend-title').textContent();
+    expect(legendTitle).toContain('excess loss');
+    const domain = await page.evaluate(() => (window.lazyrich!.app! as unknown as { portrait: { getColorSpec(): { domain: number[] } } }).portrait.getColorSpec().domain);
+    expect(domain[0]).toBeCloseTo(1e-8, 12);
+    expect(domain[1] / domain[0]).toBeGreaterThanOrEqual(100 - 1e-9);
+    const charts = await page.evaluate(() => window.lazyrich!.app!.charts);
+    for (const chart of charts) expect(chart.curves.some((c) => c.points >= 3), chart.title).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -14,6 +14,7 @@ import { SingleNeuronSim, type EnsembleSummary } from '../sim.ts';
 import { defaultRegimeRule, REGIMES, type RegimeRule } from '../regimes.ts';
 import { lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
 import { PortraitView } from '../views/portrait.ts';
+import { lossDomainFor } from '../views/portraitColoring.ts';
 import type { PortraitField } from '../views/portraitSource.ts';
 import { createInspector, type Inspector } from '../views/inspect.ts';
 import { createLegend, type Legend } from '../../../views/legend.ts';
@@ -356,7 +357,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       void sim.readSummary().then((s) => {
         if (sim !== this.sim) return;
         this.summary = s;
-        if (s.maxExcessLoss > 0) this.portrait.setLossDomain([Math.max(1e-8, s.maxExcessLoss * 1e-6), s.maxExcessLoss]);
+        const lossDomain = lossDomainFor(s.maxExcessLoss);
+        if (lossDomain) this.portrait.setLossDomain(lossDomain);
         if (this.params.colorBy === 'loss') this.legend.update(this.portrait.getColorSpec());
       }).finally(() => { this.summaryPending = false; });
       this.analysis.requestReadbacks(false);
