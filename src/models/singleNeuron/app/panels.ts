@@ -102,7 +102,7 @@ export class RegimePanel {
     if (!shape) return;
     const { rows, cols, group } = shape;
     if (p.mapMetric === 'regime') {
-      const classes = cellRegimes(toRowMajorU8(p, classifyAll(table.timeToKernelMove, flags, rule)), rows, cols, group);
+      const classes = cellRegimes(toRowMajorU8(p, classifyAll(table.timeToKernelMove, flags, rule, table.timeToEpsilon)), rows, cols, group);
       this.heatmap.setTitle(`regime, t = ${time.toFixed(2)}`);
       this.heatmap.update(new Float32Array(rows * cols).fill(0), rows, cols);
       this.heatmap.setCategories(Uint8Array.from(classes, (c) => c + 1),
