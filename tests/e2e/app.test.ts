@@ -242,3 +242,14 @@ describe('a converged ensemble (issue 10, defect 3)', () => {
     await page.close();
   });
 });
+
+describe('accuracy warning (issue 10, defect 6)', () => {
+  it('GD at η = 0.9 drifts in δ: the HUD and the regime map say inaccurate and suggest a smaller step', async () => {
+    const { page, errors } = await open('#v=1&p=fig8&h=0.9&dn=16&dirs=16&panels=1&map=regime');
+    await page.waitForFunction(() => /inaccurate/.test(document.getElementById('hud')?.textContent ?? ''), null, { timeout: 120_000 });
+    expect(await page.locator('#hud').textContent()).toMatch(/δ drift [\d.]+ > 0\.05\): use a smaller step, e\.g\. η = 0\.0\d*/);
+    await page.waitForFunction(() => /inaccurate/.test(document.querySelector('#regime-map canvas')?.getAttribute('aria-label') ?? ''), null, { timeout: 60_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -24,6 +24,7 @@ import { createControls, type ControlsHandle } from './controls.ts';
 import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
 import { exportCsv, exportJson, savePng } from './export.ts';
 import { formatHud } from './hud.ts';
+import { accuracyWarning } from './accuracy.ts';
 import { RateMeter } from '../../../app/rateMeter.ts';
 import { showNotice } from '../../../app/notices.ts';
 
@@ -378,7 +379,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     const { observables, series } = this.analysis.results;
     const e = this.sim.ensemble;
     if (observables && observables.flags.length === e.n) {
-      this.regimePanel.update(this.params, observables.table, observables.flags, this.regimeRule, this.sim.time);
+      this.regimePanel.update(this.params, observables.table, observables.flags, this.regimeRule, this.sim.time, accuracyWarning(this.status, this.params));
     }
     this.timeSeriesPanel.update(series, e, hasClosedForm(e.data.XX));
   }
