@@ -8,7 +8,8 @@ import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSession } from '../helpers/browser.ts';
-import { BACKGROUND_COLOR, parseColor } from '../../src/views/colormaps.ts';
+import { BACKGROUND_COLOR, parseColor, REGIME_COLORS } from '../../src/views/colormaps.ts';
+import { colorBarLayout, heatmapLayout } from '../../src/views/heatmapMath.ts';
 
 const session = e2eSession();
 
@@ -248,7 +249,32 @@ describe('accuracy warning (issue 10, defect 6)', () => {
     const { page, errors } = await open('#v=1&p=fig8&h=0.9&dn=16&dirs=16&panels=1&map=regime');
     await page.waitForFunction(() => /inaccurate/.test(document.getElementById('hud')?.textContent ?? ''), null, { timeout: 120_000 });
     expect(await page.locator('#hud').textContent()).toMatch(/δ drift [\d.]+ > 0\.05\): use a smaller step, e\.g\. η = 0\.0\d*/);
-    await page.waitForFunction(() => /inaccurate/.test(document.querySelector('#regime-map canvas')?.getAttribute('aria-label') ?? ''), null, { timeout: 60_000 });
+    await page.waitForFunction(() => /inaccurate: try η = 0\.0/.test(document.querySelector('#regime-map canvas')?.getAttribute('aria-label') ?? ''), null, { timeout: 60_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('regime map colour key (issue 10, defect 4)', () => {
+  it('in regime mode the bar area shows one swatch per regime, not a grey value bar', async () => {
+    const { page, errors } = await open('#v=1&p=custom&dn=32&dirs=32&panels=1&map=regime');
+    await page.waitForFunction(() => /^regime, t = /.test(document.querySelector('#regime-map canvas')?.getAttribute('aria-label') ?? ''), null, { timeout: 120_000 });
+    await page.waitForTimeout(500);
+    const png = PNG.sync.read(await page.locator('#regime-map canvas').screenshot());
+    const dpr = await page.evaluate(() => window.devicePixelRatio);
+    const cssW = png.width / dpr, cssH = png.height / dpr;
+    const p = heatmapLayout(cssW, cssH);
+    const { barX } = colorBarLayout(cssW);
+    const at = (x: number, y: number) => {
+      const k = 4 * (Math.round(y * dpr) * png.width + Math.round(x * dpr));
+      return [png.data[k], png.data[k + 1], png.data[k + 2]];
+    };
+    // Swatch k is a 12 px square centred at (barX + 6, p.y + 8 + 18k), in REGIME_COLORS[k].
+    REGIME_COLORS.forEach((c, k) => {
+      const got = at(barX + 6, p.y + 8 + 18 * k);
+      const want = rgb(c);
+      expect(Math.abs(got[0] - want[0]) + Math.abs(got[1] - want[1]) + Math.abs(got[2] - want[2]), `swatch ${k} ${c}: got ${got}`).toBeLessThan(30);
+    });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -37,9 +37,9 @@ export function suggestedStep(step: number, method: SingleNeuronParams['method']
 /**
  * The accuracy warning for the HUD and the map, or null when both measures are under their limits (or not
  * read yet). The exact method has no step error and gets none. Names the measure(s), their value and
- * limit, and a smaller step.
+ * limit, and a smaller step; `short` (for the map title) only says "⚠ inaccurate: try <step>".
  */
-export function accuracyWarning(s: Pick<AppStatus, 'summary' | 'theoryError'>, p: Pick<SingleNeuronParams, 'method' | 'step'>): string | null {
+export function accuracyWarning(s: Pick<AppStatus, 'summary' | 'theoryError'>, p: Pick<SingleNeuronParams, 'method' | 'step'>, short = false): string | null {
   if (p.method === 'exact') return null;
   const reasons: string[] = [];
   let worst = 0;
@@ -55,5 +55,6 @@ export function accuracyWarning(s: Pick<AppStatus, 'summary' | 'theoryError'>, p
   }
   if (!reasons.length) return null;
   const name = p.method === 'gd' ? 'η' : 'dt';
-  return `⚠ inaccurate (${reasons.join(', ')}): use a smaller step, e.g. ${name} = ${suggestedStep(p.step, p.method, worst, 1)}`;
+  const smaller = `${name} = ${suggestedStep(p.step, p.method, worst, 1)}`;
+  return short ? `⚠ inaccurate: try ${smaller}` : `⚠ inaccurate (${reasons.join(', ')}): use a smaller step, e.g. ${smaller}`;
 }

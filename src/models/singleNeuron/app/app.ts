@@ -379,7 +379,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     const { observables, series } = this.analysis.results;
     const e = this.sim.ensemble;
     if (observables && observables.flags.length === e.n) {
-      this.regimePanel.update(this.params, observables.table, observables.flags, this.regimeRule, this.sim.time, accuracyWarning(this.status, this.params));
+      this.regimePanel.update(this.params, observables.table, observables.flags, this.regimeRule, this.sim.time, accuracyWarning(this.status, this.params, true));
     }
     this.timeSeriesPanel.update(series, e, hasClosedForm(e.data.XX));
   }
