@@ -279,3 +279,29 @@ describe('regime map colour key (issue 10, defect 4)', () => {
     await page.close();
   });
 });
+
+describe('trails (issue 10, defect 2)', () => {
+  it('freeze while paused, and persistence 1 keeps the paths as lines', async () => {
+    const { page, errors } = await open('#v=1&p=custom&dn=64&dirs=64&panels=0&ps=3&spf=4');
+    await waitForSteps(page, 40);
+    await page.getByText('❚❚ pause').click();
+    await page.waitForFunction(() => window.lazyrich?.app?.status.playing === false);
+    await page.waitForTimeout(300);
+    const pausedA = await portraitPixels(page);
+    await page.waitForTimeout(1500); // ~90 frames at 60 fps: per-frame fading (0.92) would leave < 1 % of a trail
+    const pausedB = await portraitPixels(page);
+    expect(changed(pausedA, pausedB)).toBeLessThan(0.0005);
+    await page.close();
+
+    const persistent = await open('#v=1&p=custom&dn=64&dirs=64&panels=0&ps=3&spf=4&td=1');
+    await waitForSteps(persistent.page, 8);
+    const early = coverage(await portraitPixels(persistent.page));
+    await waitForSteps(persistent.page, 200);
+    const late = coverage(await portraitPixels(persistent.page));
+    // The paths accumulate over the grid and contours: at least 3 % more of the canvas is lit.
+    expect(late - early).toBeGreaterThan(0.03);
+    expect(await alerts(persistent.page)).toEqual([]);
+    expect([...errors, ...persistent.errors]).toEqual([]);
+    await persistent.page.close();
+  });
+});

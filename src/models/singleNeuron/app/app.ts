@@ -349,8 +349,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
 
   /** Every animation frame (after the runner queued the frame's steps): draw, read summaries back, HUD. */
   private frame(now: number): void {
-    if (this.params.view === '3d') this.space3d?.render();
-    else this.portrait.render();
+    if (this.params.view === '3d') this.space3d?.render(this.sim.time);
+    else this.portrait.render(this.sim.time);
     if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending) {
       this.lastSummaryAt = now;
       this.summaryPending = true;
