@@ -290,7 +290,9 @@ describe('trails (issue 10, defect 2)', () => {
     const pausedA = await portraitPixels(page);
     await page.waitForTimeout(1500); // ~90 frames at 60 fps: per-frame fading (0.92) would leave < 1 % of a trail
     const pausedB = await portraitPixels(page);
-    expect(changed(pausedA, pausedB)).toBeLessThan(0.0005);
+    // Trails fading per frame changed ~10 % of the pixels here; what may change now is the HUD text over
+    // the portrait (the steps/s meter settling), a few hundred pixels.
+    expect(changed(pausedA, pausedB)).toBeLessThan(0.005);
     await page.close();
 
     const persistent = await open('#v=1&p=custom&dn=64&dirs=64&panels=0&ps=3&spf=4&td=1');
