@@ -54,14 +54,15 @@ export const MISSING_COLOR = '#7c8189';
 export const INTERPOLANT_COLOR = '#38e8ff';
 
 /**
- * Regime palette, in the order lazy, rich, delayed-rich,
- * diverged. Lazy is Okabe–Ito bluish green, rich vermillion, delayed-rich yellow; diverged is
+ * Regime palette, in the order of REGIMES (src/models/singleNeuron/regimes.ts): lazy, rich, delayed-rich,
+ * diverged, lazy so far. Lazy is Okabe–Ito bluish green, rich vermillion, delayed-rich yellow; the
+ * provisional "lazy so far" a pale tint of the lazy green (lazy until now, may still change); diverged is
  * {@link DIVERGED_COLOR}, the colour the portrait gives diverged points in every mode. Chosen among the
  * Okabe–Ito colours as the triple that stays farthest apart from each other and from the magenta under
  * simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009: CIELAB ΔE ≥ 26; sky blue and
  * the magenta merge for deuteranopes), all far from the dark background (tests/unit/views-portrait-field).
  */
-export const REGIME_COLORS: readonly string[] = ['#009e73', '#d55e00', '#f0e442', DIVERGED_COLOR];
+export const REGIME_COLORS: readonly string[] = ['#009e73', '#d55e00', '#f0e442', DIVERGED_COLOR, '#a6d9c7'];
 
 function clamp01(t: number): number {
   return t < 0 ? 0 : t > 1 ? 1 : Number.isNaN(t) ? 0 : t;

@@ -23,8 +23,53 @@ export interface HeatmapColor {
 /** One category of the overlay: 'fill' paints the whole cell, 'mark' a corner triangle over its colour. */
 export interface HeatmapCategory { label: string; color: string; style: 'fill' | 'mark' }
 
-/** Margins of the plot inside the canvas, CSS px. */
-export const HEATMAP_MARGIN = { left: 60, right: 92, top: 30, bottom: 46 };
+/**
+ * Margins of the plot inside the canvas, CSS px. The top margin holds two rows: the title, then the key
+ * (issue 10, defect 4: in one row the title covered the key at every dock width).
+ */
+export const HEATMAP_MARGIN = { left: 60, right: 100, top: 46, bottom: 46 };
+
+/** Vertical centres (CSS px) of the title row and of the key row in the top margin. */
+export const HEATMAP_ROWS = { title: 13, key: 33 } as const;
+
+/** Half the height of the colour-bar title's 11 px font, CSS px (the rotated title's extent across the bar). */
+const BAR_TITLE_HALF = 7;
+
+/**
+ * Where the colour bar right of the plot goes for a canvas cssW px wide: the bar (x, width), its tick
+ * labels' left edge, and the centre line of its rotated title, which lies whole inside the canvas (it
+ * used to sit at cssW − 4 and lose its lower half).
+ */
+export function colorBarLayout(cssW: number): { barX: number; barW: number; tickX: number; titleX: number } {
+  const barX = cssW - HEATMAP_MARGIN.right + 14, barW = 12;
+  return { barX, barW, tickX: barX + barW + 6, titleX: cssW - BAR_TITLE_HALF - 2 };
+}
+
+/**
+ * Whether the categories replace the colour bar: every cell has a 'fill' class, so no cell shows a value
+ * colour and a continuous bar would describe nothing (the regime map showed a grey −0.4…0.4 bar, or the
+ * stale bar of the previous metric).
+ */
+export function categoriesReplaceBar(classes: Uint8Array | null, styles: readonly HeatmapCategory[]): boolean {
+  if (!classes || classes.length === 0) return false;
+  for (const k of classes) if (!(k > 0 && styles[k - 1]?.style === 'fill')) return false;
+  return true;
+}
+
+/**
+ * The longest prefix of `text` (with "…" when cut) whose width by `measure` is ≤ maxWidth; the whole text
+ * when it fits, "" when not even "…" does.
+ */
+export function fitText(text: string, maxWidth: number, measure: (s: string) => number): string {
+  if (measure(text) <= maxWidth) return text;
+  let lo = 0, hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(`${text.slice(0, mid).trimEnd()}…`) <= maxWidth) lo = mid; else hi = mid - 1;
+  }
+  const cut = `${text.slice(0, lo).trimEnd()}…`;
+  return measure(cut) <= maxWidth ? cut : '';
+}
 /** Fill of "not computed" (NaN) cells. */
 export const EMPTY_COLOR = '#1b1f27';
 /** The diagonal hatch lines over "not computed" cells. */

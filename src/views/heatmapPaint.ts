@@ -5,8 +5,8 @@
  */
 import { BACKGROUND_COLOR, GRID_COLOR, HIGHLIGHT_COLOR, LABEL_COLOR, parseColor } from './colormaps.ts';
 import {
-  axisTicks, colorDomain, colorT, EMPTY_COLOR, formatValue, HATCH_COLOR, HEATMAP_MARGIN, heatmapLayout,
-  type HeatmapAxes, type HeatmapCategory, type HeatmapColor,
+  axisTicks, categoriesReplaceBar, colorBarLayout, colorDomain, colorT, EMPTY_COLOR, fitText, formatValue, HATCH_COLOR,
+  HEATMAP_ROWS, heatmapLayout, type HeatmapAxes, type HeatmapCategory, type HeatmapColor,
 } from './heatmapMath.ts';
 import { legendTicks } from './legend.ts';
 
@@ -62,8 +62,9 @@ export function paintHeatmap(g: CanvasRenderingContext2D, s: HeatmapScene, cssW:
   g.fillStyle = '#d8dde6';
   g.textBaseline = 'middle';
   g.textAlign = 'left';
-  g.fillText(s.title, p.x, 14);
-  drawKey(g, p, s);
+  g.fillText(fitText(s.title, cssW - 12, (t) => g.measureText(t).width), 6, HEATMAP_ROWS.title);
+  const categoryBar = categoriesReplaceBar(s.classes, s.styles);
+  drawKey(g, p, s, categoryBar);
   const { rows, cols, values, classes, styles } = s;
   if (!rows || !cols) return;
   const cw = p.w / cols, ch = p.h / rows;
@@ -98,7 +99,22 @@ export function paintHeatmap(g: CanvasRenderingContext2D, s: HeatmapScene, cssW:
     g.strokeRect(p.x + hl.col * cw + 1, p.y + p.h - (hl.row + 1) * ch + 1, cw - 2, ch - 2);
   }
   drawAxes(g, p, s);
-  drawColorBar(g, p, s, lo, hi);
+  if (categoryBar) drawCategoryBar(g, p, s, cssW); else drawColorBar(g, p, s, lo, hi, cssW);
+}
+
+/** In place of the colour bar when every cell is a class ({@link categoriesReplaceBar}): one swatch per class. */
+function drawCategoryBar(g: CanvasRenderingContext2D, p: Plot, s: HeatmapScene, cssW: number): void {
+  const { barX } = colorBarLayout(cssW);
+  g.font = '10px system-ui, sans-serif';
+  g.textAlign = 'left';
+  g.textBaseline = 'middle';
+  s.styles.forEach((st, k) => {
+    const y = p.y + 8 + 18 * k;
+    g.fillStyle = st.color;
+    g.fillRect(barX, y - 6, 12, 12);
+    g.fillStyle = LABEL_COLOR;
+    g.fillText(fitText(st.label, cssW - barX - 18, (t) => g.measureText(t).width), barX + 16, y);
+  });
 }
 
 /**
@@ -170,8 +186,8 @@ function drawAxes(g: CanvasRenderingContext2D, p: Plot, s: HeatmapScene): void {
 }
 
 /** The vertical colour bar right of the plot over the domain [lo, hi], with ticks and the colour title. */
-function drawColorBar(g: CanvasRenderingContext2D, p: Plot, s: HeatmapScene, lo: number, hi: number): void {
-  const bx = p.x + p.w + 14, bw = 12;
+function drawColorBar(g: CanvasRenderingContext2D, p: Plot, s: HeatmapScene, lo: number, hi: number, cssW: number): void {
+  const { barX: bx, barW: bw, tickX, titleX } = colorBarLayout(cssW);
   for (let y = 0; y < p.h; y++) {
     g.fillStyle = s.palette[Math.min(255, Math.floor((1 - (y + 0.5) / p.h) * 256))];
     g.fillRect(bx, p.y + y, bw, 1.5);
@@ -187,36 +203,43 @@ function drawColorBar(g: CanvasRenderingContext2D, p: Plot, s: HeatmapScene, lo:
   for (const t of ticks) {
     const y = p.y + p.h - t.t * p.h;
     g.fillRect(bx + bw, Math.round(y) - 0.5, 4, 1);
-    g.fillText(t.label, bx + bw + 6, y);
+    g.fillText(t.label, tickX, y);
   }
   g.save();
-  g.translate(bx + bw + 62, p.y + p.h / 2);
+  g.translate(titleX, p.y + p.h / 2);
   g.rotate(Math.PI / 2);
   g.textAlign = 'center';
   g.font = '11px system-ui, sans-serif';
   g.fillStyle = '#d8dde6';
-  g.fillText(`${s.color.title}${s.color.scale === 'log' ? ' (log)' : ''}`, 0, 0);
+  g.textBaseline = 'middle';
+  g.fillText(fitText(`${s.color.title}${s.color.scale === 'log' ? ' (log)' : ''}`, p.h, (t) => g.measureText(t).width), 0, 0);
   g.restore();
 }
 
-/** The key in the title row: the NaN swatch and the category swatches. */
-function drawKey(g: CanvasRenderingContext2D, p: Plot, s: HeatmapScene): void {
+/**
+ * The key in its own row under the title (HEATMAP_ROWS.key), left-aligned: the NaN swatch, then the category
+ * swatches unless they are drawn in place of the colour bar (`categoriesInBar`).
+ */
+function drawKey(g: CanvasRenderingContext2D, p: Plot, s: HeatmapScene, categoriesInBar: boolean): void {
   g.font = '10px system-ui, sans-serif';
   g.textBaseline = 'middle';
   g.textAlign = 'left';
+  const y = HEATMAP_ROWS.key;
   const items: { label: string; paint: (x: number) => void }[] = [
-    { label: s.emptyLabel, paint: (x) => { g.fillStyle = hatch(g); g.fillRect(x, 9, 10, 10); } },
-    ...(s.classes ? s.styles : []).map((st) => ({
+    { label: s.emptyLabel, paint: (x) => { g.fillStyle = hatch(g); g.fillRect(x, y - 5, 10, 10); } },
+    ...(s.classes && !categoriesInBar ? s.styles : []).map((st) => ({
       label: st.label,
-      paint: (x: number) => { g.fillStyle = st.color; if (st.style === 'fill') g.fillRect(x, 9, 10, 10); else { g.beginPath(); g.moveTo(x, 9); g.lineTo(x + 10, 9); g.lineTo(x + 10, 19); g.fill(); } },
+      paint: (x: number) => { g.fillStyle = st.color; if (st.style === 'fill') g.fillRect(x, y - 5, 10, 10); else { g.beginPath(); g.moveTo(x, y - 5); g.lineTo(x + 10, y - 5); g.lineTo(x + 10, y + 5); g.fill(); } },
     })),
   ];
-  let x = p.x + p.w + HEATMAP_MARGIN.right - 4;
-  for (const it of items.reverse()) {
-    x -= g.measureText(it.label).width + 16;
+  let x = 6;
+  const right = p.x + p.w + 80;
+  for (const it of items) {
+    const label = fitText(it.label, right - x - 14, (t) => g.measureText(t).width);
+    if (!label) break;
     it.paint(x);
     g.fillStyle = LABEL_COLOR;
-    g.fillText(it.label, x + 14, 14);
-    x -= 10;
+    g.fillText(label, x + 14, y);
+    x += 14 + g.measureText(label).width + 12;
   }
 }

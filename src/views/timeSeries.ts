@@ -9,6 +9,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { BACKGROUND_COLOR, GRID_COLOR, LABEL_COLOR } from './colormaps.ts';
+import { formatTick, niceTicks } from './viewMath.ts';
 
 /** Options of {@link createTimeSeries}. */
 export interface TimeSeriesOptions {
@@ -112,6 +113,41 @@ export function axisRange(min: number | null, max: number | null, scale: 'linear
   return pad ? uPlot.rangeNum(min, max, 0.1, true) as [number, number] : [min, max];
 }
 
+/** Least spacing of two linear ticks, CSS px. */
+export const MIN_TICK_SPACE_PX = 28;
+
+/**
+ * Tick values of a linear axis showing [min, max] over `lengthPx` CSS px: nice 1/2/5 steps, at least
+ * about {@link MIN_TICK_SPACE_PX} apart (aiming at no more than 8 ticks). Replaces uPlot's own splits, which loop forever (and
+ * throw `RangeError: Invalid array length`) when a narrow range sits far from 0, e.g. the kernel distance
+ * of a converged lazy trajectory with its closed form, [0.003834351, 0.003834434]: uPlot rounds each
+ * tick to the step's decimals and the next tick never passes the max. Pure; empty for an empty range.
+ */
+export function linearSplits(min: number, max: number, lengthPx: number): number[] {
+  if (!(Number.isFinite(min) && Number.isFinite(max) && max > min)) return [];
+  const count = Math.max(2, Math.min(8, Math.floor(lengthPx / MIN_TICK_SPACE_PX)));
+  return niceTicks(min, max, count).values;
+}
+
+/**
+ * Tick values of a log axis showing [min, max] (> 0) over `lengthPx` CSS px: the powers of ten inside,
+ * thinned to every k-th so that they stay {@link MIN_TICK_SPACE_PX} apart; [min, max] themselves when no
+ * power of ten lies inside. Replaces uPlot's log splits, whose table of steps ends at 1e−16 and which
+ * loop forever (`RangeError: Invalid array length`) on smaller values, e.g. the closed-form excess loss of
+ * a converged trajectory (≈ 1e−32 at t = 20). Pure; empty for an invalid range.
+ */
+export function logSplits(min: number, max: number, lengthPx: number): number[] {
+  if (!(min > 0 && Number.isFinite(max) && max > min)) return [];
+  const k0 = Math.ceil(Math.log10(min) - 1e-9);
+  const k1 = Math.floor(Math.log10(max) + 1e-9);
+  if (k1 < k0) return [min, max];
+  const fit = Math.max(2, Math.floor(lengthPx / MIN_TICK_SPACE_PX));
+  const every = Math.max(1, Math.ceil((k1 - k0 + 1) / fit));
+  const out: number[] = [];
+  for (let k = k0; k <= k1; k += every) out.push(10 ** k);
+  return out;
+}
+
 /** Tick label: grouped digits for large values, 1e−4 style below 1e−3 (log axes), else 3 significant digits. */
 export function tickLabel(v: number | null, scale: 'linear' | 'log'): string {
   if (v == null || !Number.isFinite(v)) return '';
@@ -137,8 +173,16 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
   let drawn: DrawnCurve[] = [];
   const empty = Object.assign(document.createElement('div'), { className: 'u-empty', textContent: 'no data yet' });
 
-  const axis = (label: string, scale: 'linear' | 'log'): uPlot.Axis => ({
-    label, stroke: LABEL_COLOR, values: (_u, splits) => splits.map((v) => tickLabel(v, scale)), labelSize: 16, labelFont: '11px system-ui, sans-serif', font: '10px ui-monospace, monospace',
+  const axis = (label: string, scale: 'linear' | 'log', vertical: boolean): uPlot.Axis => ({
+    label, stroke: LABEL_COLOR,
+    // Our own ticks (linearSplits, logSplits); linear ones labelled with just enough decimals for their step.
+    ...(scale === 'linear' ? {
+      splits: (u: uPlot, _i: number, min: number, max: number) => linearSplits(min, max, (vertical ? u.bbox.height : u.bbox.width) / (window.devicePixelRatio || 1)),
+      values: (_u: uPlot, splits: number[]) => splits.map((v) => (splits.length > 1 ? formatTick(v, splits[1] - splits[0]) : tickLabel(v, scale))),
+    } : {
+      splits: (u: uPlot, _i: number, min: number, max: number) => logSplits(min, max, (vertical ? u.bbox.height : u.bbox.width) / (window.devicePixelRatio || 1)),
+      values: (_u: uPlot, splits: number[]) => splits.map((v) => tickLabel(v, scale)),
+    }), labelSize: 16, labelFont: '11px system-ui, sans-serif', font: '10px ui-monospace, monospace',
     grid: { stroke: GRID_COLOR, width: 1 }, ticks: { stroke: GRID_COLOR, width: 1, size: 4 }, size: 44,
   });
 
@@ -152,7 +196,7 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
         x: { time: false, distr: xScale === 'log' ? 3 : 1, range: (_u, min, max) => axisRange(min, max, xScale, false) },
         y: { distr: options.yScale === 'log' ? 3 : 1, range: (_u, min, max) => axisRange(min, max, options.yScale, true) },
       },
-      axes: [axis(options.xLabel, xScale), axis(options.yLabel, options.yScale)],
+      axes: [axis(options.xLabel, xScale, false), axis(options.yLabel, options.yScale, true)],
       series: [
         { label: options.xLabel, value: (_u, v) => (v == null ? '–' : Number(v.toPrecision(4)).toLocaleString('en')) },
         ...series.map((s) => ({

@@ -19,8 +19,47 @@ export interface TrailStyle {
   pointSize: number;
   /** Keep fading trails of past positions. */
   trails: boolean;
-  /** Fraction of a trail's brightness kept per frame, in [0, 1]. */
+  /**
+   * Fraction of a trail's brightness kept per {@link TRAIL_TIME_UNIT} of simulated time, in [0, 1]; 1 keeps
+   * the lines for good (persistent lines: a converged ensemble still shows its paths).
+   */
   trailDecay: number;
+}
+
+/**
+ * Simulated time (time units, theory.md §5 conventions: t = steps × step) over which trails keep
+ * `trailDecay` of their brightness: one frame of the default settings (2 steps of dt = 0.01), so the
+ * default persistence 0.92 looks as it did when trails faded per frame, but now at any frame rate.
+ */
+export const TRAIL_TIME_UNIT = 0.02;
+
+/**
+ * The fade factor of one frame that advanced the simulation by `elapsed` time units: trailDecay^(elapsed /
+ * TRAIL_TIME_UNIT). 1 (no fade) when nothing advanced (paused, or a frame drawn for an export) or when
+ * trailDecay is 1 (persistent lines). Frame-rate independent: two frames of elapsed/2 fade as one of elapsed.
+ */
+export function trailFade(trailDecay: number, elapsed: number): number {
+  if (!(elapsed > 0) || trailDecay >= 1) return 1;
+  return trailDecay ** (elapsed / TRAIL_TIME_UNIT);
+}
+
+/** The simulated time of the last drawn frame, for {@link trailFade}; reset with a new source. */
+export class TrailClock {
+  private last: number | null = null;
+
+  /** Forgets the last time (a new source: its clock restarts). */
+  reset(): void { this.last = null; }
+
+  /**
+   * The fade of a frame at simulated time `time` (undefined: a redraw that advanced nothing, e.g. an
+   * export). Time that ran backwards, or the first frame, fades nothing.
+   */
+  fade(trailDecay: number, time: number | undefined): number {
+    if (time === undefined) return 1;
+    const elapsed = this.last === null ? 0 : time - this.last;
+    this.last = time;
+    return trailFade(trailDecay, elapsed);
+  }
 }
 
 /** What {@link TrailCanvas.syncSize} found: no area yet, the same size, or a new size (previous one given). */

@@ -8,7 +8,8 @@ import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSession } from '../helpers/browser.ts';
-import { BACKGROUND_COLOR, parseColor } from '../../src/views/colormaps.ts';
+import { BACKGROUND_COLOR, parseColor, REGIME_COLORS } from '../../src/views/colormaps.ts';
+import { colorBarLayout, heatmapLayout } from '../../src/views/heatmapMath.ts';
 
 const session = e2eSession();
 
@@ -210,5 +211,99 @@ describe('analysis dock (regime map and time series)', () => {
     expect((await alerts(page)).join(' ')).toContain('no closed form for this data');
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('a converged ensemble (issue 10, defect 3)', () => {
+  it('Fig. 2 with 9 trajectories runs past convergence: no page errors, the loss legend follows, the charts draw', async () => {
+    const { page, errors } = await open('#v=1&p=fig2&dn=9&dirs=1&spf=50&c=loss');
+    // Every trajectory converged: the largest excess loss is below the colour scale's floor (1e-8).
+    await page.waitForFunction(() => {
+      const s = window.lazyrich?.app?.status.summary as { maxExcessLoss: number } | null | undefined;
+      return s != null && s.maxExcessLoss < 1e-9;
+    }, null, { timeout: 120_000 });
+    const t0 = (await status(page) as unknown as { time: number }).time;
+    // Select the top regime-map row (δ = 4) and let the dock redraw a few times while it keeps running.
+    const mapCanvas = page.locator('#regime-map canvas');
+    const map = await mapCanvas.boundingBox();
+    await mapCanvas.click({ position: { x: map!.width * 0.5, y: map!.height * 0.2 } });
+    await page.waitForFunction(() => (window.lazyrich?.app?.status.selection ?? 0) >= 1);
+    await page.waitForFunction((t) => (window.lazyrich?.app?.status.time ?? 0) > t + 10, t0, { timeout: 120_000 });
+    await page.waitForTimeout(2000);
+    expect(errors).toEqual([]);
+    // The loss legend shows the converged domain: powers of ten from 1e−8 up (two decades at least).
+    const legendTitle = await page.locator('#legend .legend-title').textContent();
+    expect(legendTitle).toContain('excess loss');
+    const domain = await page.evaluate(() => (window.lazyrich!.app! as unknown as { portrait: { getColorSpec(): { domain: number[] } } }).portrait.getColorSpec().domain);
+    expect(domain[0]).toBeCloseTo(1e-8, 12);
+    expect(domain[1] / domain[0]).toBeGreaterThanOrEqual(100 - 1e-9);
+    const charts = await page.evaluate(() => window.lazyrich!.app!.charts);
+    for (const chart of charts) expect(chart.curves.some((c) => c.points >= 3), chart.title).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('accuracy warning (issue 10, defect 6)', () => {
+  it('GD at η = 0.9 drifts in δ: the HUD and the regime map say inaccurate and suggest a smaller step', async () => {
+    const { page, errors } = await open('#v=1&p=fig8&h=0.9&dn=16&dirs=16&panels=1&map=regime');
+    await page.waitForFunction(() => /inaccurate/.test(document.getElementById('hud')?.textContent ?? ''), null, { timeout: 120_000 });
+    expect(await page.locator('#hud').textContent()).toMatch(/δ drift [\d.]+ > 0\.05\): use a smaller step, e\.g\. η = 0\.0\d*/);
+    await page.waitForFunction(() => /inaccurate: try η = 0\.0/.test(document.querySelector('#regime-map canvas')?.getAttribute('aria-label') ?? ''), null, { timeout: 60_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('regime map colour key (issue 10, defect 4)', () => {
+  it('in regime mode the bar area shows one swatch per regime, not a grey value bar', async () => {
+    const { page, errors } = await open('#v=1&p=custom&dn=32&dirs=32&panels=1&map=regime');
+    await page.waitForFunction(() => /^regime, t = /.test(document.querySelector('#regime-map canvas')?.getAttribute('aria-label') ?? ''), null, { timeout: 120_000 });
+    await page.waitForTimeout(500);
+    const png = PNG.sync.read(await page.locator('#regime-map canvas').screenshot());
+    const dpr = await page.evaluate(() => window.devicePixelRatio);
+    const cssW = png.width / dpr, cssH = png.height / dpr;
+    const p = heatmapLayout(cssW, cssH);
+    const { barX } = colorBarLayout(cssW);
+    const at = (x: number, y: number) => {
+      const k = 4 * (Math.round(y * dpr) * png.width + Math.round(x * dpr));
+      return [png.data[k], png.data[k + 1], png.data[k + 2]];
+    };
+    // Swatch k is a 12 px square centred at (barX + 6, p.y + 8 + 18k), in REGIME_COLORS[k].
+    REGIME_COLORS.forEach((c, k) => {
+      const got = at(barX + 6, p.y + 8 + 18 * k);
+      const want = rgb(c);
+      expect(Math.abs(got[0] - want[0]) + Math.abs(got[1] - want[1]) + Math.abs(got[2] - want[2]), `swatch ${k} ${c}: got ${got}`).toBeLessThan(30);
+    });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('trails (issue 10, defect 2)', () => {
+  it('freeze while paused, and persistence 1 keeps the paths as lines', async () => {
+    const { page, errors } = await open('#v=1&p=custom&dn=64&dirs=64&panels=0&ps=3&spf=4');
+    await waitForSteps(page, 40);
+    await page.getByText('❚❚ pause').click();
+    await page.waitForFunction(() => window.lazyrich?.app?.status.playing === false);
+    await page.waitForTimeout(300);
+    const pausedA = await portraitPixels(page);
+    await page.waitForTimeout(1500); // ~90 frames at 60 fps: per-frame fading (0.92) would leave < 1 % of a trail
+    const pausedB = await portraitPixels(page);
+    // Trails fading per frame changed ~10 % of the pixels here; what may change now is the HUD text over
+    // the portrait (the steps/s meter settling), a few hundred pixels.
+    expect(changed(pausedA, pausedB)).toBeLessThan(0.005);
+    await page.close();
+
+    const persistent = await open('#v=1&p=custom&dn=64&dirs=64&panels=0&ps=3&spf=4&td=1');
+    await waitForSteps(persistent.page, 8);
+    const early = coverage(await portraitPixels(persistent.page));
+    await waitForSteps(persistent.page, 200);
+    const late = coverage(await portraitPixels(persistent.page));
+    // The paths accumulate over the grid and contours: at least 3 % more of the canvas is lit.
+    expect(late - early).toBeGreaterThan(0.03);
+    expect(await alerts(persistent.page)).toEqual([]);
+    expect([...errors, ...persistent.errors]).toEqual([]);
+    await persistent.page.close();
   });
 });

@@ -28,7 +28,7 @@ describe('regime classification', () => {
       obs.run(1e-3, rule.kernelThreshold);
     }
     const table = await obs.read();
-    const regimes = Array.from(classifyAll(table.timeToKernelMove, new Uint32Array(deltas.length), rule), (r) => REGIMES[r]);
+    const regimes = Array.from(classifyAll(table.timeToKernelMove, new Uint32Array(deltas.length), rule, table.timeToEpsilon), (r) => REGIMES[r]);
     expect(regimes).toEqual(['delayed-rich', 'delayed-rich', 'rich', 'rich', 'lazy', 'lazy', 'lazy']);
     obs.destroy();
     sim.destroy();

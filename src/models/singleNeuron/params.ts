@@ -94,7 +94,8 @@ export const SINGLE_NEURON_SCHEMA = {
     },
   } as EnumField<'delta' | 'loss' | 'theoryError' | 'kernelDistance' | 'regime' | 'timeToEpsilon'>,
   trails: { key: 'tr', label: 'trails', type: 'bool', default: true },
-  trailDecay: { key: 'td', label: 'trail persistence', type: 'number', min: 0, max: 0.999, default: 0.92, step: 0.001 },
+  trailDecay: { key: 'td', label: 'trail persistence (1 = lines stay)', type: 'number', min: 0, max: 1, default: 0.92, step: 0.001,
+    help: 'brightness kept per 0.02 of simulated time (trails freeze while paused); 1 keeps every path as a persistent line' },
   pointSize: { key: 'ps', label: 'point size (px)', type: 'number', min: 0.5, max: 16, default: 1.5, step: 0.5 },
 } as const;
 

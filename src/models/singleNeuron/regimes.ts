@@ -1,15 +1,20 @@
 /**
  * Lazy / rich / delayed-rich classification of single-neuron trajectories from their kernel distance
  * S(t) (theory.md §1.2), and its aggregation into regime-map cells. The rule (also in the README):
- * - lazy: S stayed below S_th (default 0.1) so far — the NTK barely moved;
- * - rich: S reached S_th by the early time t_early (default 2/‖β*‖, two time constants of the linear
- *   flow) — the kernel moved while the function was being fitted;
- * - delayed-rich: S reached S_th only after t_early — a lazy phase first, then a late jump.
- * Diverged trajectories are their own class.
+ * - rich: S reached S_th (default 0.1) by the early time t_early (default 2/‖β*‖, two time constants of
+ *   the linear flow) — the kernel moved while the function was being fitted;
+ * - delayed-rich: S reached S_th only after t_early — a lazy phase first, then a late jump;
+ * - lazy: S stayed below S_th until the trajectory converged (excess loss < ε, theory.md §1.2: the
+ *   function is fitted, so the kernel has no reason left to move) — the NTK barely moved;
+ * - lazy so far: S below S_th and not converged yet. Provisional: before t_early it may still turn rich,
+ *   later delayed-rich (δ = −4 in Fig. 2 is "lazy so far" at t = 4 and delayed-rich at t = 10).
+ * Diverged trajectories are their own class. Rich and delayed-rich are final once reached (t_S is the
+ * first time S ≥ S_th and never changes afterwards).
  */
 import { DIVERGED_FLAG } from './layout.ts';
 
-export const REGIMES = ['lazy', 'rich', 'delayed-rich', 'diverged'] as const;
+/** The classes, in the order of their indices (and of REGIME_COLORS); 'lazy so far' is provisional. */
+export const REGIMES = ['lazy', 'rich', 'delayed-rich', 'diverged', 'lazy so far'] as const;
 export type Regime = (typeof REGIMES)[number];
 
 /** Thresholds of the rule. */
@@ -26,22 +31,31 @@ export function defaultRegimeRule(targetNorm: number): RegimeRule {
 }
 
 /**
- * Classifies one trajectory.
+ * Classifies one trajectory (see the module comment).
  * @param timeToKernelMove t_S, first time S ≥ S_th (−1: not yet). @param diverged its flag.
+ * @param timeToEpsilon t_ε, first time the excess loss fell below ε (−1: not yet); without it a trajectory
+ *   whose S stayed below S_th is 'lazy so far'.
  */
-export function classify(timeToKernelMove: number, diverged: boolean, rule: RegimeRule): Regime {
+export function classify(timeToKernelMove: number, diverged: boolean, rule: RegimeRule, timeToEpsilon = -1): Regime {
   if (diverged) return 'diverged';
-  if (timeToKernelMove < 0) return 'lazy';
-  return timeToKernelMove <= rule.earlyTime ? 'rich' : 'delayed-rich';
+  if (timeToKernelMove >= 0) return timeToKernelMove <= rule.earlyTime ? 'rich' : 'delayed-rich';
+  return timeToEpsilon >= 0 ? 'lazy' : 'lazy so far';
+}
+
+/** Whether a class may still change as the trajectories run on ('lazy so far'). */
+export function isProvisional(regime: Regime): boolean {
+  return regime === 'lazy so far';
 }
 
 /**
  * Classifies every trajectory: returns an index into {@link REGIMES} per trajectory.
- * @param timeToKernelMove n values of t_S. @param flags n flags. @throws Error on a length mismatch.
+ * @param timeToKernelMove n values of t_S. @param flags n flags. @param timeToEpsilon n values of t_ε
+ *   (omitted: nothing has converged, so S < S_th reads 'lazy so far'). @throws Error on a length mismatch.
  */
-export function classifyAll(timeToKernelMove: Float32Array, flags: Uint32Array, rule: RegimeRule): Uint8Array {
+export function classifyAll(timeToKernelMove: Float32Array, flags: Uint32Array, rule: RegimeRule, timeToEpsilon?: Float32Array): Uint8Array {
   if (timeToKernelMove.length !== flags.length) throw new Error(`classifyAll: ${timeToKernelMove.length} times vs ${flags.length} flags`);
-  return Uint8Array.from(timeToKernelMove, (t, i) => REGIMES.indexOf(classify(t, (flags[i] & DIVERGED_FLAG) !== 0, rule)));
+  if (timeToEpsilon && timeToEpsilon.length !== flags.length) throw new Error(`classifyAll: ${timeToEpsilon.length} t_ε vs ${flags.length} flags`);
+  return Uint8Array.from(timeToKernelMove, (t, i) => REGIMES.indexOf(classify(t, (flags[i] & DIVERGED_FLAG) !== 0, rule, timeToEpsilon?.[i] ?? -1)));
 }
 
 /**

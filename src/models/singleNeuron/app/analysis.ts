@@ -79,7 +79,7 @@ export class Analysis {
   uploadRegimes(rule: RegimeRule): void {
     const latest = this.tableReads.value;
     if (!latest) return;
-    const classes = classifyAll(latest.table.timeToKernelMove, latest.flags, rule);
+    const classes = classifyAll(latest.table.timeToKernelMove, latest.flags, rule, latest.table.timeToEpsilon);
     this.ctx.device.queue.writeBuffer(this.regimes, 0, Float32Array.from(classes));
   }
 

@@ -14,6 +14,7 @@ import { SingleNeuronSim, type EnsembleSummary } from '../sim.ts';
 import { defaultRegimeRule, REGIMES, type RegimeRule } from '../regimes.ts';
 import { lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
 import { PortraitView } from '../views/portrait.ts';
+import { lossDomainFor } from '../views/portraitColoring.ts';
 import type { PortraitField } from '../views/portraitSource.ts';
 import { createInspector, type Inspector } from '../views/inspect.ts';
 import { createLegend, type Legend } from '../../../views/legend.ts';
@@ -23,6 +24,7 @@ import { createControls, type ControlsHandle } from './controls.ts';
 import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
 import { exportCsv, exportJson, savePng } from './export.ts';
 import { formatHud } from './hud.ts';
+import { accuracyWarning } from './accuracy.ts';
 import { RateMeter } from '../../../app/rateMeter.ts';
 import { showNotice } from '../../../app/notices.ts';
 
@@ -347,8 +349,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
 
   /** Every animation frame (after the runner queued the frame's steps): draw, read summaries back, HUD. */
   private frame(now: number): void {
-    if (this.params.view === '3d') this.space3d?.render();
-    else this.portrait.render();
+    if (this.params.view === '3d') this.space3d?.render(this.sim.time);
+    else this.portrait.render(this.sim.time);
     if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending) {
       this.lastSummaryAt = now;
       this.summaryPending = true;
@@ -356,7 +358,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       void sim.readSummary().then((s) => {
         if (sim !== this.sim) return;
         this.summary = s;
-        if (s.maxExcessLoss > 0) this.portrait.setLossDomain([Math.max(1e-8, s.maxExcessLoss * 1e-6), s.maxExcessLoss]);
+        const lossDomain = lossDomainFor(s.maxExcessLoss);
+        if (lossDomain) this.portrait.setLossDomain(lossDomain);
         if (this.params.colorBy === 'loss') this.legend.update(this.portrait.getColorSpec());
       }).finally(() => { this.summaryPending = false; });
       this.analysis.requestReadbacks(false);
@@ -376,7 +379,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     const { observables, series } = this.analysis.results;
     const e = this.sim.ensemble;
     if (observables && observables.flags.length === e.n) {
-      this.regimePanel.update(this.params, observables.table, observables.flags, this.regimeRule, this.sim.time);
+      this.regimePanel.update(this.params, observables.table, observables.flags, this.regimeRule, this.sim.time, accuracyWarning(this.status, this.params, true));
     }
     this.timeSeriesPanel.update(series, e, hasClosedForm(e.data.XX));
   }

@@ -1,6 +1,7 @@
 /** The single-neuron heads-up display: step counter, time, throughput and ensemble summary, as monospace text. */
 import type { SingleNeuronParams } from '../params.ts';
 import type { AppStatus } from './app.ts';
+import { accuracyWarning } from './accuracy.ts';
 
 
 const fmt = (x: number, digits = 3): string => (x === 0 ? '0' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toFixed(digits));
@@ -23,6 +24,8 @@ export function formatHud(s: AppStatus, p: SingleNeuronParams, stepsPerSecond: n
   if (s.limitDistance) {
     lines.push(`low rank: ‖β − β∞(predicted)‖ max ${fmt(s.limitDistance.max)} · median ${fmt(s.limitDistance.median)}`);
   }
+  const warning = accuracyWarning(s, p);
+  if (warning) lines.push(warning);
   if (s.selection > 0) lines.push(`${s.selection.toLocaleString('en')} selected · ${s.recordedSamples} samples recorded`);
   lines.push(`adapter: ${s.adapter}${software ? ' (software — CPU speed)' : ''}`);
   return lines.join('\n');

@@ -94,16 +94,16 @@ export class RegimePanel {
   }
 
   /**
-   * Shows a metric of the latest observables, or the regime classes.
+   * Shows a metric of the latest observables, or the regime classes; `warning` (accuracy.ts) is appended to the title.
    * @throws RangeError when the table does not match the grid.
    */
-  update(p: SingleNeuronParams, table: ObservableTable, flags: Uint32Array, rule: RegimeRule, time: number): void {
+  update(p: SingleNeuronParams, table: ObservableTable, flags: Uint32Array, rule: RegimeRule, time: number, warning: string | null = null): void {
     const shape = this.shape;
     if (!shape) return;
     const { rows, cols, group } = shape;
     if (p.mapMetric === 'regime') {
-      const classes = cellRegimes(toRowMajorU8(p, classifyAll(table.timeToKernelMove, flags, rule)), rows, cols, group);
-      this.heatmap.setTitle(`regime, t = ${time.toFixed(2)}`);
+      const classes = cellRegimes(toRowMajorU8(p, classifyAll(table.timeToKernelMove, flags, rule, table.timeToEpsilon)), rows, cols, group);
+      this.heatmap.setTitle(`regime, t = ${time.toFixed(2)}${warning ? `  ${warning}` : ''}`);
       this.heatmap.update(new Float32Array(rows * cols).fill(0), rows, cols);
       this.heatmap.setCategories(Uint8Array.from(classes, (c) => c + 1),
         REGIMES.map((label, k) => ({ label, color: REGIME_COLORS[k], style: 'fill' as const })));
@@ -113,7 +113,7 @@ export class RegimePanel {
     const isTime = p.mapMetric === 'timeToEpsilon' || p.mapMetric === 'timeToKernelMove';
     const values = cellMeans(toRowMajor(p, isTime ? Array.from(raw, (t) => (t < 0 ? Number.NaN : t)) : raw), rows, cols, group);
     this.heatmap.setCategories(null);
-    this.heatmap.setTitle(`${METRIC_TITLES[p.mapMetric]}, t = ${time.toFixed(2)}`);
+    this.heatmap.setTitle(`${METRIC_TITLES[p.mapMetric]}, t = ${time.toFixed(2)}${warning ? `  ${warning}` : ''}`);
     this.heatmap.setColor({
       title: METRIC_TITLES[p.mapMetric], interpolator: lossInterpolator, scale: 'linear',
       domain: p.mapMetric.includes('ernel') && !isTime ? [0, 1] : 'auto',

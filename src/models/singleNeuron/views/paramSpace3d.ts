@@ -22,7 +22,7 @@ import {
   type ParamSpace3DLayouts, type ParamSpace3DPipelines, type ParamSpace3DPrimitive,
 } from './paramSpace3dPipelines.ts';
 import { validateParamSpace3DSource, type ParamSpace3DInfo, type ParamSpace3DSource } from './paramSpace3dSource.ts';
-import { checkTrailStyle, choosePrimitive, TrailCanvas, type TrailStyle } from '../../../views/trailCanvas.ts';
+import { checkTrailStyle, choosePrimitive, TrailCanvas, TrailClock, type TrailStyle } from '../../../views/trailCanvas.ts';
 
 export type { OrbitCamera } from '../../../views/paramSpace3dMath.ts';
 export type { ParamSpace3DPrimitive } from './paramSpace3dPipelines.ts';
@@ -58,6 +58,7 @@ export class ParamSpace3DView {
   /** setCamera was called by the user or the app (not only by resets); the first layout then keeps it. */
   private cameraTouched = false;
   private style: ParamSpace3DStyle = { pointSize: 1.5, trails: true, trailDecay: 0.92 };
+  private readonly clock = new TrailClock();
   private bindGroup0!: GPUBindGroup;
   private dirty = { params: true, labels: true, clearTrails: true, scene: true };
   private readonly detachInput: () => void;
@@ -94,6 +95,7 @@ export class ParamSpace3DView {
     this.source = { state: sim.state, flags: sim.flags, info: sim.info, n, d };
     this.info = checked;
     this.gpu.clearSelection();
+    this.clock.reset();
     this.rebuildBindGroup0();
     this.dirty.scene = true;
     if (resetCamera) this.resetCamera();
@@ -168,8 +170,11 @@ export class ParamSpace3DView {
     return { title: 'δ = η_w a² − η_a‖w‖²  (blue downstream, red upstream)', interpolator: deltaInterpolator, domain: [-m, m], scale: 'linear' };
   }
 
-  /** Draws one frame: resize if needed, rebuild changed scene geometry, points (with trails), scene, labels. */
-  render(): void {
+  /**
+   * Draws one frame: resize if needed, rebuild changed scene geometry, points (with trails), scene, labels.
+   * @param time the simulated time drawn; trails fade by the time elapsed (trailCanvas.trailFade), not per frame.
+   */
+  render(time?: number): void {
     if (this.destroyed || !this.syncSize() || !this.gpu.ready) return;
     const { width, height, dpr } = this.gpu.size;
     const cam = cameraMatrices(this.camera, width / height, this.info.extent);
@@ -191,7 +196,7 @@ export class ParamSpace3DView {
     const keepTrails = this.style.trails && !this.dirty.clearTrails;
     this.dirty.clearTrails = false;
     encodeParamSpace3DFrame(this.gpu, this.pipelinesFor(primitive), this.bindGroup0, {
-      primitive, n: this.source?.n ?? 0, keepTrails, trailDecay: this.style.trailDecay,
+      primitive, n: this.source?.n ?? 0, keepTrails, trailDecay: this.clock.fade(this.style.trailDecay, time),
       segments: this.segmentCounts, surface: this.surfaceBuffer && this.surfaceVertices > 0 ? { buffer: this.surfaceBuffer, vertices: this.surfaceVertices } : null,
     });
   }

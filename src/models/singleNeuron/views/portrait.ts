@@ -22,7 +22,7 @@ import {
 import {
   validatePortraitSource, validatePredictedLimits, type PortraitEnsembleInfo, type PortraitField, type PortraitInterpolants, type PortraitLimits, type PortraitSource,
 } from './portraitSource.ts';
-import { checkTrailStyle, choosePrimitive, TrailCanvas, type TrailStyle } from '../../../views/trailCanvas.ts';
+import { checkTrailStyle, choosePrimitive, TrailCanvas, TrailClock, type TrailStyle } from '../../../views/trailCanvas.ts';
 import {
   defaultViewRect, fitRect, projectInterpolants, resizeRect, type InterpolantGeometry, type ViewMode, type ViewRect,
 } from '../../../views/viewMath.ts';
@@ -91,6 +91,7 @@ export class PortraitView {
   private dirty = { params: true, labels: true, clearTrails: true };
   private readonly detachInput: () => void;
   private destroyed = false;
+  private readonly clock = new TrailClock();
 
   /**
    * Configures `canvas` for WebGPU (preferred format, opaque) and attaches pan/zoom input.
@@ -126,6 +127,7 @@ export class PortraitView {
     this.dirty.labels = true;
     this.info = { betaOls: [...info.betaOls], XX: info.XX.map((r) => [...r]), deltaRange: [lo, hi] };
     this.gpu.clearSelection();
+    this.clock.reset();
     this.rebuildBindGroup0();
     if (!same) this.resetView();
     this.touch(true);
@@ -286,8 +288,12 @@ export class PortraitView {
     return this.coloring.legend(deltaMaxAbs(this.info.deltaRange));
   }
 
-  /** Draws one frame: resize if needed, fade or clear the trail texture, draw points, composite, highlight. */
-  render(): void {
+  /**
+   * Draws one frame: resize if needed, fade or clear the trail texture, draw points, composite, highlight.
+   * @param time the simulated time of the state drawn; trails fade by the time elapsed since the last
+   *   frame (trailCanvas.trailFade), so they freeze while paused. Omitted: nothing fades (an export).
+   */
+  render(time?: number): void {
     if (this.destroyed || !this.syncSize() || !this.gpu.ready) return;
     const { size } = this.gpu;
     const { width, height, dpr } = size;
@@ -312,7 +318,7 @@ export class PortraitView {
     this.dirty.clearTrails = false;
     const beta = this.mode === 'beta';
     encodePortraitFrame(this.gpu, this.pipelinesFor(this.source?.d ?? 1, primitive), this.bindGroup0, {
-      primitive, n: this.source?.n ?? 0, keepTrails, trailDecay: this.style.trailDecay,
+      primitive, n: this.source?.n ?? 0, keepTrails, trailDecay: this.clock.fade(this.style.trailDecay, time),
       limitMarkers: this.limits && this.source && beta ? Math.ceil(this.source.n / this.limitStride()) : 0,
       limitSegments: this.style.showLimitSegments ?? false,
       interpolantLine: beta && this.drawnInterpolants()?.kind === 'line',

@@ -80,6 +80,26 @@ export function sameField(a: PortraitField, b: PortraitField): boolean {
 /** Default excess-loss colour domain (loss units) until PortraitView.setLossDomain is called. */
 export const DEFAULT_LOSS_DOMAIN: [number, number] = [1e-6, 10];
 
+/** Lowest excess loss the colour scale resolves (loss units): below it float32 β − β_ols is rounding noise. */
+export const LOSS_FLOOR = 1e-8;
+/** Decades the loss scale spans from the largest excess loss down (a fixed span keeps colours comparable over time). */
+export const LOSS_DECADES = 6;
+/** Fewest decades the loss scale spans, so a converged ensemble (max excess loss ≤ LOSS_FLOOR) still has a scale. */
+export const MIN_LOSS_DECADES = 2;
+
+/**
+ * The excess-loss colour domain for an ensemble whose largest excess loss is `maxExcessLoss` (theory.md
+ * §1.2): [max(LOSS_FLOOR, max·10⁻⁶), max], widened upwards to at least MIN_LOSS_DECADES decades. Once every
+ * trajectory has converged (max ≤ LOSS_FLOOR, the normal end of a demo) this is [LOSS_FLOOR, 100·LOSS_FLOOR]
+ * and every point takes the scale's lowest colour. null when the maximum is not a finite positive number
+ * (nothing to scale; keep the previous domain).
+ */
+export function lossDomainFor(maxExcessLoss: number): [number, number] | null {
+  if (!(maxExcessLoss > 0 && Number.isFinite(maxExcessLoss))) return null;
+  const lo = Math.max(LOSS_FLOOR, maxExcessLoss * 10 ** -LOSS_DECADES);
+  return [lo, Math.max(maxExcessLoss, lo * 10 ** MIN_LOSS_DECADES)];
+}
+
 /** What a colouring change asks of the view: clear the trails; rebuild group 0 (a new field buffer). */
 export interface ColoringChange { clearTrails: boolean; rebind: boolean }
 

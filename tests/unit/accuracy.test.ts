@@ -1,0 +1,45 @@
+/** Issue 10, defect 6: the HUD and the regime map warn when the theory error or the δ drift is too large. */
+import { describe, expect, it } from 'vitest';
+import { accuracyWarning, DELTA_DRIFT_LIMIT, suggestedStep, THEORY_ERROR_LIMIT } from '../../src/models/singleNeuron/app/accuracy.ts';
+import { formatHud } from '../../src/models/singleNeuron/app/hud.ts';
+import { paramsFromHash } from '../../src/models/singleNeuron/params.ts';
+import type { AppStatus } from '../../src/models/singleNeuron/app/app.ts';
+
+const status = (drift: number, theoryMax: number | null): AppStatus => ({
+  stepCount: 100, time: 1, n: 1024, playing: true, adapter: 'test', selection: 0, recordedSamples: 0, limitDistance: null,
+  summary: { maxRelativeDeltaDrift: drift, diverged: 0, maxExcessLoss: 0.1 },
+  theoryError: theoryMax === null ? null : { max: theoryMax, median: theoryMax / 10 },
+});
+
+describe('accuracy warning', () => {
+  it('is silent for accurate runs (float32 RK4 at dt = 0.01; GD at the Fig. 8 η)', () => {
+    const p = paramsFromHash('#v=1&p=fig2');
+    expect(accuracyWarning(status(1e-6, 1e-6), p)).toBeNull();
+    expect(accuracyWarning(status(DELTA_DRIFT_LIMIT, THEORY_ERROR_LIMIT), p)).toBeNull();
+    expect(formatHud(status(1e-6, 1e-6), p, 100, false)).not.toContain('inaccurate');
+  });
+
+  it('names the measure, its value and limit, and a smaller step (issue repros: τ × α at RK4 dt = 0.01, GD η = 0.9)', () => {
+    const rk4 = paramsFromHash('#v=1&p=fig2&g=tauAlpha');
+    const w = accuracyWarning(status(0.65, 8.2), rk4)!;
+    expect(w).toContain('inaccurate');
+    expect(w).toContain(`theory error 8.2 > ${THEORY_ERROR_LIMIT}`);
+    expect(w).toContain(`δ drift 0.65 > ${DELTA_DRIFT_LIMIT}`);
+    const dt = Number(/dt = ([\d.e-]+)/.exec(w)![1]);
+    expect(dt).toBeGreaterThan(0);
+    expect(dt).toBeLessThanOrEqual(0.005);
+    expect(formatHud(status(0.65, 8.2), rk4, 100, false)).toContain(w);
+
+    const gd = paramsFromHash('#v=1&p=fig8&h=0.9');
+    const g = accuracyWarning(status(1.29, null), gd)!;
+    expect(g).toContain('δ drift 1.3 > 0.05');
+    const eta = Number(/η = ([\d.e-]+)/.exec(g)![1]);
+    expect(eta).toBeLessThanOrEqual(0.9 * DELTA_DRIFT_LIMIT / 1.29 + 1e-12);
+  });
+
+  it('does not warn for the exact method, and suggests at most half the step', () => {
+    expect(accuracyWarning(status(1, 1), paramsFromHash('#v=1&p=fig2&m=exact'))).toBeNull();
+    expect(suggestedStep(0.01, 'rk4', 1.01, 1)).toBeLessThanOrEqual(0.005);
+    expect(suggestedStep(0.9, 'gd', 25.8, 1)).toBeCloseTo(0.03, 10);
+  });
+});
