@@ -1,5 +1,5 @@
 /**
- * Bench rows for the single-neuron analysis passes (issue 3): evaluating the exact solution (theory.md
+ * Bench rows for the single-neuron analysis passes (issue 3): evaluating the exact solution (docs/theory.md
  * §1.3) for every trajectory, and the theory-error reduction (exact evaluation + |simulated − exact| per
  * trajectory + max/median histogram). Rates are trajectories per second, GPU (f32) against the f64
  * TypeScript closed form on one JS thread.

@@ -38,7 +38,7 @@ const SIZES = [1e4, 1e5, 1e6];
 const CHECK_N = 1e5;
 const METHODS: Method[] = ['gd', 'rk4'];
 const D = 2;
-/** Fig. 8 data (theory.md §1.6): XX = I, Xy = (0.5, 0.5). */
+/** Fig. 8 data (docs/theory.md §1.6): XX = I, Xy = (0.5, 0.5). */
 const DATA: SingleNeuronData = { XX: [[1, 0], [0, 1]], Xy: [0.5, 0.5] };
 /** Step (η or dt): small enough that no trajectory diverges (frozen ones would skip work). */
 const STEP = 0.01;

@@ -2,9 +2,9 @@
  * `npm run bench:device [-- --quick]`: one-command bench for a machine with a real GPU (issue 12): needs
  * nothing beyond `npm ci` and runs in ≤ 5 minutes on a GPU. Prints, for the adapter WebGPU picks:
  * - the adapter and its FMA peak (shaders/fmaPeak.wgsl.ts, FMA = 2 FLOP);
- * - single-neuron GD and RK4 (d = 2, XX = I, step 0.01, theory.md §1) at N = 10⁶ and 10⁷ trajectories:
+ * - single-neuron GD and RK4 (d = 2, XX = I, step 0.01, docs/theory.md §1) at N = 10⁶ and 10⁷ trajectories:
  *   trajectory-steps/s, FLOPs per step as generated (bench/checkCost.ts stepFlops) and the fraction of the peak;
- * - relu2 GD (theory.md §3, the Fig. 1b grid of bench/relu2.ts: m = 50, n = 1000, d = 100) for every step
+ * - relu2 GD (docs/theory.md §3, the Fig. 1b grid of bench/relu2.ts: m = 50, n = 1000, d = 100) for every step
  *   kernel (src/models/relu2/layout.ts Relu2Kernel) at N = 289 and 4,624 networks, network-steps/s and the
  *   fraction of the peak at 4·m·n·dp FLOPs per network-step, and the projected full Fig. 1b time
  *   (4,624 networks × 10⁵ steps) with the fastest kernel;

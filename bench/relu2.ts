@@ -1,6 +1,6 @@
 /**
  * relu2 rows of `npm run bench` (issue 4 item 7): GD steps per second per network at the Fig. 1b size
- * (m = 50, n = 1000, d = 100; theory.md §3) for N = 1, 64, 289 and 4,624 networks, GPU (Relu2Sim, f32,
+ * (m = 50, n = 1000, d = 100; docs/theory.md §3) for N = 1, 64, 289 and 4,624 networks, GPU (Relu2Sim, f32,
  * both step kernels: the adapter's default first) against the f64 reference (relu2GdStep), the achieved
  * fraction of the adapter's FMA peak, and the projected wall time of the full Fig. 1b grid (4,624
  * networks × 10⁵ steps) with the default kernel.
@@ -30,7 +30,7 @@ const CPU_TARGET_S = 1;
 /** GD steps of the projected full run (the Fig. 1b checkpoints go to 10⁵). */
 const FULL_STEPS = 1e5;
 
-/** The Fig. 1b grid as a `lazyrich simulate` config (theory.md §3), without a test set (metrics are not timed). */
+/** The Fig. 1b grid as a `lazyrich simulate` config (docs/theory.md §3), without a test set (metrics are not timed). */
 export const FIG1B_CONFIG = {
   model: 'relu2',
   data: { teacher: { seed: 0, d: 100, n: 1000, m0: 3, nTest: 0 } },
@@ -131,7 +131,7 @@ export async function benchRelu2(ctx: GpuContext, peakFlops: number, log: (s: st
   const flops = full.flopsPerStep;
   const subset = rows.filter((r) => r.measuredN !== undefined);
   notes.push(
-    `relu2 rows: the Fig. 1b grid (theory.md §3: τ = logspace(−1, 0.3, 17) × δ = linspace(−1, 1, 17) × 16 seeds, m = 50, n = 1000, d = 100, η = 5e-3/τ², per-seed teacher data, no test set); `
+    `relu2 rows: the Fig. 1b grid (docs/theory.md §3: τ = logspace(−1, 0.3, 17) × δ = linspace(−1, 1, 17) × 16 seeds, m = 50, n = 1000, d = 100, η = 5e-3/τ², per-seed teacher data, no test set); `
       + 'a row of N networks times the first N networks in grid order with Relu2Sim.advance (chunked submissions, awaits onSubmittedWorkDone); "steps/s each" is the GD steps per second every network makes while all N run. '
       + `Both step kernels are timed (src/models/relu2/layout.ts Relu2Kernel): this adapter's default, the ${preferred} kernel, first; at N = 4,624 the ${preferred} kernel runs ${(full.gpuRate / other.gpuRate).toFixed(1)}× the ${kernels[1]} kernel's rate.`,
     ...subset.map((r) => `* ${r.method}, N = ${r.n.toLocaleString('en')}: timed on the first ${r.measuredN!.toLocaleString('en')} networks for ${r.gpuSteps} steps (${r.gpuSeconds.toFixed(1)} s) and scaled linearly to N `

@@ -1,7 +1,7 @@
 /**
  * relu2 checkpoint-metrics rows of `npm run bench` (issue 12): the wall time of one metrics pass
  * (Relu2Sim.readMetrics: losses, Hamming, ‖θ − θ₀‖, δ drift and the O(n²(m + d)) NTK kernel distance,
- * theory.md §3) with each metrics kernel, on one batch of the browser's fig1b-reduced preset (one τ column:
+ * docs/theory.md §3) with each metrics kernel, on one batch of the browser's fig1b-reduced preset (one τ column:
  * 9 δ × 4 seeds = 36 networks, m = 50, n = 200, nTest = 1,000, d = 20), and its cost in GD steps of the
  * adapter's default step kernel on the same batch.
  */

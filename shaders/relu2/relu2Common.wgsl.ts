@@ -1,5 +1,5 @@
 /**
- * WGSL shared by the relu2 kernels (theory.md §3): uniforms, the NetInfo struct, the data accessors and
+ * WGSL shared by the relu2 kernels (docs/theory.md §3): uniforms, the NetInfo struct, the data accessors and
  * the finite test. Buffer layouts: src/models/relu2/layout.ts.
  */
 import { RELU2_UNIFORMS } from '../../src/models/relu2/layout.ts';

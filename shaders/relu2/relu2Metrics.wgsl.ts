@@ -1,5 +1,5 @@
 /**
- * Checkpoint metrics of the relu2 model (theory.md §3), one workgroup of 64 threads per network:
+ * Checkpoint metrics of the relu2 model (docs/theory.md §3), one workgroup of 64 threads per network:
  * - train loss (1/n)Σ(f − y)² and Hamming H = Σ_k (1/n)#{i: [w_kᵀx_i > 0] ≠ [w_k(0)ᵀx_i > 0]}: thread per sample;
  * - test loss on Xtest (0 when nTest = 0; the host reports NaN);
  * - ‖θ − θ₀‖ and max_k |δ_k − δ_k(0)|, δ_k = a_k² − ‖w_k‖²: thread per unit;

@@ -1,5 +1,5 @@
 /**
- * Checkpoint metrics of the relu2 model (theory.md §3) with one thread per network, for CPU adapters
+ * Checkpoint metrics of the relu2 model (docs/theory.md §3) with one thread per network, for CPU adapters
  * (SwiftShader), where the workgroup-per-network kernel (shaders/relu2/relu2Metrics.wgsl.ts) spends its time in
  * lane-by-lane workgroup-memory gathers and barriers. Same outputs, same formulas:
  * - pass 1, per training sample i: z_ki = w_kᵀx_i for θ_t and θ₀, f(x_i), the squared error and the

@@ -1,5 +1,5 @@
 /**
- * Full-batch GD kernel of the relu2 model (theory.md §3): L = (1/n)Σ(f(x_i) − y_i)², θ ← θ − η∇L.
+ * Full-batch GD kernel of the relu2 model (docs/theory.md §3): L = (1/n)Σ(f(x_i) − y_i)², θ ← θ − η∇L.
  *
  * One workgroup per network; thread k owns hidden unit k (a_k in a register, w_k in registers or in its
  * column of `params`), so a GD step needs no cross-workgroup synchronisation and one dispatch runs

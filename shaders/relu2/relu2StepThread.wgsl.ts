@@ -1,5 +1,5 @@
 /**
- * Full-batch GD kernel of the relu2 model (theory.md §3) with one thread per network, for CPU adapters
+ * Full-batch GD kernel of the relu2 model (docs/theory.md §3) with one thread per network, for CPU adapters
  * (SwiftShader): L = (1/n)Σ(f(x_i) − y_i)², θ ← θ − η∇L, the same update as shaders/relu2/relu2Step.wgsl.ts.
  *
  * A CPU adapter runs 4 invocations per SIMD instruction and gathers every workgroup-memory or

@@ -11,7 +11,7 @@
  * - `vsFullscreen` + `fsFade`: a full-screen triangle whose output is 0; blended with dst·constant it
  *   multiplies the trail texture by the persistence per frame.
  * - `vsFullscreen` + `fsComposite`: background, grid and axes, excess-loss contours (function space,
- *   theory.md §1.5, from the top-left 2×2 block of XX through β_ols), the projected set of interpolating
+ *   docs/theory.md §1.5, from the top-left 2×2 block of XX through β_ols), the projected set of interpolating
  *   solutions when it is a point (a cyan ring) or the whole plane (a faint cyan tint), the trail/point
  *   texture, the target marker β_ols and the tick-label texture, in that order.
  * - `vsInterpolantLine` / `fsInterpolantLine`: when the interpolating set projects to a line, a dashed
@@ -83,7 +83,7 @@ fn project(i: u32) -> vec2f {
 fn bOls(j: u32) -> f32 { return P.betaOls[j / 4u][j % 4u]; }
 fn XX(i: u32, j: u32) -> f32 { let k = i * D + j; return P.xx[k / 4u][k % 4u]; }
 
-// ½(β − β_ols)ᵀ XX (β − β_ols), β = a w (theory.md §1.5).
+// ½(β − β_ols)ᵀ XX (β − β_ols), β = a w (docs/theory.md §1.5).
 fn excessLoss(i: u32) -> f32 {
   let a = state[i];
   var e: array<f32, D>;
@@ -295,7 +295,7 @@ fn fsComposite(@builtin(position) fp: vec4f) -> @location(0) vec4f {
     * f32(E > 1e-30) * f32(P.showContours);
   c = mix(c, P.colors[5].rgb, 0.55 * contour);
 
-  // Interpolating solutions (theory.md §1.5), projected: a ring when the set projects to a point, a faint
+  // Interpolating solutions (docs/theory.md §1.5), projected: a ring when the set projects to a point, a faint
   // tint when it covers the plane (a line is drawn on top of the points by vsInterpolantLine).
   let lw = max(P.dpr, 1.0);
   if (P.interpKind == 3u) {

@@ -1,5 +1,5 @@
 /**
- * Compute kernels of the single-neuron model f(x) = a wᵀx (theory.md §1): gradient descent and RK4 on
+ * Compute kernels of the single-neuron model f(x) = a wᵀx (docs/theory.md §1): gradient descent and RK4 on
  * the gradient flow ȧ = −η_a wᵀ(XXβ − Xy), ẇ = −η_w a (XXβ − Xy), β = a w, and RK4 on the function-space
  * flow (§1.1). Each thread owns one trajectory and advances it `P.steps` steps with the state in registers;
  * memory layout in src/models/singleNeuron/layout.ts.
@@ -125,7 +125,7 @@ ${J.map((j) => `  o.w${j} = s.w${j} + c * (k1.w${j} + 2.0 * (k2.w${j} + k3.w${j}
 }
 
 /**
- * Function-space flow (theory.md §1.1): β̇ = −M(β, δ)(XXβ − Xy) with, for rates η_a, η_w (k² = η_aη_w),
+ * Function-space flow (docs/theory.md §1.1): β̇ = −M(β, δ)(XXβ − Xy) with, for rates η_a, η_w (k² = η_aη_w),
  * M = m₁ I + c₂ ββᵀ, m₁ = (√(δ² + 4k²‖β‖²) + δ)/2 = η_w a², c₂‖β‖² = (√(δ² + 4k²‖β‖²) − δ)/2 = η_a‖w‖²,
  * each written without cancellation. (a, w) are recovered from (β, δ) with the sign of a carried along:
  * a flips sign when β reverses through 0 (possible only for δ ≤ 0).

@@ -1,5 +1,5 @@
 /**
- * The exact single-neuron gradient flow for whitened data (theory.md §1.3), in float32, evaluated at
+ * The exact single-neuron gradient flow for whitened data (docs/theory.md §1.3), in float32, evaluated at
  * time t for every trajectory from its initial state. Pole-free form of src/theory/exact.ts: with
  * q = ŵ·β̂*, (g, q) solves (g, q)' = [[δ, s], [s, 0]] (g, q); in its eigenbasis (r±) the largest growth
  * e^λ is factored out so every exponential left has exponent ≤ 0. The eigenvector comes from (r₊, s)

@@ -1,5 +1,5 @@
 /**
- * Implicit bias for low-rank data (theory.md §1.5): the limit β∞ every trajectory converges to, and its
+ * Implicit bias for low-rank data (docs/theory.md §1.5): the limit β∞ every trajectory converges to, and its
  * current distance from it. In unit-rate variables (β̃ = β/k, w̃ = w/√η_w, δ̃ = δ/k², k = √(η_aη_w)):
  * w̃_null = P w̃₀, κ = (δ̃ + ‖w̃_null‖²)/2, ã∞² = κ + √(κ² + ‖β̃_ols‖²), β∞ = β_ols + k ã∞ w̃_null,
  * with the sign of ã∞ the sign of a now (exact for δ > 0, where a cannot cross 0; otherwise once a has

@@ -1,5 +1,5 @@
 /**
- * Per-trajectory observables of the single neuron (theory.md §1.2): ν, μ, excess loss, the kernel
+ * Per-trajectory observables of the single neuron (docs/theory.md §1.2): ν, μ, excess loss, the kernel
  * distance S(t) of K = X M Xᵀ computed from XX alone, its running max, the time to excess loss < ε and
  * the time S first reaches a threshold.
  * With M = p I + q w wᵀ (p = η_w a², q = η_a):

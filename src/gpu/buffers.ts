@@ -1,4 +1,4 @@
-/** Labelled buffer helpers and one-shot readback (design.md "every resource has a label"). */
+/** Labelled buffer helpers and one-shot readback (docs/architecture.md "every resource has a label"). */
 
 /**
  * Creates a buffer, optionally initialised from `data` (mappedAtCreation).

@@ -1,7 +1,7 @@
 /**
  * One entry point to WebGPU for the browser (navigator.gpu) and for Node (the `webgpu` package, Dawn).
  * Owns the adapter choice (a real GPU first, SwiftShader on the CPU as the fallback), the limits the
- * kernels rely on, and the single visible error path (design.md "src/gpu").
+ * kernels rely on, and the single visible error path (docs/architecture.md "src/gpu").
  */
 
 /** Path of the SwiftShader Vulkan ICD shipped in Debian's `chromium` package. */

@@ -1,6 +1,6 @@
 /**
  * The typed parameter schema: one table of fields (name, type, range, default, units) that drives the URL
- * hash, lil-gui, CLI validation and uniform packing (design.md "One source of truth"). Pattern after
+ * hash, lil-gui, CLI validation and uniform packing (docs/architecture.md "One source of truth"). Pattern after
  * tensorflow/playground's state.ts: a table of URL-serialisable properties with short keys.
  */
 

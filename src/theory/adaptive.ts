@@ -1,6 +1,6 @@
 /**
  * Adaptive Dormand–Prince 8(5,3) integrator (DOP853, Hairer & Wanner; coefficients and step control
- * as in scipy.integrate's DOP853), the high-accuracy oracle for the flows of theory.md §1.
+ * as in scipy.integrate's DOP853), the high-accuracy oracle for the flows of docs/theory.md §1.
  * Requested output times are hit exactly by clamping the step (no dense output).
  */
 import { flowRhs, type LayerRates, type NeuronState, type SingleNeuronData } from './singleNeuron.ts';
@@ -206,7 +206,7 @@ function nextUp(x: number): number {
 }
 
 /**
- * Single-neuron gradient flow (theory.md §1) integrated with DOP853.
+ * Single-neuron gradient flow (docs/theory.md §1) integrated with DOP853.
  * @param w0 length d. @param data XX d×d, Xy d. @param times ascending times (not steps), times[0] is t₀.
  * @param tol rtol (default 1e-12); atol = tol · 1e-2.
  * @returns {a, w} at each requested time.

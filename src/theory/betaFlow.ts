@@ -1,5 +1,5 @@
 /**
- * Batched float64 RK4 on the function-space flow of the single neuron (theory.md §1.1), over the SoA
+ * Batched float64 RK4 on the function-space flow of the single neuron (docs/theory.md §1.1), over the SoA
  * layout of src/models/singleNeuron/layout.ts (as advanceEnsembleF64 in ensemble.ts). Same algorithm as
  * the 'beta-flow' kernel of shaders/singleNeuron/singleNeuron.wgsl.ts: RK4 on β with M(β, δ), then (a, w) recovered from
  * (β, δ) with the sign of a carried along and flipped when β reverses (β_next·β < 0).
@@ -17,7 +17,7 @@ function firstCoefficient(b2: number, delta: number, k2: number): number {
 }
 
 /**
- * β̇ = −M(β, δ)(XXβ − Xy) with M = m₁ I + c₂ ββᵀ (theory.md §1.1; c₂ = k²/m₁ = η_a/a²), written into v.
+ * β̇ = −M(β, δ)(XXβ − Xy) with M = m₁ I + c₂ ββᵀ (docs/theory.md §1.1; c₂ = k²/m₁ = η_a/a²), written into v.
  * At β = 0 with δ ≤ 0, c₂ = 0 and m₁ = 0 (β = 0 is then a fixed point of this flow, as in the WGSL).
  * `g` is scratch (length d); XX row-major d×d.
  */
@@ -43,7 +43,7 @@ function betaVelocity(
 
 /**
  * Advances every non-diverged trajectory `steps` RK4 steps of size `step` (time units per step) on the
- * function-space flow β̇ = −M(β, δ)(XXβ − Xy) (theory.md §1.1), in place, in float64.
+ * function-space flow β̇ = −M(β, δ)(XXβ − Xy) (docs/theory.md §1.1), in place, in float64.
  *
  * Per trajectory: β = a·w is loaded, the sign of a is taken as +1 if a ≥ 0 else −1, and δ = delta[i] is
  * held fixed (the flow conserves it). After each RK4 step (a, w) are recovered as

@@ -1,5 +1,5 @@
 /**
- * Batched float64 CPU backend of the single-neuron model (theory.md §1), with the GPU memory layout
+ * Batched float64 CPU backend of the single-neuron model (docs/theory.md §1), with the GPU memory layout
  * of src/models/singleNeuron/layout.ts. Arithmetic per step is identical to gdStep/rk4Step in
  * singleNeuron.ts (same operation order), so results agree bitwise.
  */

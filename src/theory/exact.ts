@@ -1,5 +1,5 @@
 /**
- * Closed forms of theory.md §1: the exact single-neuron flow for XX = σ²I (§1.3), the
+ * Closed forms of docs/theory.md §1: the exact single-neuron flow for XX = σ²I (§1.3), the
  * function-space preconditioner M(β, δ) (§1.1) and the low-rank limit (§1.5).
  */
 import { dot, matVec, norm, nullSpaceProjector, pseudoInverseSolve, type Matrix } from './linalg.ts';
@@ -16,7 +16,7 @@ function expm1OverX(x: number): number {
 }
 
 /**
- * Exact gradient flow for whitened data XX = I, unit rates, any d (theory.md §1.3), evaluated without
+ * Exact gradient flow for whitened data XX = I, unit rates, any d (docs/theory.md §1.3), evaluated without
  * poles: with q = h/s, (g, q) solves the symmetric linear system (g, q)' = [[δ, s], [s, 0]] (g, q), whose
  * eigen-coordinates c± (eigenvalues r±) are bounded by ‖(a₀, q₀)‖. The largest growth e^λ,
  * λ = max(0, ln|c₊| + r₊t), is factored out of g, q and N (N² out as e^{2λ}), so every exponential left
@@ -78,7 +78,7 @@ export function exactSingleNeuron(a0: number, w0: readonly number[], betaStar: r
 }
 
 /**
- * The data have no closed-form solution (theory.md §1.3 needs XX = σ²I with σ > 0). Thrown by
+ * The data have no closed-form solution (docs/theory.md §1.3 needs XX = σ²I with σ > 0). Thrown by
  * {@link identityScale} and so by everything that evaluates the closed form; callers test
  * `instanceof NoClosedFormError`. The message starts with "no closed form for this data: ".
  */
@@ -112,7 +112,7 @@ export function identityScale(XX: Matrix): number {
 }
 
 /**
- * Exact flow for XX = σ²I (σ > 0) and any layer rates (theory.md §1 rescalings + §1.3).
+ * Exact flow for XX = σ²I (σ > 0) and any layer rates (docs/theory.md §1 rescalings + §1.3).
  * ã = a/√η_a, w̃ = w/√η_w gives unit rates with data (k²XX, kXy), k = √(η_aη_w); then â = σ'ã,
  * ŵ = σ'w̃ with σ' = kσ gives whitened data with β* = kXy (same time), δ̂ = σ²δ.
  * @param a0 scalar. @param w0 length d. @param data XX d×d (= σ²I), Xy d. @param t time, ≥ 0.
@@ -133,7 +133,7 @@ export function exactSingleNeuronGeneral(a0: number, w0: readonly number[], data
 }
 
 /**
- * Limit of the flow for any PSD XX (theory.md §1.5), unit rates after the §1 rescaling:
+ * Limit of the flow for any PSD XX (docs/theory.md §1.5), unit rates after the §1 rescaling:
  * β∞ = β_ols + a∞ w_null, a∞² = κ + √(κ² + ‖β_ols‖²), κ = (δ + ‖w_null‖²)/2, w∞ = β_ols/a∞ + w_null.
  * Assumes Xy ∈ range(XX) (true for XX = XᵀX, Xy = Xᵀy). The sign of a∞ is the sign of a along the
  * path: pass `signA` if known; otherwise for XX = σ²I it is read off the closed form (sign of c₊),
@@ -186,7 +186,7 @@ function defaultSign(a0: number, w0: readonly number[], data: SingleNeuronData, 
 }
 
 /**
- * Function-space preconditioner of theory.md §1.1, M = η_w a² I + η_a w wᵀ written through β and δ:
+ * Function-space preconditioner of docs/theory.md §1.1, M = η_w a² I + η_a w wᵀ written through β and δ:
  * M = m₁ I + c₂ ββᵀ, m₁ = (√(δ² + 4k²‖β‖²) + δ)/2, c₂‖β‖² = (√(δ² + 4k²‖β‖²) − δ)/2, k² = η_aη_w
  * (unit rates: k = 1), each evaluated without cancellation. At β = 0: M = δI for δ ≥ 0; for δ < 0,
  * a = 0 and M = |δ| ŵŵᵀ depends on the direction of w, which β does not carry.
@@ -217,7 +217,7 @@ export function preconditioner(beta: readonly number[], delta: number, rates: La
 }
 
 /**
- * Function-space flow β̇ = −M(β, δ) (XXβ − Xy) (theory.md §1.1), per unit time.
+ * Function-space flow β̇ = −M(β, δ) (XXβ − Xy) (docs/theory.md §1.1), per unit time.
  * @param beta length d. @param data XX d×d, Xy d. @returns β̇, length d.
  * @throws Error as {@link preconditioner}, or on a dimension mismatch.
  */

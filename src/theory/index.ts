@@ -1,5 +1,5 @@
 /**
- * src/theory: pure float64 maths of theory.md §1 — the oracle every GPU kernel is tested against and
+ * src/theory: pure float64 maths of docs/theory.md §1 — the oracle every GPU kernel is tested against and
  * the CPU backend. No DOM, no GPU, no imports from outside this folder.
  */
 export * from './linalg.ts';

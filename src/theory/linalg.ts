@@ -1,5 +1,5 @@
 /**
- * Small dense linear algebra in float64 for the theory oracle (theory.md §1): vectors are
+ * Small dense linear algebra in float64 for the theory oracle (docs/theory.md §1): vectors are
  * `number[]`, matrices are row-major `number[][]`. No imports, no DOM, no GPU.
  */
 
@@ -131,7 +131,7 @@ function isNull(lambda: number, maxAbs: number, relTol: number): boolean {
 }
 
 /**
- * Minimum-norm least-squares solution β_ols = XX⁺ Xy (theory.md §1.5), via the eigen-decomposition.
+ * Minimum-norm least-squares solution β_ols = XX⁺ Xy (docs/theory.md §1.5), via the eigen-decomposition.
  * @param XX d×d symmetric PSD. @param Xy length d.
  * @param relTol eigenvalues ≤ relTol · λ_max are treated as zero (default 1e-10).
  * @returns length d.
@@ -152,7 +152,7 @@ export function pseudoInverseSolve(XX: Matrix, Xy: readonly number[], relTol = 1
 }
 
 /**
- * Orthogonal projector onto null(XX) (theory.md §1.5: the null component of w never moves).
+ * Orthogonal projector onto null(XX) (docs/theory.md §1.5: the null component of w never moves).
  * @param XX d×d symmetric PSD.
  * @param relTol eigenvalues ≤ relTol · λ_max are treated as zero (default 1e-10).
  * @returns d×d symmetric projector P = Σ_{λ_k≈0} v_k v_kᵀ (P = I when XX = 0).
@@ -171,7 +171,7 @@ export function nullSpaceProjector(XX: Matrix, relTol = 1e-10): Matrix {
 }
 
 /**
- * Checks the data of theory.md §1: XX d×d, finite, symmetric and PSD; Xy of length d, finite.
+ * Checks the data of docs/theory.md §1: XX d×d, finite, symmetric and PSD; Xy of length d, finite.
  * Tolerance: |XX[i][j] − XX[j][i]| ≤ 1e-9 · max|XX entry| and λ_min ≥ −1e-9 · max|λ| (relative,
  * {@link DATA_REL_TOL}), so rounding in a computed XᵀX passes.
  * @param XX d×d row-major. @param Xy length d.

@@ -14,7 +14,7 @@ import { integrateAdaptive } from './adaptive.ts';
 import { symmetricEigen } from './linalg.ts';
 import { svd } from './linear2Svd.ts';
 
-/** Data of theory.md §2: regression (XX d×d PSD, XY d×c) or matrix sensing (M[n][d][c], y[n]). */
+/** Data of docs/theory.md §2: regression (XX d×d PSD, XY d×c) or matrix sensing (M[n][d][c], y[n]). */
 export type Linear2Data =
   | { kind: 'regression'; XX: number[][]; XY: number[][] }
   | { kind: 'sensing'; M: number[][][]; y: number[] };
@@ -27,11 +27,11 @@ export interface Linear2Quadratic {
   H: Float64Array;
   /** Length dc. */
   b: Float64Array;
-  /** Constant: 0 for regression (the const of theory.md §2 is dropped), ½Σy² for sensing. */
+  /** Constant: 0 for regression (the const of docs/theory.md §2 is dropped), ½Σy² for sensing. */
   L0: number;
 }
 
-/** Layer rates (η_W, η_A) of theory.md §2. */
+/** Layer rates (η_W, η_A) of docs/theory.md §2. */
 export interface Linear2Rates { W: number; A: number }
 
 /** Dimension limits of the model: 1 ≤ d, c ≤ 8 and 1 ≤ h ≤ 32. */
@@ -43,7 +43,7 @@ const finiteOr = (x: unknown, what: string): number => {
 };
 
 /**
- * Builds H and b (theory.md §2). Regression: H = XX ⊗ I_c acting as β ↦ XXβ, b = vec(XY).
+ * Builds H and b (docs/theory.md §2). Regression: H = XX ⊗ I_c acting as β ↦ XXβ, b = vec(XY).
  * Sensing: H = Σ vec(M_i)vec(M_i)ᵀ, b = Σ y_i vec(M_i), L₀ = ½Σy_i².
  * @throws Error naming the field ("XX", "XY[1]", "M[3][0][2]", "y") on a bad shape or a non-finite entry;
  *   for regression also when XX is not symmetric or not PSD (relative tolerance 1e-9).
@@ -114,7 +114,7 @@ export function linear2Gradient(q: Linear2Quadratic, beta: ArrayLike<number>, ou
   return g;
 }
 
-/** L(β) = ½ vβᵀHvβ − bᵀvβ + L₀ (theory.md §2). @param beta d×c row-major. */
+/** L(β) = ½ vβᵀHvβ − bᵀvβ + L₀ (docs/theory.md §2). @param beta d×c row-major. */
 export function linear2Loss(q: Linear2Quadratic, beta: ArrayLike<number>): number {
   const n = q.d * q.c;
   let s = q.L0;
@@ -152,7 +152,7 @@ export function unpackLinear2State(y: ArrayLike<number>, h: number, d: number, c
 }
 
 /**
- * Velocity of the (W, A) flow (theory.md §2): Ẇ = −η_W A Gᵀ, Ȧ = −η_A W G, G = G(WᵀA).
+ * Velocity of the (W, A) flow (docs/theory.md §2): Ẇ = −η_W A Gᵀ, Ȧ = −η_A W G, G = G(WᵀA).
  * @param y state [W, A] (length h(d+c)). @returns a new array of the same length.
  */
 export function linear2FlowRhs(q: Linear2Quadratic, rates: Linear2Rates, h: number, y: ArrayLike<number>): Float64Array {
@@ -216,7 +216,7 @@ export function integrateLinear2Flow(
 }
 
 /**
- * Δ = η_W AAᵀ − η_A WWᵀ (h×h row-major, theory.md §2) of a state y = [W, A].
+ * Δ = η_W AAᵀ − η_A WWᵀ (h×h row-major, docs/theory.md §2) of a state y = [W, A].
  */
 export function linear2Delta(y: ArrayLike<number>, h: number, d: number, c: number, rates: Linear2Rates): Float64Array {
   const D = new Float64Array(h * h);
@@ -232,7 +232,7 @@ export function linear2Delta(y: ArrayLike<number>, h: number, d: number, c: numb
 
 /**
  * Relative Δ drift ‖Δ(y) − Δ(y₀)‖_F / (η_W‖A₀‖_F² + η_A‖W₀‖_F²) — the analogue of the single neuron's
- * |δ − δ₀| / (η_w a₀² + η_a‖w₀‖²) (theory.md §1). 0 when the denominator is 0 and Δ did not move.
+ * |δ − δ₀| / (η_w a₀² + η_a‖w₀‖²) (docs/theory.md §1). 0 when the denominator is 0 and Δ did not move.
  */
 export function linear2DeltaDrift(y0: ArrayLike<number>, y: ArrayLike<number>, h: number, d: number, c: number, rates: Linear2Rates): number {
   const D0 = linear2Delta(y0, h, d, c, rates), D = linear2Delta(y, h, d, c, rates);
@@ -286,7 +286,7 @@ export function psdSqrt(S: ArrayLike<number>, n: number): Float64Array {
 }
 
 /**
- * The two matrices of Theorem 4.2 (theory.md §2) from β and δ, with k² = η_Wη_A:
+ * The two matrices of Theorem 4.2 (docs/theory.md §2) from β and δ, with k² = η_Wη_A:
  * P = √(k²ββᵀ + δ²/4 I_d) − δ/2 I_d (= η_A WᵀW) and Q = √(k²βᵀβ + δ²/4 I_c) + δ/2 I_c (= η_W AᵀA).
  * Computed from the SVD β = Σσ_i u_i v_iᵀ without cancellation and without square roots of near-zero
  * eigenvalues: P = max(−δ, 0) I + Σ ρ_i (σ_i u_i)(σ_i u_i)ᵀ, Q = max(δ, 0) I + Σ ρ_i (σ_i v_i)(σ_i v_i)ᵀ,
@@ -313,7 +313,7 @@ export function betaFlowBlocks(beta: ArrayLike<number>, d: number, c: number, de
 }
 
 /**
- * Velocity of the exact β flow (Theorem 4.2, theory.md §2) with layer rates (k² = η_Wη_A):
+ * Velocity of the exact β flow (Theorem 4.2, docs/theory.md §2) with layer rates (k² = η_Wη_A):
  * β̇ = −(√(k²ββᵀ + δ²/4 I_d) − δ/2 I_d) G − G (√(k²βᵀβ + δ²/4 I_c) + δ/2 I_c) = −PG − GQ ({@link betaFlowBlocks}).
  * @param beta d×c row-major. @returns d×c.
  */

@@ -100,7 +100,7 @@ export function ntkGram(F: readonly Float64Array[], P: ArrayLike<number>, Q: Arr
   return K;
 }
 
-/** Kernel distance S = 1 − ⟨K₀, K⟩_F / (‖K₀‖_F‖K‖_F) (theory.md §1.2, as for the single neuron); 0 if either is 0. */
+/** Kernel distance S = 1 − ⟨K₀, K⟩_F / (‖K₀‖_F‖K‖_F) (docs/theory.md §1.2, as for the single neuron); 0 if either is 0. */
 export function linear2KernelDistance(K0: ArrayLike<number>, K: ArrayLike<number>): number {
   let ab = 0, aa = 0, bb = 0;
   for (let i = 0; i < K.length; i++) { ab += K0[i] * K[i]; aa += K0[i] * K0[i]; bb += K[i] * K[i]; }
@@ -192,7 +192,7 @@ export function minFrobeniusOfData(data: Linear2Data): Float64Array {
 }
 
 /**
- * Mirror flow on the singular values (Theorem B.6, theory.md §2) with the singular vectors held fixed:
+ * Mirror flow on the singular values (Theorem B.6, docs/theory.md §2) with the singular vectors held fixed:
  * λ̇_i = −√(δ² + 4k²λ_i²) ∂L/∂λ_i, ∂L/∂λ_i = u_iᵀ G v_i at β = Σλ_i u_i v_iᵀ, k² = η_Wη_A. Exact when the
  * singular vectors stay fixed (e.g. XX = I and XY sharing β₀'s singular vectors); otherwise the prediction
  * the views draw dashed beside the simulated spectrum.

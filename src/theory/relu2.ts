@@ -1,5 +1,5 @@
 /**
- * Two-layer ReLU network f(x) = Σ_k a_k σ(w_kᵀx) (theory.md §3) in float64: full-batch GD on the mean
+ * Two-layer ReLU network f(x) = Σ_k a_k σ(w_kᵀx) (docs/theory.md §3) in float64: full-batch GD on the mean
  * squared error, the §3 metrics (train/test loss, Hamming distance, parameter distance, NTK kernel
  * distance, δ_k drift) and the symmetrised (τ, α) initialisation. The oracle of shaders/relu2*.wgsl.ts
  * and the CPU backend of the relu2 model. Conventions (pinned by tests/fixtures/relu2_gd.json):
@@ -29,7 +29,7 @@ export interface Relu2Data {
   ytest?: Float64Array;
 }
 
-/** Metrics of theory.md §3 at one step, all dimensionless except where noted. */
+/** Metrics of docs/theory.md §3 at one step, all dimensionless except where noted. */
 export interface Relu2Metrics {
   /** (1/n) Σ (f(x_i) − y_i)² on the training set. */
   trainLoss: number;
@@ -133,7 +133,7 @@ export function relu2GdStep(p: Relu2Params, data: Relu2Data, eta: number, slope:
 }
 
 /**
- * The NTK Gram of theory.md §3 on X (n×d), row-major n×n:
+ * The NTK Gram of docs/theory.md §3 on X (n×d), row-major n×n:
  * K_ij = Σ_k σ(z_ki)σ(z_kj) + (x_iᵀx_j) Σ_k a_k² σ'(z_ki)σ'(z_kj).
  */
 export function relu2Ntk(p: Relu2Params, X: Float64Array, slope: number): Float64Array {
@@ -164,7 +164,7 @@ export function gramDistance(K0: Float64Array, Kt: Float64Array): number {
 }
 
 /**
- * All metrics of theory.md §3 for parameters `p` against the initial parameters `p0` on `data`.
+ * All metrics of docs/theory.md §3 for parameters `p` against the initial parameters `p0` on `data`.
  * @param K0 optional precomputed relu2Ntk(p0, data.X, slope) (it never changes along a run).
  * @throws Error when p and p0 differ in shape or the data do not fit.
  */
@@ -246,9 +246,9 @@ export function trainRelu2(init: Relu2Params, data: Relu2Data, options: Relu2Tra
 }
 
 /**
- * The symmetrised initialisation of theory.md §3: for k < m/2, w_k = τ u_k/α and a_k = s_k τα; unit
+ * The symmetrised initialisation of docs/theory.md §3: for k < m/2, w_k = τ u_k/α and a_k = s_k τα; unit
  * k + m/2 copies w_k and has readout −a_k, so f ≡ 0 at t = 0 and every unit has δ_k = τ²(α² − 1/α²).
- * α divides the first layer (α > 1 upstream, α < 1 downstream; theory.md §1 convention).
+ * α divides the first layer (α > 1 upstream, α < 1 downstream; docs/theory.md §1 convention).
  * @param directions m/2 vectors of length d (normalised here). @param signs m/2 values ±1.
  * @throws Error when τ < 0, α ≤ 0, a direction is zero or lengths disagree.
  */
@@ -276,10 +276,10 @@ export function symmetrisedInit(tau: number, alpha: number, directions: readonly
   return { m, d, W, a };
 }
 
-/** α of a (τ, δ) setting: α² = (u + √(u² + 4))/2, u = δ/τ² (theory.md §1, §3). @throws Error unless τ > 0. */
+/** α of a (τ, δ) setting: α² = (u + √(u² + 4))/2, u = δ/τ² (docs/theory.md §1, §3). @throws Error unless τ > 0. */
 export function relu2AlphaFromDelta(delta: number, tau: number): number { return alphaFromDeltaTau(delta, tau); }
 
-/** The paper's learning-rate rule η = η_base/τ² (theory.md §3). @throws Error unless τ > 0 and η_base > 0. */
+/** The paper's learning-rate rule η = η_base/τ² (docs/theory.md §3). @throws Error unless τ > 0 and η_base > 0. */
 export function learningRateForTau(etaBase: number, tau: number): number {
   if (!(tau > 0 && etaBase > 0)) throw new Error(`learningRateForTau: need τ > 0 and η_base > 0 (got τ = ${tau}, η_base = ${etaBase})`);
   return etaBase / (tau * tau);

@@ -1,11 +1,11 @@
 /**
- * Single neuron f(x) = a wᵀx (theory.md §1): flow right-hand side, GD and RK4 steps, the conserved
+ * Single neuron f(x) = a wᵀx (docs/theory.md §1): flow right-hand side, GD and RK4 steps, the conserved
  * quantity δ, the (β₀, δ) and (τ, α) initialisations, the excess loss and the NTK kernel distance.
  * Arithmetic of the steps mirrors shaders/singleNeuron/singleNeuron.wgsl.ts (without fma) and src/theory/ensemble.ts.
  */
 import { type Matrix, dot, matMul, norm, trace } from './linalg.ts';
 
-/** Data of theory.md §1: XX = XᵀX (d×d symmetric PSD, row-major) and Xy = Xᵀy (d). */
+/** Data of docs/theory.md §1: XX = XᵀX (d×d symmetric PSD, row-major) and Xy = Xᵀy (d). */
 export interface SingleNeuronData {
   XX: number[][];
   Xy: number[];
@@ -40,7 +40,7 @@ function checkRates(rates: LayerRates): void {
 }
 
 /**
- * Conserved quantity δ = η_w a² − η_a ‖w‖² (theory.md §1; exact for the flow).
+ * Conserved quantity δ = η_w a² − η_a ‖w‖² (docs/theory.md §1; exact for the flow).
  * @param a scalar. @param w length d. @param rates layer rates (default unit).
  */
 export function conservedDelta(a: number, w: readonly number[], rates: LayerRates = UNIT_RATES): number {
@@ -48,7 +48,7 @@ export function conservedDelta(a: number, w: readonly number[], rates: LayerRate
 }
 
 /**
- * Right-hand side of the gradient flow (theory.md §1): ȧ = −η_a wᵀr, ẇ = −η_w a r, r = XX(a w) − Xy.
+ * Right-hand side of the gradient flow (docs/theory.md §1): ȧ = −η_a wᵀr, ẇ = −η_w a r, r = XX(a w) − Xy.
  * @param a scalar. @param w length d. @param data XX d×d, Xy d. @param rates layer rates.
  * @returns da (scalar), dw (length d); per unit of time.
  * @throws Error on a dimension mismatch.
@@ -72,7 +72,7 @@ export function flowRhs(a: number, w: readonly number[], data: SingleNeuronData,
 }
 
 /**
- * One gradient-descent step (explicit Euler of the flow, theory.md §1): θ ← θ + η θ̇.
+ * One gradient-descent step (explicit Euler of the flow, docs/theory.md §1): θ ← θ + η θ̇.
  * @param eta learning rate (one step). @returns new {a, w}; inputs are not modified.
  */
 export function gdStep(a: number, w: readonly number[], data: SingleNeuronData, rates: LayerRates, eta: number): NeuronState {
@@ -81,7 +81,7 @@ export function gdStep(a: number, w: readonly number[], data: SingleNeuronData, 
 }
 
 /**
- * One classical RK4 step of the flow with time step dt (theory.md §1).
+ * One classical RK4 step of the flow with time step dt (docs/theory.md §1).
  * Combination: θ + (dt/6)(k1 + 2(k2 + k3) + k4), as in the GPU kernel.
  * @returns new {a, w}; inputs are not modified.
  */
@@ -128,7 +128,7 @@ export function integrateFixed(
 }
 
 /**
- * Initialisation at a given function β₀ and conserved δ, a > 0 branch (theory.md §1).
+ * Initialisation at a given function β₀ and conserved δ, a > 0 branch (docs/theory.md §1).
  * Unit rates: a = √((δ + √(δ² + 4‖β₀‖²))/2), w = β₀/a. With rates, a² solves
  * η_w A² − δA − η_a‖β₀‖² = 0, i.e. A = (δ + √(δ² + 4η_aη_w‖β₀‖²))/(2η_w) (evaluated without
  * cancellation), so that conservedDelta(a, w, rates) = δ and a·w = β₀.
@@ -149,14 +149,14 @@ export function initFromBetaDelta(beta0: readonly number[], delta: number, rates
   return { a, w: beta0.map((x) => x / a) };
 }
 
-/** δ = τ²(α² − 1/α²) (theory.md §1, unit rates; α divides the first layer). @throws Error unless τ ≥ 0, α > 0. */
+/** δ = τ²(α² − 1/α²) (docs/theory.md §1, unit rates; α divides the first layer). @throws Error unless τ ≥ 0, α > 0. */
 export function deltaFromTauAlpha(tau: number, alpha: number): number {
   if (!(tau >= 0 && alpha > 0 && Number.isFinite(tau) && Number.isFinite(alpha))) throw new Error(`deltaFromTauAlpha: need τ ≥ 0 and α > 0 (got τ = ${tau}, α = ${alpha})`);
   return tau * tau * (alpha * alpha - 1 / (alpha * alpha));
 }
 
 /**
- * Inverse of {@link deltaFromTauAlpha}: α² = (u + √(u² + 4))/2, u = δ/τ² (theory.md §1), evaluated
+ * Inverse of {@link deltaFromTauAlpha}: α² = (u + √(u² + 4))/2, u = δ/τ² (docs/theory.md §1), evaluated
  * as 2/(√(u²+4) − u) for u < 0 to avoid cancellation. @returns α > 0. @throws Error unless τ > 0.
  */
 export function alphaFromDeltaTau(delta: number, tau: number): number {
@@ -167,7 +167,7 @@ export function alphaFromDeltaTau(delta: number, tau: number): number {
 }
 
 /**
- * (τ, α) initialisation (theory.md §1): w = τ ŵ/α, a = sign·τα, ŵ = direction/‖direction‖.
+ * (τ, α) initialisation (docs/theory.md §1): w = τ ŵ/α, a = sign·τα, ŵ = direction/‖direction‖.
  * @param direction length d, non-zero. @param sign +1 or −1.
  * @throws Error if direction is zero/non-finite, τ < 0, α ≤ 0 or sign ∉ {±1}.
  */
@@ -180,7 +180,7 @@ export function initFromTauAlpha(tau: number, alpha: number, direction: readonly
 }
 
 /**
- * Excess loss ½(β − β_ols)ᵀ XX (β − β_ols) = L(β) − min L (theory.md §1.5).
+ * Excess loss ½(β − β_ols)ᵀ XX (β − β_ols) = L(β) − min L (docs/theory.md §1.5).
  * @param beta length d. @param XX d×d. @param betaOls length d (e.g. pseudoInverseSolve(XX, Xy)).
  */
 export function excessLoss(beta: readonly number[], XX: Matrix, betaOls: readonly number[]): number {
@@ -197,7 +197,7 @@ export function excessLoss(beta: readonly number[], XX: Matrix, betaOls: readonl
 }
 
 /**
- * Data-free NTK M = η_w a² I + η_a w wᵀ (theory.md §1.2; a² I + w wᵀ for unit rates); the Gram
+ * Data-free NTK M = η_w a² I + η_a w wᵀ (docs/theory.md §1.2; a² I + w wᵀ for unit rates); the Gram
  * matrix on the data is K = X M Xᵀ. @param w length d. @returns d×d.
  */
 export function ntkMatrix(a: number, w: readonly number[], rates: LayerRates = UNIT_RATES): Matrix {
@@ -205,7 +205,7 @@ export function ntkMatrix(a: number, w: readonly number[], rates: LayerRates = U
 }
 
 /**
- * Kernel distance S = 1 − ⟨K₀, K_t⟩_F / (‖K₀‖_F ‖K_t‖_F) with K = X M Xᵀ (theory.md §1.2), computed
+ * Kernel distance S = 1 − ⟨K₀, K_t⟩_F / (‖K₀‖_F ‖K_t‖_F) with K = X M Xᵀ (docs/theory.md §1.2), computed
  * from XX only: ⟨XM₀Xᵀ, XM_tXᵀ⟩_F = tr(M₀ XX M_t XX), ‖X M Xᵀ‖_F² = tr(M XX M XX).
  * @param M0 d×d, @param Mt d×d, @param XX d×d. @returns S ∈ [0, 1] (up to rounding).
  * @throws Error on a shape mismatch or if a kernel is zero (S undefined).

@@ -12,7 +12,7 @@ export type Interpolator = (t: number) => string;
 export const LUT_SIZE = 256;
 
 /**
- * δ colour map (theory.md §1: δ = η_w a² − η_a‖w‖²): diverging RdBu, reversed so that downstream
+ * δ colour map (docs/theory.md §1: δ = η_w a² − η_a‖w‖²): diverging RdBu, reversed so that downstream
  * (δ < 0, t < ½) is blue, balanced (δ = 0, t = ½) is near-white and upstream (δ > 0) is red. The darkest
  * 8 % at each end are cut so that extreme δ stays visible on the dark background.
  * Use with a domain symmetric around 0: t = ½ + ½ δ / max|δ|.
@@ -20,7 +20,7 @@ export const LUT_SIZE = 256;
 export const deltaInterpolator: Interpolator = (t) => interpolateRdBu(1 - (0.08 + 0.84 * clamp01(t)));
 
 /**
- * Excess-loss colour map: sequential viridis on log10 ½(β−β_ols)ᵀXX(β−β_ols) (theory.md §1.5), low loss
+ * Excess-loss colour map: sequential viridis on log10 ½(β−β_ols)ᵀXX(β−β_ols) (docs/theory.md §1.5), low loss
  * dark-violet … high loss yellow; the darkest 15 % are cut for the dark background.
  */
 export const lossInterpolator: Interpolator = (t) => interpolateViridis(0.15 + 0.85 * clamp01(t));
@@ -48,7 +48,7 @@ export const LABEL_COLOR = '#aab3c2';
  */
 export const MISSING_COLOR = '#7c8189';
 /**
- * The affine set of interpolating solutions in function space (theory.md §1.5, paper Fig. 4b): bright
+ * The affine set of interpolating solutions in function space (docs/theory.md §1.5, paper Fig. 4b): bright
  * cyan, drawn dashed with a dark outline so that it reads apart from every colour map.
  */
 export const INTERPOLANT_COLOR = '#38e8ff';

@@ -2,7 +2,7 @@
  * Neuron portrait of a two-layer network with d = 2 inputs (paper Fig. 1a): every hidden unit k drawn
  * at |a_k| w_k ∈ ℝ², with its trail over the checkpoints, coloured by the sign of a_k; the teacher units
  * |a*_k| w*_k as dashed rays with a marker; the initial circle of radius τ² (at init |a_k| ‖w_k‖ =
- * τα · τ/α = τ² for every unit of the symmetrised init, theory.md §3). Canvas 2D: a few hundred
+ * τα · τ/α = τ² for every unit of the symmetrised init, docs/theory.md §3). Canvas 2D: a few hundred
  * polylines need no GPU.
  */
 import { BACKGROUND_COLOR, GRID_COLOR, LABEL_COLOR, deltaInterpolator } from './colormaps.ts';

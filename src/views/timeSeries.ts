@@ -1,7 +1,7 @@
 /**
  * Time-series chart: a thin wrapper over uPlot with the app's dark style, for metric curves over GD
  * checkpoints (loss, Hamming distance H, kernel distance S, ‖θ − θ₀‖). Factory + narrow update method
- * that throws on a shape mismatch (design.md).
+ * that throws on a shape mismatch (docs/architecture.md).
  *
  * Log scales: uPlot cannot place values ≤ 0 (or non-finite) on a log axis; such y values become gaps
  * and such x values drop their whole column (e.g. step 0 on a log step axis).

@@ -27,7 +27,7 @@ export interface TrailStyle {
 }
 
 /**
- * Simulated time (time units, theory.md §5 conventions: t = steps × step) over which trails keep
+ * Simulated time (time units, docs/theory.md §5 conventions: t = steps × step) over which trails keep
  * `trailDecay` of their brightness: one frame of the default settings (2 steps of dt = 0.01), so the
  * default persistence 0.92 looks as it did when trails faded per frame, but now at any frame rate.
  */

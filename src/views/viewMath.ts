@@ -91,7 +91,7 @@ export function resizeRect(rect: ViewRect, w0: number, h0: number, w1: number, h
 }
 
 /**
- * The rect that holds the initial cloud and the target, before aspect fitting (theory.md §1: a² and
+ * The rect that holds the initial cloud and the target, before aspect fitting (docs/theory.md §1: a² and
  * ‖w‖² follow from ‖β‖ and δ as a² = (δ + √(δ² + 4‖β‖²))/2, ‖w‖² = a² − δ).
  * - 'beta': [−1.5, 1.5]² ∪ ±|β_ols| (first two coordinates), padded by 10 %.
  * - 'wa' / 'ww': the largest |a| and ‖w‖ reached by ‖β‖ ≤ b = max(1.5, ‖β_ols‖) over δ ∈ deltaRange,
@@ -174,7 +174,7 @@ export function contourLevels(lo: number, hi: number, spacing = 0.5): number[] {
 }
 
 /**
- * What the affine set of interpolating solutions {β_ols + Σ_k c_k v_k : c ∈ ℝᵏ} (theory.md §1.5) looks
+ * What the affine set of interpolating solutions {β_ols + Σ_k c_k v_k : c ∈ ℝᵏ} (docs/theory.md §1.5) looks
  * like after projection onto the first two coordinates (β₁, β₂) (a component j ≥ d reads as 0):
  * - 'point': no null direction projects to a non-zero vector (full-rank XX, or a null space orthogonal to
  *   the β₁β₂ plane): the set projects to `point`;

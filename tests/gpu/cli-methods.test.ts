@@ -2,7 +2,7 @@
  * `lazyrich simulate` with the methods and outputs of issue 3 item 9, GPU (f32) against the f64 CPU backend:
  * "exact" (ExactEvaluator vs exactSingleNeuronGeneral), "beta-flow" (WGSL vs advanceBetaFlowF64), the
  * observables ν, μ, S (ObservablesPass vs ntkMatrix/kernelDistance) and predictedLimit on Fig. 4b.
- * Configs from theory.md §1.6, kept small for SwiftShader.
+ * Configs from docs/theory.md §1.6, kept small for SwiftShader.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

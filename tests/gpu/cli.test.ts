@@ -1,6 +1,6 @@
 /**
  * `lazyrich simulate` end to end: in process (runSimulate) and as a child process (bin/lazyrich.js).
- * GPU (f32) vs CPU (f64 reference) on the Fig. 8 config (theory.md §1.6), GD η = 0.01 and RK4 dt = 0.01
+ * GPU (f32) vs CPU (f64 reference) on the Fig. 8 config (docs/theory.md §1.6), GD η = 0.01 and RK4 dt = 0.01
  * to t = 10 (1000 steps). Tolerance: |gpu − cpu| ≤ 2e-4 · (1 + |cpu|) for a, w, δ and the excess loss,
  * the same bound as the kernel tests (tests/gpu/singleNeuron.test.ts): f32 rounding (~6e-8 per op)
  * accumulated over 10³ contracting steps stays orders of magnitude below it (measured ~1e-6).

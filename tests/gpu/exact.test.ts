@@ -1,5 +1,5 @@
 /**
- * The exact solution in WGSL (float32) against the f64 closed form (src/theory/exact.ts), theory.md §1.3.
+ * The exact solution in WGSL (float32) against the f64 closed form (src/theory/exact.ts), docs/theory.md §1.3.
  * Acceptance bound (issue 3): max |error| ≤ 1e-4·(1 + |value|) and no NaN, over δ ∈ [−10, 10],
  * s = ‖β*‖ ∈ [0.1, 10], t ∈ [0, 10⁴], random β₀ in d ≤ 8, including trajectories where a changes sign.
  */

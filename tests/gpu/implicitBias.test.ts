@@ -1,5 +1,5 @@
 /**
- * Implicit bias on low-rank data (theory.md §1.5, paper Fig. 4b). Acceptance (issue 3): the predicted
+ * Implicit bias on low-rank data (docs/theory.md §1.5, paper Fig. 4b). Acceptance (issue 3): the predicted
  * β∞ against the simulation run long (RK4 to t = 200) on the Fig. 4b grid within 1e-3; and the GPU
  * prediction against the f64 predictedLimit within 1e-5·(1 + |β∞|) (f32 evaluation of a closed form).
  */

@@ -1,5 +1,5 @@
 /**
- * Observables kernel (theory.md §1.2) against f64: ν = a‖w‖, μ = ŵ·β̂*, excess loss and the kernel
+ * Observables kernel (docs/theory.md §1.2) against f64: ν = a‖w‖, μ = ŵ·β̂*, excess loss and the kernel
  * distance S of K = X M Xᵀ. Acceptance (issue 3): S within 1e-4 absolute. ν, μ and the loss are
  * compared within 1e-5·(1 + |value|): f32 evaluation of O(d²) sums of O(1) terms.
  */

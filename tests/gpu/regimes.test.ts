@@ -1,5 +1,5 @@
 /**
- * The regime rule on the paper's Fig. 2 setting (theory.md §1.6: XX = I, β* = (0, 1), β₀ = (−1, 0),
+ * The regime rule on the paper's Fig. 2 setting (docs/theory.md §1.6: XX = I, β* = (0, 1), β₀ = (−1, 0),
  * t ∈ [0, 20]): upstream δ > 0 is lazy, balanced δ = 0 and mild δ = −1 are rich, strongly downstream
  * δ ≤ −2 is delayed-rich (the paper's Fig. 2/3 reading). S comes from the GPU observables kernel.
  */

@@ -1,5 +1,5 @@
 /**
- * relu2 on the GPU: the paper's qualitative finding (theory.md §3, Kunin et al. Fig. 1b), divergence
+ * relu2 on the GPU: the paper's qualitative finding (docs/theory.md §3, Kunin et al. Fig. 1b), divergence
  * flags, limits refused with clear messages, and chunked advance with progress, cancel and resume.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

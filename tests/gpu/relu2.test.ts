@@ -1,5 +1,5 @@
 /**
- * The relu2 WGSL kernels (float32) against the f64 reference src/theory/relu2.ts (theory.md §3): the
+ * The relu2 WGSL kernels (float32) against the f64 reference src/theory/relu2.ts (docs/theory.md §3): the
  * numpy fixture, the issue's acceptance test (Fig. 1a settings, 2·10⁴ steps) and the tiled (non-resident)
  * kernel with leaky ReLU, several tiles, two column chunks and two data sets. Every test runs both step
  * kernels (layout.ts Relu2Kernel): the workgroup kernel GPUs use and the thread kernel of CPU adapters.
@@ -57,7 +57,7 @@ describe('relu2 GPU vs the numpy fixture (d = 3, m = 6, n = 12, η = 0.05, 2000 
 });
 
 describe('relu2 acceptance (issue 4): d = 2, m = 50, n = 20, the four Fig. 1a settings, 2·10⁴ GD steps', () => {
-  // η = η_base/τ² with the paper's Fig. 1a η_base = 1e-4 (theory.md §3): η = 0.01 at τ = 0.1, 2.5e-5 at τ = 2.
+  // η = η_base/τ² with the paper's Fig. 1a η_base = 1e-4 (docs/theory.md §3): η = 0.01 at τ = 0.1, 2.5e-5 at τ = 2.
   // 2·10⁴ steps are meaningful there: every setting cuts the loss by 2.5–3.5 decades (0.35 → 1e-4…1e-3),
   // the upstream run reaches H ≈ 17 and the balanced small-τ run S ≈ 0.17, while η·λ_max stays far below
   // 2 (stable GD, no edge-of-stability oscillation that would amplify f32 rounding). The larger

@@ -1,5 +1,5 @@
 /**
- * relu2 `simulate`, `sweep` and `merge` on the GPU (theory.md §3). Tiny sizes (SwiftShader on 2 cores):
+ * relu2 `simulate`, `sweep` and `merge` on the GPU (docs/theory.md §3). Tiny sizes (SwiftShader on 2 cores):
  * teacher d = 3, n = 16, nTest = 8, m = 8, 2 τ × 2 δ × 2 seeds = 8 networks, 300 GD steps.
  * - GPU (f32, Kahan-compensated updates) vs the f64 CPU backend, tolerances of the issue's acceptance test:
  *   train/test loss 1e-3 relative (or 1e-7 absolute), Hamming 0.5, ‖θ − θ₀‖ 1e-3 relative, S 1e-3

@@ -1,6 +1,6 @@
 /**
  * Issue 12: the thread-per-network relu2 metrics kernel (shaders/relu2/relu2MetricsThread.wgsl.ts) against the
- * f64 reference (src/theory/relu2.ts trainRelu2, theory.md §3). It runs by default with the thread step
+ * f64 reference (src/theory/relu2.ts trainRelu2, docs/theory.md §3). It runs by default with the thread step
  * kernel, so tests/gpu/relu2.test.ts's 'thread' suites (numpy fixture, Fig. 1a acceptance, tiled leaky ReLU)
  * check it there with their tolerances; here: the default per kernel, the option, mixed step/metrics kernels
  * and several metrics dispatches (a device whose storage bindings hold the scratch of 3 networks only),

@@ -1,5 +1,5 @@
 /**
- * The single-neuron WGSL kernels (f32) against the f64 theory (src/theory), theory.md §1.
+ * The single-neuron WGSL kernels (f32) against the f64 theory (src/theory), docs/theory.md §1.
  * Tolerances are the foundation issue's acceptance bounds: max |error| ≤ 2e-4·(1 + |value|).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ let ctx: GpuContext;
 beforeAll(async () => { ctx = await testGpu(); });
 afterAll(() => { expect(gpuErrors(ctx)).toEqual([]); ctx?.device.destroy(); });
 
-/** Fig. 8 grid (theory.md §1.6): XX = I, Xy = (0.5, 0.5), 7 δ × 3 normalised β₀. */
+/** Fig. 8 grid (docs/theory.md §1.6): XX = I, Xy = (0.5, 0.5), 7 δ × 3 normalised β₀. */
 const FIG8_DATA: SingleNeuronData = { XX: [[1, 0], [0, 1]], Xy: [0.5, 0.5] };
 const FIG8_DELTAS = [-2, -1, -0.2, 0.02, 0.2, 1, 2];
 const FIG8_BETA0 = [[0, -1], [0.5, -0.5], [0.5, 0.5]].map((b) => b.map((x) => x / Math.hypot(...b)));
@@ -72,7 +72,7 @@ describe('single-neuron kernels on the Fig. 8 grid', () => {
       worst = Math.max(worst, scaledError(trajectory(state, inits.length, 2, i), s));
     });
     expect(worst).toBeLessThanOrEqual(2e-4);
-    // GD drifts δ by O(η²) per step (theory.md §1): the drift must be visible, far above f32 rounding.
+    // GD drifts δ by O(η²) per step (docs/theory.md §1): the drift must be visible, far above f32 rounding.
     const summary = await sim.readSummary();
     console.info(`GD f32 vs f64 GD (10⁴ steps, η = 1e-2): ${worst.toExponential(2)} scaled; relative δ drift ${summary.maxRelativeDeltaDrift.toExponential(2)}`);
     expect(summary.maxRelativeDeltaDrift).toBeGreaterThan(1e-4);

@@ -1,5 +1,5 @@
 /**
- * Theory error field: the GPU distance between a GD run and the exact flow (theory.md §1.3) against the
+ * Theory error field: the GPU distance between a GD run and the exact flow (docs/theory.md §1.3) against the
  * same distance computed in f64. GD's gap to the flow is O(η) (Euler's global error), so it must grow with η.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

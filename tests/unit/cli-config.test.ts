@@ -10,7 +10,7 @@ import { conservedDelta } from '../../src/theory/index.ts';
 
 type Json = Record<string, unknown>;
 
-/** A valid Fig. 8 style config (theory.md §1.6); tests patch one field at a time. */
+/** A valid Fig. 8 style config (docs/theory.md §1.6); tests patch one field at a time. */
 function base(): Json {
   return {
     model: 'single-neuron',

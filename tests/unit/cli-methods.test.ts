@@ -1,6 +1,6 @@
 /**
  * `lazyrich simulate` on the f64 CPU backend with the methods and outputs of issue 3 item 9:
- * "beta-flow" (src/theory/betaFlow.ts) against "exact" (theory.md §1.1 vs §1.3), the observables ν, μ, S
+ * "beta-flow" (src/theory/betaFlow.ts) against "exact" (docs/theory.md §1.1 vs §1.3), the observables ν, μ, S
  * (§1.2) against an independent evaluation with an explicit X, and predictedLimit (§1.5) on Fig. 4b.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { runSimulate, type SimulateOutput } from '../../src/models/singleNeuron/
 import { SINGULAR_REL_TOL, isSingular } from '../../src/models/singleNeuron/implicitBias.ts';
 import { advanceBetaFlowF64, initFromBetaDelta, pseudoInverseSolve } from '../../src/theory/index.ts';
 
-/** Fig. 8 (theory.md §1.6): XX = I, Xy = (0.5, 0.5), 7 δ × 3 normalised β₀. */
+/** Fig. 8 (docs/theory.md §1.6): XX = I, Xy = (0.5, 0.5), 7 δ × 3 normalised β₀. */
 const FIG8_DELTAS = [-2, -1, -0.2, 0.02, 0.2, 1, 2];
 const FIG8_BETA0 = [[0, -1], [0.5, -0.5], [0.5, 0.5]].map((b) => b.map((x) => x / Math.hypot(...b)));
 const fig8 = (method: string, extra: Record<string, unknown> = {}) => ({
@@ -17,7 +17,7 @@ const fig8 = (method: string, extra: Record<string, unknown> = {}) => ({
   init: { grid: { delta: FIG8_DELTAS, beta0: FIG8_BETA0 } }, method, backend: 'cpu', ...extra,
 });
 
-/** Fig. 4b (theory.md §1.6): one sample x = (0.5, 1), y = 1.1; β₀ = 0.5(0.6(1, −0.5) + 0.4(0.5, 1)). */
+/** Fig. 4b (docs/theory.md §1.6): one sample x = (0.5, 1), y = 1.1; β₀ = 0.5(0.6(1, −0.5) + 0.4(0.5, 1)). */
 const X4B = [0.5, 1];
 const FIG4B_DATA = { XX: X4B.map((u) => X4B.map((v) => u * v)), Xy: X4B.map((u) => 1.1 * u) };
 const FIG4B_DELTAS = [-4, -2, -1, 0, 1, 2, 4];
@@ -93,7 +93,7 @@ describe('simulate "beta-flow" (f64 RK4 on β) against "exact" (closed form)', (
   });
 });
 
-describe('simulate observables ν, μ, S (theory.md §1.2) on the CPU', () => {
+describe('simulate observables ν, μ, S (docs/theory.md §1.2) on the CPU', () => {
   it('match a direct evaluation with an explicit X (K = X M Xᵀ, n×n) for general data and rates', async () => {
     // X is 3×2, so K is 3×3 and the kernel distance is computed from it directly, not from XX.
     const X = [[1, 0.2], [0.3, -0.8], [-0.5, 0.4]];
@@ -134,7 +134,7 @@ describe('simulate observables ν, μ, S (theory.md §1.2) on the CPU', () => {
   });
 });
 
-describe('simulate predictedLimit (theory.md §1.5)', () => {
+describe('simulate predictedLimit (docs/theory.md §1.5)', () => {
   it('singular XX is detected with symmetricEigen to 1e-10 relative', () => {
     expect(SINGULAR_REL_TOL).toBe(1e-10);
     expect(isSingular(FIG4B_DATA.XX)).toBe(true);

@@ -307,7 +307,7 @@ describe('minima curve', () => {
         }
       }
     }
-    // Unit rates: a² = r₊ = (δ + √(δ² + 4s²))/2 (theory.md §1.3).
+    // Unit rates: a² = r₊ = (δ + √(δ² + 4s²))/2 (docs/theory.md §1.3).
     close(surfaceMinima(1, [0, 1], { a: 1, w: 1 })[0][2] ** 2, (1 + Math.sqrt(5)) / 2, 1e-12);
   });
 });

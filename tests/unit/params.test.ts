@@ -1,4 +1,4 @@
-/** The parameter schema, URL-hash round trips and ensemble building (design.md "One source of truth"). */
+/** The parameter schema, URL-hash round trips and ensemble building (docs/architecture.md "One source of truth"). */
 import { describe, expect, it } from 'vitest';
 import { ParamError, defaults, validate } from '../../src/params/schema.ts';
 import { fromHash, toHash, URL_VERSION } from '../../src/params/url.ts';
@@ -78,7 +78,7 @@ describe('ensemble builder', () => {
     expect(conservedDelta(a0, w0)).toBeCloseTo(p.deltaMin, 12);
   });
 
-  it('τ × α grid gives δ = τ²(α² − 1/α²) (theory.md §1)', () => {
+  it('τ × α grid gives δ = τ²(α² − 1/α²) (docs/theory.md §1)', () => {
     const p = validate(S, { grid: 'tauAlpha', tauMin: 0.5, tauMax: 2, tauCount: 3, alphaMin: 0.5, alphaMax: 2, alphaCount: 3, directions: 4 }, base);
     const e = buildEnsemble(p);
     expect(e.n).toBe(36);

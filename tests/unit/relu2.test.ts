@@ -1,7 +1,7 @@
 /**
  * The f64 relu2 reference (src/theory/relu2.ts) against the independent numpy fixture
  * tests/fixtures/relu2_gd.json (copied from shared/reference), plus the seeded data/init generators,
- * the kernel shapes and the limit checks (theory.md §3).
+ * the kernel shapes and the limit checks (docs/theory.md §3).
  */
 import { describe, expect, it } from 'vitest';
 import fixture from '../fixtures/relu2_gd.json' with { type: 'json' };
@@ -112,7 +112,7 @@ describe('relu2 GD step', () => {
   });
 });
 
-describe('symmetrised (τ, δ | α) initialisation and teacher–student data (theory.md §3)', () => {
+describe('symmetrised (τ, δ | α) initialisation and teacher–student data (docs/theory.md §3)', () => {
   it('gives f ≡ 0 at t = 0, δ_k = δ for every unit, and α from δ consistent with δ = τ²(α² − 1/α²)', () => {
     const data = teacherStudentData({ seed: 1, d: 5, n: 40, m0: 3, nTest: 10 });
     for (const [tau, delta] of [[0.1, 0], [2, 0], [0.3, -1], [0.05, 1]]) {

@@ -55,7 +55,7 @@ describe('initialisations (§1)', () => {
         expect(Math.abs(conservedDelta(a, w, rates) - delta)).toBeLessThan(4e-16 * scale);
       }
     }
-    // Unit-rate formula of theory.md §1, verbatim.
+    // Unit-rate formula of docs/theory.md §1, verbatim.
     const d = 0.4, b = [1, 2];
     const a = Math.sqrt((d + Math.sqrt(d * d + 4 * dot(b, b))) / 2);
     expect(Math.abs(initFromBetaDelta(b, d).a - a)).toBeLessThan(1e-15);

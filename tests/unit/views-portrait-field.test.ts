@@ -1,6 +1,6 @@
 /**
  * Pure parts of the portrait's field colouring, regime palette, predicted-limit sampling and
- * interpolant overlay (theory.md §1.5): uniform packing, LUTs, the shader's value → colour rule mirrored
+ * interpolant overlay (docs/theory.md §1.5): uniform packing, LUTs, the shader's value → colour rule mirrored
  * in TS, the legend content, the projection geometry of the interpolating set, and the input checks.
  */
 import { describe, expect, it } from 'vitest';

@@ -105,7 +105,7 @@ describe('view transforms', () => {
     expect(wheelFactor(1e6, 0)).toBe(4);
   });
 
-  it('default views contain the initial cloud and β_ols (theory.md §1 initialisation)', () => {
+  it('default views contain the initial cloud and β_ols (docs/theory.md §1 initialisation)', () => {
     const betaOls = [0.4, 1.2];
     const range: [number, number] = [-4, 4];
     const views = { beta: defaultViewRect('beta', betaOls, range), wa: defaultViewRect('wa', betaOls, range), ww: defaultViewRect('ww', betaOls, range) };

@@ -2,7 +2,7 @@
  * Runs a linear2 config on the GPU (Linear2Sim, f32) or the CPU (src/theory, f64) and shapes the output of
  * issue 13 item 4. The metrics are computed in f64 on the host from the state read back at each time
  * (GPU: the f32 state; the SVD, loss, Δ drift and kernel distance are not GPU kernels yet):
- * β (d×c), singular values (one-sided Jacobi SVD, descending), loss L(β) (theory.md §2), relative Δ drift
+ * β (d×c), singular values (one-sided Jacobi SVD, descending), loss L(β) (docs/theory.md §2), relative Δ drift
  * ‖Δ_t − Δ₀‖_F/(η_W‖A₀‖² + η_A‖W₀‖²) (0 for beta-flow: Δ = δI by construction), and the NTK kernel
  * distance S(t) = 1 − ⟨K₀, K_t⟩/(‖K₀‖‖K_t‖) on the data's factor (linear2Metrics.ts ntkGram).
  */

@@ -1,7 +1,7 @@
 /**
  * The CLI half of the relu2 plugin ({@link ModelCli}, src/models/plugin.ts): the config of config.ts,
  * runs of run.ts (GPU Relu2Sim or the f64 CpuRelu2Backend), and sweep support over the network order of
- * plan.ts (theory.md §3). Progress counts network-steps (networks × GD steps).
+ * plan.ts (docs/theory.md §3). Progress counts network-steps (networks × GD steps).
  */
 import { initGpu } from '../../gpu/device.ts';
 import type { CliRunOptions, ModelCli, ResultDocument, SweepSupport } from '../plugin.ts';
@@ -12,7 +12,7 @@ import { relu2ConfigHash, relu2Summary, runRelu2Range, runRelu2Simulate, RELU2_C
 
 /** `simulate --help` text of the relu2 model (the full contract is in config.ts). */
 export const RELU2_SIMULATE_HELP = `
-Model "relu2" (two-layer (leaky) ReLU networks f(x) = Σ_k a_k σ(w_kᵀx), full-batch GD, theory.md §3):
+Model "relu2" (two-layer (leaky) ReLU networks f(x) = Σ_k a_k σ(w_kᵀx), full-batch GD, docs/theory.md §3):
   { "model": "relu2", "activation"?: "relu" | {"leaky": slope},
     "data": {"X": [[…d]…n], "y": [n], "Xtest"?, "ytest"?} | {"teacher": {"seed","d","n","m0","nTest"}},
     "init": {"explicit": [{"W": [[…d]…m], "a": [m]}, …]}

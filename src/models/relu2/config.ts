@@ -1,5 +1,5 @@
 /**
- * The `lazyrich simulate|sweep` config of the relu2 model (the CLI half, cli.ts; theory.md §3): parse and
+ * The `lazyrich simulate|sweep` config of the relu2 model (the CLI half, cli.ts; docs/theory.md §3): parse and
  * validate JSON into a {@link Relu2Config}. Pure (no GPU, no file system). Each error is one ConfigError
  * whose message starts with the JSON path of the offending field. `?` marks optional fields:
  * ```
@@ -42,7 +42,7 @@ export const MAX_TEACHER_UNITS = 4096;
 /** Seeds are integers in [0, 2³¹) (src/models/random.ts); teacher.seed + s must stay below this too. */
 export const SEED_LIMIT = 2 ** 31;
 
-/** Where the data come from: explicit arrays (one data set) or the seeded teacher of theory.md §3. */
+/** Where the data come from: explicit arrays (one data set) or the seeded teacher of docs/theory.md §3. */
 export type Relu2DataSource = { kind: 'explicit'; data: Relu2Data } | { kind: 'teacher'; teacher: TeacherSpec };
 
 /** One (τ, δ|α) setting of a `points` init: exactly one of delta / alpha is set. */
@@ -210,7 +210,7 @@ function parseInit(v: unknown, data: Relu2DataSource, d: number): Relu2InitSourc
 function parseUnits(g: Obj, gp: string): number {
   const m = integer(required(g, 'm', gp), `${gp}.m`, 2);
   limit(m, RELU2_LIMITS.maxUnits, `${gp}.m`, 'm (hidden units)', UNITS_WHY);
-  if (m % 2 !== 0) throw new ConfigError(`${gp}.m`, `expected an even m (the symmetrised init pairs units, theory.md §3), got ${m}`);
+  if (m % 2 !== 0) throw new ConfigError(`${gp}.m`, `expected an even m (the symmetrised init pairs units, docs/theory.md §3), got ${m}`);
   return m;
 }
 

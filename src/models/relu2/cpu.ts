@@ -2,7 +2,7 @@
  * The relu2 model on the CPU in float64 (src/theory/relu2.ts) behind the backend interface
  * ({@link ModelBackend}): the one CPU trainer, used by the CLI's `backend: "cpu"` (run.ts) and by the
  * browser without WebGPU. Same spec, same per-network metrics and same semantics as {@link Relu2Sim}
- * (theory.md §3): full-batch GD with η per network; a step whose loss is non-finite or above the bound
+ * (docs/theory.md §3): full-batch GD with η per network; a step whose loss is non-finite or above the bound
  * is not taken and the network stays frozen there, flagged diverged. advance yields to the event loop
  * every ~16 ms, reports progress and honours an AbortSignal; the state is kept, so a cancelled run resumes.
  * Slow: about 2·m·n·d multiply–adds per network and step in JavaScript.

@@ -1,5 +1,5 @@
 /**
- * Seeded data and initialisations of the relu2 model (theory.md §3): the teacher–student generator,
+ * Seeded data and initialisations of the relu2 model (docs/theory.md §3): the teacher–student generator,
  * the seeded symmetrised (τ, δ) / (τ, α) init and the (τ × δ|α × seed) grid of Fig. 1b. Randomness comes
  * from src/models/random.ts (pure-rand xoroshiro128+); the maths from src/theory/relu2.ts.
  */
@@ -20,7 +20,7 @@ function checkSeed(seed: number): void {
 }
 
 /**
- * Teacher–student data of theory.md §3: a teacher of m0 units with unit directions w*_k (uniform on the
+ * Teacher–student data of docs/theory.md §3: a teacher of m0 units with unit directions w*_k (uniform on the
  * sphere) and readouts ±1 (fair coin), inputs x uniform on the unit sphere S^{d−1}, y = Σ_k a*_k σ(w*_kᵀx).
  * The same seed always gives the same teacher and data (draw order: teacher directions and signs, then
  * the n train inputs, then the nTest test inputs).
@@ -86,7 +86,7 @@ export function initDirections(seed: number, m: number, d: number): { directions
 export interface ScaleShape { tau: number; delta?: number; alpha?: number }
 
 /**
- * Resolves (τ, δ) or (τ, α) to all three (theory.md §1: δ = τ²(α² − 1/α²), α divides the first layer).
+ * Resolves (τ, δ) or (τ, α) to all three (docs/theory.md §1: δ = τ²(α² − 1/α²), α divides the first layer).
  * @throws Error when both or neither of δ and α are given, or τ ≤ 0, α ≤ 0.
  */
 export function resolveScaleShape(p: ScaleShape): { tau: number; delta: number; alpha: number } {
@@ -96,14 +96,14 @@ export function resolveScaleShape(p: ScaleShape): { tau: number; delta: number; 
   return { tau: p.tau, delta: p.delta!, alpha: relu2AlphaFromDelta(p.delta!, p.tau) };
 }
 
-/** The seeded symmetrised init of theory.md §3 for one (τ, δ|α) point, m units in ℝᵈ. @throws as its parts. */
+/** The seeded symmetrised init of docs/theory.md §3 for one (τ, δ|α) point, m units in ℝᵈ. @throws as its parts. */
 export function seededSymmetrisedInit(seed: number, m: number, d: number, point: ScaleShape): Relu2Params {
   const { tau, alpha } = resolveScaleShape(point);
   const { directions, signs } = initDirections(seed, m, d);
   return symmetrisedInit(tau, alpha, directions, signs);
 }
 
-/** Learning rate: a fixed η, or η = base/τ² when scaleByTauSquared (theory.md §3). */
+/** Learning rate: a fixed η, or η = base/τ² when scaleByTauSquared (docs/theory.md §3). */
 export type LearningRateSpec = number | { base: number; scaleByTauSquared: boolean };
 
 /** η of one network. @throws Error when η ≤ 0 or not finite. */

@@ -1,5 +1,5 @@
 /**
- * GPU memory layout and kernel shapes of the relu2 model f(x) = Σ_k a_k σ(w_kᵀx) (theory.md §3).
+ * GPU memory layout and kernel shapes of the relu2 model f(x) = Σ_k a_k σ(w_kᵀx) (docs/theory.md §3).
  * Shared by shaders/relu2*.wgsl.ts, src/models/relu2/sim.ts and any reader of the buffers.
  *
  * Sizes: N networks, m units, d inputs padded to dp = ⌈d/4⌉·4 (padding columns of X and W are 0 and
@@ -30,7 +30,7 @@
  */
 import { defineStruct } from '../../gpu/struct.ts';
 
-/** Hard limits of the kernels (theory.md §3 sizes fit with room): m units, d inputs, n samples per set. */
+/** Hard limits of the kernels (docs/theory.md §3 sizes fit with room): m units, d inputs, n samples per set. */
 export const RELU2_LIMITS = Object.freeze({
   /** m ≤ 256: one thread per unit and workgroups of at most 256 invocations (WebGPU's guaranteed minimum). */
   maxUnits: 256,

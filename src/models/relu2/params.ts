@@ -1,6 +1,6 @@
 /**
  * The relu2 parameter schema (single source of truth for the app's URL, its lil-gui panel and the
- * validation of an experiment) and the paper presets of theory.md §3 (Fig. 1a, Fig. 1b). Field order is
+ * validation of an experiment) and the paper presets of docs/theory.md §3 (Fig. 1a, Fig. 1b). Field order is
  * the GUI order; `key` is the URL-hash key. Grids: τ log-spaced between 10^logTauMin and 10^logTauMax,
  * δ linear (or α log-spaced), seeds = seed, seed + 1, …; checkpoints log-spaced GD step counts.
  */
@@ -90,7 +90,7 @@ export type Relu2PresetName = Relu2AppParams['preset'];
 export type Relu2MetricName = Relu2AppParams['metric'];
 
 /**
- * Presets (theory.md §3). Steps are reduced from the paper where a software adapter could not show them:
+ * Presets (docs/theory.md §3). Steps are reduced from the paper where a software adapter could not show them:
  * - fig1a: d = 2, m = 50, n = 20, η_base = 1e-4 and the four settings; 2·10⁴ GD steps instead of the
  *   paper's 10⁶ (a few seconds on SwiftShader, where 10⁶ take one to two minutes; set steps = 1e6 for the paper's run).
  * - fig1b-reduced: the issue's browser grid, 9 × 9 τ × δ, 4 seeds, m = 50, n = 200, d = 20, 10⁴ steps.

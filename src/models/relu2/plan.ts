@@ -1,6 +1,6 @@
 /**
  * The networks of a validated relu2 config, built lazily by index so a sweep chunk materialises only its
- * own networks and data sets (theory.md §3). Network order (the output order of `simulate`, the index
+ * own networks and data sets (docs/theory.md §3). Network order (the output order of `simulate`, the index
  * space of `sweep --shard`):
  * - grid: q = (iSeed·#τ + iτ)·#(δ|α) + iδ; points: q = iSeed·#settings + iSetting; each seed's
  *   networks are a contiguous block of {@link Relu2Plan.networksPerSeed}. The app (grid.ts) runs its

@@ -1,5 +1,5 @@
 /**
- * Runs the networks of a relu2 config (theory.md §3) on the GPU (Relu2Sim, f32 with Kahan-compensated
+ * Runs the networks of a relu2 config (docs/theory.md §3) on the GPU (Relu2Sim, f32 with Kahan-compensated
  * updates) or on the f64 CPU reference (cpu.ts CpuRelu2Backend), and shapes the per-network output of
  * `lazyrich simulate` (and of sweep shards and `merge`). Units: checkpoints and progress count GD steps
  * (progress: network-steps = networks × steps), never time.

@@ -1,5 +1,5 @@
 /**
- * Many independent two-layer ReLU networks (theory.md §3) trained by full-batch GD on the GPU in float32:
+ * Many independent two-layer ReLU networks (docs/theory.md §3) trained by full-batch GD on the GPU in float32:
  * uploads data (once per data set) and θ₀, advances all networks in chunked, cancellable, resumable
  * dispatches, and computes the §3 metrics on the GPU at checkpoints. Kernels: shaders/relu2/relu2Step.wgsl.ts
  * (workgroup per network) or shaders/relu2/relu2StepThread.wgsl.ts (thread per network, CPU adapters; layout.ts

@@ -1,6 +1,6 @@
 /**
  * What a relu2 GPU run is made of, and its validation against the kernel and device limits
- * (theory.md §3; layouts in layout.ts). Separate from sim.ts so the UI and CLI can check a grid before
+ * (docs/theory.md §3; layouts in layout.ts). Separate from sim.ts so the UI and CLI can check a grid before
  * creating a device.
  */
 import { DeviceLimitError } from '../../gpu/device.ts';

@@ -1,6 +1,6 @@
 /**
  * The CLI half of the single-neuron plugin ({@link ModelCli}, src/models/plugin.ts): the config of
- * config.ts and the runs of run.ts (GD, RK4, β-flow or the closed form; theory.md §1). No sweep: an
+ * config.ts and the runs of run.ts (GD, RK4, β-flow or the closed form; docs/theory.md §1). No sweep: an
  * ensemble is one run. Progress counts steps (or output times for "exact").
  */
 import type { ModelCli } from '../plugin.ts';
@@ -12,17 +12,17 @@ export const SIMULATE_HELP = `
 Model "single-neuron" config (JSON; all fields in src/models/singleNeuron/config.ts):
   "method": "gd"         gradient descent, step η (time per step)
             "rk4"        RK4 on the parameter flow (a, w), step dt
-            "beta-flow"  RK4 on the function-space flow dβ/dt = −M(β, δ)(XXβ − Xy), step dt (theory.md §1.1)
-            "exact"      closed form at each output time (theory.md §1.3); needs XX = σ²I, σ > 0
+            "beta-flow"  RK4 on the function-space flow dβ/dt = −M(β, δ)(XXβ − Xy), step dt (docs/theory.md §1.1)
+            "exact"      closed form at each output time (docs/theory.md §1.3); needs XX = σ²I, σ > 0
   "times":  output times t (flow time, not steps), ≥ 0 and strictly ascending; for the stepped methods
             each t / step must be an integer. For "exact" any times are allowed and "step" is optional.
 
 Output (JSON): { model, method, backend, adapter, times[T], trajectories[n] }, each trajectory with
-  a[T], w[T][d], delta[T], excessLoss[T], diverged, and (theory.md §1.2)
+  a[T], w[T][d], delta[T], excessLoss[T], diverged, and (docs/theory.md §1.2)
   nu[T]              ν = a‖w‖ (signed β norm)
   mu[T]              μ = ŵ·β̂*, β* = XX⁺Xy (alignment with the target)
   kernelDistance[T]  S(t) = 1 − ⟨K₀,K_t⟩/(‖K₀‖‖K_t‖), K = X M Xᵀ, M = η_w a² I + η_a w wᵀ, from XX alone
-  predictedLimit[d]  only for singular XX (λ_min ≤ 1e-10 λ_max): β∞ of theory.md §1.5, with the sign of
+  predictedLimit[d]  only for singular XX (λ_min ≤ 1e-10 λ_max): β∞ of docs/theory.md §1.5, with the sign of
                      a at the last output time
 Exit codes: 0 ok; 2 bad config or usage (one "lazyrich: config.<field>: …" line on stderr); 1 other failure.
 `;

@@ -1,6 +1,6 @@
 /**
  * Builds a {@link SingleNeuronEnsemble} (the object SingleNeuronSim uploads) from a validated CLI config:
- * explicit initial states as given, or a (δ, β₀) grid initialised with initFromBetaDelta (theory.md §1).
+ * explicit initial states as given, or a (δ, β₀) grid initialised with initFromBetaDelta (docs/theory.md §1).
  * Packing (f64 SoA, δ₀, scale₀, β_ols) is ensemble.ts's `ensembleFromInits`.
  */
 import { initFromBetaDelta } from '../../theory/index.ts';
@@ -9,7 +9,7 @@ import { ensembleFromInits, type InitialState, type SingleNeuronEnsemble } from 
 
 /**
  * The initial states of a config, in trajectory order. Grid order: i = iδ · (#β₀) + iβ₀, each from
- * initFromBetaDelta(β₀, δ, rates) (theory.md §1, a > 0 branch).
+ * initFromBetaDelta(β₀, δ, rates) (docs/theory.md §1, a > 0 branch).
  * @returns config.n states (a, w with w of length d).
  * @throws ConfigError (path `config.init.grid`) if initFromBetaDelta rejects a grid point.
  */

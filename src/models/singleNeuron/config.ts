@@ -3,7 +3,7 @@
  * no file system), so every error path is unit-tested. Each error is one {@link ConfigError} whose message
  * starts with the JSON path of the offending field, e.g. `config.data.XX[1][0]: expected a finite number, got "x"`.
  *
- * Contract (theory.md §1; `?` marks optional fields):
+ * Contract (docs/theory.md §1; `?` marks optional fields):
  * ```
  * { "model": "single-neuron",
  *   "data": { "XX": number[d][d], "Xy": number[d] },
@@ -16,7 +16,7 @@
  *   "times": number[],         // output times t ≥ 0, strictly ascending; on the step grid except for "exact"
  *   "backend"?: "gpu" | "cpu", "bound"?: number }             // defaults "gpu", DEFAULT_BOUND = 1e6 (params.ts)
  * ```
- * Methods (theory.md §1): "gd" = gradient descent (explicit Euler on the parameter flow), "rk4" = RK4 on the
+ * Methods (docs/theory.md §1): "gd" = gradient descent (explicit Euler on the parameter flow), "rk4" = RK4 on the
  * parameter flow, "beta-flow" = RK4 on the function-space flow β̇ = −M(β, δ)∇_βL (§1.1), "exact" = the
  * closed form (§1.3, evaluated directly at each output time; needs XX = σ²I, σ > 0).
  */
@@ -36,10 +36,10 @@ export const STEP_GRID_REL_TOL = 1e-9;
 /** How the initial states are given; both forms expand to a list of (a, w) in {@link expandInits}. */
 export type InitSpec =
   | { kind: 'explicit'; points: { a: number; w: number[] }[] }
-  /** i = iδ · beta0.length + iβ₀; each (β₀, δ) initialised with initFromBetaDelta (theory.md §1). */
+  /** i = iδ · beta0.length + iβ₀; each (β₀, δ) initialised with initFromBetaDelta (docs/theory.md §1). */
   | { kind: 'grid'; delta: number[]; beta0: number[][] };
 
-/** Every `simulate` method, in help order (see the module comment and theory.md §1, §1.1, §1.3). */
+/** Every `simulate` method, in help order (see the module comment and docs/theory.md §1, §1.1, §1.3). */
 export const METHODS = ['gd', 'rk4', 'beta-flow', 'exact'] as const;
 /** A `simulate` method: 'gd', 'rk4', 'beta-flow' (time-stepped) or 'exact' (closed form, no steps). */
 export type SimulateMethod = (typeof METHODS)[number];
@@ -163,7 +163,7 @@ function parseInit(v: unknown, d: number): InitSpec {
   const negative = delta.findIndex((x) => x < 0);
   if (zero >= 0 && negative >= 0) {
     throw new ConfigError(`config.init.grid.beta0[${zero}]`,
-      `β₀ = 0 with δ = ${delta[negative]} < 0 leaves the direction of w undetermined (theory.md §1); use a non-zero β₀`);
+      `β₀ = 0 with δ = ${delta[negative]} < 0 leaves the direction of w undetermined (docs/theory.md §1); use a non-zero β₀`);
   }
   return { kind: 'grid', delta, beta0 };
 }
@@ -198,12 +198,12 @@ function stepCountsOf(times: number[], step: number): number[] {
 /**
  * The one-line error of method "exact" on data without a closed form, e.g. `config.method: "exact" is
  * unavailable for config.data.XX: no closed form for this data: XX must be a multiple of the identity
- * (theory.md §1.3); use "rk4" or "beta-flow"`.
+ * (docs/theory.md §1.3); use "rk4" or "beta-flow"`.
  * @param cause the Error of identityScale / ExactEvaluator / SingleNeuronSim.create.
  */
 export function exactUnavailableError(cause: Error): ConfigError {
   return new ConfigError('config.method',
-    `"exact" is unavailable for config.data.XX: ${cause.message} (theory.md §1.3); use "rk4" or "beta-flow"`);
+    `"exact" is unavailable for config.data.XX: ${cause.message} (docs/theory.md §1.3); use "rk4" or "beta-flow"`);
 }
 
 /** 'exact' needs XX = σ²I (σ > 0) to identityScale's tolerance (IDENTITY_REL_TOL = 1e-10 relative). */
@@ -217,7 +217,7 @@ function checkExactData(data: SingleNeuronData): void {
 
 /**
  * 'beta-flow' cannot leave β = 0 when δ < 0 (M = |δ|ŵŵᵀ needs the direction of w, which β does not carry;
- * theory.md §1.1), while the parameter flow does: reject explicit inits with a = 0 and w ≠ 0. (Grid inits
+ * docs/theory.md §1.1), while the parameter flow does: reject explicit inits with a = 0 and w ≠ 0. (Grid inits
  * with β₀ = 0 and δ < 0 are rejected for every method in parseInit.)
  */
 function checkBetaFlowInit(init: InitSpec): void {
@@ -225,7 +225,7 @@ function checkBetaFlowInit(init: InitSpec): void {
   const k = init.points.findIndex((p) => p.a === 0 && p.w.some((x) => x !== 0));
   if (k >= 0) {
     throw new ConfigError(`config.init.explicit[${k}].a`,
-      'a = 0 with w ≠ 0 gives β₀ = 0 with δ < 0, which "beta-flow" cannot leave (theory.md §1.1: M = |δ|ŵŵᵀ needs the direction of w); use "rk4"');
+      'a = 0 with w ≠ 0 gives β₀ = 0 with δ < 0, which "beta-flow" cannot leave (docs/theory.md §1.1: M = |δ|ŵŵᵀ needs the direction of w); use "rk4"');
   }
 }
 
@@ -271,7 +271,7 @@ export function validateConfig(raw: unknown): SimulateConfig {
 
 /**
  * Checks every initial state a config asks for before anything runs: the grid's (δ, β₀) must give a finite
- * a₀ > 0 and w₀ (theory.md §1: a₀² = (δ + √(δ² + 4η_aη_w‖β₀‖²))/(2η_w)), and every state a finite scale
+ * a₀ > 0 and w₀ (docs/theory.md §1: a₀² = (δ + √(δ² + 4η_aη_w‖β₀‖²))/(2η_w)), and every state a finite scale
  * η_w a₀² + η_a‖w₀‖² (so δ₀ and the integrators' quantities do not overflow).
  * @throws ConfigError at `config.init.grid.delta[iδ]` or `config.init.explicit[k]`, naming the values.
  */

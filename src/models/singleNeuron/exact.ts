@@ -1,7 +1,7 @@
 /**
- * Evaluates the closed-form flow (theory.md §1.3) on the GPU for every trajectory of a sim, at any time t,
+ * Evaluates the closed-form flow (docs/theory.md §1.3) on the GPU for every trajectory of a sim, at any time t,
  * from the initial state. XX = σ²I and unequal layer rates are mapped to the whitened unit-rate problem
- * by the rescalings of theory.md §1 (see exactSingleNeuronGeneral in src/theory/exact.ts).
+ * by the rescalings of docs/theory.md §1 (see exactSingleNeuronGeneral in src/theory/exact.ts).
  */
 import type { GpuContext } from '../../gpu/device.ts';
 import { computePipeline, submitDispatch } from '../../gpu/compute.ts';

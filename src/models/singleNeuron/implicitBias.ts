@@ -1,5 +1,5 @@
 /**
- * Implicit bias on low-rank data (theory.md §1.5, paper Fig. 4b): for singular XX the flow converges to
+ * Implicit bias on low-rank data (docs/theory.md §1.5, paper Fig. 4b): for singular XX the flow converges to
  * one of many interpolants, β∞ = β_ols + a∞ w_null, set by δ and the null-space part of w₀. This pass
  * predicts β∞ for every trajectory on the GPU and measures ‖β_t − β∞‖.
  */
@@ -22,7 +22,7 @@ export const SINGULAR_REL_TOL = 1e-10;
 /**
  * Whether XX (d×d symmetric PSD) is rank-deficient: its smallest eigenvalue (symmetricEigen) is
  * ≤ {@link SINGULAR_REL_TOL} · its largest |eigenvalue| (XX = 0 is singular). Only then does the limit
- * depend on the initialisation (theory.md §1.5): the app adds the implicit-bias pass and the CLI's
+ * depend on the initialisation (docs/theory.md §1.5): the app adds the implicit-bias pass and the CLI's
  * output carries `predictedLimit`.
  */
 export function isSingular(XX: Matrix): boolean {

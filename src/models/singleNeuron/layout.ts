@@ -1,5 +1,5 @@
 /**
- * GPU memory layout of the single-neuron model (theory.md §1). Shared by the kernels, the renderer,
+ * GPU memory layout of the single-neuron model (docs/theory.md §1). Shared by the kernels, the renderer,
  * the CLI readback and the f64 CPU backend (src/theory/ensemble.ts uses the same SoA order).
  *
  * - `state`: f32, structure of arrays, (d+1) components × n trajectories. Component 0 is a,
@@ -34,7 +34,7 @@ export const STEP_PARAMS = defineStruct('StepParams', [
 export const SUMMARY_WORDS = 4;
 
 /**
- * Uniforms of the exact-solution kernel (theory.md §1.3) for XX = σ²I and any layer rates, mapped to the
+ * Uniforms of the exact-solution kernel (docs/theory.md §1.3) for XX = σ²I and any layer rates, mapped to the
  * whitened unit-rate problem on the host: â = scaleA·a, ŵ = scaleW·w, δ̂ = deltaScale·δ, β* = betaStar.
  * Results map back by dividing by scaleA, scaleW.
  */
@@ -66,7 +66,7 @@ export const OBSERVABLE_PARAMS = defineStruct('ObservableParams', [
 ]);
 
 /**
- * Per-trajectory observables (theory.md §1.2), f32 SoA, OBSERVABLES × n: row r of trajectory i at r·n + i.
+ * Per-trajectory observables (docs/theory.md §1.2), f32 SoA, OBSERVABLES × n: row r of trajectory i at r·n + i.
  * ν = a‖w‖ (signed β norm), μ = ŵ·β̂* (alignment with the target), excess loss, kernel distance S(t),
  * max S so far, t_ε = first observed time with excess loss < ε, and t_S = first observed time with
  * S ≥ kernelThreshold (both −1 until then; resolution = how often the kernel runs).
@@ -78,7 +78,7 @@ export const OBSERVABLES = OBSERVABLE_ROWS.length;
 export const ERROR_PARAMS = defineStruct('ErrorParams', [{ name: 'n', type: 'u32' }]);
 
 /**
- * Uniforms of the implicit-bias kernel (theory.md §1.5): `proj` is the projector onto null(XX) (d×d
+ * Uniforms of the implicit-bias kernel (docs/theory.md §1.5): `proj` is the projector onto null(XX) (d×d
  * row-major), `betaOls` = XX⁺Xy, k = √(η_aη_w).
  */
 export const LIMIT_PARAMS = defineStruct('LimitParams', [

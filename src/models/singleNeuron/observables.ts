@@ -1,5 +1,5 @@
 /**
- * Per-trajectory observables on the GPU (theory.md §1.2): ν, μ, excess loss, kernel distance S(t), max S
+ * Per-trajectory observables on the GPU (docs/theory.md §1.2): ν, μ, excess loss, kernel distance S(t), max S
  * and the time to reach excess loss < ε. Layout: OBSERVABLE_ROWS in layout.ts.
  */
 import type { GpuContext } from '../../gpu/device.ts';

@@ -1,6 +1,6 @@
 /**
  * The single-neuron parameter schema (the app's single source of truth) and the paper presets of
- * theory.md §1.6. Field order is the GUI order; `key` is the URL-hash key.
+ * docs/theory.md §1.6. Field order is the GUI order; `key` is the URL-hash key.
  */
 import { defaults, ParamError, type EnumField, type Params } from '../../params/schema.ts';
 import { modelFromHash } from '../../params/url.ts';
@@ -104,7 +104,7 @@ export type SingleNeuronParams = Params<SingleNeuronSchema>;
 export type PresetName = SingleNeuronParams['preset'];
 
 /**
- * Presets from theory.md §1.6. Each is a partial override of the defaults. The paper plots a few δ
+ * Presets from docs/theory.md §1.6. Each is a partial override of the defaults. The paper plots a few δ
  * values; here δ spans the same range densely and β₀ sweeps every direction (Fig. 2/3 includes β₀ = (−1, 0)).
  */
 export const PRESETS: Record<Exclude<PresetName, 'custom'>, Partial<SingleNeuronParams>> = {

@@ -1,10 +1,10 @@
 /**
  * Lazy / rich / delayed-rich classification of single-neuron trajectories from their kernel distance
- * S(t) (theory.md §1.2), and its aggregation into regime-map cells. The rule (also in the README):
+ * S(t) (docs/theory.md §1.2), and its aggregation into regime-map cells. The rule (also in the README):
  * - rich: S reached S_th (default 0.1) by the early time t_early (default 2/‖β*‖, two time constants of
  *   the linear flow) — the kernel moved while the function was being fitted;
  * - delayed-rich: S reached S_th only after t_early — a lazy phase first, then a late jump;
- * - lazy: S stayed below S_th until the trajectory converged (excess loss < ε, theory.md §1.2: the
+ * - lazy: S stayed below S_th until the trajectory converged (excess loss < ε, docs/theory.md §1.2: the
  *   function is fitted, so the kernel has no reason left to move) — the NTK barely moved;
  * - lazy so far: S below S_th and not converged yet. Provisional: before t_early it may still turn rich,
  *   later delayed-rich (δ = −4 in Fig. 2 is "lazy so far" at t = 4 and delayed-rich at t = 10).

@@ -1,9 +1,9 @@
 /**
  * `lazyrich simulate` of the single-neuron model (cli.ts): runs a validated config on the GPU (SingleNeuronSim, f32) or on the f64 CPU reference
  * (src/theory) and samples every trajectory at the output times: the state (a, w), δ, the excess loss and the
- * observables ν, μ, S of theory.md §1.2; for singular XX also the predicted limit β∞ of §1.5.
+ * observables ν, μ, S of docs/theory.md §1.2; for singular XX also the predicted limit β∞ of §1.5.
  *
- * Methods (theory.md §1): 'gd' and 'rk4' step the parameter flow, 'beta-flow' steps the function-space flow
+ * Methods (docs/theory.md §1): 'gd' and 'rk4' step the parameter flow, 'beta-flow' steps the function-space flow
  * (§1.1, RK4), 'exact' evaluates the closed form (§1.3, XX = σ²I only) directly at each output time.
  * GPU: SingleNeuronSim for the stepped methods, ExactEvaluator for 'exact', ObservablesPass for ν, μ, S.
  * CPU: advanceEnsembleF64, advanceBetaFlowF64, exactSingleNeuronGeneral; ν, μ, S from ntkMatrix and
@@ -35,21 +35,21 @@ export interface TrajectoryOutput {
   w: number[][];
   /** δ = η_w a² − η_a‖w‖² (T); constant for the flow, drifting O(η²) per step for GD. */
   delta: number[];
-  /** ½(β − β_ols)ᵀ XX (β − β_ols) with β = a w, β_ols = XX⁺Xy (T; theory.md §1.5). */
+  /** ½(β − β_ols)ᵀ XX (β − β_ols) with β = a w, β_ols = XX⁺Xy (T; docs/theory.md §1.5). */
   excessLoss: number[];
-  /** Signed norm ν = a‖w‖ (T; theory.md §1.2). */
+  /** Signed norm ν = a‖w‖ (T; docs/theory.md §1.2). */
   nu: number[];
-  /** Alignment μ = ŵ·β̂* with β* = β_ols (T; theory.md §1.2); 0 where w = 0 or β_ols = 0. */
+  /** Alignment μ = ŵ·β̂* with β* = β_ols (T; docs/theory.md §1.2); 0 where w = 0 or β_ols = 0. */
   mu: number[];
   /**
    * Kernel distance S(t) = 1 − ⟨K₀, K_t⟩_F / (‖K₀‖_F‖K_t‖_F) of K = X M Xᵀ, M = η_w a² I + η_a w wᵀ, computed
-   * from XX (T; theory.md §1.2); S(0) = 0. 0 where a kernel is zero (S undefined), as on the GPU.
+   * from XX (T; docs/theory.md §1.2); S(0) = 0. 0 where a kernel is zero (S undefined), as on the GPU.
    */
   kernelDistance: number[];
   /** True if the trajectory left the bound (or became non-finite); it is frozen at its last valid state. */
   diverged: boolean;
   /**
-   * Only for singular XX ({@link isSingular}): the predicted limit β∞ = β_ols + a∞ w_null (d; theory.md
+   * Only for singular XX ({@link isSingular}): the predicted limit β∞ = β_ols + a∞ w_null (d; docs/theory.md
    * §1.5, predictedLimit from the f64 initial state). The sign of a∞ is the sign of a at the last output
    * time ("the sign of a along the path"; sign(a₀) if that a is 0). When a∞ = 0 (β_ols = 0 and κ ≤ 0)
    * the limit is β∞ = β_ols.
@@ -262,7 +262,7 @@ async function runCpu(cfg: SimulateConfig, ensemble: SingleNeuronEnsemble, optio
 }
 
 /**
- * The closed form (theory.md §1.3 with the §1 rescalings) of every trajectory at time t, f64 SoA.
+ * The closed form (docs/theory.md §1.3 with the §1 rescalings) of every trajectory at time t, f64 SoA.
  * @throws ConfigError ({@link exactUnavailableError}) when XX ≠ σ²I.
  */
 function exactSnapshot(ensemble: SingleNeuronEnsemble, t: number): Float64Array {
@@ -289,7 +289,7 @@ function initialKernels(ensemble: SingleNeuronEnsemble): Matrix[] {
   return Array.from({ length: n }, (_, i) => ntkMatrix(state0[i], Array.from({ length: d }, (__, j) => state0[(1 + j) * n + i]), rates));
 }
 
-/** ν, μ and S (theory.md §1.2) in f64 from a SoA snapshot; the same conventions as the GPU ObservablesPass. */
+/** ν, μ and S (docs/theory.md §1.2) in f64 from a SoA snapshot; the same conventions as the GPU ObservablesPass. */
 function cpuObservables(ensemble: SingleNeuronEnsemble, s: Float64Array, kernels0: Matrix[]): Observables {
   const { n, d, rates, betaOls, data } = ensemble;
   const bNorm = Math.hypot(...betaOls);
@@ -315,7 +315,7 @@ function cpuObservables(ensemble: SingleNeuronEnsemble, s: Float64Array, kernels
   return { nu, mu, kernelDistance: S };
 }
 
-/** β∞ of trajectory i (theory.md §1.5) with the sign of a at the last output time (see TrajectoryOutput). */
+/** β∞ of trajectory i (docs/theory.md §1.5) with the sign of a at the last output time (see TrajectoryOutput). */
 function limitOf(ensemble: SingleNeuronEnsemble, i: number, aLast: number): number[] {
   const { n, d, state0, data, rates, betaOls } = ensemble;
   const w0 = Array.from({ length: d }, (_, j) => state0[(1 + j) * n + i]);
@@ -377,7 +377,7 @@ function finish(
   log(`δ drift: max |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) = ${drift.toExponential(3)} over ${n - diverged} trajectories (${DRIFT_NOTE[cfg.method]}).`);
   if (diverged > nonFinite) log(`diverged: ${diverged - nonFinite} of ${n} trajectories left the bound ${cfg.bound} and were frozen.`);
   if (nonFinite > 0) log(`diverged: ${nonFinite} of ${n} trajectories have non-finite values (null in the JSON) and are flagged diverged.`);
-  if (singular) log(`XX is singular (λ_min ≤ ${SINGULAR_REL_TOL} λ_max): each trajectory carries predictedLimit β∞ (theory.md §1.5).`);
+  if (singular) log(`XX is singular (λ_min ≤ ${SINGULAR_REL_TOL} λ_max): each trajectory carries predictedLimit β∞ (docs/theory.md §1.5).`);
   if (cfg.stepCounts === null) {
     log(`evaluated the closed form for ${n} trajectories at ${cfg.times.length} times in ${run.seconds.toFixed(2)} s.`);
   } else {

@@ -14,7 +14,7 @@ import type { SingleNeuronEnsemble } from './ensemble.ts';
 
 /**
  * 'gd' and 'rk4' integrate the parameter flow, 'beta-flow' integrates β with RK4 on the function-space
- * flow (theory.md §1.1), and 'exact' evaluates the closed form (XX = σ²I only) at t = Σ steps × step.
+ * flow (docs/theory.md §1.1), and 'exact' evaluates the closed form (XX = σ²I only) at t = Σ steps × step.
  */
 export type Method = 'gd' | 'rk4' | 'beta-flow' | 'exact';
 type SteppedMethod = Exclude<Method, 'exact'>;
@@ -35,7 +35,7 @@ export interface EnsembleSummary {
  * Whether XX (d×d, row-major nested arrays) is exactly σ²I: every off-diagonal entry 0 and every diagonal
  * entry equal to XX[0][0] as float32 (the kernels see f32 uniforms). Then the step kernels compute the
  * residual as σ²β − Xy (shaders/singleNeuron/singleNeuron.wgsl.ts `whitened`), bitwise equal to the general d-term
- * chain for finite β. theory.md §1.
+ * chain for finite β. docs/theory.md §1.
  */
 export function isWhitened(XX: readonly (readonly number[])[]): boolean {
   const s2 = Math.fround(XX[0][0]);

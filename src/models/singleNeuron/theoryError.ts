@@ -1,6 +1,6 @@
 /**
  * The theory error field (issue 3): for GD, RK4 or beta-flow runs on XX = σ²I data, the distance of every
- * trajectory from the closed form (theory.md §1.3) at the same time t, per trajectory and summarised.
+ * trajectory from the closed form (docs/theory.md §1.3) at the same time t, per trajectory and summarised.
  * For GD this is the visible gap between gradient descent and gradient flow, which grows with η.
  */
 import type { GpuContext } from '../../gpu/device.ts';

@@ -1,5 +1,5 @@
 /**
- * The relu2 browser app (theory.md §3, paper Fig. 1): owns the params, the uploaded data, the experiment,
+ * The relu2 browser app (docs/theory.md §3, paper Fig. 1): owns the params, the uploaded data, the experiment,
  * its results and runner, and the views (run bar, regime map, settings detail). Wiring only: the maths
  * is in src/theory, the kernels in src/models/relu2, the drawing in src/views. Every change is validated
  * (schema, cross-field, device limits) before anything running is replaced, so a bad value loses nothing.

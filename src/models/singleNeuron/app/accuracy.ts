@@ -1,7 +1,7 @@
 /**
  * Issue 10, defect 6: say when the numbers on screen are inaccurate. Two measures are read back anyway
- * (hud.ts): the theory error max |simulated − exact| against the closed form (theory.md §1.3, XX = σ²I
- * only) and the max relative δ drift |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) (theory.md §1, "Conservation law";
+ * (hud.ts): the theory error max |simulated − exact| against the closed form (docs/theory.md §1.3, XX = σ²I
+ * only) and the max relative δ drift |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) (docs/theory.md §1, "Conservation law";
  * README "Conventions"). Above a threshold the HUD and the regime map say so and suggest a smaller step.
  */
 import type { SingleNeuronParams } from '../params.ts';
@@ -14,7 +14,7 @@ import type { AppStatus } from './app.ts';
  */
 export const THEORY_ERROR_LIMIT = 0.05;
 /**
- * Largest max relative δ drift still called accurate. δ labels a trajectory's regime (theory.md §1); a
+ * Largest max relative δ drift still called accurate. δ labels a trajectory's regime (docs/theory.md §1); a
  * drift of 5 % of the terms δ is the difference of keeps every trajectory near the δ it started at (the
  * Fig. 2 δ values are 1 apart), whereas GD at η = 0.9 drifts by 1.29 and RK4 on the τ × α grid at
  * dt = 0.01 by 0.65. GD's drift is O(η²) per step, so GD at the Fig. 8 η = 0.01 stays far below it.

@@ -83,7 +83,7 @@ export class Analysis {
     this.ctx.device.queue.writeBuffer(this.regimes, 0, Float32Array.from(classes));
   }
 
-  /** Orthonormal basis of null(XX) (empty for full rank), for drawing the set of interpolants (theory.md §1.5). */
+  /** Orthonormal basis of null(XX) (empty for full rank), for drawing the set of interpolants (docs/theory.md §1.5). */
   nullBasis(): number[][] {
     const { values, vectors } = symmetricEigen(this.sim.ensemble.data.XX);
     const top = Math.max(...values.map(Math.abs));
@@ -125,7 +125,7 @@ export class Analysis {
   }
 }
 
-/** True when XX = σ²I, the data for which the closed form (theory.md §1.3) exists. */
+/** True when XX = σ²I, the data for which the closed form (docs/theory.md §1.3) exists. */
 export function hasClosedForm(XX: number[][]): boolean {
   try {
     identityScale(XX);

@@ -178,7 +178,7 @@ export class TimeSeriesPanel {
   destroy(): void { for (const chart of this.charts) chart.destroy(); }
 }
 
-/** ν, μ, S and the excess loss of the closed form (f64, theory.md §1.3) at the given times. */
+/** ν, μ, S and the excess loss of the closed form (f64, docs/theory.md §1.3) at the given times. */
 function exactCurves(e: SingleNeuronEnsemble, i: number, times: Float64Array): Record<(typeof CHARTS)[number]['key'], Float64Array> {
   const d = e.d;
   const a0 = e.state0[i];

@@ -3,7 +3,7 @@
  * trajectories at exactly the portrait's positions. Hover shows a tooltip (index, δ₀, β₀, β, excess
  * loss); the lasso (drag) selects, and the selection is mapped back to trajectory indices and passed to
  * `onSelect`. Draws are serialised, "latest wins": regl-scatterplot rejects a draw() that overlaps a
- * pending one (design.md, facts about regl-scatterplot).
+ * pending one (docs/architecture.md, facts about regl-scatterplot).
  */
 import createScatterplot from 'regl-scatterplot';
 import { deltaInterpolator, DIVERGED_COLOR, HIGHLIGHT_COLOR, lutHex } from '../../../views/colormaps.ts';

@@ -140,7 +140,7 @@ export interface TrajectoryInfo {
   delta0: number;
   beta0: number[] | null;
   beta: number[];
-  /** ½(β − β_ols)ᵀXX(β − β_ols) at the snapshot (theory.md §1.5). */
+  /** ½(β − β_ols)ᵀXX(β − β_ols) at the snapshot (docs/theory.md §1.5). */
   excessLoss: number;
   diverged: boolean;
 }

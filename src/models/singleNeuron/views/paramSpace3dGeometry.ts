@@ -1,6 +1,6 @@
 /**
  * Pure geometry of the 3-D parameter-space view (d = 2), in f64, world coordinates (w₁, w₂, a):
- * - the conserved surface η_w a² − η_a‖w‖² = δ (theory.md §1): two sheets (δ > 0), one sheet (δ < 0) or a
+ * - the conserved surface η_w a² − η_a‖w‖² = δ (docs/theory.md §1): two sheets (δ > 0), one sheet (δ < 0) or a
  *   double cone (δ = 0), as a triangle mesh plus wireframe polylines;
  * - the curve of global minima for whitened data, a w = β* (two branches, a > 0 and a < 0);
  * - axes through the origin with ticks, and the label anchors;

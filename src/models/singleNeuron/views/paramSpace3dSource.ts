@@ -18,7 +18,7 @@ export interface ParamSpace3DSource {
   d: number;
 }
 
-/** What the view needs to know about the ensemble (theory.md §1). */
+/** What the view needs to know about the ensemble (docs/theory.md §1). */
 export interface ParamSpace3DInfo {
   /** [min δ₀, max δ₀] over the ensemble; the colour domain is ±max|δ₀| (as in the portrait). */
   deltaRange: [number, number];

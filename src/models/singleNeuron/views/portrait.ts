@@ -3,7 +3,7 @@
  * straight from the simulation's storage buffers (no readback), with optional fading trails, a grid,
  * excess-loss contours and the target β_ols in function space, pan/zoom, and a highlighted selection.
  * Points are coloured by δ₀, by excess loss, or by any per-trajectory field in a GPU buffer (continuous
- * or categorical). In function space it can also draw the low-rank implicit bias (theory.md §1.5, paper
+ * or categorical). In function space it can also draw the low-rank implicit bias (docs/theory.md §1.5, paper
  * Fig. 4b): the projected set of interpolating solutions and every trajectory's predicted limit β∞.
  * Pipelines: portraitPipelines.ts; shader: shaders/singleNeuron/portrait.wgsl.ts; uniforms: portraitLayout.ts; colours:
  * portraitColoring.ts; canvas, targets and trail pass (shared with the 3-D view): trailCanvas.ts.
@@ -170,7 +170,7 @@ export class PortraitView {
   }
 
   /**
-   * Draws the affine set of interpolating solutions {β_ols + Σ c_k v_k} (theory.md §1.5, paper Fig. 4b)
+   * Draws the affine set of interpolating solutions {β_ols + Σ c_k v_k} (docs/theory.md §1.5, paper Fig. 4b)
    * in function space ('beta' view only), projected onto (β₁, β₂) (viewMath.projectInterpolants): a
    * dashed cyan line when the projection is a line (d = 2, rank 1; or any d whose null space projects to
    * one direction); a cyan ring around β_ols when it projects to a point (full rank, or a null space

@@ -88,7 +88,7 @@ export const LOSS_DECADES = 6;
 export const MIN_LOSS_DECADES = 2;
 
 /**
- * The excess-loss colour domain for an ensemble whose largest excess loss is `maxExcessLoss` (theory.md
+ * The excess-loss colour domain for an ensemble whose largest excess loss is `maxExcessLoss` (docs/theory.md
  * §1.2): [max(LOSS_FLOOR, max·10⁻⁶), max], widened upwards to at least MIN_LOSS_DECADES decades. Once every
  * trajectory has converged (max ≤ LOSS_FLOOR, the normal end of a demo) this is [LOSS_FLOOR, 100·LOSS_FLOOR]
  * and every point takes the scale's lowest colour. null when the maximum is not a finite positive number

@@ -45,7 +45,7 @@ export const CONTOUR_SPACING = 0.5;
 /**
  * `struct PortraitParams` (WGSL uniform). Units: clip = world · scale + offset; half sizes in clip units;
  * width/height/dpr in device pixels; gridStep in world units; xx00/xx01/xx11 the top-left 2×2 block of
- * XX and target = β_ols[0..1] (contours, theory.md §1.5); `xx` is XX row-major (d×d) and `betaOls` is
+ * XX and target = β_ols[0..1] (contours, docs/theory.md §1.5); `xx` is XX row-major (d×d) and `betaOls` is
  * β_ols (d), zero-padded (loss colouring); `colors` holds {@link COLOR_SLOTS} as linear RGBA.
  * Field colouring (colorBy 2): value v = field[fieldOffset + i]; fieldScale 0 linear t = (v − lo)·invSpan,
  * 1 log t = (log10 v − log10 lo)·invSpan, 2 category LUT[round(v)] for round(v) < fieldCount.

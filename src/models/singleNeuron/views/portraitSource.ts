@@ -22,7 +22,7 @@ export interface PortraitSource {
   d: number;
 }
 
-/** What the portrait needs to know about the ensemble's data (theory.md §1, §1.5). */
+/** What the portrait needs to know about the ensemble's data (docs/theory.md §1, §1.5). */
 export interface PortraitEnsembleInfo {
   /** Minimum-norm least-squares solution (d). */
   betaOls: number[];
@@ -131,7 +131,7 @@ export function validatePortraitField(field: PortraitField, n: number): number {
   return offset;
 }
 
-/** Predicted end points β∞ of every trajectory (theory.md §1.5; ImplicitBiasPass.limit). */
+/** Predicted end points β∞ of every trajectory (docs/theory.md §1.5; ImplicitBiasPass.limit). */
 export interface PortraitLimits {
   /** f32 SoA d × n: component j of trajectory i at j·n + i; needs STORAGE usage. */
   buffer: GPUBuffer;
@@ -150,7 +150,7 @@ export function validatePredictedLimits(limits: PortraitLimits, n: number, d: nu
   if (!(limits.buffer.usage & STORAGE_USAGE)) throw new RangeError('PortraitView.setPredictedLimits: buffer lacks STORAGE usage.');
 }
 
-/** The affine set of interpolating solutions {β_ols + Σ_k c_k v_k} (theory.md §1.5). */
+/** The affine set of interpolating solutions {β_ols + Σ_k c_k v_k} (docs/theory.md §1.5). */
 export interface PortraitInterpolants {
   /** β_ols = XX⁺Xy (d). */
   betaOls: number[];
