@@ -2,7 +2,7 @@
  * WGSL shared by the relu2 kernels (docs/theory.md §3): uniforms, the NetInfo struct, the data accessors and
  * the finite test. Buffer layouts: src/models/relu2/layout.ts.
  */
-import { RELU2_UNIFORMS } from '../../src/models/relu2/layout.ts';
+import { METRIC_INDEX as I, METRIC_WORDS, RELU2_UNIFORMS } from '../../src/models/relu2/layout.ts';
 
 /** Compile-time sizes shared by both kernels. */
 export interface Relu2CommonOptions {
@@ -55,5 +55,56 @@ fn kahan1(x: ptr<function, f32>, c: ptr<function, f32>, delta: f32) {
   let t = *x + y;
   *c = (t - *x) - y;
   *x = t;
+}
+`;
+
+/**
+ * `unitMove(base, k)` for the metrics kernels (which bind `params` and `params0`): unit k's squared
+ * parameter distance ‖(a_k, w_k) − (a_k, w_k)₀‖² and its δ_k drift |δ_k − δ_k(0)|, δ_k = a_k² − ‖w_k‖²
+ * (docs/theory.md §3), as vec2f(d², drift).
+ */
+export const relu2UnitMove = /* wgsl */ `
+fn unitMove(base: u32, k: u32) -> vec2f {
+  let a = params[base + k];
+  let a0 = params0[base + k];
+  var d2 = (a - a0) * (a - a0);
+  var ww = 0.0;
+  var ww0 = 0.0;
+  for (var j = 0u; j < DP; j++) {
+    let w = params[base + M + j * M + k];
+    let w0 = params0[base + M + j * M + k];
+    d2 = fma(w - w0, w - w0, d2);
+    ww = fma(w, w, ww);
+    ww0 = fma(w0, w0, ww0);
+  }
+  return vec2f(d2, abs((a * a - ww) - (a0 * a0 - ww0)));
+}
+`;
+
+/**
+ * `writeMetrics(q, sums, kd, drift)` for the metrics kernels (which bind `metrics`): network q's record
+ * from sums = (train SSE, activation flips, test SSE, ‖θ − θ₀‖²), the kernel sums kd = (‖K_t − K₀‖²,
+ * ⟨K₀ − K_t, K₀ + K_t⟩, ‖K₀‖², ‖K_t‖²) and the max δ_k drift. S = 1 − ⟨K₀, K_t⟩/(‖K₀‖‖K_t‖) is formed
+ * as (‖ΔK‖² − (⟨K₀ − K_t, K₀ + K_t⟩/(‖K₀‖ + ‖K_t‖))²)/(2‖K₀‖‖K_t‖), which stays accurate when K_t ≈ K₀
+ * (docs/theory.md §3). The host reports the test loss as NaN when nTest = 0.
+ */
+export const relu2WriteMetrics = /* wgsl */ `
+fn writeMetrics(q: u32, sums: vec4f, kd: vec4f, drift: f32) {
+  let o = q * ${METRIC_WORDS}u;
+  let n0 = sqrt(kd.z);
+  let nt = sqrt(kd.w);
+  var S = 0.0;
+  if (n0 > 0.0 && nt > 0.0) {
+    let dn = kd.y / (n0 + nt);
+    S = max(0.0, (kd.x - dn * dn) / (2.0 * n0 * nt));
+  }
+  metrics[o + ${I.trainLoss}u] = sums.x / f32(P.n);
+  metrics[o + ${I.testLoss}u] = sums.z / f32(max(P.nTest, 1u));
+  metrics[o + ${I.hamming}u] = sums.y / f32(P.n);
+  metrics[o + ${I.paramDistance}u] = sqrt(sums.w);
+  metrics[o + ${I.kernelDistance}u] = S;
+  metrics[o + ${I.deltaDrift}u] = drift;
+  metrics[o + ${I.kernelNorm0}u] = n0;
+  metrics[o + ${I.kernelNormT}u] = nt;
 }
 `;

@@ -12,8 +12,19 @@
  * Output layout: METRIC_INDEX in src/models/relu2/layout.ts.
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
-import { relu2Common, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
-import { KERNEL_TILE, KERNEL_UNIT_CHUNK, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE } from '../../src/models/relu2/layout.ts';
+import { relu2Common, relu2UnitMove, relu2WriteMetrics, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
+import { KERNEL_TILE, KERNEL_UNIT_CHUNK, METRICS_WORKGROUP_SIZE } from '../../src/models/relu2/layout.ts';
+
+/** WGSL `fn <name>(base, k, x4, i) -> f32`: unit k's pre-activation w_kᵀx_i from the weights in `array`. */
+const preactivation = (name: string, array: string) => /* wgsl */ `
+fn ${name}(base: u32, k: u32, x4: u32, i: u32) -> f32 {
+  var z = 0.0;
+  for (var c = 0u; c < DP4; c++) {
+    let j = base + M + 4u * c * M + k;
+    z += dot(vec4f(${array}[j], ${array}[j + M], ${array}[j + 2u * M], ${array}[j + 3u * M]), xRow(x4, i, c));
+  }
+  return z;
+}`;
 
 /**
  * WGSL of the metrics kernel (entry point `main`). Bindings: 0 uniforms, 1 params (r), 2 params0 (r),
@@ -22,7 +33,6 @@ import { KERNEL_TILE, KERNEL_UNIT_CHUNK, METRIC_INDEX, METRIC_WORDS, METRICS_WOR
  */
 export function relu2MetricsShader(o: Relu2CommonOptions): string {
   if (KERNEL_TILE * KERNEL_TILE !== 4 * METRICS_WORKGROUP_SIZE) throw new Error('relu2MetricsShader: tile must be 4 entries per thread');
-  const I = METRIC_INDEX;
   return wgsl`${relu2Common(o)}
 const KT: u32 = ${KERNEL_TILE}u;
 const KT4: u32 = ${KERNEL_TILE / 4}u;
@@ -42,22 +52,10 @@ var<workgroup> red: array<vec4f, WG>;
 
 fn fidx(side: u32, kind: u32, u: u32, i4: u32) -> u32 { return ((side * 4u + kind) * KU + u) * KT4 + i4; }
 
-fn zt(base: u32, k: u32, x4: u32, i: u32) -> f32 {
-  var z = 0.0;
-  for (var c = 0u; c < DP4; c++) {
-    let j = base + M + 4u * c * M + k;
-    z += dot(vec4f(params[j], params[j + M], params[j + 2u * M], params[j + 3u * M]), xRow(x4, i, c));
-  }
-  return z;
-}
-fn z0(base: u32, k: u32, x4: u32, i: u32) -> f32 {
-  var z = 0.0;
-  for (var c = 0u; c < DP4; c++) {
-    let j = base + M + 4u * c * M + k;
-    z += dot(vec4f(params0[j], params0[j + M], params0[j + 2u * M], params0[j + 3u * M]), xRow(x4, i, c));
-  }
-  return z;
-}
+${preactivation('zt', 'params')}
+${preactivation('z0', 'params0')}
+${relu2UnitMove}
+${relu2WriteMetrics}
 fn outputAt(base: u32, x4: u32, i: u32) -> f32 {
   var f = 0.0;
   for (var k = 0u; k < M; k++) { f = fma(params[base + k], sigma(zt(base, k, x4, i)), f); }
@@ -119,20 +117,9 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   }
   var drift = 0.0;
   for (var k = lid; k < M; k += WG) {
-    let a = params[base + k];
-    let a0 = params0[base + k];
-    var d2 = (a - a0) * (a - a0);
-    var ww = 0.0;
-    var ww0 = 0.0;
-    for (var j = 0u; j < DP; j++) {
-      let w = params[base + M + j * M + k];
-      let w0 = params0[base + M + j * M + k];
-      d2 = fma(w - w0, w - w0, d2);
-      ww = fma(w, w, ww);
-      ww0 = fma(w0, w0, ww0);
-    }
-    sums.w += d2;
-    drift = max(drift, abs((a * a - ww) - (a0 * a0 - ww0)));
+    let unit = unitMove(base, k);
+    sums.w += unit.x;
+    drift = max(drift, unit.y);
   }
   let total = reduceSum(sums, lid);
   let maxDrift = reduceMax(drift, lid);
@@ -195,24 +182,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   }
   let kd = reduceSum(acc, lid);
 
-  if (lid == 0u) {
-    let o = q * ${METRIC_WORDS}u;
-    let n0 = sqrt(kd.z);
-    let nt = sqrt(kd.w);
-    var S = 0.0;
-    if (n0 > 0.0 && nt > 0.0) {
-      let dn = kd.y / (n0 + nt);
-      S = max(0.0, (kd.x - dn * dn) / (2.0 * n0 * nt));
-    }
-    metrics[o + ${I.trainLoss}u] = total.x / f32(P.n);
-    metrics[o + ${I.testLoss}u] = total.z / f32(max(P.nTest, 1u)); // the host reports NaN when nTest = 0
-    metrics[o + ${I.hamming}u] = total.y / f32(P.n);
-    metrics[o + ${I.paramDistance}u] = sqrt(total.w);
-    metrics[o + ${I.kernelDistance}u] = S;
-    metrics[o + ${I.deltaDrift}u] = maxDrift;
-    metrics[o + ${I.kernelNorm0}u] = n0;
-    metrics[o + ${I.kernelNormT}u] = nt;
-  }
+  if (lid == 0u) { writeMetrics(q, total, kd, maxDrift); }
 }
 `;
 }

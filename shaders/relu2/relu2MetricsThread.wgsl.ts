@@ -14,8 +14,7 @@
  * ((i·m + k)·4 + c)·P.chunk + ql: networks fastest, so the 4 lanes of a SIMD group load one vector.
  * Networks go in chunks of P.chunk starting at P.netOffset (one dispatch each; Relu2Sizes.metricsChunk).
  */
-import { relu2Common, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
-import { METRIC_INDEX, METRIC_WORDS } from '../../src/models/relu2/layout.ts';
+import { relu2Common, relu2UnitMove, relu2WriteMetrics, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
 
 /**
  * WGSL of the thread metrics kernel (entry point `main`). Bindings: 0 uniforms, 1 params (r), 2 params0 (r),
@@ -24,7 +23,6 @@ import { METRIC_INDEX, METRIC_WORDS } from '../../src/models/relu2/layout.ts';
  * ql = group·WG + lid trains-metrics network q = P.netOffset + ql.
  */
 export function relu2MetricsThreadShader(o: Relu2CommonOptions): string {
-  const I = METRIC_INDEX;
   const C = Array.from({ length: o.dp / 4 }, (_, c) => c);
   const zOf = (p: string, xi: string) => C.map((c) => `dot(vec4f(${p}[wk + ${4 * c}u * M], ${p}[wk + ${4 * c + 1}u * M], ${p}[wk + ${4 * c + 2}u * M], ${p}[wk + ${4 * c + 3}u * M]), ${xi}${c})`).join(' + ');
   const R = [0, 1, 2, 3];
@@ -38,6 +36,8 @@ override WG: u32 = 4u;
 @group(0) @binding(4) var<storage, read> nets: array<NetInfo>;
 @group(0) @binding(5) var<storage, read_write> metrics: array<f32>;
 @group(0) @binding(6) var<storage, read_write> feat: array<f32>;
+${relu2UnitMove}
+${relu2WriteMetrics}
 
 fn fidx(i: u32, k: u32, c: u32, ql: u32) -> u32 { return ((i * M + k) * 4u + c) * P.chunk + ql; }
 fn featAt(i: u32, k: u32, ql: u32) -> vec4f {
@@ -92,20 +92,9 @@ ${loadX('xi', 'xt4', 'i')}
   var dist2 = 0.0;
   var drift = 0.0;
   for (var k = 0u; k < M; k++) {
-    let a = params[base + k];
-    let a0 = params0[base + k];
-    var d2 = (a - a0) * (a - a0);
-    var ww = 0.0;
-    var ww0 = 0.0;
-    for (var j = 0u; j < DP; j++) {
-      let w = params[base + M + j * M + k];
-      let w0 = params0[base + M + j * M + k];
-      d2 = fma(w - w0, w - w0, d2);
-      ww = fma(w, w, ww);
-      ww0 = fma(w0, w0, ww0);
-    }
-    dist2 += d2;
-    drift = max(drift, abs((a * a - ww) - (a0 * a0 - ww0)));
+    let unit = unitMove(base, k);
+    dist2 += unit.x;
+    drift = max(drift, unit.y);
   }
 
   // Pass 2: kernel sums over the pairs i ≤ j, four rows i0..i0+3 at a time (each loaded column feature
@@ -133,22 +122,7 @@ ${R.map((r) => `      {
     }
   }
 
-  let o = q * ${METRIC_WORDS}u;
-  let n0 = sqrt(acc.z);
-  let nt = sqrt(acc.w);
-  var S = 0.0;
-  if (n0 > 0.0 && nt > 0.0) {
-    let dn = acc.y / (n0 + nt);
-    S = max(0.0, (acc.x - dn * dn) / (2.0 * n0 * nt));
-  }
-  metrics[o + ${I.trainLoss}u] = sse / f32(P.n);
-  metrics[o + ${I.testLoss}u] = testSse / f32(max(P.nTest, 1u)); // the host reports NaN when nTest = 0
-  metrics[o + ${I.hamming}u] = f32(flips) / f32(P.n);
-  metrics[o + ${I.paramDistance}u] = sqrt(dist2);
-  metrics[o + ${I.kernelDistance}u] = S;
-  metrics[o + ${I.deltaDrift}u] = drift;
-  metrics[o + ${I.kernelNorm0}u] = n0;
-  metrics[o + ${I.kernelNormT}u] = nt;
+  writeMetrics(q, vec4f(sse, f32(flips), testSse, dist2), acc, drift);
 }
 `;
 }

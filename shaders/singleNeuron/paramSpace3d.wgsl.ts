@@ -18,7 +18,7 @@
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { LUT_SIZE } from '../../src/views/colormaps.ts';
 import { COLOR_SLOTS_3D, PARAMS_3D } from '../../src/models/singleNeuron/views/paramSpace3dLayout.ts';
-import { selectionIndex, spriteBasics, spriteBindings, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
+import { selectionIndex, spriteBasics, spriteBindings, spriteEntryPoints, vsPointsHead, type SpritePrimitive } from './pointSprites.wgsl.ts';
 
 /** How trajectories become primitives (shaders/singleNeuron/pointSprites.wgsl.ts). */
 export type ParamSpace3DPrimitive = SpritePrimitive;
@@ -67,10 +67,7 @@ fn quad(p: vec3f, scale: f32, v: u32, pin: bool) -> PointOut {
   return o;
 }
 
-@vertex
-fn vsPoints(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
-  ${spriteIndex(primitive)}
-  let diverged = (flags[i] & 1u) != 0u;
+${vsPointsHead(primitive)}
   var p = world(i);
   if (diverged) { p = clamp(p, vec3f(-4.0 * P.eye[0].w), vec3f(4.0 * P.eye[0].w)); }
   var o = quad(p, select(1.0, P.divergedScale, diverged), v, diverged);

@@ -58,6 +58,17 @@ export function spriteIndex(primitive: SpritePrimitive): string {
   }
 }
 
+/**
+ * The head of the `vsPoints` entry point: its signature, `i` and `v` ({@link spriteIndex}) and
+ * `diverged` (flag bit 1 of trajectory i); the view writes the body and closes the function.
+ */
+export function vsPointsHead(primitive: SpritePrimitive): string {
+  return `@vertex
+fn vsPoints(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
+  ${spriteIndex(primitive)}
+  let diverged = (flags[i] & 1u) != 0u;`;
+}
+
 /** Statements defining `i` (the selected trajectory) and `v` in a highlight vertex shader (never 'points'). */
 export function selectionIndex(primitive: SpritePrimitive): string {
   return primitive === 'instanced' ? 'let i = selection[ii];\n  let v = vi;' : 'let i = selection[vi / 6u];\n  let v = quadVertex(vi % 6u);';

@@ -30,7 +30,7 @@
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { LUT_SIZE } from '../../src/views/colormaps.ts';
 import { COLOR_SLOTS, PORTRAIT_PARAMS } from '../../src/models/singleNeuron/views/portraitLayout.ts';
-import { selectionIndex, spriteBasics, spriteBindings, spriteEntryPoints, spriteIndex, type SpritePrimitive } from './pointSprites.wgsl.ts';
+import { selectionIndex, spriteBasics, spriteBindings, spriteEntryPoints, vsPointsHead, type SpritePrimitive } from './pointSprites.wgsl.ts';
 
 /** How trajectories become primitives (shaders/singleNeuron/pointSprites.wgsl.ts). */
 export type PortraitPrimitive = SpritePrimitive;
@@ -137,10 +137,7 @@ fn quad(center: vec2f, scale: f32, v: u32, depth: f32, pin: bool) -> PointOut {
   return o;
 }
 
-@vertex
-fn vsPoints(@builtin(vertex_index) vi: u32, @builtin(instance_index) ii: u32) -> PointOut {
-  ${spriteIndex(primitive)}
-  let diverged = (flags[i] & 1u) != 0u;
+${vsPointsHead(primitive)}
   var o = quad(project(i), select(1.0, P.divergedScale, diverged), v, select(0.5, 0.0, diverged), diverged);
 #if ${points}
   o.pos = vec4f(o.pos.xy - o.uv * vec2f(P.halfX, P.halfY) * select(1.0, P.divergedScale, diverged), o.pos.zw);

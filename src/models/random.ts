@@ -40,3 +40,18 @@ export function randomUnitVector(rng: Rng, d: number): number[] {
     if (norm > 1e-12) return v.map((x) => x / norm);
   }
 }
+
+/**
+ * rows × cols with orthonormal rows (rows ≤ cols): Gram–Schmidt of Gaussian vectors, redrawing a vector
+ * that is (numerically) in the span of the previous rows.
+ */
+export function randomOrthonormalRows(rng: Rng, rows: number, cols: number): number[][] {
+  const out: number[][] = [];
+  while (out.length < rows) {
+    const v = Array.from({ length: cols }, () => rng.normal());
+    for (const u of out) { const p = u.reduce((s, x, j) => s + x * v[j], 0); u.forEach((x, j) => { v[j] -= p * x; }); }
+    const nv = Math.hypot(...v);
+    if (nv > 1e-8) out.push(v.map((x) => x / nv));
+  }
+  return out;
+}

@@ -205,7 +205,7 @@ describe('simulate config: methods "beta-flow" and "exact" (issue 3 item 9)', ()
   const fig4b = { XX: [[0.25, 0.5], [0.5, 1]], Xy: [0.55, 1.1] };
   it.each([
     ['exact on XX = x xᵀ (no closed form)', () => errorOf({ ...base(), method: 'exact', data: fig4b }),
-      /^config\.method: "exact" is unavailable for config\.data\.XX: no closed form for this data: XX must be a multiple of the identity \(theory\.md §1\.3\); use "rk4" or "beta-flow"$/],
+      /^config\.method: "exact" is unavailable for config\.data\.XX: no closed form for this data: XX must be a multiple of the identity \(docs\/theory\.md §1\.3\); use "rk4" or "beta-flow"$/],
     ['exact on anisotropic diagonal XX', () => errorOf({ ...base(), method: 'exact', data: { XX: [[1, 0], [0, 2]], Xy: [0, 1] } }),
       /^config\.method: "exact" is unavailable for config\.data\.XX: no closed form/],
     ['exact on XX = 0', () => errorOf({ ...base(), method: 'exact', data: { XX: [[0, 0], [0, 0]], Xy: [0, 0] } }),

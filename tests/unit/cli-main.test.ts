@@ -69,7 +69,7 @@ describe('lazyrich main (CPU backend)', () => {
 
   it.each([
     ['exact on non-identity XX', { ...CONFIG, method: 'exact' },
-      /^lazyrich: config\.method: "exact" is unavailable for config\.data\.XX: no closed form for this data: XX must be a multiple of the identity \(theory\.md §1\.3\); use "rk4" or "beta-flow"\n$/],
+      /^lazyrich: config\.method: "exact" is unavailable for config\.data\.XX: no closed form for this data: XX must be a multiple of the identity \(docs\/theory\.md §1\.3\); use "rk4" or "beta-flow"\n$/],
     ['beta-flow without step', { ...CONFIG, method: 'beta-flow', step: undefined }, /^lazyrich: config\.step: missing required field \(method "beta-flow"/],
   ])('%s: exit 2 and one stderr line', async (name, config, pattern) => {
     const c = capture();

@@ -6,7 +6,7 @@
  * β* = (norm/√r) Σ_{k<r} u_k v_kᵀ with orthonormal u_k ∈ ℝᵈ, v_k ∈ ℝᶜ (Gram–Schmidt of Gaussian vectors), so
  * ‖β*‖_F = norm and all r singular values are norm/√r.
  */
-import { createRng, type Rng } from '../random.ts';
+import { createRng, randomOrthonormalRows, type Rng } from '../random.ts';
 import type { Linear2Data } from '../../theory/linear2.ts';
 
 /** What a preset's data needs. */
@@ -25,22 +25,11 @@ export interface Linear2DataSpec {
   seed: number;
 }
 
-function orthonormal(rng: Rng, count: number, dim: number): number[][] {
-  const out: number[][] = [];
-  while (out.length < count) {
-    const v = Array.from({ length: dim }, () => rng.normal());
-    for (const u of out) { const p = u.reduce((s, x, j) => s + x * v[j], 0); u.forEach((x, j) => { v[j] -= p * x; }); }
-    const nv = Math.hypot(...v);
-    if (nv > 1e-8) out.push(v.map((x) => x / nv));
-  }
-  return out;
-}
-
 /** The teacher β* (d×c nested) of a spec. @throws Error when rank is outside 1..min(d, c). */
 export function teacher(spec: Linear2DataSpec, rng: Rng): number[][] {
   const { d, c, rank } = spec;
   if (!(rank >= 1 && rank <= Math.min(d, c))) throw new Error(`rank = ${rank} must be in 1..min(d, c) = ${Math.min(d, c)}`);
-  const U = orthonormal(rng, rank, d), V = orthonormal(rng, rank, c);
+  const U = randomOrthonormalRows(rng, rank, d), V = randomOrthonormalRows(rng, rank, c);
   const s = spec.norm / Math.sqrt(rank);
   return Array.from({ length: d }, (_, i) => Array.from({ length: c }, (_, j) => U.reduce((acc, u, k) => acc + s * u[i] * V[k][j], 0)));
 }

@@ -11,7 +11,7 @@
  *   σ_a² = τ² + max(δ, 0), so δ = σ_a² − σ_w² (Δ ≈ δI only as h → ∞).
  * Random numbers: src/models/random.ts createRng(seed), one stream per network.
  */
-import { createRng, type Rng } from '../random.ts';
+import { createRng, randomOrthonormalRows as orthonormalRows, type Rng } from '../random.ts';
 import { psdSqrt, type Linear2Rates } from '../../theory/linear2.ts';
 
 /** How a grid network was initialised. */
@@ -22,18 +22,6 @@ export interface Linear2Init { W: number[][]; A: number[][] }
 
 const gaussian = (rng: Rng, rows: number, cols: number, sd: number): number[][] =>
   Array.from({ length: rows }, () => Array.from({ length: cols }, () => sd * rng.normal()));
-
-/** rows × cols with orthonormal rows (rows ≤ cols), Gram–Schmidt of Gaussian vectors. */
-function orthonormalRows(rng: Rng, rows: number, cols: number): number[][] {
-  const out: number[][] = [];
-  while (out.length < rows) {
-    const v = Array.from({ length: cols }, () => rng.normal());
-    for (const u of out) { const p = u.reduce((s, x, j) => s + x * v[j], 0); u.forEach((x, j) => { v[j] -= p * x; }); }
-    const nv = Math.hypot(...v);
-    if (nv > 1e-8) out.push(v.map((x) => x / nv));
-  }
-  return out;
-}
 
 const mul = (X: number[][], Y: number[][]): number[][] =>
   X.map((row) => Y[0].map((_, j) => row.reduce((s, x, k) => s + x * Y[k][j], 0)));
