@@ -14,6 +14,7 @@ config: { "model": "linear2",
 limits: 1 ≤ d, c ≤ 8, 1 ≤ h ≤ 32. times: multiples of step (flow time). beta-flow needs Δ = δI
 (δ = 0, δ > 0 with h = c, or δ < 0 with h = d). Grid (δ outermost, then τ, then seeds): Δ = δI exactly where h
 allows (h ≤ c for δ > 0, h ≤ d for δ < 0), else Gaussian N(0, σ_a²/c), N(0, σ_w²/d) with δ = σ_a² − σ_w² ("init" says which).
+loss: ½ tr(βᵀXXβ) − tr(βᵀXY) for regression (no constant: it can be negative), ½ Σ(⟨M_i, β⟩ − y_i)² for sensing.
 output: { model, method, backend, adapter, times, networks: [ { beta[T][d][c], singularValues[T][min(d,c)],
   loss[T], deltaDrift[T], kernelDistance[T], W, A (final; null for beta-flow), diverged, init, delta, tau?, seed? } ] }`;
 
