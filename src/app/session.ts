@@ -58,7 +58,10 @@ export class Session<P> implements ParamsSession<P> {
     this.target.show(next);
   }
 
-  /** A hashchange on this model: applies the hash's params (a change of model reloads the page: the shell). */
+  /**
+   * A hashchange on this model: applies the hash's params (a change of model reloads the page: the shell).
+   * A rejected hash is reported and replaced by the hash of the params that keep running.
+   */
   private loadHash(): void {
     const hash = location.hash;
     if (modelOfHash(hash).id !== this.plugin.id || hash === this.hash) return;
@@ -66,6 +69,7 @@ export class Session<P> implements ParamsSession<P> {
       this.accept(modelFromHash(this.plugin, hash, this.current as Params<ModelPlugin['schema']>) as P);
     } catch (e) {
       this.target.reportError(e);
+      this.writeHash(); // the address bar shows what runs, so a copied link reproduces it
     }
   }
 

@@ -116,6 +116,8 @@ describe('URL state and controls', () => {
     await page.evaluate(() => { location.hash = '#v=1&dn=0'; });
     await page.waitForFunction(() => document.querySelector('#notices [role="alert"]') !== null);
     expect((await alerts(page)).join(' ')).toContain('δ count (deltaCount) must be an integer');
+    // The address bar goes back to what runs (dn=16), so a copied link reproduces it.
+    await page.waitForFunction(() => /[#&]dn=16(&|$)/.test(location.hash));
     const input = page.locator('[data-field="d"] input');
     await input.fill('17');
     await input.press('Enter');
