@@ -5,6 +5,7 @@
  * (workgroup per network) or shaders/relu2/relu2StepThread.wgsl.ts (thread per network, CPU adapters; layout.ts
  * Relu2Kernel) and shaders/relu2/relu2Metrics.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
  */
+import type { ModelBackend } from '../plugin.ts';
 import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
@@ -69,7 +70,9 @@ function cachedPipeline(device: GPUDevice, label: string, code: string, wg: numb
 }
 
 /** The relu2 ensemble on the GPU. Create with {@link Relu2Sim.create}; free with {@link destroy}. */
-export class Relu2Sim {
+export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
+  /** The GPU (float32) backend. */
+  readonly kind = 'gpu' as const;
   /** GD steps advanced since θ₀ (all networks in lockstep; frozen ones stop at their own count). */
   stepCount = 0;
   /** Current GD steps per submission (adapted to {@link Relu2ChunkOptions.targetMs}). */
