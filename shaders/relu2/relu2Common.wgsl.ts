@@ -108,3 +108,15 @@ fn writeMetrics(q: u32, sums: vec4f, kd: vec4f, drift: f32) {
   metrics[o + ${I.kernelNormT}u] = nt;
 }
 `;
+
+/**
+ * `netData(q)` for the metrics kernels (which bind `nets`): where network q's data set lies in `data`
+ * (src/models/relu2/layout.ts): X as a vec4 index, y, X_test as a vec4 index, y_test.
+ */
+export const relu2NetData = /* wgsl */ `
+struct NetData { x4: u32, y0: u32, xt4: u32, yt0: u32 }
+fn netData(q: u32) -> NetData {
+  let off = nets[q].dataOffset;
+  return NetData(off / 4u, off + P.n * DP, (off + P.testOffset) / 4u, off + P.testOffset + P.nTest * DP);
+}
+`;

@@ -12,7 +12,7 @@
  * Output layout: METRIC_INDEX in src/models/relu2/layout.ts.
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
-import { relu2Common, relu2UnitMove, relu2WriteMetrics, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
+import { relu2Common, relu2NetData, relu2UnitMove, relu2WriteMetrics, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
 import { KERNEL_TILE, KERNEL_UNIT_CHUNK, METRICS_WORKGROUP_SIZE } from '../../src/models/relu2/layout.ts';
 
 /** WGSL `fn <name>(base, k, x4, i) -> f32`: unit k's pre-activation w_kᵀx_i from the weights in `array`. */
@@ -55,6 +55,7 @@ fn fidx(side: u32, kind: u32, u: u32, i4: u32) -> u32 { return ((side * 4u + kin
 ${preactivation('zt', 'params')}
 ${preactivation('z0', 'params0')}
 ${relu2UnitMove}
+${relu2NetData}
 ${relu2WriteMetrics}
 fn outputAt(base: u32, x4: u32, i: u32) -> f32 {
   var f = 0.0;
@@ -91,11 +92,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   let q = wid.x + wid.y * groups.x;
   if (q >= P.nets) { return; }
   let base = q * P.pStride;
-  let off = nets[q].dataOffset;
-  let x4 = off / 4u;
-  let y0 = off + P.n * DP;
-  let xt4 = (off + P.testOffset) / 4u;
-  let yt0 = off + P.testOffset + P.nTest * DP;
+  let nd = netData(q);
 
   // Losses, Hamming, parameter distance, δ drift.
   var sums = vec4f(0.0); // (train SSE, activation flips, test SSE, ‖θ − θ₀‖²)
@@ -103,16 +100,16 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     var f = 0.0;
     var flips = 0u;
     for (var k = 0u; k < M; k++) {
-      let z = zt(base, k, x4, i);
+      let z = zt(base, k, nd.x4, i);
       f = fma(params[base + k], sigma(z), f);
-      flips += select(0u, 1u, (z > 0.0) != (z0(base, k, x4, i) > 0.0));
+      flips += select(0u, 1u, (z > 0.0) != (z0(base, k, nd.x4, i) > 0.0));
     }
-    let e = f - scalarAt(y0 + i);
+    let e = f - scalarAt(nd.y0 + i);
     sums.x = fma(e, e, sums.x);
     sums.y += f32(flips);
   }
   for (var i = lid; i < P.nTest; i += WG) {
-    let e = outputAt(base, xt4, i) - scalarAt(yt0 + i);
+    let e = outputAt(base, nd.xt4, i) - scalarAt(nd.yt0 + i);
     sums.z = fma(e, e, sums.z);
   }
   var drift = 0.0;
@@ -137,7 +134,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
         let jj = tJ * KT + 4u * col4 + e;
         if (ii < P.n && jj < P.n) {
           var s = 0.0;
-          for (var c = 0u; c < DP4; c++) { s += dot(xRow(x4, ii, c), xRow(x4, jj, c)); }
+          for (var c = 0u; c < DP4; c++) { s += dot(xRow(nd.x4, ii, c), xRow(nd.x4, jj, c)); }
           G[e] = s;
         }
       }
@@ -155,7 +152,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
           var zT = 0.0;
           var zZ = 0.0;
           var live = 0.0;
-          if (k < M && si < P.n) { zT = zt(base, k, x4, si); zZ = z0(base, k, x4, si); live = 1.0; }
+          if (k < M && si < P.n) { zT = zt(base, k, nd.x4, si); zZ = z0(base, k, nd.x4, si); live = 1.0; }
           let kk = min(k, M - 1u);
           feat[fidx(side, 0u, u, i / 4u)][i % 4u] = live * sigma(zT);
           feat[fidx(side, 1u, u, i / 4u)][i % 4u] = live * params[base + kk] * dsigma(zT);

@@ -14,7 +14,7 @@
  * ((i·m + k)·4 + c)·P.chunk + ql: networks fastest, so the 4 lanes of a SIMD group load one vector.
  * Networks go in chunks of P.chunk starting at P.netOffset (one dispatch each; Relu2Sizes.metricsChunk).
  */
-import { relu2Common, relu2UnitMove, relu2WriteMetrics, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
+import { relu2Common, relu2NetData, relu2UnitMove, relu2WriteMetrics, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
 
 /**
  * WGSL of the thread metrics kernel (entry point `main`). Bindings: 0 uniforms, 1 params (r), 2 params0 (r),
@@ -37,6 +37,7 @@ override WG: u32 = 4u;
 @group(0) @binding(5) var<storage, read_write> metrics: array<f32>;
 @group(0) @binding(6) var<storage, read_write> feat: array<f32>;
 ${relu2UnitMove}
+${relu2NetData}
 ${relu2WriteMetrics}
 
 fn fidx(i: u32, k: u32, c: u32, ql: u32) -> u32 { return ((i * M + k) * 4u + c) * P.chunk + ql; }
@@ -50,17 +51,13 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   let q = P.netOffset + ql;
   if (ql >= P.chunk || q >= P.nets) { return; }
   let base = q * P.pStride;
-  let off = nets[q].dataOffset;
-  let x4 = off / 4u;
-  let y0 = off + P.n * DP;
-  let xt4 = (off + P.testOffset) / 4u;
-  let yt0 = off + P.testOffset + P.nTest * DP;
+  let nd = netData(q);
 
   // Pass 1: train loss, Hamming flips and the features of every (sample, unit).
   var sse = 0.0;
   var flips = 0u;
   for (var i = 0u; i < P.n; i++) {
-${loadX('xi', 'x4', 'i')}
+${loadX('xi', 'nd.x4', 'i')}
     var f = 0.0;
     for (var k = 0u; k < M; k++) {
       let wk = base + M + k;
@@ -75,18 +72,18 @@ ${loadX('xi', 'x4', 'i')}
       feat[fidx(i, k, 2u, ql)] = sigma(zZ);
       feat[fidx(i, k, 3u, ql)] = params0[base + k] * dsigma(zZ);
     }
-    let e = f - scalarAt(y0 + i);
+    let e = f - scalarAt(nd.y0 + i);
     sse = fma(e, e, sse);
   }
   var testSse = 0.0;
   for (var i = 0u; i < P.nTest; i++) {
-${loadX('xi', 'xt4', 'i')}
+${loadX('xi', 'nd.xt4', 'i')}
     var f = 0.0;
     for (var k = 0u; k < M; k++) {
       let wk = base + M + k;
       f = fma(params[base + k], sigma(${zOf('params', 'xi')}), f);
     }
-    let e = f - scalarAt(yt0 + i);
+    let e = f - scalarAt(nd.yt0 + i);
     testSse = fma(e, e, testSse);
   }
   var dist2 = 0.0;
@@ -103,9 +100,9 @@ ${loadX('xi', 'xt4', 'i')}
   var acc = vec4f(0.0);
   for (var i0 = 0u; i0 < P.n; i0 += 4u) {
 ${R.map((r) => `    let i${r} = min(i0 + ${r}u, P.n - 1u);
-${loadX(`x${r}_`, 'x4', `i${r}`)}`).join('\n')}
+${loadX(`x${r}_`, 'nd.x4', `i${r}`)}`).join('\n')}
     for (var j = i0; j < P.n; j++) {
-${loadX('xj', 'x4', 'j')}
+${loadX('xj', 'nd.x4', 'j')}
 ${R.map((r) => `      var s${r} = vec4f(0.0); // (P_t, Q_t, P_0, Q_0) of pair (i0 + ${r}, j): Σ_k of the feature products`).join('\n')}
       for (var k = 0u; k < M; k++) {
         let fj = featAt(j, k, ql);

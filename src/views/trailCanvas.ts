@@ -134,6 +134,7 @@ export class TrailCanvas {
   private canvasSize: CanvasSize = { cssW: 0, cssH: 0, width: 0, height: 0, dpr: 1 };
   /** How many indices of the selection buffer are drawn highlighted. */
   private selectionCount = 0;
+  private isDestroyed = false;
   private selectionBuffer: GPUBuffer;
   private readonly context: GPUCanvasContext;
   private readonly labelCanvas: OffscreenCanvas | HTMLCanvasElement;
@@ -165,6 +166,9 @@ export class TrailCanvas {
 
   /** Whether the targets exist (after a successful {@link syncSize}). */
   get ready(): boolean { return this.targets !== null && this.group1 !== null; }
+
+  /** True once {@link TrailCanvas.destroy} ran. */
+  get destroyed(): boolean { return this.isDestroyed; }
 
   /**
    * Group 0 (`name.group0`): params, LUT, the source's state, flags and info, the selection, then
@@ -304,8 +308,14 @@ export class TrailCanvas {
     return new Promise((resolve, reject) => this.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(`${this.opts.owner}.toBlob: encoding failed`))), type));
   }
 
-  /** Frees the targets, the buffers made here and `extra`, and unconfigures the canvas. */
-  destroy(extra: readonly (GPUBuffer | null)[] = []): void {
+  /**
+   * Frees the trail targets, the shared buffers and `extra`, unconfigures the canvas and calls
+   * `onDestroy` (the owner's clean-up, e.g. detaching input). Idempotent: later calls do nothing.
+   */
+  destroy(extra: readonly (GPUBuffer | null)[] = [], onDestroy?: () => void): void {
+    if (this.isDestroyed) return;
+    this.isDestroyed = true;
+    onDestroy?.();
     this.destroyTargets();
     for (const buf of [this.params, this.lut, this.placeholder, this.selectionBuffer, ...extra]) buf?.destroy();
     this.context.unconfigure();

@@ -62,7 +62,6 @@ export class ParamSpace3DView {
   private bindGroup0!: GPUBindGroup;
   private dirty = { params: true, labels: true, clearTrails: true, scene: true };
   private readonly detachInput: () => void;
-  private destroyed = false;
 
   /**
    * Configures `canvas` for WebGPU (preferred format, opaque) and attaches the orbit controls.
@@ -175,7 +174,7 @@ export class ParamSpace3DView {
    * @param time the simulated time drawn; trails fade by the time elapsed (trailCanvas.trailFade), not per frame.
    */
   render(time?: number): void {
-    if (this.destroyed || !this.syncSize() || !this.gpu.ready) return;
+    if (this.gpu.destroyed || !this.syncSize() || !this.gpu.ready) return;
     const { width, height, dpr } = this.gpu.size;
     const cam = cameraMatrices(this.camera, width / height, this.info.extent);
     if (this.dirty.scene) this.rebuildScene();
@@ -208,12 +207,7 @@ export class ParamSpace3DView {
   }
 
   /** Removes input listeners, frees GPU resources and unconfigures the canvas. Idempotent. */
-  destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.detachInput();
-    this.gpu.destroy([this.segments, this.surfaceBuffer]);
-  }
+  destroy(): void { this.gpu.destroy([this.segments, this.surfaceBuffer], this.detachInput); }
 
   /** Tint of the conserved surface (paramSpace3dLayout.surfaceTint). */
   private surfaceColor(): [number, number, number, number] {

@@ -90,7 +90,6 @@ export class PortraitView {
   private pendingFit = true;
   private dirty = { params: true, labels: true, clearTrails: true };
   private readonly detachInput: () => void;
-  private destroyed = false;
   private readonly clock = new TrailClock();
 
   /**
@@ -294,7 +293,7 @@ export class PortraitView {
    *   frame (trailCanvas.trailFade), so they freeze while paused. Omitted: nothing fades (an export).
    */
   render(time?: number): void {
-    if (this.destroyed || !this.syncSize() || !this.gpu.ready) return;
+    if (this.gpu.destroyed || !this.syncSize() || !this.gpu.ready) return;
     const { size } = this.gpu;
     const { width, height, dpr } = size;
     const rect = this.rect!;
@@ -332,12 +331,7 @@ export class PortraitView {
   }
 
   /** Removes input listeners, frees GPU resources and unconfigures the canvas. Idempotent. */
-  destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.detachInput();
-    this.gpu.destroy();
-  }
+  destroy(): void { this.gpu.destroy([], this.detachInput); }
 
   /** Subsampling stride of the predicted-limit markers for the current budget. */
   private limitStride(): number {
