@@ -17,7 +17,6 @@ import { checkRelu2Params, type Relu2AppParams } from './params.ts';
 import { FIG1A_SETTINGS, relu2ConfigFromParams } from './appConfig.ts';
 import { Relu2Plan } from './plan.ts';
 
-export { FIG1A_SETTINGS } from './appConfig.ts';
 
 /**
  * One (τ, δ, α) setting; `row`/`col` place it in the regime map (Fig. 1a: row 0, col = setting);
@@ -116,7 +115,7 @@ export function fmt(v: number): string { return String(Number(v.toPrecision(3)))
 export function dataIndexOf(e: Relu2Experiment, seedIndex: number): number { return e.datasets.length === 1 ? 0 : seedIndex; }
 
 /** The learning rate of a cell: η_base/τ² or η_base. */
-export function etaOf(e: Relu2Experiment, cell: Relu2Cell): number {
+function etaOf(e: Relu2Experiment, cell: Relu2Cell): number {
   return learningRateOf({ base: e.params.etaBase, scaleByTauSquared: e.params.etaScale }, cell.tau);
 }
 
