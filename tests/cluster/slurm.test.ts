@@ -8,8 +8,8 @@
  * the kill, the requeue and the merge are printed.
  * Needs root and `slurm-wlm munge`: without them the test fails when CI is set, and is skipped (loudly) otherwise.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -133,5 +133,33 @@ describe.skipIf(why !== undefined)('a relu2 sweep on a one-node Slurm cluster', 
     const result = readFileSync(merged, 'utf8');
     expect(JSON.parse(result).networks).toHaveLength(27);
     expect(result === reference, 'merged file differs from the one-shot simulate').toBe(true);
+  });
+
+  it('examples/slurm as written: sbatch takes its directives (--gres=gpu:1, the array, the dependent merge); '
+    + 'without a GPU driver --require-gpu fails every task with exit 3 and the merge never starts', async () => {
+    const c = cluster!;
+    // A folder that looks like the repository root (submit.sh writes results/ there, not in the checkout).
+    const site = join(work, 'site');
+    mkdirSync(site);
+    for (const name of ['examples', 'bin', 'node_modules', 'package.json', 'tsconfig.json']) symlinkSync(join(ROOT, name), join(site, name));
+    // No Vulkan driver at all in the jobs, even on a machine with a GPU: the tasks must refuse, not run the grid.
+    const env = { ...c.env, VK_ICD_FILENAMES: join(work, 'no-driver.json') };
+    const submit = spawnSync('bash', ['examples/slurm/submit.sh', '2'], { cwd: site, env, encoding: 'utf8', timeout: 60_000 });
+    expect(submit.status, submit.stderr).toBe(0);
+    console.log(`--- examples/slurm/submit.sh 2\n${submit.stdout.trim()}`);
+    const [, array, merge] = /sweep: job array (\d+) \(shards 1-2\); merge: job (\d+)/.exec(submit.stdout)!;
+    const done = (s?: { state: string }) => s !== undefined && !['PENDING', 'RUNNING', 'COMPLETING', 'CONFIGURING'].includes(s.state);
+    await waitFor('the example\'s tasks and merge to end', 240_000, () => {
+      const tasks = c.states(array);
+      return tasks.size === 2 && [...tasks.values()].every(done) && done(c.states(merge).get('')) ? true : undefined;
+    }, 1000);
+    const tasks = c.states(array);
+    const log = (t: number) => readFileSync(join(site, 'results', 'fig1b', `slurm-${array}_${t}.log`), 'utf8');
+    console.log(`tasks: ${[...tasks].map(([t, s]) => `${array}_${t} ${s.state} exit ${s.exit}`).join(', ')}; merge ${merge}: ${c.states(merge).get('')!.state} (${c.states(merge).get('')!.reason})`);
+    console.log(`--- slurm-${array}_1.log\n${log(1).trim()}`);
+    for (const t of ['1', '2']) expect(tasks.get(t)).toMatchObject({ state: 'FAILED', exit: '3:0' });
+    for (const t of [1, 2]) expect(log(t)).toMatch(new RegExp(`shard ${t}/2 \\(--shard auto: SLURM_ARRAY_TASK_ID = ${t}, SLURM_ARRAY_TASK_MIN = 1, SLURM_ARRAY_TASK_COUNT = 2\\)\\n[^]*lazyrich: --require-gpu: `));
+    expect(c.states(merge).get('')).toMatchObject({ state: 'CANCELLED', reason: 'DependencyNeverSatisfied' });
+    expect(c.log('slurmctld.log')).toMatch(new RegExp(`_kill_dependent: Job dependency can't be satisfied, cancelling JobId=${merge}\\b`));
   });
 });

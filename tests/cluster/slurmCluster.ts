@@ -128,10 +128,14 @@ export class OneNodeCluster {
       'JobCompType=jobcomp/filetxt', `JobCompLoc=${join(d, 'log', 'jobcomp.log')}`,
       'SelectType=select/cons_tres', 'SelectTypeParameters=CR_Core',
       'MpiDefault=none', 'ReturnToService=2', 'SchedulerType=sched/builtin', 'KillWait=5', 'MinJobAge=3600',
-      `NodeName=${this.node} NodeHostname=${host} NodeAddr=127.0.0.1 CPUs=${cpus} RealMemory=${memory} State=UNKNOWN`,
+      // One "gpu" generic resource without a device file, so that `--gres=gpu:1` jobs (examples/slurm) are
+      // accepted; what runs in them finds no GPU driver unless the machine has one.
+      'GresTypes=gpu',
+      `NodeName=${this.node} NodeHostname=${host} NodeAddr=127.0.0.1 CPUs=${cpus} RealMemory=${memory} Gres=gpu:1 State=UNKNOWN`,
       `PartitionName=debug Nodes=${this.node} Default=YES MaxTime=INFINITE State=UP`,
       '',
     ].join('\n'));
+    writeFileSync(join(d, 'gres.conf'), `NodeName=${this.node} Name=gpu File=/dev/null\n`);
     this.#daemon('slurmctld', [this.#paths.slurmctld, '-D', '-i', '-f', this.env.SLURM_CONF!]);
     this.#daemon('slurmd', [this.#paths.slurmd, '-D', '-N', this.node, '-f', this.env.SLURM_CONF!]);
     await waitFor('the node to be idle (sinfo)', timeoutMs, () => {
@@ -158,14 +162,17 @@ export class OneNodeCluster {
   }
 
   /**
-   * State of each task of a job, from `scontrol show job -o`: task id (or "" for a plain job) → JobState.
+   * State of each task of a job, from `scontrol show job -o`: task id (or "" for a plain job) → JobState,
+   * restart count, ExitCode ("code:signal") and Reason.
    */
-  states(job: string): Map<string, { state: string; restarts: number }> {
-    const out = new Map<string, { state: string; restarts: number }>();
+  states(job: string): Map<string, { state: string; restarts: number; exit: string; reason: string }> {
+    const out = new Map<string, { state: string; restarts: number; exit: string; reason: string }>();
     for (const line of this.run('scontrol', ['show', 'job', '-o', job]).split('\n')) {
       const task = /ArrayTaskId=(\S+)/.exec(line)?.[1] ?? '';
       const state = /JobState=(\S+)/.exec(line)?.[1];
-      if (state) out.set(task, { state, restarts: Number(/Restarts=(\d+)/.exec(line)?.[1] ?? 0) });
+      if (state) {
+        out.set(task, { state, restarts: Number(/Restarts=(\d+)/.exec(line)?.[1] ?? 0), exit: / ExitCode=(\S+)/.exec(line)?.[1] ?? '', reason: /Reason=(\S+)/.exec(line)?.[1] ?? '' });
+      }
     }
     return out;
   }
