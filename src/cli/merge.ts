@@ -6,7 +6,10 @@
  * present, each file's header naming its own shard (a copied file is a duplicate), one registered model,
  * one config hash, one backend, one network count and the same model fields (e.g. the checkpoint list),
  * each shard covering exactly its range, each network index appearing exactly once, and each entry
- * matching the model's output schema (SweepSupport.checkEntry; the message names file and line). Shards written
+ * matching the model's output schema (SweepSupport.checkEntry; the message names file and line), and the
+ * checksums (issue 11, defect 8): each shard header's own SHA-256 and each chunk's entry digest
+ * (sweepFiles.ts shardChecksums, ChunkVerifier; a mismatch names file and chunk). Shards written before
+ * checksums are accepted with a warning ({@link MergePlan.warnings}). Shards written
  * with the old format names (sweep.ts LEGACY_FORMATS) are read as that model's.
  */
 import { existsSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { join } from 'node:path';
 import { findModel, MODEL_IDS } from '../models/registry.ts';
 import { readResultEntries, readResultHeader, ResultFileError, type JsonObject } from './resultFile.ts';
 import { formatOf, modelFields, partsDirName, shardFileName, shardRange, SHARD_FORMAT, SHARD_VERSION, type Shard } from './sweep.ts';
+import { ChunkVerifier, shardChecksums } from './sweepFiles.ts';
 
 /** Shards that do not belong together, or a missing/duplicated shard or network (exit code 2). */
 export class MergeError extends ResultFileError {
@@ -34,6 +38,8 @@ export interface MergePlan {
   /** Number of shards and of networks. */
   shards: number;
   total: number;
+  /** Warnings for stderr, e.g. a shard without checksums (written by an older lazyrich). */
+  warnings: string[];
 }
 
 const short = (h: unknown) => `${String(h).slice(0, 12)}…`;
@@ -111,8 +117,15 @@ export async function planMerge(dir: string): Promise<MergePlan> {
   }
   // Every network exactly once, in order, each matching the model's output schema (when it gives one).
   const checkEntry = (await findModel(first.model)!.loadCli()).sweep?.checkEntry;
+  const warnings: string[] = [];
+  // Checksums after the checks that the shards belong together (a foreign file is named as such).
   for (const { path, shard, header: shardHeader } of shards) {
     const [start, end] = shardRange(total, shard);
+    const damaged = `the file is damaged: delete it and rerun lazyrich sweep --shard ${shard.index}/${shard.count}`;
+    const sums = shardChecksums(shardHeader, [start, end]);
+    if (sums.problem !== undefined) throw new MergeError(`${path}: ${sums.problem}; ${damaged}`);
+    if (sums.legacy) warnings.push(`warning: ${path} has no checksums (written by an older lazyrich); its entries were checked against the output fields only`);
+    const verifier = sums.chunks ? new ChunkVerifier(sums.chunks) : undefined;
     let next = start;
     for await (const e of readResultEntries(path)) {
       const index = e.index;
@@ -124,6 +137,11 @@ export async function planMerge(dir: string): Promise<MergePlan> {
       }
       if (typeof index === 'number' && index < next && index >= start) throw new MergeError(`${path}: network ${index} appears more than once (duplicate)`);
       if (index !== next) throw new MergeError(`${path}: expected network ${next}, found ${JSON.stringify(index)} (missing networks ${next}–${typeof index === 'number' ? index - 1 : '?'})`);
+      const chunk = verifier?.chunk;
+      const bad = verifier?.add(e);
+      if (bad !== undefined) {
+        throw new MergeError(`${path}, lines ${chunk!.range[0] - start + 2}–${chunk!.range[1] - start + 1}: ${bad}; ${damaged}`);
+      }
       next++;
     }
     if (next !== end) throw new MergeError(`${path}: networks ${next}–${end - 1} are missing (the file holds ${next - start} of ${end - start})`);
@@ -137,5 +155,5 @@ export async function planMerge(dir: string): Promise<MergePlan> {
       for await (const { index: _index, ...e } of readResultEntries(path)) yield e;
     }
   }
-  return { header, entriesKey: full.entriesKey, networks, shards: n, total };
+  return { header, entriesKey: full.entriesKey, networks, shards: n, total, warnings };
 }

@@ -13,6 +13,7 @@
  * re-formatted by another tool (still valid JSON) is read whole as a fallback. 'compact': exactly
  * `JSON.stringify(document)` and a newline, also written in pieces (one entry per piece).
  */
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -25,6 +26,41 @@ export type JsonObject = Record<string, unknown>;
 /** A result file that cannot be read or is not in the expected format (exit code 2, like bad input). */
 export class ResultFileError extends UsageError {
   override name = 'ResultFileError';
+}
+
+/**
+ * SHA-256 of result entries, as sweep part and shard files record it (sweep.ts, defect 8 of issue 11): the
+ * digest of each entry's `JSON.stringify` text followed by "\n", in file order. Entries are hashed as
+ * parsed objects, not as bytes, so a file re-formatted by another JSON tool keeps its digest, while any
+ * changed value (one digit) changes it. Feed entries with {@link EntryDigest.add}; read with `hex()`.
+ */
+export class EntryDigest {
+  #hash: Hash = createHash('sha256');
+  /** Adds one entry (the object as written, `index` included). */
+  add(entry: object): void {
+    this.#hash.update(JSON.stringify(entry));
+    this.#hash.update('\n');
+  }
+  /** The digest, 64 lowercase hex digits; the object cannot be used after. */
+  hex(): string {
+    return this.#hash.digest('hex');
+  }
+}
+
+/** {@link EntryDigest} of a list of entries. */
+export function entriesSha256(entries: Iterable<object>): string {
+  const d = new EntryDigest();
+  for (const e of entries) d.add(e);
+  return d.hex();
+}
+
+/**
+ * SHA-256 of a header: of `JSON.stringify(header)` without its own `sha256` field (key order as written).
+ * A shard header lists its chunks' entry digests, so this one digest covers the header and every entry.
+ */
+export function headerSha256(header: JsonObject): string {
+  const { sha256: _own, ...rest } = header;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
 }
 
 /** The header line's end: `,"<key>":[` (or `{"<key>":[` for an empty header); group 1 is the entries key. */

@@ -16,6 +16,11 @@
  * - Every part and shard file (resultFile.ts 'lines' layout) has the header {format, version, model,
  *   configHash, shard, range, totalNetworks, backend, adapter, …the model's own header fields}, entries
  *   carrying their global `index`, so `merge` (merge.ts) can check that the shards belong together.
+ * - Checksums (issue 11, defect 8): a part's header ends with `sha256`, the digest of its entries
+ *   (resultFile.ts EntryDigest); a shard's with `chunks` ([{range, sha256}], one per chunk) and `sha256`, the
+ *   digest of the header itself (headerSha256), so it covers every entry. Checked on resume (a damaged part
+ *   is redone; a damaged shard file keeps its sound chunks as parts and the rest is redone, said on the log)
+ *   and by merge. Files from before checksums are accepted with a warning (schema check only).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
@@ -24,8 +29,8 @@ import { initGpu, type GpuContext } from '../gpu/device.ts';
 import type { ResultDocument } from '../models/plugin.ts';
 import { UsageError, writeFileAtomic } from './io.ts';
 import { sweepModelOf } from './models.ts';
-import { readResultEntries, readResultHeader, ResultFileError, resultFileChunks, type JsonObject } from './resultFile.ts';
-import { lockShard, partProblem, removeStaleTemporaries } from './sweepFiles.ts';
+import { entriesSha256, EntryDigest, headerSha256, readResultEntries, readResultHeader, ResultFileError, resultFileChunks, type JsonObject } from './resultFile.ts';
+import { ChunkVerifier, lockShard, partProblem, removeStaleTemporaries, shardChecksums, type CheckEntry, type ChunkSum } from './sweepFiles.ts';
 
 /** `format` of a shard file. */
 export const SHARD_FORMAT = 'lazyrich-shard';
@@ -39,7 +44,7 @@ export const SHARD_VERSION = 1;
  */
 const LEGACY_FORMAT = /^lazyrich-(.+)-(shard|part)$/;
 /** Header fields of part and shard files that are the sweep's, not the model's. */
-export const SHARD_FIELDS = ['format', 'version', 'model', 'configHash', 'shard', 'range', 'totalNetworks', 'backend', 'adapter'] as const;
+export const SHARD_FIELDS = ['format', 'version', 'model', 'configHash', 'shard', 'range', 'totalNetworks', 'backend', 'adapter', 'chunks', 'sha256'] as const;
 
 /**
  * The format and model of a part or shard header, old format names mapped to the current ones.
@@ -185,11 +190,18 @@ export async function runSweep(config: unknown, options: SweepOptions): Promise<
     if (perNetwork !== undefined) options.onProgress?.(networks * perNetwork + extra, shardNetworks * perNetwork);
   };
 
+  let damagedShard: JsonObject | undefined;
   if (existsSync(file)) {
-    checkHeader((await readResultHeader(file)).header, file, SHARD_FORMAT, model, hash, backend, range);
-    log(`shard ${shard.index}/${shard.count}: ${file} already complete (networks ${range[0]}–${range[1] - 1}); nothing to do.`);
-    options.onProgress?.(shardNetworks, shardNetworks);
-    return { ...result, alreadyDone: true };
+    const { header } = await readResultHeader(file);
+    checkHeader(header, file, SHARD_FORMAT, model, hash, backend, range);
+    const problem = await shardFileProblem(file, header, range, sweep.checkEntry, log);
+    if (problem === undefined) {
+      log(`shard ${shard.index}/${shard.count}: ${file} already complete (networks ${range[0]}–${range[1] - 1}); nothing to do.`);
+      options.onProgress?.(shardNetworks, shardNetworks);
+      return { ...result, alreadyDone: true };
+    }
+    log(`shard file ${file} is damaged (${problem}); redoing its damaged chunks.`);
+    damagedShard = header;
   }
   await mkdir(partsDir, { recursive: true });
   const release = await lockShard(options.outDir, `shard-${shard.index}-of-${shard.count}`, log);
@@ -197,6 +209,11 @@ export async function runSweep(config: unknown, options: SweepOptions): Promise<
     const stale = [...await removeStaleTemporaries(options.outDir, (base) => base === shardFileName(shard)),
       ...await removeStaleTemporaries(partsDir, () => true)];
     if (stale.length) log(`removed ${stale.length} temporary file${stale.length > 1 ? 's' : ''} left by a killed run: ${stale.join(', ')}.`);
+    if (damagedShard) {
+      const kept = await salvageShard(file, damagedShard, range, partsDir, sweep.checkEntry);
+      log(`kept ${kept.length} sound chunk${kept.length === 1 ? '' : 's'} of ${file} as parts${kept.length ? ` (${kept.map(([a, b]) => `${a}–${b - 1}`).join(', ')})` : ''}.`);
+      await rm(file, { force: true });
+    }
     const chunks = chunkRanges(range[0], range[1], chunk);
     const present = new Set(await readdir(partsDir));
     const todo: [number, number][] = [];
@@ -214,7 +231,8 @@ export async function runSweep(config: unknown, options: SweepOptions): Promise<
         }
         if (header) {
           checkHeader(header, path, PART_FORMAT, model, hash, backend, c);
-          problem = await partProblem(path, c, modelFields(header), sweep.checkEntry);
+          problem = await partProblem(path, c, modelFields(header), sweep.checkEntry, header.sha256);
+          if (problem === undefined && header.sha256 === undefined) log(`warning: chunk ${name} has no checksum (written by an older lazyrich); its entries were checked against the output fields only.`);
         }
         if (problem === undefined) {
           result.skipped.push(c);
@@ -251,8 +269,8 @@ export async function runSweep(config: unknown, options: SweepOptions): Promise<
           entries.push({ index: c[0] + i++, ...e });
           if (sweep.summary) digests.push(sweep.summary.digest(e));
         }
-        await writeFileAtomic(join(partsDir, partFileName(c)),
-          resultFileChunks(headerOf(PART_FORMAT, model, hash, shard, c, count, backend, String(adapter), fields), doc.entriesKey, entries));
+        const header = { ...headerOf(PART_FORMAT, model, hash, shard, c, count, backend, String(adapter), fields), sha256: entriesSha256(entries) };
+        await writeFileAtomic(join(partsDir, partFileName(c)), resultFileChunks(header, doc.entriesKey, entries));
         last = doc;
         done += c[1] - c[0];
         result.computed.push(c);
@@ -264,19 +282,37 @@ export async function runSweep(config: unknown, options: SweepOptions): Promise<
     report(done);
     if (digests.length && sweep.summary) for (const line of sweep.summary.lines(cfg, digests, (performance.now() - start) / 1000)) log(line);
 
-    // Join the parts (in order) into the shard file; the header's adapter lists every adapter used.
+    // Join the parts (in order) into the shard file; the header's adapter lists every adapter used, its
+    // chunk list each part's digest (computed for a part from before checksums); the join re-checks them.
     const adapters = new Set<string>();
+    const sums: ChunkSum[] = [];
     let first: { header: JsonObject; entriesKey: string } | undefined;
     for (const c of chunks) {
-      const part = await readResultHeader(join(partsDir, partFileName(c)));
+      const path = join(partsDir, partFileName(c));
+      const part = await readResultHeader(path);
       first ??= part;
       adapters.add(String(part.header.adapter));
+      let sha = part.header.sha256;
+      if (typeof sha !== 'string') {
+        const d = new EntryDigest();
+        for await (const e of readResultEntries(path)) d.add(e);
+        sha = d.hex();
+      }
+      sums.push({ range: c, sha256: sha as string });
     }
+    const verifier = new ChunkVerifier(sums);
     async function* entries(): AsyncGenerator<JsonObject> {
-      for (const c of chunks) yield* readResultEntries(join(partsDir, partFileName(c)));
+      for (const c of chunks) {
+        for await (const e of readResultEntries(join(partsDir, partFileName(c)))) {
+          const problem = verifier.add(e);
+          if (problem !== undefined) throw new ResultFileError(`${join(partsDir, partFileName(c))}: ${problem} while joining; rerun to redo it`);
+          yield e;
+        }
+      }
     }
     const adapter = [...adapters].filter(Boolean).join('; ') || (ctx?.adapterName ?? String(last?.header.adapter ?? ''));
-    const header = headerOf(SHARD_FORMAT, model, hash, shard, range, count, backend, adapter, first ? modelFields(first.header) : {});
+    const header: JsonObject = { ...headerOf(SHARD_FORMAT, model, hash, shard, range, count, backend, adapter, first ? modelFields(first.header) : {}), chunks: sums };
+    header.sha256 = headerSha256(header);
     await writeFileAtomic(file, resultFileChunks(header, first?.entriesKey ?? last?.entriesKey ?? 'networks', entries()));
     await rm(partsDir, { recursive: true, force: true });
     log(`shard ${shard.index}/${shard.count}: wrote ${range[1] - range[0]} networks to ${file}.`);
@@ -284,4 +320,82 @@ export async function runSweep(config: unknown, options: SweepOptions): Promise<
   } finally {
     await release();
   }
+}
+
+/**
+ * Checks a finished shard file: header checksum, chunk digests, indices and the model's entry check.
+ * A shard from before checksums is checked without digests, with a warning on `log`.
+ * @returns the first problem, or undefined when sound.
+ */
+async function shardFileProblem(path: string, header: JsonObject, range: [number, number], checkEntry: CheckEntry | undefined,
+  log: (line: string) => void): Promise<string | undefined> {
+  const sums = shardChecksums(header, range);
+  if (sums.problem !== undefined) return sums.problem;
+  if (sums.legacy) {
+    log(`warning: ${path} has no checksums (written by an older lazyrich); its entries were checked against the output fields only.`);
+    return partProblem(path, range, modelFields(header), checkEntry);
+  }
+  return (await scanShard(path, header, sums.chunks!, checkEntry)).find((c) => c.problem !== undefined)?.problem;
+}
+
+/** Each chunk of a shard file with its problem (undefined when sound); chunks cut off by a truncation have one. */
+async function scanShard(path: string, header: JsonObject, chunks: ChunkSum[], checkEntry: CheckEntry | undefined)
+  : Promise<{ range: [number, number]; problem?: string }[]> {
+  const verifier = new ChunkVerifier(chunks);
+  const out: { range: [number, number]; problem?: string }[] = chunks.map((c) => ({ range: c.range }));
+  const fields = modelFields(header);
+  let k = 0, next = chunks[0]?.range[0] ?? 0;
+  try {
+    for await (const e of readResultEntries(path)) {
+      while (k < chunks.length && next >= chunks[k].range[1]) k++;
+      if (k >= chunks.length) break;
+      const { index, ...entry } = e;
+      const bad = index !== next ? `expected network ${next}, found ${JSON.stringify(index)}` : checkEntry?.(entry, fields);
+      if (bad !== undefined) out[k].problem ??= `network ${next}: ${bad}`;
+      const sum = verifier.add(e);
+      if (sum !== undefined) out[k].problem ??= sum;
+      next++;
+    }
+  } catch (e) {
+    if (!(e instanceof ResultFileError)) throw e;
+    const problem = e.message.replace(`${path}: `, '');
+    for (const c of out) if (c.range[1] > next) c.problem ??= problem;
+    return out;
+  }
+  for (const c of out) if (c.range[1] > next) c.problem ??= `holds networks ${chunks[0].range[0]}–${next - 1} only`;
+  return out;
+}
+
+/**
+ * Writes the sound chunks of a damaged shard file (one with a sound header and chunk list) as part files
+ * of `partsDir`, so that a resumed run redoes only the damaged ones. @returns the ranges kept.
+ */
+async function salvageShard(path: string, header: JsonObject, range: [number, number], partsDir: string,
+  checkEntry: CheckEntry | undefined): Promise<[number, number][]> {
+  const sums = shardChecksums(header, range);
+  if (!sums.chunks) return [];
+  const status = await scanShard(path, header, sums.chunks, checkEntry);
+  const { entriesKey } = await readResultHeader(path);
+  const kept: [number, number][] = [];
+  let k = 0;
+  let buffer: JsonObject[] = [];
+  try {
+    for await (const e of readResultEntries(path)) {
+      const c = sums.chunks[k];
+      if (c === undefined) break;
+      buffer.push(e);
+      if (buffer.length < c.range[1] - c.range[0]) continue;
+      if (status[k].problem === undefined) {
+        const part: JsonObject = { ...header, format: PART_FORMAT, range: c.range, sha256: c.sha256 };
+        delete part.chunks;
+        await writeFileAtomic(join(partsDir, partFileName(c.range)), resultFileChunks(part, entriesKey, buffer));
+        kept.push(c.range);
+      }
+      buffer = [];
+      k++;
+    }
+  } catch (e) {
+    if (!(e instanceof ResultFileError)) throw e; // a truncated end: the chunks before it are kept
+  }
+  return kept;
 }

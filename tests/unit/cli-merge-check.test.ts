@@ -49,6 +49,17 @@ async function mergeWith(k: number, edit: (e: Record<string, unknown>) => void):
   }
 }
 
+/** Replaces shard 1 with `text`, runs merge, restores the file. */
+async function mergeText(text: string): Promise<{ code: number; out: string; err: string }> {
+  writeFileSync(shard1, text);
+  const c = capture();
+  try {
+    return { code: await main(['node', 'lazyrich', 'merge', join(dir, 'out')], c.io), out: c.out(), err: c.err() };
+  } finally {
+    writeFileSync(shard1, original);
+  }
+}
+
 describe('merge validates entries against the output fields', () => {
   it('the undamaged shards merge (exit 0)', async () => {
     const c = capture();
@@ -71,6 +82,29 @@ describe('merge validates entries against the output fields', () => {
     expect(r.err).toMatch(/^lazyrich: .*shard-1-of-2\.json, line \d+ \(network \d+\): /);
     expect(r.err).toMatch(pattern);
     expect(r.err).toMatch(/the file is damaged: delete it and rerun lazyrich sweep --shard 1\/2\n$/);
+  });
+
+  it('a changed digit (valid JSON, valid schema) fails the chunk\'s SHA-256: exit 2 naming file and chunk', async () => {
+    const lines = original.split('\n');
+    const m = /"trainLoss":\[(-?\d\.\d{5})(\d)/.exec(lines[2])!;
+    lines[2] = lines[2].replace(m[0], `"trainLoss":[${m[1]}${(Number(m[2]) + 1) % 10}`);
+    const c = await mergeText(lines.join('\n'));
+    expect(c.code).toBe(EXIT_BAD_INPUT);
+    expect(c.out).toBe('');
+    expect(c.err).toMatch(/^lazyrich: .*shard-1-of-2\.json, lines 2–5: chunk networks 0–3 fails its SHA-256 checksum \(recorded [0-9a-f]{12}…, computed [0-9a-f]{12}…\): a value was changed after it was written; the file is damaged: delete it and rerun lazyrich sweep --shard 1\/2\n$/);
+  });
+
+  it('a changed header field fails the shard\'s own SHA-256: exit 2 naming the file', async () => {
+    const c = await mergeText(original.replace(/"adapter":"[^"]*"/, '"adapter":"another adapter"'));
+    expect(c.code).toBe(EXIT_BAD_INPUT);
+    expect(c.err).toMatch(/shard-1-of-2\.json: its header fails its SHA-256 checksum .*: a header field was changed; the file is damaged/);
+  });
+
+  it('a shard written before checksums merges, with a warning on stderr', async () => {
+    const c = await mergeText(original.replace(/,"chunks":\[[^\]]*\][^\]]*\],"sha256":"[0-9a-f]{64}"/, ''));
+    expect(c.err).toMatch(/^warning: .*shard-1-of-2\.json has no checksums \(written by an older lazyrich\); its entries were checked against the output fields only\nmerged 2 shards, 8 networks\n$/);
+    expect(c.code).toBe(0);
+    expect(JSON.parse(c.out).networks).toHaveLength(8);
   });
 
   it('null (a diverged network\'s NaN) is a valid metric value', () => {

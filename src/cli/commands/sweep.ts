@@ -36,8 +36,10 @@ Runs a ${SWEEP_MODELS} config (see lazyrich simulate --help) in pieces that surv
            a finished shard does nothing. Every file records the model, the config hash (SHA-256 of what
            determines the results: data, init, learning rate, …), the backend, the shard and its network
            range; files from another model, config or backend in <dir> are refused (exit 2), never overwritten.
-           On resume a truncated or damaged part is redone (and logged), and temporaries of killed runs are
-           removed. shard-<i>-of-<n>.lock keeps a second run of the same shard out (exit 2); the lock of a run
+           Each part records the SHA-256 of its networks, each shard file that of each chunk and of its
+           header. On resume a truncated or damaged part (wrong checksum, missing or malformed network) is
+           redone (and logged); a damaged shard file keeps its sound chunks and redoes the rest. Temporaries
+           of killed runs are removed. shard-<i>-of-<n>.lock keeps a second run of the same shard out (exit 2); the lock of a run
            that is gone (its process ended here, or not refreshed for 90 s) is taken over.
   Then     lazyrich merge <dir> > result.json
 Exit codes: 0 ok; 2 bad config, usage or foreign files in <dir>; 1 other failure.
@@ -49,7 +51,9 @@ Joins <dir>/shard-<i>-of-<n>.json (i = 1…n) into the JSON document "lazyrich s
 config: { model, backend, adapter, configHash, …the model's fields, networks[N] }, networks in config order.
 Checks first (exit 2 with a one-line reason, nothing written): all shards of one split n, none missing,
 none duplicated (a file whose header names another shard), one model, one config hash, one backend, each
-shard covering exactly its range, every network exactly once.
+shard covering exactly its range, every network exactly once, every entry matching the model's output
+fields, and the SHA-256 checksums each shard file records (of its header, and of each chunk's networks;
+a failure names the file and the chunk). Shards written before checksums are accepted with a warning.
 `;
 
 const BACKENDS = ['gpu', 'cpu'];
@@ -107,6 +111,7 @@ export function registerMerge(program: Command, io: CliIo): void {
     .addHelpText('after', MERGE_HELP)
     .action(async (dir: string, opts: { out?: string }) => {
       const plan = await planMerge(dir);
+      for (const w of plan.warnings) io.stderr.write(`${w}\n`);
       const chunks = resultFileChunks(plan.header, plan.entriesKey, plan.networks());
       if (opts.out) await writeFileAtomic(opts.out, chunks);
       else await writeChunks(chunks, undefined, io);
