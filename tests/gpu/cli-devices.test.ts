@@ -4,11 +4,12 @@
  * with one line on a software (CPU) adapter such as SwiftShader and runs on a hardware one.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { relu2Examples } from '../../src/models/relu2/examples.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'lazyrich.js');
@@ -74,6 +75,18 @@ describe('lazyrich devices, --adapter, --require-gpu', () => {
     } else {
       expect(r.code).toBe(0);
     }
+  });
+
+  it('sweep --require-gpu on a software adapter: exit 3 before the shard lock or parts folder is made', async () => {
+    if (!adapters.every((a) => a.software)) return; // a hardware adapter runs the sweep: nothing to refuse
+    const dir = mkdtempSync(join(tmpdir(), 'lazyrich-require-'));
+    const relu2 = join(dir, 'relu2.json');
+    writeFileSync(relu2, JSON.stringify(relu2Examples.tiny));
+    const out = join(dir, 'out');
+    const r = await lazyrich('sweep', relu2, '--out', out, '--require-gpu');
+    expect(r.code).toBe(3);
+    expect(ours(r.err)).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('--require-gpu with --backend cpu is a usage error (exit 2)', async () => {

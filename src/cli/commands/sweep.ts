@@ -12,6 +12,7 @@ import { planMerge } from '../merge.ts';
 import { resultFileChunks } from '../resultFile.ts';
 import { parseShard, runSweep } from '../sweep.ts';
 import { autoShard } from '../shardAuto.ts';
+import { initGpu } from '../../gpu/device.ts';
 
 /** The registered models that can run in shards, quoted, e.g. `"a" or "b"`. */
 const SWEEP_MODELS = (await allModelClis()).filter(({ cli }) => cli.sweep).map(({ plugin }) => `"${plugin.id}"`).join(' or ');
@@ -86,17 +87,21 @@ export function registerSweep(program: Command, io: CliIo): void {
       }
       const raw = await readConfigFile(file);
       const { cli } = await sweepModelOf(raw);
-      cli.parseConfig(raw); // a bad config fails before the progress bar starts
+      const cfg = cli.parseConfig(raw); // a bad config fails before the progress bar starts
+      // --require-gpu / --adapter are checked before the shard's lock and folders are made (exit 3 leaves nothing).
+      const ctx = (opts.requireGpu || opts.adapter !== undefined) && (backend ?? cli.sweep.backend(cfg)) !== 'cpu'
+        ? await initGpu() : undefined;
       if (auto) io.stderr.write(`shard ${shard.index}/${shard.count} (--shard auto: ${auto.source})\n`);
       const bar = createProgressBar(`sweep ${shard.index}/${shard.count}`, io.stderr, cli.progressUnit);
       try {
         await runSweep(raw, {
-          outDir: opts.out, shard, chunk, backend,
+          outDir: opts.out, shard, chunk, backend, ctx,
           onProgress: (done, total) => bar.update(done, total),
           log: (line) => { bar.stop(); io.stderr.write(`${line}\n`); },
         });
       } finally {
         bar.stop();
+        ctx?.device.destroy();
       }
     });
 }
