@@ -10,7 +10,8 @@
  *       "method": "gd" | "rk4" | "beta-flow", "step": number, "times": number[], "backend": "gpu" | "cpu", "bound"?: number }
  *
  * times are flow times, each a multiple of `step` (relative tolerance 1e-9), ascending, ≥ 0. Grid order is δ
- * outermost, then τ, then seeds (init order = output order). Limits: 1 ≤ d, c ≤ 8, 1 ≤ h ≤ 32.
+ * outermost, then τ, then seeds (init order = output order). Limits: 1 ≤ d, c ≤ 8, 1 ≤ h ≤ 32, at most 10⁶ networks and
+ * {@link MAX_LINEAR2_INIT_WEIGHTS} initial weights (networks × h × (d + c)); every weight finite in float32.
  */
 import { ConfigError, arr, finite, integer, obj, oneOf, positive, required, describeValue } from '../../cli/validate.ts';
 import { betaFlowRefusal, LINEAR2_LIMITS, linear2Quadratic, packLinear2State, scalarDelta, type Linear2Data, type Linear2Quadratic, type Linear2Rates } from '../../theory/linear2.ts';
@@ -47,6 +48,37 @@ export interface Linear2Config {
   steps: number[];
   backend: 'gpu' | 'cpu';
   bound: number;
+}
+
+/** Largest number of initial weights (networks × h × (d + c)) a grid may build on the host while the config is read. */
+export const MAX_LINEAR2_INIT_WEIGHTS = 2 ** 22;
+/** Largest number of networks one config may describe. */
+export const MAX_LINEAR2_NETWORKS = 1e6;
+
+const fmt = (x: number) => x.toLocaleString('en');
+/** A weight the GPU (float32) holds as a finite number. */
+const f32Finite = (x: number) => Number.isFinite(Math.fround(x));
+
+/** Refuses an entry of an explicit W or A that is Infinity in float32 (|x| ≥ 3.4e38). @throws ConfigError at `path[i][j]`. */
+function checkF32(m: number[][], path: string): void {
+  m.forEach((row, i) => row.forEach((x, j) => {
+    if (!f32Finite(x)) throw new ConfigError(`${path}[${i}][${j}]`, `${x} is ${Math.fround(x)} in float32 (the GPU's precision); expected |x| < 3.4e38`);
+  }));
+}
+
+/**
+ * One grid network (init.ts gridInit), refused by name when its weights are not finite float32 numbers
+ * (δ or τ so large that √(τ² + |δ|) overflows). Named at `tau` when τ² ≥ |δ|, else at `delta`.
+ * @throws ConfigError at config.init.grid.delta or config.init.grid.tau, naming δ and τ.
+ */
+function checkedGridInit(d: number, c: number, h: number, delta: number, tau: number, seed: number, rates: Linear2Rates): ReturnType<typeof gridInit> {
+  let n: ReturnType<typeof gridInit> | undefined;
+  try { n = gridInit(d, c, h, delta, tau, seed, rates); } catch { n = undefined; }
+  if (!n || !n.W.every((r) => r.every(f32Finite)) || !n.A.every((r) => r.every(f32Finite))) {
+    throw new ConfigError(`config.init.grid.${tau * tau >= Math.abs(delta) ? 'tau' : 'delta'}`,
+      `δ = ${delta}, τ = ${tau} gives initial weights of scale √(τ² + |δ|) that are not finite float32 numbers; expected τ² + |δ| < 1e76`);
+  }
+  return n;
 }
 
 const matrix = (v: unknown, path: string, rows: number | null, cols: number | null): number[][] => {
@@ -101,7 +133,8 @@ function range(v: unknown, path: string, pos: boolean): number[] {
 
 /**
  * Validates a parsed config JSON.
- * @throws ConfigError naming the JSON path: shapes, limits (d, c ≤ 8, h ≤ 32), non-PSD XX (config.data.XX),
+ * @throws ConfigError naming the JSON path: shapes, limits (d, c ≤ 8, h ≤ 32, networks, initial weights), initial
+ *   weights that are not finite in float32 (the explicit entry, or the grid's delta/tau), non-PSD XX (config.data.XX),
  *   step/times grid, and beta-flow without Δ = δI (config.method, naming the network).
  */
 export function parseLinear2Config(raw: unknown): Linear2Config {
@@ -145,6 +178,8 @@ export function parseLinear2Config(raw: unknown): Linear2Config {
       if (i === 0) h = W.length;
       if (h > LINEAR2_LIMITS.maxH) throw new ConfigError(`${path}.W`, `h = ${h} rows is over the limit 1 ≤ h ≤ ${LINEAR2_LIMITS.maxH}`);
       const A = matrix(required(eo, 'A', path), `${path}.A`, h, c);
+      checkF32(W, `${path}.W`);
+      checkF32(A, `${path}.A`);
       networks.push({ W, A, init: 'explicit', delta: scalarDelta(packLinear2State(W, A), h, d, c, rates) });
     });
   } else {
@@ -155,9 +190,15 @@ export function parseLinear2Config(raw: unknown): Linear2Config {
     const taus = range(required(g, 'tau', 'config.init.grid'), 'config.init.grid.tau', true);
     const seeds = arr(required(g, 'seeds', 'config.init.grid'), 'config.init.grid.seeds', 'an array of integer seeds')
       .map((s, i) => integer(s, `config.init.grid.seeds[${i}]`, 0));
-    if (deltas.length * taus.length * seeds.length > 1e6) throw new ConfigError('config.init.grid', 'more than 10⁶ networks');
+    const count = deltas.length * taus.length * seeds.length;
+    if (count > MAX_LINEAR2_NETWORKS) throw new ConfigError('config.init.grid', `${fmt(count)} networks; at most ${fmt(MAX_LINEAR2_NETWORKS)} are supported`);
+    const weights = count * h * (d + c);
+    if (weights > MAX_LINEAR2_INIT_WEIGHTS) {
+      throw new ConfigError('config.init.grid', `${fmt(count)} networks × ${h} × (${d} + ${c}) = ${fmt(weights)} initial weights exceed the limit of `
+        + `${fmt(MAX_LINEAR2_INIT_WEIGHTS)} (they are built on the host when the config is read); use fewer δ, τ or seeds`);
+    }
     for (const delta of deltas) for (const tau of taus) for (const seed of seeds) {
-      const n = gridInit(d, c, h, delta, tau, seed, rates);
+      const n = checkedGridInit(d, c, h, delta, tau, seed, rates);
       networks.push({ W: n.W, A: n.A, init: n.kind, delta: n.kind === 'exact' ? delta : null, tau, seed });
     }
   }

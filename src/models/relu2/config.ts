@@ -77,7 +77,8 @@ export interface Relu2Config {
   networks: number;
 }
 
-const fmt = (x: number) => x.toLocaleString('en');
+/** A count for messages: grouped digits ("65,536"), exponent form from 1e21 on ("1e+308", not 300 digits). */
+const fmt = (x: number) => (Math.abs(x) < 1e21 ? x.toLocaleString('en') : String(x));
 
 function limit(v: number, max: number, path: string, what: string, why: string): void {
   if (v > max) throw new ConfigError(path, `${what} = ${fmt(v)} exceeds the limit of ${fmt(max)} (${why})`);
