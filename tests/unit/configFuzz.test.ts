@@ -46,6 +46,9 @@ function pathSegments(path: string): JsonPath | undefined {
   return [...path.slice('config'.length).matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
 }
 
+/** camelCase words a message may quote from the input (config field names), not internal function names. */
+const INPUT_WORDS = new Set(['learningRate', 'learningRates', 'scaleByTauSquared', 'nTest', 'Xtest', 'ytest', 'beta0', 'checkpoints']);
+
 /** The problem with a refusal's message, or undefined when it is one line naming an existing JSON path. */
 function refusalProblem(e: ConfigError, raw: unknown, text: string): string | undefined {
   if (!e.message.startsWith(`${e.path}: `)) return `message does not start with its path ${e.path}`;
@@ -57,6 +60,8 @@ function refusalProblem(e: ConfigError, raw: unknown, text: string): string | un
     return `neither ${e.path} nor its parent exists in the config`;
   }
   if (/\bundefined\b/.test(e.message)) return 'message says "undefined"';
+  const internal = /\b[a-z]+[A-Z]\w*(: |\()/.exec(e.message.slice(e.path.length + 2));
+  if (internal && !INPUT_WORDS.has(internal[0].replace(/(: |\()$/, ''))) return `message names an internal function (${internal[0]})`;
   if (/\bNaN\b/.test(e.message) && !/NaN/.test(text)) return 'message says NaN, which the input does not hold';
   return undefined;
 }
@@ -285,6 +290,12 @@ describe('fuzz findings', () => {
     expect((await refusal(linear2, grid({ tau: [1e200] }))).message).toMatch(/^config\.init\.grid\.tau: δ = 0\.5, τ = 1e\+200 gives initial weights/);
     const explicit = { ...linear2.examples.tiny, init: { explicit: [{ W: [[1e39, 0, 0]], A: [[1, 0]] }] } };
     expect((await refusal(linear2, explicit)).message).toMatch(/^config\.init\.explicit\[0\]\.W\[0\]\[0\]: 1e\+39 is Infinity in float32/);
+  });
+
+  it('linear2: learning rates that are 0 or Infinity in float32 are refused at the rate (was blamed on δ and τ)', async () => {
+    for (const [W, A, at] of [[1e-320, 1, 'W'], [1, 1e39, 'A']] as const) {
+      expect((await refusal(linear2, { ...linear2.examples.tiny, learningRates: { W, A } })).message).toMatch(new RegExp(`^config\\.learningRates\\.${at}: expected a number in \\[1\\.4e-45, 3\\.4e38\\] \\(float32`));
+    }
   });
 
   it('linear2: a grid that would build more than 2²² weights on the host is refused before it is built, naming the size and the limit', async () => {

@@ -81,6 +81,14 @@ function checkedGridInit(d: number, c: number, h: number, delta: number, tau: nu
   return n;
 }
 
+/** A number > 0 that float32 holds as a positive finite number (1e-320 is 0 there, 1e39 Infinity). @throws ConfigError at `path`. */
+function positiveF32(v: unknown, path: string): number {
+  const x = positive(v, path);
+  const f = Math.fround(x);
+  if (!(f > 0 && Number.isFinite(f))) throw new ConfigError(path, `expected a number in [1.4e-45, 3.4e38] (float32, the GPU's precision), got ${x}, which is ${f} in float32`);
+  return x;
+}
+
 const matrix = (v: unknown, path: string, rows: number | null, cols: number | null): number[][] => {
   const a = arr(v, path, 'a matrix (array of rows)');
   if (rows !== null && a.length !== rows) throw new ConfigError(path, `expected ${rows} rows, got ${a.length}`);
@@ -149,7 +157,7 @@ export function parseLinear2Config(raw: unknown): Linear2Config {
   let rates = { W: 1, A: 1 };
   if (o.learningRates !== undefined) {
     const r = obj(o.learningRates, 'config.learningRates', ['W', 'A']);
-    rates = { W: positive(r.W ?? 1, 'config.learningRates.W'), A: positive(r.A ?? 1, 'config.learningRates.A') };
+    rates = { W: positiveF32(r.W ?? 1, 'config.learningRates.W'), A: positiveF32(r.A ?? 1, 'config.learningRates.A') };
   }
   const method = oneOf(required(o, 'method', 'config'), 'config.method', LINEAR2_METHODS);
   const step = positive(required(o, 'step', 'config'), 'config.step');
