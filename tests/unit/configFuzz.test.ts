@@ -204,13 +204,15 @@ describe('merge fuzz: damaged shard files', () => {
   it('150 damaged shard folders: merge exits 0 or 2 with one stderr line, never 1 or a throw', async () => {
     const c = new Chooser(3);
     const counts = { 0: 0, 2: 0 } as Record<number, number>;
+    const mergedBy: Record<number, number> = {};
     const files = readdirSync(base).filter((f) => f.endsWith('.json'));
     expect(files).toHaveLength(2);
     for (let k = 0; k < 150; k++) {
       const at = join(dir, `m-${k}`);
       cpSync(base, at, { recursive: true });
       const file = join(at, c.pick(files));
-      const lines = readFileSync(file, 'utf8').split('\n');
+      const original = readFileSync(file, 'utf8');
+      const lines = original.split('\n');
       const i = c.int(lines.length);
       const what = c.int(9);
       if (what === 0) lines.splice(i, 1);
@@ -229,9 +231,12 @@ describe('merge fuzz: damaged shard files', () => {
       expect([0, 2], `merge #${k} (mutation ${what} at line ${i}): ${cap.err()}`).toContain(code);
       if (code === 2) expect(cap.err().trimEnd().split('\n'), cap.err()).toHaveLength(1);
       counts[code]++;
+      if (code === 0 && lines.join('\n') !== original) mergedBy[what] = (mergedBy[what] ?? 0) + 1;
       rmSync(at, { recursive: true, force: true });
     }
-    console.log(`merge fuzz: ${counts[0]} merged, ${counts[2]} refused`);
+    // Merged though changed, by mutation: 0 and 7 on the last line (newline, blanks) are harmless; 1 and 3 on the
+    // last lines append text after the closing "]}", which merge ignores today (resultFile.ts; issue 11, defect 8).
+    console.log(`merge fuzz: ${counts[0]} merged (changed ones by mutation: ${JSON.stringify(mergedBy)}), ${counts[2]} refused`);
   }, 120_000);
 });
 
