@@ -303,6 +303,25 @@ describe('fuzz findings', () => {
     }
   });
 
+  it('data and explicit weights beyond float32 (|x| ≥ 3.4e38, Infinity on the GPU) are refused naming the entry, every model', async () => {
+    const sn = MODELS.find((p) => p.id === 'single-neuron')!;
+    const cases: [typeof sn, Record<string, unknown>, RegExp][] = [
+      [sn, { ...sn.examples.tiny, data: { XX: [[1, 0], [0, 1e39]], Xy: [0.5, 0.5] } }, /^config\.data\.XX\[1\]\[1\]: 1e\+39 is Infinity in float32/],
+      [sn, { ...sn.examples.tiny, data: { XX: [[1, 0], [0, 1]], Xy: [-1e300, 0.5] } }, /^config\.data\.Xy\[0\]: -1e\+300 is -Infinity in float32/],
+      [sn, { ...sn.examples.diverging }, /^accepted$/],
+      [sn, { ...sn.examples.diverging, init: { explicit: [{ a: 1e39, w: [0, 0] }] } }, /^config\.init\.explicit\[0\]\.a: 1e\+39 is Infinity in float32/],
+      [relu2, { ...relu2.examples.tiny, data: { X: [[1, 2e38 * 2], [0, 1]], y: [1, 0] } }, /^config\.data\.X\[0\]\[1\]: 4e\+38 is Infinity in float32/],
+      [relu2, { ...relu2.examples.tiny, data: { X: [[1, 2], [0, 1]], y: [1, 0], Xtest: [[1, 1]], ytest: [1e39] } }, /^config\.data\.ytest\[0\]: 1e\+39 is Infinity/],
+      [relu2, { ...relu2.examples.diverging, data: { X: [[1, 0, 0]], y: [1] }, init: { explicit: [{ W: [[1, 0, 0], [0, 1, 0]], a: [1e39, 1] }] } }, /^config\.init\.explicit\[0\]\.a\[0\]: 1e\+39 is Infinity/],
+      [linear2, { ...linear2.examples.tiny, data: { XX: [[1, 0], [0, 1]], XY: [[1e39], [0]] } }, /^config\.data\.XY\[0\]\[0\]: 1e\+39 is Infinity in float32/],
+    ];
+    for (const [plugin, cfg, pattern] of cases) {
+      let message = 'accepted';
+      try { (await plugin.loadCli()).parseConfig(cfg); } catch (e) { expect(e).toBeInstanceOf(ConfigError); message = (e as Error).message; }
+      expect(message, JSON.stringify(cfg).slice(0, 160)).toMatch(pattern);
+    }
+  });
+
   it('linear2: a grid that would build more than 2²² weights on the host is refused before it is built, naming the size and the limit', async () => {
     const big = grid({ h: 32, delta: { from: -1, to: 1, count: 1000 }, tau: { from: 0.1, to: 1, count: 1000 }, seeds: [0] });
     const t0 = performance.now();

@@ -13,7 +13,7 @@
  * outermost, then τ, then seeds (init order = output order). Limits: 1 ≤ d, c ≤ 8, 1 ≤ h ≤ 32, at most 10⁶ networks and
  * {@link MAX_LINEAR2_INIT_WEIGHTS} initial weights (networks × h × (d + c)); every weight finite in float32.
  */
-import { ConfigError, arr, finite, integer, obj, oneOf, positive, required, describeValue } from '../../cli/validate.ts';
+import { ConfigError, arr, finite, float32, integer, obj, oneOf, positive, required, describeValue } from '../../cli/validate.ts';
 import { betaFlowRefusal, LINEAR2_LIMITS, linear2Quadratic, packLinear2State, scalarDelta, type Linear2Data, type Linear2Quadratic, type Linear2Rates } from '../../theory/linear2.ts';
 import { gridInit, type InitKind } from './init.ts';
 
@@ -59,13 +59,6 @@ const fmt = (x: number) => x.toLocaleString('en');
 /** A weight the GPU (float32) holds as a finite number. */
 const f32Finite = (x: number) => Number.isFinite(Math.fround(x));
 
-/** Refuses an entry of an explicit W or A that is Infinity in float32 (|x| ≥ 3.4e38). @throws ConfigError at `path[i][j]`. */
-function checkF32(m: number[][], path: string): void {
-  m.forEach((row, i) => row.forEach((x, j) => {
-    if (!f32Finite(x)) throw new ConfigError(`${path}[${i}][${j}]`, `${x} is ${Math.fround(x)} in float32 (the GPU's precision); expected |x| < 3.4e38`);
-  }));
-}
-
 /**
  * One grid network (init.ts gridInit), refused by name when its weights are not finite float32 numbers
  * (δ or τ so large that √(τ² + |δ|) overflows). Named at `tau` when τ² ≥ |δ|, else at `delta`.
@@ -97,7 +90,7 @@ const matrix = (v: unknown, path: string, rows: number | null, cols: number | nu
   return a.map((row, i) => {
     const r = arr(row, `${path}[${i}]`, `a row of ${width} numbers`);
     if (r.length !== width) throw new ConfigError(`${path}[${i}]`, `expected ${width} entries, got ${r.length}`);
-    return r.map((x, j) => finite(x, `${path}[${i}][${j}]`));
+    return r.map((x, j) => float32(x, `${path}[${i}][${j}]`));
   });
 };
 
@@ -117,7 +110,7 @@ function parseData(v: unknown): Linear2Data {
     const M = Ms.map((m, i) => matrix(m, `config.data.sensing.M[${i}]`, M0.length, M0[0].length));
     const y = arr(required(s, 'y', 'config.data.sensing'), 'config.data.sensing.y', 'an array of numbers');
     if (y.length !== M.length) throw new ConfigError('config.data.sensing.y', `expected n = ${M.length} values, got ${y.length}`);
-    return { kind: 'sensing', M, y: y.map((x, i) => finite(x, `config.data.sensing.y[${i}]`)) };
+    return { kind: 'sensing', M, y: y.map((x, i) => float32(x, `config.data.sensing.y[${i}]`)) };
   }
   const XX = matrix(required(o, 'XX', 'config.data'), 'config.data.XX', null, null);
   if (XX[0].length !== XX.length) throw new ConfigError('config.data.XX', `expected a square d×d matrix, got ${XX.length}×${XX[0].length}`);
@@ -186,8 +179,6 @@ export function parseLinear2Config(raw: unknown): Linear2Config {
       if (i === 0) h = W.length;
       if (h > LINEAR2_LIMITS.maxH) throw new ConfigError(`${path}.W`, `h = ${h} rows is over the limit 1 ≤ h ≤ ${LINEAR2_LIMITS.maxH}`);
       const A = matrix(required(eo, 'A', path), `${path}.A`, h, c);
-      checkF32(W, `${path}.W`);
-      checkF32(A, `${path}.A`);
       networks.push({ W, A, init: 'explicit', delta: scalarDelta(packLinear2State(W, A), h, d, c, rates) });
     });
   } else {
