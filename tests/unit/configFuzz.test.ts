@@ -22,7 +22,7 @@ import { autoShard } from '../../src/cli/shardAuto.ts';
 import { ConfigError, parseJson } from '../../src/cli/validate.ts';
 import { MODELS } from '../../src/models/registry.ts';
 import { CsvDataError, parseDataCsv } from '../../src/models/relu2/app/csv.ts';
-import { Chooser, deepText, getAt, mutate, RAW_NUMBERS, type JsonPath } from '../helpers/fuzz.ts';
+import { Chooser, deepText, getAt, mutate, paths, RAW_NUMBERS, type JsonPath } from '../helpers/fuzz.ts';
 
 /** Config cases per model and command (3 models × 2 commands × 200 = 1,200). */
 const CASES = 200;
@@ -122,6 +122,33 @@ describe('config fuzz: simulate and sweep configs of every model', () => {
       });
     }
   }
+
+  it('every number of every example at every extreme (1e308, 5e-324, -0, 3.5e38, 2⁵³, …): accepted or refused by name, never a crash', async () => {
+    const EXTREMES = [1e308, -1e308, 5e-324, -5e-324, 1e-320, 1e-45, 3.5e38, -3.5e38, 0, -0, 2 ** 53, 1e9 + 0.5, -1];
+    const failures: string[] = [];
+    let cases = 0;
+    for (const plugin of MODELS) {
+      for (const base of [plugin.examples.tiny, plugin.examples.diverging]) {
+        for (const path of paths(base).filter((p) => typeof getAt(base, p) === 'number')) {
+          for (const x of EXTREMES) {
+            const v = structuredClone(base) as Record<string, unknown>;
+            const parent = getAt(v, path.slice(0, -1)) as Record<string | number, unknown>;
+            parent[path[path.length - 1]] = x;
+            const text = JSON.stringify(v);
+            for (const command of ['simulate', 'sweep'] as const) {
+              cases++;
+              const verdict = await judge(text, command);
+              const id = `${plugin.id} ${command} ${path.join('.')} = ${Object.is(x, -0) ? '-0' : x}`;
+              if (verdict.kind === 'crash') failures.push(`${id}: crashed with ${String((verdict.error as Error)?.message ?? verdict.error)}`);
+              if (verdict.kind === 'refused' && verdict.problem) failures.push(`${id}: ${verdict.problem}: ${verdict.error.message}`);
+            }
+          }
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(cases).toBeGreaterThan(1000);
+  });
 
   it('a sample of refused configs through the CLI entry: exit 2, nothing on stdout, one stderr line (the same message)', async () => {
     expect(sample.length).toBeGreaterThanOrEqual(24);

@@ -290,7 +290,7 @@ function checkInitialStates(init: InitSpec, rates: LayerRates): void {
       let state: { a: number; w: number[] } | undefined;
       try { state = initFromBetaDelta(beta0, delta, rates); } catch { state = undefined; }
       if (!state || !(state.a > 0 || (size === 0 && delta >= 0)) || !Number.isFinite(scaleOf(state.a, state.w)) || !state.w.every(Number.isFinite)) {
-        throw new ConfigError(`config.init.grid.delta[${i}]`, `δ = ${delta} with ‖β₀‖ = ${size} gives a₀ = ${state?.a ?? 0} (a₀² under- or overflows`
+        throw new ConfigError(`config.init.grid.delta[${i}]`, `δ = ${delta} with ‖β₀‖ = ${size} gives ${Number.isNaN(state?.a) ? 'no a₀ (∞/∞)' : `a₀ = ${state?.a ?? 0}`} (a₀² under- or overflows`
           + ' float64, or β₀ = 0 with δ < 0 leaves w undetermined); use a δ closer to ‖β₀‖ in scale or an explicit init');
       }
     }
