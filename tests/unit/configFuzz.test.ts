@@ -90,6 +90,13 @@ async function judge(text: string, command: 'simulate' | 'sweep'): Promise<Verdi
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 describe('config fuzz: simulate and sweep configs of every model', () => {
+  it('the peak-memory probe (maxRSS) sees an allocation the size of the bound', () => {
+    const before = maxRssMb();
+    const big = new Float64Array(((RSS_MB + 64) * 2 ** 20) / 8).fill(1); // touched, so resident
+    expect(big[big.length - 1]).toBe(1);
+    expect(maxRssMb() - before).toBeGreaterThan(RSS_MB);
+  });
+
   const stats = { accepted: 0, refused: 0, cli: 0, slowestMs: 0, slowest: '' };
   const sample: { text: string; message: string; command: string }[] = [];
 
@@ -148,6 +155,7 @@ describe('config fuzz: simulate and sweep configs of every model', () => {
     }
     expect(failures).toEqual([]);
     expect(cases).toBeGreaterThan(1000);
+    console.log(`extremes: ${cases} cases`);
   });
 
   it('a sample of refused configs through the CLI entry: exit 2, nothing on stdout, one stderr line (the same message)', async () => {
