@@ -7,7 +7,7 @@
 import type { ModelPlugin, ParamsSession, ParamsTarget } from '../models/plugin.ts';
 import { modelOfHash } from '../models/registry.ts';
 import { validate, type Params } from '../params/schema.ts';
-import { expandPresetChange, modelFromHash, modelToHash } from '../params/url.ts';
+import { expandPresetChange, inUrlTerms, modelFromHash, modelToHash } from '../params/url.ts';
 import { clearNotice } from './notices.ts';
 
 /** The params session of one page (see the file comment). Created by the shell's openSession. */
@@ -68,7 +68,7 @@ export class Session<P> implements ParamsSession<P> {
     try {
       this.accept(modelFromHash(this.plugin, hash, this.current as Params<ModelPlugin['schema']>) as P);
     } catch (e) {
-      this.target.reportError(e);
+      this.target.reportError(inUrlTerms(this.plugin.schema, e)); // a checkParams error names the URL key too
       this.writeHash(); // the address bar shows what runs, so a copied link reproduces it
     }
   }

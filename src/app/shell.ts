@@ -9,8 +9,8 @@
 import { initGpu, WebGpuUnavailableError, type GpuContext } from '../gpu/device.ts';
 import type { AppShell, ModelPlugin } from '../models/plugin.ts';
 import { DEFAULT_MODEL, MODEL_IDS, MODELS, modelOfHash } from '../models/registry.ts';
-import { ParamError, defaults } from '../params/schema.ts';
-import { modelFromHash } from '../params/url.ts';
+import { defaults } from '../params/schema.ts';
+import { modelFromHashKeeping } from '../params/url.ts';
 import { clearNotice, showNotice } from './notices.ts';
 import { Session } from './session.ts';
 
@@ -39,15 +39,17 @@ export function buildHeader(active: ModelPlugin): void {
   }));
 }
 
-/** The URL's params for `plugin`; on a bad hash, a notice and the defaults. */
+/**
+ * The URL's params for `plugin`. Each bad key of the hash is refused on its own (a notice names its URL
+ * key) and the valid keys apply (url.ts modelFromHashKeeping); a hash without a readable version gives the defaults.
+ */
 function initialParams(plugin: ModelPlugin): Record<string, unknown> {
-  try {
-    return modelFromHash(plugin, location.hash);
-  } catch (e) {
-    if (!(e instanceof ParamError)) throw e;
-    showNotice('error', `${e.message} Starting with the default preset instead.`, 'param-error');
-    return defaults(plugin.schema);
+  const { params, errors } = modelFromHashKeeping(plugin, location.hash, (p) => plugin.checkParams(p));
+  if (errors.length > 0) {
+    const kept = JSON.stringify(params) !== JSON.stringify(defaults(plugin.schema));
+    showNotice('error', `${errors.map((e) => e.message).join(' ')} ${kept ? 'The other URL keys apply.' : 'Starting with the default preset instead.'}`, 'param-error');
   }
+  return params;
 }
 
 /** Opens WebGPU, with the shell's error and device-lost notices; null (and the reason) when unavailable. */

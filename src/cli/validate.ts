@@ -54,6 +54,23 @@ export function finite(v: unknown, path: string): number {
   return v;
 }
 
+/**
+ * A finite number that float32 (the GPU's precision) also holds finite: |x| ≤ 3.4e38 (1e39 is Infinity there).
+ * Used for data and explicit weights, which the GPU backends read as float32. @throws ConfigError at `path`.
+ */
+export function float32(v: unknown, path: string): number {
+  const x = finite(v, path);
+  if (!Number.isFinite(Math.fround(x))) throw new ConfigError(path, `${x} is ${Math.fround(x)} in float32 (the GPU's precision); expected |x| ≤ 3.4e38`);
+  return x;
+}
+
+/** {@link vector} whose entries also pass {@link float32}. @throws ConfigError at `path` or `path[j]`. */
+export function vector32(v: unknown, path: string, d: number, name = 'd'): number[] {
+  const a = vector(v, path, d, name);
+  a.forEach((x, j) => float32(x, `${path}[${j}]`));
+  return a;
+}
+
 /** A finite number > 0. @throws ConfigError at `path`. */
 export function positive(v: unknown, path: string): number {
   const x = finite(v, path);

@@ -32,6 +32,8 @@ export function findModel(id: string): ModelPlugin | undefined {
  */
 export function modelOfHash(hash: string): { plugin: ModelPlugin | undefined; id: string } {
   const m = /(?:^#?|&)model=([^&]*)/.exec(hash);
-  const id = m ? decodeURIComponent(m[1]) : DEFAULT_MODEL.id;
+  let id = DEFAULT_MODEL.id;
+  try { if (m) id = decodeURIComponent(m[1]); } catch { id = m![1]; } // a bad encoding names no model
+
   return { plugin: findModel(id), id };
 }

@@ -54,9 +54,32 @@ export function parseHash<S extends Schema>(
     }
     const name = byKey.get(key);
     if (!name) throw new ParamError('url', `Unknown URL parameter "${key}".`);
-    raw[name] = parseFieldString(name, schema[name], value);
+    try {
+      raw[name] = parseFieldString(name, schema[name], value);
+    } catch (e) {
+      throw inUrlTerms(schema, e);
+    }
   }
   return { raw, version };
+}
+
+/**
+ * A ParamError restated in the URL's terms: the message starts with the key the user typed in the hash,
+ * `URL key dn: δ count (deltaCount) must be …` (the label and schema name follow). `field` is kept; other
+ * errors, errors already in URL terms and fields outside the schema are returned unchanged.
+ */
+export function inUrlTerms<S extends Schema>(schema: S, e: unknown): unknown {
+  if (!(e instanceof ParamError) || !Object.hasOwn(schema, e.field) || e.message.startsWith('URL ')) return e;
+  return new ParamError(e.field, `URL key ${schema[e.field].key}: ${e.message}`);
+}
+
+/** {@link validate} with its error in URL terms ({@link inUrlTerms}). */
+function validateUrl<S extends Schema>(schema: S, raw: Record<string, unknown>, base: Params<S>): Params<S> {
+  try {
+    return validate(schema, raw, base);
+  } catch (e) {
+    throw inUrlTerms(schema, e);
+  }
 }
 
 /**
@@ -80,7 +103,7 @@ export function fromHash<S extends Schema>(schema: S, hash: string, base: Params
   if (hash.replace(/^#/, '').trim() === '') return base;
   const { raw, version } = parseHash(schema, hash);
   checkVersion(version, URL_VERSION);
-  return validate(schema, raw, base);
+  return validateUrl(schema, raw, base);
 }
 
 /**
@@ -122,13 +145,66 @@ export function modelFromHash<S extends Schema>(model: HashModel<S>, hash: strin
   const { raw, version } = parseHash(model.schema, hash, { model: model.id });
   if (Object.keys(raw).length === 0 && version === undefined) return base;
   checkVersion(version, model.urlVersion);
+  return applyPresetRule(model, raw, base);
+}
+
+/** The preset rule of {@link modelFromHash} on raw values parsed from a hash. @throws ParamError in URL terms. */
+function applyPresetRule<S extends Schema>(model: HashModel<S>, raw: Record<string, unknown>, base: Params<S>): Params<S> {
   const name = raw.preset;
-  if (typeof name !== 'string' || !Object.hasOwn(model.presets, name)) return validate(model.schema, raw, base);
+  if (typeof name !== 'string' || !Object.hasOwn(model.presets, name)) return validateUrl(model.schema, raw, base);
   const preset = model.presets[name] as Record<string, unknown>;
   const overridden = !model.urlOverrideKeepsPreset && Object.keys(raw).some(
     (k) => k in preset && !model.viewFields.has(k) && JSON.stringify(preset[k]) !== JSON.stringify(raw[k]));
   const start = validate(model.schema, { ...preset, preset: name }, defaults(model.schema));
-  return validate(model.schema, { ...raw, ...(overridden ? { preset: 'custom' } : {}) }, start);
+  return validateUrl(model.schema, { ...raw, ...(overridden ? { preset: 'custom' } : {}) }, start);
+}
+
+/**
+ * A first load's reading of a hash: like {@link modelFromHash}, but each bad pair is refused on its own
+ * and the valid keys are kept (a link with one typo still opens what it describes). A malformed pair, a
+ * bad encoding, an unknown key, a repeated key (the first is kept), a wrong `model=` or a bad value is
+ * dropped with one error naming its URL key; then `check` (the model's checkParams) runs, and a key it
+ * names is dropped too (its field takes the preset's or base value) until the params pass or the field
+ * it names is not in the hash (then the params are returned as they are, for the app's own fallback).
+ * A missing or unsupported version refuses the whole hash (its keys may mean something else): `base`.
+ * @returns the params and the errors, in hash order (empty when the hash is valid).
+ */
+export function modelFromHashKeeping<S extends Schema>(
+  model: HashModel<S>, hash: string, check?: (p: Params<S>) => void, base: Params<S> = defaults(model.schema),
+): { params: Params<S>; errors: ParamError[] } {
+  const errors: ParamError[] = [];
+  const raw: Record<string, unknown> = {};
+  const pairs = hash.replace(/^#/, '').split('&').filter((p) => p !== '');
+  const keys = new Set<string>();
+  let versioned = false;
+  for (const pair of pairs) {
+    const key = pair.slice(0, Math.max(0, pair.indexOf('=')));
+    if (key !== '' && keys.has(key)) { errors.push(new ParamError('url', `URL parameter "${key}" appears twice.`)); continue; }
+    keys.add(key);
+    try {
+      const one = parseHash(model.schema, pair, { model: model.id });
+      if (one.version !== undefined) { checkVersion(one.version, model.urlVersion); versioned = true; }
+      const [name, value] = Object.entries(one.raw)[0] ?? [];
+      if (name !== undefined) raw[name] = validateUrl(model.schema, { [name]: value }, base)[name];
+    } catch (e) {
+      if (!(e instanceof ParamError)) throw e;
+      if (key === 'v') return { params: base, errors: [e] };
+      errors.push(e);
+    }
+  }
+  if (Object.keys(raw).length === 0 && !versioned && errors.length === 0) return { params: base, errors };
+  if (!versioned) return { params: base, errors: [...errors, new ParamError('url', `The URL has no format version (v=${model.urlVersion}).`)] };
+  for (;;) {
+    const params = applyPresetRule(model, raw, base);
+    try {
+      check?.(params);
+      return { params, errors };
+    } catch (e) {
+      if (!(e instanceof ParamError) || !(e.field in raw)) return { params, errors };
+      delete raw[e.field];
+      errors.push(inUrlTerms(model.schema, e) as ParamError);
+    }
+  }
 }
 
 /**

@@ -82,8 +82,8 @@ export function registerSweep(program: Command, io: CliIo): void {
       const shard = auto ? { index: auto.index, count: auto.count } : parseShard(opts.shard);
       let chunk: number | undefined;
       if (opts.chunk !== undefined) {
-        chunk = Number(opts.chunk);
-        if (!(Number.isInteger(chunk) && chunk >= 1)) throw new UsageError(`--chunk: expected an integer ≥ 1, got "${opts.chunk}"`);
+        chunk = /^\d+$/.test(opts.chunk) ? Number(opts.chunk) : NaN; // plain digits: no hex, "1e1", "+2", blanks
+        if (!(Number.isSafeInteger(chunk) && chunk >= 1)) throw new UsageError(`--chunk: expected an integer ≥ 1, got "${opts.chunk}"`);
       }
       const raw = await readConfigFile(file);
       const { cli } = await sweepModelOf(raw);

@@ -10,9 +10,10 @@
  *       "method": "gd" | "rk4" | "beta-flow", "step": number, "times": number[], "backend": "gpu" | "cpu", "bound"?: number }
  *
  * times are flow times, each a multiple of `step` (relative tolerance 1e-9), ascending, ≥ 0. Grid order is δ
- * outermost, then τ, then seeds (init order = output order). Limits: 1 ≤ d, c ≤ 8, 1 ≤ h ≤ 32.
+ * outermost, then τ, then seeds (init order = output order). Limits: 1 ≤ d, c ≤ 8, 1 ≤ h ≤ 32, at most 10⁶ networks and
+ * {@link MAX_LINEAR2_INIT_WEIGHTS} initial weights (networks × h × (d + c)); every weight finite in float32.
  */
-import { ConfigError, arr, finite, integer, obj, oneOf, positive, required, describeValue } from '../../cli/validate.ts';
+import { ConfigError, arr, finite, float32, integer, obj, oneOf, positive, required, describeValue } from '../../cli/validate.ts';
 import { betaFlowRefusal, LINEAR2_LIMITS, linear2Quadratic, packLinear2State, scalarDelta, type Linear2Data, type Linear2Quadratic, type Linear2Rates } from '../../theory/linear2.ts';
 import { gridInit, type InitKind } from './init.ts';
 
@@ -49,6 +50,38 @@ export interface Linear2Config {
   bound: number;
 }
 
+/** Largest number of initial weights (networks × h × (d + c)) a grid may build on the host while the config is read. */
+export const MAX_LINEAR2_INIT_WEIGHTS = 2 ** 22;
+/** Largest number of networks one config may describe. */
+export const MAX_LINEAR2_NETWORKS = 1e6;
+
+const fmt = (x: number) => x.toLocaleString('en');
+/** A weight the GPU (float32) holds as a finite number. */
+const f32Finite = (x: number) => Number.isFinite(Math.fround(x));
+
+/**
+ * One grid network (init.ts gridInit), refused by name when its weights are not finite float32 numbers
+ * (δ or τ so large that √(τ² + |δ|) overflows). Named at `tau` when τ² ≥ |δ|, else at `delta`.
+ * @throws ConfigError at config.init.grid.delta or config.init.grid.tau, naming δ and τ.
+ */
+function checkedGridInit(d: number, c: number, h: number, delta: number, tau: number, seed: number, rates: Linear2Rates): ReturnType<typeof gridInit> {
+  let n: ReturnType<typeof gridInit> | undefined;
+  try { n = gridInit(d, c, h, delta, tau, seed, rates); } catch { n = undefined; }
+  if (!n || !n.W.every((r) => r.every(f32Finite)) || !n.A.every((r) => r.every(f32Finite))) {
+    throw new ConfigError(`config.init.grid.${tau * tau >= Math.abs(delta) ? 'tau' : 'delta'}`,
+      `δ = ${delta}, τ = ${tau} gives initial weights of scale √(τ² + |δ|) that are not finite float32 numbers; expected τ² + |δ| < 1e76`);
+  }
+  return n;
+}
+
+/** A number > 0 that float32 holds as a positive finite number (1e-320 is 0 there, 1e39 Infinity). @throws ConfigError at `path`. */
+function positiveF32(v: unknown, path: string): number {
+  const x = positive(v, path);
+  const f = Math.fround(x);
+  if (!(f > 0 && Number.isFinite(f))) throw new ConfigError(path, `expected a number in [1.4e-45, 3.4e38] (float32, the GPU's precision), got ${x}, which is ${f} in float32`);
+  return x;
+}
+
 const matrix = (v: unknown, path: string, rows: number | null, cols: number | null): number[][] => {
   const a = arr(v, path, 'a matrix (array of rows)');
   if (rows !== null && a.length !== rows) throw new ConfigError(path, `expected ${rows} rows, got ${a.length}`);
@@ -57,7 +90,7 @@ const matrix = (v: unknown, path: string, rows: number | null, cols: number | nu
   return a.map((row, i) => {
     const r = arr(row, `${path}[${i}]`, `a row of ${width} numbers`);
     if (r.length !== width) throw new ConfigError(`${path}[${i}]`, `expected ${width} entries, got ${r.length}`);
-    return r.map((x, j) => finite(x, `${path}[${i}][${j}]`));
+    return r.map((x, j) => float32(x, `${path}[${i}][${j}]`));
   });
 };
 
@@ -77,7 +110,7 @@ function parseData(v: unknown): Linear2Data {
     const M = Ms.map((m, i) => matrix(m, `config.data.sensing.M[${i}]`, M0.length, M0[0].length));
     const y = arr(required(s, 'y', 'config.data.sensing'), 'config.data.sensing.y', 'an array of numbers');
     if (y.length !== M.length) throw new ConfigError('config.data.sensing.y', `expected n = ${M.length} values, got ${y.length}`);
-    return { kind: 'sensing', M, y: y.map((x, i) => finite(x, `config.data.sensing.y[${i}]`)) };
+    return { kind: 'sensing', M, y: y.map((x, i) => float32(x, `config.data.sensing.y[${i}]`)) };
   }
   const XX = matrix(required(o, 'XX', 'config.data'), 'config.data.XX', null, null);
   if (XX[0].length !== XX.length) throw new ConfigError('config.data.XX', `expected a square d×d matrix, got ${XX.length}×${XX[0].length}`);
@@ -101,7 +134,8 @@ function range(v: unknown, path: string, pos: boolean): number[] {
 
 /**
  * Validates a parsed config JSON.
- * @throws ConfigError naming the JSON path: shapes, limits (d, c ≤ 8, h ≤ 32), non-PSD XX (config.data.XX),
+ * @throws ConfigError naming the JSON path: shapes, limits (d, c ≤ 8, h ≤ 32, networks, initial weights), initial
+ *   weights that are not finite in float32 (the explicit entry, or the grid's delta/tau), non-PSD XX (config.data.XX),
  *   step/times grid, and beta-flow without Δ = δI (config.method, naming the network).
  */
 export function parseLinear2Config(raw: unknown): Linear2Config {
@@ -116,7 +150,7 @@ export function parseLinear2Config(raw: unknown): Linear2Config {
   let rates = { W: 1, A: 1 };
   if (o.learningRates !== undefined) {
     const r = obj(o.learningRates, 'config.learningRates', ['W', 'A']);
-    rates = { W: positive(r.W ?? 1, 'config.learningRates.W'), A: positive(r.A ?? 1, 'config.learningRates.A') };
+    rates = { W: positiveF32(r.W ?? 1, 'config.learningRates.W'), A: positiveF32(r.A ?? 1, 'config.learningRates.A') };
   }
   const method = oneOf(required(o, 'method', 'config'), 'config.method', LINEAR2_METHODS);
   const step = positive(required(o, 'step', 'config'), 'config.step');
@@ -155,9 +189,15 @@ export function parseLinear2Config(raw: unknown): Linear2Config {
     const taus = range(required(g, 'tau', 'config.init.grid'), 'config.init.grid.tau', true);
     const seeds = arr(required(g, 'seeds', 'config.init.grid'), 'config.init.grid.seeds', 'an array of integer seeds')
       .map((s, i) => integer(s, `config.init.grid.seeds[${i}]`, 0));
-    if (deltas.length * taus.length * seeds.length > 1e6) throw new ConfigError('config.init.grid', 'more than 10⁶ networks');
+    const count = deltas.length * taus.length * seeds.length;
+    if (count > MAX_LINEAR2_NETWORKS) throw new ConfigError('config.init.grid', `${fmt(count)} networks; at most ${fmt(MAX_LINEAR2_NETWORKS)} are supported`);
+    const weights = count * h * (d + c);
+    if (weights > MAX_LINEAR2_INIT_WEIGHTS) {
+      throw new ConfigError('config.init.grid', `${fmt(count)} networks × ${h} × (${d} + ${c}) = ${fmt(weights)} initial weights exceed the limit of `
+        + `${fmt(MAX_LINEAR2_INIT_WEIGHTS)} (they are built on the host when the config is read); use fewer δ, τ or seeds`);
+    }
     for (const delta of deltas) for (const tau of taus) for (const seed of seeds) {
-      const n = gridInit(d, c, h, delta, tau, seed, rates);
+      const n = checkedGridInit(d, c, h, delta, tau, seed, rates);
       networks.push({ W: n.W, A: n.A, init: n.kind, delta: n.kind === 'exact' ? delta : null, tau, seed });
     }
   }

@@ -28,7 +28,7 @@
  * Limits: m ≤ 256, d ≤ 128, n and nTest ≤ 65,536 (RELU2_LIMITS; more than 4,096 samples only while the
  * buffers fit the device, checked at run time), at most {@link MAX_RELU2_NETWORKS} networks.
  */
-import { arr, ConfigError, describeValue, finite, integer, obj, oneOf, positive, required, vector, type Obj } from '../../cli/validate.ts';
+import { arr, ConfigError, describeValue, finite, integer, obj, oneOf, positive, required, vector32, type Obj } from '../../cli/validate.ts';
 import { relu2AlphaFromDelta, type Relu2Data, type Relu2Params } from '../../theory/index.ts';
 import type { LearningRateSpec, TeacherSpec } from './data.ts';
 import { RELU2_LIMITS } from './layout.ts';
@@ -77,7 +77,8 @@ export interface Relu2Config {
   networks: number;
 }
 
-const fmt = (x: number) => x.toLocaleString('en');
+/** A count for messages: grouped digits ("65,536"), exponent form from 1e21 on ("1e+308", not 300 digits). */
+const fmt = (x: number) => (Math.abs(x) < 1e21 ? x.toLocaleString('en') : String(x));
 
 function limit(v: number, max: number, path: string, what: string, why: string): void {
   if (v > max) throw new ConfigError(path, `${what} = ${fmt(v)} exceeds the limit of ${fmt(max)} (${why})`);
@@ -97,7 +98,7 @@ function matrix(v: unknown, path: string, d: number | null, maxRows: number, row
   if (cols === 0) throw new ConfigError(`${path}[0]`, 'expected at least one column (d ≥ 1), got an empty array');
   if (d === null) limit(cols, RELU2_LIMITS.maxInputs, `${path}[0]`, 'd (inputs)', INPUTS_WHY);
   const values = new Float64Array(rows.length * cols);
-  rows.forEach((row, i) => values.set(vector(row, `${path}[${i}]`, cols), i * cols));
+  rows.forEach((row, i) => values.set(vector32(row, `${path}[${i}]`, cols), i * cols));
   return { rows: rows.length, d: cols, values };
 }
 
@@ -122,7 +123,7 @@ function parseData(v: unknown): Relu2DataSource {
     return { kind: 'teacher', teacher: { seed, d, n, m0, nTest } };
   }
   const X = matrix(required(o, 'X', path), `${path}.X`, null, RELU2_LIMITS.maxSamples, 'n (training samples)');
-  const y = Float64Array.from(vector(required(o, 'y', path), `${path}.y`, X.rows, 'n'));
+  const y = Float64Array.from(vector32(required(o, 'y', path), `${path}.y`, X.rows, 'n'));
   const data: Relu2Data = { d: X.d, X: X.values, y };
   if ((o.Xtest === undefined) !== (o.ytest === undefined)) {
     throw new ConfigError(`${path}.${o.Xtest === undefined ? 'Xtest' : 'ytest'}`, 'missing: give both "Xtest" and "ytest", or neither');
@@ -130,7 +131,7 @@ function parseData(v: unknown): Relu2DataSource {
   if (o.Xtest !== undefined) {
     const Xt = matrix(o.Xtest, `${path}.Xtest`, X.d, RELU2_LIMITS.maxSamples, 'nTest (test samples)');
     data.Xtest = Xt.values;
-    data.ytest = Float64Array.from(vector(o.ytest, `${path}.ytest`, Xt.rows, 'nTest'));
+    data.ytest = Float64Array.from(vector32(o.ytest, `${path}.ytest`, Xt.rows, 'nTest'));
   }
   return { kind: 'explicit', data };
 }
@@ -183,7 +184,7 @@ function parseInit(v: unknown, data: Relu2DataSource, d: number): Relu2InitSourc
       const W = matrix(required(q, 'W', pp), `${pp}.W`, d, RELU2_LIMITS.maxUnits, 'm (hidden units)');
       if (k === 0) m = W.rows;
       else if (W.rows !== m) throw new ConfigError(`${pp}.W`, `expected m = ${m} rows (as config.init.explicit[0].W), got ${W.rows}`);
-      const a = Float64Array.from(vector(required(q, 'a', pp), `${pp}.a`, m, 'm'));
+      const a = Float64Array.from(vector32(required(q, 'a', pp), `${pp}.a`, m, 'm'));
       return { m, d, W: W.values, a };
     });
     return { kind: 'explicit', params };

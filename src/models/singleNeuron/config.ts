@@ -21,7 +21,7 @@
  * closed form (§1.3, evaluated directly at each output time; needs XX = σ²I, σ > 0).
  */
 import { unknownModelError } from '../../cli/models.ts';
-import { arr, ConfigError, finite, integer, obj, oneOf, parseJson, positive, required, vector } from '../../cli/validate.ts';
+import { arr, ConfigError, finite, float32, integer, obj, oneOf, parseJson, positive, required, vector, vector32 } from '../../cli/validate.ts';
 import { identityScale, initFromBetaDelta, validateData, type LayerRates, type SingleNeuronData } from '../../theory/index.ts';
 import { MAX_TRAJECTORIES, initialDirections, linspace } from './ensemble.ts';
 import { MAX_D } from './layout.ts';
@@ -77,8 +77,8 @@ function parseData(v: unknown): { data: SingleNeuronData; d: number } {
   const d = rows.length;
   if (d === 0) throw new ConfigError('config.data.XX', 'expected a d×d matrix with d ≥ 1, got an empty array (d = 0)');
   if (d > MAX_D) throw new ConfigError('config.data.XX', `d = ${d} exceeds the largest supported dimension MAX_D = ${MAX_D}`);
-  const XX = rows.map((row, i) => vector(row, `config.data.XX[${i}]`, d));
-  const Xy = vector(required(o, 'Xy', 'config.data'), 'config.data.Xy', d);
+  const XX = rows.map((row, i) => vector32(row, `config.data.XX[${i}]`, d));
+  const Xy = vector32(required(o, 'Xy', 'config.data'), 'config.data.Xy', d);
   try {
     validateData(XX, Xy);
   } catch (e) {
@@ -151,7 +151,7 @@ function parseInit(v: unknown, d: number): InitSpec {
     const points = list.map((p, k) => {
       const path = `config.init.explicit[${k}]`;
       const q = obj(p, path, ['a', 'w']);
-      return { a: finite(required(q, 'a', path), `${path}.a`), w: vector(required(q, 'w', path), `${path}.w`, d) };
+      return { a: float32(required(q, 'a', path), `${path}.a`), w: vector32(required(q, 'w', path), `${path}.w`, d) };
     });
     return { kind: 'explicit', points };
   }
@@ -290,7 +290,7 @@ function checkInitialStates(init: InitSpec, rates: LayerRates): void {
       let state: { a: number; w: number[] } | undefined;
       try { state = initFromBetaDelta(beta0, delta, rates); } catch { state = undefined; }
       if (!state || !(state.a > 0 || (size === 0 && delta >= 0)) || !Number.isFinite(scaleOf(state.a, state.w)) || !state.w.every(Number.isFinite)) {
-        throw new ConfigError(`config.init.grid.delta[${i}]`, `δ = ${delta} with ‖β₀‖ = ${size} gives a₀ = ${state?.a ?? 0} (a₀² under- or overflows`
+        throw new ConfigError(`config.init.grid.delta[${i}]`, `δ = ${delta} with ‖β₀‖ = ${size} gives ${Number.isNaN(state?.a) ? 'no a₀ (∞/∞)' : `a₀ = ${state?.a ?? 0}`} (a₀² under- or overflows`
           + ' float64, or β₀ = 0 with δ < 0 leaves w undetermined); use a δ closer to ‖β₀‖ in scale or an explicit init');
       }
     }

@@ -14,6 +14,9 @@ export class CsvDataError extends Error {
   override name = 'CsvDataError';
 }
 
+/** A cell or column name for a one-line message: JSON-quoted (newlines escaped), cut at 40 characters. */
+const quoted = (text: string): string => JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
+
 /** One parsed file: d inputs, n samples, X row-major n×d, y. */
 export interface ParsedCsv { d: number; n: number; X: Float64Array; y: Float64Array }
 
@@ -44,7 +47,7 @@ export function parseDataCsv(text: string, file = 'CSV file'): ParsedCsv {
       if (xCol.has(j)) throw new CsvDataError(`${file}: column "x${j}" appears twice in the header.`);
       xCol.set(j, col);
     } else {
-      throw new CsvDataError(`${file}: unexpected column "${rows[0][col].trim()}" in the header; expected x1, …, xd and y.`
+      throw new CsvDataError(`${file}: unexpected column ${quoted(rows[0][col].trim())} in the header; expected x1, …, xd and y.`
         + (/^-?[\d.]+(e-?\d+)?$/i.test(h) ? ' (Is the header row missing?)' : ''));
     }
   });
@@ -63,7 +66,7 @@ export function parseDataCsv(text: string, file = 'CSV file'): ParsedCsv {
   const cell = (r: number, col: number, name: string): number => {
     const raw = rows[r][col].trim();
     const v = PLAIN_NUMBER.test(raw) ? Number(raw) : NaN; // no hex, "+2", ".2e1" or "Infinity"
-    if (!Number.isFinite(v)) throw new CsvDataError(`${file}, row ${r + 1}, column ${name}: "${raw}" is not a finite number.`);
+    if (!Number.isFinite(v)) throw new CsvDataError(`${file}, row ${r + 1}, column ${name}: ${quoted(raw)} is not a finite number.`);
     return v;
   };
   for (let r = 1; r <= n; r++) {
