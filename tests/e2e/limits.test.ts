@@ -1,0 +1,80 @@
+/**
+ * Large runs in the app (issue 10 defect 9, issue 11 defect 3): a grid whose estimate is large asks first
+ * (src/app/estimateDialog.ts), "keep" keeps the current run and its URL, "run" runs it without blocking
+ * the main thread for long; a run over the device's buffer limits is refused naming the URL key.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { e2eSession } from '../helpers/browser.ts';
+
+const session = e2eSession();
+const open = (hash = '') => session.open(hash, 'window.lazyrich?.app || window.lazyrich?.fallback', { width: 1100, height: 720 });
+const status = (page: Page) => page.evaluate(() => window.lazyrich!.app!.status as unknown as { n: number; stepCount: number });
+const dialog = (page: Page) => page.locator('#estimate-dialog');
+/** Clicks a dialog button in the page (no actionability waits: the page may be busy animating on a software adapter). */
+const answer = (page: Page, which: 'run' | 'keep') => page.evaluate((w) => {
+  (document.querySelector(`#estimate-dialog [data-answer="${w}"]`) as HTMLButtonElement).click();
+  return !document.querySelector('#estimate-dialog');
+}, which);
+
+/** Starts a heartbeat in the page: the longest gap (ms) between 50 ms timer ticks is window.__maxGap. */
+async function startHeartbeat(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __maxGap: number };
+    w.__maxGap = 0;
+    let last = performance.now();
+    setInterval(() => { const now = performance.now(); w.__maxGap = Math.max(w.__maxGap, now - last); last = now; }, 50);
+  });
+}
+
+describe('a large single-neuron grid asks first', () => {
+  it('4,194,304 trajectories: the dialog states memory and time; "keep" keeps the run and the URL', async () => {
+    const { page, errors } = await open();
+    const before = await status(page);
+    await page.evaluate(() => { location.hash = '#v=1&dn=2048&dirs=2048'; });
+    await dialog(page).waitFor({ timeout: 30_000 });
+    expect(await dialog(page).getAttribute('role')).toBe('dialog');
+    expect(await dialog(page).textContent()).toMatch(/^This grid has 4,194,304 trajectories: ~[\d.]+ [MG]B on the GPU, ~[\d.]+ [MG]B on the host, ~[\d.]+ s to set up\./);
+    expect(await answer(page, 'keep')).toBe(true); // gone at once
+    expect((await status(page)).n).toBe(before.n);
+    expect(await page.evaluate(() => location.hash)).toMatch(/[&#]dn=512(&|$)/);
+    const steps = (await status(page)).stepCount;
+    await page.waitForFunction((k) => window.lazyrich!.app!.status.stepCount > k, steps, { timeout: 60_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('"run" runs it, and the page keeps answering while it is built', async () => {
+    const { page, errors } = await open();
+    await page.evaluate(() => { location.hash = '#v=1&dn=2048&dirs=2048'; });
+    await dialog(page).waitFor({ timeout: 30_000 });
+    await startHeartbeat(page);
+    expect(await answer(page, 'run')).toBe(true);
+    await page.waitForFunction(() => window.lazyrich!.app!.status.n === 4_194_304, null, { timeout: 120_000 });
+    const maxGap = await page.evaluate(() => (window as unknown as { __maxGap: number }).__maxGap);
+    console.log(`4,194,304 trajectories: longest main-thread gap ${maxGap.toFixed(0)} ms`);
+    expect(await page.evaluate(() => location.hash)).toMatch(/[&#]dn=2048(&|$)/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('2²⁴ trajectories in the URL at start: asked (or refused naming dn over the device limits) before anything is built', async () => {
+    const { page, errors } = await session.browser.newPage({ viewport: { width: 1100, height: 720 } }).then(async (p) => {
+      const errs: string[] = [];
+      p.on('pageerror', (e) => errs.push(e.message));
+      await p.goto(`${session.baseUrl}#v=1&dn=4096&dirs=4096`);
+      return { page: p, errors: errs };
+    });
+    await page.waitForFunction(() => !!document.querySelector('#estimate-dialog') || !!window.lazyrich?.app, null, { timeout: 120_000 });
+    if (await dialog(page).count()) {
+      expect(await dialog(page).textContent()).toMatch(/This grid has 16,777,216 trajectories/);
+      expect(await answer(page, 'keep')).toBe(true);
+      await page.waitForFunction(() => !!window.lazyrich?.app, null, { timeout: 120_000 });
+    } else {
+      expect((await page.locator('#notices [role="alert"]').allTextContents()).join(' ')).toMatch(/16,777,216 trajectories \(dn, dirs\) need a GPU buffer of .*Reduce dn, dirs/);
+    }
+    expect((await status(page)).n).toBe(262_144);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});
