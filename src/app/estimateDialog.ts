@@ -28,11 +28,19 @@ export function estimateText(e: ResourceEstimate): string {
 let open: { el: HTMLElement; answer: (run: boolean) => void } | null = null;
 
 /**
- * Shows the question (replacing an open one, which answers "keep"). The dialog is `#estimate-dialog`
- * (role="dialog"), with buttons `[data-answer="run"]` and `[data-answer="keep"]`; Escape keeps.
+ * Shows the question about an estimate ({@link estimateText} plus `extra`); see {@link askQuestion}.
  * @returns true for "Run it", false for "Keep the current run".
  */
 export function askEstimate(e: ResourceEstimate, extra = ''): Promise<boolean> {
+  return askQuestion(`${estimateText(e)}${extra ? ` ${extra}` : ''}`);
+}
+
+/**
+ * Shows a question (replacing an open one, which answers "keep"). The dialog is `#estimate-dialog`
+ * (role="dialog"), with buttons `[data-answer="run"]` and `[data-answer="keep"]`; Escape keeps.
+ * @returns true for "Run it", false for "Keep the current run".
+ */
+export function askQuestion(question: string): Promise<boolean> {
   open?.answer(false);
   return new Promise((resolve) => {
     const el = document.createElement('div');
@@ -43,7 +51,7 @@ export function askEstimate(e: ResourceEstimate, extra = ''): Promise<boolean> {
     el.style.cssText = 'position:fixed;inset:0;display:flex;align-items:center;justify-content:center;background:rgba(0,0,0,.45);z-index:1000';
     const box = document.createElement('div');
     box.style.cssText = 'max-width:34em;padding:1em 1.2em;background:#1e1e24;color:#eee;border:1px solid #555;border-radius:6px;font:14px system-ui,sans-serif';
-    const text = Object.assign(document.createElement('p'), { id: 'estimate-dialog-text', textContent: `${estimateText(e)}${extra ? ` ${extra}` : ''}` });
+    const text = Object.assign(document.createElement('p'), { id: 'estimate-dialog-text', textContent: question });
     const buttons = document.createElement('p');
     buttons.style.cssText = 'display:flex;gap:.6em;justify-content:flex-end;margin-bottom:0';
     const button = (answer: 'run' | 'keep', label: string) => {

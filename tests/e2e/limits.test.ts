@@ -78,3 +78,41 @@ describe('a large single-neuron grid asks first', () => {
     await page.close();
   }, 240_000);
 });
+
+/** A CSV of n samples in d inputs (x on a seeded pseudo-random grid, y = ReLU(x1)): ~10 MB at d = 20, n = 39,683. */
+function largeCsv(n: number, d: number): Buffer {
+  const header = [...Array.from({ length: d }, (_, j) => `x${j + 1}`), 'y'].join(',');
+  const lines = [header];
+  let s = 12345;
+  const next = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return (s / 2 ** 32 - 0.5).toFixed(9); };
+  for (let i = 0; i < n; i++) {
+    const x = Array.from({ length: d }, next);
+    lines.push(`${x.join(',')},${Math.max(0, Number(x[0])).toFixed(9)}`);
+  }
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+const relu2Status = (page: Page) => page.evaluate(() => window.lazyrich!.relu2!.status as unknown as { networks: number; state: string });
+
+describe('a large relu2 CSV upload (issue 11 defect 5)', () => {
+  it('10 MB (d = 20, n = 39,683): warns with the kernel-distance estimate first; "keep" answers at once and the run goes on', async () => {
+    const { page, errors } = await session.open('#model=relu2&v=1', 'window.lazyrich?.relu2', { width: 1280, height: 860 });
+    const before = await relu2Status(page);
+    const csv = largeCsv(39_683, 20);
+    expect(csv.length).toBeGreaterThan(9e6);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByText('upload train CSV').click()]);
+    await chooser.setFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: csv });
+    await dialog(page).waitFor({ timeout: 60_000 });
+    expect(await dialog(page).textContent()).toMatch(/^big\.csv has n = 39,683 samples \(d = 20\)\. The kernel distance S compares the NTK Grams over all 7\.9e8 sample pairs: ~[\d.]+ (s|min|h) per checkpoint for the [\d,]+ networks on this adapter/);
+    const t0 = Date.now();
+    expect(await answer(page, 'keep')).toBe(true);
+    // the page answers: the click and a second round trip to the page's main thread within 1 s
+    expect(await page.evaluate(() => document.querySelector('#estimate-dialog') === null)).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(await page.evaluate(() => location.hash)).not.toMatch(/data=upload/);
+    expect((await relu2Status(page)).networks).toBe(before.networks);
+    expect(await page.locator('#notices [data-id="upload"]').textContent()).toContain('big.csv was not loaded; the current run continues.');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});
