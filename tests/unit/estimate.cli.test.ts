@@ -64,4 +64,14 @@ describe('huge configs are refused from their estimate, with bounded memory', ()
     const r = await runBounded(['sweep', write('r2s.json', relu2Max), '--out', out], LIMITS);
     expectRefused(r, /^lazyrich: --chunk: 1,048,576 networks .*need ~[\d.]+ [GT]B .*pass --chunk [\d,]+ or less/, 1);
   }, 90_000);
+
+  it('linear2, 10⁵ networks × 2,000 output times: exit 2 naming the heap it needs', async () => {
+    const config = {
+      model: 'linear2', data: { XX: [[1, 0], [0, 1]], XY: [[1, 0], [0, 0.5]] },
+      init: { grid: { h: 4, delta: { from: -1, to: 1, count: 100 }, tau: { from: 0.1, to: 1, count: 100 }, seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] } },
+      method: 'gd', step: 0.001, times: Array.from({ length: 2000 }, (_, k) => k / 1000), backend: 'cpu',
+    };
+    const r = await runBounded(['simulate', write('l2.json', config)], LIMITS);
+    expectRefused(r, /^lazyrich: config\.init\.grid: 100,000 networks \(config\.init\.grid, config\.times\) need ~[\d.]+ GB of JavaScript heap; the limit is [\d.]+ MB/);
+  }, 90_000);
 });
