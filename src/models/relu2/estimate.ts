@@ -47,7 +47,7 @@ export function relu2Resources(shape: Relu2Shape, backend: 'gpu' | 'cpu', holdOu
   if (backend === 'gpu') {
     const pStride = m * (1 + dp);
     const buffers = [4 * N * pStride, 4 * N * pStride, 4 * D * (n * dp + up4(n) + nTest * dp + up4(nTest)),
-      4 * N * m * dp, 16 * N, 8 * N, 32 * N, Math.min(METRICS_FEAT_BYTES, 16 * n * m * N)];
+      4 * N * m * (d <= 32 ? d : dp) /* grad: exact for the thread kernel, an upper bound for the workgroup one */, 16 * N, 8 * N, 32 * N, Math.min(METRICS_FEAT_BYTES, 16 * n * m * N)];
     deviceBytes = buffers.reduce((s, b) => s + b, 0);
     largestBuffer = Math.max(...buffers);
   }
