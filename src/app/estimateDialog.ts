@@ -13,6 +13,9 @@ export const ASK_BYTES = 300e6;
 /** Ask above this set-up time (the main thread's work), seconds. */
 export const ASK_SECONDS = 2;
 
+/** Host memory a page may take, bytes (a tab's renderer is killed well before a desktop runs out). */
+export const MAX_PAGE_HOST_BYTES = 4e9;
+
 /** True when the estimate is large enough to ask first. */
 export function needsAsk(e: ResourceEstimate): boolean {
   return e.heapBytes + e.bufferBytes + e.deviceBytes > ASK_BYTES || e.setupSeconds > ASK_SECONDS;
@@ -88,7 +91,8 @@ function fieldOfKey(plugin: ModelPlugin, key: string): string {
  * The session's gate before applying `next` (current: the params running now).
  * @returns null when `next` may run at once; otherwise its estimate, to ask about (a large run whose size
  *   differs from the current one's).
- * @throws ParamError naming the URL keys when the run exceeds the device's buffer limits.
+ * @throws ParamError naming the URL keys when the run exceeds the device's buffer limits or
+ *   {@link MAX_PAGE_HOST_BYTES} of host memory.
  */
 export function gateEstimate(plugin: ModelPlugin, next: Params<ModelPlugin['schema']>, current: Params<ModelPlugin['schema']> | null,
   limits: DeviceBufferLimits | null): ResourceEstimate | null {
@@ -96,6 +100,11 @@ export function gateEstimate(plugin: ModelPlugin, next: Params<ModelPlugin['sche
   if (!e) return null;
   const refused = limits ? deviceRefusal(e, limits) : undefined;
   if (refused) throw new ParamError(fieldOfKey(plugin, e.fields[0]), `${refused}. Reduce ${e.fields.join(', ')}.`);
+  const host = e.heapBytes + e.bufferBytes;
+  if (host > MAX_PAGE_HOST_BYTES) {
+    throw new ParamError(fieldOfKey(plugin, e.fields[0]), `${formatCount(e.items)} ${e.itemName} (${e.fields.join(', ')}) need ~${formatBytes(host)} of memory `
+      + `in the page; the limit is ${formatBytes(MAX_PAGE_HOST_BYTES)}. Reduce ${e.fields.join(', ')}, or run it with lazyrich sweep.`);
+  }
   if (!needsAsk(e)) return null;
   const now = current ? plugin.estimate?.(current) : undefined;
   const same = now && now.items === e.items && now.deviceBytes === e.deviceBytes && now.bufferBytes === e.bufferBytes;

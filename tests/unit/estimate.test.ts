@@ -60,7 +60,7 @@ describe('single-neuron ensembles', () => {
   });
 
   it('the estimate covers the ensemble\'s typed arrays and counts the trajectories', () => {
-    const p = params({ ...PRESETS[Object.keys(PRESETS)[0]], deltaCount: 64, directions: 32 });
+    const p = params({ ...PRESETS.fig2, deltaCount: 64, directions: 32 });
     const e = estimateSingleNeuronParams(p);
     const ens = buildEnsemble(p);
     expect(e.items).toBe(ens.n);
@@ -94,5 +94,11 @@ describe('limits and the app gate', () => {
     expect(gateEstimate(singleNeuronPlugin, large, base, limits)?.items).toBe(4_194_304);
     expect(gateEstimate(singleNeuronPlugin, { ...large, step: 0.02 }, large, limits)).toBeNull(); // same size: no second question
     expect(gateEstimate(singleNeuronPlugin, small, base, limits)).toBeNull();
+  });
+
+  it('gateEstimate: the largest relu2 grid (257 τ × 257 δ × 256 seeds, n = nTest = 65,536, d = 128) is refused naming its URL keys', async () => {
+    const { relu2Plugin } = await import('../../src/models/relu2/plugin.ts');
+    const p = { ...defaults(relu2Plugin.schema), tauCount: 257, deltaCount: 257, seeds: 256, n: 65_536, nTest: 65_536, d: 128, m: 256 };
+    expect(() => gateEstimate(relu2Plugin, p, null, null)).toThrow(/^16,908,544 networks \(tn, dn, sn, m, d, n, nt\) need ~[\d.]+ [GT]B of memory in the page; the limit is 4.0 GB/);
   });
 });
