@@ -44,7 +44,7 @@ describe('a large single-neuron grid asks first', () => {
     await page.close();
   }, 180_000);
 
-  it('"run" runs it, and the page keeps answering while it is built', async () => {
+  it('"run" runs it (the longest main-thread timer gap is logged, not asserted)', async () => {
     const { page, errors } = await open();
     await page.evaluate(() => { location.hash = '#v=1&dn=2048&dirs=2048'; });
     await dialog(page).waitFor({ timeout: 30_000 });
