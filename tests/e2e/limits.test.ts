@@ -1,7 +1,8 @@
 /**
  * Large runs in the app (issue 10 defect 9, issue 11 defect 3): a grid whose estimate is large asks first
- * (src/app/estimateDialog.ts), "keep" keeps the current run and its URL, "run" runs it without blocking
- * the main thread for long; a run over the device's buffer limits is refused naming the URL key.
+ * (src/app/estimateDialog.ts), "keep" keeps the current run and its URL, "run" runs it (the longest
+ * main-thread timer gap is logged as a measurement); a run over the device's buffer limits is refused
+ * naming the URL key. A large relu2 CSV upload warns with the kernel-distance estimate first (defect 5).
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
