@@ -9,6 +9,8 @@ import { modelOfHash } from '../models/registry.ts';
 import { validate, type Params } from '../params/schema.ts';
 import { expandPresetChange, inUrlTerms, modelFromHash, modelToHash } from '../params/url.ts';
 import { clearNotice } from './notices.ts';
+import { askEstimate, gateEstimate } from './estimateDialog.ts';
+import type { DeviceBufferLimits } from '../models/estimate.ts';
 
 /** The params session of one page (see the file comment). Created by the shell's openSession. */
 export class Session<P> implements ParamsSession<P> {
@@ -17,8 +19,10 @@ export class Session<P> implements ParamsSession<P> {
   /**
    * @param isDefault the default model writes `#v=…` hashes, the others `#model=<id>&v=…`.
    * @param initial the params the app starts with (its first build already applied them).
+   * @param limits the device's buffer limits (null without WebGPU): a change over them is refused (estimateDialog.ts).
    */
-  constructor(private readonly plugin: ModelPlugin, private readonly isDefault: boolean, initial: P, private readonly target: ParamsTarget<P>) {
+  constructor(private readonly plugin: ModelPlugin, private readonly isDefault: boolean, initial: P, private readonly target: ParamsTarget<P>,
+    private readonly limits: DeviceBufferLimits | null = null) {
     this.current = initial;
     window.addEventListener('hashchange', () => this.loadHash());
   }
@@ -29,7 +33,7 @@ export class Session<P> implements ParamsSession<P> {
   /** The hash of the current params. */
   get hash(): string { return modelToHash(this.plugin, this.current as Params<ModelPlugin['schema']>, this.isDefault); }
 
-  /** See {@link ParamsSession.change}. */
+  /** See {@link ParamsSession.change}; also false while a large run waits for the user's answer (estimateDialog.ts). */
   change(partial: Partial<Record<keyof P, unknown>>): boolean {
     try {
       let raw = expandPresetChange(this.plugin, partial as Record<string, unknown>);
@@ -49,8 +53,9 @@ export class Session<P> implements ParamsSession<P> {
     this.target.show(params);
   }
 
-  private accept(next: P): void {
+  private accept(next: P, confirmed = false): void {
     this.plugin.checkParams(next as Params<ModelPlugin['schema']>);
+    if (!confirmed && this.askFirst(next)) return;
     this.target.apply(next, this.current);
     this.current = next;
     this.writeHash();
@@ -71,6 +76,20 @@ export class Session<P> implements ParamsSession<P> {
       this.target.reportError(inUrlTerms(this.plugin.schema, e)); // a checkParams error names the URL key too
       this.writeHash(); // the address bar shows what runs, so a copied link reproduces it
     }
+  }
+
+  /**
+   * A large run (issue 10 defect 9) asks first: true when the question is shown (the change waits; "Run it"
+   * accepts it, "Keep the current run" writes back the hash of what runs). @throws ParamError over the device limits.
+   */
+  private askFirst(next: P): boolean {
+    const e = gateEstimate(this.plugin, next as Params<ModelPlugin['schema']>, this.current as Params<ModelPlugin['schema']>, this.limits);
+    if (!e) return false;
+    void askEstimate(e).then((run) => {
+      if (!run) { this.writeHash(); this.target.show(this.current); return; }
+      try { this.accept(next, true); } catch (err) { this.target.reportError(err); this.writeHash(); }
+    });
+    return true;
   }
 
   private writeHash(): void {

@@ -9,10 +9,11 @@
 import { initGpu, WebGpuUnavailableError, type GpuContext } from '../gpu/device.ts';
 import type { AppShell, ModelPlugin } from '../models/plugin.ts';
 import { DEFAULT_MODEL, MODEL_IDS, MODELS, modelOfHash } from '../models/registry.ts';
-import { defaults } from '../params/schema.ts';
+import { ParamError, defaults, type Params } from '../params/schema.ts';
 import { modelFromHashKeeping } from '../params/url.ts';
 import { clearNotice, showNotice } from './notices.ts';
 import { Session } from './session.ts';
+import { askEstimate, gateEstimate } from './estimateDialog.ts';
 
 declare global {
   /** What the page exposes to tests and the console; each model's app adds its key (see ModelApp.exposeAs). */
@@ -52,6 +53,21 @@ function initialParams(plugin: ModelPlugin): Record<string, unknown> {
   return params;
 }
 
+/**
+ * A large run in the URL asks first (estimateDialog.ts); "keep" or a run over the device limits (a
+ * notice naming the URL keys) starts from the defaults instead.
+ */
+async function confirmInitial(plugin: ModelPlugin, initial: Record<string, unknown>, gpu: GpuContext | null): Promise<Record<string, unknown>> {
+  try {
+    const e = gateEstimate(plugin, initial as Params<ModelPlugin['schema']>, null, gpu?.limits ?? null);
+    if (!e || await askEstimate(e, 'Keep: start with the default settings.')) return initial;
+  } catch (e) {
+    if (!(e instanceof ParamError)) throw e;
+    showNotice('error', `${e.message} Starting with the default preset instead.`, 'param-error');
+  }
+  return defaults(plugin.schema);
+}
+
 /** Opens WebGPU, with the shell's error and device-lost notices; null (and the reason) when unavailable. */
 async function openGpu(): Promise<{ gpu: GpuContext | null; reason: string }> {
   try {
@@ -81,9 +97,10 @@ export async function startShell(): Promise<void> {
     showNotice('error', `Unknown model "${id}" in the URL; this build has ${MODEL_IDS.map((m) => `"${m}"`).join(', ')}. `
       + `Showing ${plugin.title} ("${plugin.id}") instead.`, 'unknown-model');
   }
-  const initial = named ? initialParams(plugin) : defaults(plugin.schema);
+  let initial = named ? initialParams(plugin) : defaults(plugin.schema);
   const app = await plugin.loadApp!();
   const { gpu, reason } = await openGpu();
+  initial = await confirmInitial(plugin, initial, gpu);
   if (gpu?.isSoftware) showNotice('warning', app.softwareAdapterNote(gpu.adapterName), 'software-adapter');
   let opened = false;
   const shell: AppShell<Record<string, unknown>> = {
@@ -91,7 +108,7 @@ export async function startShell(): Promise<void> {
     openSession(target, params) {
       if (opened) throw new Error('openSession: the page has one params session');
       opened = true;
-      return new Session(plugin, plugin === DEFAULT_MODEL, params, target);
+      return new Session(plugin, plugin === DEFAULT_MODEL, params, target, gpu?.limits ?? null);
     },
   };
   const started = await app.start(shell);

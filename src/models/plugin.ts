@@ -8,6 +8,7 @@
  * halves are behind lazy loaders ({@link ModelPlugin.loadCli}, {@link ModelPlugin.loadApp}).
  */
 import type { NoticeKind } from '../app/notices.ts';
+import type { ResourceEstimate } from './estimate.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import type { Params, Schema } from '../params/schema.ts';
 import type { HashModel } from '../params/url.ts';
@@ -121,6 +122,11 @@ export interface ModelCli<Config = unknown> {
    * @throws ConfigError naming the JSON path (config.<field>) before anything is allocated.
    */
   parseConfig(raw: unknown): Config;
+  /**
+   * Host and device memory and setup time of a validated config, from the config alone (nothing is
+   * allocated; src/models/<id>/estimate.ts). parseConfig refuses a config whose estimate does not fit.
+   */
+  estimate?(config: Config): ResourceEstimate;
   /** Runs the whole config. @throws DeviceLimitError when it cannot fit the device. */
   simulate(config: Config, options: CliRunOptions): Promise<ResultDocument>;
   /** Present when `sweep` and `merge` can run this model in shards. */
@@ -246,6 +252,12 @@ export interface ModelPlugin<S extends Schema = Schema> extends HashModel<S> {
   appConfig(p: Params<S>): Record<string, unknown>;
   /** Cross-field checks after each field passed its own. @throws ParamError naming the field. */
   checkParams(p: Params<S>): void;
+  /**
+   * Host and device memory and setup time of the app's run for these params, from the params alone
+   * (src/models/<id>/estimate.ts): the shell asks before a large run and refuses one over the device
+   * limits (src/app/estimateDialog.ts). Absent, or undefined for some params: no estimate, no question.
+   */
+  estimate?(p: Params<S>): ResourceEstimate | undefined;
   /** Metrics the model reports. */
   readonly metrics: readonly MetricDef[];
   /** Tiny runs and bad inputs for the conformance suite. */

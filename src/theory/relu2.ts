@@ -166,9 +166,10 @@ export function gramDistance(K0: Float64Array, Kt: Float64Array): number {
 /**
  * All metrics of docs/theory.md §3 for parameters `p` against the initial parameters `p0` on `data`.
  * @param K0 optional precomputed relu2Ntk(p0, data.X, slope) (it never changes along a run).
+ * @param kernelDistance optional precomputed S (e.g. computed row by row without the n×n Grams); K0 is then unused.
  * @throws Error when p and p0 differ in shape or the data do not fit.
  */
-export function relu2Metrics(p: Relu2Params, p0: Relu2Params, data: Relu2Data, slope: number, K0?: Float64Array): Relu2Metrics {
+export function relu2Metrics(p: Relu2Params, p0: Relu2Params, data: Relu2Data, slope: number, K0?: Float64Array, kernelDistance?: number): Relu2Metrics {
   if (p.m !== p0.m || p.d !== p0.d || p.d !== data.d) throw new Error(`relu2Metrics: shapes differ (m ${p.m}/${p0.m}, d ${p.d}/${p0.d}/${data.d})`);
   const n = relu2SampleCount(data);
   const { m, d } = p;
@@ -195,8 +196,8 @@ export function relu2Metrics(p: Relu2Params, p0: Relu2Params, data: Relu2Data, s
     drift = Math.max(drift, Math.abs(p.a[k] ** 2 - ww - (p0.a[k] ** 2 - ww0)));
   }
   const testLoss = data.Xtest && data.ytest && data.ytest.length > 0 ? relu2Loss(p, data.Xtest, data.ytest, slope) : NaN;
-  const kernelDistance = gramDistance(K0 ?? relu2Ntk(p0, data.X, slope), relu2Ntk(p, data.X, slope));
-  return { trainLoss: loss / n, testLoss, hamming, paramDistance: Math.sqrt(dist2), kernelDistance, deltaDrift: drift };
+  const S = kernelDistance ?? gramDistance(K0 ?? relu2Ntk(p0, data.X, slope), relu2Ntk(p, data.X, slope));
+  return { trainLoss: loss / n, testLoss, hamming, paramDistance: Math.sqrt(dist2), kernelDistance: S, deltaDrift: drift };
 }
 
 /** Options of {@link trainRelu2}. */

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import type { ModelCli, SweepSupport } from '../plugin.ts';
 import { parseLinear2Config, type Linear2Config } from './config.ts';
 import { simulateLinear2 } from './run.ts';
+import { estimateLinear2Config } from './estimate.ts';
+import { refuseOverHost } from '../estimateHost.ts';
 
 const HELP = `linear2: two-layer linear networks f(x) = AᵀWx (docs/theory.md §2)
 config: { "model": "linear2",
@@ -27,7 +29,10 @@ export const linear2Sweep: SweepSupport<Linear2Config> = {
     data: cfg.data, rates: cfg.rates, networks: cfg.networks.map((n) => [n.W, n.A]), method: cfg.method,
     step: cfg.step, times: cfg.times, bound: cfg.bound,
   })).digest('hex'),
-  runRange: (cfg, start, end, options) => simulateLinear2({ ...cfg, networks: cfg.networks.slice(start, end) }, options),
+  runRange: (cfg, start, end, options) => {
+    refuseOverHost({ ...estimateLinear2Config(cfg, end - start, options.backend ?? cfg.backend), fields: ['--chunk'] }, 'pass a smaller --chunk');
+    return simulateLinear2({ ...cfg, networks: cfg.networks.slice(start, end) }, options);
+  },
 };
 
 /** The linear2 ModelCli: help text, config parser (ConfigError paths), simulate (run.ts) and sweep shards. */
@@ -35,6 +40,11 @@ export const linear2Cli: ModelCli<Linear2Config> = {
   help: HELP,
   progressUnit: 'steps',
   parseConfig: parseLinear2Config,
-  simulate: simulateLinear2,
+  estimate: (cfg) => estimateLinear2Config(cfg),
+  simulate: (cfg, options) => {
+    // every output is held until the document is written: refuse what cannot fit (issue 11 defect 3)
+    refuseOverHost(estimateLinear2Config(cfg, cfg.networks.length, options.backend ?? cfg.backend), 'use fewer networks or output times, or lazyrich sweep --chunk');
+    return simulateLinear2(cfg, options);
+  },
   sweep: linear2Sweep,
 };

@@ -7,6 +7,9 @@ import { initGpu } from '../../gpu/device.ts';
 import type { CliRunOptions, ModelCli, ResultDocument, SweepSupport } from '../plugin.ts';
 import { validateRelu2Config, type Relu2Config } from './config.ts';
 import { checkRelu2Entry } from './entryCheck.ts';
+import { estimateRelu2Config, relu2ConfigShape, relu2Resources, relu2SizeFields } from './estimate.ts';
+import { formatCount } from '../estimate.ts';
+import { nodeHostLimits, refuseOverHost } from '../estimateHost.ts';
 import { Relu2Plan } from './plan.ts';
 import { relu2ConfigHash, relu2Summary, runRelu2Range, runRelu2Simulate, RELU2_CPU_ADAPTER, type Relu2NetworkOutput } from './run.ts';
 
@@ -60,6 +63,7 @@ function header(cfg: Relu2Config, backend: 'gpu' | 'cpu', adapter: string): Resu
  */
 async function runRange(cfg: Relu2Config, start: number, end: number, options: CliRunOptions): Promise<ResultDocument> {
   const backend = options.backend ?? cfg.backend;
+  refuseChunk(cfg, end - start, backend);
   const errors: string[] = [];
   const ctx = backend === 'cpu' ? undefined
     : options.ctx ?? await initGpu({ onError: (m) => errors.push(m), onLost: (m) => errors.push(m) });
@@ -70,6 +74,24 @@ async function runRange(cfg: Relu2Config, start: number, end: number, options: C
   } finally {
     if (ctx && !options.ctx) ctx.device.destroy();
   }
+}
+
+/** Largest number of networks whose run (θ₀, data, outputs held whole) fits this host's limits. */
+function networksThatFit(cfg: Relu2Config, backend: 'gpu' | 'cpu'): number {
+  const limits = nodeHostLimits();
+  const one = relu2Resources(relu2ConfigShape(cfg, 1), backend, true, []);
+  const data = relu2Resources({ ...relu2ConfigShape(cfg, 0), networks: 0 }, backend, true, []);
+  const perNet = Math.max(1, one.heapBytes + one.bufferBytes - data.bufferBytes);
+  return Math.max(1, Math.floor(Math.min(0.8 * limits.heapBytes, limits.memoryBytes - data.bufferBytes) / perNet));
+}
+
+/**
+ * Refuses a sweep chunk of `count` networks whose estimate does not fit this host, before its θ₀ are built.
+ * @throws ConfigError at `--chunk` naming the size, the limit and a chunk that fits.
+ */
+function refuseChunk(cfg: Relu2Config, count: number, backend: 'gpu' | 'cpu'): void {
+  const e = relu2Resources(relu2ConfigShape(cfg, count), backend, true, ['--chunk', ...relu2SizeFields(cfg)]);
+  refuseOverHost(e, `pass --chunk ${formatCount(networksThatFit(cfg, backend))} or less`);
 }
 
 /** Sweep support: the plan's network order (grid: q = (iSeed·#τ + iτ)·#(δ|α) + iδ), chunks of one seed. */
@@ -92,7 +114,11 @@ export const relu2Cli: ModelCli<Relu2Config> = {
   help: RELU2_SIMULATE_HELP,
   progressUnit: 'network-steps',
   parseConfig: validateRelu2Config,
+  estimate: (cfg) => estimateRelu2Config(cfg),
   async simulate(cfg, options) {
+    // simulate holds every network's output until the end: refuse a grid that cannot fit (issue 11 defect 3)
+    refuseOverHost(estimateRelu2Config(cfg, options.backend ?? cfg.backend),
+      `run it in chunks with lazyrich sweep (--chunk ${formatCount(networksThatFit(cfg, options.backend ?? cfg.backend))} fits)`);
     const { output } = await runRelu2Simulate(cfg, options);
     const { networks, ...head } = output;
     return { header: head, entriesKey: 'networks', entries: networks };

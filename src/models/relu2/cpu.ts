@@ -7,7 +7,7 @@
  * every ~16 ms, reports progress and honours an AbortSignal; the state is kept, so a cancelled run resumes.
  * Slow: about 2·m·n·d multiply–adds per network and step in JavaScript.
  */
-import { cloneRelu2, relu2GdStep, relu2Metrics, relu2Ntk, type Relu2Params } from '../../theory/index.ts';
+import { cloneRelu2, leakyRelu, relu2Forward, relu2GdStep, relu2Metrics, relu2Ntk, type Relu2Params } from '../../theory/index.ts';
 import type { ModelBackend, ProgressCallback } from '../plugin.ts';
 import type { Relu2NetworkMetrics } from './sim.ts';
 import { DEFAULT_BOUND, type Relu2SimSpec } from './spec.ts';
@@ -79,13 +79,23 @@ export class CpuRelu2Backend implements ModelBackend<Relu2NetworkMetrics> {
     }
   }
 
-  /** The §3 metrics of every network now (f64), with step, stepsTaken and diverged as Relu2Sim reports them. */
+  /**
+   * The §3 metrics of every network now (f64), with step, stepsTaken and diverged as Relu2Sim reports them.
+   * Without a cached K₀ the kernel distance is computed row by row ({@link rowwiseKernelDistance}: O(n·m)
+   * memory, not two n×n Grams), yielding to the event loop every ~16 ms.
+   */
   async readMetrics(): Promise<Relu2NetworkMetrics[]> {
     const slope = this.spec.slope ?? 0;
-    return this.spec.networks.map((net, q) => ({
-      ...relu2Metrics(this.params[q], net.init, this.spec.datasets[net.dataIndex], slope, this.K0[q]),
-      step: this.stepCount, stepsTaken: this.taken[q], diverged: this.frozen[q],
-    }));
+    const out: Relu2NetworkMetrics[] = [];
+    for (const [q, net] of this.spec.networks.entries()) {
+      const data = this.spec.datasets[net.dataIndex];
+      const S = this.K0[q] ? undefined : await rowwiseKernelDistance(this.params[q], net.init, data.X, slope, yieldEvery(SLICE_MS));
+      out.push({
+        ...relu2Metrics(this.params[q], net.init, data, slope, this.K0[q], S),
+        step: this.stepCount, stepsTaken: this.taken[q], diverged: this.frozen[q],
+      });
+    }
+    return out;
   }
 
   /** Copies of the current parameters (θ where a diverged network froze), in spec order. */
@@ -95,4 +105,58 @@ export class CpuRelu2Backend implements ModelBackend<Relu2NetworkMetrics> {
 
   /** Nothing to free (the state is garbage-collected). */
   destroy(): void {}
+}
+
+/** A callback that yields to the event loop once `ms` have passed since its last yield. */
+function yieldEvery(ms: number): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    if (performance.now() - last < ms) return undefined;
+    return new Promise<void>((resolve) => setTimeout(() => { last = performance.now(); resolve(); }, 0));
+  };
+}
+
+/** σ(z) and σ'(z) of every unit on every sample, sample-major (n×m), from relu2Forward's Z (m×n). */
+function features(p: Relu2Params, X: Float64Array, slope: number): { Z: Float64Array; n: number } {
+  const { Z } = relu2Forward(p, X, slope);
+  const m = p.m, n = X.length / p.d;
+  const T = new Float64Array(n * m);
+  for (let k = 0; k < m; k++) for (let i = 0; i < n; i++) T[i * m + k] = Z[k * n + i];
+  return { Z: T, n };
+}
+
+/**
+ * The kernel distance S = 1 − ⟨K₀, K_t⟩_F/(‖K₀‖_F‖K_t‖_F) of the NTK Grams of docs/theory.md §3
+ * (K_ij = Σ_k σ(z_ki)σ(z_kj) + (x_iᵀx_j) Σ_k a_k² σ'(z_ki)σ'(z_kj)) without forming them: one row of both
+ * Grams at a time, in O(n·m) memory. Same sums in the same order as gramDistance(relu2Ntk(p0), relu2Ntk(p)),
+ * so the result is bit for bit theirs. 0 when either Gram is zero.
+ * @param X n×d row-major. @param pause called after each row; a returned promise is awaited (yield to a page).
+ */
+export async function rowwiseKernelDistance(
+  p: Relu2Params, p0: Relu2Params, X: Float64Array, slope: number, pause: () => Promise<void> | undefined = () => undefined,
+): Promise<number> {
+  const { m, d } = p;
+  const { Z: Zt, n } = features(p, X, slope), { Z: Z0 } = features(p0, X, slope);
+  const a = p.a, a0 = p0.a;
+  let c = 0, n0 = 0, nt = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let g = 0;
+      for (let q = 0; q < d; q++) g += X[i * d + q] * X[j * d + q];
+      let phi = 0, psi = 0, phi0 = 0, psi0 = 0;
+      for (let k = 0; k < m; k++) {
+        const zi = Zt[i * m + k], zj = Zt[j * m + k];
+        phi += leakyRelu(zi, slope) * leakyRelu(zj, slope);
+        psi += a[k] * a[k] * (zi > 0 ? 1 : slope) * (zj > 0 ? 1 : slope);
+        const yi = Z0[i * m + k], yj = Z0[j * m + k];
+        phi0 += leakyRelu(yi, slope) * leakyRelu(yj, slope);
+        psi0 += a0[k] * a0[k] * (yi > 0 ? 1 : slope) * (yj > 0 ? 1 : slope);
+      }
+      const kt = phi + g * psi, k0 = phi0 + g * psi0;
+      c += k0 * kt; n0 += k0 * k0; nt += kt * kt;
+    }
+    const wait = pause();
+    if (wait) await wait;
+  }
+  return n0 > 0 && nt > 0 ? 1 - c / Math.sqrt(n0 * nt) : 0;
 }

@@ -6,6 +6,7 @@
 import { relu2Examples } from './examples.ts';
 import type { ModelPlugin } from '../plugin.ts';
 import { relu2ConfigFromParams, relu2ConfigJson } from './appConfig.ts';
+import { estimateRelu2Params } from './estimate.ts';
 import { checkRelu2Params, RELU2_PRESETS, RELU2_SCHEMA, type Relu2Schema } from './params.ts';
 
 /** The relu2 plugin (registered in src/models/registry.ts). */
@@ -19,6 +20,7 @@ export const relu2Plugin: ModelPlugin<Relu2Schema> = {
   urlVersion: 1,
   checkParams: checkRelu2Params,
   appConfig: (p) => relu2ConfigJson(relu2ConfigFromParams(p, null)),
+  estimate: estimateRelu2Params,
   metrics: [
     { key: 'trainLoss', label: 'train loss (1/n) Σ (f(xᵢ) − yᵢ)²', scale: 'log', theory: '§3' },
     { key: 'testLoss', label: 'test loss', scale: 'log', theory: '§3' },

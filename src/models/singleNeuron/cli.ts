@@ -4,7 +4,10 @@
  * ensemble is one run. Progress counts steps (or output times for "exact").
  */
 import type { ModelCli } from '../plugin.ts';
-import { validateConfig, type SimulateConfig } from './config.ts';
+import { formatCount } from '../estimate.ts';
+import { refuseOverHost } from '../estimateHost.ts';
+import { ConfigError, validateConfig, type SimulateConfig } from './config.ts';
+import { estimateSingleNeuronConfig, MAX_JSON_CHARS } from './estimate.ts';
 import { runSimulate } from './run.ts';
 
 /** `simulate --help` text of the single-neuron model: methods, times vs steps, and the output fields. */
@@ -27,11 +30,30 @@ Output (JSON): { model, method, backend, adapter, times[T], trajectories[n] }, e
 Exit codes: 0 ok; 2 bad config or usage (one "lazyrich: config.<field>: …" line on stderr); 1 other failure.
 `;
 
+/**
+ * Validates a config, then refuses it (before the ensemble is built) when its estimate
+ * ({@link estimateSingleNeuronConfig}) does not fit this process: the compact JSON output over V8's
+ * longest string, or the host limits of src/models/estimateHost.ts (issue 11 defect 3).
+ * @throws ConfigError naming the field (`config.init.grid` / `config.init.explicit`), the size and the limit.
+ */
+export function parseAndEstimate(raw: unknown): SimulateConfig {
+  const cfg = validateConfig(raw);
+  const e = estimateSingleNeuronConfig(cfg);
+  const hint = 'use fewer trajectories or output times, or split the grid over several configs';
+  if (e.jsonChars > MAX_JSON_CHARS) {
+    throw new ConfigError(e.fields[0], `${formatCount(e.items)} trajectories × ${cfg.times.length} output times make ~${formatCount(e.jsonChars)} characters of JSON; `
+      + `the limit is ${formatCount(MAX_JSON_CHARS)} (V8's longest string: the output is written as one JSON text); ${hint}`);
+  }
+  refuseOverHost(e, hint);
+  return cfg;
+}
+
 /** The single-neuron plugin's CLI half: one `simulate` run per config, written in the compact layout. */
 export const singleNeuronCli: ModelCli<SimulateConfig> = {
   help: SIMULATE_HELP,
   progressUnit: 'steps',
-  parseConfig: validateConfig,
+  parseConfig: parseAndEstimate,
+  estimate: estimateSingleNeuronConfig,
   async simulate(cfg, options) {
     const { output } = await runSimulate(cfg, options);
     const { trajectories, ...head } = output;

@@ -5,7 +5,7 @@
  */
 import { initFromBetaDelta } from '../../theory/index.ts';
 import { ConfigError, type SimulateConfig } from './config.ts';
-import { ensembleFromInits, type InitialState, type SingleNeuronEnsemble } from './ensemble.ts';
+import { EnsemblePacker, type InitialState, type SingleNeuronEnsemble } from './ensemble.ts';
 
 /**
  * The initial states of a config, in trajectory order. Grid order: i = iδ · (#β₀) + iβ₀, each from
@@ -14,25 +14,38 @@ import { ensembleFromInits, type InitialState, type SingleNeuronEnsemble } from 
  * @throws ConfigError (path `config.init.grid`) if initFromBetaDelta rejects a grid point.
  */
 export function expandInits(config: SimulateConfig): InitialState[] {
-  const { init, rates } = config;
-  if (init.kind === 'explicit') return init.points.map((p) => ({ a: p.a, w: [...p.w] }));
   const out: InitialState[] = [];
+  forEachInit(config, (s) => out.push({ a: s.a, w: [...s.w] }));
+  return out;
+}
+
+/** Calls `visit` with each initial state of a config, in trajectory order (see {@link expandInits}), keeping none. */
+function forEachInit(config: SimulateConfig, visit: (s: InitialState) => void): void {
+  const { init, rates } = config;
+  if (init.kind === 'explicit') {
+    for (const p of init.points) visit({ a: p.a, w: p.w });
+    return;
+  }
   for (const delta of init.delta) {
     for (const beta0 of init.beta0) {
+      let state: InitialState;
       try {
-        out.push(initFromBetaDelta(beta0, delta, rates));
+        state = initFromBetaDelta(beta0, delta, rates);
       } catch (e) {
         throw new ConfigError('config.init.grid', (e as Error).message);
       }
+      visit(state);
     }
   }
-  return out;
 }
 
 /**
  * The ensemble of a validated config: n = config.n trajectories, d = config.d, state0 f64 SoA (d+1)·n.
+ * Packed one state at a time (no array of n states: issue 11 defect 3).
  * @throws ConfigError as {@link expandInits}.
  */
 export function ensembleFromConfig(config: SimulateConfig): SingleNeuronEnsemble {
-  return ensembleFromInits(config.data, config.rates, expandInits(config));
+  const packer = new EnsemblePacker(config.data, config.rates, config.n);
+  forEachInit(config, (s) => packer.push(s));
+  return packer.finish();
 }

@@ -10,7 +10,7 @@
  */
 import { ParamError } from '../../params/schema.ts';
 import {
-  conservedDelta, initFromBetaDelta, initFromTauAlpha, pseudoInverseSolve, validateData,
+  conservedDelta, initFromBetaDelta, initFromTauAlpha, norm, pseudoInverseSolve, validateData,
   type SingleNeuronData,
 } from '../../theory/index.ts';
 import { createRng, randomUnitVector } from '../random.ts';
@@ -122,19 +122,98 @@ export function buildEnsemble(p: SingleNeuronParams): SingleNeuronEnsemble {
   }
   const rates = { a: p.etaA, w: p.etaW };
   const dirs = initialDirections(p.d, p.directions, p.seed);
-  const inits: InitialState[] = [];
+  // Packed straight into the SoA arrays, one point at a time: no per-trajectory objects are kept, so the
+  // largest grid (2²⁴ trajectories) costs (d+3)·8 bytes each (issue 10 defect 9).
+  const packer = new EnsemblePacker(data, rates, n);
   if (p.grid === 'delta') {
+    const beta0s = dirs.map((dir) => dir.map((x) => x * p.beta0Norm));
+    const norms = beta0s.map(norm);
+    const c = 2 * Math.sqrt(rates.a * rates.w);
     for (const delta of linspace(p.deltaMin, p.deltaMax, p.deltaCount)) {
-      for (const dir of dirs) inits.push(initFromBetaDelta(dir.map((x) => x * p.beta0Norm), delta, rates));
+      beta0s.forEach((beta0, k) => {
+        // initFromBetaDelta's a₀ (docs/theory.md §1) inline, bit for bit, without its per-point arrays;
+        // its edge cases (δ not finite, a₀ = 0) go through it.
+        const b = norms[k], root = Math.hypot(delta, c * b);
+        const A = delta >= 0 ? (delta + root) / (2 * rates.w) : (2 * rates.a * b * b) / (root - delta);
+        if (A === 0 || !Number.isFinite(delta)) packer.push(initFromBetaDelta(beta0, delta, rates));
+        else packer.pushBeta(Math.sqrt(A), beta0);
+      });
     }
   } else {
     for (const tau of logspace(p.tauMin, p.tauMax, p.tauCount)) {
       for (const alpha of logspace(p.alphaMin, p.alphaMax, p.alphaCount)) {
-        for (const dir of dirs) inits.push(initFromTauAlpha(tau, alpha, dir, 1));
+        for (const dir of dirs) packer.push(initFromTauAlpha(tau, alpha, dir, 1));
       }
     }
   }
-  return ensembleFromInits(data, rates, inits);
+  return packer.finish();
+}
+
+/**
+ * Packs initial states one by one into the SoA arrays of a {@link SingleNeuronEnsemble} of n trajectories
+ * (δ₀, its scale and the δ range on the way), so a grid never holds n state objects at once.
+ */
+export class EnsemblePacker {
+  private readonly d: number;
+  private readonly state0: Float64Array;
+  private readonly delta0: Float64Array;
+  private readonly scale0: Float64Array;
+  private i = 0;
+  private lo = Infinity;
+  private hi = -Infinity;
+
+  /** @param data validated data (d = Xy.length). @param n the number of states that will be pushed. */
+  constructor(private readonly data: SingleNeuronData, private readonly rates: { a: number; w: number }, private readonly n: number) {
+    this.d = data.Xy.length;
+    this.state0 = new Float64Array((this.d + 1) * n);
+    this.delta0 = new Float64Array(n);
+    this.scale0 = new Float64Array(n);
+  }
+
+  /** Adds trajectory i (the next index). @throws Error when w does not have length d, or when n states were already pushed. */
+  push({ a, w }: InitialState): void {
+    const { d, n, i, rates } = this;
+    if (i >= n) throw new Error(`EnsemblePacker: more than n = ${n} initial states`);
+    if (w.length !== d) throw new Error(`initial state ${i}: w has ${w.length} entries, expected d = ${d}`);
+    this.state0[i] = a;
+    let ww = 0;
+    for (let j = 0; j < d; j++) { this.state0[(1 + j) * n + i] = w[j]; ww += w[j] * w[j]; }
+    const delta = conservedDelta(a, w, rates);
+    this.delta0[i] = delta;
+    this.scale0[i] = rates.w * a * a + rates.a * ww;
+    this.lo = Math.min(this.lo, delta);
+    this.hi = Math.max(this.hi, delta);
+    this.i++;
+  }
+
+  /** Adds the state (a, w = β₀/a) with a ≠ 0 (initFromBetaDelta's w, without the array). */
+  pushBeta(a: number, beta0: readonly number[]): void {
+    const { d, n, i, rates } = this;
+    if (i >= n) throw new Error(`EnsemblePacker: more than n = ${n} initial states`);
+    this.state0[i] = a;
+    let ww = 0;
+    for (let j = 0; j < d; j++) {
+      const w = beta0[j] / a;
+      this.state0[(1 + j) * n + i] = w;
+      ww += w * w;
+    }
+    const delta = rates.w * a * a - rates.a * ww; // conservedDelta
+    this.delta0[i] = delta;
+    this.scale0[i] = rates.w * a * a + rates.a * ww;
+    this.lo = Math.min(this.lo, delta);
+    this.hi = Math.max(this.hi, delta);
+    this.i++;
+  }
+
+  /** The ensemble. @throws Error when fewer than n states were pushed. */
+  finish(): SingleNeuronEnsemble {
+    if (this.i !== this.n) throw new Error(`EnsemblePacker: ${this.i} of n = ${this.n} initial states pushed`);
+    const { d, n, data, rates } = this;
+    return {
+      d, n, data, betaOls: pseudoInverseSolve(data.XX, data.Xy), rates,
+      state0: this.state0, delta0: this.delta0, scale0: this.scale0, deltaRange: [this.lo, this.hi],
+    };
+  }
 }
 
 /** One initial state θ₀ = (a₀, w₀), w₀ of length d. */
@@ -148,23 +227,9 @@ export interface InitialState { a: number; w: readonly number[] }
 export function ensembleFromInits(
   data: SingleNeuronData, rates: { a: number; w: number }, inits: readonly InitialState[],
 ): SingleNeuronEnsemble {
-  const d = data.Xy.length;
-  const n = inits.length;
-  const state0 = new Float64Array((d + 1) * n);
-  const delta0 = new Float64Array(n);
-  const scale0 = new Float64Array(n);
-  let lo = Infinity;
-  let hi = -Infinity;
-  inits.forEach(({ a, w }, i) => {
-    if (w.length !== d) throw new Error(`initial state ${i}: w has ${w.length} entries, expected d = ${d}`);
-    state0[i] = a;
-    for (let j = 0; j < d; j++) state0[(1 + j) * n + i] = w[j];
-    delta0[i] = conservedDelta(a, [...w], rates);
-    scale0[i] = rates.w * a * a + rates.a * w.reduce((s, x) => s + x * x, 0);
-    lo = Math.min(lo, delta0[i]);
-    hi = Math.max(hi, delta0[i]);
-  });
-  return { d, n, data, betaOls: pseudoInverseSolve(data.XX, data.Xy), rates, state0, delta0, scale0, deltaRange: [lo, hi] };
+  const packer = new EnsemblePacker(data, rates, inits.length);
+  for (const init of inits) packer.push(init);
+  return packer.finish();
 }
 
 function identity(d: number): number[][] {

@@ -5,6 +5,7 @@
 import { singleNeuronExamples } from './examples.ts';
 import type { ModelPlugin } from '../plugin.ts';
 import { singleNeuronAppConfig } from './appConfig.ts';
+import { estimateSingleNeuronParams } from './estimate.ts';
 import {
   checkCrossFields, PRESETS, SINGLE_NEURON_SCHEMA, SINGLE_NEURON_VIEW_FIELDS, type SingleNeuronSchema,
 } from './params.ts';
@@ -21,6 +22,7 @@ export const singleNeuronPlugin: ModelPlugin<SingleNeuronSchema> = {
   urlOverrideKeepsPreset: true,
   checkParams: checkCrossFields,
   appConfig: singleNeuronAppConfig,
+  estimate: estimateSingleNeuronParams,
   metrics: [
     { key: 'delta', label: 'δ = η_w a² − η_a‖w‖² (conserved)', scale: 'linear', theory: '§1' },
     { key: 'nu', label: 'ν = a‖w‖ (signed norm of β)', scale: 'linear', theory: '§1.2', closedForm: true },

@@ -13,7 +13,9 @@ import type { Relu2Kernel } from '../layout.ts';
 import { clearNotice, showNotice } from '../../../app/notices.ts';
 import { CellsView } from './cellsView.ts';
 import { createRelu2Controls, type Relu2Controls } from './controls.ts';
-import { CsvDataError, parseDataCsv, uploadedData, type ParsedCsv } from './csv.ts';
+import { CsvDataError, KERNEL_PASS_RATE, parseDataCsv, slowDataWarning, uploadedData, type ParsedCsv } from './csv.ts';
+import { askQuestion } from '../../../app/estimateDialog.ts';
+import { relu2ConfigFromParams } from '../appConfig.ts';
 import { download } from '../../../app/download.ts';
 import { exportResultsCsv, exportResultsJson } from './export.ts';
 import { buildExperiment, validateExperiment, type ExplicitData, type Relu2Experiment } from '../grid.ts';
@@ -236,12 +238,38 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
   }
 
   /**
-   * Parses an uploaded CSV and, for the train file, switches to data = "uploaded CSV".
-   * @returns false (after showing the message) when the file is malformed.
+   * Parses an uploaded CSV and, for the train file, switches to data = "uploaded CSV". A train file whose
+   * kernel-distance pass would be slow (csv.ts slowDataWarning) asks first (src/app/estimateDialog.ts).
+   * @returns false (after showing the message) when the file is malformed, or while the question waits.
    */
   loadCsv(which: 'train' | 'test', text: string, name: string): boolean {
+    let parsed: ParsedCsv & { name: string };
     try {
-      const parsed = { ...parseDataCsv(text, name), name };
+      parsed = { ...parseDataCsv(text, name), name };
+    } catch (e) {
+      return this.rejectCsv(which, e);
+    }
+    const warning = which === 'train' ? this.slowDataWarning(parsed) : null;
+    if (!warning) return this.acceptCsv(which, parsed, name);
+    // A large data set asks first (issue 11 defect 5); "keep" leaves the current run and data as they are.
+    void askQuestion(warning).then((run) => {
+      if (run) this.acceptCsv(which, parsed, name);
+      else showNotice('info', `${name} was not loaded; the current run continues.`, 'upload');
+    });
+    return false;
+  }
+
+  /** The warning before data whose kernel-distance pass is slow on this backend (csv.ts slowDataWarning), or null. */
+  private slowDataWarning(parsed: ParsedCsv & { name: string }): string | null {
+    const p = { ...this.params, data: 'upload' as const };
+    const networks = relu2ConfigFromParams(p, uploadedData(parsed)).networks;
+    const rate = this.backends.kind === 'cpu' ? KERNEL_PASS_RATE.cpu : this.backends.kernel === 'thread' ? KERNEL_PASS_RATE.software : KERNEL_PASS_RATE.gpu;
+    return slowDataWarning(parsed.name, parsed, { networks, m: p.m, checkpoints: p.checkpoints }, rate);
+  }
+
+  /** Takes parsed data as the train or test set and switches to data = "uploaded CSV". @returns false when rejected. */
+  private acceptCsv(which: 'train' | 'test', parsed: ParsedCsv & { name: string }, name: string): boolean {
+    try {
       if (which === 'train') this.upload = { train: parsed, test: this.upload?.test ?? null };
       else if (!this.upload) throw new CsvDataError('Upload the train CSV first; the test CSV is optional and checked against it.');
       else this.upload = { ...this.upload, test: parsed };
@@ -251,11 +279,16 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
       if (this.params.data === 'upload') this.rebuild(this.params);
       return this.change({ data: 'upload' });
     } catch (e) {
-      if (which === 'test' && this.upload) this.upload = { ...this.upload, test: null };
-      if (e instanceof CsvDataError) showNotice('error', e.message, 'upload-error');
-      else this.reportError(e);
-      return false;
+      return this.rejectCsv(which, e);
     }
+  }
+
+  /** Shows why an upload failed (a test file that failed is dropped). @returns false. */
+  private rejectCsv(which: 'train' | 'test', e: unknown): boolean {
+    if (which === 'test' && this.upload) this.upload = { ...this.upload, test: null };
+    if (e instanceof CsvDataError) showNotice('error', e.message, 'upload-error');
+    else this.reportError(e);
+    return false;
   }
 
   /** Shows a rejected change's message (the previous experiment keeps running). */

@@ -89,3 +89,36 @@ export function uploadedData(train: ParsedCsv, test?: ParsedCsv | null, names: {
   }
   return { d: train.d, X: train.X, y: train.y, ...(test ? { Xtest: test.X, ytest: test.y } : {}) };
 }
+
+/**
+ * Rough speed of the kernel-distance pass, in pair-operations per second (one operation: one unit's term
+ * of one Gram entry, ~8 flops): software adapter (SwiftShader, 2 cores), a GPU, the f64 CPU fallback.
+ * Rough (±10×): they only decide whether to warn.
+ */
+export const KERNEL_PASS_RATE = { software: 2.5e8, gpu: 2.5e10, cpu: 2.5e7 } as const;
+/** Warn before accepting data whose kernel-distance pass takes longer than this per checkpoint, seconds. */
+export const SLOW_PASS_SECONDS = 5;
+
+/**
+ * Seconds of one checkpoint's kernel-distance pass (docs/theory.md §3: S compares the NTK Grams over the
+ * n(n+1)/2 sample pairs, each a sum over the m units plus a d-dimensional inner product) for `networks`
+ * networks. O(n²): the cost that makes a large upload slow (issue 11 defect 5).
+ */
+export function kernelPassSeconds(n: number, d: number, m: number, networks: number, rate: number): number {
+  return (networks * (n * (n + 1)) / 2 * (m + d / 4)) / rate;
+}
+
+/**
+ * The warning to show before accepting uploaded data whose kernel-distance pass is slow, or null.
+ * @param run the experiment's networks, hidden width m and checkpoints (after 0) with these data.
+ */
+export function slowDataWarning(name: string, data: { n: number; d: number }, run: { networks: number; m: number; checkpoints: number },
+  rate: number): string | null {
+  const s = kernelPassSeconds(data.n, data.d, run.m, run.networks, rate);
+  if (s <= SLOW_PASS_SECONDS) return null;
+  const time = (t: number) => (t < 120 ? `${Math.round(t)} s` : t < 7200 ? `${(t / 60).toFixed(1)} min` : `${(t / 3600).toFixed(1)} h`);
+  return `${name} has n = ${data.n.toLocaleString('en')} samples (d = ${data.d}). The kernel distance S compares the NTK Grams over all `
+    + `${(data.n * (data.n + 1) / 2).toExponential(1).replace('e+', 'e')} sample pairs: ~${time(s)} per checkpoint for the ${run.networks.toLocaleString('en')} networks `
+    + `on this adapter (~${time(s * run.checkpoints)} for ${run.checkpoints} checkpoints), and cancel waits for the pass in progress. `
+    + 'Run it with these data, or keep the current run?';
+}
