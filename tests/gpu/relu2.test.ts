@@ -29,7 +29,7 @@ async function runTo(sim: Relu2Sim, checkpoints: readonly number[]): Promise<Rel
   return out;
 }
 
-describe.each<Relu2Kernel>(['workgroup', 'thread'])('%s kernel', (kernel) => {
+describe.each<Relu2Kernel>(['workgroup', 'thread', 'tiled'])('%s kernel', (kernel) => {
 describe('relu2 GPU vs the numpy fixture (d = 3, m = 6, n = 12, η = 0.05, 2000 steps)', () => {
   it('matches every metric and W, a at every recorded step within f32 tolerances', async () => {
     const data: Relu2Data = { d: 3, X: Float64Array.from(fixture.X.flat()), y: Float64Array.from(fixture.y) };
