@@ -4,7 +4,7 @@
  * forward Z = X·Wᵀ and the backward G̃ = Cᵀ·X as register-tiled matrix products, every thread busy.
  *
  * One workgroup of WG threads per network (all networks in one dispatch). Per GD step, tile by tile of
- * TS samples: X's tile goes to workgroup memory (`xs`); thread (ti, tk) computes an RI×RK register block
+ * TS samples: X's tile goes to workgroup memory (`xs`; once per dispatch when n ≤ TS); thread (ti, tk) computes an RI×RK register block
  * of Z (samples ti + TI·a, units tk + TK·b; W read from `params`) and its partial outputs Σ_b a_k σ(z_ik)
  * (`fpart`); threads i < TS sum them: r_i = (2/n)(f_i − y_i) (`rs`); the Z block becomes
  * C_ik = σ'(z_ik) r_i (`cs`); then each thread adds Cᵀ·X to the 4×4 blocks of G̃ it owns for the whole
@@ -24,7 +24,7 @@ export interface Relu2TiledShape {
   dp: number;
   /** m padded to a multiple of 4 (C and G̃ go in 4-unit blocks). */
   mp: number;
-  /** Threads per workgroup (64..256): enough that each owns at most 8 blocks of G̃. */
+  /** Threads per workgroup (32..256): enough that each owns at most 8 blocks of G̃. */
   wg: number;
   /** Sample rows of the thread grid (TI = 8); TK = wg / 8 unit columns. */
   ti: number;
@@ -34,6 +34,8 @@ export interface Relu2TiledShape {
   rk: number;
   /** 4×4 blocks of G̃ per thread: ⌈(mp/4)·(dp/4) / wg⌉. */
   nbt: number;
+  /** n ≤ ts: X is loaded into workgroup memory once per dispatch (2 barriers per step fewer). */
+  resident: boolean;
 }
 
 /** Workgroup words the tiled kernel declares (xs, cs, fpart, rs, lp, gad, aOld, two flags). */
@@ -43,7 +45,7 @@ export function tiledWorkgroupWords(s: Pick<Relu2TiledShape, 'dp' | 'mp' | 'wg' 
 
 /**
  * The tiled kernel's shape for m units, d inputs, n samples, within `maxWords` of workgroup memory
- * (default 4032 f32 words, WebGPU's guaranteed 16 KiB minus 256 B). WG = the power of two in [64, 256]
+ * (default 4032 f32 words, WebGPU's guaranteed 16 KiB minus 256 B). WG = the power of two in [32, 256]
  * giving each thread ≤ 8 G̃ blocks; TS = the largest multiple of 8 ≤ min(32, ⌈n/8⌉·8) that fits, else 8
  * (the caller checks {@link tiledWorkgroupWords} against the device; within layout.ts RELU2_LIMITS, TS = 8
  * fits 4032 words).
@@ -52,11 +54,11 @@ export function tiledKernelShape(m: number, d: number, n: number, maxWords = 403
   const dp = Math.ceil(d / 4) * 4;
   const mp = Math.ceil(m / 4) * 4;
   const blocks = (mp / 4) * (dp / 4);
-  const wg = Math.min(256, Math.max(64, 2 ** Math.ceil(Math.log2(Math.ceil(blocks / 8)))));
+  const wg = Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(Math.ceil(blocks / 8)))));
   const ti = 8;
   let ts = Math.min(32, Math.ceil(n / 8) * 8);
   while (ts > 8 && tiledWorkgroupWords({ dp, mp, wg, ti, ts }) > maxWords) ts -= 8;
-  return { m, d, dp, mp, wg, ti, ts, rk: Math.ceil(m / (wg / ti)), nbt: Math.ceil(blocks / wg) };
+  return { m, d, dp, mp, wg, ti, ts, rk: Math.ceil(m / (wg / ti)), nbt: Math.ceil(blocks / wg), resident: n <= ts };
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -100,6 +102,13 @@ fn kahan4(x: ptr<function, vec4f>, c: ptr<function, vec4f>, delta: vec4f) {
   *c = (t - *x) - y;
   *x = t;
 }
+// Samples i0 .. i0+TS−1 of X (zero beyond n) into xs.
+fn loadTile(t: u32, x4: u32, i0: u32) {
+  for (var p = t; p < TS * DP4; p += WG) {
+    let i = p / DP4;
+    xs[p] = select(vec4f(0.0), xRow(x4, i0 + i, p % DP4), i0 + i < P.n);
+  }
+}
 fn finite4(v: vec4f) -> bool { return isFinite(v.x) && isFinite(v.y) && isFinite(v.z) && isFinite(v.w); }
 // W row of unit k, columns 4c..4c+3 (params is column-major per network: W_kj at base + M + j·M + k).
 fn wRow(base: u32, k: u32, c: u32) -> vec4f {
@@ -123,6 +132,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
 ${B.map((b) => `  let k${b} = tK + ${b * tk}u;`).join('\n')}
   let gBase = q * M * DP;
   let tiles = (P.n + TS - 1u) / TS;
+${s.resident ? `  loadTile(t, x4, 0u);\n  workgroupBarrier();` : ''}
   var taken = 0u;
   var frozen = false;
   for (var it = 0u; it < P.steps; it++) {
@@ -131,11 +141,7 @@ ${NB.map((j) => range(4).map((r) => `    var g${j}_${r} = vec4f(0.0);`).join('\n
     var lossPart = 0.0;
     for (var tile = 0u; tile < tiles; tile++) {
       let i0 = tile * TS;
-      for (var p = t; p < TS * DP4; p += WG) {
-        let i = p / DP4;
-        xs[p] = select(vec4f(0.0), xRow(x4, i0 + i, p % DP4), i0 + i < P.n);
-      }
-      workgroupBarrier();
+${s.resident ? '' : '      loadTile(t, x4, i0);\n      workgroupBarrier();'}
       // Forward: the RI×RK block z_{ti+TI·a, k_b}.
 ${A.map((a) => B.map((b) => `      var z${a}_${b} = 0.0;`).join('\n')).join('\n')}
       for (var c = 0u; c < DP4; c++) {
@@ -174,8 +180,7 @@ ${NB.map((j) => [
     `        }`,
     `      }`,
   ].join('\n')).join('\n')}
-      workgroupBarrier();
-    }
+${s.resident ? '' : '      workgroupBarrier();\n'}    }
     // The step's loss (before its update), and a non-finite parameter from the previous update.
     if (t < TS) { lp[t] = lossPart; }
     workgroupBarrier();

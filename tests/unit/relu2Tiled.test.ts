@@ -20,13 +20,13 @@ const spec = (m: number, d: number, n: number, networks = 1) => {
 };
 
 describe('relu2 tiled kernel shape', () => {
-  it('fits 16 KiB and 256 threads, covers every unit and G̃ block with ≤ 8 blocks per thread, for m ≤ 256, d ≤ 128', () => {
+  it('fits 16 KiB and 32–256 threads, covers every unit and G̃ block with ≤ 8 blocks per thread, for m ≤ 256, d ≤ 128', () => {
     for (const m of [1, 2, 6, 31, 50, 98, 128, 200, 256]) {
       for (const d of [1, 2, 3, 4, 20, 33, 84, 100, 128]) {
         for (const n of [1, 12, 20, 40, 1000]) {
           const s = tiledKernelShape(m, d, n);
           expect(tiledWorkgroupWords(s)).toBeLessThanOrEqual(WORKGROUP_WORDS);
-          expect([64, 128, 256]).toContain(s.wg);
+          expect([32, 64, 128, 256]).toContain(s.wg);
           expect(s.ts % s.ti).toBe(0);
           expect(s.ts).toBeLessThanOrEqual(32);
           expect(s.rk * (s.wg / s.ti)).toBeGreaterThanOrEqual(m); // every unit has a forward thread
@@ -35,7 +35,8 @@ describe('relu2 tiled kernel shape', () => {
         }
       }
     }
-    expect(tiledKernelShape(50, 100, 1000)).toMatchObject({ dp: 100, mp: 52, wg: 64, ts: 24, rk: 7, nbt: 6 });
+    expect(tiledKernelShape(50, 100, 1000)).toMatchObject({ dp: 100, mp: 52, wg: 64, ts: 24, rk: 7, nbt: 6, resident: false });
+    expect(tiledKernelShape(50, 2, 20)).toMatchObject({ wg: 32, ts: 24, rk: 13, nbt: 1, resident: true }); // Fig. 1a
   });
 
   it('sizes the tiled kernel in validateRelu2Spec: one workgroup per network, an m·dp gradient row each', () => {
