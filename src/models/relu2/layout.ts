@@ -22,7 +22,7 @@
  *   network has actually taken (it stops counting when frozen).
  * - `grad` (f32 scratch): g̃_kj = Σ_i r_i σ'(w_kᵀx_i) x_ij of the current step, r_i = (2/n)(f(x_i) − y_i);
  *   ∂L/∂w_k = a_k g̃_k and ∂L/∂a_k = w_kᵀg̃_k. Workgroup kernel, tiled with dp > 32 only: at
- *   q·m·dp + j·m + k. Thread kernel: at (k·d + j)·N + q (unpadded; networks fastest, so the networks
+ *   q·m·dp + j·m + k. Tiled kernel: at q·m·dp + k·dp + j. Thread kernel: at (k·d + j)·N + q (unpadded; networks fastest, so the networks
  *   of one SIMD group share cache lines).
  * - `metrics` (f32, read_write): METRIC_WORDS per network, at q·METRIC_WORDS + METRIC_INDEX[name].
  * - `feat` (f32 scratch, thread metrics kernel only): 4 NTK features per (sample, unit, network) of one

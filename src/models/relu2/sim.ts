@@ -3,7 +3,8 @@
  * uploads data (once per data set) and θ₀, advances all networks in chunked, cancellable, resumable
  * dispatches, and computes the §3 metrics on the GPU at checkpoints. Kernels: shaders/relu2/relu2Step.wgsl.ts
  * (workgroup per network), shaders/relu2/relu2StepTiled.wgsl.ts (workgroup per network, register-tiled: GPUs) or
- * shaders/relu2/relu2StepThread.wgsl.ts (thread per network, CPU adapters; layout.ts Relu2Kernel) and shaders/relu2/relu2Metrics.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
+ * shaders/relu2/relu2StepThread.wgsl.ts (thread per network, CPU adapters; layout.ts Relu2Kernel) and
+ * shaders/relu2/relu2Metrics*.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
  */
 import type { ModelBackend } from '../plugin.ts';
 import { dispatchSize, type GpuContext } from '../../gpu/device.ts';

@@ -68,7 +68,7 @@ const fmt = (x: number) => x.toLocaleString('en');
  * Checks a spec and returns its sizes for one step kernel (default `workgroup`; layout.ts Relu2Kernel) and
  * one metrics kernel (default: layout.ts defaultMetricsKernel of the step kernel).
  * @throws DeviceLimitError naming the limit when m > 256, d > 128, n or nTest > 65,536, a workgroup of the
- *   workgroup kernel would exceed the device's invocations or workgroup memory, a buffer exceeds maxStorageBufferBindingSize /
+ *   workgroup or tiled kernel would exceed the device's invocations or workgroup memory, a buffer exceeds maxStorageBufferBindingSize /
  *   maxBufferSize, or the networks need more than maxComputeWorkgroupsPerDimension² workgroups.
  * @throws Error on malformed input: no networks, m or d differing between networks, data sets with
  *   different d, n or nTest, a bad dataIndex, η ≤ 0, non-finite θ₀, or a negative/non-finite slope.
