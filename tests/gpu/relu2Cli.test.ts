@@ -8,7 +8,8 @@
  * - Sharded sweep + merge equals the unsharded GPU simulate exactly: each network is its own workgroup,
  *   so its arithmetic does not depend on which other networks share the dispatch.
  * - `--kernel tiled` runs the tiled step kernel: the CLI's output equals an in-process run with that kernel
- *   exactly and differs (in f32 rounding) from the default thread kernel's; an unknown kernel exits 2.
+ *   exactly and differs (in f32 rounding) from the default thread kernel's; an unknown kernel, or one with
+ *   --backend cpu, exits 2.
  * - An interrupted sweep (AbortSignal after the first chunk, or SIGKILL of the CLI) resumes without
  *   recomputing finished chunks.
  */
@@ -173,9 +174,13 @@ describe('relu2 simulate --kernel', () => {
     expect(JSON.stringify(out.networks)).not.toBe(JSON.stringify(thread.networks));
   });
 
-  it('an unknown kernel exits 2 naming the option', async () => {
+  it('an unknown kernel, or a kernel with --backend cpu, exits 2 naming the option', async () => {
+    writeFileSync(join(root, 'kernel.json'), JSON.stringify({ ...CONFIG, checkpoints: [0, 30] }));
     const cli = await run([join(root, 'kernel.json'), '--kernel', 'warp']);
     expect(cli.code).toBe(2);
     expect(cli.stderr).toContain('--kernel: expected "thread", "workgroup", "tiled", got "warp"');
+    const cpu = await run([join(root, 'kernel.json'), '--kernel', 'tiled', '--backend', 'cpu']);
+    expect(cpu.code).toBe(2);
+    expect(cpu.stderr).toContain('--kernel contradicts --backend cpu');
   });
 });
