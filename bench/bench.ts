@@ -7,7 +7,9 @@
  * - the adapter's peak FMA rate (shaders/fmaPeak.wgsl.ts) and each kernel's achieved fraction of it;
  * - single-neuron analysis passes (bench/analysis.ts): exact evaluation and theory-error reduction, trajectories/s;
  * - single-neuron divergence-check cost and whitened vs SPD GD (bench/checkCost.ts), relu2 metrics pass per
- *   metrics kernel (bench/relu2Metrics.ts).
+ *   metrics kernel (bench/relu2Metrics.ts);
+ * - the single-neuron GD path through the CLI against numpy's vectorised Euler loop on the same 10⁵
+ *   trajectories, XX = I and a general SPD XX (bench/numpyCompare.ts, bench/numpy_euler.py).
  * Single-neuron rows: a warm-up and a calibration run size the step count so the timed run takes about
  * {@link GPU_TARGET_S} (GPU) or {@link CPU_TARGET_S} (CPU) seconds. relu2 rows: see bench/relu2.ts.
  */
@@ -23,6 +25,7 @@ import { benchRelu2 } from './relu2.ts';
 import { benchAnalysis } from './analysis.ts';
 import { benchCheckCost, stepFlops } from './checkCost.ts';
 import { benchRelu2Metrics } from './relu2Metrics.ts';
+import { benchNumpy, NUMPY_STEPS } from './numpyCompare.ts';
 
 /** The two stepped methods benchmarked (GD with step η, RK4 with step dt). */
 type Method = 'gd' | 'rk4';
@@ -128,6 +131,7 @@ async function main(): Promise<void> {
 
   const rows: BenchRow[] = runs('single-neuron') ? await benchSingleNeuron(ctx, log) : [];
   const analysis = runs('single-neuron') ? await benchAnalysis(ctx, log) : [];
+  const numpy = runs('single-neuron') ? await benchNumpy(NUMPY_STEPS, log) : [];
   const relu2 = runs('relu2') ? await benchRelu2(ctx, peak.flopsPerSecond, log) : { rows: [], notes: [] };
   rows.push(...relu2.rows);
   const relu2Metrics = runs('relu2') ? await benchRelu2Metrics(ctx, log) : null;
@@ -168,6 +172,7 @@ async function main(): Promise<void> {
     ...relu2.notes,
     ...(relu2Metrics ? ['', table(relu2Metrics.header, relu2Metrics.rows, 1), '', relu2Metrics.note] : []),
     ...(analysis.length ? ['', ...analysis] : []),
+    ...(numpy.length ? ['', ...numpy] : []),
     `"traj-steps/s" counts trajectory-steps (single neuron) or network-steps (relu2) per second. Total bench time ${((performance.now() - benchStart) / 1000).toFixed(0)} s.`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);

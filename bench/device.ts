@@ -20,7 +20,7 @@ import { initGpu, type GpuContext } from '../src/gpu/device.ts';
 import { ensembleFromInits, initialDirections, linspace, type SingleNeuronEnsemble } from '../src/models/singleNeuron/ensemble.ts';
 import { SingleNeuronSim } from '../src/models/singleNeuron/sim.ts';
 import { Relu2Sim } from '../src/models/relu2/sim.ts';
-import { defaultRelu2Kernel, type Relu2Kernel } from '../src/models/relu2/layout.ts';
+import { defaultRelu2Kernel, RELU2_KERNELS, type Relu2Kernel } from '../src/models/relu2/layout.ts';
 import { learningRateOf, seededSymmetrisedInit, teacherStudentData } from '../src/models/relu2/data.ts';
 import { conservedDelta, exactSingleNeuron, initFromBetaDelta, trainRelu2, type SingleNeuronData } from '../src/theory/index.ts';
 import { calibrated, fmt, fmtDuration, table } from './common.ts';
@@ -28,7 +28,7 @@ import { FmaPeakKernel, FMA_PEAK_WORKGROUP } from './fmaPeak.ts';
 import { stepFlops } from './checkCost.ts';
 import { fig1bPlan } from './relu2.ts';
 
-const KERNELS: Relu2Kernel[] = ['workgroup', 'thread'];
+const KERNELS = RELU2_KERNELS;
 const DATA: SingleNeuronData = { XX: [[1, 0], [0, 1]], Xy: [0.5, 0.5] };
 const FULL_STEPS = 1e5;
 
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
         }, 1, quick ? 0.3 : target);
         const each = steps / seconds;
         const flops = (2 * sim.workPerStep) / N;
-        reluRows.push([kernel + (kernel === defaultRelu2Kernel(ctx.isSoftware) ? ' (default)' : ''), N.toLocaleString('en'), `${steps}`, seconds.toFixed(2), fmt(each), fmt(N * each), pct(N * each * flops)]);
+        reluRows.push([kernel + (kernel === defaultRelu2Kernel(ctx.isSoftware) ? ' (default)' : ''), N.toLocaleString('en'), `${steps}`, seconds.toFixed(2), fmt(each), fmt(N * each), flops.toExponential(2), pct(N * each * flops)]);
         if (N === (quick ? 4 : 4624) && (!best || each > best.each)) best = { kernel, N, each, flops };
         log(`device bench: relu2 ${kernel} N=${N}: ${steps} steps in ${seconds.toFixed(2)} s`);
       } finally {
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     }
   }
   out.push(`relu2 GD, m = ${cfg.m}, n = ${cfg.n}, d = ${cfg.d} (Fig. 1b grid; FLOPs per network-step 4·m·n·dp = ${(best!.flops).toExponential(2)})`,
-    table(['kernel', 'N', 'steps', 's', 'steps/s each', 'net-steps/s', '% peak'], reluRows, 1));
+    table(['kernel', 'N', 'steps', 's', 'steps/s each', 'net-steps/s', 'FLOP/step', '% peak'], reluRows, 1));
   // 4,624 networks at the network-steps/s measured with best.N networks (exact when best.N = 4,624).
   const projected = (4624 * FULL_STEPS) / (best!.N * best!.each);
   out.push(`Projected full Fig. 1b (4,624 networks × 10⁵ steps, ${best!.kernel} kernel, at the network-steps/s of the N = ${best!.N.toLocaleString('en')} row): ${fmtDuration(projected)}; checkpoint metrics not included.`, '');

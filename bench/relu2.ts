@@ -1,7 +1,7 @@
 /**
  * relu2 rows of `npm run bench` (issue 4 item 7): GD steps per second per network at the Fig. 1b size
  * (m = 50, n = 1000, d = 100; docs/theory.md §3) for N = 1, 64, 289 and 4,624 networks, GPU (Relu2Sim, f32,
- * both step kernels: the adapter's default first) against the f64 reference (relu2GdStep), the achieved
+ * every step kernel: the adapter's default first) against the f64 reference (relu2GdStep), the achieved
  * fraction of the adapter's FMA peak, and the projected wall time of the full Fig. 1b grid (4,624
  * networks × 10⁵ steps) with the default kernel.
  * Budget: every row times at least {@link MIN_STEPS} steps and aims at {@link TARGET_S} s; a row whose
@@ -10,7 +10,7 @@
  * (SwiftShader, ~40 ms per network-step) this keeps the relu2 rows near a minute.
  */
 import type { GpuContext } from '../src/gpu/device.ts';
-import { defaultRelu2Kernel, type Relu2Kernel } from '../src/models/relu2/layout.ts';
+import { defaultRelu2Kernel, RELU2_KERNELS, type Relu2Kernel } from '../src/models/relu2/layout.ts';
 import { Relu2Sim } from '../src/models/relu2/sim.ts';
 import { validateRelu2Config } from '../src/models/relu2/config.ts';
 import { Relu2Plan } from '../src/models/relu2/plan.ts';
@@ -97,7 +97,7 @@ export async function benchRelu2(ctx: GpuContext, peakFlops: number, log: (s: st
   const notes: string[] = [];
   let diverged = 0;
   const preferred = defaultRelu2Kernel(ctx.isSoftware);
-  const kernels: Relu2Kernel[] = [preferred, preferred === 'thread' ? 'workgroup' : 'thread'];
+  const kernels: Relu2Kernel[] = [preferred, ...RELU2_KERNELS.filter((k) => k !== preferred)];
   const lastRow: Partial<Record<Relu2Kernel, BenchRow>> = {};
   for (const kernel of kernels) {
     let secondsPerNetworkStep: number | null = null;
@@ -127,17 +127,18 @@ export async function benchRelu2(ctx: GpuContext, peakFlops: number, log: (s: st
     }
   }
   const full = lastRow[preferred]!;
-  const other = lastRow[kernels[1]]!;
   const flops = full.flopsPerStep;
   const subset = rows.filter((r) => r.measuredN !== undefined);
   notes.push(
     `relu2 rows: the Fig. 1b grid (docs/theory.md §3: τ = logspace(−1, 0.3, 17) × δ = linspace(−1, 1, 17) × 16 seeds, m = 50, n = 1000, d = 100, η = 5e-3/τ², per-seed teacher data, no test set); `
       + 'a row of N networks times the first N networks in grid order with Relu2Sim.advance (chunked submissions, awaits onSubmittedWorkDone); "steps/s each" is the GD steps per second every network makes while all N run. '
-      + `Both step kernels are timed (src/models/relu2/layout.ts Relu2Kernel): this adapter's default, the ${preferred} kernel, first; at N = 4,624 the ${preferred} kernel runs ${(full.gpuRate / other.gpuRate).toFixed(1)}× the ${kernels[1]} kernel's rate.`,
+      + `Every step kernel is timed (src/models/relu2/layout.ts Relu2Kernel): this adapter's default, the ${preferred} kernel, first; at N = 4,624 the ${preferred} kernel runs `
+      + `${kernels.slice(1).map((k) => `${(full.gpuRate / lastRow[k]!.gpuRate).toFixed(1)}× the ${k} kernel's rate`).join(' and ')}.`,
     ...subset.map((r) => `* ${r.method}, N = ${r.n.toLocaleString('en')}: timed on the first ${r.measuredN!.toLocaleString('en')} networks for ${r.gpuSteps} steps (${r.gpuSeconds.toFixed(1)} s) and scaled linearly to N `
       + `(networks are independent and this adapter is already saturated at ${r.measuredN!.toLocaleString('en')}; a full-size timing would take ~${fmtDuration(r.gpuSeconds * r.n / r.measuredN!)}).`),
     `† f64 reference (relu2GdStep, src/theory/relu2.ts, one JS thread): timed on 1 network for ${cpu.steps} steps (${cpu.seconds.toFixed(2)} s, ${(1000 / cpuRate).toFixed(1)} ms per step) and scaled: N networks run one after another, so its network-steps/s is the same for every N.`,
-    `relu2 FLOPs per network-step: 2 × Relu2Sim.workPerStep / N = 4·m·n·dp = ${flops.toExponential(2)} (forward and backward multiply-adds, 2 FLOP each; activations, residuals, updates and Kahan terms not counted).`,
+    `relu2 FLOPs per network-step, the same count for every kernel: 2 × Relu2Sim.workPerStep / N = 4·m·n·dp = ${flops.toExponential(2)} (forward and backward multiply-adds, 2 FLOP each; activations, residuals, updates and Kahan terms not counted; `
+      + 'the tiled kernel also multiplies the units padded to a multiple of 4 (m = 50 → 52) and forms w_kᵀg̃_k in a pass of its own, the thread kernel skips the padding columns of d); "% FMA peak" = traj-steps/s × this count / the peak.',
     `Projected full Fig. 1b grid (4,624 networks × 10⁵ GD steps) on this adapter with the ${preferred} kernel: ${fmtDuration(FULL_STEPS / full.gpuStepsPerSecond)} `
       + `(${(100 * full.gpuRate * flops / peakFlops).toFixed(1)}% of the FMA peak); f64 reference on one thread: ${fmtDuration((4624 * FULL_STEPS) / cpuRate)}; `
       + `the paper's CPU run, ~1 ms per step per process: ${fmtDuration(4624 * FULL_STEPS * 1e-3)} of process time. Not included: the metrics pass at each checkpoint (the tiled n×n NTK reduction, O(n²(m + d)) per network, of the order of tens of GD steps each; 7 checkpoints add well under 1% to 10⁵ steps).`,

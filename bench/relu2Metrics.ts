@@ -7,7 +7,7 @@
  */
 import type { GpuContext } from '../src/gpu/device.ts';
 import { buildRelu2Grid } from '../src/models/relu2/data.ts';
-import { defaultRelu2Kernel, type Relu2Kernel } from '../src/models/relu2/layout.ts';
+import { defaultRelu2Kernel, type Relu2MetricsKernel } from '../src/models/relu2/layout.ts';
 import { Relu2Sim } from '../src/models/relu2/sim.ts';
 
 /** Table rows: metrics kernel, networks, seconds per pass, pass / GD step of the default step kernel. */
@@ -20,7 +20,7 @@ export async function benchRelu2Metrics(ctx: GpuContext, log: (s: string) => voi
   const kernel = defaultRelu2Kernel(ctx.isSoftware);
   const rows: string[][] = [];
   let stepSeconds = NaN;
-  for (const metricsKernel of [kernel, kernel === 'thread' ? 'workgroup' : 'thread'] as Relu2Kernel[]) {
+  for (const metricsKernel of (kernel === 'thread' ? ['thread', 'workgroup'] : ['workgroup', 'thread']) as Relu2MetricsKernel[]) {
     const sim = await Relu2Sim.create(ctx, spec, { kernel, metricsKernel });
     try {
       if (Number.isNaN(stepSeconds)) {

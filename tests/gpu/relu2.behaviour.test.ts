@@ -50,7 +50,7 @@ describe('the paper\'s finding: upstream initialisations learn features rapidly 
   });
 });
 
-describe.each<Relu2Kernel>(['workgroup', 'thread'])('divergence (%s kernel)', (kernel) => {
+describe.each<Relu2Kernel>(['workgroup', 'thread', 'tiled'])('divergence (%s kernel)', (kernel) => {
   it('flags and freezes exactly the diverging networks, at the step the f64 reference diverges', async () => {
     const data = teacherStudentData({ seed: 4, d: 3, n: 16, m0: 3, nTest: 0 });
     const init = seededSymmetrisedInit(4, 8, 3, { tau: 1, delta: 0 });

@@ -29,7 +29,7 @@ async function runTo(sim: Relu2Sim, checkpoints: readonly number[]): Promise<Rel
   return out;
 }
 
-describe.each<Relu2Kernel>(['workgroup', 'thread'])('%s kernel', (kernel) => {
+describe.each<Relu2Kernel>(['workgroup', 'thread', 'tiled'])('%s kernel', (kernel) => {
 describe('relu2 GPU vs the numpy fixture (d = 3, m = 6, n = 12, η = 0.05, 2000 steps)', () => {
   it('matches every metric and W, a at every recorded step within f32 tolerances', async () => {
     const data: Relu2Data = { d: 3, X: Float64Array.from(fixture.X.flat()), y: Float64Array.from(fixture.y) };
@@ -134,4 +134,37 @@ describe('relu2 tiled kernel (n > 32, d > 32): several sample tiles and column c
     sim.destroy();
   });
 });
+});
+
+describe('relu2 tiled kernel shapes (shaders/relu2/relu2StepTiled.wgsl.ts)', () => {
+  it('WG = 128, 5 G̃ blocks and 7 units per thread, padded units (m = 98), 3 tiles (the last partial): matches f64 over 100 steps', async () => {
+    // η = 0.002 keeps the loss ≥ 5e-3 over the 100 steps (at η = 0.02 it falls to 8e-6, where the f32 loss of
+    // the metrics kernel, not the step, is off by 2e-5 relative with every step kernel).
+    const slope = 0.05;
+    const grid = buildRelu2Grid({
+      m: 98, taus: [0.5, 1], deltas: [0], seeds: [3], teacher: { d: 84, n: 40, m0: 3, nTest: 10 }, learningRate: 0.002, slope,
+    });
+    const checkpoints = [0, 1, 100];
+    const sim = await Relu2Sim.create(ctx, { datasets: grid.datasets, networks: grid.networks, slope }, { kernel: 'tiled' });
+    const s = sim.sizes.tiledShape;
+    expect([s.wg, s.nbt, s.rk, s.mp, Math.ceil(40 / s.ts)]).toEqual([128, 5, 7, 100, 3]);
+    const gpu = await runTo(sim, checkpoints);
+    const params = await sim.readParams();
+    grid.networks.forEach((net, q) => {
+      const ref = trainRelu2(net.init, grid.datasets[net.dataIndex], { eta: net.eta, slope, checkpoints }).records;
+      ref.forEach((r, c) => {
+        const g = gpu[c][q];
+        // The tolerances of the suite above: 1e-5 relative (loss, ‖θ − θ₀‖), 1e-6 absolute (S), H exact.
+        expect(rel(g.trainLoss, r.trainLoss)).toBeLessThanOrEqual(1e-5);
+        expect(g.hamming).toBeCloseTo(r.hamming, 5);
+        if (c > 0) expect(rel(g.paramDistance, r.paramDistance)).toBeLessThanOrEqual(1e-5);
+        expect(Math.abs(g.kernelDistance - r.kernelDistance)).toBeLessThanOrEqual(1e-6);
+        expect(g.stepsTaken).toBe(checkpoints[c]);
+      });
+      const last = ref[ref.length - 1].params;
+      last.W.forEach((v, i) => expect(Math.abs(params[q].W[i] - v)).toBeLessThanOrEqual(1e-6));
+      last.a.forEach((v, k) => expect(Math.abs(params[q].a[k] - v)).toBeLessThanOrEqual(1e-6));
+    });
+    sim.destroy();
+  });
 });

@@ -7,6 +7,9 @@
  *   (printed), far inside: f32 rounding over 300 contracting steps.
  * - Sharded sweep + merge equals the unsharded GPU simulate exactly: each network is its own workgroup,
  *   so its arithmetic does not depend on which other networks share the dispatch.
+ * - `--kernel tiled` runs the tiled step kernel: the CLI's output equals an in-process run with that kernel
+ *   exactly and differs (in f32 rounding) from the default thread kernel's; an unknown kernel, or one with
+ *   --backend cpu, exits 2.
  * - An interrupted sweep (AbortSignal after the first chunk, or SIGKILL of the CLI) resumes without
  *   recomputing finished chunks.
  */
@@ -20,6 +23,7 @@ import type { GpuContext } from '../../src/gpu/device.ts';
 import { planMerge } from '../../src/cli/merge.ts';
 import { runRelu2Simulate, type Relu2NetworkOutput, type Relu2SimulateOutput } from '../../src/models/relu2/run.ts';
 import { runSweep } from '../../src/cli/sweep.ts';
+import { setRelu2KernelOverride } from '../../src/models/relu2/layout.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -138,5 +142,45 @@ describe('relu2 sweep on the GPU', () => {
     expect(stderr).toContain(`resuming: ${done.length} chunks already done, ${8 - done.length} to run.`);
     const expected = (await runRelu2Simulate(slow, { ctx })).output.networks;
     expect(await merged(dir)).toEqual(JSON.parse(JSON.stringify(expected)));
+  });
+});
+
+describe('relu2 simulate --kernel', () => {
+  const run = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'simulate', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+
+  it('--kernel tiled runs the tiled kernel (equal to it in-process, not to the default thread kernel)', async () => {
+    const short = { ...CONFIG, checkpoints: [0, 30] };
+    const config = join(root, 'kernel.json');
+    writeFileSync(config, JSON.stringify(short));
+    const cli = await run([config, '--kernel', 'tiled']);
+    expect(cli.code, cli.stderr).toBe(0);
+    setRelu2KernelOverride('tiled');
+    let tiled: Relu2SimulateOutput;
+    try {
+      tiled = (await runRelu2Simulate(short, { ctx })).output;
+    } finally {
+      setRelu2KernelOverride(undefined);
+    }
+    const out = JSON.parse(cli.stdout) as Relu2SimulateOutput;
+    expect(out.networks).toEqual(JSON.parse(JSON.stringify(tiled.networks)));
+    expect(ctx.isSoftware).toBe(true); // the default is the thread kernel
+    const thread = (await runRelu2Simulate(short, { ctx })).output;
+    expect(JSON.stringify(out.networks)).not.toBe(JSON.stringify(thread.networks));
+  });
+
+  it('an unknown kernel, or a kernel with --backend cpu, exits 2 naming the option', async () => {
+    writeFileSync(join(root, 'kernel.json'), JSON.stringify({ ...CONFIG, checkpoints: [0, 30] }));
+    const cli = await run([join(root, 'kernel.json'), '--kernel', 'warp']);
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain('--kernel: expected "thread", "workgroup", "tiled", got "warp"');
+    const cpu = await run([join(root, 'kernel.json'), '--kernel', 'tiled', '--backend', 'cpu']);
+    expect(cpu.code).toBe(2);
+    expect(cpu.stderr).toContain('--kernel contradicts --backend cpu');
   });
 });

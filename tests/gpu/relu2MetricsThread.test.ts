@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { buildRelu2Grid } from '../../src/models/relu2/data.ts';
-import type { Relu2Kernel } from '../../src/models/relu2/layout.ts';
+import type { Relu2Kernel, Relu2MetricsKernel } from '../../src/models/relu2/layout.ts';
 import { Relu2Sim } from '../../src/models/relu2/sim.ts';
 import { trainRelu2 } from '../../src/theory/index.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
@@ -37,7 +37,7 @@ describe('relu2 thread metrics kernel', () => {
     }
   });
 
-  for (const [kernel, metricsKernel] of [['workgroup', 'thread'], ['thread', 'workgroup'], ['thread', 'thread']] as [Relu2Kernel, Relu2Kernel][]) {
+  for (const [kernel, metricsKernel] of [['workgroup', 'thread'], ['thread', 'workgroup'], ['thread', 'thread']] as [Relu2Kernel, Relu2MetricsKernel][]) {
     it(`${kernel} step + ${metricsKernel} metrics, metrics in chunks of 3 networks: matches f64 at steps 0, 1, 50`, async () => {
       const g = grid();
       // 40,000 B storage bindings: the data (35,136 B) fits, the scratch of 3 networks (16·n·m = 11,200 B each)

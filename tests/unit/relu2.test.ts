@@ -220,7 +220,7 @@ describe('relu2 kernel shapes and limits', () => {
   });
 
   it('accepts the full Fig. 1b grid (4,624 networks, m = 50, n = 1000, d = 100) within 128 MiB bindings', () => {
-    for (const kernel of ['workgroup', 'thread'] as const) {
+    for (const kernel of ['workgroup', 'thread', 'tiled'] as const) {
       const sizes = validateRelu2Spec(spec(50, 100, 1000, 4624), limits, kernel);
       expect(sizes.networks).toBe(4624);
       expect(sizes.kernel).toBe(kernel);
@@ -244,7 +244,7 @@ describe('relu2 kernel shapes and limits', () => {
   it('blocks the thread kernel\'s samples by at most 8, padding the last block as little as possible', () => {
     expect([1, 7, 8, 9, 20, 200, 1000].map(threadBlockSamples)).toEqual([1, 7, 8, 5, 7, 8, 8]);
     expect(defaultRelu2Kernel(true)).toBe('thread');
-    expect(defaultRelu2Kernel(false)).toBe('workgroup');
+    expect(defaultRelu2Kernel(false)).toBe('tiled');
   });
 
   it('rejects malformed specs with plain errors', () => {

@@ -22,7 +22,7 @@
  *   network has actually taken (it stops counting when frozen).
  * - `grad` (f32 scratch): g̃_kj = Σ_i r_i σ'(w_kᵀx_i) x_ij of the current step, r_i = (2/n)(f(x_i) − y_i);
  *   ∂L/∂w_k = a_k g̃_k and ∂L/∂a_k = w_kᵀg̃_k. Workgroup kernel, tiled with dp > 32 only: at
- *   q·m·dp + j·m + k. Thread kernel: at (k·d + j)·N + q (unpadded; networks fastest, so the networks
+ *   q·m·dp + j·m + k. Tiled kernel: at q·m·dp + k·dp + j. Thread kernel: at (k·d + j)·N + q (unpadded; networks fastest, so the networks
  *   of one SIMD group share cache lines).
  * - `metrics` (f32, read_write): METRIC_WORDS per network, at q·METRIC_WORDS + METRIC_INDEX[name].
  * - `feat` (f32 scratch, thread metrics kernel only): 4 NTK features per (sample, unit, network) of one
@@ -85,16 +85,38 @@ export const RELU2_UNIFORMS = defineStruct('Relu2Uniforms', [
 ]);
 
 /**
- * The two step kernels. `workgroup` (shaders/relu2/relu2Step.wgsl.ts): one workgroup per network, a thread per
- * unit, X tiled through workgroup memory: the kernel for GPUs. `thread` (shaders/relu2/relu2StepThread.wgsl.ts):
- * one thread per network, unrolled over blocks of samples: the kernel for CPU adapters (SwiftShader),
- * which run it about 10× faster than the workgroup kernel and GPUs far slower.
+ * The three step kernels. `workgroup` (shaders/relu2/relu2Step.wgsl.ts): one workgroup per network, a thread per
+ * unit, X tiled through workgroup memory. `tiled` (shaders/relu2/relu2StepTiled.wgsl.ts): one workgroup of
+ * 64–256 threads per network, forward and backward as register-tiled matrix products (every thread busy):
+ * the kernel for GPUs. `thread` (shaders/relu2/relu2StepThread.wgsl.ts): one thread per network, unrolled
+ * over blocks of samples: the kernel for CPU adapters (SwiftShader), which run it about 10× faster than the
+ * workgroup kernel and GPUs far slower.
  */
-export type Relu2Kernel = 'workgroup' | 'thread';
+export type Relu2Kernel = 'workgroup' | 'thread' | 'tiled';
 
-/** The default kernel for an adapter: `thread` on a software (CPU) adapter, `workgroup` on a GPU. */
+/** Every step kernel, in the order `--kernel` lists them. */
+export const RELU2_KERNELS: readonly Relu2Kernel[] = ['thread', 'workgroup', 'tiled'];
+
+/** The two metrics kernels: thread per network (CPU adapters) or workgroup per network. */
+export type Relu2MetricsKernel = 'workgroup' | 'thread';
+
+/** The default kernel for an adapter: `thread` on a software (CPU) adapter, `tiled` on a GPU. */
 export function defaultRelu2Kernel(isSoftwareAdapter: boolean): Relu2Kernel {
-  return isSoftwareAdapter ? 'thread' : 'workgroup';
+  return isSoftwareAdapter ? 'thread' : 'tiled';
+}
+
+let kernelOverride: Relu2Kernel | undefined;
+/**
+ * The step kernel of every later Relu2Sim.create without options.kernel, set by the CLI's `--kernel` and the
+ * app's `kernel=` URL key; undefined: by adapter ({@link defaultRelu2Kernel}).
+ */
+export function relu2KernelOverride(): Relu2Kernel | undefined { return kernelOverride; }
+/** Sets {@link relu2KernelOverride} (undefined clears it). */
+export function setRelu2KernelOverride(kernel: Relu2Kernel | undefined): void { kernelOverride = kernel; }
+
+/** The default metrics kernel with a step kernel: `thread` with `thread`, else `workgroup`. */
+export function defaultMetricsKernel(kernel: Relu2Kernel): Relu2MetricsKernel {
+  return kernel === 'thread' ? 'thread' : 'workgroup';
 }
 
 /** Largest scratch of the thread metrics kernel (`feat`); more networks go in several dispatches. */

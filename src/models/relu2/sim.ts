@@ -2,8 +2,9 @@
  * Many independent two-layer ReLU networks (docs/theory.md §3) trained by full-batch GD on the GPU in float32:
  * uploads data (once per data set) and θ₀, advances all networks in chunked, cancellable, resumable
  * dispatches, and computes the §3 metrics on the GPU at checkpoints. Kernels: shaders/relu2/relu2Step.wgsl.ts
- * (workgroup per network) or shaders/relu2/relu2StepThread.wgsl.ts (thread per network, CPU adapters; layout.ts
- * Relu2Kernel) and shaders/relu2/relu2Metrics.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
+ * (workgroup per network), shaders/relu2/relu2StepTiled.wgsl.ts (workgroup per network, register-tiled: GPUs) or
+ * shaders/relu2/relu2StepThread.wgsl.ts (thread per network, CPU adapters; layout.ts Relu2Kernel) and
+ * shaders/relu2/relu2Metrics*.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
  */
 import type { ModelBackend } from '../plugin.ts';
 import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
@@ -12,11 +13,12 @@ import { packStruct } from '../../gpu/struct.ts';
 import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
 import { relu2StepShader } from '../../../shaders/relu2/relu2Step.wgsl.ts';
 import { relu2StepThreadShader } from '../../../shaders/relu2/relu2StepThread.wgsl.ts';
+import { relu2StepTiledShader } from '../../../shaders/relu2/relu2StepTiled.wgsl.ts';
 import { relu2MetricsShader } from '../../../shaders/relu2/relu2Metrics.wgsl.ts';
 import { relu2MetricsThreadShader } from '../../../shaders/relu2/relu2MetricsThread.wgsl.ts';
 import {
-  defaultRelu2Kernel, DIVERGED_FLAG, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE, RELU2_UNIFORMS, THREAD_KERNEL_WORKGROUP_SIZE,
-  threadBlockSamples, type Relu2Kernel,
+  defaultMetricsKernel, defaultRelu2Kernel, DIVERGED_FLAG, relu2KernelOverride, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE, RELU2_UNIFORMS, THREAD_KERNEL_WORKGROUP_SIZE,
+  threadBlockSamples, type Relu2Kernel, type Relu2MetricsKernel,
 } from './layout.ts';
 import { DEFAULT_BOUND, validateRelu2Spec, type Relu2SimSpec, type Relu2Sizes } from './spec.ts';
 
@@ -32,10 +34,10 @@ export interface Relu2NetworkMetrics extends Relu2Metrics {
 
 /** Kernel choice and chunking of {@link Relu2Sim.advance}. */
 export interface Relu2SimOptions {
-  /** Step kernel (layout.ts Relu2Kernel); default: `thread` on a software adapter, `workgroup` on a GPU. */
+  /** Step kernel (layout.ts Relu2Kernel); default: layout.ts relu2KernelOverride(), else `thread` on a software adapter, `tiled` on a GPU. */
   kernel?: Relu2Kernel;
-  /** Metrics kernel; default: the same kind as the step kernel (thread per network on a CPU adapter). */
-  metricsKernel?: Relu2Kernel;
+  /** Metrics kernel; default: layout.ts defaultMetricsKernel (thread per network with the thread step kernel). */
+  metricsKernel?: Relu2MetricsKernel;
   /** Wall time one submission should take, in ms (default 50): keeps UIs responsive and far from watchdogs. */
   targetMs?: number;
   /** Work of the first submission, in multiply–adds (default 2²⁴); later ones grow at most 2× each. */
@@ -154,8 +156,8 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
    *   or a resource fails validation (the buffers are freed first).
    */
   static async create(ctx: GpuContext, spec: Relu2SimSpec, options: Relu2SimOptions = {}): Promise<Relu2Sim> {
-    const kernel = options.kernel ?? defaultRelu2Kernel(ctx.isSoftware);
-    const sizes = validateRelu2Spec(spec, ctx.limits, kernel, options.metricsKernel ?? kernel);
+    const kernel = options.kernel ?? relu2KernelOverride() ?? defaultRelu2Kernel(ctx.isSoftware);
+    const sizes = validateRelu2Spec(spec, ctx.limits, kernel, options.metricsKernel ?? defaultMetricsKernel(kernel));
     const sim = new Relu2Sim(ctx, spec, sizes, options);
     try {
       await sim.compile();
@@ -179,8 +181,9 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     device.pushErrorScope('validation');
     const rw = 'storage', ro = 'read-only-storage';
     const stepTypes: GPUBufferBindingType[] = ['uniform', rw, ro, ro, rw, rw, rw];
-    const step = this.sizes.kernel === 'thread'
-      ? await make('Relu2.stepThread', relu2StepThreadShader({ m: shape.m, d: shape.d, dp: shape.dp, sb: threadBlockSamples(this.sizes.n) }),
+    const { kernel, tiledShape } = this.sizes;
+    const step = kernel === 'tiled' ? await make('Relu2.stepTiled', relu2StepTiledShader(tiledShape), tiledShape.wg, this.stepBuffers, stepTypes)
+      : kernel === 'thread' ? await make('Relu2.stepThread', relu2StepThreadShader({ m: shape.m, d: shape.d, dp: shape.dp, sb: threadBlockSamples(this.sizes.n) }),
         THREAD_KERNEL_WORKGROUP_SIZE, this.stepBuffers, stepTypes)
       : await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, stepTypes);
     const metrics = this.sizes.metricsKernel === 'thread'

@@ -5,7 +5,11 @@
  */
 import { DeviceLimitError } from '../../gpu/device.ts';
 import type { Relu2Data, Relu2Params } from '../../theory/index.ts';
-import { dataStride, kernelShape, METRICS_FEAT_BYTES, RELU2_LIMITS, stepWorkgroupWords, THREAD_KERNEL_WORKGROUP_SIZE, type Relu2Kernel, type Relu2KernelShape } from './layout.ts';
+import {
+  dataStride, defaultMetricsKernel, kernelShape, METRICS_FEAT_BYTES, RELU2_LIMITS, stepWorkgroupWords, THREAD_KERNEL_WORKGROUP_SIZE,
+  type Relu2Kernel, type Relu2KernelShape, type Relu2MetricsKernel,
+} from './layout.ts';
+import { tiledKernelShape, tiledWorkgroupWords, type Relu2TiledShape } from '../../../shaders/relu2/relu2StepTiled.wgsl.ts';
 
 /** One network: initial parameters θ₀, the index of its data set, and its learning rate η (per GD step). */
 export interface Relu2NetworkInit { init: Relu2Params; dataIndex: number; eta: number }
@@ -33,9 +37,11 @@ export interface Relu2Sizes {
   nTest: number;
   /** The step kernel the sizes are for. */
   kernel: Relu2Kernel;
-  /** The workgroup kernel's shape (also fixes dp and the data layout for the thread kernel). */
+  /** The workgroup kernel's shape (also fixes dp and the data layout for the thread and tiled kernels). */
   shape: Relu2KernelShape;
-  /** Workgroups of one step dispatch: one per network (workgroup kernel) or per THREAD_KERNEL_WORKGROUP_SIZE networks. */
+  /** The tiled kernel's shape (shaders/relu2/relu2StepTiled.wgsl.ts; computed for every kernel). */
+  tiledShape: Relu2TiledShape;
+  /** Workgroups of one step dispatch: one per network (workgroup, tiled kernels) or per THREAD_KERNEL_WORKGROUP_SIZE networks. */
   stepWorkgroups: number;
   /** ⌈n/ts⌉. */
   tiles: number;
@@ -44,7 +50,7 @@ export interface Relu2Sizes {
   /** Floats per data set in data. */
   dStride: number;
   /** The metrics kernel: `thread` (shaders/relu2/relu2MetricsThread.wgsl.ts) or `workgroup` (relu2Metrics.wgsl.ts). */
-  metricsKernel: Relu2Kernel;
+  metricsKernel: Relu2MetricsKernel;
   /** Networks per dispatch of the thread metrics kernel (its `feat` scratch holds 4·n·m floats per network). */
   metricsChunk: number;
   /** Byte size of every buffer, by label suffix (`feat`: 4 when the workgroup metrics kernel needs none). */
@@ -60,14 +66,14 @@ const fmt = (x: number) => x.toLocaleString('en');
 
 /**
  * Checks a spec and returns its sizes for one step kernel (default `workgroup`; layout.ts Relu2Kernel) and
- * one metrics kernel (default: the step kernel's kind).
+ * one metrics kernel (default: layout.ts defaultMetricsKernel of the step kernel).
  * @throws DeviceLimitError naming the limit when m > 256, d > 128, n or nTest > 65,536, a workgroup of the
- *   workgroup kernel would exceed the device's invocations or workgroup memory, a buffer exceeds maxStorageBufferBindingSize /
+ *   workgroup or tiled kernel would exceed the device's invocations or workgroup memory, a buffer exceeds maxStorageBufferBindingSize /
  *   maxBufferSize, or the networks need more than maxComputeWorkgroupsPerDimension² workgroups.
  * @throws Error on malformed input: no networks, m or d differing between networks, data sets with
  *   different d, n or nTest, a bad dataIndex, η ≤ 0, non-finite θ₀, or a negative/non-finite slope.
  */
-export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits, kernel: Relu2Kernel = 'workgroup', metricsKernel: Relu2Kernel = kernel): Relu2Sizes {
+export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits, kernel: Relu2Kernel = 'workgroup', metricsKernel: Relu2MetricsKernel = defaultMetricsKernel(kernel)): Relu2Sizes {
   const { datasets, networks } = spec;
   if (!networks.length) throw new Error('relu2: no networks to train');
   if (!datasets.length) throw new Error('relu2: no data sets');
@@ -104,6 +110,10 @@ export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits,
   const maxInv = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   const workgroupKernel = kernel === 'workgroup';
   if (workgroupKernel && shape.wg > maxInv) throw new DeviceLimitError(`relu2: m = ${m} needs ${shape.wg} threads per workgroup; this device allows ${maxInv} (maxComputeInvocationsPerWorkgroup).`);
+  const tiledShape = tiledKernelShape(m, d, n, Math.floor(limits.maxComputeWorkgroupStorageSize / 4) - 64);
+  if (kernel === 'tiled' && tiledShape.wg > maxInv) throw new DeviceLimitError(`relu2: the tiled kernel needs ${tiledShape.wg} threads per workgroup for m = ${m}, d = ${d}; this device allows ${maxInv} (maxComputeInvocationsPerWorkgroup).`);
+  const tiledBytes = 4 * tiledWorkgroupWords(tiledShape);
+  if (kernel === 'tiled' && tiledBytes > limits.maxComputeWorkgroupStorageSize) throw new DeviceLimitError(`relu2: the tiled kernel needs ${fmt(tiledBytes)} B of workgroup memory; this device allows ${fmt(limits.maxComputeWorkgroupStorageSize)} B (maxComputeWorkgroupStorageSize).`);
   const wgBytes = 4 * stepWorkgroupWords(shape);
   if (workgroupKernel && wgBytes > limits.maxComputeWorkgroupStorageSize) throw new DeviceLimitError(`relu2: the step kernel needs ${fmt(wgBytes)} B of workgroup memory; this device allows ${fmt(limits.maxComputeWorkgroupStorageSize)} B (maxComputeWorkgroupStorageSize).`);
   const N = networks.length;
@@ -115,7 +125,7 @@ export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits,
   const metricsChunk = Math.max(1, Math.min(N, Math.floor(Math.min(maxBinding, METRICS_FEAT_BYTES) / featPerNet)));
   const bytes = {
     params: 4 * N * pStride, comp: 4 * N * pStride, data: 4 * datasets.length * dStride,
-    grad: !workgroupKernel ? 4 * N * m * d : shape.resident || shape.dp <= shape.dc ? 4 : 4 * N * m * shape.dp, nets: 16 * N, status: 8 * N, metrics: 32 * N,
+    grad: kernel === 'thread' ? 4 * N * m * d : kernel === 'tiled' ? 4 * N * m * shape.dp : shape.resident || shape.dp <= shape.dc ? 4 : 4 * N * m * shape.dp, nets: 16 * N, status: 8 * N, metrics: 32 * N,
     feat: metricsKernel === 'thread' ? featPerNet * metricsChunk : 4,
   };
   for (const [name, b] of Object.entries(bytes)) {
@@ -125,7 +135,7 @@ export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits,
     }
   }
   const maxDim = limits.maxComputeWorkgroupsPerDimension;
-  const stepWorkgroups = workgroupKernel ? N : Math.ceil(N / THREAD_KERNEL_WORKGROUP_SIZE);
+  const stepWorkgroups = kernel !== 'thread' ? N : Math.ceil(N / THREAD_KERNEL_WORKGROUP_SIZE);
   if (stepWorkgroups > maxDim * maxDim) throw new DeviceLimitError(`relu2: ${fmt(N)} networks need ${fmt(stepWorkgroups)} workgroups, more than ${fmt(maxDim)}² (maxComputeWorkgroupsPerDimension).`);
-  return { networks: N, datasets: datasets.length, m, d, n, nTest, kernel, metricsKernel, metricsChunk, shape, stepWorkgroups, tiles, pStride, dStride, bytes };
+  return { networks: N, datasets: datasets.length, m, d, n, nTest, kernel, metricsKernel, metricsChunk, shape, tiledShape, stepWorkgroups, tiles, pStride, dStride, bytes };
 }

@@ -151,6 +151,8 @@ interface RawRun {
 
 /** Progress updates (and GPU waits) per run, roughly; each costs one onSubmittedWorkDone round trip. */
 const PROGRESS_UPDATES = 100;
+/** Wall time below which a GPU piece between progress updates doubles. */
+const MIN_PIECE_MS = 250;
 /** ε of ObservablesPass.run (its time-to-ε row is not part of the output, so the value does not matter). */
 const UNUSED_EPSILON = 1e-6;
 
@@ -194,12 +196,15 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
       const stepCounts = cfg.stepCounts as number[];
       const total = stepCounts[stepCounts.length - 1];
       // At most ~PROGRESS_UPDATES waits over the run, so the progress bar moves even when one output
-      // interval is a single chunk of the sim.
-      const piece = Math.max(1, Math.ceil(total / PROGRESS_UPDATES));
+      // interval is a single chunk of the sim; a piece that took < MIN_PIECE_MS doubles (each wait idles
+      // the GPU for a round trip: 100 waits cost ~10 s on a loaded software adapter, issue 12).
+      let piece = Math.max(1, Math.ceil(total / PROGRESS_UPDATES));
       for (const target of stepCounts) {
         while (sim.stepCount < target) {
           const base = sim.stepCount;
+          const t0 = performance.now();
           await sim.advance(Math.min(piece, target - base), (done) => options.onProgress?.(base + done, total));
+          if (performance.now() - t0 < MIN_PIECE_MS) piece = Math.min(2 * piece, total);
         }
         await sample(obs);
       }

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""numpy baseline of the single-neuron GD path (docs/theory.md §1; bench/numpyCompare.ts runs it).
+
+GD on L = ½βᵀXXβ − Xyᵀβ + const with β = a·w, for N trajectories at once (numpy's vectorised
+explicit Euler loop on the parameter flow, the update of shaders/singleNeuron/singleNeuron.wgsl.ts gdStep):
+    r = XX·(a w) − Xy,   a ← a − η η_a wᵀr,   w ← w − η η_w a r   (old a, w; f64).
+Whitened data XX = σ²I use r = σ²β − Xy (the specialisation the kernel generator also makes).
+Usage: numpy_euler.py STATE.json STEPS  where STATE.json = {"XX": [[..]], "Xy": [..], "eta": η,
+"etaA": η_a, "etaW": η_w, "a": [N], "w": [[N] per coordinate j]} (coordinate-major, as the GPU state buffer).
+Prints one JSON line: {"n", "steps", "seconds" (the loop only), "rate" (trajectory-steps/s), "a", "w0"}
+(the final a and w_0 of the first 4 trajectories, for a consistency check against the CLI's result).
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def main() -> None:
+    cfg = json.load(open(sys.argv[1]))
+    steps = int(sys.argv[2])
+    XX = np.array(cfg["XX"], dtype=np.float64)
+    Xy = np.array(cfg["Xy"], dtype=np.float64)
+    d = XX.shape[0]
+    a = np.array(cfg["a"], dtype=np.float64)
+    W = np.array(cfg["w"], dtype=np.float64).reshape(d, -1)  # (d, N): each coordinate contiguous
+    ga = -cfg["eta"] * cfg["etaA"]
+    gw = -cfg["eta"] * cfg["etaW"]
+    whitened = np.allclose(XX, XX[0, 0] * np.eye(d), rtol=0, atol=0)
+    s2 = XX[0, 0]
+    B = np.empty_like(W)
+    R = np.empty_like(W)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        np.multiply(a, W, out=B)  # β = a w
+        if whitened:
+            np.multiply(B, s2, out=R)
+        else:
+            np.matmul(XX, B, out=R)
+        R -= Xy[:, None]  # r = XXβ − Xy
+        wr = np.einsum("jn,jn->n", W, R)
+        R *= gw * a  # −ηη_w a r (old a)
+        W += R
+        a += ga * wr
+    seconds = time.perf_counter() - t0
+    n = a.shape[0]
+    print(json.dumps({"n": n, "steps": steps, "seconds": seconds, "rate": n * steps / seconds,
+                      "whitened": bool(whitened), "a": a[:4].tolist(), "w0": W[0, :4].tolist()}))
+
+
+if __name__ == "__main__":
+    main()
