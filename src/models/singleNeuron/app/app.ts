@@ -22,7 +22,9 @@ import { ParamSpace3DView } from '../views/paramSpace3d.ts';
 import { Analysis, hasClosedForm } from './analysis.ts';
 import { createControls, type ControlsHandle } from './controls.ts';
 import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
-import { exportCsv, exportJson, savePng } from './export.ts';
+import { exportCsv, exportJson, readExportInput, savePortraitPng } from './export.ts';
+import { addPngButton, elementToPng } from '../../../views/exportPng.ts';
+import { download } from '../../../app/download.ts';
 import { formatHud } from './hud.ts';
 import { accuracyWarning } from './accuracy.ts';
 import { RateMeter } from '../../../app/rateMeter.ts';
@@ -91,9 +93,9 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       reset: () => this.rebuild(this.params, this.sim.ensemble),
       reseed: () => this.change({ seed: (this.params.seed + 1) % 2 ** 31, dataSeed: (this.params.dataSeed + 1) % 2 ** 31 }),
       inspect: () => void this.inspect(),
-      savePng: () => savePng(this.portrait),
-      exportCsv: () => void this.sim.readState().then((s) => exportCsv(this.sim, s)),
-      exportJson: () => void this.sim.readState().then((s) => exportJson(this.sim, s, this.params, this.ctx.adapterName)),
+      savePng: () => void savePortraitPng(() => this.renderFrame()),
+      exportCsv: () => void this.readExport().then((input) => exportCsv(input)),
+      exportJson: () => void this.readExport().then((input) => exportJson(input, this.params, this.ctx.adapterName)),
     });
     this.inspector = createInspector(document.getElementById('inspect-layer') as HTMLElement, {
       onSelect: (indices) => this.select(indices),
@@ -104,6 +106,28 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       this.select(cellTrajectories(this.params, row, col));
     });
     this.timeSeriesPanel = new TimeSeriesPanel(document.getElementById('time-series') as HTMLElement);
+    this.addPanelPngButtons();
+  }
+
+  /** PNG buttons on the regime map and on each time-series chart (src/views/exportPng.ts). */
+  private addPanelPngButtons(): void {
+    const save = (el: HTMLElement, name: string) => () => void elementToPng(el).then((b) => download(b, name));
+    const map = document.getElementById('regime-map') as HTMLElement;
+    addPngButton(map, 'save the regime map as PNG', save(map, 'lazyrich-regime-map.png'));
+    document.querySelectorAll<HTMLElement>('#time-series .lr-ts').forEach((el, k) => {
+      addPngButton(el, 'save this chart as PNG', save(el, `lazyrich-chart-${['nu', 'mu', 'S', 'loss'][k] ?? k}.png`));
+    });
+  }
+
+  /** Renders the visible WebGPU view now (for PNG exports, read in the same task). */
+  private renderFrame(): void {
+    if (this.params.view === '3d') this.space3d?.render(this.sim.time);
+    else this.portrait.render(this.sim.time);
+  }
+
+  /** One consistent snapshot for the CSV/JSON exports. */
+  private readExport(): ReturnType<typeof readExportInput> {
+    return readExportInput(this.sim, this.analysis.observables, this.analysis.recorder, this.regimeRule);
   }
 
   /** The params now running (owned by the shell's session). */
