@@ -18,7 +18,7 @@ export interface ComposeOptions {
   exclude?: (el: Element) => boolean;
   /** Called synchronously just before the first canvas is read: render the WebGPU frames here. */
   beforeRead?: () => void;
-  /** Fill under everything (CSS colour); default the views' BACKGROUND_COLOR. */
+  /** Fill under everything (CSS colour); default the background showing behind the root on screen (else BACKGROUND_COLOR). */
   background?: string;
   /** Device pixels per CSS pixel; default window.devicePixelRatio. */
   dpr?: number;
@@ -103,13 +103,29 @@ function paintElement(g: CanvasRenderingContext2D, el: Element, options: Compose
   if (el instanceof HTMLCanvasElement || el instanceof HTMLImageElement) {
     if (!read.done) { options.beforeRead?.(); read.done = true; }
     const w = el instanceof HTMLCanvasElement ? el.width : el.naturalWidth;
-    if (w > 0 && r.width > 0 && r.height > 0) g.drawImage(el, r.left, r.top, r.width, r.height);
+    if (w > 0 && r.width > 0 && r.height > 0) {
+      // Snapped to device pixels, as the browser composites a canvas layer (no half-pixel resampling).
+      const t = g.getTransform();
+      const x = Math.round(t.a * r.left + t.e), y = Math.round(t.d * r.top + t.f);
+      g.setTransform(1, 0, 0, 1, 0, 0);
+      g.drawImage(el, x, y, Math.round(t.a * r.right + t.e) - x, Math.round(t.d * r.bottom + t.f) - y);
+      g.setTransform(t);
+    }
   }
   for (const child of el.childNodes) {
     if (child.nodeType === Node.TEXT_NODE) paintText(g, child as Text, s);
     else if (child instanceof HTMLElement) paintElement(g, child, options, read);
   }
   g.restore();
+}
+
+/** The first opaque-ish background colour at or above `el` (what shows through its transparent parts). */
+function backgroundBehind(el: Element): string {
+  for (let e: Element | null = el; e; e = e.parentElement) {
+    const c = getComputedStyle(e).backgroundColor;
+    if (isVisibleColor(c)) return c;
+  }
+  return BACKGROUND_COLOR;
 }
 
 /**
@@ -124,10 +140,10 @@ export function composeElement(root: HTMLElement, options: ComposeOptions = {}):
   const dpr = options.dpr ?? (window.devicePixelRatio || 1);
   const out = Object.assign(document.createElement('canvas'), { width: Math.round(box.width * dpr), height: Math.round(box.height * dpr) });
   const g = out.getContext('2d') as CanvasRenderingContext2D;
-  g.fillStyle = options.background ?? BACKGROUND_COLOR;
+  g.fillStyle = options.background ?? backgroundBehind(root);
   g.fillRect(0, 0, out.width, out.height);
-  // Work in page CSS px: the root's top-left maps to (0, 0).
-  g.setTransform(dpr, 0, 0, dpr, -box.left * dpr, -box.top * dpr);
+  // Work in page CSS px: the root's top-left, snapped down to a device pixel as a screenshot is, maps to (0, 0).
+  g.setTransform(dpr, 0, 0, dpr, -Math.floor(box.left * dpr), -Math.floor(box.top * dpr));
   const read = { done: false };
   paintElement(g, root, options, read);
   if (!read.done) options.beforeRead?.();
