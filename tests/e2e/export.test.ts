@@ -19,7 +19,7 @@ const session = e2eSession();
  * since SwiftShader draws a frame at DPR 2 in seconds) at `dpr`.
  */
 async function openAt(dpr: number): Promise<Page> {
-  const page = await session.browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: dpr, acceptDownloads: true });
+  const page = await session.browser.newPage({ viewport: { width: 1100, height: 720 }, deviceScaleFactor: dpr, acceptDownloads: true });
   await page.goto(`${session.baseUrl}#v=1&p=fig2&dn=9&dirs=4&tr=0&spf=50`);
   await page.waitForFunction(() => !!window.lazyrich?.app || !!window.lazyrich?.error, null, { timeout: 120_000 });
   expect(await page.evaluate(() => window.lazyrich?.error)).toBeUndefined();
@@ -145,5 +145,5 @@ describe.each([1, 2])('PNG exports at device pixel ratio %i', (dpr) => {
     }
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 600_000); // SwiftShader draws a DPR 2 frame in seconds on a loaded machine
 });

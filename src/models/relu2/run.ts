@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { DeviceLimitError, initGpu, type GpuContext } from '../../gpu/device.ts';
 import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
 import { validateRelu2Config, type Relu2Config } from './config.ts';
+import { relu2CanonicalConfig } from './configHash.ts';
 import { CpuRelu2Backend } from './cpu.ts';
 import { Relu2Plan, type Relu2NetworkLabel } from './plan.ts';
 import { Relu2Sim, type Relu2NetworkMetrics } from './sim.ts';
@@ -74,23 +75,13 @@ export interface Relu2RangeOptions {
   signal?: AbortSignal;
 }
 
-const sortKeys = (_key: string, v: unknown): unknown => {
-  if (ArrayBuffer.isView(v)) return Array.from(v as Float64Array);
-  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
-  }
-  return v;
-};
-
 /**
- * SHA-256 (hex) of what determines the results of a config: activation, data, init (with ranges
- * expanded), learning rate and checkpoints — not the backend, which shards and merge check separately.
+ * SHA-256 (hex) of what determines the results of a config (configHash.ts relu2CanonicalConfig): activation,
+ * data, init (with ranges expanded), learning rate, checkpoints and `record` when set — not the backend,
+ * which shards and merge check separately. The app's exports compute the same hash with WebCrypto.
  */
 export function relu2ConfigHash(cfg: Relu2Config): string {
-  const { slope, data, init, learningRate, checkpoints, record } = cfg;
-  // `record` changes the entries' fields, so shards with and without it never merge; absent, the hash is as before.
-  const canonical = JSON.stringify({ model: 'relu2', slope, data, init, learningRate, checkpoints, ...(record ? { record } : {}) }, sortKeys);
-  return createHash('sha256').update(canonical).digest('hex');
+  return createHash('sha256').update(relu2CanonicalConfig(cfg)).digest('hex');
 }
 
 function rows(W: ArrayLike<number>, m: number, d: number): number[][] {

@@ -22,9 +22,7 @@ import { ParamSpace3DView } from '../views/paramSpace3d.ts';
 import { Analysis, hasClosedForm } from './analysis.ts';
 import { createControls, type ControlsHandle } from './controls.ts';
 import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
-import { exportCsv, exportJson, readExportInput, savePortraitPng } from './export.ts';
-import { addPngButton, elementToPng } from '../../../views/exportPng.ts';
-import { download } from '../../../app/download.ts';
+import { addPanelPngButtons, exportCsv, exportJson, gridLabels, readExportInput, savePortraitPng } from './export.ts';
 import { formatHud } from './hud.ts';
 import { accuracyWarning } from './accuracy.ts';
 import { RateMeter } from '../../../app/rateMeter.ts';
@@ -106,17 +104,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       this.select(cellTrajectories(this.params, row, col));
     });
     this.timeSeriesPanel = new TimeSeriesPanel(document.getElementById('time-series') as HTMLElement);
-    this.addPanelPngButtons();
-  }
-
-  /** PNG buttons on the regime map and on each time-series chart (src/views/exportPng.ts). */
-  private addPanelPngButtons(): void {
-    const save = (el: HTMLElement, name: string) => () => void elementToPng(el).then((b) => download(b, name));
-    const map = document.getElementById('regime-map') as HTMLElement;
-    addPngButton(map, 'save the regime map as PNG', save(map, 'lazyrich-regime-map.png'));
-    document.querySelectorAll<HTMLElement>('#time-series .lr-ts').forEach((el, k) => {
-      addPngButton(el, 'save this chart as PNG', save(el, `lazyrich-chart-${['nu', 'mu', 'S', 'loss'][k] ?? k}.png`));
-    });
+    addPanelPngButtons();
   }
 
   /** Renders the visible WebGPU view now (for PNG exports, read in the same task). */
@@ -127,7 +115,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
 
   /** One consistent snapshot for the CSV/JSON exports. */
   private readExport(): ReturnType<typeof readExportInput> {
-    return readExportInput(this.sim, this.analysis.observables, this.analysis.recorder, this.regimeRule);
+    return readExportInput(this.sim, this.analysis.observables, this.analysis.recorder, this.regimeRule, gridLabels(this.params));
   }
 
   /** The params now running (owned by the shell's session). */
