@@ -11,6 +11,8 @@ import { PNG } from 'pngjs';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSession } from '../helpers/browser.ts';
+import { BACKGROUND_COLOR, HIGHLIGHT_COLOR, parseColor } from '../../src/views/colormaps.ts';
+import { HEATMAP_ROWS } from '../../src/views/heatmapMath.ts';
 
 const session = e2eSession();
 
@@ -146,4 +148,68 @@ describe.each([1, 2])('PNG exports at device pixel ratio %i', (dpr) => {
     expect(errors).toEqual([]);
     await page.close();
   }, 600_000); // SwiftShader draws a DPR 2 frame in seconds on a loaded machine
+});
+
+const rgb = (css: string) => parseColor(css).slice(0, 3).map((v) => Math.round(v * 255)) as [number, number, number];
+
+/** Pixels within `tol` (sum of |Δ| over RGB) of `color` in the rectangle [x0, x1) × [y0, y1) (device px). */
+function countNear(png: PNG, color: [number, number, number], tol: number, x0 = 0, y0 = 0, x1 = png.width, y1 = png.height): number {
+  let count = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const k = 4 * (y * png.width + x);
+      if (Math.abs(png.data[k] - color[0]) + Math.abs(png.data[k + 1] - color[1]) + Math.abs(png.data[k + 2] - color[2]) <= tol) count++;
+    }
+  }
+  return count;
+}
+
+/** Pixels in a rectangle that differ from the background by more than 24 (sum over RGB). */
+const notBackground = (png: PNG, x0: number, y0: number, x1: number, y1: number) =>
+  (x1 - x0) * (y1 - y0) - countNear(png, rgb(BACKGROUND_COLOR), 24, x0, y0, x1, y1);
+
+describe('relu2 PNG exports (issue 10, defect 11)', () => {
+  const openRelu2 = async (hash: string) => {
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    await page.goto(`${session.baseUrl}${hash}`);
+    await page.waitForFunction(() => window.lazyrich?.relu2?.status?.state === 'done' || !!window.lazyrich?.error, null, { timeout: 240_000, polling: 500 });
+    expect(await page.evaluate(() => window.lazyrich?.error)).toBeUndefined();
+    return page;
+  };
+
+  it('the map PNG leaves out the selection outline and, once every cell is computed, the "not computed yet" key', async () => {
+    const page = await openRelu2('#model=relu2&v=1&p=fig1b-reduced&T=40&cn=2');
+    const canvas = page.locator('#r2-heatmap canvas');
+    await canvas.click({ position: { x: 150, y: 150 } }); // selects a cell: outlined on screen
+    await page.waitForTimeout(300);
+    const screen = PNG.sync.read(await canvas.screenshot());
+    const png = await downloadPng(page, () => page.locator('#r2-map-panel .r2-png').click());
+    expect([png.width, png.height]).toEqual(await canvas.evaluate((c: HTMLCanvasElement) => [c.width, c.height]));
+    const keyRow = [0, 0, Math.round(png.width / 3), HEATMAP_ROWS.key + 7] as const;
+    // On screen: the outline and the key are there (so the checks below can fail).
+    expect(countNear(screen, rgb(HIGHLIGHT_COLOR), 40)).toBeGreaterThan(50);
+    expect(notBackground(screen, keyRow[0], HEATMAP_ROWS.key - 7, keyRow[2], keyRow[3])).toBeGreaterThan(20);
+    expect(countNear(png, rgb(HIGHLIGHT_COLOR), 40)).toBe(0);
+    expect(notBackground(png, keyRow[0], HEATMAP_ROWS.key - 7, keyRow[2], keyRow[3])).toBe(0);
+    // Nothing drawn in the last 2 px: the rotated colour-bar title is not cut at the edge.
+    expect(notBackground(png, png.width - 2, 0, png.width, png.height)).toBe(0);
+    await page.close();
+  }, 600_000);
+
+  it('the portraits’ scale labels stay inside their plots in the Fig. 1a PNG', async () => {
+    const page = await openRelu2('#model=relu2&v=1&p=fig1a&T=400&cn=8');
+    const png = await downloadPng(page, () => page.locator('.r2-cells .r2-png').click());
+    const sizes = await page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('#r2-portraits canvas')].map((c) => [c.width, c.height]));
+    expect(sizes).toHaveLength(4);
+    const gap = 8; // composePng's gap (src/app/download.ts)
+    const dpr = 1, pad = 6, top = 34;
+    let x = gap;
+    for (const [w, h] of sizes) {
+      // Right of the plot box (pad + size), over the bottom label row: only background.
+      const size = w / dpr - 2 * pad;
+      expect(notBackground(png, x + Math.ceil((pad + size + 1) * dpr), gap + (top + size - 14) * dpr, x + w, gap + Math.min(h, (top + size) * dpr))).toBe(0);
+      x += w + gap;
+    }
+    await page.close();
+  }, 600_000);
 });
