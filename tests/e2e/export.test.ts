@@ -103,6 +103,34 @@ async function legendRegion(page: Page) {
 
 const savePortrait = (page: Page) => () => page.locator('.lil-gui button', { hasText: 'save PNG' }).click();
 
+/**
+ * The buttons "export JSON" and "export CSV" on the paused repro (36 trajectories, all selected): t and the
+ * step count are the app's (t = steps × dt within 1e-12 relative), δ₀ is the grid's linspace(−4, 4, 9) value
+ * exactly, and the history holds every selected trajectory's recorded samples.
+ */
+async function checkDataExports(page: Page): Promise<void> {
+  const status = await page.evaluate(() => window.lazyrich!.app!.status);
+  const deltas = Array.from({ length: 9 }, (_, k) => -4 + k); // linspace(−4, 4, 9) is exact in f64
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.locator('.lil-gui button', { hasText: 'export JSON' }).click()]);
+  const body = JSON.parse(readFileSync((await dl.path())!, 'utf8')) as {
+    t: number; step: number; stepSize: number; trajectories: { index: number; delta0: number; regime: string }[];
+    history: { index: number; t: number[]; S: number[] }[];
+  };
+  expect(body.t).toBe(status.time);
+  expect(body.step).toBe(status.stepCount);
+  expect(Math.abs(body.t - body.step * body.stepSize)).toBeLessThan(1e-12 * body.t);
+  expect(body.trajectories.map((r) => r.delta0)).toEqual(Array.from({ length: 36 }, (_, i) => deltas[Math.floor(i / 4)]));
+  expect(body.history.map((h) => h.index)).toEqual(Array.from({ length: 36 }, (_, i) => i));
+  for (const h of body.history) expect(h.t).toHaveLength(status.recordedSamples);
+  const files: string[] = [];
+  page.on('download', (d) => void d.path().then((p) => files.push(readFileSync(p!, 'utf8'))));
+  await page.locator('.lil-gui button', { hasText: 'export CSV' }).click();
+  await expect.poll(() => files.length, { timeout: 60_000 }).toBe(2);
+  const [state, history] = files.sort((a, b) => (a.startsWith('t,') ? -1 : b.startsWith('t,') ? 1 : 0));
+  expect(state.trim().split(/\r?\n/)).toHaveLength(1 + 36);
+  expect(history.trim().split(/\r?\n/)).toHaveLength(1 + 36 * status.recordedSamples);
+}
+
 describe.each([1, 2])('PNG exports at device pixel ratio %i', (dpr) => {
   it('portrait (2-D, 3-D, inspect), regime map and every chart export as the screen shows them', async () => {
     const page = await openAt(dpr);
@@ -145,6 +173,7 @@ describe.each([1, 2])('PNG exports at device pixel ratio %i', (dpr) => {
       const chart = charts.nth(k);
       await checkPanel(page, chart, dpr, () => chart.locator('.lr-png').dispatchEvent('click'), `chart ${k}`);
     }
+    if (dpr === 1) await checkDataExports(page);
     expect(errors).toEqual([]);
     await page.close();
   }, 600_000); // SwiftShader draws a DPR 2 frame in seconds on a loaded machine
