@@ -86,6 +86,10 @@ async function checkPanel(page: Page, panel: Locator, dpr: number, trigger: () =
   }
   expect([png.width, png.height], `${label}: size = box × DPR`).toEqual([Math.round(box!.width * dpr), Math.round(box!.height * dpr)]);
   expect(distinctColours(png), `${label}: not uniform`).toBeGreaterThan(8);
+  // Opaque everywhere: a transparent export (main's 3-D case: every pixel (0, 0, 0, 0)) shows as white.
+  let transparent = 0;
+  for (let k = 3; k < png.data.length; k += 4) if (png.data[k] !== 255) transparent++;
+  expect(transparent, `${label}: opaque`).toBe(0);
   const shift = { x: Math.floor(box!.x * dpr) - Math.floor(box!.x) * dpr, y: Math.floor(box!.y * dpr) - Math.floor(box!.y) * dpr };
   if (process.env.EXPORT_DEBUG_DIR) console.log(label, dpr, meanAbsDiff(png, shot, undefined, 1, shift));
   expect(meanAbsDiff(png, shot, undefined, 1, shift), `${label}: mean |Δ| over the panel`).toBeLessThan(8);
