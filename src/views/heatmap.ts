@@ -58,7 +58,10 @@ export interface Heatmap {
   onCellClick(cb: (row: number, col: number) => void): () => void;
   /** Outlines one cell (amber), or none with null. */
   highlightCell(row: number | null, col?: number): void;
-  /** The canvas as a PNG (dark background included). */
+  /**
+   * The map as a PNG figure at the canvas's size (dark background included), without the selection
+   * outline, and without the "not computed" key once every cell has a value.
+   */
   toPng(): Promise<Blob>;
   /** Removes the view and its listeners. */
   destroy(): void;
@@ -194,8 +197,14 @@ export function createHeatmap(container: HTMLElement, options: HeatmapOptions = 
       draw();
     },
     toPng() {
-      draw();
-      return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('heatmap.toPng: the canvas could not be encoded'))), 'image/png'));
+      // The figure on a canvas of its own: no selection outline, no "not computed" key when every cell has a value.
+      const dpr = window.devicePixelRatio || 1;
+      const out = Object.assign(document.createElement('canvas'), { width: Math.round(cssW * dpr), height: Math.round(cssH * dpr) });
+      const g = out.getContext('2d');
+      if (!g) return Promise.reject(new Error('heatmap.toPng: no 2-D context'));
+      g.setTransform(dpr, 0, 0, dpr, 0, 0);
+      paintHeatmap(g, { title, axes, color, palette: colors, values, rows, cols, classes, styles, highlight, emptyLabel, figure: true }, cssW, cssH);
+      return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('heatmap.toPng: the canvas could not be encoded'))), 'image/png'));
     },
     destroy() {
       observer.disconnect();

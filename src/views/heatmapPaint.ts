@@ -27,6 +27,8 @@ export interface HeatmapScene {
   highlight: { row: number; col: number } | null;
   /** Label of the NaN swatch in the key. */
   emptyLabel: string;
+  /** An exported figure: no selection outline, and the NaN swatch only when a cell is NaN (issue 10, defect 11). */
+  figure?: boolean;
 }
 
 type Plot = ReturnType<typeof heatmapLayout>;
@@ -93,7 +95,7 @@ export function paintHeatmap(g: CanvasRenderingContext2D, s: HeatmapScene, cssW:
     }
   }
   const hl = s.highlight;
-  if (hl && hl.row < rows && hl.col < cols) {
+  if (hl && !s.figure && hl.row < rows && hl.col < cols) {
     g.strokeStyle = HIGHLIGHT_COLOR;
     g.lineWidth = 2.5;
     g.strokeRect(p.x + hl.col * cw + 1, p.y + p.h - (hl.row + 1) * ch + 1, cw - 2, ch - 2);
@@ -225,8 +227,9 @@ function drawKey(g: CanvasRenderingContext2D, p: Plot, s: HeatmapScene, categori
   g.textBaseline = 'middle';
   g.textAlign = 'left';
   const y = HEATMAP_ROWS.key;
+  const anyEmpty = !s.values || s.values.some(Number.isNaN);
   const items: { label: string; paint: (x: number) => void }[] = [
-    { label: s.emptyLabel, paint: (x) => { g.fillStyle = hatch(g); g.fillRect(x, y - 5, 10, 10); } },
+    ...(s.figure && !anyEmpty ? [] : [{ label: s.emptyLabel, paint: (x: number) => { g.fillStyle = hatch(g); g.fillRect(x, y - 5, 10, 10); } }]),
     ...(s.classes && !categoriesInBar ? s.styles : []).map((st) => ({
       label: st.label,
       paint: (x: number) => { g.fillStyle = st.color; if (st.style === 'fill') g.fillRect(x, y - 5, 10, 10); else { g.beginPath(); g.moveTo(x, y - 5); g.lineTo(x + 10, y - 5); g.lineTo(x + 10, y + 5); g.fill(); } },

@@ -186,7 +186,11 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
     g.textAlign = 'left';
     g.textBaseline = 'bottom';
     const edge = values[values.length - 1];
-    if (edge !== undefined) g.fillText(formatTick(edge, step), X(edge) + 2, top + size - 2);
+    if (edge !== undefined) {
+      // Right of its grid line, but inside the plot (the rightmost tick sits near the edge: issue 10, defect 11).
+      const label = formatTick(edge, step);
+      g.fillText(label, Math.min(X(edge) + 2, pad + size - 2 - g.measureText(label).width), top + size - 2);
+    }
     g.textBaseline = 'top';
     g.fillText('|a_k| w_k', pad + 4, top + 3);
   };

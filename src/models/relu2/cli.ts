@@ -23,7 +23,8 @@ Model "relu2" (two-layer (leaky) ReLU networks f(x) = Σ_k a_k σ(w_kᵀx), full
                       "delta": [..] | {"from","to","count"}   (or "alpha": [..] | {"from","to","count","log"?}),
                       "seeds": [..]}},
     "learningRate": η | {"base": η₀, "scaleByTauSquared": true}   (η = η₀/τ², the paper's rule),
-    "checkpoints": [GD step counts, strictly ascending, may include 0], "backend"?: "gpu" | "cpu" }
+    "checkpoints": [GD step counts, strictly ascending, may include 0], "backend"?: "gpu" | "cpu",
+    "record"?: {"units": true} }   (adds every network's W and a at each checkpoint, e.g. for Fig. 1a trails)
   Grid order: network q = (iSeed·#τ + iτ)·#δ + iδ. Teacher data: grid seed s draws its teacher and data
   with seed teacher.seed + s, shared by all (τ, δ) of that seed; its init directions come from s.
   Limits: m ≤ 256, d ≤ 128, n, nTest ≤ 65,536 while the buffers fit the device (exit 2 otherwise; grids
@@ -31,7 +32,8 @@ Model "relu2" (two-layer (leaky) ReLU networks f(x) = Σ_k a_k σ(w_kᵀx), full
   Output (JSON): { model, backend, adapter, configHash, checkpoints[C], networks[N] }, one entry per
   network in init order: tau, delta, alpha, seed (grid only), checkpoints[C], trainLoss[C],
   testLoss[C] (with test data), hamming[C], paramDistance[C], kernelDistance[C], deltaDrift[C],
-  W[m][d], a[m] (final), diverged, stepsTaken. Progress (stderr) counts network-steps.
+  W[m][d], a[m] (final), with record.units unitsW[C][m][d] and unitsA[C][m] (the units at each
+  checkpoint; the last equals W, a), diverged, stepsTaken. Progress (stderr) counts network-steps.
 `;
 
 /** Default chunk size (networks) of a sweep over explicit inits. */

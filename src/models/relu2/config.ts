@@ -16,7 +16,8 @@
  *                         "seeds": number[] } },                            // settings that are no grid
  *   "learningRate": number | { "base": number, "scaleByTauSquared": boolean }, // η per GD step; η = base/τ²
  *   "checkpoints": number[],                                   // GD step counts, strictly ascending, ≥ 0
- *   "backend"?: "gpu" | "cpu" }                                // default "gpu"
+ *   "backend"?: "gpu" | "cpu",                                 // default "gpu"
+ *   "record"?: { "units"?: boolean } }                         // units (W, a) at every checkpoint
  * ```
  * Ranges: {from, to, count} is linspace (from, to inclusive); with "log": true the points are spaced
  * evenly in log (from, to > 0), e.g. τ ∈ {from: 0.1, to: 10^0.3, count: 17, log: true} = numpy's
@@ -68,6 +69,8 @@ export interface Relu2Config {
   /** GD step counts, strictly ascending integers ≥ 0. */
   checkpoints: number[];
   backend: 'gpu' | 'cpu';
+  /** Extra outputs: `units` adds every network's W and a at each checkpoint (Fig. 1a trails). Absent: none. */
+  record?: { units: boolean };
   /** Hidden units, inputs, training samples, test samples (0: no test set). */
   m: number;
   d: number;
@@ -288,11 +291,31 @@ function parseActivation(v: unknown): number {
   return slope;
 }
 
-const TOP_KEYS = ['model', 'activation', 'data', 'init', 'learningRate', 'checkpoints', 'backend'] as const;
+const TOP_KEYS = ['model', 'activation', 'data', 'init', 'learningRate', 'checkpoints', 'backend', 'record'] as const;
+
+/** Most numbers the recorded units of one config may hold (checkpoints × networks × m(d+1)): 64 M, ~1 GB of JSON. */
+export const MAX_RECORDED_NUMBERS = 1 << 26;
+
+/**
+ * Parses `record` ({"units"?: boolean}); the recorded units must stay below {@link MAX_RECORDED_NUMBERS}.
+ * @throws ConfigError naming config.record or config.record.units.
+ */
+function parseRecord(v: unknown, size: { checkpoints: number; networks: number; m: number; d: number }): { units: boolean } | undefined {
+  if (v === undefined) return undefined;
+  const o = obj(v, 'config.record', ['units']);
+  if (o.units === undefined) return undefined;
+  if (typeof o.units !== 'boolean') throw new ConfigError('config.record.units', `expected true or false, got ${describeValue(o.units)}`);
+  const numbers = size.checkpoints * size.networks * size.m * (size.d + 1);
+  if (o.units && numbers > MAX_RECORDED_NUMBERS) {
+    throw new ConfigError('config.record.units', `${size.checkpoints} checkpoints × ${size.networks} networks × m(d+1) = ${size.m * (size.d + 1)} `
+      + `is ${numbers.toLocaleString('en')} numbers, above the limit of ${MAX_RECORDED_NUMBERS.toLocaleString('en')}; record fewer checkpoints or networks`);
+  }
+  return o.units ? { units: true } : undefined;
+}
 
 /**
  * Validates a parsed JSON value as a relu2 config (see the module comment for the contract). Fields are
- * checked in the order model, activation, data, init, learningRate, checkpoints, backend (unknown keys
+ * checked in the order model, activation, data, init, learningRate, checkpoints, backend, record (unknown keys
  * first at each level).
  * @throws ConfigError naming the JSON path of the first bad field, e.g. `config.init.grid.m: m (hidden
  *   units) = 300 exceeds the limit of 256 (…)`. Device limits (buffer sizes) are checked at run time.
@@ -312,8 +335,9 @@ export function validateRelu2Config(raw: unknown): Relu2Config {
   const backend = o.backend === undefined ? 'gpu' : oneOf(o.backend, 'config.backend', ['gpu', 'cpu'] as const);
   const m = init.kind === 'explicit' ? init.params[0].m : init.m;
   const networks = init.kind === 'explicit' ? init.params.length : init.seeds.length * settingsOf(init).length;
+  const record = parseRecord(o.record, { checkpoints: checkpoints.length, networks, m, d: shape.d });
   checkRunnable(init, learningRate);
-  return { model: 'relu2', slope, data, init, learningRate, checkpoints, backend, m, ...shape, networks };
+  return { model: 'relu2', slope, data, init, learningRate, checkpoints, backend, ...(record ? { record } : {}), m, ...shape, networks };
 }
 
 /** Whether x is a positive number float32 (the GPU's precision) holds: not 0, not Infinity there. */

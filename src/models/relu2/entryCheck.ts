@@ -6,7 +6,7 @@
 
 const SERIES = ['trainLoss', 'hamming', 'paramDistance', 'kernelDistance', 'deltaDrift'] as const;
 const LABELS = ['tau', 'delta', 'alpha', 'seed'] as const;
-const KEYS: readonly string[] = [...LABELS, 'checkpoints', ...SERIES, 'testLoss', 'W', 'a', 'diverged', 'stepsTaken'];
+const KEYS: readonly string[] = [...LABELS, 'checkpoints', ...SERIES, 'testLoss', 'W', 'a', 'unitsW', 'unitsA', 'diverged', 'stepsTaken'];
 
 const show = (v: unknown): string => {
   const s = JSON.stringify(v) ?? String(v);
@@ -33,7 +33,8 @@ function series(v: unknown, path: string, length?: number): string | undefined {
  * Checks one network entry of a relu2 shard (without the sweep's `index`) against the output schema:
  * known fields only; checkpoints equal to the header's; trainLoss, hamming, paramDistance, kernelDistance,
  * deltaDrift (and testLoss when present) arrays of C numbers or null; W an m × d matrix and a m readouts;
- * diverged a boolean; stepsTaken an integer ≥ 0; the grid labels numbers.
+ * with `record.units`, unitsW C × m × d and unitsA C × m; diverged a boolean; stepsTaken an integer ≥ 0;
+ * the grid labels numbers.
  * @param header the shard's model fields (its `checkpoints`).
  * @returns the first problem, e.g. `trainLoss[1]: expected a number or null, got "corrupt"`, or undefined.
  */
@@ -58,12 +59,33 @@ export function checkRelu2Entry(entry: Record<string, unknown>, header: Record<s
     const problem = Array.isArray(W[k]) && W[k].length === d ? series(W[k], `W[${k}]`) : `W[${k}]: expected a row of ${d} numbers, got ${show(W[k])}`;
     if (problem) return problem;
   }
+  if ('unitsW' in entry || 'unitsA' in entry) {
+    const problem = checkUnits(entry.unitsW, entry.unitsA, C, W.length, d);
+    if (problem) return problem;
+  }
   if (typeof entry.diverged !== 'boolean') return `diverged: expected true or false, got ${show(entry.diverged)}`;
   if (!(typeof entry.stepsTaken === 'number' && Number.isInteger(entry.stepsTaken) && entry.stepsTaken >= 0)) {
     return `stepsTaken: expected an integer ≥ 0, got ${show(entry.stepsTaken)}`;
   }
   for (const key of LABELS) {
     if (key in entry && !(typeof entry[key] === 'number' && Number.isFinite(entry[key]))) return `${key}: expected a finite number, got ${show(entry[key])}`;
+  }
+  return undefined;
+}
+
+/** Recorded units (run.ts, `record.units`): unitsW C × m × d and unitsA C × m, both present; else the problem. */
+function checkUnits(unitsW: unknown, unitsA: unknown, C: number | undefined, m: number, d: number): string | undefined {
+  if (!Array.isArray(unitsW) || !Array.isArray(unitsA)) return 'unitsW, unitsA: expected both (arrays, one per checkpoint)';
+  if (C !== undefined && (unitsW.length !== C || unitsA.length !== C)) return `unitsW, unitsA: expected ${C} entries (one per checkpoint), got ${unitsW.length} and ${unitsA.length}`;
+  for (let c = 0; c < unitsA.length; c++) {
+    const aProblem = Array.isArray(unitsA[c]) && unitsA[c].length === m ? series(unitsA[c], `unitsA[${c}]`) : `unitsA[${c}]: expected ${m} readouts`;
+    if (aProblem) return aProblem;
+    const Wc = unitsW[c];
+    if (!Array.isArray(Wc) || Wc.length !== m) return `unitsW[${c}]: expected ${m} rows`;
+    for (let k = 0; k < m; k++) {
+      const problem = Array.isArray(Wc[k]) && Wc[k].length === d ? series(Wc[k], `unitsW[${c}][${k}]`) : `unitsW[${c}][${k}]: expected a row of ${d} numbers`;
+      if (problem) return problem;
+    }
   }
   return undefined;
 }

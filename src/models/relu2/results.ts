@@ -150,10 +150,12 @@ export class Relu2Results {
 
   /**
    * The JSON export: experiment description and one entry per network in the plan's order (the order of
-   * `lazyrich simulate` for the same config; with teacher data the config itself is included as `config`,
-   * ready for the CLI), with the CLI's field names; metrics not yet computed are null. `map` holds the seed averages at every checkpoint.
+   * `lazyrich simulate` for the same config), with the CLI's field names; metrics not yet computed are
+   * null. `config` is the config the CLI runs for these networks (appConfig.ts; uploaded data included),
+   * `configHash` its hash as the CLI's configHash (configHash.ts), when given. `map` holds the seed
+   * averages at every checkpoint.
    */
-  toJson(meta: { adapter: string; date?: string }): unknown {
+  toJson(meta: { adapter: string; date?: string; configHash?: string }): unknown {
     const e = this.experiment, S = e.seeds.length;
     const arr = (q: number, name: Relu2MetricName) => Array.from({ length: this.C }, (_, c) => nullIfNaN(this.get(q, c, name)));
     const networks = [];
@@ -170,7 +172,7 @@ export class Relu2Results {
       e.checkpoints.map((_, c) => Array.from(this.cellMap(name, c).values, nullIfNaN))]));
     return {
       model: 'relu2', adapter: meta.adapter, date: meta.date ?? new Date().toISOString(), params: e.params,
-      ...(e.plan.config.data.kind === 'teacher' ? { config: relu2ConfigJson(e.plan.config) } : {}),
+      ...(meta.configHash ? { configHash: meta.configHash } : {}), config: relu2ConfigJson(e.plan.config),
       data: e.dataName ? { uploaded: e.dataName } : { teacher: { d: e.d, n: e.n, nTest: e.nTest, m0: e.params.m0 } },
       grid: { kind: e.kind, taus: e.taus, [e.shapeKind === 'delta' ? 'deltas' : 'alphas']: e.shapes, seeds: e.seeds, m: e.m },
       checkpoints: e.checkpoints,
@@ -179,10 +181,13 @@ export class Relu2Results {
     };
   }
 
-  /** The CSV export: one row per network and computed checkpoint (long format). */
-  toCsv(): string {
+  /**
+   * The CSV export: one row per network (plan order, `network` = its index in `lazyrich simulate`'s
+   * output) and computed checkpoint (long format); with `configHash`, a last column repeating it.
+   */
+  toCsv(configHash?: string): string {
     const e = this.experiment, S = e.seeds.length;
-    const fields = ['network', 'tau', 'delta', 'alpha', 'seed', 'step', ...RELU2_METRIC_NAMES, 'diverged'];
+    const fields = ['network', 'tau', 'delta', 'alpha', 'seed', 'step', ...RELU2_METRIC_NAMES, 'diverged', ...(configHash ? ['configHash'] : [])];
     const data: (number | string | boolean)[][] = [];
     for (let s = 0; s < S; s++) {
       for (const cell of e.cells) {
@@ -191,7 +196,7 @@ export class Relu2Results {
           if (!this.has(q, c)) continue;
           data.push([q, cell.tau, cell.delta, cell.alpha, e.seeds[s], e.checkpoints[c],
             ...RELU2_METRIC_NAMES.map((name) => { const v = this.get(q, c, name); return Number.isNaN(v) ? '' : v; }),
-            this.diverged[q * this.C + c] === 1]);
+            this.diverged[q * this.C + c] === 1, ...(configHash ? [configHash] : [])]);
         }
       }
     }

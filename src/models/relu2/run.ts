@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { DeviceLimitError, initGpu, type GpuContext } from '../../gpu/device.ts';
 import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
 import { validateRelu2Config, type Relu2Config } from './config.ts';
+import { relu2CanonicalConfig } from './configHash.ts';
 import { CpuRelu2Backend } from './cpu.ts';
 import { Relu2Plan, type Relu2NetworkLabel } from './plan.ts';
 import { Relu2Sim, type Relu2NetworkMetrics } from './sim.ts';
@@ -39,6 +40,10 @@ export interface Relu2NetworkOutput extends Relu2NetworkLabel {
   W: number[][];
   /** Final readouts (m). */
   a: number[];
+  /** With config `record.units`: the first layer at each checkpoint, C × m × d (the last equals W). */
+  unitsW?: number[][][];
+  /** With config `record.units`: the readouts at each checkpoint, C × m (the last equals a). */
+  unitsA?: number[][];
   /** True when the loss became non-finite or exceeded DEFAULT_BOUND (1e30): the network froze there. */
   diverged: boolean;
   /** GD steps the network actually took (< the last checkpoint when it diverged). */
@@ -70,22 +75,13 @@ export interface Relu2RangeOptions {
   signal?: AbortSignal;
 }
 
-const sortKeys = (_key: string, v: unknown): unknown => {
-  if (ArrayBuffer.isView(v)) return Array.from(v as Float64Array);
-  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
-  }
-  return v;
-};
-
 /**
- * SHA-256 (hex) of what determines the results of a config: activation, data, init (with ranges
- * expanded), learning rate and checkpoints — not the backend, which shards and merge check separately.
+ * SHA-256 (hex) of what determines the results of a config (configHash.ts relu2CanonicalConfig): activation,
+ * data, init (with ranges expanded), learning rate, checkpoints and `record` when set — not the backend,
+ * which shards and merge check separately. The app's exports compute the same hash with WebCrypto.
  */
 export function relu2ConfigHash(cfg: Relu2Config): string {
-  const { slope, data, init, learningRate, checkpoints } = cfg;
-  const canonical = JSON.stringify({ model: 'relu2', slope, data, init, learningRate, checkpoints }, sortKeys);
-  return createHash('sha256').update(canonical).digest('hex');
+  return createHash('sha256').update(relu2CanonicalConfig(cfg)).digest('hex');
 }
 
 function rows(W: ArrayLike<number>, m: number, d: number): number[][] {
@@ -94,13 +90,15 @@ function rows(W: ArrayLike<number>, m: number, d: number): number[][] {
 
 function entry(
   label: Relu2NetworkLabel, checkpoints: number[], metrics: Relu2Metrics[], params: Relu2Params, diverged: boolean,
-  stepsTaken: number, hasTest: boolean,
+  stepsTaken: number, hasTest: boolean, units?: Relu2Params[],
 ): Relu2NetworkOutput {
   const pick = (key: keyof Relu2Metrics) => metrics.map((x) => x[key]);
   return {
     ...label, checkpoints: [...checkpoints], trainLoss: pick('trainLoss'), ...(hasTest ? { testLoss: pick('testLoss') } : {}),
     hamming: pick('hamming'), paramDistance: pick('paramDistance'), kernelDistance: pick('kernelDistance'),
-    deltaDrift: pick('deltaDrift'), W: rows(params.W, params.m, params.d), a: Array.from(params.a), diverged, stepsTaken,
+    deltaDrift: pick('deltaDrift'), W: rows(params.W, params.m, params.d), a: Array.from(params.a),
+    ...(units ? { unitsW: units.map((p) => rows(p.W, p.m, p.d)), unitsA: units.map((p) => Array.from(p.a)) } : {}),
+    diverged, stepsTaken,
   };
 }
 
@@ -108,7 +106,8 @@ function entry(
  * Trains networks [start, end) of the plan and returns their outputs in order, on one backend for the
  * range: Relu2Sim (GPU; chunked, cancellable submissions, metrics computed on the GPU) or CpuRelu2Backend
  * (f64), advanced checkpoint by checkpoint with the metrics read at each. Divergence: a step whose loss
- * is non-finite or > DEFAULT_BOUND is not taken and the network freezes (both backends).
+ * is non-finite or > DEFAULT_BOUND is not taken and the network freezes (both backends). With config
+ * `record.units` the units (W, a) are read at every checkpoint too; the last read is the final W, a.
  * @throws DeviceLimitError (GPU) when the range exceeds a device limit; the signal's reason when aborted;
  *   RangeError for an empty or out-of-range range; Error when the GPU backend has no ctx.
  */
@@ -122,16 +121,19 @@ export async function runRelu2Range(plan: Relu2Plan, start: number, end: number,
   const sim = options.backend === 'gpu' ? await Relu2Sim.create(options.ctx!, spec) : await CpuRelu2Backend.create(spec);
   try {
     const records: Relu2NetworkMetrics[][] = [];
+    const units: Awaited<ReturnType<typeof sim.readParams>>[] = [];
     for (const c of checkpoints) {
       const base = sim.stepCount;
       if (c > base) await sim.advance(c - base, (done) => onProgress?.(N * (base + done), N * last), signal);
       records.push(await sim.readMetrics());
+      if (plan.config.record?.units) units.push(await sim.readParams());
     }
     onProgress?.(N * last, N * last);
-    const params = await sim.readParams();
+    const params = units.length ? units[units.length - 1] : await sim.readParams();
     return labels.map((label, i) => {
       const final = records[records.length - 1][i];
-      return entry(label, checkpoints, records.map((r) => r[i]), params[i], params[i].diverged, final.stepsTaken, nTest > 0);
+      return entry(label, checkpoints, records.map((r) => r[i]), params[i], params[i].diverged, final.stepsTaken, nTest > 0,
+        units.length ? units.map((u) => u[i]) : undefined);
     });
   } finally {
     sim.destroy();

@@ -88,8 +88,8 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
       uploadTrain: () => this.pickFile('train'),
       uploadTest: () => this.pickFile('test'),
       clearUpload: () => { this.upload = null; this.change({ data: 'teacher' }); },
-      exportJson: () => exportResultsJson(this.results, this.backends.adapter),
-      exportCsv: () => exportResultsCsv(this.results),
+      exportJson: () => void exportResultsJson(this.results, this.backends.adapter),
+      exportCsv: () => void exportResultsCsv(this.results),
       pngMap: () => void this.map.heatmap.toPng().then((b) => download(b, 'lazyrich-relu2-map.png')),
       pngCells: () => void this.cellsView.toPng().then((b) => download(b, 'lazyrich-relu2-cells.png')),
     });

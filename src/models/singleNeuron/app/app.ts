@@ -22,7 +22,7 @@ import { ParamSpace3DView } from '../views/paramSpace3d.ts';
 import { Analysis, hasClosedForm } from './analysis.ts';
 import { createControls, type ControlsHandle } from './controls.ts';
 import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
-import { exportCsv, exportJson, savePng } from './export.ts';
+import { addPanelPngButtons, exportCsv, exportJson, gridLabels, readExportInput, savePortraitPng } from './export.ts';
 import { formatHud } from './hud.ts';
 import { accuracyWarning } from './accuracy.ts';
 import { RateMeter } from '../../../app/rateMeter.ts';
@@ -91,9 +91,9 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       reset: () => this.rebuild(this.params, this.sim.ensemble),
       reseed: () => this.change({ seed: (this.params.seed + 1) % 2 ** 31, dataSeed: (this.params.dataSeed + 1) % 2 ** 31 }),
       inspect: () => void this.inspect(),
-      savePng: () => savePng(this.portrait),
-      exportCsv: () => void this.sim.readState().then((s) => exportCsv(this.sim, s)),
-      exportJson: () => void this.sim.readState().then((s) => exportJson(this.sim, s, this.params, this.ctx.adapterName)),
+      savePng: () => void savePortraitPng(() => this.renderFrame()),
+      exportCsv: () => void this.readExport().then((input) => exportCsv(input)),
+      exportJson: () => void this.readExport().then((input) => exportJson(input, this.params, this.ctx.adapterName)),
     });
     this.inspector = createInspector(document.getElementById('inspect-layer') as HTMLElement, {
       onSelect: (indices) => this.select(indices),
@@ -104,6 +104,18 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       this.select(cellTrajectories(this.params, row, col));
     });
     this.timeSeriesPanel = new TimeSeriesPanel(document.getElementById('time-series') as HTMLElement);
+    addPanelPngButtons();
+  }
+
+  /** Renders the visible WebGPU view now (for PNG exports, read in the same task). */
+  private renderFrame(): void {
+    if (this.params.view === '3d') this.space3d?.render(this.sim.time);
+    else this.portrait.render(this.sim.time);
+  }
+
+  /** One consistent snapshot for the CSV/JSON exports. */
+  private readExport(): ReturnType<typeof readExportInput> {
+    return readExportInput(this.sim, this.analysis.observables, this.analysis.recorder, this.regimeRule, gridLabels(this.params));
   }
 
   /** The params now running (owned by the shell's session). */
