@@ -20,7 +20,8 @@ export const FIRST_INTERVAL = 0.05;
 
 /**
  * When to take snapshots, in simulated time (pure; see the file comment).
- * Invariants: times[0] = 0, times increasing, times.length ≤ capacity.
+ * Invariants: times[0] = 0, times increasing, times.length ≤ capacity; snapshot k is taken at the first
+ * step at or after k·interval, so gaps are interval ± one step.
  */
 export class SnapshotSchedule {
   /** Times of the snapshots kept, oldest first. */
@@ -54,7 +55,9 @@ export class SnapshotSchedule {
       this.times.splice(0, this.times.length, ...kept);
       this.interval *= 2;
     }
-    this.next = this.times[this.times.length - 1] + this.interval;
+    // The next multiple of the interval: snapshots stay on one grid, so lateness (≤ one step) never accumulates.
+    const last = this.times[this.times.length - 1];
+    this.next = (Math.floor(last / this.interval + 1e-9) + 1) * this.interval;
     return dropped;
   }
 }
