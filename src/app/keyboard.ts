@@ -134,7 +134,7 @@ export function installKeyboard(shortcuts: AppShortcuts | undefined, tour: Tour 
 export function addHeaderButtons(tour: Tour | null, keys: KeyboardHandle): void {
   const title = document.getElementById('title');
   if (!title) return;
-  const bar = Object.assign(document.createElement('span'), { id: 'teach-buttons' });
+  const bar = Object.assign(document.createElement('div'), { id: 'teach-buttons' });
   const button = (id: string, text: string, label: string, onClick: () => void) => {
     const b = Object.assign(document.createElement('button'), { id, type: 'button', textContent: text, title: label });
     b.setAttribute('aria-label', label);

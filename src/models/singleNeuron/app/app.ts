@@ -376,7 +376,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private frame(now: number): void {
     if (this.params.view === '3d') this.space3d?.render(this.sim.time);
     else this.portrait.render(this.sim.time);
-    if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending) {
+    // While replaying (scrub.ts) the state is a recorded one: the summaries and panels keep the live values.
+    if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending && !this.scrub.active) {
       this.lastSummaryAt = now;
       this.summaryPending = true;
       const sim = this.sim;
@@ -391,7 +392,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       if (this.params.colorBy === 'timeToEpsilon') this.applyColor();
     }
     const wantTable = this.params.panels || this.params.colorBy === 'regime';
-    if (wantTable && now - this.lastPanelAt > PANEL_INTERVAL_MS) {
+    if (wantTable && now - this.lastPanelAt > PANEL_INTERVAL_MS && !this.scrub.active) {
       this.lastPanelAt = now;
       this.analysis.requestReadbacks(true);
       if (this.params.colorBy === 'regime') this.analysis.uploadRegimes(this.regimeRule);
