@@ -170,7 +170,9 @@ export class Tour {
     const top = visible && r.bottom > innerHeight - cardH - 24 && r.top > cardH + 60;
     this.card.classList.toggle('tour-top', top);
     if (visible) {
-      const left = Math.min(Math.max(12, r.left + 12), Math.max(12, innerWidth - this.card.offsetWidth - 12));
+      // Left-aligned with the target, but never under the controls panel (lil-gui, on the right).
+      const right = document.querySelector('.lil-gui.root')?.getBoundingClientRect().left ?? innerWidth;
+      const left = Math.min(Math.max(12, r.left + 12), Math.max(12, right - this.card.offsetWidth - 12));
       this.card.style.left = `${left}px`;
     }
   }

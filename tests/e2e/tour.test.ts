@@ -72,6 +72,11 @@ describe('guided tour', () => {
     const { page, errors } = await session.open('', SINGLE_READY, VIEWPORT);
     await page.waitForFunction(() => (window.lazyrich?.app?.status.stepCount ?? 0) > 20, null, { timeout: 120_000 });
     await saveShot(page, 'first-load', 'first-load');
+    // Every single-neuron panel says how to read it in one line.
+    for (const id of ['#portrait-caption', '#regime-caption', '#series-caption']) {
+      expect((await page.locator(id).textContent())?.length ?? 0, id).toBeGreaterThan(40);
+      expect(await page.locator(id).isVisible(), id).toBe(true);
+    }
     await page.keyboard.press('t');
     for (let i = 0; i < entries.length; i++) {
       const { plugin, step } = entries[i];
@@ -91,6 +96,10 @@ describe('guided tour', () => {
       expect(spot!.y).toBeLessThanOrEqual(target!.y + 1);
       expect(spot!.x + spot!.width).toBeGreaterThanOrEqual(target!.x + target!.width - 1);
       expect(spot!.y + spot!.height).toBeGreaterThanOrEqual(target!.y + target!.height - 1);
+      if (plugin.id === 'relu2') {
+        // Every visible ReLU panel has its caption line.
+        for (const panel of await page.locator('.r2-panel:visible').all()) expect(await panel.locator('.r2-caption').count()).toBeGreaterThan(0);
+      }
       const docsName = i === 2 ? 'tour-step' : plugin.id === 'relu2' && step.figure === 'Fig. 1a' ? 'relu2' : undefined;
       await saveShot(page, `step-${i + 1}`, docsName);
       if (i < entries.length - 1) await page.keyboard.press('ArrowRight');
