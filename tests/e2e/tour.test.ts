@@ -110,6 +110,7 @@ describe('guided tour', () => {
     await page.waitForFunction(() => document.querySelector<HTMLElement>('#tour-card')?.hidden === true);
     expect(await page.evaluate(() => location.search)).not.toContain('tour=');
     expect(errors).toEqual([]);
+    await page.close(); // the Fig. 1b grid it started would keep the software adapter busy
   });
 
   it('a link to a step (?tour=4) opens that step on load', async () => {
@@ -118,6 +119,7 @@ describe('guided tour', () => {
     await page.waitForFunction(() => /p=fig4b/.test(location.hash), null, { timeout: 60_000 });
     expect(await page.locator('#tour-card h2').textContent()).toContain('Fig. 4b');
     expect(errors).toEqual([]);
+    await page.close();
   });
 });
 
@@ -203,7 +205,7 @@ describe('time control', () => {
     const slider = page.locator('#scrub input[type="range"]');
     expect(Number(await slider.getAttribute('max'))).toBeGreaterThanOrEqual(4);
     await slider.fill('0');
-    await expect.poll(() => page.locator('#hud').textContent(), { timeout: 10_000 }).toMatch(/replay: t = 0\.00/);
+    await expect.poll(() => page.locator('#hud').textContent(), { timeout: 30_000 }).toMatch(/replay: t = 0\.00/);
     // The simulation's state buffer (which the portrait draws) holds the initial state θ₀ again (f32 of the f64 ensemble).
     const initial = await page.evaluate(() => Array.from((window.lazyrich!.app as unknown as { sim: { ensemble: { state0: Float64Array } } }).sim.ensemble.state0.slice(0, 4096)));
     const replayed = await readState();
@@ -217,11 +219,11 @@ describe('time control', () => {
     // A middle snapshot: its t lies strictly between 0 and the live t.
     await slider.fill(String(Math.floor(Number(await slider.getAttribute('max')) / 2)));
     const replayT = async () => Number(/replay: t = ([\d.]+)/.exec((await page.locator('#hud').textContent()) ?? '')?.[1]);
-    await expect.poll(replayT, { timeout: 10_000 }).toBeGreaterThan(0); // the HUD is rewritten every frame
+    await expect.poll(replayT, { timeout: 30_000 }).toBeGreaterThan(0); // the HUD is rewritten every frame
     const mid = await replayT();
     expect(mid).toBeLessThan(live.time);
     await page.locator('#scrub button').click();
-    await expect.poll(() => page.locator('#hud').textContent()).not.toMatch(/replay/);
+    await expect.poll(() => page.locator('#hud').textContent(), { timeout: 30_000 }).not.toMatch(/replay/);
     expect(await readState()).toEqual(liveState);
     expect((await status(page)).time).toBe(live.time);
     expect(errors).toEqual([]);
