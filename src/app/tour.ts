@@ -165,15 +165,18 @@ export class Tour {
         left: `${r.left - pad}px`, top: `${r.top - pad}px`, width: `${r.width + 2 * pad}px`, height: `${r.height + 2 * pad}px`,
       });
     }
-    // The card sits at the bottom, or at the top when the target fills the lower part but not the upper.
-    const cardH = this.card.offsetHeight;
-    const top = visible && r.bottom > innerHeight - cardH - 24 && r.top > cardH + 60;
-    this.card.classList.toggle('tour-top', top);
-    if (visible) {
-      // Left-aligned with the target, but never under the controls panel (lil-gui, on the right).
-      const right = document.querySelector('.lil-gui.root')?.getBoundingClientRect().left ?? innerWidth;
-      const left = Math.min(Math.max(12, r.left + 12), Math.max(12, right - this.card.offsetWidth - 12));
-      this.card.style.left = `${left}px`;
+    // The card goes beside the target when there is room (right, else left; never under the controls
+    // panel, lil-gui), else at the bottom, or at the top when the target fills the lower part only.
+    const cardW = this.card.offsetWidth, cardH = this.card.offsetHeight;
+    const right = document.querySelector('.lil-gui.root')?.getBoundingClientRect().left ?? innerWidth;
+    let left = 12, top = false;
+    if (visible && r.right + 16 + cardW <= right - 8) left = r.right + 16;
+    else if (visible && r.left - 16 - cardW >= 12) left = r.left - 16 - cardW;
+    else {
+      top = visible && r.bottom > innerHeight - cardH - 24 && r.top > cardH + 60;
+      if (visible) left = Math.min(Math.max(12, r.left + 12), Math.max(12, right - cardW - 12));
     }
+    this.card.classList.toggle('tour-top', top);
+    this.card.style.left = `${left}px`;
   }
 }

@@ -96,6 +96,13 @@ describe('guided tour', () => {
       expect(spot!.y).toBeLessThanOrEqual(target!.y + 1);
       expect(spot!.x + spot!.width).toBeGreaterThanOrEqual(target!.x + target!.width - 1);
       expect(spot!.y + spot!.height).toBeGreaterThanOrEqual(target!.y + target!.height - 1);
+      // The caption card covers at most a third of the panel it points at, and never the controls panel.
+      const card = (await page.locator('#tour-card').boundingBox())!;
+      const gui = (await page.locator('.lil-gui.root').boundingBox())!;
+      const overlap = (a: typeof card, b: typeof card) => Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x))
+        * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+      expect(overlap(card, target!) / (target!.width * target!.height), `step ${i + 1}: card over ${step.target}`).toBeLessThan(1 / 3);
+      expect(overlap(card, gui), `step ${i + 1}: card over the controls`).toBe(0);
       if (plugin.id === 'relu2') {
         // Every visible ReLU panel has its caption line.
         for (const panel of await page.locator('.r2-panel:visible').all()) expect(await panel.locator('.r2-caption').count()).toBeGreaterThan(0);

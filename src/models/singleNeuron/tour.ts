@@ -22,7 +22,7 @@ export const SINGLE_NEURON_TOUR: readonly TourStep[] = [
     target: '#space3d',
     caption: 'The same networks in their parameters (w₁, w₂, a). Because δ = a² − ‖w‖² never changes, each network '
       + 'slides on its own surface: one sheet for δ < 0 (drawn here, δ = −1), a cone for δ = 0, two sheets for δ > 0. '
-      + 'The white line is every (w, a) with a w = β*, the global minima. Drag to turn the view; "3-D: surface δ" picks the surface.',
+      + 'The solid curve is every (w, a) with a w = β*: the global minima. Drag to turn the view; "3-D: surface δ" picks the surface.',
   },
   {
     figure: 'Fig. 3', title: 'Kernel distance: does the network learn features?',
