@@ -168,7 +168,7 @@ export class Tour {
     // The card goes beside the target when there is room (right, else left; never under the controls
     // panel, lil-gui), else at the bottom, or at the top when the target fills the lower part only.
     const cardW = this.card.offsetWidth, cardH = this.card.offsetHeight;
-    const right = document.querySelector('.lil-gui.root')?.getBoundingClientRect().left ?? innerWidth;
+    const right = document.querySelector('.lil-gui')?.getBoundingClientRect().left ?? innerWidth;
     let left = 12, top = false;
     if (visible && r.right + 16 + cardW <= right - 8) left = r.right + 16;
     else if (visible && r.left - 16 - cardW >= 12) left = r.left - 16 - cardW;

@@ -98,7 +98,7 @@ describe('guided tour', () => {
       expect(spot!.y + spot!.height).toBeGreaterThanOrEqual(target!.y + target!.height - 1);
       // The caption card covers at most a third of the panel it points at, and never the controls panel.
       const card = (await page.locator('#tour-card').boundingBox())!;
-      const gui = (await page.locator('.lil-gui.root').boundingBox())!;
+      const gui = (await page.locator('.lil-gui').first().boundingBox())!;
       const overlap = (a: typeof card, b: typeof card) => Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x))
         * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
       expect(overlap(card, target!) / (target!.width * target!.height), `step ${i + 1}: card over ${step.target}`).toBeLessThan(1 / 3);
