@@ -14,10 +14,13 @@ import { modelFromHashKeeping } from '../params/url.ts';
 import { clearNotice, showNotice } from './notices.ts';
 import { Session } from './session.ts';
 import { askEstimate, gateEstimate } from './estimateDialog.ts';
+import { applyUrlTheme } from './theme.ts';
+import { Tour, tourEntries } from './tour.ts';
+import { addHeaderButtons, installKeyboard, type KeyboardHandle } from './keyboard.ts';
 
 declare global {
   /** What the page exposes to tests and the console; each model's app adds its key (see ModelApp.exposeAs). */
-  interface LazyrichGlobals { fallback?: boolean; error?: string }
+  interface LazyrichGlobals { fallback?: boolean; error?: string; tour?: Tour; keys?: KeyboardHandle }
   interface Window { lazyrich?: LazyrichGlobals }
 }
 
@@ -85,6 +88,8 @@ async function openGpu(): Promise<{ gpu: GpuContext | null; reason: string }> {
 /** Starts the page for the model named in the URL hash (see the file comment). */
 export async function startShell(): Promise<void> {
   const lazyrich: LazyrichGlobals = (window.lazyrich = {});
+  const theme = applyUrlTheme(); // before any view is built (src/app/theme.ts)
+  if (theme.error) showNotice('warning', theme.error, 'theme');
   const { plugin: found, id } = modelOfHash(location.hash);
   const named = found?.loadApp ? found : undefined;
   const plugin = named ?? DEFAULT_MODEL;
@@ -115,6 +120,10 @@ export async function startShell(): Promise<void> {
   if (!gpu) showNotice('warning', `${reason}\n${started.fallbackNote ?? ''}`.trim(), 'no-webgpu');
   if (started.app === undefined) lazyrich.fallback = true;
   else (lazyrich as Record<string, unknown>)[app.exposeAs] = started.app;
+  // Teaching aids (issue 10): the guided tour (?tour=) and the keyboard shortcuts with their help overlay.
+  lazyrich.tour = new Tour(plugin, tourEntries(), (m) => showNotice('warning', m, 'tour'));
+  lazyrich.keys = installKeyboard(started.shortcuts, lazyrich.tour);
+  addHeaderButtons(lazyrich.tour, lazyrich.keys);
 }
 
 /** Shows a start-up failure as the 'fatal' notice (and window.lazyrich.error for tests). */

@@ -189,8 +189,43 @@ export interface AppShell<P> {
   clearNotice(id: string): void;
 }
 
+/**
+ * One step of the guided tour (src/app/tour.ts, issue 10): one figure of the paper, set up through the
+ * model's own params path (the URL hash) with a caption in plain words and the element to look at.
+ */
+export interface TourStep {
+  /** The paper's figure, cited in the caption's heading, e.g. "Fig. 2". */
+  figure: string;
+  /** A short heading, e.g. "Geometry: lazy, rich and delayed-rich paths". */
+  title: string;
+  /**
+   * URL-hash pairs of the model's schema keys, without `model=` and `v=` (the tour adds them), applied
+   * over the current params like any hash (a preset first, then the other keys), e.g. 'p=fig2&view=beta'.
+   */
+  hash: string;
+  /** CSS selector of the element the step points at (highlighted); a missing element highlights nothing. */
+  target: string;
+  /** What to look at and how to read it, in plain words (1–4 sentences). */
+  caption: string;
+}
+
+/**
+ * The run actions a page offers to the keyboard (src/app/keyboard.ts: space, →, r). Each is optional; a
+ * missing one is listed as "not on this page" in the help overlay.
+ */
+export interface AppShortcuts {
+  /** Pauses or resumes the run. */
+  playPause?(): void;
+  /** Pauses and advances one step (or one chunk). */
+  step?(): void;
+  /** Restarts the run from t = 0 with the same settings. */
+  reset?(): void;
+}
+
 /** What a model's app reports once started. */
 export interface StartedApp {
+  /** The run actions the keyboard shortcuts call (absent: the shortcuts space, → and r do nothing here). */
+  shortcuts?: AppShortcuts;
   /** The running app, exposed to tests as window.lazyrich[exposeAs]; absent for a view-only fallback (window.lazyrich.fallback = true). */
   app?: unknown;
   /** Without WebGPU: what runs instead, the second line of the shell's "no-webgpu" notice. */
@@ -264,7 +299,8 @@ export interface ModelPlugin<S extends Schema = Schema> extends HashModel<S> {
   readonly examples: ModelExamples;
   /** Loads the Node half (CLI). */
   loadCli(): Promise<ModelCli>;
-  /** Loads the browser half (views and app). */
+  /** Optional steps of the guided tour on this model's page, in the paper's order (src/app/tour.ts). */
+  readonly tour?: readonly TourStep[];
   /**
    * Loads the browser half (views and app); absent while a model runs only in the CLI (the header's
    * model switch then leaves it out, and its URL shows a notice and the default model).

@@ -4,6 +4,7 @@
  * and highlighted trajectories, and the LUT builder. Pure (no DOM, no GPU), so Node tests can import it.
  */
 import { interpolateRdBu, interpolateViridis } from 'd3-scale-chromatic';
+import { DARK_THEME, onViewTheme } from './theme.ts';
 
 /** A colour interpolator: t ∈ [0, 1] → CSS colour string ("rgb(r, g, b)" or "#rrggbb"). */
 export type Interpolator = (t: number) => string;
@@ -29,18 +30,18 @@ export const lossInterpolator: Interpolator = (t) => interpolateViridis(0.15 + 0
 export const DIVERGED_COLOR = '#ff2bd6';
 /** Highlighted (selected) trajectories: amber fill with a dark outline, outside both maps. */
 export const HIGHLIGHT_COLOR = '#ffb000';
-/** Background of the portrait (matches the app's --bg). */
-export const BACKGROUND_COLOR = '#101216';
+/** Background of the portrait (matches the app's --bg); this and the next five follow the theme (theme.ts). */
+export let BACKGROUND_COLOR: string = DARK_THEME.background;
 /** Grid lines of the portrait. */
-export const GRID_COLOR = '#3a4150';
+export let GRID_COLOR: string = DARK_THEME.grid;
 /** Axes (x = 0, y = 0) of the portrait. */
-export const AXIS_COLOR = '#6b7486';
+export let AXIS_COLOR: string = DARK_THEME.axis;
 /** Excess-loss contour lines (function space). */
-export const CONTOUR_COLOR = '#8fa0b8';
+export let CONTOUR_COLOR: string = DARK_THEME.contour;
 /** Ring marking the target β_ols (function space). */
-export const TARGET_COLOR = '#ffffff';
+export let TARGET_COLOR: string = DARK_THEME.target;
 /** Tick-label text colour. */
-export const LABEL_COLOR = '#aab3c2';
+export let LABEL_COLOR: string = DARK_THEME.label;
 /**
  * "Not available" in a per-trajectory field colouring (value < 0, non-finite, ≤ 0 on a log scale, or a
  * category index out of range): a neutral mid grey, outside every map (no hue; darker than the δ map's
@@ -52,6 +53,12 @@ export const MISSING_COLOR = '#7c8189';
  * cyan, drawn dashed with a dark outline so that it reads apart from every colour map.
  */
 export const INTERPOLANT_COLOR = '#38e8ff';
+
+// The theme-dependent colours above are live bindings: importers see the active theme (src/views/theme.ts).
+onViewTheme((t) => {
+  BACKGROUND_COLOR = t.background; GRID_COLOR = t.grid; AXIS_COLOR = t.axis;
+  CONTOUR_COLOR = t.contour; TARGET_COLOR = t.target; LABEL_COLOR = t.label;
+});
 
 /**
  * Regime palette, in the order of REGIMES (src/models/singleNeuron/regimes.ts): lazy, rich, delayed-rich,

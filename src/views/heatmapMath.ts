@@ -5,6 +5,7 @@
  */
 import type { Interpolator } from './colormaps.ts';
 import { formatTick, niceTicks } from './viewMath.ts';
+import { DARK_THEME, onViewTheme } from './theme.ts';
 
 /** One axis: its label (with units), the value at each cell centre (monotone), and its scale. */
 export interface HeatmapAxis { label: string; values: readonly number[]; scale: 'log' | 'linear' }
@@ -71,9 +72,10 @@ export function fitText(text: string, maxWidth: number, measure: (s: string) => 
   return measure(cut) <= maxWidth ? cut : '';
 }
 /** Fill of "not computed" (NaN) cells. */
-export const EMPTY_COLOR = '#1b1f27';
+export let EMPTY_COLOR: string = DARK_THEME.emptyCell;
 /** The diagonal hatch lines over "not computed" cells. */
-export const HATCH_COLOR = '#333a48';
+export let HATCH_COLOR: string = DARK_THEME.hatch;
+onViewTheme((t) => { EMPTY_COLOR = t.emptyCell; HATCH_COLOR = t.hatch; });
 
 const scaleOf = (axis: Pick<HeatmapAxis, 'scale'>, v: number): number => (axis.scale === 'log' ? Math.log10(v) : v);
 

@@ -9,6 +9,7 @@ import {
   HEATMAP_ROWS, heatmapLayout, type HeatmapAxes, type HeatmapCategory, type HeatmapColor,
 } from './heatmapMath.ts';
 import { legendTicks } from './legend.ts';
+import { THEME } from './theme.ts';
 
 /** Everything one heatmap drawing shows. */
 export interface HeatmapScene {
@@ -61,7 +62,7 @@ export function paintHeatmap(g: CanvasRenderingContext2D, s: HeatmapScene, cssW:
   g.fillRect(0, 0, cssW, cssH);
   const p = heatmapLayout(cssW, cssH);
   g.font = '600 12px system-ui, sans-serif';
-  g.fillStyle = '#d8dde6';
+  g.fillStyle = THEME.text;
   g.textBaseline = 'middle';
   g.textAlign = 'left';
   g.fillText(fitText(s.title, cssW - 12, (t) => g.measureText(t).width), 6, HEATMAP_ROWS.title);
@@ -175,7 +176,7 @@ function drawAxes(g: CanvasRenderingContext2D, p: Plot, s: HeatmapScene): void {
     g.fillText(t.label, p.x - 6, y);
   }
   g.font = '12px system-ui, sans-serif';
-  g.fillStyle = '#d8dde6';
+  g.fillStyle = THEME.text;
   g.textAlign = 'center';
   g.textBaseline = 'alphabetic';
   g.fillText(`${axes.x.label}${axes.x.scale === 'log' ? '  (log scale)' : ''}`, p.x + p.w / 2, p.y + p.h + 36);
@@ -212,7 +213,7 @@ function drawColorBar(g: CanvasRenderingContext2D, p: Plot, s: HeatmapScene, lo:
   g.rotate(Math.PI / 2);
   g.textAlign = 'center';
   g.font = '11px system-ui, sans-serif';
-  g.fillStyle = '#d8dde6';
+  g.fillStyle = THEME.text;
   g.textBaseline = 'middle';
   g.fillText(fitText(`${s.color.title}${s.color.scale === 'log' ? ' (log)' : ''}`, p.h, (t) => g.measureText(t).width), 0, 0);
   g.restore();

@@ -6,6 +6,7 @@
  */
 import { DIVERGED_COLOR, MISSING_COLOR, toHex, type LegendCategory, type LegendSpec } from './colormaps.ts';
 import { formatTick, niceTicks } from './viewMath.ts';
+import { THEME, themeFont } from './theme.ts';
 
 export type { LegendCategory, LegendSpec } from './colormaps.ts';
 
@@ -86,7 +87,7 @@ export function createLegend(container: HTMLElement): Legend {
   root.className = 'legend';
   Object.assign(root.style, {
     display: 'flex', flexDirection: 'column', gap: '3px', padding: '6px 10px', borderRadius: '4px',
-    background: '#101216cc', font: '11px/1.3 system-ui, sans-serif', color: 'inherit', pointerEvents: 'none',
+    background: THEME.overlay, font: `${Math.round(11 * THEME.fontScale)}px/1.3 system-ui, sans-serif`, color: 'inherit', pointerEvents: 'none',
   } satisfies Partial<CSSStyleDeclaration>);
   const title = document.createElement('div');
   title.className = 'legend-title';
@@ -138,9 +139,9 @@ export function createLegend(container: HTMLElement): Legend {
       g.fillStyle = spec.interpolator((x + 0.5) / barW);
       g.fillRect(pad + x, 0, 1.5, LEGEND_BAR.height);
     }
-    g.fillStyle = getComputedStyle(root).color || '#d8dde6';
+    g.fillStyle = getComputedStyle(root).color || THEME.text;
     g.strokeStyle = g.fillStyle;
-    g.font = '10px ui-monospace, monospace';
+    g.font = themeFont(10, 'ui-monospace, monospace');
     g.textAlign = 'center';
     g.textBaseline = 'top';
     for (const tick of ticks) {

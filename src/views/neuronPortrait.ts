@@ -7,6 +7,7 @@
  */
 import { BACKGROUND_COLOR, GRID_COLOR, LABEL_COLOR, deltaInterpolator } from './colormaps.ts';
 import { formatTick, niceTicks } from './viewMath.ts';
+import { THEME, themeFont } from './theme.ts';
 
 /** Units with a_k > 0: the red end of the δ map. */
 export const POSITIVE_UNIT_COLOR = deltaInterpolator(0.92);
@@ -89,12 +90,12 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
   const header = (g: CanvasRenderingContext2D, title: string, subtitle?: string) => {
     g.textAlign = 'left';
     g.textBaseline = 'middle';
-    g.fillStyle = '#d8dde6';
-    g.font = '600 11.5px system-ui, sans-serif';
+    g.fillStyle = THEME.text;
+    g.font = themeFont(11.5, 'system-ui, sans-serif', '600');
     g.fillText(title, 6, 10);
     if (subtitle) {
       g.fillStyle = LABEL_COLOR;
-      g.font = '10px system-ui, sans-serif';
+      g.font = themeFont(10);
       g.fillText(subtitle, 6, 24);
     }
   };
@@ -105,8 +106,8 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
     const { g, W } = f;
     if (last.kind === 'message') {
       header(g, last.title);
-      g.fillStyle = '#6b7486';
-      g.font = '12px system-ui, sans-serif';
+      g.fillStyle = THEME.muted;
+      g.font = themeFont(12);
       g.textAlign = 'center';
       g.fillText(last.message, W / 2, 34 + W / 2);
       return;
@@ -123,8 +124,8 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
     g.clip();
     // grid and axes
     const { step, values } = niceTicks(-R, R, 4);
-    g.strokeStyle = '#1c212b';
-    g.lineWidth = 1;
+    g.strokeStyle = THEME.minorGrid;
+    g.lineWidth = THEME.lineScale;
     for (const v of values) {
       g.beginPath(); g.moveTo(X(v), top); g.lineTo(X(v), top + size); g.stroke();
       g.beginPath(); g.moveTo(pad, Y(v)); g.lineTo(pad + size, Y(v)); g.stroke();
@@ -143,7 +144,7 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
       g.setLineDash([]);
     }
     // initial circle
-    g.strokeStyle = '#c9ced8';
+    g.strokeStyle = THEME.label;
     g.setLineDash([2, 3]);
     g.beginPath(); g.arc(X(0), Y(0), Math.max(2, d.initRadius * s), 0, 2 * Math.PI); g.stroke();
     g.setLineDash([]);
@@ -154,7 +155,7 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
       const a = points[(lastFrame * m + k) * 3 + 2];
       g.strokeStyle = a >= 0 ? POSITIVE_UNIT_COLOR : NEGATIVE_UNIT_COLOR;
       g.globalAlpha = 0.55;
-      g.lineWidth = 1.3;
+      g.lineWidth = 1.3 * THEME.lineScale;
       g.beginPath();
       for (let c = 0; c < frames; c++) {
         const o = (c * m + k) * 3;
@@ -182,7 +183,7 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
     g.strokeStyle = GRID_COLOR;
     g.strokeRect(pad - 0.5, top - 0.5, size + 1, size + 1);
     g.fillStyle = LABEL_COLOR;
-    g.font = '9.5px ui-monospace, monospace';
+    g.font = themeFont(9.5, 'ui-monospace, monospace');
     g.textAlign = 'left';
     g.textBaseline = 'bottom';
     const edge = values[values.length - 1];

@@ -10,6 +10,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { BACKGROUND_COLOR, GRID_COLOR, LABEL_COLOR } from './colormaps.ts';
 import { formatTick, niceTicks } from './viewMath.ts';
+import { THEME, themeFont } from './theme.ts';
 
 /** Options of {@link createTimeSeries}. */
 export interface TimeSeriesOptions {
@@ -53,18 +54,19 @@ export interface TimeSeries {
 }
 
 const STYLE_ID = 'lazyrich-timeseries-style';
-const CSS = `
-.lr-ts { color: ${LABEL_COLOR}; font: 11px/1.3 system-ui, sans-serif; }
-.lr-ts .u-title { font-size: 12px; font-weight: 600; color: #d8dde6; text-align: left; padding: 0 0 2px 6px; }
-.lr-ts .u-legend { font-size: 10.5px; text-align: left; margin: 0 0 0 6px; }
+/** The charts' CSS, in the active theme (src/views/theme.ts); injected once, when the first chart is built. */
+const css = (k = THEME.fontScale) => `
+.lr-ts { color: ${THEME.label}; font: ${11 * k}px/1.3 system-ui, sans-serif; }
+.lr-ts .u-title { font-size: ${12 * k}px; font-weight: 600; color: ${THEME.text}; text-align: left; padding: 0 0 2px 6px; }
+.lr-ts .u-legend { font-size: ${10.5 * k}px; text-align: left; margin: 0 0 0 6px; }
 .lr-ts .u-legend .u-series > * { padding: 1px 3px; }
 .lr-ts .u-legend .u-marker { width: 0.9em; height: 0.9em; }
-.lr-ts .u-empty { position: absolute; inset: 30px 0 0 0; display: flex; align-items: center; justify-content: center; color: #6b7486; pointer-events: none; }
+.lr-ts .u-empty { position: absolute; inset: 30px 0 0 0; display: flex; align-items: center; justify-content: center; color: ${THEME.muted}; pointer-events: none; }
 `;
 
 function injectStyle(): void {
   if (document.getElementById(STYLE_ID)) return;
-  const style = Object.assign(document.createElement('style'), { id: STYLE_ID, textContent: CSS });
+  const style = Object.assign(document.createElement('style'), { id: STYLE_ID, textContent: css() });
   document.head.append(style);
 }
 
@@ -182,7 +184,7 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
     } : {
       splits: (u: uPlot, _i: number, min: number, max: number) => logSplits(min, max, (vertical ? u.bbox.height : u.bbox.width) / (window.devicePixelRatio || 1)),
       values: (_u: uPlot, splits: number[]) => splits.map((v) => tickLabel(v, scale)),
-    }), labelSize: 16, labelFont: '11px system-ui, sans-serif', font: '10px ui-monospace, monospace',
+    }), labelSize: 16, labelFont: themeFont(11), font: themeFont(10, 'ui-monospace, monospace'),
     grid: { stroke: GRID_COLOR, width: 1 }, ticks: { stroke: GRID_COLOR, width: 1, size: 4 }, size: 44,
   });
 
@@ -200,7 +202,7 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
       series: [
         { label: options.xLabel, value: (_u, v) => (v == null ? '–' : Number(v.toPrecision(4)).toLocaleString('en')) },
         ...series.map((s) => ({
-          label: s.label, stroke: s.color, width: 1.6, dash: s.dash ? [5, 4] : undefined, spanGaps: false,
+          label: s.label, stroke: s.color, width: 1.6 * THEME.lineScale, dash: s.dash ? [5, 4] : undefined, spanGaps: false,
           points: { show: true, size: 4, fill: s.color, stroke: s.color },
           value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toPrecision(3)),
         })),
@@ -251,8 +253,8 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
       g.fillStyle = BACKGROUND_COLOR;
       g.fillRect(0, 0, out.width, out.height);
       g.scale(dpr, dpr);
-      g.fillStyle = '#d8dde6';
-      g.font = '600 12px system-ui, sans-serif';
+      g.fillStyle = THEME.text;
+      g.font = themeFont(12, 'system-ui, sans-serif', '600');
       g.textBaseline = 'middle';
       g.fillText(options.title, 6, 10);
       g.setTransform(1, 0, 0, 1, 0, 0);

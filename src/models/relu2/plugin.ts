@@ -8,6 +8,7 @@ import type { ModelPlugin } from '../plugin.ts';
 import { relu2ConfigFromParams, relu2ConfigJson } from './appConfig.ts';
 import { estimateRelu2Params } from './estimate.ts';
 import { checkRelu2Params, RELU2_PRESETS, RELU2_SCHEMA, type Relu2Schema } from './params.ts';
+import { RELU2_TOUR } from './tour.ts';
 
 /** The relu2 plugin (registered in src/models/registry.ts). */
 export const relu2Plugin: ModelPlugin<Relu2Schema> = {
@@ -31,5 +32,6 @@ export const relu2Plugin: ModelPlugin<Relu2Schema> = {
   ],
   examples: relu2Examples,
   loadCli: () => import('./cli.ts').then((m) => m.relu2Cli),
+  tour: RELU2_TOUR,
   loadApp: () => import('./app/index.ts').then((m) => m.relu2App),
 };

@@ -9,6 +9,7 @@ import { estimateSingleNeuronParams } from './estimate.ts';
 import {
   checkCrossFields, PRESETS, SINGLE_NEURON_SCHEMA, SINGLE_NEURON_VIEW_FIELDS, type SingleNeuronSchema,
 } from './params.ts';
+import { SINGLE_NEURON_TOUR } from './tour.ts';
 
 /** The single-neuron plugin (registered in src/models/registry.ts). */
 export const singleNeuronPlugin: ModelPlugin<SingleNeuronSchema> = {
@@ -32,5 +33,6 @@ export const singleNeuronPlugin: ModelPlugin<SingleNeuronSchema> = {
   ],
   examples: singleNeuronExamples,
   loadCli: () => import('./cli.ts').then((m) => m.singleNeuronCli),
+  tour: SINGLE_NEURON_TOUR,
   loadApp: () => import('./app/index.ts').then((m) => m.singleNeuronApp),
 };

@@ -2,7 +2,7 @@
  * The app half of the relu2 plugin (loaded lazily by its plugin.ts): builds the relu2 page in the body
  * and starts {@link Relu2App} on the GPU the shell opened, or on the f64 CPU reference without WebGPU.
  */
-import type { ModelApp } from '../../plugin.ts';
+import type { AppShortcuts, ModelApp } from '../../plugin.ts';
 import type { Relu2AppParams } from '../params.ts';
 import { Relu2Sim } from '../sim.ts';
 import { defaultRelu2Kernel } from '../layout.ts';
@@ -43,8 +43,9 @@ export const relu2App: ModelApp<Relu2AppParams> = {
     const ctx = shell.gpu;
     if (!ctx) {
       const backends: Relu2Backends = { factory: (spec) => CpuRelu2Backend.create(spec), limits: null, adapter: 'f64 CPU reference (no WebGPU)', kind: 'cpu' };
+      const app = Relu2App.start(backends, slots, shell);
       return {
-        app: Relu2App.start(backends, slots, shell),
+        app, shortcuts: relu2Shortcuts(app),
         fallbackNote: 'Meanwhile the networks train on the f64 CPU reference in this tab: fine for the Fig. 1a preset, slow for grids.',
       };
     }
@@ -55,6 +56,19 @@ export const relu2App: ModelApp<Relu2AppParams> = {
     const backends: Relu2Backends = {
       factory: (spec) => Relu2Sim.create(ctx, spec, { targetMs: 100, kernel }), limits: ctx.limits, kernel, adapter: ctx.adapterName, kind: 'gpu',
     };
-    return { app: Relu2App.start(backends, slots, shell) };
+    const app = Relu2App.start(backends, slots, shell);
+    return { app, shortcuts: relu2Shortcuts(app) };
   },
 };
+
+/** Keyboard actions on the ReLU page: space cancels a running grid or resumes a cancelled one; r runs it again from step 0. */
+function relu2Shortcuts(app: Relu2App): AppShortcuts {
+  return {
+    playPause: () => {
+      const { state } = app.status;
+      if (state === 'running') app.cancel();
+      else if (state === 'cancelled') app.resume();
+    },
+    reset: () => app.restart(),
+  };
+}

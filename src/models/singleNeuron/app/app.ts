@@ -27,6 +27,8 @@ import { formatHud } from './hud.ts';
 import { accuracyWarning } from './accuracy.ts';
 import { RateMeter } from '../../../app/rateMeter.ts';
 import { showNotice } from '../../../app/notices.ts';
+import type { AppShortcuts } from '../../plugin.ts';
+import { Scrubber } from './scrub.ts';
 
 /** Fields whose change needs a new ensemble (data, grid, rates); the rest apply to the running one. */
 const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
@@ -82,6 +84,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private readonly inspector: Inspector;
   private readonly hud = document.getElementById('hud') as HTMLElement;
   private selection: Uint32Array = new Uint32Array(0);
+  private readonly scrub: Scrubber;
 
   private constructor(private readonly ctx: GpuContext, private readonly portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
     this.session = shell.openSession(this, shell.initial);
@@ -105,6 +108,25 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     });
     this.timeSeriesPanel = new TimeSeriesPanel(document.getElementById('time-series') as HTMLElement);
     addPanelPngButtons();
+    // Replay (scrub.ts): paused, trails off (a recorded state does not continue the live one); leave restores the view.
+    this.scrub = new Scrubber(ctx, document.getElementById('portrait-wrap') as HTMLElement, {
+      enter: () => {
+        const was = this.runner.playing;
+        this.setPlaying(false);
+        this.portrait.setStyle({ pointSize: this.params.pointSize, trails: false, trailDecay: this.params.trailDecay });
+        return was;
+      },
+      leave: (resume) => { this.applyView(); if (resume) this.setPlaying(true); },
+    });
+  }
+
+  /** The run actions of the keyboard shortcuts (src/app/keyboard.ts): the run buttons' play, step and reset. */
+  get shortcuts(): AppShortcuts {
+    return {
+      playPause: () => this.setPlaying(!this.runner.playing),
+      step: () => { this.setPlaying(false); void this.runner.step(1); },
+      reset: () => this.rebuild(this.params, this.sim.ensemble),
+    };
   }
 
   /** Renders the visible WebGPU view now (for PNG exports, read in the same task). */
@@ -213,6 +235,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.sim = sim;
     this.analysis = analysis;
     this.portrait.setSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
+    this.scrub.setSim(sim);
     if (e.d === 2) this.space3d?.setSource(sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
     if (analysis.implicitBias) {
       this.portrait.setInterpolants({ betaOls: e.betaOls, nullBasis: analysis.nullBasis() });
@@ -351,7 +374,9 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     return {
       stepCount: sim.stepCount,
       advance: async (steps) => {
+        this.scrub.restoreLive();
         sim.queueSteps(steps);
+        this.scrub.afterSteps();
         analysis.afterSteps(this.params.colorBy === 'theoryError');
         await this.ctx.device.queue.onSubmittedWorkDone();
       },
@@ -363,7 +388,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private frame(now: number): void {
     if (this.params.view === '3d') this.space3d?.render(this.sim.time);
     else this.portrait.render(this.sim.time);
-    if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending) {
+    // While replaying (scrub.ts) the state is a recorded one: the summaries and panels keep the live values.
+    if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending && !this.scrub.active) {
       this.lastSummaryAt = now;
       this.summaryPending = true;
       const sim = this.sim;
@@ -378,13 +404,13 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       if (this.params.colorBy === 'timeToEpsilon') this.applyColor();
     }
     const wantTable = this.params.panels || this.params.colorBy === 'regime';
-    if (wantTable && now - this.lastPanelAt > PANEL_INTERVAL_MS) {
+    if (wantTable && now - this.lastPanelAt > PANEL_INTERVAL_MS && !this.scrub.active) {
       this.lastPanelAt = now;
       this.analysis.requestReadbacks(true);
       if (this.params.colorBy === 'regime') this.analysis.uploadRegimes(this.regimeRule);
       if (this.params.panels) this.updatePanels();
     }
-    this.hud.textContent = formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
+    this.hud.textContent = this.scrub.hudLine(this.sim.time) + formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
   }
 
   private updatePanels(): void {

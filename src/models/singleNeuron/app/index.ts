@@ -19,6 +19,7 @@ export const singleNeuronApp: ModelApp<SingleNeuronParams> = {
       const n = startCpuFallback(canvas, hud, shell.initial);
       return { fallbackNote: `Meanwhile ${n} trajectories run on the f64 CPU reference.` };
     }
-    return { app: App.start(shell.gpu, canvas, shell) };
+    const app = App.start(shell.gpu, canvas, shell);
+    return { app, shortcuts: app.shortcuts };
   },
 };

@@ -11,6 +11,7 @@ import {
   buildInspectPoints, positionsOf, tooltipText, trajectoriesOf, trajectoryInfo, validateSnapshot,
   type InspectPoints, type InspectSnapshot,
 } from './inspectData.ts';
+import { THEME } from '../../../views/theme.ts';
 
 export type { InspectSnapshot } from './inspectData.ts';
 
@@ -56,8 +57,8 @@ export function createInspector(container: HTMLElement, options: InspectorOption
   const tooltip = document.createElement('div');
   tooltip.className = 'inspect-tooltip';
   Object.assign(tooltip.style, {
-    position: 'absolute', pointerEvents: 'none', whiteSpace: 'pre', font: '12px/1.4 ui-monospace, monospace',
-    background: '#101216e6', border: '1px solid #3a4150', borderRadius: '4px', padding: '4px 8px', display: 'none',
+    position: 'absolute', pointerEvents: 'none', whiteSpace: 'pre', font: `${Math.round(12 * THEME.fontScale)}px/1.4 ui-monospace, monospace`,
+    background: THEME.overlay, border: `1px solid ${THEME.grid}`, color: THEME.text, borderRadius: '4px', padding: '4px 8px', display: 'none',
     zIndex: '2',
   } satisfies Partial<CSSStyleDeclaration>);
 

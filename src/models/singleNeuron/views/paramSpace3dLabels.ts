@@ -3,9 +3,10 @@
  * the projected anchors into an RGBA image that the view uploads as a texture (so PNG exports of the
  * WebGPU canvas include them).
  */
-import { LABEL_COLOR, toHex } from '../../../views/colormaps.ts';
+import { LABEL_COLOR, TARGET_COLOR, toHex } from '../../../views/colormaps.ts';
 import type { AxisLabels } from './paramSpace3dGeometry.ts';
 import { projectToPixel, type Mat4 } from '../../../views/paramSpace3dMath.ts';
+import { THEME } from '../../../views/theme.ts';
 
 type Ctx2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -27,7 +28,7 @@ export function sceneKey(
   const fmt = formatKeyNumber;
   const out: KeyEntry[] = [];
   const [bx, by] = betaStar;
-  out.push({ kind: 'line', color: '#ffffff', text: `global minima  a w = β* = (${fmt(bx)}, ${fmt(by)})` });
+  out.push({ kind: 'line', color: TARGET_COLOR, text: `global minima  a w = β* = (${fmt(bx)}, ${fmt(by)})` });
   if (surfaceDelta !== null) {
     const { a, w } = rates;
     const lhs = a === 1 && w === 1 ? 'a² − ‖w‖²' : `${fmt(w)} a² − ${fmt(a)} ‖w‖²`;
@@ -45,11 +46,11 @@ export function drawLabels3d(
   ctx: Ctx2D, viewProj: Mat4, labels: AxisLabels, key: readonly KeyEntry[], width: number, height: number, dpr: number,
 ): void {
   ctx.clearRect(0, 0, width, height);
-  const font = Math.round(11 * dpr);
+  const font = Math.round(11 * THEME.fontScale * dpr);
   const pad = 4 * dpr;
   ctx.lineJoin = 'round';
   ctx.lineWidth = Math.max(2, 3 * dpr);
-  ctx.strokeStyle = 'rgba(16, 18, 22, 0.85)';
+  ctx.strokeStyle = THEME.halo;
   ctx.fillStyle = LABEL_COLOR;
   const text = (s: string, x: number, y: number, align: CanvasTextAlign, baseline: CanvasTextBaseline) => {
     ctx.textAlign = align;
@@ -65,8 +66,8 @@ export function drawLabels3d(
     if (t.axis === 2) text(t.text, p[0] - 2 * pad, p[1], 'right', 'middle');
     else text(t.text, p[0], p[1] + pad, 'center', 'top');
   }
-  ctx.font = `italic ${Math.round(15 * dpr)}px "Times New Roman", serif`;
-  ctx.fillStyle = '#e6e9ef';
+  ctx.font = `italic ${Math.round(15 * THEME.fontScale * dpr)}px "Times New Roman", serif`;
+  ctx.fillStyle = THEME.text;
   for (const n of labels.names) {
     const p = projectToPixel(viewProj, n.at, width, height);
     if (!p || !inside(p[0], p[1])) continue;

@@ -5,9 +5,10 @@
  */
 import { defineStruct } from '../../../gpu/struct.ts';
 import {
-  AXIS_COLOR, BACKGROUND_COLOR, deltaInterpolator, deltaToT, DIVERGED_COLOR, HIGHLIGHT_COLOR, parseColor,
+  AXIS_COLOR, BACKGROUND_COLOR, deltaInterpolator, deltaToT, DIVERGED_COLOR, HIGHLIGHT_COLOR, parseColor, TARGET_COLOR,
 } from '../../../views/colormaps.ts';
 import type { Mat4 } from '../../../views/paramSpace3dMath.ts';
+import { THEME } from '../../../views/theme.ts';
 
 /** Index of each fixed colour in `ParamSpace3DParams.colors` (linear RGBA). */
 export const COLOR_SLOTS_3D = ['diverged', 'highlight', 'outline', 'background', 'surface'] as const;
@@ -80,7 +81,7 @@ export interface Uniform3DInput {
  * target distance.
  */
 export function uniforms3d(u: Uniform3DInput): Record<string, number | ArrayLike<number>> {
-  const px = Math.max(1, u.pointSize * u.dpr);
+  const px = Math.max(1, u.pointSize * THEME.lineScale * u.dpr); // projector mode: thicker (theme.ts)
   const hpx = Math.max(1.8 * px, 7 * u.dpr);
   const radius = Math.sqrt(3) * u.extent;
   const colors = COLOR_SLOTS_3D.flatMap((slot) => (slot === 'surface' ? [...u.surfaceColor] : parseColor(({
@@ -99,8 +100,10 @@ export function uniforms3d(u: Uniform3DInput): Record<string, number | ArrayLike
 
 /** Colours of the scene lines, linear RGBA. */
 export const LINE_COLORS = {
-  axis: parseColor(AXIS_COLOR).slice(0, 3).concat(1) as [number, number, number, number],
-  minima: [1, 1, 1, 1] as [number, number, number, number],
+  /** The axes, in the active theme (src/views/theme.ts). */
+  get axis() { return parseColor(AXIS_COLOR).slice(0, 3).concat(1) as [number, number, number, number]; },
+  /** The line of global minima a w = β*, the theme's target colour. */
+  get minima() { return parseColor(TARGET_COLOR).slice(0, 3).concat(1) as [number, number, number, number]; },
   floor: [0.36, 0.4, 0.48, 0.35] as [number, number, number, number],
 };
 

@@ -7,6 +7,7 @@ import { INTERPOLANT_COLOR, LABEL_COLOR } from '../../../views/colormaps.ts';
 import {
   formatTick, niceTicks, VIEW_AXES, worldToClip, type InterpolantGeometry, type ViewMode, type ViewRect,
 } from '../../../views/viewMath.ts';
+import { THEME } from '../../../views/theme.ts';
 
 /** Target spacing of ticks, in CSS pixels. */
 export const TICK_SPACING_CSS_PX = 90;
@@ -50,10 +51,10 @@ export function drawLabels(
   ctx: Ctx2D, rect: ViewRect, mode: ViewMode, width: number, height: number, dpr: number, step: number, note?: string,
 ): void {
   ctx.clearRect(0, 0, width, height);
-  const font = Math.round(11 * dpr);
+  const font = Math.round(11 * THEME.fontScale * dpr);
   ctx.font = `${font}px ui-monospace, monospace`;
   ctx.lineWidth = Math.max(2, 3 * dpr);
-  ctx.strokeStyle = 'rgba(16, 18, 22, 0.85)';
+  ctx.strokeStyle = THEME.halo;
   ctx.fillStyle = LABEL_COLOR;
   const pad = 4 * dpr;
   const toPx = (x: number, y: number): [number, number] => {
@@ -87,7 +88,7 @@ export function drawLabels(
   if (ox > 0 && ox < width && oy > 0 && oy < height) text('0', ox - pad, oy + pad, 'right', 'top');
   // Axis names at the positive ends.
   const [xName, yName] = VIEW_AXES[mode];
-  ctx.font = `${Math.round(13 * dpr)}px system-ui, sans-serif`;
+  ctx.font = `${Math.round(13 * THEME.fontScale * dpr)}px system-ui, sans-serif`;
   text(xName, width - pad, clamp(oy - pad, font + pad, height - pad), 'right', 'bottom');
   text(yName, clamp(ox + 2 * pad, pad, width - 8 * font), pad, 'left', 'top');
   if (note) {

@@ -10,6 +10,7 @@ import {
   parseColor, TARGET_COLOR, type FieldScale,
 } from '../../../views/colormaps.ts';
 import { clipTransform, type InterpolantGeometry, type ViewMode, type ViewRect } from '../../../views/viewMath.ts';
+import { THEME } from '../../../views/theme.ts';
 
 /** Index of each fixed colour in `PortraitParams.colors` (the shader names them by these indices). */
 export const COLOR_SLOTS = [
@@ -171,7 +172,7 @@ export function limitSampleIndex(k: number, stride: number): number {
  */
 export function portraitUniforms(u: PortraitUniformInput): Record<string, number | ArrayLike<number>> {
   const { scale, offset } = clipTransform(u.rect);
-  const px = Math.max(1, u.pointSize * u.dpr);
+  const px = Math.max(1, u.pointSize * THEME.lineScale * u.dpr); // projector mode: thicker (theme.ts)
   const hpx = Math.max(1.8 * px, 7 * u.dpr);
   const xx = new Float64Array(u.d * u.d);
   u.XX.forEach((row, i) => row.forEach((v, j) => { xx[i * u.d + j] = v; }));

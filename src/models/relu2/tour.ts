@@ -1,0 +1,26 @@
+/**
+ * The two-layer ReLU steps of the guided tour (src/app/tour.ts; issue 10): paper Fig. 1a and Fig. 1b,
+ * each set up through the URL hash (schema keys of params.ts). Maths: docs/theory.md §3.
+ */
+import type { TourStep } from '../plugin.ts';
+
+/** Tour steps on the ReLU page. */
+export const RELU2_TOUR: readonly TourStep[] = [
+  {
+    figure: 'Fig. 1a', title: 'ReLU units finding the teacher\'s directions',
+    hash: 'p=fig1a',
+    target: '#r2-cells-panel',
+    caption: 'Fifty ReLU units learn a "teacher" network with three units (dashed rays) from 20 points in the plane. Each curve '
+      + 'is one unit\'s |a| w over training, coloured by the sign of its readout a. Four starts: small scale τ = 0.1 balanced '
+      + '(rich: units gather on the teacher rays), large τ = 2 (lazy: units barely move), small τ upstream (α = 10, fast '
+      + 'feature learning) and downstream (α = 0.1, directions frozen at first).',
+  },
+  {
+    figure: 'Fig. 1b', title: 'Where feature learning happens: τ × δ',
+    hash: 'p=fig1b-reduced',
+    target: '#r2-map-panel',
+    caption: 'A grid of networks over the starting scale τ and the layer imbalance δ (a reduced version of the paper\'s grid). '
+      + 'Colour is the kernel distance S at the chosen checkpoint: near 0 the network stayed lazy (large τ), large S means it '
+      + 'learned features (small τ, fastest for δ > 0, upstream). Cells fill in as the grid runs; click one to see its units.',
+  },
+];
