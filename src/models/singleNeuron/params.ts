@@ -40,7 +40,7 @@ export const SINGLE_NEURON_SCHEMA = {
   } as EnumField<'delta' | 'tauAlpha'>,
   deltaMin: { key: 'dmin', label: 'δ min', type: 'number', min: -BIG, max: BIG, default: -4 },
   deltaMax: { key: 'dmax', label: 'δ max', type: 'number', min: -BIG, max: BIG, default: 4 },
-  deltaCount: { key: 'dn', label: 'δ count', type: 'int', min: 1, max: 1 << 20, default: 512 },
+  deltaCount: { key: 'dn', label: 'δ count', type: 'int', min: 1, max: 1 << 20, default: 513 },
   beta0Norm: { key: 'b0', label: '‖β₀‖', type: 'number', min: 0, minExclusive: true, max: BIG, default: 1 },
   tauMin: { key: 'tmin', label: 'τ min', type: 'number', min: 0, minExclusive: true, max: BIG, default: 0.1 },
   tauMax: { key: 'tmax', label: 'τ max', type: 'number', min: 0, minExclusive: true, max: BIG, default: 2 },
@@ -48,7 +48,7 @@ export const SINGLE_NEURON_SCHEMA = {
   alphaMin: { key: 'amin', label: 'α min', type: 'number', min: 0, minExclusive: true, max: BIG, default: 0.1 },
   alphaMax: { key: 'amax', label: 'α max', type: 'number', min: 0, minExclusive: true, max: BIG, default: 10 },
   alphaCount: { key: 'an', label: 'α count (log-spaced)', type: 'int', min: 1, max: 4096, default: 32 },
-  directions: { key: 'dirs', label: 'directions of β₀', type: 'int', min: 1, max: 1 << 20, default: 512 },
+  directions: { key: 'dirs', label: 'directions of β₀', type: 'int', min: 1, max: 1 << 20, default: 514 },
   seed: { key: 's', label: 'seed', type: 'int', min: 0, max: 2 ** 31 - 1, default: 1,
     help: 'draws the directions of β₀ when d > 2' },
   etaA: { key: 'ea', label: 'η_a (readout rate)', type: 'number', min: 0, minExclusive: true, max: BIG, default: 1 },
@@ -105,12 +105,15 @@ export type PresetName = SingleNeuronParams['preset'];
 
 /**
  * Presets from docs/theory.md §1.6. Each is a partial override of the defaults. The paper plots a few δ
- * values; here δ spans the same range densely and β₀ sweeps every direction (Fig. 2/3 includes β₀ = (−1, 0)).
+ * values; here δ spans the same range densely and β₀ sweeps every direction. Fig. 2/3: δ count 8m + 1
+ * puts the paper's δ ∈ {−4, −2, −1, 0, 1, 2, 4} exactly on the grid and direction 0 is β₀ = (−1, 0)
+ * (FIG2_DELTAS); a direction count ≢ 0 mod 4 leaves out β₀ = −β* itself, whose δ = 0 trajectory would
+ * stall at the saddle a = w = 0 and never converge.
  */
 export const PRESETS: Record<Exclude<PresetName, 'custom'>, Partial<SingleNeuronParams>> = {
   fig2: {
-    d: 2, dataset: 'whitened', target: [0, 1], grid: 'delta', deltaMin: -4, deltaMax: 4, deltaCount: 512,
-    directions: 512, beta0Norm: 1, etaA: 1, etaW: 1, method: 'rk4', step: 0.01, view: 'beta', colorBy: 'delta',
+    d: 2, dataset: 'whitened', target: [0, 1], grid: 'delta', deltaMin: -4, deltaMax: 4, deltaCount: 513,
+    directions: 514, beta0Norm: 1, etaA: 1, etaW: 1, method: 'rk4', step: 0.01, view: 'beta', colorBy: 'delta',
   },
   fig8: {
     d: 2, dataset: 'whitened', target: [0.5, 0.5], grid: 'delta', deltaMin: -2, deltaMax: 2, deltaCount: 512,
@@ -122,6 +125,25 @@ export const PRESETS: Record<Exclude<PresetName, 'custom'>, Partial<SingleNeuron
     method: 'rk4', step: 0.01, view: 'beta', colorBy: 'delta',
   },
 };
+
+/** The δ of the seven trajectories of the paper's Fig. 2 (from β₀ = (−1, 0) to β* = (0, 1)), docs/theory.md §1.6. */
+export const FIG2_DELTAS = [-4, -2, -1, 0, 1, 2, 4] as const;
+
+/**
+ * The default ensemble on a software adapter (SwiftShader: CPU speed): Fig. 2 on a 49 × 98 grid
+ * (4,802 trajectories, still with the seven δ of FIG2_DELTAS and no β₀ = −β*) at 20 steps per frame, so
+ * that every trajectory converges (excess loss < 1e−3 by t ≈ 30) within a minute or two.
+ */
+export const SOFTWARE_DEFAULTS: Partial<SingleNeuronParams> = { deltaCount: 49, directions: 98, stepsPerFrame: 20 };
+
+/**
+ * The params of a first load (no hash): the defaults (= Fig. 2), made smaller on a software adapter.
+ * @param software whether WebGPU runs on a software adapter (GpuContext.isSoftware).
+ */
+export function firstLoadParams(software: boolean): SingleNeuronParams {
+  const p = defaults(SINGLE_NEURON_SCHEMA);
+  return software ? { ...p, ...SOFTWARE_DEFAULTS } : p;
+}
 
 /**
  * Checks the rules that involve several fields and no data (the grid's are checked by buildEnsemble).

@@ -9,7 +9,7 @@ import { ParamError, defaults, validate } from '../../../params/schema.ts';
 import type { AppShell, ParamsSession, ParamsTarget } from '../../plugin.ts';
 import { Runner, type SteppedBackend } from '../../../app/runner.ts';
 import { buildData, buildEnsemble, type SingleNeuronEnsemble } from '../ensemble.ts';
-import { checkCrossFields, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../params.ts';
+import { checkCrossFields, firstLoadParams, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../params.ts';
 import { SingleNeuronSim, type EnsembleSummary } from '../sim.ts';
 import { defaultRegimeRule, REGIMES, type RegimeRule } from '../regimes.ts';
 import { lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
@@ -25,8 +25,10 @@ import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './pan
 import { exportCsv, exportJson, savePng } from './export.ts';
 import { formatHud } from './hud.ts';
 import { accuracyWarning } from './accuracy.ts';
+import { fig2Trajectories, FeaturedPathsController } from './featured.ts';
+import { PortraitPaths } from '../views/portraitPaths.ts';
 import { RateMeter } from '../../../app/rateMeter.ts';
-import { showNotice } from '../../../app/notices.ts';
+import { clearNotice, showNotice } from '../../../app/notices.ts';
 
 /** Fields whose change needs a new ensemble (data, grid, rates); the rest apply to the running one. */
 const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
@@ -82,13 +84,16 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private readonly inspector: Inspector;
   private readonly hud = document.getElementById('hud') as HTMLElement;
   private selection: Uint32Array = new Uint32Array(0);
+  /** The Fig. 2 trajectories' persistent paths over the portrait (featured.ts). */
+  readonly featured: FeaturedPathsController;
 
   private constructor(private readonly ctx: GpuContext, private readonly portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
     this.session = shell.openSession(this, shell.initial);
+    this.featured = new FeaturedPathsController(ctx, new PortraitPaths(portrait.canvas.parentElement as HTMLElement));
     this.controls = createControls(SCHEMA, FOLDERS, () => this.params, (name, value) => this.change({ [name]: value }), {
       playPause: () => this.setPlaying(!this.runner.playing),
       step: () => { this.setPlaying(false); void this.runner.step(1); },
-      reset: () => this.rebuild(this.params, this.sim.ensemble),
+      reset: () => this.rebuild(this.params, this.sim.ensemble, this.selection),
       reseed: () => this.change({ seed: (this.params.seed + 1) % 2 ** 31, dataSeed: (this.params.dataSeed + 1) % 2 ** 31 }),
       inspect: () => void this.inspect(),
       savePng: () => savePng(this.portrait),
@@ -116,7 +121,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
    */
   static start(ctx: GpuContext, canvas: HTMLCanvasElement, shell: AppShell<SingleNeuronParams>): App {
     const app = new App(ctx, new PortraitView(ctx, canvas), shell);
-    let params = shell.initial;
+    // A first load (no hash) is Fig. 2, sized by the adapter (params.ts SOFTWARE_DEFAULTS).
+    let params = location.hash.replace(/^#/, '') === '' ? firstLoadParams(ctx.isSoftware) : shell.initial;
     try {
       checkCrossFields(params);
       app.rebuild(params);
@@ -151,7 +157,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   get charts(): TimeSeriesPanel['drawn'] { return this.timeSeriesPanel.drawn; }
 
   /**
-   * Selects trajectories: highlighted in the portrait and followed by the time series (the first 64).
+   * Selects trajectories: highlighted in the portrait and followed by the time series (the first 64),
+   * recorded from now on (from t = 0 after a rebuild).
    * @throws Error when an index is ≥ n.
    */
   select(indices: Uint32Array): void {
@@ -159,6 +166,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.portrait.highlight(indices.length ? indices : null);
     this.space3d?.highlight(indices.length ? indices : null);
     this.analysis.recorder.setSelection(indices);
+    if (indices.length) this.analysis.recordNow();
   }
 
   /**
@@ -192,8 +200,12 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.controls.sync(p);
   }
 
-  /** Builds a new ensemble (or reuses `ensemble`) and swaps it in; on failure the old one keeps running. */
-  private rebuild(p: SingleNeuronParams, ensemble?: SingleNeuronEnsemble): void {
+  /**
+   * Builds a new ensemble (or reuses `ensemble`: reset) and swaps it in; on failure the old one keeps
+   * running. The selection becomes `keep` when it fits the new ensemble (reset keeps it), else the Fig. 2
+   * trajectories of the grid (featured.ts; none when the grid lacks them).
+   */
+  private rebuild(p: SingleNeuronParams, ensemble?: SingleNeuronEnsemble, keep?: Uint32Array): void {
     const e = ensemble ?? buildEnsemble(p);
     const sim = SingleNeuronSim.create(this.ctx, e, { method: p.method, step: p.step, bound: p.bound });
     const analysis = new Analysis(this.ctx, sim, { epsilon: p.epsilon, kernelThreshold: p.kernelThreshold });
@@ -208,7 +220,9 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     }
     this.applyColor();
     this.regimePanel.setGrid(gridShape(p));
-    this.select(new Uint32Array(0));
+    const featured = fig2Trajectories(p);
+    this.featured.setSource(sim, featured);
+    this.select(keep && keep.every((i) => i < sim.n) ? keep : featured);
     this.inspector.hide();
     this.summary = null;
     this.rate.reset();
@@ -232,6 +246,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     } else {
       this.portrait.setView(p.view);
       this.hide3d();
+      clearNotice('inspect');
     }
     this.portrait.setStyle(style);
     this.applyColor();
@@ -294,12 +309,14 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     }
     canvas.hidden = false;
     this.portrait.canvas.hidden = true;
+    this.featured.paths.setVisible(false);
     return this.space3d;
   }
 
   private hide3d(): void {
     (document.getElementById('space3d') as HTMLCanvasElement).hidden = true;
     this.portrait.canvas.hidden = false;
+    this.featured.paths.setVisible(true);
   }
 
   private setPlaying(playing: boolean): void {
@@ -350,7 +367,10 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   /** Every animation frame (after the runner queued the frame's steps): draw, read summaries back, HUD. */
   private frame(now: number): void {
     if (this.params.view === '3d') this.space3d?.render(this.sim.time);
-    else this.portrait.render(this.sim.time);
+    else {
+      this.portrait.render(this.sim.time);
+      this.featured.frame(this.portrait.getView(), this.params.view);
+    }
     if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending) {
       this.lastSummaryAt = now;
       this.summaryPending = true;

@@ -1,0 +1,137 @@
+/**
+ * The featured trajectories of the first load: the paper's Fig. 2 (docs/theory.md §1.6), seven δ from
+ * β₀ = (−1, 0) to β* = (0, 1), drawn as thick persistent lines and followed by the time series from t = 0.
+ * `fig2Trajectories` finds them in a grid; `FeaturedReader` gathers their (a, w) from the GPU state.
+ */
+import type { GpuContext } from '../../../gpu/device.ts';
+import { initialDirections, linspace } from '../ensemble.ts';
+import { FIG2_DELTAS, type SingleNeuronParams } from '../params.ts';
+import type { SingleNeuronSim } from '../sim.ts';
+import type { PortraitPaths } from '../views/portraitPaths.ts';
+import { deltaInterpolator, deltaToT } from '../../../views/colormaps.ts';
+import type { ViewMode, ViewRect } from '../../../views/viewMath.ts';
+
+/** |δ − δ_grid| and |direction − (−1, 0)| below this count as on the grid. */
+const ON_GRID_TOL = 1e-9;
+
+/**
+ * Grid indices (README "Conventions": iδ · directions + iDir) of the Fig. 2 trajectories present in `p`'s
+ * grid, in FIG2_DELTAS order: grid "delta", d = 2, a direction equal to (−1, 0) and δ on the δ grid.
+ * Whether β₀ is the paper's (−1, 0) also needs ‖β₀‖ = 1; other norms keep the direction. Empty when the
+ * grid has none of them (e.g. an even δ count over a symmetric range, or the τ × α grid).
+ */
+export function fig2Trajectories(p: SingleNeuronParams): Uint32Array {
+  if (p.grid !== 'delta' || p.d !== 2) return new Uint32Array(0);
+  const dir = initialDirections(2, p.directions, p.seed).findIndex(([x, y]) => Math.abs(x + 1) < ON_GRID_TOL && Math.abs(y) < ON_GRID_TOL);
+  if (dir < 0) return new Uint32Array(0);
+  const deltas = linspace(p.deltaMin, p.deltaMax, p.deltaCount);
+  const out: number[] = [];
+  for (const delta of FIG2_DELTAS) {
+    const row = deltas.findIndex((v) => Math.abs(v - delta) < ON_GRID_TOL * Math.max(1, Math.abs(delta)));
+    if (row >= 0) out.push(row * p.directions + dir);
+  }
+  return Uint32Array.from(out);
+}
+
+/** (a, w) of the featured trajectories at one time: `state` is SoA, (d + 1) rows × k (row 0 a, then w_j). */
+export interface FeaturedSample { time: number; state: Float32Array }
+
+/**
+ * Gathers the state of a few trajectories (4 bytes per copy, no kernel) into a small readback buffer;
+ * one read in flight at a time ("latest wins"), so a slow adapter never queues reads.
+ */
+export class FeaturedReader {
+  private readonly staging: GPUBuffer;
+  private pending = false;
+
+  /**
+   * @throws RangeError when an index is ≥ sim.n.
+   */
+  constructor(private readonly ctx: GpuContext, private readonly sim: SingleNeuronSim, readonly indices: Uint32Array) {
+    for (const i of indices) if (i >= sim.n) throw new RangeError(`FeaturedReader: trajectory ${i} ≥ n = ${sim.n}.`);
+    this.staging = ctx.device.createBuffer({
+      label: 'Featured.staging', size: Math.max(4, 4 * (sim.d + 1) * indices.length),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  /**
+   * Reads the current state of the featured trajectories; null when a read is still in flight, there is
+   * nothing to read, or the buffer was destroyed meanwhile.
+   */
+  async read(): Promise<FeaturedSample | null> {
+    const k = this.indices.length;
+    if (this.pending || k === 0) return null;
+    this.pending = true;
+    const { sim } = this;
+    const time = sim.time;
+    const enc = this.ctx.device.createCommandEncoder({ label: 'Featured.gather' });
+    for (let r = 0; r <= sim.d; r++) {
+      this.indices.forEach((i, j) => enc.copyBufferToBuffer(sim.state, 4 * (r * sim.n + i), this.staging, 4 * (r * k + j), 4));
+    }
+    this.ctx.device.queue.submit([enc.finish()]);
+    try {
+      await this.staging.mapAsync(GPUMapMode.READ);
+      const state = new Float32Array(this.staging.getMappedRange().slice(0));
+      this.staging.unmap();
+      return { time, state };
+    } catch {
+      return null; // destroyed while mapping (a rebuild)
+    } finally {
+      this.pending = false;
+    }
+  }
+
+  destroy(): void { this.staging.destroy(); }
+}
+
+/**
+ * Keeps the featured paths of the running ensemble: one FeaturedReader per sim, its samples appended to
+ * the overlay every frame (one read in flight), the overlay re-projected on view changes.
+ */
+export class FeaturedPathsController {
+  private reader: FeaturedReader | null = null;
+
+  constructor(private readonly ctx: GpuContext, readonly paths: PortraitPaths) {}
+
+  /**
+   * Follows `indices` of `sim` from now on (empty paths; the first sample is the state now, t = 0 after a
+   * rebuild). Colours: the δ colour map of the portrait (deltaInterpolator over ±max |δ|).
+   * @throws RangeError when an index is ≥ sim.n.
+   */
+  setSource(sim: SingleNeuronSim, indices: Uint32Array): void {
+    const old = this.reader;
+    this.reader = new FeaturedReader(this.ctx, sim, indices);
+    void this.ctx.device.queue.onSubmittedWorkDone().then(() => old?.destroy());
+    const e = sim.ensemble;
+    const span = Math.max(Math.abs(e.deltaRange[0]), Math.abs(e.deltaRange[1]), 1e-12);
+    this.paths.reset(sim.d, Array.from(indices, (i) => ({
+      label: `δ = ${formatDelta(e.delta0[i])}`, color: deltaInterpolator(deltaToT(e.delta0[i], span)),
+    })));
+    this.sample();
+  }
+
+  /** Starts a read of the featured states (skipped while one is in flight) and redraws the overlay. */
+  frame(rect: ViewRect, mode: ViewMode): void {
+    this.sample();
+    this.paths.render(rect, mode);
+  }
+
+  private sample(): void {
+    const reader = this.reader;
+    if (!reader || reader.indices.length === 0) return;
+    void reader.read().then((s) => { if (s && reader === this.reader) this.paths.add(s.time, s.state); });
+  }
+
+  destroy(): void {
+    this.reader?.destroy();
+    this.paths.destroy();
+  }
+}
+
+/** δ for labels: integers as "−4", else two decimals (U+2212 minus). */
+export function formatDelta(delta: number): string {
+  const r = Math.round(delta);
+  const s = Math.abs(delta - r) < 1e-9 ? String(r) : delta.toFixed(2);
+  return s.replace('-', '−');
+}
