@@ -131,11 +131,12 @@ export const FIG2_DELTAS = [-4, -2, -1, 0, 1, 2, 4] as const;
 
 /**
  * The default ensemble on a software adapter (SwiftShader: CPU speed): Fig. 2 on a 33 × 66 grid
- * (2,178 trajectories, still with the seven δ of FIG2_DELTAS and no β₀ = −β*) at 30 steps per frame, so
+ * (2,178 trajectories, still with the seven δ of FIG2_DELTAS and no β₀ = −β*) at 50 steps per frame, so
  * that every trajectory converges (excess loss < 1e−3 by t = 29.5, the closed form's slowest, δ = −3 next
- * to β₀ = (−1, 0)) within a minute or two.
+ * to β₀ = (−1, 0); t ≈ 32 in f32) within a minute or two. The Fig. 2 paths are captured every 0.05 of
+ * time within a frame (featured.ts), so they stay smooth at this frame size.
  */
-export const SOFTWARE_DEFAULTS: Partial<SingleNeuronParams> = { deltaCount: 33, directions: 66, stepsPerFrame: 30 };
+export const SOFTWARE_DEFAULTS: Partial<SingleNeuronParams> = { deltaCount: 33, directions: 66, stepsPerFrame: 50 };
 
 /**
  * The params of a first load (no hash): the defaults (= Fig. 2), made smaller on a software adapter.

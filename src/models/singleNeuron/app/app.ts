@@ -356,7 +356,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     return {
       stepCount: sim.stepCount,
       advance: async (steps) => {
-        sim.queueSteps(steps);
+        this.featured.queueSteps(sim, steps);
         analysis.afterSteps(this.params.colorBy === 'theoryError');
         await this.ctx.device.queue.onSubmittedWorkDone();
       },

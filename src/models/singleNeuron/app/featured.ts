@@ -36,12 +36,21 @@ export function fig2Trajectories(p: SingleNeuronParams): Uint32Array {
 /** (a, w) of the featured trajectories at one time: `state` is SoA, (d + 1) rows × k (row 0 a, then w_j). */
 export interface FeaturedSample { time: number; state: Float32Array }
 
+/** Captures kept on the GPU between two reads (more are dropped until the read lands). */
+export const FEATURED_SLOTS = 64;
+/** Simulated time between two captures within a frame (time units), so paths stay smooth at many steps per frame. */
+export const FEATURED_CAPTURE_DT = 0.05;
+
 /**
- * Gathers the state of a few trajectories (4 bytes per copy, no kernel) into a small readback buffer;
- * one read in flight at a time ("latest wins"), so a slow adapter never queues reads.
+ * Gathers the state of a few trajectories (4-byte buffer copies, no kernel) into a GPU ring of
+ * FEATURED_SLOTS captures; {@link FeaturedReader.read} copies the filled slots to a readback buffer, one
+ * read in flight at a time ("latest wins"), so a slow adapter never queues reads.
  */
 export class FeaturedReader {
+  private readonly ring: GPUBuffer;
   private readonly staging: GPUBuffer;
+  private readonly slotFloats: number;
+  private times: number[] = [];
   private pending = false;
 
   /**
@@ -49,45 +58,62 @@ export class FeaturedReader {
    */
   constructor(private readonly ctx: GpuContext, private readonly sim: SingleNeuronSim, readonly indices: Uint32Array) {
     for (const i of indices) if (i >= sim.n) throw new RangeError(`FeaturedReader: trajectory ${i} ≥ n = ${sim.n}.`);
-    this.staging = ctx.device.createBuffer({
-      label: 'Featured.staging', size: Math.max(4, 4 * (sim.d + 1) * indices.length),
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
+    this.slotFloats = (sim.d + 1) * indices.length;
+    const size = Math.max(4, 4 * this.slotFloats * FEATURED_SLOTS);
+    this.ring = ctx.device.createBuffer({ label: 'Featured.ring', size, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.staging = ctx.device.createBuffer({ label: 'Featured.staging', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  }
+
+  /** Queues a copy of the featured states now (after the sim's queued steps) into the next free slot. */
+  capture(): void {
+    const k = this.indices.length;
+    if (k === 0 || this.times.length >= FEATURED_SLOTS) return;
+    const { sim } = this;
+    const base = this.times.length * this.slotFloats;
+    const enc = this.ctx.device.createCommandEncoder({ label: 'Featured.capture' });
+    for (let r = 0; r <= sim.d; r++) {
+      this.indices.forEach((i, j) => enc.copyBufferToBuffer(sim.state, 4 * (r * sim.n + i), this.ring, 4 * (base + r * k + j), 4));
+    }
+    this.ctx.device.queue.submit([enc.finish()]);
+    this.times.push(sim.time);
   }
 
   /**
-   * Reads the current state of the featured trajectories; null when a read is still in flight, there is
-   * nothing to read, or the buffer was destroyed meanwhile.
+   * Reads the captures since the last read, oldest first; [] when a read is still in flight, nothing was
+   * captured, or the buffers were destroyed meanwhile.
    */
-  async read(): Promise<FeaturedSample | null> {
-    const k = this.indices.length;
-    if (this.pending || k === 0) return null;
+  async read(): Promise<FeaturedSample[]> {
+    const count = this.times.length;
+    if (this.pending || count === 0) return [];
     this.pending = true;
-    const { sim } = this;
-    const time = sim.time;
-    const enc = this.ctx.device.createCommandEncoder({ label: 'Featured.gather' });
-    for (let r = 0; r <= sim.d; r++) {
-      this.indices.forEach((i, j) => enc.copyBufferToBuffer(sim.state, 4 * (r * sim.n + i), this.staging, 4 * (r * k + j), 4));
-    }
+    const times = this.times;
+    this.times = [];
+    const bytes = 4 * this.slotFloats * count;
+    const enc = this.ctx.device.createCommandEncoder({ label: 'Featured.read' });
+    enc.copyBufferToBuffer(this.ring, 0, this.staging, 0, bytes);
     this.ctx.device.queue.submit([enc.finish()]);
     try {
-      await this.staging.mapAsync(GPUMapMode.READ);
-      const state = new Float32Array(this.staging.getMappedRange().slice(0));
+      await this.staging.mapAsync(GPUMapMode.READ, 0, bytes);
+      const all = new Float32Array(this.staging.getMappedRange(0, bytes).slice(0));
       this.staging.unmap();
-      return { time, state };
+      return times.map((time, c) => ({ time, state: all.subarray(c * this.slotFloats, (c + 1) * this.slotFloats) }));
     } catch {
-      return null; // destroyed while mapping (a rebuild)
+      return []; // destroyed while mapping (a rebuild)
     } finally {
       this.pending = false;
     }
   }
 
-  destroy(): void { this.staging.destroy(); }
+  destroy(): void {
+    this.ring.destroy();
+    this.staging.destroy();
+  }
 }
 
 /**
- * Keeps the featured paths of the running ensemble: one FeaturedReader per sim, its samples appended to
- * the overlay every frame (one read in flight), the overlay re-projected on view changes.
+ * Keeps the featured paths of the running ensemble: one FeaturedReader per sim, captures within each
+ * frame's steps, the samples appended to the overlay every frame (one read in flight), the overlay
+ * re-projected on view changes.
  */
 export class FeaturedPathsController {
   private reader: FeaturedReader | null = null;
@@ -106,12 +132,30 @@ export class FeaturedPathsController {
     const e = sim.ensemble;
     const span = Math.max(Math.abs(e.deltaRange[0]), Math.abs(e.deltaRange[1]), 1e-12);
     this.paths.reset(sim.d, Array.from(indices, (i) => ({
-      label: `δ = ${formatDelta(e.delta0[i])}`, color: deltaInterpolator(deltaToT(e.delta0[i], span)),
+      label: `δ = ${formatDelta(e.delta0[i])}`, color: deltaInterpolator(deltaToT(e.delta0[i], span)), delta: e.delta0[i],
     })));
-    this.sample();
+    this.reader.capture();
   }
 
-  /** Starts a read of the featured states (skipped while one is in flight) and redraws the overlay. */
+  /**
+   * Queues `steps` steps of `sim` in sub-chunks of at most FEATURED_CAPTURE_DT simulated time, capturing
+   * the featured states after each (the live loop's advance; same steps as one sim.queueSteps).
+   */
+  queueSteps(sim: SingleNeuronSim, steps: number): void {
+    const reader = this.reader;
+    if (!reader || reader.indices.length === 0 || sim.config.method === 'exact') {
+      sim.queueSteps(steps);
+      reader?.capture();
+      return;
+    }
+    const chunk = Math.max(1, Math.floor(FEATURED_CAPTURE_DT / sim.config.step));
+    for (let done = 0; done < steps; done += chunk) {
+      sim.queueSteps(Math.min(chunk, steps - done));
+      reader.capture();
+    }
+  }
+
+  /** Starts a read of the captured states (skipped while one is in flight) and redraws the overlay. */
   frame(rect: ViewRect, mode: ViewMode): void {
     this.sample();
     this.paths.render(rect, mode);
@@ -120,7 +164,9 @@ export class FeaturedPathsController {
   private sample(): void {
     const reader = this.reader;
     if (!reader || reader.indices.length === 0) return;
-    void reader.read().then((s) => { if (s && reader === this.reader) this.paths.add(s.time, s.state); });
+    void reader.read().then((samples) => {
+      if (reader === this.reader) for (const s of samples) this.paths.add(s.time, s.state);
+    });
   }
 
   destroy(): void {

@@ -5,14 +5,18 @@
  */
 import { projectTrajectory, worldToClip, type ViewMode, type ViewRect } from '../../../views/viewMath.ts';
 
-/** One featured path: its label, CSS colour and samples (time units; (a, w) per sample). */
-export interface FeaturedPath { label: string; color: string; times: number[]; states: number[][] }
+/** One featured path: its label, CSS colour, δ and samples (time units; (a, w) per sample). */
+export interface FeaturedPath { label: string; color: string; delta: number; times: number[]; states: number[][] }
 
 /** Samples kept per path; beyond it every other old sample is dropped (the path keeps its shape). */
 export const MAX_PATH_SAMPLES = 4096;
-/** Line width and outline width of a path, CSS px. */
-export const PATH_WIDTH_PX = 3;
-const OUTLINE_PX = 2;
+/**
+ * Line width of a path, CSS px: 2 + |δ| up to 6 (lazy paths under the rich ones, wider, so nearly
+ * coinciding paths such as δ = 2 and δ = 4 both show, as nested bands), plus a 1 px dark outline drawn
+ * under all lines.
+ */
+export function pathWidthPx(delta: number): number { return 2 + Math.min(4, Math.abs(delta)); }
+const OUTLINE_PX = 1;
 
 /** The overlay; create once per portrait, {@link PortraitPaths.reset} on every new ensemble. */
 export class PortraitPaths {
@@ -35,7 +39,7 @@ export class PortraitPaths {
   get drawn(): readonly FeaturedPath[] { return this.paths; }
 
   /** Starts new, empty paths (d: the input dimension; labels and colours one per featured trajectory). */
-  reset(d: number, featured: readonly { label: string; color: string }[]): void {
+  reset(d: number, featured: readonly { label: string; color: string; delta: number }[]): void {
     this.d = d;
     this.paths = featured.map((f) => ({ ...f, times: [], states: [] }));
     this.dirty = true;
@@ -91,8 +95,10 @@ export class PortraitPaths {
     g.clearRect(0, 0, w, h);
     g.lineJoin = 'round';
     g.lineCap = 'round';
+    // Large |δ| first: the nearly coinciding lazy paths go under the curved rich and delayed-rich ones.
+    const order = [...this.paths].sort((p, q) => Math.abs(q.delta) - Math.abs(p.delta));
     for (const pass of ['outline', 'line'] as const) {
-      for (const p of this.paths) {
+      for (const p of order) {
         if (p.states.length < 2) continue;
         g.beginPath();
         p.states.forEach((s, k) => {
@@ -103,7 +109,7 @@ export class PortraitPaths {
           else g.lineTo(px, py);
         });
         g.strokeStyle = pass === 'outline' ? 'rgba(16, 18, 22, 0.9)' : p.color;
-        g.lineWidth = (pass === 'outline' ? PATH_WIDTH_PX + 2 * OUTLINE_PX : PATH_WIDTH_PX) * dpr;
+        g.lineWidth = (pathWidthPx(p.delta) + (pass === 'outline' ? 2 * OUTLINE_PX : 0)) * dpr;
         g.stroke();
       }
     }
