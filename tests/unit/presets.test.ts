@@ -16,6 +16,8 @@ import { fig2Trajectories, formatDelta } from '../../src/models/singleNeuron/app
 import { spreadOverDelta } from '../../src/models/singleNeuron/app/panels.ts';
 import { recordGap } from '../../src/models/singleNeuron/app/analysis.ts';
 import { RECORDER } from '../../src/models/singleNeuron/layout.ts';
+import { buildData } from '../../src/models/singleNeuron/ensemble.ts';
+import { exactSingleNeuronGeneral, kernelDistance, ntkMatrix } from '../../src/theory/index.ts';
 
 const relu2 = (name: keyof typeof RELU2_PRESETS) => validate(RELU2_SCHEMA, { ...RELU2_PRESETS[name], preset: name }, defaults(RELU2_SCHEMA));
 
@@ -108,5 +110,21 @@ describe('time series (defect 8)', () => {
     while (t < 800) { t += recordGap(t); samples++; }
     expect(samples).toBeLessThanOrEqual(RECORDER.slots);
     expect(recordGap(0)).toBe(0.05);
+  });
+});
+
+describe('docs/theory.md §1.7: S(t) against the authors\' notebook formula', () => {
+  it('δ = −4 from β₀ = (−1, 0) at t = 1: S = 0.0055 (§1.2), the notebook\'s denom2 with a₀ gives 0.059', () => {
+    const p = firstLoadParams(false);
+    const e = buildEnsemble({ ...p, deltaCount: 9, directions: 2 });
+    const i = 0; // δ = −4, direction (−1, 0)
+    expect(e.delta0[i]).toBeCloseTo(-4, 12);
+    const a0 = e.state0[i], w0 = [e.state0[e.n + i], e.state0[2 * e.n + i]];
+    const { a, w } = exactSingleNeuronGeneral(a0, w0, buildData(p), e.rates, 1);
+    expect(kernelDistance(ntkMatrix(a0, w0, e.rates), ntkMatrix(a, w, e.rates), e.data.XX)).toBeCloseTo(0.00548, 5);
+    const n0 = Math.hypot(...w0), nt = w[0] ** 2 + w[1] ** 2;
+    const numer = 2 * a0 ** 2 * a ** 2 + a0 ** 2 * nt + a ** 2 * n0 ** 2 + (w0[0] * w[0] + w0[1] * w[1]) ** 2;
+    const notebook = 1 - numer / (Math.sqrt(2 * a0 ** 4 + 2 * a0 ** 2 * n0 ** 2 + n0 ** 4) * Math.sqrt(2 * a ** 4 + 2 * a0 ** 2 * nt + nt ** 2));
+    expect(notebook).toBeCloseTo(0.0591, 4);
   });
 });

@@ -96,7 +96,7 @@ export type Relu2MetricName = Relu2AppParams['metric'];
  * - fig1a: the authors' plot_fig1a settings: d = 2, m = 50, n = 20, m₀ = 3, one seed, the four settings, a
  *   fixed η = 1e-4 (no τ² scaling) for 10⁶ GD steps, i.e. training time η·steps = 100 for every setting.
  * - fig1a-quick: the same with η = 1e-3 for 10⁵ steps: the same training time 100 in a tenth of the steps
- *   (GD at 10× the step; one to two minutes on SwiftShader instead of ten or more).
+ *   (GD at 10× the step; a tenth of the time on SwiftShader).
  * - fig1b-reduced: the issue's browser grid, 9 × 9 τ × δ, 4 seeds, m = 50, n = 200, d = 20, 10⁴ steps.
  * - fig1b-full: the paper's grid, 17 × 17 × 16, m = 50, n = 1000, d = 100, 10⁵ steps (1,000 test samples
  *   instead of 10⁴), run one τ column at a time.
