@@ -120,11 +120,19 @@ describe('first load tells Fig. 2 (issue 10)', () => {
     }
     await expectSevenPathsVisible(page, 'first-load');
     expect(chartsAt).toBeLessThan(60_000);
-    // Keep running: every trajectory converges (max excess loss < ε = 1e−3) within 3 min of loading.
-    await page.waitForFunction(() => {
-      const s = window.lazyrich?.app?.status.summary;
-      return s != null && s.diverged === 0 && s.maxExcessLoss < 1e-3;
-    }, null, { timeout: Math.max(1000, 180_000 - (Date.now() - t0)) });
+    // Keep running: every trajectory converges (max excess loss < ε = 1e−3; t ≈ 32) within 3 min of loading.
+    // On failure the message gives the time reached and the rate, to tell a slow machine from a wrong result.
+    const converged = () => page.evaluate(() => {
+      const s = window.lazyrich!.app!.status;
+      return { t: s.time, steps: s.stepCount, loss: s.summary?.maxExcessLoss ?? null, diverged: s.summary?.diverged ?? null };
+    });
+    let last = await converged();
+    while (Date.now() - t0 < 180_000 && !(last.loss !== null && last.loss < 1e-3 && last.diverged === 0)) {
+      await page.waitForTimeout(2000);
+      last = await converged();
+    }
+    expect(last.loss, `every trajectory converged 3 min after loading: ${JSON.stringify(last)}, ${((last.steps * 1000) / (Date.now() - t0)).toFixed(1)} steps/s`).toBeLessThan(1e-3);
+    expect(last.diverged).toBe(0);
     await page.waitForTimeout(Math.max(0, 180_000 - (Date.now() - t0)));
     await expectSevenPathsVisible(page, 'converged');
     expect(errors).toEqual([]);

@@ -24,7 +24,7 @@ export const SINGLE_NEURON_SCHEMA = {
   d: { key: 'd', label: 'input dimension d', type: 'int', min: 1, max: MAX_D, default: 2 },
   dataset: {
     key: 'data', label: 'data', type: 'enum', default: 'whitened', options: ['whitened', 'lowrank', 'gaussian'],
-    optionLabels: { whitened: 'whitened XX = I', lowrank: 'one sample (low rank)', gaussian: 'Gaussian X, linear teacher' },
+    optionLabels: { whitened: 'whitened XX = I', lowrank: 'one sample (rank 1)', gaussian: 'Gaussian X, teacher' },
   } as EnumField<'whitened' | 'lowrank' | 'gaussian'>,
   target: { key: 'xy', label: 'target β* = Xy', type: 'vector', min: -BIG, max: BIG, default: [0, 1], maxLength: MAX_D,
     help: 'whitened data: XX = I and Xy = β*' },
@@ -56,8 +56,8 @@ export const SINGLE_NEURON_SCHEMA = {
   method: {
     key: 'm', label: 'method', type: 'enum', default: 'rk4', options: ['gd', 'rk4', 'beta-flow', 'exact'],
     optionLabels: {
-      gd: 'gradient descent (step η)', rk4: 'gradient flow, RK4 (step dt)',
-      'beta-flow': 'function-space β flow, RK4 (step dt)', exact: 'exact solution (XX = σ²I)',
+      gd: 'gradient descent (η)', rk4: 'gradient flow, RK4 (dt)',
+      'beta-flow': 'β flow, RK4 (dt)', exact: 'exact (XX = σ²I)',
     },
   } as EnumField<'gd' | 'rk4' | 'beta-flow' | 'exact'>,
   step: { key: 'h', label: 'step (η or dt)', units: 'time per step', type: 'number', min: 0, minExclusive: true, max: 10, default: 0.01 },
@@ -72,15 +72,15 @@ export const SINGLE_NEURON_SCHEMA = {
     key: 'map', label: 'regime map shows', type: 'enum', default: 'regime',
     options: ['regime', 'kernelDistance', 'maxKernelDistance', 'timeToEpsilon', 'timeToKernelMove'],
     optionLabels: {
-      regime: 'regime (lazy / rich / delayed)', kernelDistance: 'kernel distance S(t)', maxKernelDistance: 'max S so far',
-      timeToEpsilon: 'time to excess loss < ε', timeToKernelMove: 'time S reached threshold',
+      regime: 'regime', kernelDistance: 'kernel distance S(t)', maxKernelDistance: 'max S so far',
+      timeToEpsilon: 'time to loss < ε', timeToKernelMove: 'time S reached S_th',
     },
   } as EnumField<'regime' | 'kernelDistance' | 'maxKernelDistance' | 'timeToEpsilon' | 'timeToKernelMove'>,
   panels: { key: 'panels', label: 'show regime map & time series', type: 'bool', default: true },
   view: {
     key: 'view', label: 'view', type: 'enum', default: 'beta', options: ['beta', 'wa', 'ww', '3d'],
     optionLabels: {
-      beta: 'function space (β₁, β₂)', wa: 'parameters (w₁, a)', ww: 'parameters (w₁, w₂)', '3d': 'parameters 3-D (w₁, w₂, a), d = 2',
+      beta: 'function space (β₁, β₂)', wa: 'parameters (w₁, a)', ww: 'parameters (w₁, w₂)', '3d': '3-D (w₁, w₂, a), d = 2',
     },
   } as EnumField<'beta' | 'wa' | 'ww' | '3d'>,
   surfaceDelta: { key: 'sd', label: '3-D: surface δ (conserved)', type: 'number', min: -100, max: 100, default: 0,
@@ -89,8 +89,8 @@ export const SINGLE_NEURON_SCHEMA = {
     key: 'c', label: 'colour by', type: 'enum', default: 'delta',
     options: ['delta', 'loss', 'theoryError', 'kernelDistance', 'regime', 'timeToEpsilon'],
     optionLabels: {
-      delta: 'δ (conserved)', loss: 'excess loss (log)', theoryError: '|simulated − exact| (log, XX = σ²I)',
-      kernelDistance: 'kernel distance S(t)', regime: 'regime (lazy / rich / delayed)', timeToEpsilon: 'time to excess loss < ε',
+      delta: 'δ (conserved)', loss: 'excess loss (log)', theoryError: '|sim − exact| (log)',
+      kernelDistance: 'kernel distance S(t)', regime: 'regime', timeToEpsilon: 'time to loss < ε',
     },
   } as EnumField<'delta' | 'loss' | 'theoryError' | 'kernelDistance' | 'regime' | 'timeToEpsilon'>,
   trails: { key: 'tr', label: 'trails', type: 'bool', default: true },

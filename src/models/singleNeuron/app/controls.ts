@@ -39,7 +39,11 @@ export function createControls<S extends Schema>(
   schema: S, layout: FolderLayout<S>, current: () => Params<S>,
   onChange: (name: keyof S & string, value: unknown) => boolean, actions: RunActions,
 ): ControlsHandle<S> {
-  const gui = new GUI({ title: 'lazyrich', width: 260 });
+  // Wide enough for the dropdown labels; the page layout follows through --gui-w (src/app/style.css).
+  const width = window.innerWidth < 1300 ? 270 : 310;
+  document.documentElement.style.setProperty('--gui-w', `${width}px`);
+  const gui = new GUI({ title: 'lazyrich', width });
+  gui.domElement.style.setProperty('--name-width', '38%');
   const run = gui.addFolder('run');
   const buttons = {
     play: () => actions.playPause(), step: () => actions.step(), reset: () => actions.reset(),
