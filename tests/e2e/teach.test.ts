@@ -164,3 +164,69 @@ describe('time series (issue 10, defect 8)', () => {
     await page.close();
   });
 });
+
+type Box = { left: number; top: number; right: number; bottom: number };
+const overlap = (a: Box, b: Box) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+const box = (page: Page, selector: string): Promise<Box> => page.locator(selector).first().evaluate((el) => el.getBoundingClientRect().toJSON());
+
+describe('layout (issue 10, defect 7)', () => {
+  for (const [width, height] of [[1024, 700], [1280, 800], [1440, 900], [1920, 1080]] as const) {
+    it(`${width} × ${height}: HUD, legend, header, dock and panel do not cover each other; view folder and last chart reachable; labels whole`, async () => {
+      const { page, errors } = await open('#v=1&p=fig2&dn=9&dirs=6&spf=5', { width, height });
+      await page.waitForFunction(() => (window.lazyrich?.app?.status.stepCount ?? 0) > 10, null, { timeout: 120_000 });
+      const [portrait, hud, legend, dock, header, gui] = await Promise.all(['#portrait', '#hud', '#legend', '#dock', '#title', '.lil-gui.root'].map((s) => box(page, s)));
+      // The HUD and the legend cover neither the portrait (its axes and ticks) nor the dock; the header sits above the portrait.
+      for (const [name, b] of [['HUD', hud], ['legend', legend]] as const) {
+        expect(overlap(b, portrait), `${name} ${JSON.stringify(b)} over the portrait ${JSON.stringify(portrait)}`).toBe(false);
+        expect(overlap(b, dock), `${name} over the dock`).toBe(false);
+        expect(b.bottom).toBeLessThanOrEqual(height + 0.5);
+      }
+      expect(overlap(hud, legend)).toBe(false);
+      expect(header.bottom).toBeLessThanOrEqual(portrait.top + 0.5);
+      expect(overlap(dock, gui)).toBe(false);
+      expect(overlap(portrait, dock)).toBe(false);
+      // The view folder's title is on screen without scrolling the panel.
+      const viewTitle = await page.locator('.lil-gui .title', { hasText: /^view$/ }).first().evaluate((el) => el.getBoundingClientRect().toJSON());
+      expect(viewTitle.bottom).toBeLessThanOrEqual(height);
+      // The last chart is whole once the dock is scrolled to its end.
+      const last = await page.evaluate(() => {
+        const dockEl = document.getElementById('dock')!;
+        dockEl.scrollTop = dockEl.scrollHeight;
+        const charts = dockEl.querySelectorAll('.lr-ts');
+        return { chart: charts[charts.length - 1].getBoundingClientRect().toJSON(), dock: dockEl.getBoundingClientRect().toJSON() };
+      });
+      expect(last.chart.bottom).toBeLessThanOrEqual(last.dock.bottom + 0.5);
+      // Dropdowns show their whole label.
+      const cut = await page.$$eval('.lil-gui .controller.option .display', (els) => els
+        .filter((e) => (e as HTMLElement).offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+      expect(cut).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('view and colour edits keep the preset; ‖β₀‖ of fig4b reads 0.403; the loss legend says β*; the 3-D inspect notice clears in 2-D', async () => {
+    const { page, errors } = await open('#v=1&p=fig4b&dn=9&dirs=6&spf=5');
+    await page.waitForFunction(() => (window.lazyrich?.app?.status.stepCount ?? 0) > 5, null, { timeout: 120_000 });
+    expect(await page.locator('[data-field="beta0Norm"] input').inputValue()).toBe('0.403');
+    const preset = () => page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('p'));
+    await page.locator('[data-field="view"] select').selectOption({ label: 'parameters (w₁, a)' });
+    await page.waitForFunction(() => /[#&]view=wa(&|$)/.test(location.hash));
+    expect(await preset()).toBe('fig4b');
+    await page.locator('[data-field="colorBy"] select').selectOption({ label: 'excess loss (log)' });
+    await page.waitForFunction(() => /[#&]c=loss(&|$)/.test(location.hash));
+    expect(await preset()).toBe('fig4b');
+    expect(await page.locator('[data-field="preset"] select').inputValue()).toBe('fig4b');
+    const title = await page.locator('#legend .legend-title').textContent();
+    expect(title).toContain('β*');
+    expect(title).not.toContain('β_ols');
+    // Inspect in the 3-D view explains itself; back in 2-D the notice goes.
+    await page.locator('[data-field="view"] select').selectOption({ label: '3-D (w₁, w₂, a), d = 2' });
+    await page.locator('button', { hasText: 'inspect (when paused)' }).click();
+    await page.waitForFunction(() => document.querySelector('#notices [data-id="inspect"]') !== null);
+    await page.locator('[data-field="view"] select').selectOption({ label: 'function space (β₁, β₂)' });
+    await page.waitForFunction(() => document.querySelector('#notices [data-id="inspect"]') === null, null, { timeout: 10_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -38,12 +38,13 @@ const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
 ];
 
 const FOLDERS = {
+  // The view folder first: reachable without scrolling the panel at 1280 × 800 (issue 10, defect 7).
+  view: ['view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
   'model & data': ['preset', 'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed'],
   'initialisation grid': ['grid', 'deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount',
     'alphaMin', 'alphaMax', 'alphaCount', 'directions', 'seed'],
   training: ['etaA', 'etaW', 'method', 'step', 'stepsPerFrame', 'bound'],
   analysis: ['panels', 'mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'],
-  view: ['view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
 } satisfies Record<string, (keyof SingleNeuronParams)[]>;
 
 /** Live state other code (and the e2e tests, via window.lazyrich) may read. */
@@ -99,7 +100,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       savePng: () => savePng(this.portrait),
       exportCsv: () => void this.sim.readState().then((s) => exportCsv(this.sim, s)),
       exportJson: () => void this.sim.readState().then((s) => exportJson(this.sim, s, this.params, this.ctx.adapterName)),
-    });
+    }, { beta0Norm: 3 });
     this.inspector = createInspector(document.getElementById('inspect-layer') as HTMLElement, {
       onSelect: (indices) => this.select(indices),
     });
