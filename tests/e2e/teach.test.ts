@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { e2eSession } from '../helpers/browser.ts';
 import { parseColor } from '../../src/views/colormaps.ts';
 import { FIG2_DELTAS } from '../../src/models/singleNeuron/params.ts';
@@ -90,6 +90,7 @@ describe('first load tells Fig. 2 (issue 10)', () => {
     mkdirSync('test-results', { recursive: true });
     const t0 = Date.now();
     const { page, errors } = await open();
+    onTestFinished(() => page.close());
     // The first load is Fig. 2, sized for the software adapter, with the seven selected from t = 0.
     const start = await page.evaluate(() => ({ n: window.lazyrich!.app!.status.n, selected: window.lazyrich!.app!.selectedIndices, hash: location.hash }));
     expect(start.hash).toMatch(/[#&]p=fig2(&|$)/);
@@ -136,13 +137,13 @@ describe('first load tells Fig. 2 (issue 10)', () => {
     await page.waitForTimeout(Math.max(0, 180_000 - (Date.now() - t0)));
     await expectSevenPathsVisible(page, 'converged');
     expect(errors).toEqual([]);
-    await page.close();
   }, 300_000);
 });
 
 describe('time series (issue 10, defect 8)', () => {
   it('reset keeps the selection and records again from t = 0; 40 selected plot 12 spread over δ with one key', async () => {
     const { page, errors } = await open('#v=1&p=fig2&dn=41&dirs=1&spf=10');
+    onTestFinished(() => page.close());
     await page.waitForFunction(() => (window.lazyrich?.app?.status.time ?? 0) > 1, null, { timeout: 120_000 });
     // dirs = 1: trajectory i has δ = −4 + 0.2 i. Select all but the last: 40, δ from −4 to 3.8.
     await page.evaluate(() => window.lazyrich!.app!.select(Uint32Array.from({ length: 40 }, (_, i) => i)));
@@ -161,7 +162,6 @@ describe('time series (issue 10, defect 8)', () => {
     // One key instead of a legend per chart: no chart legend taller than its plot.
     expect(await page.locator('#time-series .lr-ts .u-legend').count()).toBe(0);
     expect(errors).toEqual([]);
-    await page.close();
   });
 });
 
@@ -173,8 +173,9 @@ describe('layout (issue 10, defect 7)', () => {
   for (const [width, height] of [[1024, 700], [1280, 800], [1440, 900], [1920, 1080]] as const) {
     it(`${width} × ${height}: HUD, legend, header, dock and panel do not cover each other; view folder and last chart reachable; labels whole`, async () => {
       const { page, errors } = await open('#v=1&p=fig2&dn=9&dirs=6&spf=5', { width, height });
+      onTestFinished(() => page.close());
       await page.waitForFunction(() => (window.lazyrich?.app?.status.stepCount ?? 0) > 10, null, { timeout: 120_000 });
-      const [portrait, hud, legend, dock, header, gui] = await Promise.all(['#portrait', '#hud', '#legend', '#dock', '#title', '.lil-gui.root'].map((s) => box(page, s)));
+      const [portrait, hud, legend, dock, header, gui] = await Promise.all(['#portrait', '#hud', '#legend', '#dock', '#title', '.lil-gui.lil-root'].map((s) => box(page, s)));
       // The HUD and the legend cover neither the portrait (its axes and ticks) nor the dock; the header sits above the portrait.
       for (const [name, b] of [['HUD', hud], ['legend', legend]] as const) {
         expect(overlap(b, portrait), `${name} ${JSON.stringify(b)} over the portrait ${JSON.stringify(portrait)}`).toBe(false);
@@ -186,7 +187,7 @@ describe('layout (issue 10, defect 7)', () => {
       expect(overlap(dock, gui)).toBe(false);
       expect(overlap(portrait, dock)).toBe(false);
       // The view folder's title is on screen without scrolling the panel.
-      const viewTitle = await page.locator('.lil-gui .title', { hasText: /^view$/ }).first().evaluate((el) => el.getBoundingClientRect().toJSON());
+      const viewTitle = await page.locator('.lil-gui .lil-title', { hasText: /^view$/ }).first().evaluate((el) => el.getBoundingClientRect().toJSON());
       expect(viewTitle.bottom).toBeLessThanOrEqual(height);
       // The last chart is whole once the dock is scrolled to its end.
       const last = await page.evaluate(() => {
@@ -197,16 +198,16 @@ describe('layout (issue 10, defect 7)', () => {
       });
       expect(last.chart.bottom).toBeLessThanOrEqual(last.dock.bottom + 0.5);
       // Dropdowns show their whole label.
-      const cut = await page.$$eval('.lil-gui .controller.option .display', (els) => els
+      const cut = await page.$$eval('.lil-gui .lil-controller.lil-option .lil-display', (els) => els
         .filter((e) => (e as HTMLElement).offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
       expect(cut).toEqual([]);
       expect(errors).toEqual([]);
-      await page.close();
     });
   }
 
   it('view and colour edits keep the preset; ‖β₀‖ of fig4b reads 0.403; the loss legend says β*; the 3-D inspect notice clears in 2-D', async () => {
     const { page, errors } = await open('#v=1&p=fig4b&dn=9&dirs=6&spf=5');
+    onTestFinished(() => page.close());
     await page.waitForFunction(() => (window.lazyrich?.app?.status.stepCount ?? 0) > 5, null, { timeout: 120_000 });
     expect(await page.locator('[data-field="beta0Norm"] input').inputValue()).toBe('0.403');
     const preset = () => page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('p'));
@@ -227,6 +228,5 @@ describe('layout (issue 10, defect 7)', () => {
     await page.locator('[data-field="view"] select').selectOption({ label: 'function space (β₁, β₂)' });
     await page.waitForFunction(() => document.querySelector('#notices [data-id="inspect"]') === null, null, { timeout: 10_000 });
     expect(errors).toEqual([]);
-    await page.close();
   });
 });

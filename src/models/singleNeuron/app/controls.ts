@@ -44,7 +44,7 @@ export function createControls<S extends Schema>(
 ): ControlsHandle<S> {
   // Wide enough for the dropdown labels; the page layout follows through --gui-w (src/app/style.css).
   const width = window.innerWidth < 1300 ? 270 : 310;
-  document.documentElement.style.setProperty('--gui-w', `${width}px`);
+  document.documentElement.style.setProperty('--gui-w', `${width + 15}px`); // lil-gui auto-places at right: 15px
   const gui = new GUI({ title: 'lazyrich', width });
   const run = gui.addFolder('run');
   const buttons = {
