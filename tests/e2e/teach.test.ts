@@ -217,7 +217,7 @@ describe('layout (issue 10, defect 7)', () => {
     await page.locator('[data-field="colorBy"] select').selectOption({ label: 'excess loss (log)' });
     await page.waitForFunction(() => /[#&]c=loss(&|$)/.test(location.hash));
     expect(await preset()).toBe('fig4b');
-    expect(await page.locator('[data-field="preset"] select').inputValue()).toBe('fig4b');
+    expect(await page.locator('[data-field="preset"] select').inputValue()).toBe('Fig. 4b (low rank)'); // lil-gui's option values are the labels
     const title = await page.locator('#legend .legend-title').textContent();
     expect(title).toContain('β*');
     expect(title).not.toContain('β_ols');
