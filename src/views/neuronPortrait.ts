@@ -63,6 +63,15 @@ export function portraitExtent(data: Pick<NeuronPortraitData, 'm' | 'frames' | '
   return 1.12 * (r > 0 ? r : 1);
 }
 
+/**
+ * Where the scale label of the last grid line (at x = `lineX`, CSS px) goes: 2 px to its right, or, when a
+ * label of `width` px would cross the plot's right edge `right`, 2 px to its left, right-aligned (it was
+ * clipped on the rightmost portrait of a row). Pure.
+ */
+export function scaleLabelPlacement(lineX: number, width: number, right: number): { x: number; align: CanvasTextAlign } {
+  return lineX + 2 + width <= right - 2 ? { x: lineX + 2, align: 'left' } : { x: lineX - 2, align: 'right' };
+}
+
 /** Builds a portrait inside `container` (a square canvas filling its width). */
 export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
   const canvas = document.createElement('canvas');
@@ -190,7 +199,13 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
     g.textAlign = 'left';
     g.textBaseline = 'bottom';
     const edge = values[values.length - 1];
-    if (edge !== undefined) g.fillText(formatTick(edge, step), X(edge) + 2, top + size - 2);
+    if (edge !== undefined) {
+      const text = formatTick(edge, step);
+      const at = scaleLabelPlacement(X(edge), g.measureText(text).width, pad + size);
+      g.textAlign = at.align;
+      g.fillText(text, at.x, top + size - 2);
+      g.textAlign = 'left';
+    }
     g.textBaseline = 'top';
     g.fillText('|a_k| w_k', pad + 4, top + 3);
   };

@@ -10,6 +10,7 @@ import { defaults, validate } from '../../src/params/schema.ts';
 import { RELU2_PRESETS, RELU2_SCHEMA } from '../../src/models/relu2/params.ts';
 import { relu2ConfigFromParams } from '../../src/models/relu2/appConfig.ts';
 import { FIG1A_AXES, paperAxes } from '../../src/models/relu2/app/cellsView.ts';
+import { scaleLabelPlacement } from '../../src/views/neuronPortrait.ts';
 import { FIG2_DELTAS, firstLoadParams, PRESETS, SINGLE_NEURON_SCHEMA } from '../../src/models/singleNeuron/params.ts';
 import { buildEnsemble, initialDirections } from '../../src/models/singleNeuron/ensemble.ts';
 import { fig2Trajectories, formatDelta } from '../../src/models/singleNeuron/app/featured.ts';
@@ -52,6 +53,14 @@ describe('relu2 Fig. 1a preset = the authors\' plot_fig1a settings (defect 10)',
     expect(paperAxes(relu2('fig1a'))).toBe(true);
     expect(paperAxes(relu2('fig1a-quick'))).toBe(true);
     expect(paperAxes({ ...relu2('fig1a'), preset: 'custom' })).toBe(false);
+  });
+});
+
+describe('relu2 portrait scale label (issue 10, newcomer report)', () => {
+  it('stays inside the plot: right of the grid line when it fits, else left of it, right-aligned', () => {
+    expect(scaleLabelPlacement(100, 30, 200)).toEqual({ x: 102, align: 'left' });
+    // A 0.2 label at the last line 10 px from the right edge would be clipped: it goes left of the line.
+    expect(scaleLabelPlacement(190, 20, 200)).toEqual({ x: 188, align: 'right' });
   });
 });
 
