@@ -15,10 +15,11 @@ import type { ViewMode, ViewRect } from '../../../views/viewMath.ts';
 const ON_GRID_TOL = 1e-9;
 
 /**
- * Grid indices (README "Conventions": iδ · directions + iDir) of the Fig. 2 trajectories present in `p`'s
- * grid, in FIG2_DELTAS order: grid "delta", d = 2, a direction equal to (−1, 0) and δ on the δ grid.
- * Whether β₀ is the paper's (−1, 0) also needs ‖β₀‖ = 1; other norms keep the direction. Empty when the
- * grid has none of them (e.g. an even δ count over a symmetric range, or the τ × α grid).
+ * Grid indices (README "Conventions": iδ · directions + iDir) of the seven Fig. 2 trajectories in `p`'s
+ * grid, in FIG2_DELTAS order: grid "delta", d = 2, a direction equal to (−1, 0) and every δ of FIG2_DELTAS
+ * on the δ grid. (β₀ is the paper's (−1, 0) when ‖β₀‖ = 1; other norms keep the direction.) Empty unless
+ * all seven are there (e.g. an even δ count over [−4, 4] has only ±4, the τ × α grid none), so other grids
+ * start with no selection.
  */
 export function fig2Trajectories(p: SingleNeuronParams): Uint32Array {
   if (p.grid !== 'delta' || p.d !== 2) return new Uint32Array(0);
@@ -28,7 +29,8 @@ export function fig2Trajectories(p: SingleNeuronParams): Uint32Array {
   const out: number[] = [];
   for (const delta of FIG2_DELTAS) {
     const row = deltas.findIndex((v) => Math.abs(v - delta) < ON_GRID_TOL * Math.max(1, Math.abs(delta)));
-    if (row >= 0) out.push(row * p.directions + dir);
+    if (row < 0) return new Uint32Array(0);
+    out.push(row * p.directions + dir);
   }
   return Uint32Array.from(out);
 }
