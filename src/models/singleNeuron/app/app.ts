@@ -20,7 +20,7 @@ import { createInspector, type Inspector } from '../views/inspect.ts';
 import { createLegend, type Legend } from '../../../views/legend.ts';
 import { ParamSpace3DView } from '../views/paramSpace3d.ts';
 import { Analysis, hasClosedForm } from './analysis.ts';
-import { createControls, type ControlsHandle } from './controls.ts';
+import { createControls, SINGLE_NEURON_FOLDERS, type ControlsHandle } from './controls.ts';
 import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
 import { exportCsv, exportJson, savePng } from './export.ts';
 import { formatHud } from './hud.ts';
@@ -36,16 +36,6 @@ const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
   'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount', 'directions',
   'seed', 'etaA', 'etaW',
 ];
-
-const FOLDERS = {
-  // The view folder first: reachable without scrolling the panel at 1280 × 800 (issue 10, defect 7).
-  view: ['view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
-  'model & data': ['preset', 'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed'],
-  'initialisation grid': ['grid', 'deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount',
-    'alphaMin', 'alphaMax', 'alphaCount', 'directions', 'seed'],
-  training: ['etaA', 'etaW', 'method', 'step', 'stepsPerFrame', 'bound'],
-  analysis: ['panels', 'mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'],
-} satisfies Record<string, (keyof SingleNeuronParams)[]>;
 
 /** Live state other code (and the e2e tests, via window.lazyrich) may read. */
 export interface AppStatus {
@@ -91,7 +81,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private constructor(private readonly ctx: GpuContext, private readonly portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
     this.session = shell.openSession(this, shell.initial);
     this.featured = new FeaturedPathsController(ctx, new PortraitPaths(portrait.canvas.parentElement as HTMLElement));
-    this.controls = createControls(SCHEMA, FOLDERS, () => this.params, (name, value) => this.change({ [name]: value }), {
+    this.controls = createControls(SCHEMA, SINGLE_NEURON_FOLDERS, () => this.params, (name, value) => this.change({ [name]: value }), {
       playPause: () => this.setPlaying(!this.runner.playing),
       step: () => { this.setPlaying(false); void this.runner.step(1); },
       reset: () => this.rebuild(this.params, this.sim.ensemble, this.selection),

@@ -5,6 +5,18 @@
 import GUI, { NumberController } from 'lil-gui';
 import type { Params, Schema } from '../../../params/schema.ts';
 import { addSchemaFolders, type FolderLayout } from '../../../app/controls.ts';
+import type { SingleNeuronParams } from '../params.ts';
+
+/** The single-neuron panel's folders (the run folder comes first, built by createControls). */
+export const SINGLE_NEURON_FOLDERS = {
+  // The view folder first: reachable without scrolling the panel at 1280 × 800 (issue 10, defect 7).
+  view: ['view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
+  'model & data': ['preset', 'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed'],
+  'initialisation grid': ['grid', 'deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount',
+    'alphaMin', 'alphaMax', 'alphaCount', 'directions', 'seed'],
+  training: ['etaA', 'etaW', 'method', 'step', 'stepsPerFrame', 'bound'],
+  analysis: ['panels', 'mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'],
+} satisfies Record<string, (keyof SingleNeuronParams)[]>;
 
 /** Buttons of the run folder. */
 export interface RunActions {
