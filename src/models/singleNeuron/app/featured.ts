@@ -42,6 +42,8 @@ export interface FeaturedSample { time: number; state: Float32Array }
 export const FEATURED_SLOTS = 64;
 /** Simulated time between two captures within a frame (time units), so paths stay smooth at many steps per frame. */
 export const FEATURED_CAPTURE_DT = 0.05;
+/** Most captures per frame (the sub-chunks grow beyond FEATURED_CAPTURE_DT when steps per frame is large). */
+export const FEATURED_CAPTURES_PER_FRAME = 16;
 
 /**
  * Gathers the state of a few trajectories (4-byte buffer copies, no kernel) into a GPU ring of
@@ -140,8 +142,9 @@ export class FeaturedPathsController {
   }
 
   /**
-   * Queues `steps` steps of `sim` in sub-chunks of at most FEATURED_CAPTURE_DT simulated time, capturing
-   * the featured states after each (the live loop's advance; same steps as one sim.queueSteps).
+   * Queues `steps` steps of `sim` in sub-chunks of FEATURED_CAPTURE_DT simulated time (fewer and longer
+   * beyond FEATURED_CAPTURES_PER_FRAME), capturing the featured states after each (the live loop's advance;
+   * the same steps as one sim.queueSteps).
    */
   queueSteps(sim: SingleNeuronSim, steps: number): void {
     const reader = this.reader;
@@ -150,7 +153,8 @@ export class FeaturedPathsController {
       reader?.capture();
       return;
     }
-    const chunk = Math.max(1, Math.floor(FEATURED_CAPTURE_DT / sim.config.step));
+    // At most FEATURED_CAPTURES_PER_FRAME sub-chunks, so a large steps-per-frame adds few submits.
+    const chunk = Math.max(1, Math.floor(FEATURED_CAPTURE_DT / sim.config.step), Math.ceil(steps / FEATURED_CAPTURES_PER_FRAME));
     for (let done = 0; done < steps; done += chunk) {
       sim.queueSteps(Math.min(chunk, steps - done));
       reader.capture();
