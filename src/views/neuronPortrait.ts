@@ -9,11 +9,11 @@ import { BACKGROUND_COLOR, GRID_COLOR, LABEL_COLOR, deltaInterpolator } from './
 import { formatTick, niceTicks } from './viewMath.ts';
 import { THEME, themeFont } from './theme.ts';
 
-/** Units with a_k > 0: the red end of the δ map. */
-export const POSITIVE_UNIT_COLOR = deltaInterpolator(0.92);
-/** Units with a_k < 0: the blue end of the δ map. */
-export const NEGATIVE_UNIT_COLOR = deltaInterpolator(0.08);
-/** Teacher directions. */
+/** Units and teacher rays with a_k ≥ 0: blue, as in the authors' plot_fig1a (the blue end of the δ map). */
+export const POSITIVE_UNIT_COLOR = deltaInterpolator(0.08);
+/** Units and teacher rays with a_k < 0: red, as in the authors' plot_fig1a (the red end of the δ map). */
+export const NEGATIVE_UNIT_COLOR = deltaInterpolator(0.92);
+/** Teacher units ◆ (|a*_k| w*_k; at the edge, on their ray, when outside the view). */
 export const TEACHER_COLOR = '#f4f1de';
 
 /**
@@ -30,6 +30,8 @@ export interface NeuronPortraitData {
   title: string;
   /** Second line, e.g. "step 20,000 · seed 0". */
   subtitle?: string;
+  /** Fixed half-width of the view (the paper's axes, e.g. 0.2 for τ = 0.1 in Fig. 1a); default: follow the units (portraitExtent). */
+  extent?: number;
 }
 
 /** The handle returned by {@link createNeuronPortrait}. */
@@ -60,6 +62,15 @@ export function portraitExtent(data: Pick<NeuronPortraitData, 'm' | 'frames' | '
     if (Number.isFinite(h) && h > r) r = h;
   }
   return 1.12 * (r > 0 ? r : 1);
+}
+
+/**
+ * Where the scale label of the last grid line (at x = `lineX`, CSS px) goes: 2 px to its right, or, when a
+ * label of `width` px would cross the plot's right edge `right`, 2 px to its left, right-aligned (it was
+ * clipped on the rightmost portrait of a row). Pure.
+ */
+export function scaleLabelPlacement(lineX: number, width: number, right: number): { x: number; align: CanvasTextAlign } {
+  return lineX + 2 + width <= right - 2 ? { x: lineX + 2, align: 'left' } : { x: lineX - 2, align: 'right' };
 }
 
 /** Builds a portrait inside `container` (a square canvas filling its width). */
@@ -115,7 +126,7 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
     const d = last.data;
     header(g, d.title, d.subtitle);
     const top = 34, pad = 6, size = W - 2 * pad;
-    const R = portraitExtent(d);
+    const R = d.extent !== undefined && d.extent > 0 ? d.extent : portraitExtent(d);
     const cx = pad + size / 2, cy = top + size / 2, s = size / (2 * R);
     const X = (x: number) => cx + x * s, Y = (y: number) => cy - y * s;
     g.save();
@@ -135,10 +146,10 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
     // teacher rays
     if (d.teacher) {
       g.setLineDash([4, 4]);
-      g.strokeStyle = TEACHER_COLOR;
       g.lineWidth = 1.2;
       for (let i = 0; i < d.teacher.length; i += 3) {
         const tx = d.teacher[i], ty = d.teacher[i + 1], h = Math.hypot(tx, ty) || 1;
+        g.strokeStyle = d.teacher[i + 2] >= 0 ? POSITIVE_UNIT_COLOR : NEGATIVE_UNIT_COLOR;
         g.beginPath(); g.moveTo(X(0), Y(0)); g.lineTo(X((tx / h) * 2 * R), Y((ty / h) * 2 * R)); g.stroke();
       }
       g.setLineDash([]);
@@ -172,7 +183,9 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
     // teacher markers on top
     if (d.teacher) {
       for (let i = 0; i < d.teacher.length; i += 3) {
-        const x = X(d.teacher[i]), y = Y(d.teacher[i + 1]);
+        // Outside the view (a fixed extent, or units still small): on the ray, just inside the edge.
+        const tx = d.teacher[i], ty = d.teacher[i + 1], far = Math.max(Math.abs(tx), Math.abs(ty)) / (0.94 * R);
+        const x = X(far > 1 ? tx / far : tx), y = Y(far > 1 ? ty / far : ty);
         g.fillStyle = TEACHER_COLOR;
         g.strokeStyle = BACKGROUND_COLOR;
         g.lineWidth = 1;
@@ -188,9 +201,11 @@ export function createNeuronPortrait(container: HTMLElement): NeuronPortrait {
     g.textBaseline = 'bottom';
     const edge = values[values.length - 1];
     if (edge !== undefined) {
-      // Right of its grid line, but inside the plot (the rightmost tick sits near the edge: issue 10, defect 11).
-      const label = formatTick(edge, step);
-      g.fillText(label, Math.min(X(edge) + 2, pad + size - 2 - g.measureText(label).width), top + size - 2);
+      const text = formatTick(edge, step);
+      const at = scaleLabelPlacement(X(edge), g.measureText(text).width, pad + size);
+      g.textAlign = at.align;
+      g.fillText(text, at.x, top + size - 2);
+      g.textAlign = 'left';
     }
     g.textBaseline = 'top';
     g.fillText('|a_k| w_k', pad + 4, top + 3);

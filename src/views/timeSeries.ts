@@ -61,7 +61,7 @@ const css = (k = THEME.fontScale) => `
 .lr-ts .u-legend { font-size: ${10.5 * k}px; text-align: left; margin: 0 0 0 6px; }
 .lr-ts .u-legend .u-series > * { padding: 1px 3px; }
 .lr-ts .u-legend .u-marker { width: 0.9em; height: 0.9em; }
-.lr-ts .u-empty { position: absolute; inset: 30px 0 0 0; display: flex; align-items: center; justify-content: center; color: ${THEME.muted}; pointer-events: none; }
+.lr-ts .u-empty { position: absolute; inset: 22px 0 0 0; display: flex; align-items: center; justify-content: center; color: ${THEME.muted}; pointer-events: none; background: ${THEME.background}; }
 `;
 
 function injectStyle(): void {
@@ -207,7 +207,8 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
           value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toPrecision(3)),
         })),
       ],
-      legend: { show: true, live: false },
+      // No legend when every curve opts out (a key outside the chart names them; it would list only "t").
+      legend: { show: series.some((s) => s.legend !== false), live: false },
       cursor: { drag: { x: false, y: false } },
     };
     plot = new uPlot(opts, data, root);

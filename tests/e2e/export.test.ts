@@ -99,7 +99,7 @@ async function checkPanel(page: Page, panel: Locator, dpr: number, trigger: () =
 /** The legend's box relative to the portrait panel, in CSS px. */
 async function legendRegion(page: Page) {
   return page.evaluate(() => {
-    const wrap = document.getElementById('portrait-wrap')!.getBoundingClientRect();
+    const wrap = document.getElementById('portrait-col')!.getBoundingClientRect();
     const r = document.querySelector('#legend .legend')!.getBoundingClientRect();
     return { x: r.left - wrap.left, y: r.top - wrap.top, width: r.width, height: r.height };
   });
@@ -147,8 +147,8 @@ describe.each([1, 2])('PNG exports at device pixel ratio %i', (dpr) => {
     await page.waitForTimeout(2500); // two panel redraws (1.5 s) after the pause
     // Not part of a figure: the HUD (left out on purpose), the PNG buttons, and the header and notices,
     // which overlap the portrait's top on screen.
-    await page.addStyleTag({ content: '#hud, .lr-png, #notices, #title { visibility: hidden !important; }' });
-    const wrap = page.locator('#portrait-wrap');
+    await page.addStyleTag({ content: '#hud, #scrub, .lr-png, #notices, #title { visibility: hidden !important; }' });
+    const wrap = page.locator('#portrait-col');
 
     const flat = await checkPanel(page, wrap, dpr, savePortrait(page), '2-D portrait');
     const legend = await legendRegion(page);

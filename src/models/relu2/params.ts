@@ -17,12 +17,13 @@ const BIG = 1e6;
 export const RELU2_SCHEMA = {
   preset: {
     key: 'p', label: 'preset', type: 'enum', default: 'fig1b-reduced',
-    options: ['fig1a', 'fig1b-reduced', 'fig1b-full', 'custom'],
+    options: ['fig1a', 'fig1a-quick', 'fig1b-reduced', 'fig1b-full', 'custom'],
     optionLabels: {
-      fig1a: 'Fig. 1a (four settings, d = 2)', 'fig1b-reduced': 'Fig. 1b reduced (9 × 9 × 4)',
+      fig1a: 'Fig. 1a (paper: η = 1e-4, 10⁶ steps)', 'fig1a-quick': 'Fig. 1a quick (η = 1e-3, 10⁵ steps; software adapter)',
+      'fig1b-reduced': 'Fig. 1b reduced (9 × 9 × 4)',
       'fig1b-full': 'Fig. 1b full (17 × 17 × 16)', custom: 'custom',
     },
-  } as EnumField<'fig1a' | 'fig1b-reduced' | 'fig1b-full' | 'custom'>,
+  } as EnumField<'fig1a' | 'fig1a-quick' | 'fig1b-reduced' | 'fig1b-full' | 'custom'>,
   experiment: {
     key: 'x', label: 'experiment', type: 'enum', default: 'grid', options: ['grid', 'fig1a'],
     optionLabels: { grid: 'τ × δ|α grid (regime map)', fig1a: 'the four Fig. 1a settings' },
@@ -90,9 +91,12 @@ export type Relu2PresetName = Relu2AppParams['preset'];
 export type Relu2MetricName = Relu2AppParams['metric'];
 
 /**
- * Presets (docs/theory.md §3). Steps are reduced from the paper where a software adapter could not show them:
- * - fig1a: d = 2, m = 50, n = 20, η_base = 1e-4 and the four settings; 2·10⁴ GD steps instead of the
- *   paper's 10⁶ (a few seconds on SwiftShader, where 10⁶ take one to two minutes; set steps = 1e6 for the paper's run).
+ * Presets (docs/theory.md §3 and "Presets and known differences"). Steps are reduced from the paper only in
+ * the "quick" variants, for software adapters:
+ * - fig1a: the authors' plot_fig1a settings: d = 2, m = 50, n = 20, m₀ = 3, one seed, the four settings, a
+ *   fixed η = 1e-4 (no τ² scaling) for 10⁶ GD steps, i.e. training time η·steps = 100 for every setting.
+ * - fig1a-quick: the same with η = 1e-3 for 10⁵ steps: the same training time 100 in a tenth of the steps
+ *   (GD at 10× the step; a tenth of the time on SwiftShader).
  * - fig1b-reduced: the issue's browser grid, 9 × 9 τ × δ, 4 seeds, m = 50, n = 200, d = 20, 10⁴ steps.
  * - fig1b-full: the paper's grid, 17 × 17 × 16, m = 50, n = 1000, d = 100, 10⁵ steps (1,000 test samples
  *   instead of 10⁴), run one τ column at a time.
@@ -100,7 +104,11 @@ export type Relu2MetricName = Relu2AppParams['metric'];
 export const RELU2_PRESETS: Record<Exclude<Relu2PresetName, 'custom'>, Partial<Relu2AppParams>> = {
   fig1a: {
     experiment: 'fig1a', batch: 'all', data: 'teacher', d: 2, n: 20, nTest: 200, m0: 3, seeds: 1, seed: 0, m: 50,
-    activation: 'relu', etaBase: 1e-4, etaScale: true, steps: 20_000, checkpoints: 40, metric: 'trainLoss', at: -1,
+    activation: 'relu', etaBase: 1e-4, etaScale: false, steps: 1_000_000, checkpoints: 60, metric: 'trainLoss', at: -1,
+  },
+  'fig1a-quick': {
+    experiment: 'fig1a', batch: 'all', data: 'teacher', d: 2, n: 20, nTest: 200, m0: 3, seeds: 1, seed: 0, m: 50,
+    activation: 'relu', etaBase: 1e-3, etaScale: false, steps: 100_000, checkpoints: 50, metric: 'trainLoss', at: -1,
   },
   'fig1b-reduced': {
     experiment: 'grid', batch: 'tau', data: 'teacher', d: 20, n: 200, nTest: 1000, m0: 3, seeds: 4, seed: 0, m: 50,

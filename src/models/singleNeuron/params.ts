@@ -24,7 +24,7 @@ export const SINGLE_NEURON_SCHEMA = {
   d: { key: 'd', label: 'input dimension d', type: 'int', min: 1, max: MAX_D, default: 2 },
   dataset: {
     key: 'data', label: 'data', type: 'enum', default: 'whitened', options: ['whitened', 'lowrank', 'gaussian'],
-    optionLabels: { whitened: 'whitened XX = I', lowrank: 'one sample (low rank)', gaussian: 'Gaussian X, linear teacher' },
+    optionLabels: { whitened: 'whitened XX = I', lowrank: 'one sample (rank 1)', gaussian: 'Gaussian X, teacher' },
   } as EnumField<'whitened' | 'lowrank' | 'gaussian'>,
   target: { key: 'xy', label: 'target β* = Xy', type: 'vector', min: -BIG, max: BIG, default: [0, 1], maxLength: MAX_D,
     help: 'whitened data: XX = I and Xy = β*' },
@@ -40,7 +40,7 @@ export const SINGLE_NEURON_SCHEMA = {
   } as EnumField<'delta' | 'tauAlpha'>,
   deltaMin: { key: 'dmin', label: 'δ min', type: 'number', min: -BIG, max: BIG, default: -4 },
   deltaMax: { key: 'dmax', label: 'δ max', type: 'number', min: -BIG, max: BIG, default: 4 },
-  deltaCount: { key: 'dn', label: 'δ count', type: 'int', min: 1, max: 1 << 20, default: 512 },
+  deltaCount: { key: 'dn', label: 'δ count', type: 'int', min: 1, max: 1 << 20, default: 513 },
   beta0Norm: { key: 'b0', label: '‖β₀‖', type: 'number', min: 0, minExclusive: true, max: BIG, default: 1 },
   tauMin: { key: 'tmin', label: 'τ min', type: 'number', min: 0, minExclusive: true, max: BIG, default: 0.1 },
   tauMax: { key: 'tmax', label: 'τ max', type: 'number', min: 0, minExclusive: true, max: BIG, default: 2 },
@@ -48,7 +48,7 @@ export const SINGLE_NEURON_SCHEMA = {
   alphaMin: { key: 'amin', label: 'α min', type: 'number', min: 0, minExclusive: true, max: BIG, default: 0.1 },
   alphaMax: { key: 'amax', label: 'α max', type: 'number', min: 0, minExclusive: true, max: BIG, default: 10 },
   alphaCount: { key: 'an', label: 'α count (log-spaced)', type: 'int', min: 1, max: 4096, default: 32 },
-  directions: { key: 'dirs', label: 'directions of β₀', type: 'int', min: 1, max: 1 << 20, default: 512 },
+  directions: { key: 'dirs', label: 'directions of β₀', type: 'int', min: 1, max: 1 << 20, default: 514 },
   seed: { key: 's', label: 'seed', type: 'int', min: 0, max: 2 ** 31 - 1, default: 1,
     help: 'draws the directions of β₀ when d > 2' },
   etaA: { key: 'ea', label: 'η_a (readout rate)', type: 'number', min: 0, minExclusive: true, max: BIG, default: 1 },
@@ -56,8 +56,8 @@ export const SINGLE_NEURON_SCHEMA = {
   method: {
     key: 'm', label: 'method', type: 'enum', default: 'rk4', options: ['gd', 'rk4', 'beta-flow', 'exact'],
     optionLabels: {
-      gd: 'gradient descent (step η)', rk4: 'gradient flow, RK4 (step dt)',
-      'beta-flow': 'function-space β flow, RK4 (step dt)', exact: 'exact solution (XX = σ²I)',
+      gd: 'gradient descent (η)', rk4: 'gradient flow, RK4 (dt)',
+      'beta-flow': 'β flow, RK4 (dt)', exact: 'exact (XX = σ²I)',
     },
   } as EnumField<'gd' | 'rk4' | 'beta-flow' | 'exact'>,
   step: { key: 'h', label: 'step (η or dt)', units: 'time per step', type: 'number', min: 0, minExclusive: true, max: 10, default: 0.01 },
@@ -72,15 +72,15 @@ export const SINGLE_NEURON_SCHEMA = {
     key: 'map', label: 'regime map shows', type: 'enum', default: 'regime',
     options: ['regime', 'kernelDistance', 'maxKernelDistance', 'timeToEpsilon', 'timeToKernelMove'],
     optionLabels: {
-      regime: 'regime (lazy / rich / delayed)', kernelDistance: 'kernel distance S(t)', maxKernelDistance: 'max S so far',
-      timeToEpsilon: 'time to excess loss < ε', timeToKernelMove: 'time S reached threshold',
+      regime: 'regime', kernelDistance: 'kernel distance S(t)', maxKernelDistance: 'max S so far',
+      timeToEpsilon: 'time to loss < ε', timeToKernelMove: 'time S reached S_th',
     },
   } as EnumField<'regime' | 'kernelDistance' | 'maxKernelDistance' | 'timeToEpsilon' | 'timeToKernelMove'>,
   panels: { key: 'panels', label: 'show regime map & time series', type: 'bool', default: true },
   view: {
     key: 'view', label: 'view', type: 'enum', default: 'beta', options: ['beta', 'wa', 'ww', '3d'],
     optionLabels: {
-      beta: 'function space (β₁, β₂)', wa: 'parameters (w₁, a)', ww: 'parameters (w₁, w₂)', '3d': 'parameters 3-D (w₁, w₂, a), d = 2',
+      beta: 'function space (β₁, β₂)', wa: 'parameters (w₁, a)', ww: 'parameters (w₁, w₂)', '3d': '3-D (w₁, w₂, a), d = 2',
     },
   } as EnumField<'beta' | 'wa' | 'ww' | '3d'>,
   surfaceDelta: { key: 'sd', label: '3-D: surface δ (conserved)', type: 'number', min: -100, max: 100, default: 0,
@@ -89,8 +89,8 @@ export const SINGLE_NEURON_SCHEMA = {
     key: 'c', label: 'colour by', type: 'enum', default: 'delta',
     options: ['delta', 'loss', 'theoryError', 'kernelDistance', 'regime', 'timeToEpsilon'],
     optionLabels: {
-      delta: 'δ (conserved)', loss: 'excess loss (log)', theoryError: '|simulated − exact| (log, XX = σ²I)',
-      kernelDistance: 'kernel distance S(t)', regime: 'regime (lazy / rich / delayed)', timeToEpsilon: 'time to excess loss < ε',
+      delta: 'δ (conserved)', loss: 'excess loss (log)', theoryError: '|sim − exact| (log)',
+      kernelDistance: 'kernel distance S(t)', regime: 'regime', timeToEpsilon: 'time to loss < ε',
     },
   } as EnumField<'delta' | 'loss' | 'theoryError' | 'kernelDistance' | 'regime' | 'timeToEpsilon'>,
   trails: { key: 'tr', label: 'trails', type: 'bool', default: true },
@@ -105,12 +105,15 @@ export type PresetName = SingleNeuronParams['preset'];
 
 /**
  * Presets from docs/theory.md §1.6. Each is a partial override of the defaults. The paper plots a few δ
- * values; here δ spans the same range densely and β₀ sweeps every direction (Fig. 2/3 includes β₀ = (−1, 0)).
+ * values; here δ spans the same range densely and β₀ sweeps every direction. Fig. 2/3: δ count 8m + 1
+ * puts the paper's δ ∈ {−4, −2, −1, 0, 1, 2, 4} exactly on the grid and direction 0 is β₀ = (−1, 0)
+ * (FIG2_DELTAS); a direction count ≢ 0 mod 4 leaves out β₀ = −β* itself, whose δ = 0 trajectory would
+ * stall at the saddle a = w = 0 and never converge.
  */
 export const PRESETS: Record<Exclude<PresetName, 'custom'>, Partial<SingleNeuronParams>> = {
   fig2: {
-    d: 2, dataset: 'whitened', target: [0, 1], grid: 'delta', deltaMin: -4, deltaMax: 4, deltaCount: 512,
-    directions: 512, beta0Norm: 1, etaA: 1, etaW: 1, method: 'rk4', step: 0.01, view: 'beta', colorBy: 'delta',
+    d: 2, dataset: 'whitened', target: [0, 1], grid: 'delta', deltaMin: -4, deltaMax: 4, deltaCount: 513,
+    directions: 514, beta0Norm: 1, etaA: 1, etaW: 1, method: 'rk4', step: 0.01, view: 'beta', colorBy: 'delta',
   },
   fig8: {
     d: 2, dataset: 'whitened', target: [0.5, 0.5], grid: 'delta', deltaMin: -2, deltaMax: 2, deltaCount: 512,
@@ -122,6 +125,27 @@ export const PRESETS: Record<Exclude<PresetName, 'custom'>, Partial<SingleNeuron
     method: 'rk4', step: 0.01, view: 'beta', colorBy: 'delta',
   },
 };
+
+/** The δ of the seven trajectories of the paper's Fig. 2 (from β₀ = (−1, 0) to β* = (0, 1)), docs/theory.md §1.6. */
+export const FIG2_DELTAS = [-4, -2, -1, 0, 1, 2, 4] as const;
+
+/**
+ * The default ensemble on a software adapter (SwiftShader: CPU speed): Fig. 2 on a 33 × 66 grid
+ * (2,178 trajectories, still with the seven δ of FIG2_DELTAS and no β₀ = −β*) at 50 steps per frame, so
+ * that every trajectory converges (excess loss < 1e−3 by t = 29.5, the closed form's slowest, δ = −3 next
+ * to β₀ = (−1, 0); t ≈ 32 in f32) within a minute or two. The Fig. 2 paths are captured every 0.05 of
+ * time within a frame (featured.ts), so they stay smooth at this frame size.
+ */
+export const SOFTWARE_DEFAULTS: Partial<SingleNeuronParams> = { deltaCount: 33, directions: 66, stepsPerFrame: 50 };
+
+/**
+ * The params of a first load (no hash): the defaults (= Fig. 2), made smaller on a software adapter.
+ * @param software whether WebGPU runs on a software adapter (GpuContext.isSoftware).
+ */
+export function firstLoadParams(software: boolean): SingleNeuronParams {
+  const p = defaults(SINGLE_NEURON_SCHEMA);
+  return software ? { ...p, ...SOFTWARE_DEFAULTS } : p;
+}
 
 /**
  * Checks the rules that involve several fields and no data (the grid's are checked by buildEnsemble).

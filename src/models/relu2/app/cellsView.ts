@@ -5,7 +5,7 @@
  */
 import { createNeuronPortrait, teacherPoints, type NeuronPortrait } from '../../../views/neuronPortrait.ts';
 import { createTimeSeries, type TimeSeries } from '../../../views/timeSeries.ts';
-import type { Relu2MetricName } from '../params.ts';
+import type { Relu2AppParams, Relu2MetricName } from '../params.ts';
 import { dataIndexOf, fmt, networkIndex, type Relu2Experiment } from '../grid.ts';
 import { composePng, decode } from '../../../app/download.ts';
 import type { Relu2Results } from '../results.ts';
@@ -66,7 +66,8 @@ export class CellsView {
         this.portraitsHost.append(slot);
         return createNeuronPortrait(slot);
       });
-      this.note.textContent = `|a_k| w_k of every unit (red a_k > 0, blue a_k < 0) with trails over the checkpoints; dashed rays: teacher directions, ◆ teacher units |a*_k| w*_k; dotted circle: the initial radius τ². First seed (${e.seeds[0]}).`;
+      this.note.textContent = `|a_k| w_k of every unit (blue a_k ≥ 0, red a_k < 0, as in the paper) with trails over the checkpoints; dashed rays: teacher directions (coloured by the sign of a*_k), ◆ teacher units |a*_k| w*_k (at the edge when outside); dotted circle: the initial radius τ². First seed (${e.seeds[0]}).`
+        + (paperAxes(e.params) ? ' Axes as in the paper: ±0.2 at τ = 0.1, ±5 at τ = 2.' : '');
     } else {
       this.note.textContent = e.d === 2 ? 'Neuron portraits are off: the grid is too large to keep every unit\'s trail.'
         : `Neuron portraits need d = 2 (here d = ${e.d}).`;
@@ -99,6 +100,7 @@ export class CellsView {
       portrait.update({
         m: e.m, frames: trail.frames, points: trail.points, initRadius: cell.tau * cell.tau,
         teacher: teacherPoints(e.teachers[dataIndexOf(e, 0)]), title: cell.label,
+        ...(paperAxes(e.params) ? { extent: FIG1A_AXES[cell.tau] } : {}),
         subtitle: `δ = ${fmt(cell.delta)}, α = ${fmt(cell.alpha)} · step ${e.checkpoints[trail.frames - 1].toLocaleString('en')} · seed ${e.seeds[0]}`,
       });
     });
@@ -136,3 +138,9 @@ export class CellsView {
   /** Removes the views. */
   destroy(): void { this.clear(); }
 }
+
+/** The half-width of the authors' plot_fig1a axes per τ: ±0.2 at τ = 0.1, ±5 at τ = 2 (their inset). */
+export const FIG1A_AXES: Record<number, number> = { 0.1: 0.2, 2: 5 };
+
+/** Whether the portraits use the paper's fixed axes: the Fig. 1a presets as set (a hand edit follows the units). */
+export function paperAxes(p: Relu2AppParams): boolean { return p.preset === 'fig1a' || p.preset === 'fig1a-quick'; }

@@ -51,6 +51,7 @@ export class Analysis {
   private readonly limitReads = new LatestWins<LogHistogramSummary>();
   private readonly tableReads = new LatestWins<{ table: ObservableTable; flags: Uint32Array }>();
   private readonly seriesReads = new LatestWins<RecordedSeries[]>();
+  private nextRecordTime = 0;
 
   constructor(private readonly ctx: GpuContext, readonly sim: SingleNeuronSim, private settings: AnalysisSettings) {
     this.observables = new ObservablesPass(ctx, sim);
@@ -71,8 +72,18 @@ export class Analysis {
    */
   afterSteps(theoryErrorField = false): void {
     this.observables.run(this.settings.epsilon, this.settings.kernelThreshold);
-    this.recorder.record(this.sim.time);
+    if (this.sim.time >= this.nextRecordTime) this.recordNow();
     if (theoryErrorField && this.sim.config.method !== 'exact') this.theoryError?.run();
+  }
+
+  /**
+   * Records the selection's current sample (the observables of the last pass) and schedules the next one
+   * {@link recordGap} later. Call after a selection change, so the series start at the current time (t = 0
+   * for a fresh ensemble).
+   */
+  recordNow(): void {
+    this.recorder.record(this.sim.time);
+    this.nextRecordTime = this.sim.time + recordGap(this.sim.time);
   }
 
   /** Uploads the regime classes of the latest observables readback (for colouring the portrait by regime). */
@@ -123,6 +134,20 @@ export class Analysis {
     this.implicitBias?.destroy();
     this.regimes.destroy();
   }
+}
+
+/** Least time between two recorded samples (time units). */
+export const RECORD_MIN_GAP = 0.05;
+/** Relative growth of the gap with t, so the ring (RECORDER.slots = 512) keeps t = 0 until t ≈ 1000. */
+export const RECORD_GAP_GROWTH = 0.015;
+
+/**
+ * Time until the next recorded sample after time t: max(RECORD_MIN_GAP, RECORD_GAP_GROWTH · t), dense
+ * early (where lazy, rich and delayed-rich differ) and log-spaced late: ~100 samples to t = 5, ~350 to
+ * t = 200, so a 512-slot ring holds a whole demo from t = 0. Pure.
+ */
+export function recordGap(t: number): number {
+  return Math.max(RECORD_MIN_GAP, RECORD_GAP_GROWTH * Math.max(0, t));
 }
 
 /** True when XX = σ²I, the data for which the closed form (docs/theory.md §1.3) exists. */

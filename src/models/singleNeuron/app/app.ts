@@ -9,7 +9,7 @@ import { ParamError, defaults, validate } from '../../../params/schema.ts';
 import type { AppShell, ParamsSession, ParamsTarget } from '../../plugin.ts';
 import { Runner, type SteppedBackend } from '../../../app/runner.ts';
 import { buildData, buildEnsemble, type SingleNeuronEnsemble } from '../ensemble.ts';
-import { checkCrossFields, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../params.ts';
+import { checkCrossFields, firstLoadParams, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../params.ts';
 import { SingleNeuronSim, type EnsembleSummary } from '../sim.ts';
 import { defaultRegimeRule, REGIMES, type RegimeRule } from '../regimes.ts';
 import { lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
@@ -20,13 +20,15 @@ import { createInspector, type Inspector } from '../views/inspect.ts';
 import { createLegend, type Legend } from '../../../views/legend.ts';
 import { ParamSpace3DView } from '../views/paramSpace3d.ts';
 import { Analysis, hasClosedForm } from './analysis.ts';
-import { createControls, type ControlsHandle } from './controls.ts';
+import { createControls, SINGLE_NEURON_FOLDERS, type ControlsHandle } from './controls.ts';
 import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
 import { addPanelPngButtons, exportCsv, exportJson, gridLabels, readExportInput, savePortraitPng } from './export.ts';
 import { formatHud } from './hud.ts';
 import { accuracyWarning } from './accuracy.ts';
+import { fig2Trajectories, FeaturedPathsController } from './featured.ts';
+import { PortraitPaths } from '../views/portraitPaths.ts';
 import { RateMeter } from '../../../app/rateMeter.ts';
-import { showNotice } from '../../../app/notices.ts';
+import { clearNotice, showNotice } from '../../../app/notices.ts';
 import type { AppShortcuts } from '../../plugin.ts';
 import { Scrubber } from './scrub.ts';
 
@@ -36,15 +38,6 @@ const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
   'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount', 'directions',
   'seed', 'etaA', 'etaW',
 ];
-
-const FOLDERS = {
-  'model & data': ['preset', 'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed'],
-  'initialisation grid': ['grid', 'deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount',
-    'alphaMin', 'alphaMax', 'alphaCount', 'directions', 'seed'],
-  training: ['etaA', 'etaW', 'method', 'step', 'stepsPerFrame', 'bound'],
-  analysis: ['panels', 'mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'],
-  view: ['view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
-} satisfies Record<string, (keyof SingleNeuronParams)[]>;
 
 /** Live state other code (and the e2e tests, via window.lazyrich) may read. */
 export interface AppStatus {
@@ -85,19 +78,22 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private readonly hud = document.getElementById('hud') as HTMLElement;
   private selection: Uint32Array = new Uint32Array(0);
   private readonly scrub: Scrubber;
+  /** The Fig. 2 trajectories' persistent paths over the portrait (featured.ts). */
+  readonly featured: FeaturedPathsController;
 
   private constructor(private readonly ctx: GpuContext, private readonly portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
     this.session = shell.openSession(this, shell.initial);
-    this.controls = createControls(SCHEMA, FOLDERS, () => this.params, (name, value) => this.change({ [name]: value }), {
+    this.featured = new FeaturedPathsController(ctx, new PortraitPaths(portrait.canvas.parentElement as HTMLElement));
+    this.controls = createControls(SCHEMA, SINGLE_NEURON_FOLDERS, () => this.params, (name, value) => this.change({ [name]: value }), {
       playPause: () => this.setPlaying(!this.runner.playing),
       step: () => { this.setPlaying(false); void this.runner.step(1); },
-      reset: () => this.rebuild(this.params, this.sim.ensemble),
+      reset: () => this.rebuild(this.params, this.sim.ensemble, this.selection),
       reseed: () => this.change({ seed: (this.params.seed + 1) % 2 ** 31, dataSeed: (this.params.dataSeed + 1) % 2 ** 31 }),
       inspect: () => void this.inspect(),
       savePng: () => void savePortraitPng(() => this.renderFrame()),
       exportCsv: () => void this.readExport().then((input) => exportCsv(input)),
       exportJson: () => void this.readExport().then((input) => exportJson(input, this.params, this.ctx.adapterName)),
-    });
+    }, { beta0Norm: 3 });
     this.inspector = createInspector(document.getElementById('inspect-layer') as HTMLElement, {
       onSelect: (indices) => this.select(indices),
     });
@@ -109,7 +105,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.timeSeriesPanel = new TimeSeriesPanel(document.getElementById('time-series') as HTMLElement);
     addPanelPngButtons();
     // Replay (scrub.ts): paused, trails off (a recorded state does not continue the live one); leave restores the view.
-    this.scrub = new Scrubber(ctx, document.getElementById('portrait-wrap') as HTMLElement, {
+    this.scrub = new Scrubber(ctx, document.getElementById('portrait-strip') as HTMLElement, {
       enter: () => {
         const was = this.runner.playing;
         this.setPlaying(false);
@@ -150,7 +146,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
    */
   static start(ctx: GpuContext, canvas: HTMLCanvasElement, shell: AppShell<SingleNeuronParams>): App {
     const app = new App(ctx, new PortraitView(ctx, canvas), shell);
-    let params = shell.initial;
+    // A first load (no hash) is Fig. 2, sized by the adapter (params.ts SOFTWARE_DEFAULTS).
+    let params = location.hash.replace(/^#/, '') === '' ? firstLoadParams(ctx.isSoftware) : shell.initial;
     try {
       checkCrossFields(params);
       app.rebuild(params);
@@ -185,7 +182,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   get charts(): TimeSeriesPanel['drawn'] { return this.timeSeriesPanel.drawn; }
 
   /**
-   * Selects trajectories: highlighted in the portrait and followed by the time series (the first 64).
+   * Selects trajectories: highlighted in the portrait and followed by the time series (the first 64),
+   * recorded from now on (from t = 0 after a rebuild).
    * @throws Error when an index is ≥ n.
    */
   select(indices: Uint32Array): void {
@@ -193,6 +191,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.portrait.highlight(indices.length ? indices : null);
     this.space3d?.highlight(indices.length ? indices : null);
     this.analysis.recorder.setSelection(indices);
+    if (indices.length) this.analysis.recordNow();
   }
 
   /**
@@ -226,8 +225,12 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.controls.sync(p);
   }
 
-  /** Builds a new ensemble (or reuses `ensemble`) and swaps it in; on failure the old one keeps running. */
-  private rebuild(p: SingleNeuronParams, ensemble?: SingleNeuronEnsemble): void {
+  /**
+   * Builds a new ensemble (or reuses `ensemble`: reset) and swaps it in; on failure the old one keeps
+   * running. The selection becomes `keep` when it fits the new ensemble (reset keeps it), else the Fig. 2
+   * trajectories of the grid (featured.ts; none when the grid lacks them).
+   */
+  private rebuild(p: SingleNeuronParams, ensemble?: SingleNeuronEnsemble, keep?: Uint32Array): void {
     const e = ensemble ?? buildEnsemble(p);
     const sim = SingleNeuronSim.create(this.ctx, e, { method: p.method, step: p.step, bound: p.bound });
     const analysis = new Analysis(this.ctx, sim, { epsilon: p.epsilon, kernelThreshold: p.kernelThreshold });
@@ -243,7 +246,9 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     }
     this.applyColor();
     this.regimePanel.setGrid(gridShape(p));
-    this.select(new Uint32Array(0));
+    const featured = fig2Trajectories(p);
+    this.featured.setSource(sim, featured);
+    this.select(keep && keep.every((i) => i < sim.n) ? keep : featured);
     this.inspector.hide();
     this.summary = null;
     this.rate.reset();
@@ -267,6 +272,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     } else {
       this.portrait.setView(p.view);
       this.hide3d();
+      clearNotice('inspect');
     }
     this.portrait.setStyle(style);
     this.applyColor();
@@ -329,12 +335,14 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     }
     canvas.hidden = false;
     this.portrait.canvas.hidden = true;
+    this.featured.paths.setVisible(false);
     return this.space3d;
   }
 
   private hide3d(): void {
     (document.getElementById('space3d') as HTMLCanvasElement).hidden = true;
     this.portrait.canvas.hidden = false;
+    this.featured.paths.setVisible(true);
   }
 
   private setPlaying(playing: boolean): void {
@@ -375,7 +383,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       stepCount: sim.stepCount,
       advance: async (steps) => {
         this.scrub.restoreLive();
-        sim.queueSteps(steps);
+        this.featured.queueSteps(sim, steps);
         this.scrub.afterSteps();
         analysis.afterSteps(this.params.colorBy === 'theoryError');
         await this.ctx.device.queue.onSubmittedWorkDone();
@@ -387,7 +395,10 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   /** Every animation frame (after the runner queued the frame's steps): draw, read summaries back, HUD. */
   private frame(now: number): void {
     if (this.params.view === '3d') this.space3d?.render(this.sim.time);
-    else this.portrait.render(this.sim.time);
+    else {
+      this.portrait.render(this.sim.time);
+      this.featured.frame(this.portrait.getView(), this.params.view);
+    }
     // While replaying (scrub.ts) the state is a recorded one: the summaries and panels keep the live values.
     if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending && !this.scrub.active) {
       this.lastSummaryAt = now;

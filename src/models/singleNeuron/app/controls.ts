@@ -2,9 +2,21 @@
  * lil-gui panel of the single-neuron app: the run buttons, then the schema's folders (built by the
  * shell's generic builder, src/app/controls.ts).
  */
-import GUI from 'lil-gui';
+import GUI, { NumberController } from 'lil-gui';
 import type { Params, Schema } from '../../../params/schema.ts';
 import { addSchemaFolders, type FolderLayout } from '../../../app/controls.ts';
+import type { SingleNeuronParams } from '../params.ts';
+
+/** The single-neuron panel's folders (the run folder comes first, built by createControls). */
+export const SINGLE_NEURON_FOLDERS = {
+  // The view folder first: reachable without scrolling the panel at 1280 × 800 (issue 10, defect 7).
+  view: ['view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
+  'model & data': ['preset', 'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed'],
+  'initialisation grid': ['grid', 'deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount',
+    'alphaMin', 'alphaMax', 'alphaCount', 'directions', 'seed'],
+  training: ['etaA', 'etaW', 'method', 'step', 'stepsPerFrame', 'bound'],
+  analysis: ['panels', 'mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'],
+} satisfies Record<string, (keyof SingleNeuronParams)[]>;
 
 /** Buttons of the run folder. */
 export interface RunActions {
@@ -34,12 +46,18 @@ export interface ControlsHandle<S extends Schema> {
  * Builds the single-neuron panel: the run buttons, then the schema's folders.
  * @param onChange called with one field's new value; returns false when the value was rejected, and the
  *   controller then reverts to `current()`.
+ * @param decimals fields shown rounded to that many decimals (the value keeps full precision), e.g. fig4b's
+ *   ‖β₀‖ = 0.5·√0.65 shows as 0.403.
  */
 export function createControls<S extends Schema>(
   schema: S, layout: FolderLayout<S>, current: () => Params<S>,
   onChange: (name: keyof S & string, value: unknown) => boolean, actions: RunActions,
+  decimals: Partial<Record<keyof S & string, number>> = {},
 ): ControlsHandle<S> {
-  const gui = new GUI({ title: 'lazyrich', width: 260 });
+  // Wide enough for the dropdown labels; the page layout follows through --gui-w (src/app/style.css).
+  const width = window.innerWidth < 1300 ? 270 : 310;
+  document.documentElement.style.setProperty('--gui-w', `${width + 15}px`); // lil-gui auto-places at right: 15px
+  const gui = new GUI({ title: 'lazyrich', width });
   const run = gui.addFolder('run');
   const buttons = {
     play: () => actions.playPause(), step: () => actions.step(), reset: () => actions.reset(),
@@ -55,6 +73,12 @@ export function createControls<S extends Schema>(
   run.add(buttons, 'csv').name('export CSV');
   run.add(buttons, 'json').name('export JSON');
   const fields = addSchemaFolders(gui, schema, layout, current, onChange);
+  // Labels 38 %, widgets 62 %: dropdowns show their whole option label (issue 10, defect 7).
+  for (const el of [gui.domElement, ...gui.domElement.querySelectorAll<HTMLElement>('.lil-gui')]) el.style.setProperty('--name-width', '38%');
+  for (const c of gui.controllersRecursive()) {
+    const k = decimals[c.property as keyof S & string];
+    if (k !== undefined && c instanceof NumberController) c.decimals(k);
+  }
   return {
     gui,
     sync: fields.sync,

@@ -18,13 +18,14 @@ import { download } from '../../../app/download.ts';
 import { addPngButton, elementToPng } from '../../../views/exportPng.ts';
 
 /**
- * Saves the portrait panel (#portrait-wrap: the 2-D portrait, the 3-D view or the inspect layer, with the
- * legend) as `lazyrich-portrait.png` at the screen's size × devicePixelRatio; the HUD is left out.
+ * Saves the portrait panel (#portrait-col: the 2-D portrait, the 3-D view or the inspect layer, the Fig. 2
+ * paths, the caption and the legend under it) as `lazyrich-portrait.png` at the screen's size ×
+ * devicePixelRatio; the HUD and the replay slider are left out.
  * @param renderFrame renders the visible WebGPU view; called in the task that reads the canvases.
  */
 export function savePortraitPng(renderFrame: () => void): Promise<void> {
-  const root = document.getElementById('portrait-wrap') as HTMLElement;
-  return elementToPng(root, { beforeRead: renderFrame, exclude: (el) => el.id === 'hud' })
+  const root = document.getElementById('portrait-col') as HTMLElement;
+  return elementToPng(root, { beforeRead: renderFrame, exclude: (el) => el.id === 'hud' || el.id === 'scrub' })
     .then((blob) => download(blob, 'lazyrich-portrait.png'));
 }
 

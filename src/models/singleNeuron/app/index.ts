@@ -11,7 +11,7 @@ import { startCpuFallback } from './cpuFallback.ts';
 export const singleNeuronApp: ModelApp<SingleNeuronParams> = {
   exposeAs: 'app',
   softwareAdapterNote: (adapter) => `WebGPU runs on a software adapter (${adapter}): results are exact, speed is CPU speed. `
-    + 'Lower δ count × directions for a smoother animation.',
+    + 'A first load runs Fig. 2 on a 33 × 66 grid (2,178 trajectories; 513 × 514 on a GPU); lower δ count × directions for a smoother animation.',
   async start(shell) {
     const canvas = document.getElementById('portrait') as HTMLCanvasElement;
     const hud = document.getElementById('hud') as HTMLElement;

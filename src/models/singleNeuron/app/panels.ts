@@ -13,6 +13,7 @@ import { exactSingleNeuronGeneral, excessLoss, kernelDistance, ntkMatrix } from 
 import { deltaInterpolator, deltaToT, lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
 import { createHeatmap, type Heatmap, type HeatmapAxes } from '../../../views/heatmap.ts';
 import { createTimeSeries, type DrawnCurve, type TimeSeries } from '../../../views/timeSeries.ts';
+import { formatDelta } from './featured.ts';
 
 /** How the init grid maps onto heatmap cells: rows × cols cells of `group` consecutive trajectories. */
 export interface GridShape { rows: number; cols: number; group: number; axes: HeatmapAxes }
@@ -139,11 +140,33 @@ const CHARTS = [
 /** Most curves drawn per chart (the recorder follows up to 64; more curves only clutter). */
 export const MAX_CURVES = 12;
 
-/** Four time-series charts of the selected trajectories, simulation solid and closed form dashed. */
+/**
+ * Which of the recorded series to plot: all when at most `max`, else `max` spread evenly over δ (sorted
+ * by δ₀, both ends kept), so a lasso over many δ still shows the range. Returns positions into `deltas`
+ * in ascending δ. Pure; exported for tests.
+ */
+export function spreadOverDelta(deltas: ArrayLike<number>, max: number): number[] {
+  const order = Array.from({ length: deltas.length }, (_, k) => k).sort((a, b) => deltas[a] - deltas[b]);
+  if (order.length <= max) return order;
+  if (max <= 1) return order.slice(0, max);
+  const picked = new Set<number>();
+  for (let k = 0; k < max; k++) picked.add(order[Math.round((k * (order.length - 1)) / (max - 1))]);
+  return order.filter((k) => picked.has(k));
+}
+
+/**
+ * Four time-series charts of the selected trajectories, simulation solid and closed form dashed. One key
+ * above the charts names the curves by δ (colour = the portrait's δ colour map) instead of a legend per
+ * chart, and says how many of the selected are shown.
+ */
 export class TimeSeriesPanel {
   private readonly charts: TimeSeries[];
+  readonly key: HTMLElement;
 
   constructor(container: HTMLElement) {
+    this.key = Object.assign(document.createElement('div'), { className: 'ts-key' });
+    this.key.setAttribute('aria-label', 'time-series key');
+    container.append(this.key);
     this.charts = CHARTS.map((c) => createTimeSeries(container, {
       title: c.title, yLabel: '', yScale: c.scale, xLabel: 't', height: 110,
     }));
@@ -151,23 +174,44 @@ export class TimeSeriesPanel {
 
   /** Draws the recorded series; `ensemble` gives δ₀ (colour) and, for XX = σ²I, the exact curves. */
   update(series: RecordedSeries[], ensemble: SingleNeuronEnsemble, exactAvailable: boolean): void {
-    const shown = series.slice(0, MAX_CURVES).filter((s) => s.time.length > 0);
+    const withData = series.filter((s) => s.time.length > 0);
+    const shown = spreadOverDelta(withData.map((s) => ensemble.delta0[s.index]), MAX_CURVES).map((k) => withData[k]);
     if (shown.length === 0) {
       for (const chart of this.charts) chart.setSeries([], []);
+      this.key.replaceChildren();
       return;
     }
     const x = shown[0].time;
     const span = Math.max(Math.abs(ensemble.deltaRange[0]), Math.abs(ensemble.deltaRange[1]), 1e-12);
     const exact = exactAvailable ? shown.map((s) => exactCurves(ensemble, s.index, x)) : [];
+    const colorOf = (s: RecordedSeries) => deltaInterpolator(deltaToT(ensemble.delta0[s.index], span));
     this.charts.forEach((chart, c) => {
       const key = CHARTS[c].key;
       chart.setSeries(x, shown.flatMap((s, k) => {
-        const color = deltaInterpolator(deltaToT(ensemble.delta0[s.index], span));
+        const color = colorOf(s);
         const label = `#${s.index} δ=${ensemble.delta0[s.index].toFixed(2)}`;
-        const sim = { label, values: s[key].length === x.length ? s[key] : new Float64Array(x.length).fill(Number.NaN), color };
-        return exactAvailable ? [sim, { label: `${label} exact`, values: exact[k][key], color, dash: true }] : [sim];
+        const sim = { label, values: s[key].length === x.length ? s[key] : new Float64Array(x.length).fill(Number.NaN), color, legend: false };
+        return exactAvailable ? [sim, { label: `${label} exact`, values: exact[k][key], color, dash: true, legend: false }] : [sim];
       }));
     });
+    this.drawKey(shown.map((s) => ({ delta: ensemble.delta0[s.index], color: colorOf(s) })), series.length, exactAvailable);
+  }
+
+  /** The key: one swatch per curve labelled by δ, the dashed closed form, "k of m shown" when spread. */
+  private drawKey(curves: { delta: number; color: string }[], selected: number, exactAvailable: boolean): void {
+    const items = curves.map(({ delta, color }) => {
+      const item = Object.assign(document.createElement('span'), { className: 'ts-key-item' });
+      const swatch = Object.assign(document.createElement('i'), { className: 'ts-swatch' });
+      swatch.style.background = color;
+      item.append(swatch, formatDelta(delta));
+      return item;
+    });
+    const head = Object.assign(document.createElement('span'), { className: 'ts-key-head', textContent: 'δ:' });
+    const notes: string[] = [];
+    if (exactAvailable) notes.push('solid: simulated, dashed: closed form');
+    if (curves.length < selected) notes.push(`${curves.length} of ${selected} selected shown, spread over δ`);
+    const note = Object.assign(document.createElement('span'), { className: 'ts-key-note', textContent: notes.join(' · ') });
+    this.key.replaceChildren(head, ...items, note);
   }
 
   /** Per chart (ν, μ, S, excess loss): its title and the curves it last drew. */
@@ -175,7 +219,10 @@ export class TimeSeriesPanel {
     return this.charts.map((chart, c) => ({ title: CHARTS[c].title, curves: chart.drawn }));
   }
 
-  destroy(): void { for (const chart of this.charts) chart.destroy(); }
+  destroy(): void {
+    for (const chart of this.charts) chart.destroy();
+    this.key.remove();
+  }
 }
 
 /** ν, μ, S and the excess loss of the closed form (f64, docs/theory.md §1.3) at the given times. */

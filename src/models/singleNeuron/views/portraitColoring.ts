@@ -47,7 +47,7 @@ export function portraitColorSpec(
   }
   if (field) return { title: field.title, interpolator: field.interpolator, domain: [field.domain[0], field.domain[1]], scale: field.scale, missing: MISSING_TEXT };
   if (colorBy === 'loss') {
-    return { title: 'excess loss ½(β−β_ols)ᵀXX(β−β_ols)', interpolator: lossInterpolator, domain: [lossDomain[0], lossDomain[1]], scale: 'log' };
+    return { title: 'excess loss ½(β−β*)ᵀXX(β−β*)', interpolator: lossInterpolator, domain: [lossDomain[0], lossDomain[1]], scale: 'log' };
   }
   const m = deltaMaxAbs;
   return { title: 'δ = η_w a² − η_a‖w‖²  (blue downstream, red upstream)', interpolator: deltaInterpolator, domain: [-m, m], scale: 'linear' };
