@@ -19,6 +19,27 @@ export interface GpuContext {
   limits: GPUSupportedLimits;
   /** The Dawn instance in Node; it must stay referenced for the device's whole life. */
   keepAlive: unknown;
+  /**
+   * Set (before `onLost` runs) when the device is lost for any reason, 'destroyed' included: from then on
+   * nothing may be submitted to it, mapped or created on it (docs/architecture.md "The shell": device loss).
+   */
+  lost: boolean;
+  /** Set by {@link releaseGpu}: the app destroyed the device itself, so its loss is not reported. */
+  released: boolean;
+}
+
+/** Why a device was lost, as `onLost` receives it. */
+export interface GpuLossInfo {
+  /** GPUDeviceLostInfo.reason: 'destroyed' (device.destroy() by someone other than {@link releaseGpu}) or 'unknown' (driver reset, GPU-process crash). */
+  reason: string;
+  /** The browser's or Dawn's message (may be empty). */
+  message: string;
+}
+
+/** Destroys the device on purpose (end of a CLI run, page teardown): its loss is not reported to `onLost`. */
+export function releaseGpu(ctx: GpuContext): void {
+  ctx.released = true;
+  ctx.device.destroy();
 }
 
 /** Thrown when WebGPU cannot be used at all (no API, no adapter, device request refused). */
@@ -62,8 +83,11 @@ const SOFTWARE_NAME = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i;
 export interface InitGpuOptions {
   /** Called for validation and out-of-memory errors not caught by an error scope. */
   onError?: (message: string) => void;
-  /** Called once if the device is lost (driver reset, tab backgrounded too long, destroy()). */
-  onLost?: (message: string) => void;
+  /**
+   * Called once when the device is lost for any reason (driver reset, GPU-process crash, a destroy() not
+   * made through {@link releaseGpu}); `ctx.lost` is already true then.
+   */
+  onLost?: (message: string, info: GpuLossInfo) => void;
 }
 
 /** Asserts that an adapter was returned (webgpu-samples' quitIfAdapterNotAvailable pattern). */
@@ -151,7 +175,8 @@ function describeAdapter(adapter: GPUAdapter): { name: string; isSoftware: boole
  * - Browser: `navigator.gpu`. Node: the `webgpu` package; when the default Vulkan drivers give no adapter
  *   and VK_ICD_FILENAMES is unset, retries with SwiftShader ({@link SWIFTSHADER_ICD}).
  * - Requests the adapter's maxima for storage-binding size, buffer size and workgroups per dimension.
- * - Routes `uncapturederror` to `onError` and `device.lost` to `onLost`.
+ * - Routes `uncapturederror` to `onError` and `device.lost` (every reason, 'destroyed' included unless
+ *   {@link releaseGpu} destroyed it) to `onLost`, after setting `ctx.lost`.
  * - Node: honours {@link setGpuChoice} (`--adapter`, `--require-gpu`).
  * @throws WebGpuUnavailableError with advice on what to install or enable; AdapterNotFoundError when the
  *   chosen adapter does not exist; GpuRequirementError when a GPU is required and only software is there.
@@ -190,15 +215,20 @@ export async function initGpu(options: InitGpuOptions = {}): Promise<GpuContext>
   }).catch((e: unknown) => {
     throw new WebGpuUnavailableError(`The adapter refused to create a device: ${String(e)}`);
   });
+  const { name, isSoftware } = describeAdapter(adapter);
+  const ctx: GpuContext = { device, adapter, adapterName: name, isSoftware, limits: device.limits, keepAlive, lost: false, released: false };
   device.addEventListener('uncapturederror', (event) => {
+    if (ctx.lost) return; // errors of a lost device's last calls: the loss is reported once, below
     const message = (event as GPUUncapturedErrorEvent).error.message;
     (options.onError ?? console.error)(`WebGPU error: ${message}`);
   });
   void device.lost.then((info) => {
-    if (info.reason !== 'destroyed') (options.onLost ?? console.error)(`WebGPU device lost: ${info.message}`);
+    ctx.lost = true;
+    if (ctx.released) return;
+    const loss = { reason: info.reason ?? 'unknown', message: info.message ?? '' };
+    (options.onLost ?? console.error)(`WebGPU device lost (${loss.reason})${loss.message ? `: ${loss.message}` : ''}`, loss);
   });
-  const { name, isSoftware } = describeAdapter(adapter);
-  return { device, adapter, adapterName: name, isSoftware, limits: device.limits, keepAlive };
+  return ctx;
 }
 
 /**

@@ -15,7 +15,8 @@ import { defaultRegimeRule, REGIMES, type RegimeRule } from '../regimes.ts';
 import { lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
 import { PortraitView } from '../views/portrait.ts';
 import { lossDomainFor } from '../views/portraitColoring.ts';
-import type { PortraitField } from '../views/portraitSource.ts';
+import { validatePortraitSource, type PortraitField } from '../views/portraitSource.ts';
+import { validateParamSpace3DSource } from '../views/paramSpace3dSource.ts';
 import { createInspector, type Inspector } from '../views/inspect.ts';
 import { createLegend, type Legend } from '../../../views/legend.ts';
 import { ParamSpace3DView } from '../views/paramSpace3d.ts';
@@ -46,7 +47,13 @@ const FOLDERS = {
 
 /** Live state other code (and the e2e tests, via window.lazyrich) may read. */
 export interface AppStatus {
-  stepCount: number; time: number; n: number; playing: boolean; adapter: string; summary: EnsembleSummary | null;
+  /** Completed steps (their GPU work finished; what the HUD shows) and the time t they reached. */
+  stepCount: number; time: number;
+  /** = stepCount (the name the issue-11 tests read). */
+  completedSteps?: number;
+  /** Steps queued so far (≥ stepCount; the difference is in flight, at most one frame's budget). */
+  queuedSteps?: number;
+  n: number; playing: boolean; adapter: string; summary: EnsembleSummary | null;
   selection: number;
   /** Max and median |simulated − exact| (XX = σ²I, method ≠ exact), max/median ‖β − β∞‖ (singular XX). */
   theoryError: { max: number; median: number } | null;
@@ -58,6 +65,11 @@ export interface AppStatus {
 /** How often (ms) the small summaries are read back, and how often the panels redraw. */
 const SUMMARY_INTERVAL_MS = 500;
 const PANEL_INTERVAL_MS = 1500;
+/** How often (ms) the whole state is read back: what a new device starts from after a device loss. */
+const SNAPSHOT_INTERVAL_MS = 1000;
+
+/** A read-back state of one sim, at `step` steps and time `time`. */
+interface Snapshot { sim: SingleNeuronSim; state: Float32Array; flags: Uint32Array; step: number; time: number }
 
 declare global {
   interface LazyrichGlobals { app?: App }
@@ -82,8 +94,13 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private readonly inspector: Inspector;
   private readonly hud = document.getElementById('hud') as HTMLElement;
   private selection: Uint32Array = new Uint32Array(0);
+  /** Steps (and t) whose GPU work finished, of the current sim. */
+  private done = { step: 0, time: 0 };
+  private snapshot: Snapshot | null = null;
+  private snapshotPending = false;
+  private lastSnapshotAt = 0;
 
-  private constructor(private readonly ctx: GpuContext, private readonly portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
+  private constructor(private ctx: GpuContext, private portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
     this.session = shell.openSession(this, shell.initial);
     this.controls = createControls(SCHEMA, FOLDERS, () => this.params, (name, value) => this.change({ [name]: value }), {
       playPause: () => this.setPlaying(!this.runner.playing),
@@ -137,7 +154,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   /** Current status (for the HUD, tests and exports). */
   get status(): AppStatus {
     return {
-      stepCount: this.sim.stepCount, time: this.sim.time, n: this.sim.n, playing: this.runner.playing,
+      stepCount: this.done.step, time: this.done.time, completedSteps: this.done.step, queuedSteps: this.sim.stepCount,
+      n: this.sim.n, playing: this.runner.playing,
       adapter: this.ctx.adapterName, summary: this.summary, selection: this.selection.length,
       theoryError: this.analysis.results.theoryError, limitDistance: this.analysis.results.limitDistance,
       recordedSamples: this.analysis.results.series[0]?.time.length ?? 0,
@@ -192,20 +210,37 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.controls.sync(p);
   }
 
-  /** Builds a new ensemble (or reuses `ensemble`) and swaps it in; on failure the old one keeps running. */
+  /**
+   * Builds a new ensemble (or reuses `ensemble`) and swaps it in. Everything the views need is checked
+   * before the swap; when the swap itself fails, the views go back to the old sim. Either way a failed
+   * rebuild leaves the old one running (step count, portrait) and frees the new one's buffers (issue 11).
+   */
   private rebuild(p: SingleNeuronParams, ensemble?: SingleNeuronEnsemble): void {
     const e = ensemble ?? buildEnsemble(p);
     const sim = SingleNeuronSim.create(this.ctx, e, { method: p.method, step: p.step, bound: p.bound });
-    const analysis = new Analysis(this.ctx, sim, { epsilon: p.epsilon, kernelThreshold: p.kernelThreshold });
+    let analysis: Analysis | undefined;
+    let swapping = false;
     const [oldSim, oldAnalysis] = [this.sim, this.analysis];
+    try {
+      analysis = new Analysis(this.ctx, sim, { epsilon: p.epsilon, kernelThreshold: p.kernelThreshold });
+      validatePortraitSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
+      if (e.d === 2 && this.space3d) validateParamSpace3DSource(sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
+      swapping = true;
+      this.swapViews(sim, analysis);
+    } catch (err) {
+      if (swapping && oldSim) {
+        try { this.swapViews(oldSim, oldAnalysis); } catch { /* the old sim's views were valid: unreachable */ }
+        this.applyColor();
+      }
+      analysis?.destroy();
+      sim.destroy();
+      throw err;
+    }
     this.sim = sim;
     this.analysis = analysis;
-    this.portrait.setSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
-    if (e.d === 2) this.space3d?.setSource(sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
-    if (analysis.implicitBias) {
-      this.portrait.setInterpolants({ betaOls: e.betaOls, nullBasis: analysis.nullBasis() });
-      this.portrait.setPredictedLimits({ buffer: analysis.implicitBias.limit, d: e.d });
-    }
+    this.done = { step: 0, time: 0 };
+    this.snapshot = null;
+    this.runner?.resetBudget();
     this.applyColor();
     this.regimePanel.setGrid(gridShape(p));
     this.select(new Uint32Array(0));
@@ -216,6 +251,49 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       oldAnalysis?.destroy();
       oldSim?.destroy();
     });
+  }
+
+  /** Points the portrait (and the 3-D view) at `sim`. @throws RangeError when a view refuses it. */
+  private swapViews(sim: SingleNeuronSim, analysis: Analysis): void {
+    const e = sim.ensemble;
+    this.portrait.setSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
+    if (e.d === 2) this.space3d?.setSource(sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
+    if (analysis.implicitBias) {
+      this.portrait.setInterpolants({ betaOls: e.betaOls, nullBasis: analysis.nullBasis() });
+      this.portrait.setPredictedLimits({ buffer: analysis.implicitBias.limit, d: e.d });
+    }
+  }
+
+  /** Device loss (the shell calls it as soon as the loss is seen): no more work is queued or read back. */
+  gpuLost(): void { this.runner.suspend(); }
+
+  /**
+   * Rebuilds on a new device after a loss, from the last read-back state (state, flags, step count and
+   * time t; without one, from θ₀): a new portrait on the same canvas, the sim, its analysis, then playing
+   * again as before.
+   * @returns the step count the run continues from.
+   */
+  gpuRestored(ctx: GpuContext): number {
+    const snap = this.snapshot?.sim === this.sim ? this.snapshot : null;
+    const ensemble = this.sim.ensemble;
+    for (const view of [this.portrait, this.space3d]) {
+      try { view?.destroy(); } catch { /* its device is gone */ }
+    }
+    this.space3d = null;
+    this.ctx = ctx;
+    this.portrait = new PortraitView(ctx, this.portrait.canvas);
+    this.rebuild(this.params, ensemble);
+    if (snap) {
+      ctx.device.queue.writeBuffer(this.sim.state, 0, snap.state);
+      ctx.device.queue.writeBuffer(this.sim.flags, 0, snap.flags);
+      this.sim.stepCount = snap.step;
+      this.sim.time = snap.time;
+      this.done = { step: snap.step, time: snap.time };
+      this.snapshot = { ...snap, sim: this.sim };
+    }
+    this.show(this.params);
+    this.runner.resume();
+    return this.done.step;
   }
 
   private get regimeRule(): RegimeRule {
@@ -335,13 +413,17 @@ export class App implements ParamsTarget<SingleNeuronParams> {
 
   /** The live runner's view of the current ensemble: k steps queued, then the per-step analysis passes. */
   private liveBackend(): SteppedBackend {
-    const { sim, analysis } = this;
+    const { sim, analysis, ctx } = this;
     return {
       stepCount: sim.stepCount,
       advance: async (steps) => {
+        if (ctx.lost) return;
         sim.queueSteps(steps);
+        const reached = { step: sim.stepCount, time: sim.time };
         analysis.afterSteps(this.params.colorBy === 'theoryError');
-        await this.ctx.device.queue.onSubmittedWorkDone();
+        await ctx.device.queue.onSubmittedWorkDone();
+        // On a lost device onSubmittedWorkDone resolves at once: those steps never ran.
+        if (sim === this.sim && !ctx.lost && reached.step > this.done.step) this.done = reached;
       },
       destroy: () => {},
     };
@@ -349,19 +431,22 @@ export class App implements ParamsTarget<SingleNeuronParams> {
 
   /** Every animation frame (after the runner queued the frame's steps): draw, read summaries back, HUD. */
   private frame(now: number): void {
+    if (this.ctx.lost) return;
     if (this.params.view === '3d') this.space3d?.render(this.sim.time);
     else this.portrait.render(this.sim.time);
+    if (now - this.lastSnapshotAt > SNAPSHOT_INTERVAL_MS && !this.snapshotPending) this.takeSnapshot(now);
     if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending) {
       this.lastSummaryAt = now;
       this.summaryPending = true;
       const sim = this.sim;
+      const ctx = this.ctx;
       void sim.readSummary().then((s) => {
-        if (sim !== this.sim) return;
+        if (sim !== this.sim || ctx.lost) return;
         this.summary = s;
         const lossDomain = lossDomainFor(s.maxExcessLoss);
         if (lossDomain) this.portrait.setLossDomain(lossDomain);
         if (this.params.colorBy === 'loss') this.legend.update(this.portrait.getColorSpec());
-      }).finally(() => { this.summaryPending = false; });
+      }, (e: unknown) => { if (!ctx.lost) console.error(e); }).finally(() => { this.summaryPending = false; });
       this.analysis.requestReadbacks(false);
       if (this.params.colorBy === 'timeToEpsilon') this.applyColor();
     }
@@ -373,6 +458,17 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       if (this.params.panels) this.updatePanels();
     }
     this.hud.textContent = formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
+  }
+
+  /** Reads the whole state back (at the step count queued now): the restart point after a device loss. */
+  private takeSnapshot(now: number): void {
+    this.lastSnapshotAt = now;
+    this.snapshotPending = true;
+    const { sim, ctx } = this;
+    const at = { step: sim.stepCount, time: sim.time };
+    void sim.readState().then(({ state, flags }) => {
+      if (sim === this.sim && !ctx.lost) this.snapshot = { sim, state, flags, ...at };
+    }, (e: unknown) => { if (!ctx.lost) console.error(e); }).finally(() => { this.snapshotPending = false; });
   }
 
   private updatePanels(): void {
