@@ -29,8 +29,12 @@ declare global {
 /** A device loss as the shell handled it (window.lazyrich.gpuLosses). */
 export interface GpuLossRecord {
   reason: string;
-  /** performance.now() when the loss was seen, and when the app ran on a new device (null: none could be had). */
+  /**
+   * performance.now() when the loss was seen, when a new device was had, and when the app ran on it
+   * (null: none could be had).
+   */
   seenAt: number;
+  deviceAt: number | null;
   recoveredAt: number | null;
   /** The app's "where the run continues", e.g. "at step 1,200". */
   resumed: string;
@@ -87,7 +91,7 @@ async function openGpu(onLost: (info: GpuLossInfo) => void): Promise<{ gpu: GpuC
  * the 'gpu-lost' notice says what happened and where the run continues.
  */
 async function recoverGpu(info: GpuLossInfo, started: StartedApp | null, lazyrich: LazyrichGlobals): Promise<void> {
-  const record: GpuLossRecord = { reason: info.reason, seenAt: performance.now(), recoveredAt: null, resumed: '' };
+  const record: GpuLossRecord = { reason: info.reason, seenAt: performance.now(), deviceAt: null, recoveredAt: null, resumed: '' };
   (lazyrich.gpuLosses ??= []).push(record);
   lazyrich.gpu = undefined;
   if (!started?.gpuLost || !started.gpuRestored) {
@@ -101,6 +105,7 @@ async function recoverGpu(info: GpuLossInfo, started: StartedApp | null, lazyric
     ({ gpu, reason: why } = await openGpu((next) => void recoverGpu(next, started, lazyrich)).catch((e: unknown) => ({ gpu: null, reason: String(e) })));
     if (!gpu) await new Promise((r) => setTimeout(r, RECOVERY_RETRY_MS));
   }
+  if (gpu) record.deviceAt = performance.now();
   try {
     record.resumed = await started.gpuRestored(gpu);
   } catch (e) {
