@@ -6,7 +6,7 @@
  * {@link AppShell} services, among them the one params path (src/app/session.ts). Changing the model in
  * the URL reloads the page.
  */
-import { initGpu, WebGpuUnavailableError, type GpuContext, type GpuLossInfo } from '../gpu/device.ts';
+import { initGpu, requestSpareAdapter, WebGpuUnavailableError, type GpuContext, type GpuLossInfo } from '../gpu/device.ts';
 import type { AppShell, ModelPlugin, StartedApp } from '../models/plugin.ts';
 import { DEFAULT_MODEL, MODEL_IDS, MODELS, modelOfHash } from '../models/registry.ts';
 import { ParamError, defaults } from '../params/schema.ts';
@@ -74,10 +74,19 @@ function initialParams(plugin: ModelPlugin): Record<string, unknown> {
   }
 }
 
+/**
+ * An adapter requested after each device opened, for the next recovery: after a loss the adapter request
+ * can take seconds while the GPU process is busy, the device request on a spare only milliseconds.
+ */
+let spareAdapter: Promise<GPUAdapter | null> = Promise.resolve(null);
+
 /** Opens WebGPU with the shell's error notice and `onLost`; null (and the reason) when unavailable. */
 async function openGpu(onLost: (info: GpuLossInfo) => void): Promise<{ gpu: GpuContext | null; reason: string }> {
   try {
-    const gpu = await initGpu({ onError: (m) => showNotice('error', m, 'gpu-error'), onLost: (_m, info) => onLost(info) });
+    const adapter = await spareAdapter;
+    spareAdapter = Promise.resolve(null);
+    const gpu = await initGpu({ onError: (m) => showNotice('error', m, 'gpu-error'), onLost: (_m, info) => onLost(info), adapter });
+    spareAdapter = requestSpareAdapter();
     return { gpu, reason: '' };
   } catch (e) {
     if (!(e instanceof WebGpuUnavailableError)) throw e;

@@ -88,6 +88,18 @@ export interface InitGpuOptions {
    * made through {@link releaseGpu}); `ctx.lost` is already true then.
    */
   onLost?: (message: string, info: GpuLossInfo) => void;
+  /**
+   * Browser: an adapter requested beforehand ({@link requestSpareAdapter}) to open the device on, so a
+   * recovery after a device loss skips the adapter request (seconds while the GPU process is busy). When
+   * it cannot give a device (expired, consumed), a new adapter is requested as without it.
+   */
+  adapter?: GPUAdapter | null;
+}
+
+/** Browser: requests an adapter for a later {@link initGpu} (`options.adapter`); null without WebGPU or on failure. */
+export async function requestSpareAdapter(): Promise<GPUAdapter | null> {
+  if (typeof navigator === 'undefined' || !(navigator as Navigator).gpu) return null;
+  return navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
 }
 
 /** Asserts that an adapter was returned (webgpu-samples' quitIfAdapterNotAvailable pattern). */
@@ -185,6 +197,11 @@ export async function initGpu(options: InitGpuOptions = {}): Promise<GpuContext>
   let adapter: GPUAdapter | null;
   let keepAlive: unknown = null;
   if (typeof navigator !== 'undefined' && (navigator as Navigator).gpu) {
+    if (options.adapter) {
+      try {
+        return await openDevice(options.adapter, null, options);
+      } catch { /* an expired or consumed spare: request a new adapter */ }
+    }
     adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
     assertAdapter(adapter, 'Enable WebGPU in your browser (chrome://flags/#enable-unsafe-webgpu) or update your GPU driver.');
   } else if (isNode) {
@@ -203,6 +220,11 @@ export async function initGpu(options: InitGpuOptions = {}): Promise<GpuContext>
     throw new GpuRequirementError(`--require-gpu: the adapter is "${describeAdapter(adapter).name}", a software (CPU) adapter; `
       + 'no GPU driver was found (on a cluster: did the job get a GPU, e.g. --gres=gpu:1?)');
   }
+  return openDevice(adapter, keepAlive, options);
+}
+
+/** Requests the device on `adapter` (its maxima for the limits the kernels use) and wires errors and loss (see {@link initGpu}). */
+async function openDevice(adapter: GPUAdapter, keepAlive: unknown, options: InitGpuOptions): Promise<GpuContext> {
   const a = adapter.limits;
   const device = await adapter.requestDevice({
     label: 'lazyrich.device',

@@ -1,0 +1,20 @@
+import { launchBrowser, serveDist } from '/work/wt-devloss/tests/helpers/browser.ts';
+const { server, url } = await serveDist();
+const browser = await launchBrowser();
+const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+await page.addInitScript(() => {
+  const w = window as any; w.__t = [];
+  const ra = GPU.prototype.requestAdapter;
+  GPU.prototype.requestAdapter = async function (o: any) { w.__t.push(['ra0', performance.now()]); const a = await ra.call(this, o); w.__t.push(['ra1', performance.now()]); return a; };
+  const rd = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = async function (o: any) { w.__t.push(['rd0', performance.now()]); const a = await rd.call(this, o); w.__t.push(['rd1', performance.now()]); return a; };
+});
+await page.goto(url + (process.argv[2] ?? ''));
+await page.waitForFunction(() => (window.lazyrich?.app?.status.stepCount ?? 0) >= 10, null, { timeout: 120000 });
+await page.waitForTimeout(1500);
+for (let k = 0; k < 5; k++) console.log('backlog ms', await page.evaluate(async () => { const t = performance.now(); await window.lazyrich!.gpu!.device.queue.onSubmittedWorkDone(); return [performance.now() - t, (window.lazyrich!.app as any).runner.stepBudget, window.lazyrich!.app!.status.stepCount]; }));
+const tDestroy = await page.evaluate(() => { const t = performance.now(); window.lazyrich!.gpu!.device.destroy(); return t; });
+await page.waitForFunction(() => window.lazyrich?.gpuLosses?.[0]?.recoveredAt, null, { timeout: 60000 });
+console.log('destroy at', tDestroy, JSON.stringify(await page.evaluate(() => [window.lazyrich!.gpuLosses, (window as any).__t])));
+await browser.close(); await server.close();
