@@ -7,7 +7,8 @@
  *   resumes where it stopped. Progress has a fraction and an ETA: the measured cost per network-step
  *   (inside advance) and per network-checkpoint (the plan's record hook), times the work left.
  * - live animation ({@link Runner.live}): advance k steps per animation frame (at most one advance in
- *   flight), pause/play and single steps, and a frame hook for drawing.
+ *   flight, at most {@link Runner.stepBudget} steps), pause/play and single steps, a frame hook for
+ *   drawing, and suspend/resume around a device loss (docs/architecture.md "Device loss").
  *
  * Model specifics (closed forms at step 0, what is read at a checkpoint) come in as the plan's hooks.
  */
