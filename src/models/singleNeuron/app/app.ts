@@ -27,6 +27,7 @@ import { exportCsv, exportJson, savePng } from './export.ts';
 import { formatHud } from './hud.ts';
 import { accuracyWarning } from './accuracy.ts';
 import { RateMeter } from '../../../app/rateMeter.ts';
+import { StateSnapshots } from './snapshot.ts';
 import { showNotice } from '../../../app/notices.ts';
 
 /** Fields whose change needs a new ensemble (data, grid, rates); the rest apply to the running one. */
@@ -65,11 +66,7 @@ export interface AppStatus {
 /** How often (ms) the small summaries are read back, and how often the panels redraw. */
 const SUMMARY_INTERVAL_MS = 500;
 const PANEL_INTERVAL_MS = 1500;
-/** How often (ms) the whole state is read back: what a new device starts from after a device loss. */
-const SNAPSHOT_INTERVAL_MS = 1000;
 
-/** A read-back state of one sim, at `step` steps and time `time`. */
-interface Snapshot { sim: SingleNeuronSim; state: Float32Array; flags: Uint32Array; step: number; time: number }
 
 declare global {
   interface LazyrichGlobals { app?: App }
@@ -96,9 +93,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private selection: Uint32Array = new Uint32Array(0);
   /** Steps (and t) whose GPU work finished, of the current sim. */
   private done = { step: 0, time: 0 };
-  private snapshot: Snapshot | null = null;
-  private snapshotPending = false;
-  private lastSnapshotAt = 0;
+  private readonly snapshots = new StateSnapshots();
 
   private constructor(private ctx: GpuContext, private portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
     this.session = shell.openSession(this, shell.initial);
@@ -239,7 +234,6 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.sim = sim;
     this.analysis = analysis;
     this.done = { step: 0, time: 0 };
-    this.snapshot = null;
     this.runner?.resetBudget();
     this.applyColor();
     this.regimePanel.setGrid(gridShape(p));
@@ -274,23 +268,15 @@ export class App implements ParamsTarget<SingleNeuronParams> {
    * @returns the step count the run continues from.
    */
   gpuRestored(ctx: GpuContext): number {
-    const snap = this.snapshot?.sim === this.sim ? this.snapshot : null;
-    const ensemble = this.sim.ensemble;
+    const old = this.sim;
     for (const view of [this.portrait, this.space3d]) {
       try { view?.destroy(); } catch { /* its device is gone */ }
     }
     this.space3d = null;
     this.ctx = ctx;
     this.portrait = new PortraitView(ctx, this.portrait.canvas);
-    this.rebuild(this.params, ensemble);
-    if (snap) {
-      ctx.device.queue.writeBuffer(this.sim.state, 0, snap.state);
-      ctx.device.queue.writeBuffer(this.sim.flags, 0, snap.flags);
-      this.sim.stepCount = snap.step;
-      this.sim.time = snap.time;
-      this.done = { step: snap.step, time: snap.time };
-      this.snapshot = { ...snap, sim: this.sim };
-    }
+    this.rebuild(this.params, old.ensemble);
+    this.done = this.snapshots.restore(old, this.sim, ctx) ?? this.done;
     this.show(this.params);
     this.runner.resume();
     return this.done.step;
@@ -434,7 +420,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     if (this.ctx.lost) return;
     if (this.params.view === '3d') this.space3d?.render(this.sim.time);
     else this.portrait.render(this.sim.time);
-    if (now - this.lastSnapshotAt > SNAPSHOT_INTERVAL_MS && !this.snapshotPending) this.takeSnapshot(now);
+    this.snapshots.maybeTake(this.sim, this.ctx, now, () => this.sim);
     if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending) {
       this.lastSummaryAt = now;
       this.summaryPending = true;
@@ -458,17 +444,6 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       if (this.params.panels) this.updatePanels();
     }
     this.hud.textContent = formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
-  }
-
-  /** Reads the whole state back (at the step count queued now): the restart point after a device loss. */
-  private takeSnapshot(now: number): void {
-    this.lastSnapshotAt = now;
-    this.snapshotPending = true;
-    const { sim, ctx } = this;
-    const at = { step: sim.stepCount, time: sim.time };
-    void sim.readState().then(({ state, flags }) => {
-      if (sim === this.sim && !ctx.lost) this.snapshot = { sim, state, flags, ...at };
-    }, (e: unknown) => { if (!ctx.lost) console.error(e); }).finally(() => { this.snapshotPending = false; });
   }
 
   private updatePanels(): void {
