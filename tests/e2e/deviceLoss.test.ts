@@ -5,6 +5,7 @@
  * DevTools protocol (Browser.crashGpuProcess). Each time the page must see the loss, get a new device
  * within 2 s of seeing it, continue from the kept step count (single neuron) or with every finished
  * network kept and the run going on (relu2), say so in the 'gpu-lost' notice, and raise no page error.
+ * Without a new device (adapters refused after the loss) relu2 finishes on its f64 CPU backend and says so.
  */
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -107,6 +108,39 @@ describe('device loss (issue 11 defect 1)', () => {
     expect(stored.length).toBeGreaterThanOrEqual(finished * C * M);
     expect(stored.map((k) => after[k])).toEqual(stored.map((k) => keptBefore[k]));
     expect(after.every((v) => v !== null)).toBe(true);
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('relu2 without a new device (adapters refused after the loss) → the run finishes on the f64 CPU backend, said so', async () => {
+    const hash = '#model=relu2&v=1&p=fig1b-reduced&b=tau&tn=4&dn=2&sn=1&m=10&d=5&n=40&nt=40&T=1500&cn=3';
+    const page = await session.browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // Once window.__noGpu is set, no adapter is given and no device is opened (the spare adapter included).
+    await page.addInitScript(() => {
+      const w = window as unknown as { __noGpu?: boolean };
+      const requestAdapter = GPU.prototype.requestAdapter;
+      GPU.prototype.requestAdapter = function (this: GPU, o?: GPURequestAdapterOptions) { return w.__noGpu ? Promise.resolve(null) : requestAdapter.call(this, o); };
+      const requestDevice = GPUAdapter.prototype.requestDevice;
+      GPUAdapter.prototype.requestDevice = function (this: GPUAdapter, d?: GPUDeviceDescriptor) {
+        return w.__noGpu ? Promise.reject(new DOMException('refused (test)', 'OperationError')) : requestDevice.call(this, d);
+      };
+    });
+    await page.goto(`${session.baseUrl}${hash}`);
+    await page.waitForFunction(() => {
+      const s = window.lazyrich?.relu2?.status;
+      return s?.state === 'running' && s.batch >= 1 && s.batch < s.batches;
+    }, null, { timeout: 120_000 });
+    await page.evaluate(() => { (window as unknown as { __noGpu: boolean }).__noGpu = true; window.lazyrich!.gpu!.device.destroy(); });
+    const loss = await waitRecovered(page, 1);
+    expect(loss.recoveredAt).toBeNull();
+    expect(loss.resumed).toMatch(/^on the f64 CPU reference, at batch \d\/4 from step 0/);
+    expect(await noticeText(page)).toMatch(/GPU device lost \(destroyed\) and no new device could be had .*on the f64 CPU reference/);
+    await page.waitForFunction(() => window.lazyrich!.relu2!.status.state === 'done', null, { timeout: 120_000 });
+    const status = await page.evaluate(() => window.lazyrich!.relu2!.status);
+    expect(status.backend).toBe('cpu');
+    const values = JSON.parse(await page.evaluate(() => JSON.stringify(Array.from(window.lazyrich!.relu2!.currentResults.values)))) as (number | null)[];
+    expect(values.every((v) => v !== null)).toBe(true);
     expect(errors).toEqual([]);
   }, 240_000);
 
