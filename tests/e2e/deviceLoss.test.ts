@@ -5,7 +5,8 @@
  * DevTools protocol (Browser.crashGpuProcess). Each time the page must see the loss, get a new device
  * within 2 s of seeing it, continue from the kept step count (single neuron) or with every finished
  * network kept and the run going on (relu2), say so in the 'gpu-lost' notice, and raise no page error.
- * Without a new device (adapters refused after the loss) relu2 finishes on its f64 CPU backend and says so.
+ * Without a new device (adapters refused after the loss) relu2 finishes on its f64 CPU backend and the
+ * single neuron stays stopped at its step, each saying so.
  */
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -72,6 +73,17 @@ async function expectSingleNeuronRecovered(page: Page, count: number, before: { 
   expect(onSim, 'the portrait draws the new sim').toBe(true);
 }
 
+/** Once window.__noGpu is set, no adapter is given and no device is opened (the spare adapter included). */
+function refuseGpuOnFlag(): void {
+  const w = window as unknown as { __noGpu?: boolean };
+  const requestAdapter = GPU.prototype.requestAdapter;
+  GPU.prototype.requestAdapter = function (this: GPU, o?: GPURequestAdapterOptions) { return w.__noGpu ? Promise.resolve(null) : requestAdapter.call(this, o); };
+  const requestDevice = GPUAdapter.prototype.requestDevice;
+  GPUAdapter.prototype.requestDevice = function (this: GPUAdapter, d?: GPUDeviceDescriptor) {
+    return w.__noGpu ? Promise.reject(new DOMException('refused (test)', 'OperationError')) : requestDevice.call(this, d);
+  };
+}
+
 describe('device loss (issue 11 defect 1)', () => {
   it('the default page: device.destroy() by another party → a new device, steps continue from the kept count', async () => {
     const { page, errors } = await session.open('', 'window.lazyrich?.app', { width: 1000, height: 700 });
@@ -126,16 +138,7 @@ describe('device loss (issue 11 defect 1)', () => {
     const page = await session.browser.newPage({ viewport: { width: 1100, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    // Once window.__noGpu is set, no adapter is given and no device is opened (the spare adapter included).
-    await page.addInitScript(() => {
-      const w = window as unknown as { __noGpu?: boolean };
-      const requestAdapter = GPU.prototype.requestAdapter;
-      GPU.prototype.requestAdapter = function (this: GPU, o?: GPURequestAdapterOptions) { return w.__noGpu ? Promise.resolve(null) : requestAdapter.call(this, o); };
-      const requestDevice = GPUAdapter.prototype.requestDevice;
-      GPUAdapter.prototype.requestDevice = function (this: GPUAdapter, d?: GPUDeviceDescriptor) {
-        return w.__noGpu ? Promise.reject(new DOMException('refused (test)', 'OperationError')) : requestDevice.call(this, d);
-      };
-    });
+    await page.addInitScript(refuseGpuOnFlag);
     await page.goto(`${session.baseUrl}${hash}`);
     await page.waitForFunction(() => {
       const s = window.lazyrich?.relu2?.status;
@@ -153,6 +156,26 @@ describe('device loss (issue 11 defect 1)', () => {
     expect(values.every((v) => v !== null)).toBe(true);
     expect(errors).toEqual([]);
   }, 240_000);
+
+  it('the single neuron without a new device → stopped at the kept step, said so, no page error', async () => {
+    const page = await session.browser.newPage({ viewport: { width: 1000, height: 700 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.addInitScript(refuseGpuOnFlag);
+    await page.goto(`${session.baseUrl}#v=1&dn=64&dirs=64`);
+    await page.waitForFunction(() => (window.lazyrich?.app?.status.stepCount ?? 0) >= 10, null, { timeout: 120_000 });
+    const step = await page.evaluate(() => {
+      (window as unknown as { __noGpu: boolean }).__noGpu = true;
+      window.lazyrich!.gpu!.device.destroy();
+      return window.lazyrich!.app!.status.stepCount;
+    });
+    const loss = await waitRecovered(page, 1);
+    expect(loss.recoveredAt).toBeNull();
+    expect(await noticeText(page)).toMatch(new RegExp(`GPU device lost \\(destroyed\\) and no new device could be had .*stays stopped at step ${step.toLocaleString('en')}; reload the page`));
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(() => window.lazyrich!.app!.status.stepCount), 'no step counted on the lost device').toBe(step);
+    expect(errors).toEqual([]);
+  }, 180_000);
 
   it('a GPU-process crash (DevTools Browser.crashGpuProcess) → recovered on a new device', async () => {
     const { page, errors } = await session.open('#v=1&dn=64&dirs=64', 'window.lazyrich?.app', { width: 1000, height: 700 });
