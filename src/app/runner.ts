@@ -7,7 +7,8 @@
  *   resumes where it stopped. Progress has a fraction and an ETA: the measured cost per network-step
  *   (inside advance) and per network-checkpoint (the plan's record hook), times the work left.
  * - live animation ({@link Runner.live}): advance k steps per animation frame (at most one advance in
- *   flight), pause/play and single steps, and a frame hook for drawing.
+ *   flight, at most {@link Runner.stepBudget} steps), pause/play and single steps, a frame hook for
+ *   drawing, and suspend/resume around a device loss (docs/architecture.md "Device loss").
  *
  * Model specifics (closed forms at step 0, what is read at a checkpoint) come in as the plan's hooks.
  */
@@ -79,6 +80,15 @@ export interface LiveHooks {
   onAdvanced?(steps: number, now: number): void;
 }
 
+/**
+ * Live mode: the completion time one frame's advance should take (ms); the per-frame step budget adapts
+ * to it. It includes Chrome's onSubmittedWorkDone latency (tens of ms, see src/models/relu2/app/index.ts),
+ * so it must sit well above that, or the budget would stall at a few steps on a small ensemble.
+ */
+export const LIVE_TARGET_MS = 100;
+/** Live mode: the step budget of the first frame (and after {@link Runner.resetBudget}). */
+const LIVE_START_BUDGET = 4;
+
 /** The chunked, cancellable, resumable run of a plan, or a live animation (see the file comment). */
 export class Runner<B extends SteppedBackend = SteppedBackend> {
   private state: RunState = 'idle';
@@ -98,6 +108,10 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
   private liveSource: (() => B) | null = null;
   private liveHooks: LiveHooks | null = null;
   private inFlight = false;
+  private suspended = false;
+  /** Bumped by suspend(): an advance of an older generation (a lost device's) is ignored when it settles. */
+  private generation = 0;
+  private budget = LIVE_START_BUDGET;
 
   /** A checkpoint run of `plan` (start it with {@link run}); see {@link Runner.live} for animation. */
   constructor(private readonly plan: RunPlan<B> | null, private readonly hooks: RunnerHooks = {}) {}
@@ -127,9 +141,61 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
     this.state = playing ? 'running' : 'cancelled';
   }
 
-  /** Live mode: advances `steps` steps now (e.g. single step while paused). */
+  /** Live mode: advances `steps` steps now (e.g. single step while paused); nothing while suspended. */
   step(steps: number): Promise<void> {
-    return this.liveSource ? this.liveSource().advance(steps) : Promise.resolve();
+    return this.liveSource && !this.suspended ? this.liveSource().advance(steps) : Promise.resolve();
+  }
+
+  /**
+   * Live mode: the most steps one frame queues now. It starts small and adapts to the measured completion
+   * time of each advance (doubling below {@link LIVE_TARGET_MS}, shrinking in proportion above 2.5 times it),
+   * so a large steps-per-frame never queues more GPU work than keeps the page responsive (issue 11).
+   */
+  get stepBudget(): number { return this.budget; }
+
+  /** Live mode: restarts the step budget (a new ensemble has a new cost per step). */
+  resetBudget(): void { this.budget = LIVE_START_BUDGET; }
+
+  /**
+   * Live mode: stops queueing work and calling onFrame at once (the device was lost); an advance in flight
+   * is forgotten. {@link resume} restarts the frames on the (rebuilt) source.
+   */
+  suspend(): void {
+    this.suspended = true;
+    this.generation++;
+    this.inFlight = false;
+  }
+
+  /** Live mode: ends {@link suspend}; the step budget restarts. */
+  resume(): void {
+    if (!this.suspended) return;
+    this.suspended = false;
+    this.resetBudget();
+  }
+
+  /** Live mode: true between {@link suspend} and {@link resume}. */
+  get isSuspended(): boolean { return this.suspended; }
+
+  /**
+   * Checkpoint mode, after a device loss: stops at once (the abort reason says so), drops the batch's
+   * backend (its GPU state is gone) and rewinds the batch to its first checkpoint, so run() redoes it on
+   * a new device from θ₀; the batches finished before are kept (their results were read back). Live mode:
+   * {@link suspend}.
+   * @returns the state before the loss ('running' or 'error': the caller resumes; 'cancelled': the user stopped it).
+   */
+  async deviceLost(): Promise<RunState> {
+    if (!this.plan) { this.suspend(); return this.state; }
+    const before = this.state;
+    if (before === 'running') this.abort?.abort(new DOMException('device lost', 'AbortError'));
+    await this.loop;
+    try { this.backend?.destroy(); } catch { /* its device is gone */ }
+    this.backend = null;
+    this.checkpointsDone -= this.batch < this.plan.batches ? this.cp : 0;
+    if (this.batch < this.plan.batches) this.cp = 0;
+    if (this.state === 'error') this.state = 'cancelled';
+    this.error = undefined;
+    this.emit();
+    return before;
   }
 
   /**
@@ -251,16 +317,36 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
 
   private readonly frame = (now: number): void => {
     if (this.state === 'done' || !this.liveSource || !this.liveHooks) return;
+    requestAnimationFrame(this.frame);
+    if (this.suspended) return;
     const hooks = this.liveHooks;
     if (this.playing && !this.inFlight) {
-      const steps = hooks.stepsPerFrame();
+      const steps = Math.max(1, Math.min(hooks.stepsPerFrame(), Math.floor(this.budget)));
+      const generation = this.generation;
+      const t0 = performance.now();
       this.inFlight = true;
-      void this.liveSource().advance(steps).then(() => {
+      const settled = (ok: boolean) => {
+        if (generation !== this.generation) return;
         this.inFlight = false;
-        hooks.onAdvanced?.(steps, performance.now());
+        if (!ok) return;
+        const t = performance.now();
+        this.adaptBudget(steps, t - t0);
+        hooks.onAdvanced?.(steps, t);
+      };
+      this.liveSource().advance(steps).then(() => settled(true), (err: unknown) => {
+        settled(false);
+        if (generation === this.generation) console.error(err);
       });
     }
     hooks.onFrame(now);
-    requestAnimationFrame(this.frame);
   };
+
+  /** See {@link stepBudget}. */
+  private adaptBudget(steps: number, ms: number): void {
+    if (ms < LIVE_TARGET_MS) {
+      if (steps >= Math.floor(this.budget)) this.budget = Math.min(1e9, this.budget * 2);
+    } else if (ms > 2.5 * LIVE_TARGET_MS) {
+      this.budget = Math.max(1, Math.min(this.budget, steps) * LIVE_TARGET_MS / ms);
+    }
+  }
 }

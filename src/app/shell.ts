@@ -6,8 +6,8 @@
  * {@link AppShell} services, among them the one params path (src/app/session.ts). Changing the model in
  * the URL reloads the page.
  */
-import { initGpu, WebGpuUnavailableError, type GpuContext } from '../gpu/device.ts';
-import type { AppShell, ModelPlugin } from '../models/plugin.ts';
+import { initGpu, requestSpareAdapter, WebGpuUnavailableError, type GpuContext, type GpuLossInfo } from '../gpu/device.ts';
+import type { AppShell, ModelPlugin, StartedApp } from '../models/plugin.ts';
 import { DEFAULT_MODEL, MODEL_IDS, MODELS, modelOfHash } from '../models/registry.ts';
 import { ParamError, defaults, type Params } from '../params/schema.ts';
 import { modelFromHashKeeping } from '../params/url.ts';
@@ -20,9 +20,33 @@ import { addHeaderButtons, installKeyboard, type KeyboardHandle } from './keyboa
 
 declare global {
   /** What the page exposes to tests and the console; each model's app adds its key (see ModelApp.exposeAs). */
-  interface LazyrichGlobals { fallback?: boolean; error?: string; tour?: Tour; keys?: KeyboardHandle }
+  interface LazyrichGlobals {
+    fallback?: boolean; error?: string; tour?: Tour; keys?: KeyboardHandle;
+    /** The WebGPU context in use (a new one after a recovered device loss); tests destroy its device. */
+    gpu?: GpuContext;
+    /** One record per device loss seen: reason, and when (performance.now(), ms) it was seen and recovered. */
+    gpuLosses?: GpuLossRecord[];
+  }
   interface Window { lazyrich?: LazyrichGlobals }
 }
+
+/** A device loss as the shell handled it (window.lazyrich.gpuLosses). */
+export interface GpuLossRecord {
+  reason: string;
+  /**
+   * performance.now() when the loss was seen, when a new device was had, and when the app ran on it
+   * (null: none could be had).
+   */
+  seenAt: number;
+  deviceAt: number | null;
+  recoveredAt: number | null;
+  /** The app's "where the run continues", e.g. "at step 1,200". */
+  resumed: string;
+}
+
+/** How long (ms) the shell keeps asking for a new device after a loss, and the pause between tries. */
+const RECOVERY_TRY_MS = 5000;
+const RECOVERY_RETRY_MS = 250;
 
 /** The href of a model's page: `#` for the default model, `#model=<id>` for the others. */
 export function modelHref(plugin: ModelPlugin): string {
@@ -71,17 +95,59 @@ async function confirmInitial(plugin: ModelPlugin, initial: Record<string, unkno
   return defaults(plugin.schema);
 }
 
-/** Opens WebGPU, with the shell's error and device-lost notices; null (and the reason) when unavailable. */
-async function openGpu(): Promise<{ gpu: GpuContext | null; reason: string }> {
+/**
+ * An adapter requested after each device opened, for the next recovery: after a loss the adapter request
+ * can take seconds while the GPU process is busy, the device request on a spare only milliseconds.
+ */
+let spareAdapter: Promise<GPUAdapter | null> = Promise.resolve(null);
+
+/** Opens WebGPU with the shell's error notice and `onLost`; null (and the reason) when unavailable. */
+async function openGpu(onLost: (info: GpuLossInfo) => void): Promise<{ gpu: GpuContext | null; reason: string }> {
   try {
-    const gpu = await initGpu({
-      onError: (m) => showNotice('error', m, 'gpu-error'),
-      onLost: (m) => showNotice('error', `${m} Reload the page to continue.`, 'gpu-lost'),
-    });
+    const adapter = await spareAdapter;
+    spareAdapter = Promise.resolve(null);
+    const gpu = await initGpu({ onError: (m) => showNotice('error', m, 'gpu-error'), onLost: (_m, info) => onLost(info), adapter });
+    spareAdapter = requestSpareAdapter();
     return { gpu, reason: '' };
   } catch (e) {
     if (!(e instanceof WebGpuUnavailableError)) throw e;
     return { gpu: null, reason: e.message };
+  }
+}
+
+/**
+ * Device loss (any reason, issue 11): the app stops submitting at once, the shell asks for a new device
+ * for up to {@link RECOVERY_TRY_MS}, and the app rebuilds on it (or on its CPU backend when none came);
+ * the 'gpu-lost' notice says what happened and where the run continues.
+ */
+async function recoverGpu(info: GpuLossInfo, started: StartedApp | null, lazyrich: LazyrichGlobals): Promise<void> {
+  const record: GpuLossRecord = { reason: info.reason, seenAt: performance.now(), deviceAt: null, recoveredAt: null, resumed: '' };
+  (lazyrich.gpuLosses ??= []).push(record);
+  lazyrich.gpu = undefined;
+  if (!started?.gpuLost || !started.gpuRestored) {
+    showNotice('error', `GPU device lost (${info.reason}). Reload the page to continue.`, 'gpu-lost');
+    return;
+  }
+  started.gpuLost();
+  showNotice('warning', `GPU device lost (${info.reason}); recovering on a new device…`, 'gpu-lost');
+  let gpu: GpuContext | null = null, why = '';
+  while (!gpu && performance.now() - record.seenAt < RECOVERY_TRY_MS) {
+    ({ gpu, reason: why } = await openGpu((next) => void recoverGpu(next, started, lazyrich)).catch((e: unknown) => ({ gpu: null, reason: String(e) })));
+    if (!gpu) await new Promise((r) => setTimeout(r, RECOVERY_RETRY_MS));
+  }
+  if (gpu) record.deviceAt = performance.now();
+  try {
+    record.resumed = await started.gpuRestored(gpu);
+  } catch (e) {
+    showNotice('error', `GPU device lost (${info.reason}); restarting failed: ${e instanceof Error ? e.message : String(e)}. Reload the page.`, 'gpu-lost');
+    return;
+  }
+  if (gpu) {
+    lazyrich.gpu = gpu;
+    record.recoveredAt = performance.now();
+    showNotice('info', `GPU device lost (${info.reason}); recovered on a new device ${record.resumed}.`, 'gpu-lost');
+  } else {
+    showNotice('error', `GPU device lost (${info.reason}) and no new device could be had (${why || 'no adapter'}); ${record.resumed}.`, 'gpu-lost');
   }
 }
 
@@ -104,7 +170,9 @@ export async function startShell(): Promise<void> {
   }
   let initial = named ? initialParams(plugin) : defaults(plugin.schema);
   const app = await plugin.loadApp!();
-  const { gpu, reason } = await openGpu();
+  let started: StartedApp | null = null;
+  const { gpu, reason } = await openGpu((info) => void recoverGpu(info, started, lazyrich));
+  if (gpu) lazyrich.gpu = gpu;
   initial = await confirmInitial(plugin, initial, gpu);
   if (gpu?.isSoftware) showNotice('warning', app.softwareAdapterNote(gpu.adapterName), 'software-adapter');
   let opened = false;
@@ -116,7 +184,7 @@ export async function startShell(): Promise<void> {
       return new Session(plugin, plugin === DEFAULT_MODEL, params, target, gpu?.limits ?? null);
     },
   };
-  const started = await app.start(shell);
+  started = await app.start(shell);
   if (!gpu) showNotice('warning', `${reason}\n${started.fallbackNote ?? ''}`.trim(), 'no-webgpu');
   if (started.app === undefined) lazyrich.fallback = true;
   else (lazyrich as Record<string, unknown>)[app.exposeAs] = started.app;

@@ -19,6 +19,27 @@ export interface GpuContext {
   limits: GPUSupportedLimits;
   /** The Dawn instance in Node; it must stay referenced for the device's whole life. */
   keepAlive: unknown;
+  /**
+   * Set (before `onLost` runs) when the device is lost for any reason, 'destroyed' included: from then on
+   * nothing may be submitted to it, mapped or created on it (docs/architecture.md "The shell": device loss).
+   */
+  lost: boolean;
+  /** Set by {@link releaseGpu}: the app destroyed the device itself, so its loss is not reported. */
+  released: boolean;
+}
+
+/** Why a device was lost, as `onLost` receives it. */
+export interface GpuLossInfo {
+  /** GPUDeviceLostInfo.reason: 'destroyed' (device.destroy() by someone other than {@link releaseGpu}) or 'unknown' (driver reset, GPU-process crash). */
+  reason: string;
+  /** The browser's or Dawn's message (may be empty). */
+  message: string;
+}
+
+/** Destroys the device on purpose (end of a CLI run, page teardown): its loss is not reported to `onLost`. */
+export function releaseGpu(ctx: GpuContext): void {
+  ctx.released = true;
+  ctx.device.destroy();
 }
 
 /** Thrown when WebGPU cannot be used at all (no API, no adapter, device request refused). */
@@ -62,8 +83,23 @@ const SOFTWARE_NAME = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i;
 export interface InitGpuOptions {
   /** Called for validation and out-of-memory errors not caught by an error scope. */
   onError?: (message: string) => void;
-  /** Called once if the device is lost (driver reset, tab backgrounded too long, destroy()). */
-  onLost?: (message: string) => void;
+  /**
+   * Called once when the device is lost for any reason (driver reset, GPU-process crash, a destroy() not
+   * made through {@link releaseGpu}); `ctx.lost` is already true then.
+   */
+  onLost?: (message: string, info: GpuLossInfo) => void;
+  /**
+   * Browser: an adapter requested beforehand ({@link requestSpareAdapter}) to open the device on, so a
+   * recovery after a device loss skips the adapter request (seconds while the GPU process is busy). When
+   * it cannot give a device (expired, consumed), a new adapter is requested as without it.
+   */
+  adapter?: GPUAdapter | null;
+}
+
+/** Browser: requests an adapter for a later {@link initGpu} (`options.adapter`); null without WebGPU or on failure. */
+export async function requestSpareAdapter(): Promise<GPUAdapter | null> {
+  if (typeof navigator === 'undefined' || !(navigator as Navigator).gpu) return null;
+  return navigator.gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
 }
 
 /** Asserts that an adapter was returned (webgpu-samples' quitIfAdapterNotAvailable pattern). */
@@ -151,7 +187,8 @@ function describeAdapter(adapter: GPUAdapter): { name: string; isSoftware: boole
  * - Browser: `navigator.gpu`. Node: the `webgpu` package; when the default Vulkan drivers give no adapter
  *   and VK_ICD_FILENAMES is unset, retries with SwiftShader ({@link SWIFTSHADER_ICD}).
  * - Requests the adapter's maxima for storage-binding size, buffer size and workgroups per dimension.
- * - Routes `uncapturederror` to `onError` and `device.lost` to `onLost`.
+ * - Routes `uncapturederror` to `onError` and `device.lost` (every reason, 'destroyed' included unless
+ *   {@link releaseGpu} destroyed it) to `onLost`, after setting `ctx.lost`.
  * - Node: honours {@link setGpuChoice} (`--adapter`, `--require-gpu`).
  * @throws WebGpuUnavailableError with advice on what to install or enable; AdapterNotFoundError when the
  *   chosen adapter does not exist; GpuRequirementError when a GPU is required and only software is there.
@@ -160,6 +197,11 @@ export async function initGpu(options: InitGpuOptions = {}): Promise<GpuContext>
   let adapter: GPUAdapter | null;
   let keepAlive: unknown = null;
   if (typeof navigator !== 'undefined' && (navigator as Navigator).gpu) {
+    if (options.adapter) {
+      try {
+        return await openDevice(options.adapter, null, options);
+      } catch { /* an expired or consumed spare: request a new adapter */ }
+    }
     adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
     assertAdapter(adapter, 'Enable WebGPU in your browser (chrome://flags/#enable-unsafe-webgpu) or update your GPU driver.');
   } else if (isNode) {
@@ -178,6 +220,11 @@ export async function initGpu(options: InitGpuOptions = {}): Promise<GpuContext>
     throw new GpuRequirementError(`--require-gpu: the adapter is "${describeAdapter(adapter).name}", a software (CPU) adapter; `
       + 'no GPU driver was found (on a cluster: did the job get a GPU, e.g. --gres=gpu:1?)');
   }
+  return openDevice(adapter, keepAlive, options);
+}
+
+/** Requests the device on `adapter` (its maxima for the limits the kernels use) and wires errors and loss (see {@link initGpu}). */
+async function openDevice(adapter: GPUAdapter, keepAlive: unknown, options: InitGpuOptions): Promise<GpuContext> {
   const a = adapter.limits;
   const device = await adapter.requestDevice({
     label: 'lazyrich.device',
@@ -190,15 +237,20 @@ export async function initGpu(options: InitGpuOptions = {}): Promise<GpuContext>
   }).catch((e: unknown) => {
     throw new WebGpuUnavailableError(`The adapter refused to create a device: ${String(e)}`);
   });
+  const { name, isSoftware } = describeAdapter(adapter);
+  const ctx: GpuContext = { device, adapter, adapterName: name, isSoftware, limits: device.limits, keepAlive, lost: false, released: false };
   device.addEventListener('uncapturederror', (event) => {
+    if (ctx.lost) return; // errors of a lost device's last calls: the loss is reported once, below
     const message = (event as GPUUncapturedErrorEvent).error.message;
     (options.onError ?? console.error)(`WebGPU error: ${message}`);
   });
   void device.lost.then((info) => {
-    if (info.reason !== 'destroyed') (options.onLost ?? console.error)(`WebGPU device lost: ${info.message}`);
+    ctx.lost = true;
+    if (ctx.released) return;
+    const loss = { reason: info.reason ?? 'unknown', message: info.message ?? '' };
+    (options.onLost ?? console.error)(`WebGPU device lost (${loss.reason})${loss.message ? `: ${loss.message}` : ''}`, loss);
   });
-  const { name, isSoftware } = describeAdapter(adapter);
-  return { device, adapter, adapterName: name, isSoftware, limits: device.limits, keepAlive };
+  return ctx;
 }
 
 /**

@@ -230,6 +230,13 @@ export interface StartedApp {
   app?: unknown;
   /** Without WebGPU: what runs instead, the second line of the shell's "no-webgpu" notice. */
   fallbackNote?: string;
+  /** Device loss (src/app/shell.ts calls it as soon as the loss is seen): stop submitting work at once. */
+  gpuLost?(): void;
+  /**
+   * After a loss, the shell's new device (null: none could be had: run on the CPU backend or say so).
+   * @returns where the run continues, for the notice, e.g. "at step 1,200".
+   */
+  gpuRestored?(gpu: GpuContext | null): Promise<string>;
 }
 
 /**

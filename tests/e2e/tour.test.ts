@@ -174,7 +174,7 @@ describe('keyboard shortcuts', () => {
     await page.keyboard.press(' ');
     await page.waitForFunction((k) => (window.lazyrich?.app?.status.stepCount ?? 0) > k + 1, paused, { timeout: 60_000 });
     // Typing a space in a number field of the controls neither pauses nor runs.
-    const input = page.locator('.lil-gui input[type="text"], .lil-gui input[type="number"]').first();
+    const input = page.locator('.lil-gui input[type="text"]:visible, .lil-gui input[type="number"]:visible').first();
     await input.focus();
     await page.keyboard.press(' ');
     await page.keyboard.press('r');

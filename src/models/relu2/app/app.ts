@@ -18,7 +18,7 @@ import { askQuestion } from '../../../app/estimateDialog.ts';
 import { relu2ConfigFromParams } from '../appConfig.ts';
 import { download } from '../../../app/download.ts';
 import { exportResultsCsv, exportResultsJson } from './export.ts';
-import { buildExperiment, validateExperiment, type ExplicitData, type Relu2Experiment } from '../grid.ts';
+import { batchSize, buildExperiment, validateExperiment, type ExplicitData, type Relu2Experiment } from '../grid.ts';
 import { MapPanel } from './mapPanel.ts';
 import { describeExperiment, RunBar } from './progress.ts';
 import { Relu2Results } from '../results.ts';
@@ -71,8 +71,10 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
   private selected: number | null = null;
   private drawPending = false;
   private readonly fileInput: HTMLInputElement;
+  /** Set by gpuLost: the runner's stop and rewind, awaited by gpuRestored. */
+  private lost: Promise<RunProgress['state']> | null = null;
 
-  private constructor(private readonly backends: Relu2Backends, private readonly slots: Relu2Slots, shell: AppShell<Relu2AppParams>) {
+  private constructor(private backends: Relu2Backends, private readonly slots: Relu2Slots, shell: AppShell<Relu2AppParams>) {
     this.session = shell.openSession(this, shell.initial);
     this.runBar = new RunBar(slots.runBar, { run: () => this.restart(), cancel: () => this.cancel(), resume: () => this.resume() });
     this.map = new MapPanel(slots.map, {
@@ -183,7 +185,8 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
     if (this.backends.limits) validateExperiment(experiment, this.backends.limits, this.backends.kernel);
     const results = new Relu2Results(experiment);
     // A replaced runner still reports while it winds down: only the current one may update the page.
-    const runner: Relu2Runner = new Relu2Runner(experiment, results, this.backends.factory, {
+    // The factory is looked up per batch, so a batch after a device loss is built on the new device.
+    const runner: Relu2Runner = new Relu2Runner(experiment, results, (spec) => this.backends.factory(spec), {
       onProgress: (progress) => { if (this.runner === runner) this.runBar.update(progress); },
       onCheckpoint: () => { if (this.runner === runner) this.scheduleDraw(); },
     });
@@ -202,6 +205,29 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
     }
     this.draw(p);
     void runner.run();
+  }
+
+  /** Device loss (the shell calls it as soon as the loss is seen): the run stops at once and rewinds its batch. */
+  gpuLost(): void { this.lost ??= this.runner.deviceLost(); }
+
+  /**
+   * Continues after a device loss on `backends` (a new device, or the CPU backend): the batches finished
+   * before the loss are kept (their results were read back), the interrupted batch restarts from θ₀, and a
+   * run that was going on resumes by itself (a run the user had cancelled stays resumable).
+   * @returns where the run continues, for the shell's notice.
+   */
+  async gpuRestored(backends: Relu2Backends): Promise<string> {
+    const before = await (this.lost ?? this.runner.deviceLost());
+    this.lost = null;
+    this.backends = backends;
+    this.runBar.describe(describeExperiment(this.experiment, backends.adapter));
+    if (before === 'running' || before === 'error') void this.runner.run();
+    const p = this.runner.progress;
+    const e = this.experiment;
+    let kept = 0;
+    for (let b = 0; b < Math.min(p.batch, e.batches.length); b++) kept += batchSize(e, b);
+    const where = p.batch >= p.batches ? 'the run had finished' : `batch ${p.batch + 1}/${p.batches} from step 0`;
+    return `${backends.kind === 'cpu' ? 'on the f64 CPU reference, ' : ''}at ${where} (${kept.toLocaleString('en')} finished networks kept)`;
   }
 
   /** Shows accepted params: the controls (values and visibility) and the map at the chosen metric and checkpoint. */

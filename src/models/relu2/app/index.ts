@@ -3,6 +3,7 @@
  * and starts {@link Relu2App} on the GPU the shell opened, or on the f64 CPU reference without WebGPU.
  */
 import type { AppShortcuts, ModelApp } from '../../plugin.ts';
+import type { GpuContext } from '../../../gpu/device.ts';
 import type { Relu2AppParams } from '../params.ts';
 import { Relu2Sim } from '../sim.ts';
 import { defaultRelu2Kernel } from '../layout.ts';
@@ -32,32 +33,43 @@ export function buildRelu2Page(): Relu2Slots {
   return { runBar, panels, map, cells };
 }
 
+/** The networks on the f64 CPU reference (no WebGPU, or no new device after a loss). */
+function cpuBackends(): Relu2Backends {
+  return { factory: (spec) => CpuRelu2Backend.create(spec), limits: null, adapter: 'f64 CPU reference (no WebGPU)', kind: 'cpu' };
+}
+
+/** The networks on `ctx`'s device. */
+function gpuBackends(ctx: GpuContext): Relu2Backends {
+  // 100 ms per submission (Relu2Sim's default is 50): in Chrome, onSubmittedWorkDone answers with tens of
+  // ms of latency, and below that target the chunk adaptation shrinks small runs (Fig. 1a) to one step
+  // per submission; 100 ms is 5× faster there and still far from any GPU watchdog.
+  const kernel = defaultRelu2Kernel(ctx.isSoftware);
+  return { factory: (spec) => Relu2Sim.create(ctx, spec, { targetMs: 100, kernel }), limits: ctx.limits, kernel, adapter: ctx.adapterName, kind: 'gpu' };
+}
+
 /** The relu2 app half: exposed as window.lazyrich.relu2 (on the GPU, or on the f64 CPU reference without WebGPU). */
 export const relu2App: ModelApp<Relu2AppParams> = {
   exposeAs: 'relu2',
   softwareAdapterNote: (adapter) => `WebGPU runs on a software adapter (${adapter}): results are exact, speed is CPU speed — `
     + 'a few thousand network-steps per second at m = 50, n = 200, d = 20 (two cores), so the reduced Fig. 1b grid (10⁴ steps) '
-    + 'takes a quarter of an hour or more here (the ETA shows it). The Fig. 1a preset (2·10⁴ steps) takes seconds.',
+    + 'takes a quarter of an hour or more here (the ETA shows it). Fig. 1a as in the paper (10⁶ steps) is slow here too; its quick variant (fig1a-quick, 10⁵ steps, the same training time) takes minutes.',
   async start(shell) {
     const slots = buildRelu2Page();
     const ctx = shell.gpu;
     if (!ctx) {
-      const backends: Relu2Backends = { factory: (spec) => CpuRelu2Backend.create(spec), limits: null, adapter: 'f64 CPU reference (no WebGPU)', kind: 'cpu' };
-      const app = Relu2App.start(backends, slots, shell);
+      const app = Relu2App.start(cpuBackends(), slots, shell);
       return {
         app, shortcuts: relu2Shortcuts(app),
         fallbackNote: 'Meanwhile the networks train on the f64 CPU reference in this tab: fine for the Fig. 1a preset, slow for grids.',
       };
     }
-    // 100 ms per submission (Relu2Sim's default is 50): in Chrome, onSubmittedWorkDone answers with tens of
-    // ms of latency, and below that target the chunk adaptation shrinks small runs (Fig. 1a) to one step
-    // per submission; 100 ms is 5× faster there and still far from any GPU watchdog.
-    const kernel = defaultRelu2Kernel(ctx.isSoftware);
-    const backends: Relu2Backends = {
-      factory: (spec) => Relu2Sim.create(ctx, spec, { targetMs: 100, kernel }), limits: ctx.limits, kernel, adapter: ctx.adapterName, kind: 'gpu',
+    const app = Relu2App.start(gpuBackends(ctx), slots, shell);
+    return {
+      app,
+      shortcuts: relu2Shortcuts(app),
+      gpuLost: () => app.gpuLost(),
+      gpuRestored: (gpu) => app.gpuRestored(gpu ? gpuBackends(gpu) : cpuBackends()),
     };
-    const app = Relu2App.start(backends, slots, shell);
-    return { app, shortcuts: relu2Shortcuts(app) };
   },
 };
 

@@ -35,7 +35,8 @@ class LatestWins<T> {
   request(read: () => Promise<T>): void {
     if (this.pending) return;
     this.pending = true;
-    void read().then((v) => { this.value = v; }).finally(() => { this.pending = false; });
+    // A failed read (a lost device or crashed GPU process: the shell recovers) keeps the last value.
+    void read().then((v) => { this.value = v; }, (e: unknown) => console.warn('readback failed:', e)).finally(() => { this.pending = false; });
   }
 }
 

@@ -15,7 +15,8 @@ import { defaultRegimeRule, REGIMES, type RegimeRule } from '../regimes.ts';
 import { lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
 import { PortraitView } from '../views/portrait.ts';
 import { lossDomainFor } from '../views/portraitColoring.ts';
-import type { PortraitField } from '../views/portraitSource.ts';
+import { validatePortraitSource, type PortraitField } from '../views/portraitSource.ts';
+import { validateParamSpace3DSource } from '../views/paramSpace3dSource.ts';
 import { createInspector, type Inspector } from '../views/inspect.ts';
 import { createLegend, type Legend } from '../../../views/legend.ts';
 import { ParamSpace3DView } from '../views/paramSpace3d.ts';
@@ -31,6 +32,7 @@ import { RateMeter } from '../../../app/rateMeter.ts';
 import { clearNotice, showNotice } from '../../../app/notices.ts';
 import type { AppShortcuts } from '../../plugin.ts';
 import { Scrubber } from './scrub.ts';
+import { StateSnapshots } from './snapshot.ts';
 
 /** Fields whose change needs a new ensemble (data, grid, rates); the rest apply to the running one. */
 const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
@@ -41,7 +43,13 @@ const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
 
 /** Live state other code (and the e2e tests, via window.lazyrich) may read. */
 export interface AppStatus {
-  stepCount: number; time: number; n: number; playing: boolean; adapter: string; summary: EnsembleSummary | null;
+  /** Completed steps (their GPU work finished; what the HUD shows) and the time t they reached. */
+  stepCount: number; time: number;
+  /** = stepCount (the name the issue-11 tests read). */
+  completedSteps?: number;
+  /** Steps queued so far (≥ stepCount; the difference is in flight, at most one frame's budget). */
+  queuedSteps?: number;
+  n: number; playing: boolean; adapter: string; summary: EnsembleSummary | null;
   selection: number;
   /** Max and median |simulated − exact| (XX = σ²I, method ≠ exact), max/median ‖β − β∞‖ (singular XX). */
   theoryError: { max: number; median: number } | null;
@@ -53,6 +61,7 @@ export interface AppStatus {
 /** How often (ms) the small summaries are read back, and how often the panels redraw. */
 const SUMMARY_INTERVAL_MS = 500;
 const PANEL_INTERVAL_MS = 1500;
+
 
 declare global {
   interface LazyrichGlobals { app?: App }
@@ -77,11 +86,14 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private readonly inspector: Inspector;
   private readonly hud = document.getElementById('hud') as HTMLElement;
   private selection: Uint32Array = new Uint32Array(0);
-  private readonly scrub: Scrubber;
+  private scrub: Scrubber;
   /** The Fig. 2 trajectories' persistent paths over the portrait (featured.ts). */
   readonly featured: FeaturedPathsController;
+  /** Steps (and t) whose GPU work finished, of the current sim. */
+  private done = { step: 0, time: 0 };
+  private readonly snapshots = new StateSnapshots();
 
-  private constructor(private readonly ctx: GpuContext, private readonly portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
+  private constructor(private ctx: GpuContext, private portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
     this.session = shell.openSession(this, shell.initial);
     this.featured = new FeaturedPathsController(ctx, new PortraitPaths(portrait.canvas.parentElement as HTMLElement));
     this.controls = createControls(SCHEMA, SINGLE_NEURON_FOLDERS, () => this.params, (name, value) => this.change({ [name]: value }), {
@@ -105,7 +117,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.timeSeriesPanel = new TimeSeriesPanel(document.getElementById('time-series') as HTMLElement);
     addPanelPngButtons();
     // Replay (scrub.ts): paused, trails off (a recorded state does not continue the live one); leave restores the view.
-    this.scrub = new Scrubber(ctx, document.getElementById('portrait-strip') as HTMLElement, {
+    this.scrub = new Scrubber(ctx, document.getElementById('portrait-wrap') as HTMLElement, {
       enter: () => {
         const was = this.runner.playing;
         this.setPlaying(false);
@@ -121,7 +133,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     return {
       playPause: () => this.setPlaying(!this.runner.playing),
       step: () => { this.setPlaying(false); void this.runner.step(1); },
-      reset: () => this.rebuild(this.params, this.sim.ensemble),
+      reset: () => this.rebuild(this.params, this.sim.ensemble, this.selection),
     };
   }
 
@@ -168,7 +180,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   /** Current status (for the HUD, tests and exports). */
   get status(): AppStatus {
     return {
-      stepCount: this.sim.stepCount, time: this.sim.time, n: this.sim.n, playing: this.runner.playing,
+      stepCount: this.done.step, time: this.done.time, completedSteps: this.done.step, queuedSteps: this.sim.stepCount,
+      n: this.sim.n, playing: this.runner.playing,
       adapter: this.ctx.adapterName, summary: this.summary, selection: this.selection.length,
       theoryError: this.analysis.results.theoryError, limitDistance: this.analysis.results.limitDistance,
       recordedSamples: this.analysis.results.series[0]?.time.length ?? 0,
@@ -226,24 +239,37 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   }
 
   /**
-   * Builds a new ensemble (or reuses `ensemble`: reset) and swaps it in; on failure the old one keeps
-   * running. The selection becomes `keep` when it fits the new ensemble (reset keeps it), else the Fig. 2
-   * trajectories of the grid (featured.ts; none when the grid lacks them).
+   * Builds a new ensemble (or reuses `ensemble`: reset) and swaps it in. Everything the views need is
+   * checked before the swap; when the swap itself fails, the views go back to the old sim. Either way a
+   * failed rebuild leaves the old one running (step count, portrait) and frees the new one's buffers
+   * (issue 11). The selection becomes `keep` when it fits the new ensemble (reset keeps it), else the
+   * Fig. 2 trajectories of the grid (featured.ts; none when the grid lacks them).
    */
   private rebuild(p: SingleNeuronParams, ensemble?: SingleNeuronEnsemble, keep?: Uint32Array): void {
     const e = ensemble ?? buildEnsemble(p);
     const sim = SingleNeuronSim.create(this.ctx, e, { method: p.method, step: p.step, bound: p.bound });
-    const analysis = new Analysis(this.ctx, sim, { epsilon: p.epsilon, kernelThreshold: p.kernelThreshold });
+    let analysis: Analysis | undefined;
+    let swapping = false;
     const [oldSim, oldAnalysis] = [this.sim, this.analysis];
+    try {
+      analysis = new Analysis(this.ctx, sim, { epsilon: p.epsilon, kernelThreshold: p.kernelThreshold });
+      validatePortraitSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
+      if (e.d === 2 && this.space3d) validateParamSpace3DSource(sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
+      swapping = true;
+      this.swapViews(sim, analysis);
+    } catch (err) {
+      if (swapping && oldSim) {
+        try { this.swapViews(oldSim, oldAnalysis); } catch { /* the old sim's views were valid: unreachable */ }
+        this.applyColor();
+      }
+      analysis?.destroy();
+      sim.destroy();
+      throw err;
+    }
     this.sim = sim;
     this.analysis = analysis;
-    this.portrait.setSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
-    this.scrub.setSim(sim);
-    if (e.d === 2) this.space3d?.setSource(sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
-    if (analysis.implicitBias) {
-      this.portrait.setInterpolants({ betaOls: e.betaOls, nullBasis: analysis.nullBasis() });
-      this.portrait.setPredictedLimits({ buffer: analysis.implicitBias.limit, d: e.d });
-    }
+    this.done = { step: 0, time: 0 };
+    this.runner?.resetBudget();
     this.applyColor();
     this.regimePanel.setGrid(gridShape(p));
     const featured = fig2Trajectories(p);
@@ -256,6 +282,44 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       oldAnalysis?.destroy();
       oldSim?.destroy();
     });
+  }
+
+  /** Points the portrait (and the 3-D view) at `sim`. @throws RangeError when a view refuses it. */
+  private swapViews(sim: SingleNeuronSim, analysis: Analysis): void {
+    const e = sim.ensemble;
+    this.portrait.setSource(sim, { betaOls: e.betaOls, XX: e.data.XX, deltaRange: e.deltaRange });
+    this.scrub.setSim(sim);
+    if (e.d === 2) this.space3d?.setSource(sim, { deltaRange: e.deltaRange, betaStar: e.betaOls, rates: e.rates });
+    if (analysis.implicitBias) {
+      this.portrait.setInterpolants({ betaOls: e.betaOls, nullBasis: analysis.nullBasis() });
+      this.portrait.setPredictedLimits({ buffer: analysis.implicitBias.limit, d: e.d });
+    }
+  }
+
+  /** Device loss (the shell calls it as soon as the loss is seen): no more work is queued or read back. */
+  gpuLost(): void { this.runner.suspend(); }
+
+  /**
+   * Rebuilds on a new device after a loss, from the last read-back state (state, flags, step count and
+   * time t; without one, from θ₀): a new portrait on the same canvas, the sim, its analysis, then playing
+   * again as before.
+   * @returns the step count the run continues from.
+   */
+  gpuRestored(ctx: GpuContext): number {
+    const old = this.sim;
+    for (const view of [this.portrait, this.space3d]) {
+      try { view?.destroy(); } catch { /* its device is gone */ }
+    }
+    this.space3d = null;
+    this.ctx = ctx;
+    this.portrait = new PortraitView(ctx, this.portrait.canvas);
+    this.scrub.useContext(ctx);
+    this.featured.useContext(ctx);
+    this.rebuild(this.params, old.ensemble, this.selection);
+    this.done = this.snapshots.restore(old, this.sim, ctx) ?? this.done;
+    this.show(this.params);
+    this.runner.resume();
+    return this.done.step;
   }
 
   private get regimeRule(): RegimeRule {
@@ -378,15 +442,19 @@ export class App implements ParamsTarget<SingleNeuronParams> {
 
   /** The live runner's view of the current ensemble: k steps queued, then the per-step analysis passes. */
   private liveBackend(): SteppedBackend {
-    const { sim, analysis } = this;
+    const { sim, analysis, ctx } = this;
     return {
       stepCount: sim.stepCount,
       advance: async (steps) => {
+        if (ctx.lost) return;
         this.scrub.restoreLive();
         this.featured.queueSteps(sim, steps);
         this.scrub.afterSteps();
+        const reached = { step: sim.stepCount, time: sim.time };
         analysis.afterSteps(this.params.colorBy === 'theoryError');
-        await this.ctx.device.queue.onSubmittedWorkDone();
+        await ctx.device.queue.onSubmittedWorkDone();
+        // On a lost device onSubmittedWorkDone resolves at once: those steps never ran.
+        if (sim === this.sim && !ctx.lost && reached.step > this.done.step) this.done = reached;
       },
       destroy: () => {},
     };
@@ -394,23 +462,26 @@ export class App implements ParamsTarget<SingleNeuronParams> {
 
   /** Every animation frame (after the runner queued the frame's steps): draw, read summaries back, HUD. */
   private frame(now: number): void {
+    if (this.ctx.lost) return;
     if (this.params.view === '3d') this.space3d?.render(this.sim.time);
     else {
       this.portrait.render(this.sim.time);
       this.featured.frame(this.portrait.getView(), this.params.view);
     }
+    this.snapshots.maybeTake(this.sim, this.ctx, now, () => this.sim);
     // While replaying (scrub.ts) the state is a recorded one: the summaries and panels keep the live values.
     if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending && !this.scrub.active) {
       this.lastSummaryAt = now;
       this.summaryPending = true;
       const sim = this.sim;
+      const ctx = this.ctx;
       void sim.readSummary().then((s) => {
-        if (sim !== this.sim) return;
+        if (sim !== this.sim || ctx.lost) return;
         this.summary = s;
         const lossDomain = lossDomainFor(s.maxExcessLoss);
         if (lossDomain) this.portrait.setLossDomain(lossDomain);
         if (this.params.colorBy === 'loss') this.legend.update(this.portrait.getColorSpec());
-      }).finally(() => { this.summaryPending = false; });
+      }, (e: unknown) => { if (!ctx.lost) console.error(e); }).finally(() => { this.summaryPending = false; });
       this.analysis.requestReadbacks(false);
       if (this.params.colorBy === 'timeToEpsilon') this.applyColor();
     }

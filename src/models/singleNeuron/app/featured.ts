@@ -122,7 +122,13 @@ export class FeaturedReader {
 export class FeaturedPathsController {
   private reader: FeaturedReader | null = null;
 
-  constructor(private readonly ctx: GpuContext, readonly paths: PortraitPaths) {}
+  constructor(private ctx: GpuContext, readonly paths: PortraitPaths) {}
+
+  /** After a device loss: forgets the reader of the lost device and uses `ctx` from now on (setSource follows). */
+  useContext(ctx: GpuContext): void {
+    this.ctx = ctx;
+    this.reader = null;
+  }
 
   /**
    * Follows `indices` of `sim` from now on (empty paths; the first sample is the state now, t = 0 after a

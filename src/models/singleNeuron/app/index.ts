@@ -20,6 +20,13 @@ export const singleNeuronApp: ModelApp<SingleNeuronParams> = {
       return { fallbackNote: `Meanwhile ${n} trajectories run on the f64 CPU reference.` };
     }
     const app = App.start(shell.gpu, canvas, shell);
-    return { app, shortcuts: app.shortcuts };
+    return {
+      app,
+      shortcuts: app.shortcuts,
+      gpuLost: () => app.gpuLost(),
+      // Without a new device the portrait's canvas keeps its WebGPU context, so the 2-D CPU fallback cannot draw there.
+      gpuRestored: async (gpu) => (gpu ? `at step ${app.gpuRestored(gpu).toLocaleString('en')}`
+        : `the simulation stays stopped at step ${app.status.stepCount.toLocaleString('en')}; reload the page to continue`),
+    };
   },
 };

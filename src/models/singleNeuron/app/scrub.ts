@@ -92,7 +92,7 @@ export class Scrubber {
   private readonly liveButton: HTMLButtonElement;
 
   /** Builds the slider row inside `container`. */
-  constructor(private readonly ctx: GpuContext, container: HTMLElement, private readonly hooks: ScrubHooks) {
+  constructor(private ctx: GpuContext, container: HTMLElement, private readonly hooks: ScrubHooks) {
     this.root = Object.assign(document.createElement('div'), { id: 'scrub' });
     this.slider = Object.assign(document.createElement('input'), { type: 'range', min: '0', max: '0', step: '1', value: '0' });
     this.slider.setAttribute('aria-label', 'replay recorded time');
@@ -111,6 +111,12 @@ export class Scrubber {
   get time(): number | null { return this.shown === null || !this.schedule ? null : this.schedule.times[this.shown]; }
   /** Snapshots recorded so far. */
   get count(): number { return this.schedule?.times.length ?? 0; }
+
+  /** After a device loss: forgets the buffers of the lost device and uses `ctx` from now on (setSim follows). */
+  useContext(ctx: GpuContext): void {
+    this.ctx = ctx;
+    [this.snapshots, this.pool, this.live, this.shown] = [[], [], null, null];
+  }
 
   /** Follows a new simulation (after a rebuild or reset): drops the history and any replay, records t = 0. */
   setSim(sim: SingleNeuronSim): void {
