@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { accuracyWarning, DELTA_DRIFT_LIMIT, suggestedStep, THEORY_ERROR_LIMIT } from '../../src/models/singleNeuron/app/accuracy.ts';
 import { formatHud } from '../../src/models/singleNeuron/app/hud.ts';
 import { paramsFromHash } from '../../src/models/singleNeuron/params.ts';
-import type { AppStatus } from '../../src/models/singleNeuron/app/app.ts';
+import type { AppStatus } from '../../src/models/singleNeuron/app/appState.ts';
 
 const status = (drift: number, theoryMax: number | null): AppStatus => ({
   stepCount: 100, time: 1, n: 1024, playing: true, adapter: 'test', selection: 0, recordedSamples: 0, limitDistance: null,

@@ -5,7 +5,7 @@
  * README "Conventions"). Above a threshold the HUD and the regime map say so and suggest a smaller step.
  */
 import type { SingleNeuronParams } from '../params.ts';
-import type { AppStatus } from './app.ts';
+import type { AppStatus } from './appState.ts';
 
 /**
  * Largest max |simulated − exact| (parameter units, max over a and w) still called accurate. The Fig. 2/3

@@ -6,22 +6,22 @@
 import { NoClosedFormError } from '../../../theory/index.ts';
 import { DeviceLimitError, type GpuContext } from '../../../gpu/device.ts';
 import { ParamError, defaults, validate } from '../../../params/schema.ts';
-import type { AppShell, ParamsSession, ParamsTarget } from '../../plugin.ts';
+import type { AppShell, AppShortcuts, ParamsSession, ParamsTarget } from '../../plugin.ts';
 import { Runner, type SteppedBackend } from '../../../app/runner.ts';
 import { buildData, buildEnsemble, type SingleNeuronEnsemble } from '../ensemble.ts';
 import { checkCrossFields, firstLoadParams, SINGLE_NEURON_SCHEMA as SCHEMA, type SingleNeuronParams } from '../params.ts';
 import { SingleNeuronSim, type EnsembleSummary } from '../sim.ts';
-import { defaultRegimeRule, REGIMES, type RegimeRule } from '../regimes.ts';
-import { lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
+import { defaultRegimeRule, type RegimeRule } from '../regimes.ts';
 import { PortraitView } from '../views/portrait.ts';
 import { lossDomainFor } from '../views/portraitColoring.ts';
-import { validatePortraitSource, type PortraitField } from '../views/portraitSource.ts';
+import { validatePortraitSource } from '../views/portraitSource.ts';
 import { validateParamSpace3DSource } from '../views/paramSpace3dSource.ts';
 import { createInspector, type Inspector } from '../views/inspect.ts';
 import { createLegend, type Legend } from '../../../views/legend.ts';
 import { ParamSpace3DView } from '../views/paramSpace3d.ts';
 import { Analysis, hasClosedForm } from './analysis.ts';
-import { createControls, SINGLE_NEURON_FOLDERS, type ControlsHandle } from './controls.ts';
+import { createControls, showRelevantControls, SINGLE_NEURON_FOLDERS, type ControlsHandle } from './controls.ts';
+import { colorFieldFor } from './colorFields.ts';
 import { cellTrajectories, gridShape, RegimePanel, TimeSeriesPanel } from './panels.ts';
 import { addPanelPngButtons, exportCsv, exportJson, gridLabels, readExportInput, savePortraitPng } from './export.ts';
 import { formatHud } from './hud.ts';
@@ -30,38 +30,13 @@ import { fig2Trajectories, FeaturedPathsController } from './featured.ts';
 import { PortraitPaths } from '../views/portraitPaths.ts';
 import { RateMeter } from '../../../app/rateMeter.ts';
 import { clearNotice, showNotice } from '../../../app/notices.ts';
-import type { AppShortcuts } from '../../plugin.ts';
 import { Scrubber } from './scrub.ts';
 import { StateSnapshots } from './snapshot.ts';
-
-/** Fields whose change needs a new ensemble (data, grid, rates); the rest apply to the running one. */
-const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
-  'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed', 'grid', 'deltaMin', 'deltaMax',
-  'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount', 'directions',
-  'seed', 'etaA', 'etaW',
-];
-
-/** Live state other code (and the e2e tests, via window.lazyrich) may read. */
-export interface AppStatus {
-  /** Completed steps (their GPU work finished; what the HUD shows) and the time t they reached. */
-  stepCount: number; time: number;
-  /** = stepCount (the name the issue-11 tests read). */
-  completedSteps?: number;
-  /** Steps queued so far (≥ stepCount; the difference is in flight, at most one frame's budget). */
-  queuedSteps?: number;
-  n: number; playing: boolean; adapter: string; summary: EnsembleSummary | null;
-  selection: number;
-  /** Max and median |simulated − exact| (XX = σ²I, method ≠ exact), max/median ‖β − β∞‖ (singular XX). */
-  theoryError: { max: number; median: number } | null;
-  limitDistance: { max: number; median: number } | null;
-  /** Recorded samples per selected trajectory (time series). */
-  recordedSamples: number;
-}
+import { REBUILD_FIELDS, resizeVectors, type AppStatus } from './appState.ts';
 
 /** How often (ms) the small summaries are read back, and how often the panels redraw. */
 const SUMMARY_INTERVAL_MS = 500;
 const PANEL_INTERVAL_MS = 1500;
-
 
 declare global {
   interface LazyrichGlobals { app?: App }
@@ -341,19 +316,12 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.portrait.setStyle(style);
     this.applyColor();
     document.body.classList.toggle('panels-on', p.panels);
-    const show = (names: (keyof SingleNeuronParams)[], visible: boolean) => names.forEach((n) => this.controls.setVisible(n, visible));
-    show(['target'], p.dataset === 'whitened');
-    show(['sample', 'label'], p.dataset === 'lowrank');
-    show(['samples', 'noise', 'dataSeed'], p.dataset === 'gaussian');
-    show(['deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm'], p.grid === 'delta');
-    show(['tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount'], p.grid === 'tauAlpha');
-    show(['mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'], p.panels);
-    show(['surfaceDelta'], p.view === '3d');
+    showRelevantControls(this.controls, p);
   }
 
   /** Colours the portrait by the chosen quantity; a per-trajectory field is read from its GPU buffer directly. */
   private applyColor(): void {
-    const field = this.colorField();
+    const field = colorFieldFor(this.params, this.analysis, this.sim);
     if (field) {
       this.portrait.setField(field);
       this.portrait.setColorBy('field');
@@ -361,31 +329,6 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       this.portrait.setColorBy(this.params.colorBy === 'loss' ? 'loss' : 'delta');
     }
     this.legend.update(this.portrait.getColorSpec());
-  }
-
-  /** The field for the current colour mode, or null for δ, the loss, or a field this data does not have. */
-  private colorField(): PortraitField | null {
-    const { colorBy, epsilon } = this.params;
-    const a = this.analysis;
-    const n = this.sim.n;
-    const obs = a.observables.buffer;
-    switch (colorBy) {
-      case 'theoryError':
-        return a.theoryError && this.sim.config.method !== 'exact'
-          ? { buffer: a.theoryError.errors, title: '|simulated − exact| (max over a, w)', domain: [1e-8, 1], scale: 'log', interpolator: lossInterpolator }
-          : null;
-      case 'kernelDistance':
-        return { buffer: obs, offset: 3 * n, title: 'kernel distance S(t)', domain: [0, 1], scale: 'linear', interpolator: lossInterpolator };
-      case 'timeToEpsilon':
-        return {
-          buffer: obs, offset: 5 * n, title: `time to excess loss < ε = ${epsilon} (grey: not yet)`,
-          domain: [0, Math.max(this.sim.time, 1e-6)], scale: 'linear', interpolator: lossInterpolator,
-        };
-      case 'regime':
-        return { buffer: a.regimes, title: 'regime', scale: 'category', categories: REGIMES.map((label, k) => ({ label, color: REGIME_COLORS[k] })) };
-      default:
-        return null;
-    }
   }
 
   /** Shows the 3-D parameter view (created on first use) in place of the portrait. */
@@ -503,10 +446,4 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     }
     this.timeSeriesPanel.update(series, e, hasClosedForm(e.data.XX));
   }
-}
-
-/** Pads or truncates the d-vectors (target, sample) when d changes, so a d edit is never rejected for length. */
-function resizeVectors(p: SingleNeuronParams, d: number): Partial<SingleNeuronParams> {
-  const fit = (v: number[]) => Array.from({ length: d }, (_, j) => v[j] ?? 0);
-  return { target: fit(p.target), sample: fit(p.sample) };
 }

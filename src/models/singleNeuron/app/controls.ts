@@ -88,3 +88,15 @@ export function createControls<S extends Schema>(
   };
 }
 
+
+/** Shows only the controls that apply to `p` (the dataset's, the grid's, the analysis and 3-D ones when on). */
+export function showRelevantControls(controls: { setVisible(name: keyof SingleNeuronParams, visible: boolean): void }, p: SingleNeuronParams): void {
+  const show = (names: (keyof SingleNeuronParams)[], visible: boolean) => names.forEach((n) => controls.setVisible(n, visible));
+  show(['target'], p.dataset === 'whitened');
+  show(['sample', 'label'], p.dataset === 'lowrank');
+  show(['samples', 'noise', 'dataSeed'], p.dataset === 'gaussian');
+  show(['deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm'], p.grid === 'delta');
+  show(['tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount'], p.grid === 'tauAlpha');
+  show(['mapMetric', 'epsilon', 'kernelThreshold', 'earlyTime'], p.panels);
+  show(['surfaceDelta'], p.view === '3d');
+}

@@ -1,6 +1,6 @@
 /** The single-neuron heads-up display: step counter, time, throughput and ensemble summary, as monospace text. */
 import type { SingleNeuronParams } from '../params.ts';
-import type { AppStatus } from './app.ts';
+import type { AppStatus } from './appState.ts';
 import { accuracyWarning } from './accuracy.ts';
 
 

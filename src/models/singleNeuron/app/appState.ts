@@ -1,0 +1,36 @@
+/**
+ * The single-neuron app's status record and its parameter rules (which fields rebuild the ensemble, how a
+ * change of d resizes the d-vectors); app.ts uses them.
+ */
+import type { SingleNeuronParams } from '../params.ts';
+import type { EnsembleSummary } from '../sim.ts';
+
+/** Fields whose change needs a new ensemble (data, grid, rates); the rest apply to the running one. */
+export const REBUILD_FIELDS: (keyof SingleNeuronParams)[] = [
+  'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed', 'grid', 'deltaMin', 'deltaMax',
+  'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount', 'alphaMin', 'alphaMax', 'alphaCount', 'directions',
+  'seed', 'etaA', 'etaW',
+];
+
+/** Live state other code (and the e2e tests, via window.lazyrich) may read. */
+export interface AppStatus {
+  /** Completed steps (their GPU work finished; what the HUD shows) and the time t they reached. */
+  stepCount: number; time: number;
+  /** = stepCount (the name the issue-11 tests read). */
+  completedSteps?: number;
+  /** Steps queued so far (≥ stepCount; the difference is in flight, at most one frame's budget). */
+  queuedSteps?: number;
+  n: number; playing: boolean; adapter: string; summary: EnsembleSummary | null;
+  selection: number;
+  /** Max and median |simulated − exact| (XX = σ²I, method ≠ exact), max/median ‖β − β∞‖ (singular XX). */
+  theoryError: { max: number; median: number } | null;
+  limitDistance: { max: number; median: number } | null;
+  /** Recorded samples per selected trajectory (time series). */
+  recordedSamples: number;
+}
+
+/** The d-vectors (target, sample) padded with 0 or truncated to length d. */
+export function resizeVectors(p: SingleNeuronParams, d: number): Partial<SingleNeuronParams> {
+  const fit = (v: number[]) => Array.from({ length: d }, (_, j) => v[j] ?? 0);
+  return { target: fit(p.target), sample: fit(p.sample) };
+}
