@@ -88,6 +88,12 @@ export interface LiveHooks {
 export const LIVE_TARGET_MS = 100;
 /** Live mode: the step budget of the first frame (and after {@link Runner.resetBudget}). */
 const LIVE_START_BUDGET = 4;
+/**
+ * Live mode: every this many advances one is a single step, which measures the fixed cost of an advance
+ * (the frame's rendering shares the queue, plus the onSubmittedWorkDone latency); the budget adapts to
+ * the time above it, so a costly render cannot shrink the steps of a cheap ensemble to one per frame.
+ */
+const LIVE_PROBE_EVERY = 8;
 
 /** The chunked, cancellable, resumable run of a plan, or a live animation (see the file comment). */
 export class Runner<B extends SteppedBackend = SteppedBackend> {
@@ -112,6 +118,11 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
   /** Bumped by suspend(): an advance of an older generation (a lost device's) is ignored when it settles. */
   private generation = 0;
   private budget = LIVE_START_BUDGET;
+  /** Live mode: advances so far (every LIVE_PROBE_EVERY-th is a 1-step probe) and the last probes' times (ms). */
+  private advances = 0;
+  private probesMs: number[] = [];
+  /** Live mode: smoothed time per step above the fixed cost (ms), or null before a measurement. */
+  private perStepMs: number | null = null;
 
   /** A checkpoint run of `plan` (start it with {@link run}); see {@link Runner.live} for animation. */
   constructor(private readonly plan: RunPlan<B> | null, private readonly hooks: RunnerHooks = {}) {}
@@ -148,13 +159,18 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
 
   /**
    * Live mode: the most steps one frame queues now. It starts small and adapts to the measured completion
-   * time of each advance (doubling below {@link LIVE_TARGET_MS}, shrinking in proportion above 2.5 times it),
-   * so a large steps-per-frame never queues more GPU work than keeps the page responsive (issue 11).
+   * time of each advance above the fixed cost a 1-step probe measures (doubling below {@link LIVE_TARGET_MS},
+   * shrinking in proportion above 2.5 times it), so a large steps-per-frame never queues more GPU work
+   * than keeps the page responsive (issue 11), and a slow render does not starve a cheap ensemble.
    */
   get stepBudget(): number { return this.budget; }
 
   /** Live mode: restarts the step budget (a new ensemble has a new cost per step). */
-  resetBudget(): void { this.budget = LIVE_START_BUDGET; }
+  resetBudget(): void {
+    this.budget = LIVE_START_BUDGET;
+    this.advances = 0;
+    this.perStepMs = null;
+  }
 
   /**
    * Live mode: stops queueing work and calling onFrame at once (the device was lost); an advance in flight
@@ -321,7 +337,8 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
     if (this.suspended) return;
     const hooks = this.liveHooks;
     if (this.playing && !this.inFlight) {
-      const steps = Math.max(1, Math.min(hooks.stepsPerFrame(), Math.floor(this.budget)));
+      const probe = this.advances++ % LIVE_PROBE_EVERY === 0;
+      const steps = probe ? 1 : Math.max(1, Math.min(hooks.stepsPerFrame(), Math.floor(this.budget)));
       const generation = this.generation;
       const t0 = performance.now();
       this.inFlight = true;
@@ -330,7 +347,8 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
         this.inFlight = false;
         if (!ok) return;
         const t = performance.now();
-        this.adaptBudget(steps, t - t0);
+        if (probe) this.probesMs = [...this.probesMs.slice(-4), t - t0];
+        else this.adaptBudget(steps, t - t0);
         hooks.onAdvanced?.(steps, t);
       };
       this.liveSource().advance(steps).then(() => settled(true), (err: unknown) => {
@@ -341,12 +359,21 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
     hooks.onFrame(now);
   };
 
-  /** See {@link stepBudget}. */
+  /**
+   * See {@link stepBudget}. `ms`: the advance's completion time. The fixed cost is the median of the last
+   * five 1-step probes; the time per step above it is smoothed (weight 1/4 per advance of ≥ 4 steps), and
+   * the budget moves towards LIVE_TARGET_MS / (time per step), at most doubling per advance.
+   */
   private adaptBudget(steps: number, ms: number): void {
-    if (ms < LIVE_TARGET_MS) {
-      if (steps >= Math.floor(this.budget)) this.budget = Math.min(1e9, this.budget * 2);
-    } else if (ms > 2.5 * LIVE_TARGET_MS) {
-      this.budget = Math.max(1, Math.min(this.budget, steps) * LIVE_TARGET_MS / ms);
+    const sorted = [...this.probesMs].sort((x, y) => x - y);
+    const overhead = sorted.length ? sorted[sorted.length >> 1] : 0;
+    if (steps >= 4) {
+      const perStep = Math.max(0, ms - overhead) / steps;
+      this.perStepMs = this.perStepMs === null ? perStep : 0.75 * this.perStepMs + 0.25 * perStep;
     }
+    const target = this.perStepMs ? LIVE_TARGET_MS / this.perStepMs : Infinity;
+    const grow = steps >= Math.floor(this.budget) ? 2 * this.budget : this.budget;
+    this.budget = Math.max(1, Math.min(1e9, grow, target));
   }
+
 }
