@@ -31,7 +31,7 @@ const STATE_TEXT: Record<RunProgress['state'], string> = {
 
 /** The status line, e.g. "running · batch 3/9 · step 4,000/10,000 · 90 network-steps/s · ETA 3 min 10 s · projected 5 min". */
 export function formatProgress(p: RunProgress): string {
-  const parts = [STATE_TEXT[p.state]];
+  const parts = [p.phase === 'metrics' ? 'running · reading metrics (kernel distance)' : STATE_TEXT[p.state]];
   if (p.batches > 1) parts.push(`batch ${Math.min(p.batch + 1, p.batches)}/${p.batches}`);
   parts.push(`step ${p.step.toLocaleString('en')}/${p.lastStep.toLocaleString('en')}`);
   parts.push(`${(100 * p.fraction).toFixed(p.fraction < 0.1 ? 1 : 0)} %`);
@@ -104,6 +104,7 @@ export class RunBar {
     this.fill.parentElement?.setAttribute('aria-valuenow', (100 * p.fraction).toFixed(1));
     this.status.textContent = formatProgress(p);
     this.status.dataset.state = p.state;
+    this.status.dataset.phase = p.phase ?? '';
     this.buttons.cancel.disabled = p.state !== 'running';
     this.buttons.resume.disabled = p.state !== 'cancelled' && p.state !== 'error';
   }
