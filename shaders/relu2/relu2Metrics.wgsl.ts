@@ -9,6 +9,10 @@
  *   no n×n matrix is ever stored. The sums D = ‖K_t − K₀‖², E = ‖K₀‖² − ‖K_t‖² (as Σ(K₀−K_t)(K₀+K_t)),
  *   ‖K₀‖², ‖K_t‖² give S = 1 − ⟨K₀,K_t⟩/(‖K₀‖‖K_t‖) = (D − (E/(‖K₀‖+‖K_t‖))²)/(2‖K₀‖‖K_t‖) without the
  *   cancellation of 1 − cos in float32.
+ * Chunked pass: a dispatch covers the tile rows of Gram rows [P.rowStart, P.rowEnd) (multiples of KERNEL_TILE); each
+ * network's reduced sums (one vec4f) carry over in `partial` from one dispatch to the next; the dispatch with
+ * P.rowEnd ≥ n also computes the losses and writes the record. One dispatch over all rows is the one-shot pass
+ * (same sums, bit for bit); a split one adds the per-dispatch reductions (a different f32 summation order).
  * Output layout: METRIC_INDEX in src/models/relu2/layout.ts.
  */
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
@@ -28,7 +32,7 @@ fn ${name}(base: u32, k: u32, x4: u32, i: u32) -> f32 {
 
 /**
  * WGSL of the metrics kernel (entry point `main`). Bindings: 0 uniforms, 1 params (r), 2 params0 (r),
- * 3 data (r), 4 nets (r), 5 metrics (rw). The pipeline must set WG = METRICS_WORKGROUP_SIZE (64: the
+ * 3 data (r), 4 nets (r), 5 metrics (rw), 6 partial (rw, one vec4f per network). The pipeline must set WG = METRICS_WORKGROUP_SIZE (64: the
  * 16×16 tile is 4 entries per thread). Dispatch: one workgroup per network, 2-D split.
  */
 export function relu2MetricsShader(o: Relu2CommonOptions): string {
@@ -44,6 +48,7 @@ override WG: u32 = ${METRICS_WORKGROUP_SIZE}u;
 @group(0) @binding(3) var<storage, read> data: array<vec4f>;
 @group(0) @binding(4) var<storage, read> nets: array<NetInfo>;
 @group(0) @binding(5) var<storage, read_write> metrics: array<f32>;
+@group(0) @binding(6) var<storage, read_write> partial: array<vec4f>;
 
 // Features, index ((set * 4 + kind) * KU + u) * KT4 + i / 4, component i % 4; set 0: rows (tile I),
 // set 1: columns (tile J); kind 0: σ(z_t), 1: a_t σ'(z_t), 2: σ(z_0), 3: a_0 σ'(z_0).
@@ -94,9 +99,10 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   let base = q * P.pStride;
   let nd = netData(q);
 
-  // Losses, Hamming, parameter distance, δ drift.
+  // Losses, Hamming, parameter distance, δ drift (in the last dispatch of the pass only).
+  let last = P.rowEnd >= P.n;
   var sums = vec4f(0.0); // (train SSE, activation flips, test SSE, ‖θ − θ₀‖²)
-  for (var i = lid; i < P.n; i += WG) {
+  for (var i = lid; last && i < P.n; i += WG) {
     var f = 0.0;
     var flips = 0u;
     for (var k = 0u; k < M; k++) {
@@ -108,12 +114,12 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     sums.x = fma(e, e, sums.x);
     sums.y += f32(flips);
   }
-  for (var i = lid; i < P.nTest; i += WG) {
+  for (var i = lid; last && i < P.nTest; i += WG) {
     let e = outputAt(base, nd.xt4, i) - scalarAt(nd.yt0 + i);
     sums.z = fma(e, e, sums.z);
   }
   var drift = 0.0;
-  for (var k = lid; k < M; k += WG) {
+  for (var k = lid; last && k < M; k += WG) {
     let unit = unitMove(base, k);
     sums.w += unit.x;
     drift = max(drift, unit.y);
@@ -121,12 +127,13 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   let total = reduceSum(sums, lid);
   let maxDrift = reduceMax(drift, lid);
 
-  // Kernel distance, tile by tile.
+  // Kernel distance, tile by tile, over the tile rows of this dispatch.
   let tiles = (P.n + KT - 1u) / KT;
+  let tEnd = min((P.rowEnd + KT - 1u) / KT, tiles);
   let row = lid / 4u;
   let col4 = lid % 4u;
   var acc = vec4f(0.0); // (‖K_t − K₀‖², ‖K₀‖² − ‖K_t‖², ‖K₀‖², ‖K_t‖²)
-  for (var tI = 0u; tI < tiles; tI++) {
+  for (var tI = P.rowStart / KT; tI < tEnd; tI++) {
     for (var tJ = tI; tJ < tiles; tJ++) {
       let ii = tI * KT + row;
       var G = vec4f(0.0);
@@ -177,9 +184,12 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
       acc += wgt * vec4f(dot(dK, dK), dot(K0 - Kt, K0 + Kt), dot(K0, K0), dot(Kt, Kt));
     }
   }
-  let kd = reduceSum(acc, lid);
+  var kd = reduceSum(acc, lid);
 
-  if (lid == 0u) { writeMetrics(q, total, kd, maxDrift); }
+  if (lid == 0u) {
+    if (P.rowStart > 0u) { kd = partial[q] + kd; }
+    if (last) { writeMetrics(q, total, kd, maxDrift); } else { partial[q] = kd; }
+  }
 }
 `;
 }

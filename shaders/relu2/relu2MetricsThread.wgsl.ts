@@ -12,13 +12,17 @@
  *
  * `feat` layout (f32, scratch): feature c of unit k at sample i of chunk-local network ql at
  * ((i·m + k)·4 + c)·P.chunk + ql: networks fastest, so the 4 lanes of a SIMD group load one vector.
- * Networks go in chunks of P.chunk starting at P.netOffset (one dispatch each; Relu2Sizes.metricsChunk).
+ * Networks go in chunks of P.chunk starting at P.netOffset (Relu2Sizes.metricsChunk). Chunked pass: a dispatch
+ * does pass 1 when P.rowStart = 0 and the pass-2 rows [P.rowStart, P.rowEnd) (multiples of 4); the running sums
+ * (pass-2 acc, pass-1 sums, drift) carry over in `partial` (3 vec4f per chunk-local network) and the dispatch
+ * with P.rowEnd ≥ n writes the record. The accumulation order is the one-shot pass's, so results are bit for bit
+ * the same however the rows are split.
  */
 import { relu2Common, relu2NetData, relu2UnitMove, relu2WriteMetrics, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
 
 /**
  * WGSL of the thread metrics kernel (entry point `main`). Bindings: 0 uniforms, 1 params (r), 2 params0 (r),
- * 3 data (r), 4 nets (r), 5 metrics (rw), 6 feat (rw scratch, 4·n·m·P.chunk floats). Override WG: threads
+ * 3 data (r), 4 nets (r), 5 metrics (rw), 6 feat (rw scratch, 4·n·m·P.chunk floats), 7 partial (rw, 3·P.chunk vec4f). Override WG: threads
  * per workgroup (THREAD_KERNEL_WORKGROUP_SIZE). Dispatch: ⌈chunk / WG⌉ workgroups, 2-D split; thread
  * ql = group·WG + lid trains-metrics network q = P.netOffset + ql.
  */
@@ -36,6 +40,7 @@ override WG: u32 = 4u;
 @group(0) @binding(4) var<storage, read> nets: array<NetInfo>;
 @group(0) @binding(5) var<storage, read_write> metrics: array<f32>;
 @group(0) @binding(6) var<storage, read_write> feat: array<f32>;
+@group(0) @binding(7) var<storage, read_write> partial: array<vec4f>;
 ${relu2UnitMove}
 ${relu2NetData}
 ${relu2WriteMetrics}
@@ -53,10 +58,11 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   let base = q * P.pStride;
   let nd = netData(q);
 
-  // Pass 1: train loss, Hamming flips and the features of every (sample, unit).
+  // Pass 1 (first dispatch of the pass): train loss, Hamming flips and the features of every (sample, unit).
+  let first = P.rowStart == 0u;
   var sse = 0.0;
   var flips = 0u;
-  for (var i = 0u; i < P.n; i++) {
+  for (var i = 0u; first && i < P.n; i++) {
 ${loadX('xi', 'nd.x4', 'i')}
     var f = 0.0;
     for (var k = 0u; k < M; k++) {
@@ -76,7 +82,7 @@ ${loadX('xi', 'nd.x4', 'i')}
     sse = fma(e, e, sse);
   }
   var testSse = 0.0;
-  for (var i = 0u; i < P.nTest; i++) {
+  for (var i = 0u; first && i < P.nTest; i++) {
 ${loadX('xi', 'nd.xt4', 'i')}
     var f = 0.0;
     for (var k = 0u; k < M; k++) {
@@ -88,17 +94,23 @@ ${loadX('xi', 'nd.xt4', 'i')}
   }
   var dist2 = 0.0;
   var drift = 0.0;
-  for (var k = 0u; k < M; k++) {
+  for (var k = 0u; first && k < M; k++) {
     let unit = unitMove(base, k);
     dist2 += unit.x;
     drift = max(drift, unit.y);
+  }
+  var sums = vec4f(sse, f32(flips), testSse, dist2);
+  var acc = vec4f(0.0);
+  if (!first) {
+    acc = partial[3u * ql];
+    sums = partial[3u * ql + 1u];
+    drift = partial[3u * ql + 2u].x;
   }
 
   // Pass 2: kernel sums over the pairs i ≤ j, four rows i0..i0+3 at a time (each loaded column feature
   // feeds 4 rows; rows past n are clamped to n − 1 and weighted 0).
   // acc = (‖K_t − K₀‖², ‖K₀‖² − ‖K_t‖², ‖K₀‖², ‖K_t‖²).
-  var acc = vec4f(0.0);
-  for (var i0 = 0u; i0 < P.n; i0 += 4u) {
+  for (var i0 = P.rowStart; i0 < min(P.rowEnd, P.n); i0 += 4u) {
 ${R.map((r) => `    let i${r} = min(i0 + ${r}u, P.n - 1u);
 ${loadX(`x${r}_`, 'nd.x4', `i${r}`)}`).join('\n')}
     for (var j = i0; j < P.n; j++) {
@@ -119,7 +131,11 @@ ${R.map((r) => `      {
     }
   }
 
-  writeMetrics(q, vec4f(sse, f32(flips), testSse, dist2), acc, drift);
+  if (P.rowEnd >= P.n) { writeMetrics(q, sums, acc, drift); } else {
+    partial[3u * ql] = acc;
+    partial[3u * ql + 1u] = sums;
+    partial[3u * ql + 2u] = vec4f(drift, 0.0, 0.0, 0.0);
+  }
 }
 `;
 }

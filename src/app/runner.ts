@@ -29,8 +29,11 @@ export interface RunPlan<B extends SteppedBackend> {
   readonly work: { steps: number; metrics: number };
   /** Creates the ensemble of batch b. */
   create(b: number): Promise<B>;
-  /** Reads and stores checkpoint c of batch b from its backend (timed as metric work). */
-  record(backend: B, b: number, c: number): Promise<void>;
+  /**
+   * Reads and stores checkpoint c of batch b from its backend (timed as metric work). `signal` is the run's
+   * cancel signal: a long read should reject with its reason when aborted (run() then redoes checkpoint c).
+   */
+  record(backend: B, b: number, c: number, signal?: AbortSignal): Promise<void>;
   /** Stores checkpoint c = step 0 of batch b without a pass (a closed form); absent: step 0 is recorded like the others. */
   initial?(b: number, c: number): void;
 }
@@ -58,6 +61,8 @@ export interface RunProgress {
   elapsedSeconds: number;
   /** Estimated seconds left, or null before the first measurement. */
   etaSeconds: number | null;
+  /** Checkpoint mode, while running: advancing ('steps') or reading a checkpoint ('metrics', e.g. the O(n²) kernel pass). */
+  phase?: 'steps' | 'metrics';
   /** Error message in state 'error'. */
   error?: string;
 }
@@ -111,6 +116,7 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
   private activeMs = 0;
   private activeSince = 0;
   private checkpointsDone = 0;
+  private phase: 'steps' | 'metrics' = 'steps';
   private liveSource: (() => B) | null = null;
   private liveHooks: LiveHooks | null = null;
   private inFlight = false;
@@ -273,6 +279,7 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
       lastStep: last, checkpointsDone: this.checkpointsDone, checkpointsTotal: plan.batches * cps.length,
       fraction: Math.min(1, Math.max(0, fraction)), networkStepsPerSecond: stepCost ? 1000 / stepCost : 0,
       elapsedSeconds: elapsed / 1000, etaSeconds: this.state === 'done' ? 0 : remaining, error: this.error,
+      phase: this.state === 'running' ? this.phase : undefined,
     };
   }
 
@@ -300,7 +307,10 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
               this.emit();
             }, signal);
             const t0 = performance.now();
-            await plan.record(backend, this.batch, this.cp);
+            this.phase = 'metrics';
+            this.emit();
+            await plan.record(backend, this.batch, this.cp, signal);
+            this.phase = 'steps';
             this.metricMs += performance.now() - t0;
             this.metricWork += N;
           }
@@ -326,6 +336,7 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
   }
 
   private finish(state: RunState): void {
+    this.phase = 'steps';
     this.activeMs += performance.now() - this.activeSince;
     this.state = state;
     this.emit();

@@ -47,8 +47,11 @@ export interface ModelBackend<Metrics = Record<string, number | boolean>> {
    * @param onProgress (steps done, steps) of this call. @param signal aborting throws its reason at the next chunk.
    */
   advance(steps: number, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<void>;
-  /** The metrics of every network now, in plan order (one record per network, `diverged` included). */
-  readMetrics(): Promise<Metrics[]>;
+  /**
+   * The metrics of every network now, in plan order (one record per network, `diverged` included).
+   * @param signal aborting rejects with its reason between chunks of a long pass (the state is kept: read again later).
+   */
+  readMetrics(signal?: AbortSignal): Promise<Metrics[]>;
   /** Frees the device resources (GPU) or the state (CPU). */
   destroy(): void;
 }

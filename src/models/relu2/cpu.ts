@@ -83,13 +83,15 @@ export class CpuRelu2Backend implements ModelBackend<Relu2NetworkMetrics> {
    * The §3 metrics of every network now (f64), with step, stepsTaken and diverged as Relu2Sim reports them.
    * Without a cached K₀ the kernel distance is computed row by row ({@link rowwiseKernelDistance}: O(n·m)
    * memory, not two n×n Grams), yielding to the event loop every ~16 ms.
+   * @throws the signal's reason when aborted (checked at each yield; nothing is kept of the pass).
    */
-  async readMetrics(): Promise<Relu2NetworkMetrics[]> {
+  async readMetrics(signal?: AbortSignal): Promise<Relu2NetworkMetrics[]> {
+    signal?.throwIfAborted();
     const slope = this.spec.slope ?? 0;
     const out: Relu2NetworkMetrics[] = [];
     for (const [q, net] of this.spec.networks.entries()) {
       const data = this.spec.datasets[net.dataIndex];
-      const S = this.K0[q] ? undefined : await rowwiseKernelDistance(this.params[q], net.init, data.X, slope, yieldEvery(SLICE_MS));
+      const S = this.K0[q] ? undefined : await rowwiseKernelDistance(this.params[q], net.init, data.X, slope, yieldEvery(SLICE_MS, signal));
       out.push({
         ...relu2Metrics(this.params[q], net.init, data, slope, this.K0[q], S),
         step: this.stepCount, stepsTaken: this.taken[q], diverged: this.frozen[q],
@@ -107,12 +109,15 @@ export class CpuRelu2Backend implements ModelBackend<Relu2NetworkMetrics> {
   destroy(): void {}
 }
 
-/** A callback that yields to the event loop once `ms` have passed since its last yield. */
-function yieldEvery(ms: number): () => Promise<void> | undefined {
+/** A callback that yields to the event loop once `ms` have passed since its last yield; rejects with `signal`'s reason once aborted. */
+function yieldEvery(ms: number, signal?: AbortSignal): () => Promise<void> | undefined {
   let last = performance.now();
   return () => {
     if (performance.now() - last < ms) return undefined;
-    return new Promise<void>((resolve) => setTimeout(() => { last = performance.now(); resolve(); }, 0));
+    return new Promise<void>((resolve, reject) => setTimeout(() => {
+      last = performance.now();
+      if (signal?.aborted) reject(signal.reason); else resolve();
+    }, 0));
   };
 }
 

@@ -82,6 +82,9 @@ export const RELU2_UNIFORMS = defineStruct('Relu2Uniforms', [
   { name: 'bound', type: 'f32' },
   { name: 'netOffset', type: 'u32' },
   { name: 'chunk', type: 'u32' },
+  // Metrics kernels: the kernel-distance pass covers rows [rowStart, rowEnd) of the Gram (multiples of KERNEL_TILE).
+  { name: 'rowStart', type: 'u32' },
+  { name: 'rowEnd', type: 'u32' },
 ]);
 
 /**

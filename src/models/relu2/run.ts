@@ -125,7 +125,7 @@ export async function runRelu2Range(plan: Relu2Plan, start: number, end: number,
     for (const c of checkpoints) {
       const base = sim.stepCount;
       if (c > base) await sim.advance(c - base, (done) => onProgress?.(N * (base + done), N * last), signal);
-      records.push(await sim.readMetrics());
+      records.push(await sim.readMetrics(signal));
       if (plan.config.record?.units) units.push(await sim.readParams());
     }
     onProgress?.(N * last, N * last);

@@ -20,7 +20,7 @@ export type { RunProgress, RunState, RunnerHooks } from '../../app/runner.ts';
 export interface Relu2Backend {
   readonly stepCount: number;
   advance(steps: number, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<void>;
-  readMetrics(): Promise<NetworkSample[]>;
+  readMetrics(signal?: AbortSignal): Promise<NetworkSample[]>;
   readParams(): Promise<(Relu2Params & { diverged: boolean })[]>;
   destroy(): void;
 }
@@ -43,8 +43,8 @@ export function relu2Plan(experiment: Relu2Experiment, results: Relu2Results, fa
     checkpoints: e.checkpoints,
     work: totalWork(e),
     create: (b) => factory(specOf(b)),
-    async record(backend, b, c) {
-      const metrics = await backend.readMetrics();
+    async record(backend, b, c, signal) {
+      const metrics = await backend.readMetrics(signal);
       const q = batchNetworks(e, b);
       metrics.forEach((m, i) => results.set(q[i], c, m));
       if (results.trails) (await backend.readParams()).forEach((p, i) => results.setTrail(q[i], c, p));

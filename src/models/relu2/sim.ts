@@ -17,7 +17,7 @@ import { relu2StepTiledShader } from '../../../shaders/relu2/relu2StepTiled.wgsl
 import { relu2MetricsShader } from '../../../shaders/relu2/relu2Metrics.wgsl.ts';
 import { relu2MetricsThreadShader } from '../../../shaders/relu2/relu2MetricsThread.wgsl.ts';
 import {
-  defaultMetricsKernel, defaultRelu2Kernel, DIVERGED_FLAG, relu2KernelOverride, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE, RELU2_UNIFORMS, THREAD_KERNEL_WORKGROUP_SIZE,
+  defaultMetricsKernel, defaultRelu2Kernel, DIVERGED_FLAG, KERNEL_TILE, relu2KernelOverride, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE, RELU2_UNIFORMS, THREAD_KERNEL_WORKGROUP_SIZE,
   threadBlockSamples, type Relu2Kernel, type Relu2MetricsKernel,
 } from './layout.ts';
 import { DEFAULT_BOUND, validateRelu2Spec, type Relu2SimSpec, type Relu2Sizes } from './spec.ts';
@@ -77,8 +77,12 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
   readonly kind = 'gpu' as const;
   /** GD steps advanced since θ₀ (all networks in lockstep; frozen ones stop at their own count). */
   stepCount = 0;
-  /** Current GD steps per submission (adapted to {@link Relu2ChunkOptions.targetMs}). */
+  /** Current GD steps per submission (adapted to {@link Relu2SimOptions.targetMs}). */
   stepsPerDispatch: number;
+  /** Current network·(i, j) Gram pairs per metrics submission (adapted to targetMs like stepsPerDispatch). */
+  pairsPerDispatch: number;
+  /** Metrics submissions of the last {@link readMetrics} (a kernel-distance pass split in row ranges). */
+  metricsDispatches = 0;
   private readonly buffers: GPUBuffer[] = [];
   private readonly params: GPUBuffer;
   private readonly comp: GPUBuffer;
@@ -135,15 +139,18 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     const uniforms = (steps: number) => packStruct(RELU2_UNIFORMS, {
       n, nTest, nets: N, steps, tiles, pStride, testOffset,
       slope: spec.slope ?? 0, bound: Math.min(spec.bound ?? DEFAULT_BOUND, 3e38), netOffset: 0, chunk: sizes.metricsChunk,
+      rowStart: 0, rowEnd: n,
     });
     this.stepUniforms = createBuffer(device, 'Relu2.stepUniforms', U, RELU2_UNIFORMS.size, uniforms(0));
     this.metricsUniforms = createBuffer(device, 'Relu2.metricsUniforms', U, RELU2_UNIFORMS.size, uniforms(0));
     this.buffers.push(this.stepUniforms, this.metricsUniforms);
     this.stepBuffers = [this.stepUniforms, this.params, dataBuf, netsBuf, this.status, this.comp, grad];
     this.metricsBuffers = [this.metricsUniforms, this.params, params0, dataBuf, netsBuf, this.metrics];
-    if (sizes.metricsKernel === 'thread') this.metricsBuffers.push(buf('feat', sizes.bytes.feat));
+    if (sizes.metricsKernel === 'thread') this.metricsBuffers.push(buf('feat', sizes.bytes.feat), buf('partial', 48 * sizes.metricsChunk));
+    else this.metricsBuffers.push(buf('partial', 16 * N));
     this.targetMs = chunk.targetMs ?? 50;
     this.stepsPerDispatch = Math.max(1, Math.floor((chunk.initialWork ?? 2 ** 24) / this.workPerStep));
+    this.pairsPerDispatch = Math.max(1, (chunk.initialWork ?? 2 ** 24) / this.workPerPair);
   }
 
   private readonly stepBuffers: GPUBuffer[];
@@ -188,9 +195,9 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
       : await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, stepTypes);
     const metrics = this.sizes.metricsKernel === 'thread'
       ? await make('Relu2.metricsThread', relu2MetricsThreadShader({ m: shape.m, dp: shape.dp }), THREAD_KERNEL_WORKGROUP_SIZE,
-        this.metricsBuffers, ['uniform', ro, ro, ro, ro, rw, rw])
+        this.metricsBuffers, ['uniform', ro, ro, ro, ro, rw, rw, rw])
       : await make('Relu2.metrics', relu2MetricsShader({ m: shape.m, dp: shape.dp }), METRICS_WORKGROUP_SIZE,
-        this.metricsBuffers, ['uniform', ro, ro, ro, ro, rw]);
+        this.metricsBuffers, ['uniform', ro, ro, ro, ro, rw, rw]);
     const error = await device.popErrorScope();
     if (error) throw new Error(`Relu2Sim: creating the kernels failed: ${error.message}`);
     this.stepPipeline = step.pipeline;
@@ -207,6 +214,9 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     const { networks, m, n, shape } = this.sizes;
     return 2 * networks * m * n * shape.dp;
   }
+
+  /** Multiply–adds of one Gram pair (i, j) of one network in the kernel-distance pass (4m feature products + x_iᵀx_j). */
+  get workPerPair(): number { return 4 * this.sizes.m + this.sizes.shape.dp; }
 
   private submit(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, label: string, workgroups = this.sizes.networks): void {
     const { device, limits } = this.ctx;
@@ -248,16 +258,40 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     }
   }
 
-  /** Runs the metrics kernel and reads one {@link Relu2NetworkMetrics} per network, in spec order. */
-  async readMetrics(): Promise<Relu2NetworkMetrics[]> {
-    const { metricsKernel, metricsChunk, networks } = this.sizes;
-    if (metricsKernel === 'thread') {
-      for (let first = 0; first < networks; first += metricsChunk) { // one dispatch per chunk of the feat scratch
-        this.ctx.device.queue.writeBuffer(this.metricsUniforms, RELU2_UNIFORMS.offsets.netOffset, new Uint32Array([first]));
-        this.submit(this.metricsPipeline, this.metricsBindGroup, 'Relu2.metricsThread', Math.ceil(Math.min(metricsChunk, networks - first) / THREAD_KERNEL_WORKGROUP_SIZE));
-      }
-    } else this.submit(this.metricsPipeline, this.metricsBindGroup, 'Relu2.metrics');
+  /**
+   * Runs the metrics kernel and reads one {@link Relu2NetworkMetrics} per network, in spec order. The O(n²)
+   * kernel-distance pass goes out in row ranges of about {@link pairsPerDispatch} network·pairs (adapted so a
+   * submission takes about targetMs); between submissions the promise yields and `signal` is checked.
+   * @throws the signal's reason when aborted (nothing is read; a later call redoes the whole pass).
+   */
+  async readMetrics(signal?: AbortSignal): Promise<Relu2NetworkMetrics[]> {
+    const { metricsKernel, metricsChunk, networks, n } = this.sizes;
     const { device } = this.ctx;
+    signal?.throwIfAborted();
+    const thread = metricsKernel === 'thread';
+    const span = thread ? metricsChunk : networks; // networks per submission (thread: one chunk of the feat scratch)
+    this.metricsDispatches = 0;
+    for (let first = 0; first < networks; first += span) {
+      const count = Math.min(span, networks - first);
+      device.queue.writeBuffer(this.metricsUniforms, RELU2_UNIFORMS.offsets.netOffset, new Uint32Array([first]));
+      let row = 0;
+      do {
+        const end = metricsRowEnd(row, n, Math.max(1, this.pairsPerDispatch / count), thread ? 4 : KERNEL_TILE);
+        device.queue.writeBuffer(this.metricsUniforms, RELU2_UNIFORMS.offsets.rowStart, new Uint32Array([row, end]));
+        const t0 = performance.now();
+        if (thread) this.submit(this.metricsPipeline, this.metricsBindGroup, 'Relu2.metricsThread', Math.ceil(count / THREAD_KERNEL_WORKGROUP_SIZE));
+        else this.submit(this.metricsPipeline, this.metricsBindGroup, 'Relu2.metrics');
+        this.metricsDispatches++;
+        await device.queue.onSubmittedWorkDone();
+        const ms = Math.max(performance.now() - t0, 0.05);
+        const pairs = count * gramPairs(row, Math.min(end, n), n);
+        if (end < n || pairs >= this.pairsPerDispatch) {
+          this.pairsPerDispatch = Math.max(1, Math.min(2 * this.pairsPerDispatch, (pairs * this.targetMs) / ms));
+        }
+        signal?.throwIfAborted();
+        row = end;
+      } while (row < n);
+    }
     const [raw, status] = await Promise.all([
       readBuffer(device, this.metrics, this.sizes.bytes.metrics), readBuffer(device, this.status, this.sizes.bytes.status),
     ]);
@@ -299,4 +333,21 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
 
   /** Frees every GPU buffer of the sim. */
   destroy(): void { for (const b of this.buffers) b.destroy(); }
+}
+
+/** Pairs (i, j ≥ i) of an n×n Gram in rows [r0, r1). */
+export function gramPairs(r0: number, r1: number, n: number): number {
+  const rows = Math.max(0, r1 - r0);
+  return rows * (n - r0) - (rows * (rows - 1)) / 2;
+}
+
+/**
+ * End row of a metrics submission starting at row `start` (a multiple of `quantum`) with about `pairs` Gram
+ * pairs per network: a multiple of `quantum` (the kernel's row block: KERNEL_TILE for the workgroup kernel, 4
+ * for the thread kernel), at least one block past start, ≥ n when the pass ends there.
+ */
+export function metricsRowEnd(start: number, n: number, pairs: number, quantum: number): number {
+  let end = start + quantum;
+  while (end < n && gramPairs(start, end + quantum, n) <= pairs) end += quantum;
+  return end;
 }

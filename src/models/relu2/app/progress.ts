@@ -29,7 +29,7 @@ const STATE_TEXT: Record<RunProgress['state'], string> = {
   idle: 'ready', running: 'running', cancelled: 'cancelled — resume continues from here', done: 'done', error: 'failed',
 };
 
-/** The status line, e.g. "running · batch 3/9 · step 4,000/10,000 · 90 network-steps/s · ETA 3 min 10 s · projected 5 min". */
+/** The status line, e.g. "running · batch 3/9 · step 4,000/10,000 · 90 network-steps/s · ETA 3 min 10 s · projected 5 min" (+ "reading checkpoint metrics …" during a metrics pass). */
 export function formatProgress(p: RunProgress): string {
   const parts = [STATE_TEXT[p.state]];
   if (p.batches > 1) parts.push(`batch ${Math.min(p.batch + 1, p.batches)}/${p.batches}`);
@@ -42,6 +42,7 @@ export function formatProgress(p: RunProgress): string {
   } else if (p.state === 'running') {
     parts.push('ETA after the first chunk');
   }
+  if (p.state === 'running' && p.phase === 'metrics') parts.push('reading checkpoint metrics (kernel distance)');
   if (p.error) parts.push(p.error);
   return parts.join(' · ');
 }
@@ -104,6 +105,7 @@ export class RunBar {
     this.fill.parentElement?.setAttribute('aria-valuenow', (100 * p.fraction).toFixed(1));
     this.status.textContent = formatProgress(p);
     this.status.dataset.state = p.state;
+    this.status.dataset.phase = p.phase ?? '';
     this.buttons.cancel.disabled = p.state !== 'running';
     this.buttons.resume.disabled = p.state !== 'cancelled' && p.state !== 'error';
   }
