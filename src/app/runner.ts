@@ -99,6 +99,12 @@ const LIVE_START_BUDGET = 4;
  * the time above it, so a costly render cannot shrink the steps of a cheap ensemble to one per frame.
  */
 const LIVE_PROBE_EVERY = 8;
+/**
+ * Live mode: the budget never drops below this many steps (or steps per frame, if fewer): on a software
+ * adapter the frame's rendering makes the probes' times noisy by hundreds of ms, which would otherwise
+ * read as a cost per step and starve a cheap ensemble.
+ */
+const LIVE_MIN_BUDGET = 16;
 
 /** The chunked, cancellable, resumable run of a plan, or a live animation (see the file comment). */
 export class Runner<B extends SteppedBackend = SteppedBackend> {
@@ -349,7 +355,7 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
     const hooks = this.liveHooks;
     if (this.playing && !this.inFlight) {
       const probe = this.advances++ % LIVE_PROBE_EVERY === 0;
-      const steps = probe ? 1 : Math.max(1, Math.min(hooks.stepsPerFrame(), Math.floor(this.budget)));
+      const steps = probe ? 1 : Math.max(1, Math.min(hooks.stepsPerFrame(), Math.max(LIVE_MIN_BUDGET, Math.floor(this.budget))));
       const generation = this.generation;
       const t0 = performance.now();
       this.inFlight = true;
@@ -384,7 +390,7 @@ export class Runner<B extends SteppedBackend = SteppedBackend> {
     }
     const target = this.perStepMs ? LIVE_TARGET_MS / this.perStepMs : Infinity;
     const grow = steps >= Math.floor(this.budget) ? 2 * this.budget : this.budget;
-    this.budget = Math.max(1, Math.min(1e9, grow, target));
+    this.budget = Math.max(LIVE_MIN_BUDGET, Math.min(1e9, grow, target));
   }
 
 }
