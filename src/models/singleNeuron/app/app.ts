@@ -3,6 +3,7 @@
  * the animation loop. Wiring only; the maths lives in src/theory, the kernels in shaders/, the drawing in
  * src/views. Every change is validated before anything running is replaced, so a bad value loses nothing.
  */
+import { resolveDeltaScaleKind } from '../../../views/deltaScale.ts';
 import { NoClosedFormError } from '../../../theory/index.ts';
 import { DeviceLimitError, type GpuContext } from '../../../gpu/device.ts';
 import { ParamError, defaults, validate } from '../../../params/schema.ts';
@@ -360,6 +361,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     } else {
       this.portrait.setColorBy(this.params.colorBy === 'loss' ? 'loss' : 'delta');
     }
+    this.portrait.setDeltaScale(resolveDeltaScaleKind(this.params.deltaScale, this.params.grid));
     this.legend.update(this.portrait.getColorSpec());
   }
 
