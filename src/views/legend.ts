@@ -136,6 +136,7 @@ export function createLegend(container: HTMLElement): Legend {
     classes.style.display = content.bar ? 'none' : 'flex';
     canvas.style.display = content.bar ? '' : 'none';
     const ticks = content.bar;
+    canvas.setAttribute('aria-label', ticks ? `${spec.title}: ${ticks.map((t) => t.label).join(', ')}` : '');
     if (!ticks) return;
     const dpr = window.devicePixelRatio || 1;
     const W = LEGEND_BAR.width;
