@@ -49,6 +49,32 @@ async function portraitBins(hash: string): Promise<{ page: Page; errors: string[
   return { page, errors, ...deltaBins(png) };
 }
 
+/**
+ * Opens the 3-D view and returns the share of the lit pixels (> 24 from the background) in its central 40 % × 40 %
+ * box (the point cloud) that are saturated, |R − B| > 60: depth fading mixes the point colours with the
+ * background, so LUT matching does not apply.
+ */
+async function space3dSaturation(hash: string): Promise<number> {
+  const { page, errors } = await session.open(hash, 'window.lazyrich?.app', { width: 1100, height: 720 });
+  await page.waitForFunction(() => (window.lazyrich?.app?.status.stepCount ?? 0) >= 2, null, { timeout: 120_000 });
+  expect(await page.locator('#space3d').isVisible()).toBe(true);
+  expect(await page.locator('#legend .legend-title').textContent()).toContain(hash.includes('dscale=linear') ? 'upstream)' : 'symlog');
+  const png = PNG.sync.read(await page.locator('#space3d').screenshot());
+  let lit = 0, saturated = 0;
+  for (let p = 0; p < png.data.length; p += 4) {
+    const x = (p / 4) % png.width, y = Math.floor(p / 4 / png.width);
+    if (Math.abs(x / png.width - 0.5) > 0.2 || Math.abs(y / png.height - 0.5) > 0.2) continue; // the point cloud, not the notices
+    const r = png.data[p], g = png.data[p + 1], b = png.data[p + 2];
+    if (Math.abs(r - BG[0]) + Math.abs(g - BG[1]) + Math.abs(b - BG[2]) <= 24) continue;
+    lit++;
+    if (Math.abs(r - b) > 60) saturated++;
+  }
+  expect(lit).toBeGreaterThan(500);
+  expect(errors).toEqual([]);
+  await page.close();
+  return saturated / lit;
+}
+
 const used = (share: number[]) => share.filter((s) => s >= 0.02).length;
 /** Share of the two fullest bins (near 1: nearly one colour). */
 const topTwo = (share: number[]) => [...share].sort((a, b) => b - a).slice(0, 2).reduce((a, b) => a + b, 0);
@@ -73,5 +99,13 @@ describe('symlog δ colour scale on a τ × α grid', () => {
     expect(lin.errors).toEqual([]);
     await sym.page.close();
     await lin.page.close();
+  }, 300_000);
+
+  it('the 3-D view colours the τ × α grid on the symlog scale too (saturated red/blue where linear is pale)', async () => {
+    const sym = await space3dSaturation(`${GRID}&view=3d`);
+    const lin = await space3dSaturation(`${GRID}&view=3d&dscale=linear`);
+    console.log(`3-D saturated share: symlog ${sym.toFixed(3)}, linear ${lin.toFixed(3)}`);
+    expect(sym).toBeGreaterThan(0.03); // measured 0.056 (symlog) and 0.005 (linear)
+    expect(lin).toBeLessThan(0.25 * sym);
   }, 300_000);
 });

@@ -8,9 +8,12 @@ import {
   deltaScaleT, deltaScaleUniforms, makeDeltaScale, powerLabel, resolveDeltaScaleKind, symlogThreshold, symlogTicks,
 } from '../../src/views/deltaScale.ts';
 import { legendContent } from '../../src/views/legend.ts';
-import { deltaInterpolator, lutIndex } from '../../src/views/colormaps.ts';
+import { deltaInterpolator, lutIndex, parseColor } from '../../src/views/colormaps.ts';
 import { portraitColorSpec } from '../../src/models/singleNeuron/views/portraitColoring.ts';
 import { portraitUniforms } from '../../src/models/singleNeuron/views/portraitLayout.ts';
+import { PARAMS_3D, surfaceTint, uniforms3d } from '../../src/models/singleNeuron/views/paramSpace3dLayout.ts';
+import { packStruct } from '../../src/gpu/struct.ts';
+
 import { buildEnsemble } from '../../src/models/singleNeuron/ensemble.ts';
 import { defaults } from '../../src/params/schema.ts';
 import { paramsFromHash, SINGLE_NEURON_SCHEMA } from '../../src/models/singleNeuron/params.ts';
@@ -115,6 +118,21 @@ describe('uniforms and legend', () => {
     expect(portraitUniforms(base)).toMatchObject({ deltaScale: 0.125, deltaC: 0 });
     const sym = makeDeltaScale('symlog', [-400, 400]);
     expect(portraitUniforms({ ...base, deltaColor: sym })).toMatchObject(deltaScaleUniforms(sym));
+  });
+  it('the 3-D view packs deltaScale and deltaC, and tints the conserved surface on the same scale', () => {
+    const sym = makeDeltaScale('symlog', [-400, 400]);
+    const base = {
+      n: 10, viewProj: new Float64Array(16), eye: [0, 0, 5] as [number, number, number], distance: 5, extent: 2, width: 100, height: 80,
+      dpr: 1, pointSize: 1.5, deltaMaxAbs: 400, rates: { a: 1, w: 1 }, surfaceColor: [1, 1, 1, 1] as [number, number, number, number],
+    };
+    const f32 = new Float32Array(packStruct(PARAMS_3D, uniforms3d({ ...base, deltaColor: sym })));
+    const u = deltaScaleUniforms(sym);
+    expect(f32[PARAMS_3D.offsets.deltaC / 4]).toBe(Math.fround(u.deltaC));
+    expect(f32[PARAMS_3D.offsets.deltaScale / 4]).toBe(Math.fround(u.deltaScale));
+    expect(new Float32Array(packStruct(PARAMS_3D, uniforms3d(base)))[PARAMS_3D.offsets.deltaC / 4]).toBe(0);
+    const c = parseColor(deltaInterpolator(deltaScaleT(1, sym)));
+    expect(surfaceTint(1, 400, sym).slice(0, 3)).toEqual(c.slice(0, 3).map((x) => 0.35 + 0.65 * x));
+    expect(surfaceTint(1, 400, sym)).not.toEqual(surfaceTint(1, 400));
   });
   it('symlog ticks: 0 and ±c·10^k with labels, at their t, within at most 9 ticks', () => {
     const s = makeDeltaScale('symlog', [-TAU_ALPHA_MAX, TAU_ALPHA_MAX]);

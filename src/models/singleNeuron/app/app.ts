@@ -361,7 +361,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     } else {
       this.portrait.setColorBy(this.params.colorBy === 'loss' ? 'loss' : 'delta');
     }
-    this.portrait.setDeltaScale(resolveDeltaScaleKind(this.params.deltaScale, this.params.grid));
+    const deltaScale = resolveDeltaScaleKind(this.params.deltaScale, this.params.grid);
+    for (const view of [this.portrait, this.space3d]) view?.setDeltaScale(deltaScale);
     this.legend.update(this.portrait.getColorSpec());
   }
 
