@@ -90,6 +90,11 @@ describe('symlog δ colour scale on a τ × α grid', () => {
     expect(await sym.page.locator('#legend .legend-title').textContent()).toContain('symlog');
     const label = (await bar.getAttribute('aria-label')) ?? '';
     for (const tick of ['−100', '−1', '0', '0.01', '1', '100']) expect(label.split(/[:,] /)).toContain(tick);
+    // The GUI switch is live (a view field: no rebuild) and back.
+    await sym.page.locator('[data-field="deltaScale"] select').selectOption({ label: 'linear' });
+    await sym.page.waitForFunction(() => !document.querySelector('#legend .legend-title')?.textContent?.includes('symlog'), null, { timeout: 30_000 });
+    await sym.page.locator('[data-field="deltaScale"] select').selectOption({ label: 'symmetric log' });
+    await sym.page.waitForFunction(() => !!document.querySelector('#legend .legend-title')?.textContent?.includes('symlog'), null, { timeout: 30_000 });
     const lin = await portraitBins(`${GRID}&dscale=linear`);
     expect(lin.pixels).toBeGreaterThan(500);
     expect(await lin.page.locator('#legend .legend-title').textContent()).not.toContain('symlog');
