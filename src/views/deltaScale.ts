@@ -8,6 +8,7 @@
  * the defaults), so a linear map shows almost every trajectory as the mid colour; symlog spreads them.
  * Pure (no DOM, no GPU), so Node tests import it.
  */
+import { deltaInterpolator } from './colormaps.ts';
 
 /** The δ colour scale kinds. */
 export type DeltaScaleKind = 'linear' | 'symlog';
@@ -55,6 +56,11 @@ export function makeDeltaScale(kind: DeltaScaleKind, deltaRange: readonly [numbe
 export function deltaScaleT(delta: number, s: DeltaScale): number {
   if (s.kind === 'linear') return 0.5 + (0.5 * delta) / s.maxAbs;
   return 0.5 + (0.5 * Math.sign(delta) * Math.log10(1 + Math.abs(delta) / s.c)) / Math.log10(1 + s.maxAbs / s.c);
+}
+
+/** CSS colour of δ on the scale (the portrait's δ colour; clamped to the map's ends), for host-drawn marks. */
+export function deltaColor(delta: number, s: DeltaScale): string {
+  return deltaInterpolator(Math.min(1, Math.max(0, deltaScaleT(delta, s))));
 }
 
 /**

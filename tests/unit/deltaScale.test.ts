@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  deltaScaleT, deltaScaleUniforms, makeDeltaScale, powerLabel, resolveDeltaScaleKind, symlogThreshold, symlogTicks,
+  deltaColor, deltaScaleT, deltaScaleUniforms, makeDeltaScale, powerLabel, resolveDeltaScaleKind, symlogThreshold, symlogTicks,
 } from '../../src/views/deltaScale.ts';
 import { legendContent } from '../../src/views/legend.ts';
 import { deltaInterpolator, lutIndex, parseColor } from '../../src/views/colormaps.ts';
@@ -39,6 +39,11 @@ describe('symlog δ scale: closed form and shape', () => {
     }
     // c·10^k lands at equal steps in log10(1 + 10^k) / log10(1 + M/c): δ = c → ½ + ½·log10 2 / log10(40 000).
     expect(deltaScaleT(0.01, s)).toBeCloseTo(0.5 + (0.5 * Math.log10(2)) / Math.log10(1 + TAU_ALPHA_MAX / 0.01), 14);
+  });
+  it('deltaColor is the δ map at deltaScaleT, clamped at the ends', () => {
+    expect(deltaColor(1, s)).toBe(deltaInterpolator(deltaScaleT(1, s)));
+    expect(deltaColor(-1e6, s)).toBe(deltaInterpolator(0));
+    expect(deltaColor(1e6, s)).toBe(deltaInterpolator(1));
   });
   it('is odd about ½ and strictly increasing', () => {
     let prev = -Infinity;
