@@ -15,6 +15,7 @@
  * - `vsHighlightOutline`, `vsHighlight` / `fsHighlight`: selected trajectories on top, dark then amber discs.
  * - `vsFullscreen` + `fsLabels`: the tick-label texture (premultiplied).
  */
+import { DELTA_T_WGSL } from '../../src/views/deltaScale.ts';
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { LUT_SIZE } from '../../src/views/colormaps.ts';
 import { COLOR_SLOTS_3D, PARAMS_3D } from '../../src/models/singleNeuron/views/paramSpace3dLayout.ts';
@@ -45,6 +46,7 @@ ${spriteBindings(b, PARAMS_3D.name, LUT_SIZE)}
 fn viewProj() -> mat4x4f { return mat4x4f(P.viewProj[0], P.viewProj[1], P.viewProj[2], P.viewProj[3]); }
 
 ${spriteBasics}
+${DELTA_T_WGSL}
 // World position (w₁, w₂, a) of trajectory i.
 fn world(i: u32) -> vec3f { return vec3f(state[P.n + i], state[2u * P.n + i], state[i]); }
 
@@ -75,7 +77,7 @@ ${vsPointsHead(primitive)}
   o.pos = vec4f(o.pos.xy - o.uv * vec2f(P.halfX, P.halfY) * select(1.0, P.divergedScale, diverged) * o.pos.w, o.pos.zw);
   o.uv = vec2f(0.0);
 #endif
-  let c = lut(0.5 + info[i] * P.deltaScale);
+  let c = lut(deltaT(info[i]));
   o.color = select(vec4f(mix(c.rgb, P.colors[3].rgb, fade(p)), 1.0), P.colors[0], diverged);
   return o;
 }

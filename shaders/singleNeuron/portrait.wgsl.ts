@@ -27,6 +27,7 @@
  *   linear / log through the LUT, or category → LUT[k]); non-finite and negative field values, ≤ 0 on a
  *   log scale and out-of-range categories take the "missing" colour slot.
  */
+import { DELTA_T_WGSL } from '../../src/views/deltaScale.ts';
 import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 import { LUT_SIZE } from '../../src/views/colormaps.ts';
 import { COLOR_SLOTS, PORTRAIT_PARAMS } from '../../src/models/singleNeuron/views/portraitLayout.ts';
@@ -66,6 +67,7 @@ const C_MISSING: u32 = ${slot('missing')}u;
 const C_INTERP: u32 = ${slot('interpolant')}u;
 
 ${spriteBasics}
+${DELTA_T_WGSL}
 
 // 2-D position of trajectory i in the current projection (components beyond d read as 0).
 fn project(i: u32) -> vec2f {
@@ -119,7 +121,7 @@ fn fieldColor(i: u32) -> vec4f {
 
 fn pointColor(i: u32) -> vec4f {
   switch P.colorBy {
-    case 0u: { return lut(0.5 + info[i] * P.deltaScale); }
+    case 0u: { return lut(deltaT(info[i])); }
     case 1u: { return lut((log2(max(excessLoss(i), 1e-30)) * 0.30102999566 - P.lossLog0) * P.lossInvSpan); }
     default: { return fieldColor(i); }
   }

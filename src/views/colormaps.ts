@@ -153,12 +153,15 @@ export interface LegendCategory { label: string; color: string }
  * 'log' the domain is in data units too (e.g. [1e-6, 10]) and must be positive. For 'category' the
  * legend draws `categories` as swatches instead of a bar; `interpolator` and `domain` then still
  * describe the same colours ({@link categoryInterpolator} over [0, k]) for consumers that only read those.
+ * For 'symlog' (the δ scale of τ × α grids) the bar runs over t of deltaScale.deltaScaleT with ticks at 0, ±c·10^k.
  */
 export interface LegendSpec {
   title: string;
   interpolator: Interpolator;
   domain: [number, number];
-  scale: 'linear' | 'log' | 'category';
+  scale: 'linear' | 'log' | 'category' | 'symlog';
+  /** 'symlog' only: the linear threshold c > 0 (src/views/deltaScale.ts); the domain is then [−M, M]. */
+  linthresh?: number;
   /** Approximate number of ticks (default 5). */
   ticks?: number;
   /** The classes, in index order; required when scale is 'category'. */

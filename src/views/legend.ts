@@ -6,6 +6,7 @@
  */
 import { DIVERGED_COLOR, MISSING_COLOR, toHex, type LegendCategory, type LegendSpec } from './colormaps.ts';
 import { formatTick, niceTicks } from './viewMath.ts';
+import { symlogTicks } from './deltaScale.ts';
 import { THEME, themeFont } from './theme.ts';
 
 export type { LegendCategory, LegendSpec } from './colormaps.ts';
@@ -46,6 +47,7 @@ export function legendContent(spec: LegendSpec): { bar: LegendTick[] | null; swa
     return { bar: null, swatches: cats.map((c) => ({ ...c })), extras };
   }
   extras.push({ label: DIVERGED_TEXT, color: DIVERGED_COLOR });
+  if (spec.scale === 'symlog') return { bar: symlogLegendTicks(spec.domain, spec.linthresh), swatches: [], extras };
   return { bar: legendTicks(spec.domain, spec.scale, spec.ticks ?? 5), swatches: [], extras };
 }
 
@@ -76,6 +78,17 @@ export function legendTicks(domain: readonly [number, number], scale: 'linear' |
   }
   const { step, values } = niceTicks(lo, hi, count);
   return values.map((value) => ({ value, t: (value - lo) / (hi - lo), label: formatTick(value, step) }));
+}
+
+/**
+ * Ticks of a symlog δ legend (domain [−M, M], threshold c): 0 and ±c·10^k, labelled (deltaScale.symlogTicks).
+ * @throws RangeError unless the domain is symmetric, finite, M > 0, and c is finite and > 0.
+ */
+export function symlogLegendTicks(domain: readonly [number, number], c: number | undefined): LegendTick[] {
+  const [lo, hi] = domain;
+  if (!(Number.isFinite(hi) && hi > 0 && lo === -hi)) throw new RangeError(`legend: a symlog domain must be [−M, M] with M > 0, got [${lo}, ${hi}].`);
+  if (!(c !== undefined && c > 0 && Number.isFinite(c))) throw new RangeError(`legend: a symlog legend needs linthresh > 0, got ${c}.`);
+  return symlogTicks({ kind: 'symlog', maxAbs: hi, c });
 }
 
 /**
@@ -123,6 +136,7 @@ export function createLegend(container: HTMLElement): Legend {
     classes.style.display = content.bar ? 'none' : 'flex';
     canvas.style.display = content.bar ? '' : 'none';
     const ticks = content.bar;
+    canvas.setAttribute('aria-label', ticks ? `${spec.title}: ${ticks.map((t) => t.label).join(', ')}` : '');
     if (!ticks) return;
     const dpr = window.devicePixelRatio || 1;
     const W = LEGEND_BAR.width;

@@ -93,6 +93,11 @@ export const SINGLE_NEURON_SCHEMA = {
       kernelDistance: 'kernel distance S(t)', regime: 'regime', timeToEpsilon: 'time to loss < ε',
     },
   } as EnumField<'delta' | 'loss' | 'theoryError' | 'kernelDistance' | 'regime' | 'timeToEpsilon'>,
+  deltaScale: {
+    key: 'dscale', label: 'δ colour scale', type: 'enum', default: 'auto', options: ['auto', 'linear', 'symlog'],
+    optionLabels: { auto: 'auto (symlog on τ × α)', linear: 'linear', symlog: 'symmetric log' },
+    help: 'symlog: sign(δ)·log10(1 + |δ|/c), c = 10^(⌊log10 max|δ|⌋ − 4) (src/views/deltaScale.ts)',
+  } as EnumField<'auto' | 'linear' | 'symlog'>,
   trails: { key: 'tr', label: 'trails', type: 'bool', default: true },
   trailDecay: { key: 'td', label: 'trail persistence (1 = lines stay)', type: 'number', min: 0, max: 1, default: 0.92, step: 0.001,
     help: 'brightness kept per 0.02 of simulated time (trails freeze while paused); 1 keeps every path as a persistent line' },
@@ -162,7 +167,7 @@ export function checkCrossFields(p: SingleNeuronParams): void {
 
 /** Fields that only change the view (the plugin's viewFields): a preset overridden only in these keeps its name. */
 export const SINGLE_NEURON_VIEW_FIELDS: ReadonlySet<string> = new Set([
-  'view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize', 'panels', 'mapMetric', 'stepsPerFrame',
+  'view', 'surfaceDelta', 'colorBy', 'deltaScale', 'trails', 'trailDecay', 'pointSize', 'panels', 'mapMetric', 'stepsPerFrame',
 ]);
 
 /**

@@ -3,6 +3,7 @@
  * the animation loop. Wiring only; the maths lives in src/theory, the kernels in shaders/, the drawing in
  * src/views. Every change is validated before anything running is replaced, so a bad value loses nothing.
  */
+import { resolveDeltaScaleKind } from '../../../views/deltaScale.ts';
 import { NoClosedFormError } from '../../../theory/index.ts';
 import { DeviceLimitError, type GpuContext } from '../../../gpu/device.ts';
 import { ParamError, defaults, validate } from '../../../params/schema.ts';
@@ -328,6 +329,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     } else {
       this.portrait.setColorBy(this.params.colorBy === 'loss' ? 'loss' : 'delta');
     }
+    const deltaScale = resolveDeltaScaleKind(this.params.deltaScale, this.params.grid);
+    for (const view of [this.portrait, this.space3d]) view?.setDeltaScale(deltaScale);
     this.legend.update(this.portrait.getColorSpec());
   }
 

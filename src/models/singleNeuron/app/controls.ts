@@ -10,7 +10,7 @@ import type { SingleNeuronParams } from '../params.ts';
 /** The single-neuron panel's folders (the run folder comes first, built by createControls). */
 export const SINGLE_NEURON_FOLDERS = {
   // The view folder first: reachable without scrolling the panel at 1280 × 800 (issue 10, defect 7).
-  view: ['view', 'surfaceDelta', 'colorBy', 'trails', 'trailDecay', 'pointSize'],
+  view: ['view', 'surfaceDelta', 'colorBy', 'deltaScale', 'trails', 'trailDecay', 'pointSize'],
   'model & data': ['preset', 'd', 'dataset', 'target', 'sample', 'label', 'samples', 'noise', 'dataSeed'],
   'initialisation grid': ['grid', 'deltaMin', 'deltaMax', 'deltaCount', 'beta0Norm', 'tauMin', 'tauMax', 'tauCount',
     'alphaMin', 'alphaMax', 'alphaCount', 'directions', 'seed'],

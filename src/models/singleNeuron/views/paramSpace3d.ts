@@ -11,7 +11,9 @@
 import type { GpuContext } from '../../../gpu/device.ts';
 import { createBuffer } from '../../../gpu/buffers.ts';
 import { packStruct } from '../../../gpu/struct.ts';
-import { deltaInterpolator, deltaMaxAbs, type LegendSpec } from '../../../views/colormaps.ts';
+import { deltaMaxAbs, type LegendSpec } from '../../../views/colormaps.ts';
+import { makeDeltaScale, type DeltaScale, type DeltaScaleKind } from '../../../views/deltaScale.ts';
+import { portraitColorSpec } from './portraitColoring.ts';
 import { axesGeometry, sceneGeometry, SEGMENT_FLOATS, type AxisLabels } from './paramSpace3dGeometry.ts';
 import { attachOrbitControls } from './paramSpace3dInput.ts';
 import { drawLabels3d, sceneKey } from './paramSpace3dLabels.ts';
@@ -61,6 +63,7 @@ export class ParamSpace3DView {
   private readonly clock = new TrailClock();
   private bindGroup0!: GPUBindGroup;
   private dirty = { params: true, labels: true, clearTrails: true, scene: true };
+  private deltaKind: DeltaScaleKind = 'linear';
   private readonly detachInput: () => void;
 
   /**
@@ -165,9 +168,19 @@ export class ParamSpace3DView {
 
   /** The legend of the point colours (same interpolator and domain as the portrait's δ colouring). */
   getColorSpec(): LegendSpec {
-    const m = deltaMaxAbs(this.info.deltaRange);
-    return { title: 'δ = η_w a² − η_a‖w‖²  (blue downstream, red upstream)', interpolator: deltaInterpolator, domain: [-m, m], scale: 'linear' };
+    return portraitColorSpec('delta', undefined, [1, 10], this.deltaColor());
   }
+
+  /** The δ colour scale, 'linear' (default) or 'symlog' (src/views/deltaScale.ts); a change clears the trails. */
+  setDeltaScale(kind: DeltaScaleKind): void {
+    if (kind !== 'linear' && kind !== 'symlog') throw new RangeError(`ParamSpace3DView.setDeltaScale: unknown kind "${String(kind)}".`);
+    if (kind === this.deltaKind) return;
+    this.deltaKind = kind;
+    this.dirty.labels = true;
+    this.touch(true);
+  }
+
+  private deltaColor(): DeltaScale { return makeDeltaScale(this.deltaKind, this.info.deltaRange); }
 
   /**
    * Draws one frame: resize if needed, rebuild changed scene geometry, points (with trails), scene, labels.
@@ -187,7 +200,7 @@ export class ParamSpace3DView {
       this.gpu.device.queue.writeBuffer(this.gpu.params, 0, packStruct(PARAMS_3D, uniforms3d({
         n: this.source?.n ?? 0, viewProj: cam.viewProj, eye: cam.eye, distance: this.camera.distance,
         extent: this.info.extent, width, height, dpr, pointSize: this.style.pointSize, deltaMaxAbs: deltaMaxAbs(this.info.deltaRange),
-        rates: this.info.rates, surfaceColor: this.surfaceColor(),
+        deltaColor: this.deltaColor(), rates: this.info.rates, surfaceColor: this.surfaceColor(),
       })));
       this.dirty.params = false;
     }
@@ -211,7 +224,7 @@ export class ParamSpace3DView {
 
   /** Tint of the conserved surface (paramSpace3dLayout.surfaceTint). */
   private surfaceColor(): [number, number, number, number] {
-    return surfaceTint(this.surfaceDelta, deltaMaxAbs(this.info.deltaRange));
+    return surfaceTint(this.surfaceDelta, deltaMaxAbs(this.info.deltaRange), this.deltaColor());
   }
 
   /** Regenerates the surface mesh and the line segments (axes, ticks, floor grid, minima, wireframe). */

@@ -3,6 +3,7 @@
  * struct helper so host and WGSL agree, and the pure function that turns the view's settings into the
  * values to pack. No DOM and no GPU: tested in Node.
  */
+import { deltaScaleT, deltaScaleUniforms, type DeltaScale } from '../../../views/deltaScale.ts';
 import { defineStruct } from '../../../gpu/struct.ts';
 import {
   AXIS_COLOR, BACKGROUND_COLOR, deltaInterpolator, deltaToT, DIVERGED_COLOR, HIGHLIGHT_COLOR, parseColor, TARGET_COLOR,
@@ -42,6 +43,7 @@ export const PARAMS_3D = defineStruct('ParamSpace3DParams', [
   { name: 'divergedScale', type: 'f32' },
   { name: 'highlightScale', type: 'f32' },
   { name: 'deltaScale', type: 'f32' },
+  { name: 'deltaC', type: 'f32' },
   { name: 'dpr', type: 'f32' },
   { name: 'width', type: 'f32' },
   { name: 'height', type: 'f32' },
@@ -70,6 +72,8 @@ export interface Uniform3DInput {
   pointSize: number;
   /** Symmetric δ colour domain ±deltaMaxAbs (> 0). */
   deltaMaxAbs: number;
+  /** The δ colour scale (src/views/deltaScale.ts; its maxAbs wins); absent: linear over ±deltaMaxAbs. */
+  deltaColor?: DeltaScale | null;
   rates: { a: number; w: number };
   /** Linear RGBA of the conserved surface (the δ colour of the selected δ). */
   surfaceColor: readonly [number, number, number, number];
@@ -91,7 +95,7 @@ export function uniforms3d(u: Uniform3DInput): Record<string, number | ArrayLike
     viewProj: u.viewProj, eye: [...u.eye, u.extent], colors,
     n: u.n, round: px >= ROUND_MIN_PX_3D ? 1 : 0, halfX: px / u.width, halfY: px / u.height,
     divergedScale: DIVERGED_SCALE_3D, highlightScale: hpx / px,
-    deltaScale: 0.5 / (u.deltaMaxAbs > 0 ? u.deltaMaxAbs : 1),
+    ...deltaScaleUniforms(u.deltaColor ?? { kind: 'linear', maxAbs: u.deltaMaxAbs > 0 ? u.deltaMaxAbs : 1, c: 0 }),
     dpr: u.dpr, width: u.width, height: u.height,
     fadeNear: u.distance - radius, fadeInvSpan: 1 / (2 * radius), depthFade: DEPTH_FADE,
     etaA: u.rates.a, etaW: u.rates.w, surfaceAlpha: SURFACE_ALPHA,
@@ -108,11 +112,12 @@ export const LINE_COLORS = {
 };
 
 /**
- * Tint of the conserved surface of δ (linear RGBA): the point colour of δ in the domain ±deltaMaxAbs,
- * lightened (0.35 + 0.65·c) so that the surface reads as a veil, not as points; white when no surface.
+ * Tint of the conserved surface of δ (linear RGBA): the point colour of δ in the domain ±deltaMaxAbs (or on
+ * the δ colour scale `scale`), lightened (0.35 + 0.65·c) so that the surface reads as a veil, not as points;
+ * white when no surface.
  */
-export function surfaceTint(delta: number | null, deltaMaxAbs: number): [number, number, number, number] {
+export function surfaceTint(delta: number | null, deltaMaxAbs: number, scale?: DeltaScale): [number, number, number, number] {
   if (delta === null) return [1, 1, 1, 1];
-  const c = parseColor(deltaInterpolator(deltaToT(delta, deltaMaxAbs)));
+  const c = parseColor(deltaInterpolator(scale ? deltaScaleT(delta, scale) : deltaToT(delta, deltaMaxAbs)));
   return [0.35 + 0.65 * c[0], 0.35 + 0.65 * c[1], 0.35 + 0.65 * c[2], 1];
 }

@@ -11,6 +11,7 @@
 import type { GpuContext } from '../../../gpu/device.ts';
 import { packStruct } from '../../../gpu/struct.ts';
 import { deltaMaxAbs, type LegendSpec } from '../../../views/colormaps.ts';
+import { makeDeltaScale, type DeltaScaleKind } from '../../../views/deltaScale.ts';
 import { PortraitColoring } from './portraitColoring.ts';
 import { limitStride, PORTRAIT_PARAMS, portraitUniforms, type ColorBy } from './portraitLayout.ts';
 import { attachPanZoom } from './portraitInput.ts';
@@ -89,6 +90,7 @@ export class PortraitView {
   /** The rect was set before the canvas had a size; fit it to the aspect at the first layout. */
   private pendingFit = true;
   private dirty = { params: true, labels: true, clearTrails: true };
+  private deltaKind: DeltaScaleKind = 'linear';
   private readonly detachInput: () => void;
   private readonly clock = new TrailClock();
 
@@ -146,6 +148,12 @@ export class PortraitView {
    */
   setColorBy(colorBy: ColorBy): void {
     if (this.coloring.setColorBy(colorBy)) this.touch(true);
+  }
+
+  /** The δ colour scale, 'linear' (default) or 'symlog' (src/views/deltaScale.ts); a change clears the trails. */
+  setDeltaScale(kind: DeltaScaleKind): void {
+    if (kind !== 'linear' && kind !== 'symlog') throw new RangeError(`PortraitView.setDeltaScale: unknown kind "${String(kind)}".`);
+    if (kind !== this.deltaKind) { this.deltaKind = kind; this.touch(true); }
   }
 
   /**
@@ -284,7 +292,7 @@ export class PortraitView {
    * (with interpolator and domain [0, k] describing the same colours).
    */
   getColorSpec(): LegendSpec {
-    return this.coloring.legend(deltaMaxAbs(this.info.deltaRange));
+    return this.coloring.legend(makeDeltaScale(this.deltaKind, this.info.deltaRange));
   }
 
   /**
@@ -305,7 +313,7 @@ export class PortraitView {
     if (this.dirty.params) {
       this.gpu.device.queue.writeBuffer(this.gpu.params, 0, packStruct(PORTRAIT_PARAMS, portraitUniforms({
         n: this.source?.n ?? 0, d: this.source?.d ?? 1, view: this.mode, colorBy: this.coloring.colorBy, rect, width, height, dpr,
-        pointSize: this.style.pointSize, deltaMaxAbs: deltaMaxAbs(this.info.deltaRange), lossDomain: this.coloring.lossDomain,
+        pointSize: this.style.pointSize, deltaMaxAbs: deltaMaxAbs(this.info.deltaRange), deltaColor: makeDeltaScale(this.deltaKind, this.info.deltaRange), lossDomain: this.coloring.lossDomain,
         gridStep: gridStepFor(rect, size.cssW), betaOls: this.info.betaOls, XX: this.info.XX, field: this.coloring.fieldUniforms(),
         limits: this.limits && { stride: this.limitStride() },
         interpolants: this.drawnInterpolants(),

@@ -7,6 +7,7 @@ import {
   buildCategoryLut, buildLut, categoryInterpolator, deltaInterpolator, lossInterpolator, type Interpolator, type LegendSpec,
 } from '../../../views/colormaps.ts';
 import type { ColorBy, PortraitFieldUniforms } from './portraitLayout.ts';
+import type { DeltaScale } from '../../../views/deltaScale.ts';
 import { validatePortraitField, type PortraitField } from './portraitSource.ts';
 
 /** "Not available" legend text of the field colourings. */
@@ -33,10 +34,11 @@ export function portraitLut(colorBy: ColorBy, field: PortraitField | undefined):
 /**
  * The legend of a colouring (same interpolator and domain as {@link portraitLut}). Fields add `missing`
  * ({@link MISSING_TEXT}); categorical fields have scale 'category' and `categories` (with interpolator and
- * domain [0, k] describing the same colours). `lossDomain` in loss units; `deltaMaxAbs` > 0.
+ * domain [0, k] describing the same colours). `lossDomain` in loss units; `delta`: the δ half-width M > 0
+ * (linear scale) or the δ colour scale (a symlog one gives scale 'symlog' with linthresh c, src/views/deltaScale.ts).
  */
 export function portraitColorSpec(
-  colorBy: ColorBy, field: PortraitField | undefined, lossDomain: readonly [number, number], deltaMaxAbs: number,
+  colorBy: ColorBy, field: PortraitField | undefined, lossDomain: readonly [number, number], delta: number | DeltaScale,
 ): LegendSpec {
   if (field?.scale === 'category') {
     const colors = field.categories.map((c) => c.color);
@@ -49,8 +51,12 @@ export function portraitColorSpec(
   if (colorBy === 'loss') {
     return { title: 'excess loss ½(β−β*)ᵀXX(β−β*)', interpolator: lossInterpolator, domain: [lossDomain[0], lossDomain[1]], scale: 'log' };
   }
-  const m = deltaMaxAbs;
-  return { title: 'δ = η_w a² − η_a‖w‖²  (blue downstream, red upstream)', interpolator: deltaInterpolator, domain: [-m, m], scale: 'linear' };
+  const title = 'δ = η_w a² − η_a‖w‖²  (blue downstream, red upstream)';
+  const m = typeof delta === 'number' ? delta : delta.maxAbs;
+  if (typeof delta !== 'number' && delta.kind === 'symlog') {
+    return { title: `${title}, symlog`, interpolator: deltaInterpolator, domain: [-m, m], scale: 'symlog', linthresh: delta.c };
+  }
+  return { title, interpolator: deltaInterpolator, domain: [-m, m], scale: 'linear' };
 }
 
 /** A copy of a field that its caller cannot change afterwards (categories and domain copied; the buffer shared). */
@@ -176,9 +182,9 @@ export class PortraitColoring {
     return { clearTrails: this.mode === 'loss' };
   }
 
-  /** The legend of the current colouring ({@link portraitColorSpec}); `deltaMaxAbs` > 0. */
-  legend(deltaMaxAbs: number): LegendSpec {
-    return portraitColorSpec(this.mode, activeField(this.mode, this.field), this.loss, deltaMaxAbs);
+  /** The legend of the current colouring ({@link portraitColorSpec}); `delta`: M > 0 or the δ colour scale. */
+  legend(delta: number | DeltaScale): LegendSpec {
+    return portraitColorSpec(this.mode, activeField(this.mode, this.field), this.loss, delta);
   }
 
   /** What the uniforms need of the field (null when none is set). */

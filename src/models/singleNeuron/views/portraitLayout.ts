@@ -3,6 +3,7 @@
  * helper so host and WGSL agree, plus the pure function that turns the view's settings into the values
  * to pack. No DOM and no GPU: tested in Node.
  */
+import { deltaScaleUniforms, type DeltaScale } from '../../../views/deltaScale.ts';
 import { defineStruct } from '../../../gpu/struct.ts';
 import { MAX_D } from '../layout.ts';
 import {
@@ -69,6 +70,7 @@ export const PORTRAIT_PARAMS = defineStruct('PortraitParams', [
   { name: 'divergedScale', type: 'f32' },
   { name: 'highlightScale', type: 'f32' },
   { name: 'deltaScale', type: 'f32' },
+  { name: 'deltaC', type: 'f32' },
   { name: 'lossLog0', type: 'f32' },
   { name: 'lossInvSpan', type: 'f32' },
   { name: 'dpr', type: 'f32' },
@@ -119,6 +121,8 @@ export interface PortraitUniformInput {
   pointSize: number;
   /** Symmetric δ domain ±deltaMaxAbs (> 0). */
   deltaMaxAbs: number;
+  /** The δ colour scale (src/views/deltaScale.ts; its maxAbs wins); absent: linear over ±deltaMaxAbs. */
+  deltaColor?: DeltaScale | null;
   /** Excess-loss colour domain [lo, hi], loss units, 0 < lo < hi. */
   lossDomain: [number, number];
   gridStep: number;
@@ -196,7 +200,7 @@ export function portraitUniforms(u: PortraitUniformInput): Record<string, number
     round: px >= ROUND_MIN_PX ? 1 : 0,
     scaleX: scale[0], scaleY: scale[1], offsetX: offset[0], offsetY: offset[1],
     halfX: px / u.width, halfY: px / u.height, divergedScale: DIVERGED_SCALE, highlightScale: hpx / px,
-    deltaScale: 0.5 / (u.deltaMaxAbs > 0 ? u.deltaMaxAbs : 1),
+    ...deltaScaleUniforms(u.deltaColor ?? { kind: 'linear', maxAbs: u.deltaMaxAbs > 0 ? u.deltaMaxAbs : 1, c: 0 }),
     lossLog0: l0, lossInvSpan: 1 / (l1 - l0 || 1),
     dpr: u.dpr, width: u.width, height: u.height, gridStep: u.gridStep, contourSpacing: CONTOUR_SPACING,
     showContours: u.view === 'beta' ? 1 : 0,
