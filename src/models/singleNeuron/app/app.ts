@@ -3,7 +3,7 @@
  * the animation loop. Wiring only; the maths lives in src/theory, the kernels in shaders/, the drawing in
  * src/views. Every change is validated before anything running is replaced, so a bad value loses nothing.
  */
-import { resolveDeltaScaleKind } from '../../../views/deltaScale.ts';
+import { makeDeltaScale, resolveDeltaScaleKind } from '../../../views/deltaScale.ts';
 import { NoClosedFormError } from '../../../theory/index.ts';
 import { DeviceLimitError, type GpuContext } from '../../../gpu/device.ts';
 import { ParamError, defaults, validate } from '../../../params/schema.ts';
@@ -447,6 +447,6 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     if (observables && observables.flags.length === e.n) {
       this.regimePanel.update(this.params, observables.table, observables.flags, this.regimeRule, this.sim.time, accuracyWarning(this.status, this.params, true));
     }
-    this.timeSeriesPanel.update(series, e, hasClosedForm(e.data.XX));
+    this.timeSeriesPanel.update(series, e, hasClosedForm(e.data.XX), makeDeltaScale(resolveDeltaScaleKind(this.params.deltaScale, this.params.grid), e.deltaRange));
   }
 }

@@ -10,7 +10,8 @@ import type { SingleNeuronParams } from '../params.ts';
 import type { RecordedSeries } from '../recorder.ts';
 import { cellMeans, cellRegimes, classifyAll, REGIMES, type RegimeRule } from '../regimes.ts';
 import { exactSingleNeuronGeneral, excessLoss, kernelDistance, ntkMatrix } from '../../../theory/index.ts';
-import { deltaInterpolator, deltaToT, lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
+import { lossInterpolator, REGIME_COLORS } from '../../../views/colormaps.ts';
+import { deltaColor, makeDeltaScale, type DeltaScale } from '../../../views/deltaScale.ts';
 import { createHeatmap, type Heatmap, type HeatmapAxes } from '../../../views/heatmap.ts';
 import { createTimeSeries, type DrawnCurve, type TimeSeries } from '../../../views/timeSeries.ts';
 import { formatDelta } from './featured.ts';
@@ -172,8 +173,12 @@ export class TimeSeriesPanel {
     }));
   }
 
-  /** Draws the recorded series; `ensemble` gives δ₀ (colour) and, for XX = σ²I, the exact curves. */
-  update(series: RecordedSeries[], ensemble: SingleNeuronEnsemble, exactAvailable: boolean): void {
+  /**
+   * Draws the recorded series; `ensemble` gives δ₀ (coloured on `scale`, the portrait's δ scale; default
+   * linear over its δ range) and, for XX = σ²I, the exact curves.
+   */
+  update(series: RecordedSeries[], ensemble: SingleNeuronEnsemble, exactAvailable: boolean,
+    scale: DeltaScale = makeDeltaScale('linear', ensemble.deltaRange)): void {
     const withData = series.filter((s) => s.time.length > 0);
     const shown = spreadOverDelta(withData.map((s) => ensemble.delta0[s.index]), MAX_CURVES).map((k) => withData[k]);
     if (shown.length === 0) {
@@ -182,9 +187,8 @@ export class TimeSeriesPanel {
       return;
     }
     const x = shown[0].time;
-    const span = Math.max(Math.abs(ensemble.deltaRange[0]), Math.abs(ensemble.deltaRange[1]), 1e-12);
     const exact = exactAvailable ? shown.map((s) => exactCurves(ensemble, s.index, x)) : [];
-    const colorOf = (s: RecordedSeries) => deltaInterpolator(deltaToT(ensemble.delta0[s.index], span));
+    const colorOf = (s: RecordedSeries) => deltaColor(ensemble.delta0[s.index], scale);
     this.charts.forEach((chart, c) => {
       const key = CHARTS[c].key;
       chart.setSeries(x, shown.flatMap((s, k) => {
