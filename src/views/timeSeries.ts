@@ -115,8 +115,10 @@ export function axisRange(min: number | null, max: number | null, scale: 'linear
   return pad ? uPlot.rangeNum(min, max, 0.1, true) as [number, number] : [min, max];
 }
 
-/** Least spacing of two linear ticks, CSS px. */
+/** Least spacing of two linear ticks, CSS px (vertical axes: one label per line). */
 export const MIN_TICK_SPACE_PX = 28;
+/** Least spacing of two ticks of the horizontal (t) axis, CSS px: room for labels such as "0.005" side by side. */
+export const MIN_X_TICK_SPACE_PX = 56;
 
 /**
  * Tick values of a linear axis showing [min, max] over `lengthPx` CSS px: nice 1/2/5 steps, at least
@@ -125,9 +127,9 @@ export const MIN_TICK_SPACE_PX = 28;
  * of a converged lazy trajectory with its closed form, [0.003834351, 0.003834434]: uPlot rounds each
  * tick to the step's decimals and the next tick never passes the max. Pure; empty for an empty range.
  */
-export function linearSplits(min: number, max: number, lengthPx: number): number[] {
+export function linearSplits(min: number, max: number, lengthPx: number, minSpacePx = MIN_TICK_SPACE_PX): number[] {
   if (!(Number.isFinite(min) && Number.isFinite(max) && max > min)) return [];
-  const count = Math.max(2, Math.min(8, Math.floor(lengthPx / MIN_TICK_SPACE_PX)));
+  const count = Math.max(2, Math.min(8, Math.floor(lengthPx / minSpacePx)));
   return niceTicks(min, max, count).values;
 }
 
@@ -179,7 +181,8 @@ export function createTimeSeries(container: HTMLElement, options: TimeSeriesOpti
     label, stroke: LABEL_COLOR,
     // Our own ticks (linearSplits, logSplits); linear ones labelled with just enough decimals for their step.
     ...(scale === 'linear' ? {
-      splits: (u: uPlot, _i: number, min: number, max: number) => linearSplits(min, max, (vertical ? u.bbox.height : u.bbox.width) / (window.devicePixelRatio || 1)),
+      splits: (u: uPlot, _i: number, min: number, max: number) => linearSplits(min, max, (vertical ? u.bbox.height : u.bbox.width) / (window.devicePixelRatio || 1),
+        vertical ? MIN_TICK_SPACE_PX : MIN_X_TICK_SPACE_PX),
       values: (_u: uPlot, splits: number[]) => splits.map((v) => (splits.length > 1 ? formatTick(v, splits[1] - splits[0]) : tickLabel(v, scale))),
     } : {
       splits: (u: uPlot, _i: number, min: number, max: number) => logSplits(min, max, (vertical ? u.bbox.height : u.bbox.width) / (window.devicePixelRatio || 1)),

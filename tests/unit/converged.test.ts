@@ -8,7 +8,8 @@ import {
   LOSS_FLOOR, lossDomainFor, MIN_LOSS_DECADES, PortraitColoring,
 } from '../../src/models/singleNeuron/views/portraitColoring.ts';
 import { legendTicks } from '../../src/views/legend.ts';
-import { linearSplits, logSplits } from '../../src/views/timeSeries.ts';
+import { linearSplits, logSplits, MIN_X_TICK_SPACE_PX } from '../../src/views/timeSeries.ts';
+import { formatTick } from '../../src/views/viewMath.ts';
 
 describe('loss colour domain of a converging ensemble', () => {
   it('is a valid log domain for every largest excess loss down to 0⁺, at least MIN_LOSS_DECADES wide', () => {
@@ -32,6 +33,16 @@ describe('loss colour domain of a converging ensemble', () => {
 });
 
 describe('time-series ticks for converged curves', () => {
+  it('the t axis of a narrow chart (320 px) labels side by side without overlap (10 px monospace ≈ 6.1 px per character, 4 px gap)', () => {
+    for (const tMax of [0.05, 0.23, 3, 47, 1250]) {
+      const ticks = linearSplits(0, tMax, 320, MIN_X_TICK_SPACE_PX);
+      expect(ticks.length).toBeGreaterThanOrEqual(2);
+      const step = ticks[1] - ticks[0];
+      const widest = Math.max(...ticks.map((v) => formatTick(v, step).length)) * 6.1 + 4;
+      expect(widest, `t ≤ ${tMax}: ticks ${ticks.join(' ')}`).toBeLessThanOrEqual((320 * step) / tMax);
+    }
+  });
+
   it('linear: a narrow range far from 0 (S of a converged lazy trajectory and its closed form) gets a few ticks', () => {
     const [lo, hi] = [0.003834351, 0.003834434];
     const ticks = linearSplits(lo, hi, 60);
