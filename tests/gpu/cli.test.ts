@@ -165,7 +165,7 @@ describe('bin/lazyrich.js as a child process', () => {
     expect(notJson.stderr).toMatch(/^lazyrich: config: not valid JSON/);
   });
 
-  it('a grid larger than the device allows exits 2 with the limit named (when MAX_TRAJECTORIES can exceed it)', async () => {
+  it('a grid larger than the device allows exits 2 with a limit named (when MAX_TRAJECTORIES can exceed it)', async () => {
     const d = 16;
     const maxBytes = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
     const side = Math.ceil(Math.sqrt(maxBytes / (4 * (d + 1)))) + 1;
@@ -182,6 +182,9 @@ describe('bin/lazyrich.js as a child process', () => {
     expect(code).toBe(2);
     const lines = errorLines(stderr);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/maxStorageBufferBindingSize/);
+    // The estimate (src/models/singleNeuron/estimate.ts) checks the output first: at ~600 JSON characters
+    // per trajectory V8's longest string (≈ 0.9 M trajectories here) is reached long before any device's
+    // binding limit, so that is the limit a grid this size meets; either way nothing is allocated.
+    expect(lines[0]).toMatch(/^lazyrich: config\.init\.grid: .*(maxStorageBufferBindingSize|V8's longest string)/);
   });
 });
