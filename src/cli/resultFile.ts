@@ -179,7 +179,7 @@ export async function readResultHeader(path: string): Promise<{ header: JsonObje
 /**
  * The entries of a result file, in file order, one line at a time (or from the whole document for files
  * not in the 'lines' layout).
- * @throws ResultFileError on a damaged line, a truncated file or an unreadable file.
+ * @throws ResultFileError on a damaged line, a truncated file, text after the closing "]}" or an unreadable file.
  */
 export async function* readResultEntries(path: string): AsyncGenerator<JsonObject> {
   const input = lines(path);
@@ -194,8 +194,9 @@ export async function* readResultEntries(path: string): AsyncGenerator<JsonObjec
         if (!layout) break;
         continue;
       }
-      if (line === ']}') { closed = true; break; }
       if (line === '') continue;
+      if (closed) throw new ResultFileError(`${path}: text after the closing "]}" at line ${lineNo} (appended or repeated content)`);
+      if (line === ']}') { closed = true; continue; }
       yield parseObject(line.endsWith(',') ? line.slice(0, -1) : line, path, `line ${lineNo}`);
     }
   } catch (e) {

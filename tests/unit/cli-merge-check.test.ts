@@ -94,6 +94,16 @@ describe('merge validates entries against the output fields', () => {
     expect(c.err).toMatch(/^lazyrich: .*shard-1-of-2\.json, lines 2–5: chunk networks 0–3 fails its SHA-256 checksum \(recorded [0-9a-f]{12}…, computed [0-9a-f]{12}…\): a value was changed after it was written; the file is damaged: delete it and rerun lazyrich sweep --shard 1\/2\n$/);
   });
 
+  it.each([
+    ['appended text', (t: string) => `${t}garbage\n`],
+    ['a repeated closing line', (t: string) => `${t}]}\n`],
+  ])('%s after the closing "]}": exit 2 naming the file and line', async (_name, edit) => {
+    const c = await mergeText(edit(original.endsWith('\n') ? original : `${original}\n`));
+    expect(c.code).toBe(EXIT_BAD_INPUT);
+    expect(c.out).toBe('');
+    expect(c.err).toMatch(/^lazyrich: .*shard-1-of-2\.json: text after the closing "\]\}" at line \d+/);
+  });
+
   it('a changed header field fails the shard\'s own SHA-256: exit 2 naming the file', async () => {
     const c = await mergeText(original.replace(/"adapter":"[^"]*"/, '"adapter":"another adapter"'));
     expect(c.code).toBe(EXIT_BAD_INPUT);
