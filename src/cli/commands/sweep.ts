@@ -88,10 +88,10 @@ export function registerSweep(program: Command, io: CliIo): void {
       const raw = await readConfigFile(file);
       const { cli } = await sweepModelOf(raw);
       const cfg = cli.parseConfig(raw); // a bad config fails before the progress bar starts
+      if (auto) io.stderr.write(`shard ${shard.index}/${shard.count} (--shard auto: ${auto.source})\n`);
       // --require-gpu / --adapter are checked before the shard's lock and folders are made (exit 3 leaves nothing).
       const ctx = (opts.requireGpu || opts.adapter !== undefined) && (backend ?? cli.sweep.backend(cfg)) !== 'cpu'
         ? await initGpu() : undefined;
-      if (auto) io.stderr.write(`shard ${shard.index}/${shard.count} (--shard auto: ${auto.source})\n`);
       const bar = createProgressBar(`sweep ${shard.index}/${shard.count}`, io.stderr, cli.progressUnit);
       try {
         await runSweep(raw, {
