@@ -21,11 +21,14 @@ export function tourEntries(models: readonly ModelPlugin[] = MODELS): TourEntry[
   return models.filter((m) => m.loadApp).flatMap((plugin) => (plugin.tour ?? []).map((step) => ({ plugin, step })));
 }
 
-/** The full URL hash of a step: `#[model=<id>&]v=<urlVersion>&<step.hash>` (model= only for a non-default model). */
-export function stepHash(entry: TourEntry, defaultModel: ModelPlugin = DEFAULT_MODEL): string {
+/**
+ * The full URL hash of a step: `#[model=<id>&]v=<urlVersion>&<step.hash>[&<step.software>]` (model= only
+ * for a non-default model; the software pairs only when `software`, i.e. on a software adapter).
+ */
+export function stepHash(entry: TourEntry, defaultModel: ModelPlugin = DEFAULT_MODEL, software = false): string {
   const { plugin, step } = entry;
   const prefix = plugin === defaultModel ? '' : `model=${encodeURIComponent(plugin.id)}&`;
-  return `#${prefix}v=${plugin.urlVersion}&${step.hash}`;
+  return `#${prefix}v=${plugin.urlVersion}&${step.hash}${software && step.software ? `&${step.software}` : ''}`;
 }
 
 /**
@@ -56,11 +59,11 @@ export function tourUrl(href: string, index: number | null): string {
  * must apply it), or when the page shows another model (so it must reload). A hash that does not parse
  * counts as a change.
  */
-export function stepNeedsApply(entry: TourEntry, page: ModelPlugin, pageHash: string): boolean {
+export function stepNeedsApply(entry: TourEntry, page: ModelPlugin, pageHash: string, software = false): boolean {
   if (entry.plugin !== page) return true;
   try {
     const now = modelFromHash(page, pageHash);
-    return JSON.stringify(modelFromHash(page, stepHash(entry), now)) !== JSON.stringify(now);
+    return JSON.stringify(modelFromHash(page, stepHash(entry, DEFAULT_MODEL, software), now)) !== JSON.stringify(now);
   } catch {
     return true;
   }
@@ -76,8 +79,10 @@ export class Tour {
   /**
    * @param page the model this page shows. @param entries the whole tour ({@link tourEntries}).
    * @param onError shows a message (an unknown `?tour=` value).
+   * @param software the page runs on a software adapter (or without WebGPU): steps add their `software` pairs.
    */
-  constructor(private readonly page: ModelPlugin, readonly entries: readonly TourEntry[], onError: (message: string) => void) {
+  constructor(private readonly page: ModelPlugin, readonly entries: readonly TourEntry[], onError: (message: string) => void,
+    readonly software = false) {
     this.spot = Object.assign(document.createElement('div'), { id: 'tour-spotlight', hidden: true });
     this.card = Object.assign(document.createElement('section'), { id: 'tour-card', hidden: true });
     this.card.setAttribute('role', 'dialog');
@@ -103,7 +108,7 @@ export class Tour {
     const entry = this.entries[i];
     this.current = i;
     history.replaceState(history.state, '', tourUrl(location.href, i));
-    if (stepNeedsApply(entry, this.page, location.hash)) location.hash = stepHash(entry);
+    if (stepNeedsApply(entry, this.page, location.hash, this.software)) location.hash = stepHash(entry, DEFAULT_MODEL, this.software);
     this.render(entry, i);
     cancelAnimationFrame(this.frame);
     const follow = () => { this.place(entry); this.frame = requestAnimationFrame(follow); };
@@ -146,6 +151,9 @@ export class Tour {
     this.card.replaceChildren(
       el('h2', { textContent: `${step.figure} · ${step.title}` }),
       el('p', { className: 'tour-caption', textContent: step.caption }),
+      ...(this.software && step.software
+        ? [el('p', { className: 'tour-software', textContent: `On this software adapter the step runs a smaller grid (${step.software.replace(/&/g, ', ')}), so it moves at CPU speed.` })]
+        : []),
       el('p', { className: 'tour-keys', textContent: `keys: → next · ← back · Esc close · ? all shortcuts${other}` }),
       nav,
     );

@@ -206,6 +206,11 @@ export interface TourStep {
    * over the current params like any hash (a preset first, then the other keys), e.g. 'p=fig2&view=beta'.
    */
   hash: string;
+  /**
+   * Hash pairs added after `hash` on a software adapter (or without WebGPU), e.g. a smaller grid, so the
+   * step moves at a usable speed there (the card says so); absent: the step runs as on a GPU.
+   */
+  software?: string;
   /** CSS selector of the element the step points at (highlighted); a missing element highlights nothing. */
   target: string;
   /** What to look at and how to read it, in plain words (1–4 sentences). */

@@ -84,8 +84,8 @@ describe('guided tour', () => {
       await waitAcrossReloads(page, `(() => document.querySelector('#tour-card')?.dataset.step === '${i + 1}' && !!(${ready}))()`);
       // The step's params run: the page's hash (written by the session after it accepted them) already holds them.
       await waitAcrossReloads(page, `new URLSearchParams(location.search).get('tour') === '${i + 1}'`);
-      const hash = await page.evaluate(() => location.hash);
-      expect(stepNeedsApply(entries[i], plugin, hash), `step ${i + 1}: ${hash}`).toBe(false);
+      const [hash, software] = await page.evaluate(() => [location.hash, !window.lazyrich?.gpu || window.lazyrich.gpu.isSoftware] as const);
+      expect(stepNeedsApply(entries[i], plugin, hash, software), `step ${i + 1}: ${hash}`).toBe(false);
       await page.waitForTimeout(plugin.id === 'relu2' ? 4000 : 2500); // a few frames of the new settings
       expect(await page.locator('#tour-card h2').textContent()).toContain(step.figure);
       // The spotlight surrounds the step's panel.

@@ -31,6 +31,16 @@ describe('tour steps', () => {
     }
   });
 
+  it('on a software adapter every single-neuron step runs at most 33 × 66 trajectories (the first load\'s size), with valid params', () => {
+    for (const e of entries.filter((x) => x.plugin === DEFAULT_MODEL)) {
+      const p = modelFromHash(e.plugin, stepHash(e, DEFAULT_MODEL, true)) as { deltaCount: number; directions: number };
+      expect(() => e.plugin.checkParams(p as never)).not.toThrow();
+      expect(p.deltaCount * p.directions, e.step.title).toBeLessThanOrEqual(33 * 66);
+      // On a GPU the step is the paper's preset, unchanged.
+      expect(stepHash(e, DEFAULT_MODEL, false)).toBe(stepHash(e));
+    }
+  });
+
   it('captions are short plain words with a target to point at', () => {
     for (const { step } of entries) {
       expect(step.caption.length).toBeGreaterThan(80);
