@@ -41,6 +41,16 @@ describe('tour steps', () => {
     }
   });
 
+  it('on a software adapter the Fig. 1a step runs fig1a-quick\'s η and steps (the same training time η·T = 100 in 10⁵ steps)', () => {
+    const e = entries.find((x) => x.plugin.id === 'relu2' && x.step.figure === 'Fig. 1a')!;
+    const gpu = modelFromHash(e.plugin, stepHash(e)) as { etaBase: number; steps: number };
+    const cpu = modelFromHash(e.plugin, stepHash(e, DEFAULT_MODEL, true)) as { etaBase: number; steps: number };
+    expect(() => e.plugin.checkParams(cpu as never)).not.toThrow();
+    expect([gpu.etaBase, gpu.steps]).toEqual([1e-4, 1_000_000]);
+    expect(cpu.steps).toBeLessThanOrEqual(100_000);
+    expect(cpu.etaBase * cpu.steps).toBeCloseTo(gpu.etaBase * gpu.steps, 9);
+  });
+
   it('captions are short plain words with a target to point at', () => {
     for (const { step } of entries) {
       expect(step.caption.length).toBeGreaterThan(80);

@@ -9,6 +9,8 @@ export const RELU2_TOUR: readonly TourStep[] = [
   {
     figure: 'Fig. 1a', title: 'ReLU units finding the teacher\'s directions',
     hash: 'p=fig1a',
+    // On a software adapter: the fig1a-quick settings (η = 1e-3 for 10⁵ steps: the same training time 100).
+    software: 'eta=0.001&T=100000&cn=50',
     target: '#r2-cells-panel',
     caption: 'Fifty ReLU units learn a "teacher" network with three units (dashed rays) from 20 points in the plane. Each curve '
       + 'is one unit\'s |a| w over training, coloured by the sign of its readout a. Four starts: small scale τ = 0.1 balanced '
