@@ -4,6 +4,7 @@
  * main-thread timer gap is logged as a measurement); a run over the device's buffer limits is refused
  * naming the URL key. A large relu2 CSV upload warns with the kernel-distance estimate first (defect 5).
  */
+import { SINGLE_NEURON_SCHEMA } from '../../src/models/singleNeuron/params.ts';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSession } from '../helpers/browser.ts';
@@ -28,6 +29,10 @@ async function startHeartbeat(page: Page): Promise<void> {
   });
 }
 
+/** The schema's default grid (the fig2 preset: 513 δ × 514 directions), which a URL with a version runs. */
+const DEFAULT_DN = SINGLE_NEURON_SCHEMA.deltaCount.default;
+const DEFAULT_DIRS = SINGLE_NEURON_SCHEMA.directions.default;
+
 describe('a large single-neuron grid asks first', () => {
   it('4,194,304 trajectories: the dialog states memory and time; "keep" keeps the run and the URL', async () => {
     const { page, errors } = await open();
@@ -38,7 +43,7 @@ describe('a large single-neuron grid asks first', () => {
     expect(await dialog(page).textContent()).toMatch(/^This grid has 4,194,304 trajectories: ~[\d.]+ [MG]B on the GPU, ~[\d.]+ [MG]B on the host, ~[\d.]+ s to set up\./);
     expect(await answer(page, 'keep')).toBe(true); // gone at once
     expect((await status(page)).n).toBe(before.n);
-    expect(await page.evaluate(() => location.hash)).toMatch(/[&#]dn=512(&|$)/);
+    expect(await page.evaluate(() => location.hash)).toMatch(new RegExp(`[&#]dn=${DEFAULT_DN}(&|$)`));
     const steps = (await status(page)).stepCount;
     await page.waitForFunction((k) => window.lazyrich!.app!.status.stepCount > k, steps, { timeout: 60_000 });
     expect(errors).toEqual([]);
@@ -74,7 +79,7 @@ describe('a large single-neuron grid asks first', () => {
     } else {
       expect((await page.locator('#notices [role="alert"]').allTextContents()).join(' ')).toMatch(/16,777,216 trajectories \(dn, dirs\) need a GPU buffer of .*Reduce dn, dirs/);
     }
-    expect((await status(page)).n).toBe(262_144);
+    expect((await status(page)).n).toBe(DEFAULT_DN * DEFAULT_DIRS);
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);

@@ -6,6 +6,7 @@
  * notice naming the URL key the user typed, and the running state kept: the hash is rewritten to the
  * params that run, and the simulation keeps going.
  */
+import { SINGLE_NEURON_SCHEMA } from '../../src/models/singleNeuron/params.ts';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSession } from '../helpers/browser.ts';
@@ -95,8 +96,8 @@ describe('URL-hash fuzz', () => {
       expect(errors, hash).toEqual([]);
       if (hash.includes('xy=1,2,3')) {
         // One bad key (dirs) is refused; d = 3, xy and dn apply, and the hash is rewritten to what runs.
-        expect(await page.evaluate(() => window.lazyrich!.app!.status.n)).toBe(16 * 512);
-        expect(await page.evaluate(() => location.hash)).toMatch(/[#&]d=3&.*xy=1%2C2%2C3.*&dn=16&.*dirs=512(&|$)/);
+        expect(await page.evaluate(() => window.lazyrich!.app!.status.n)).toBe(16 * SINGLE_NEURON_SCHEMA.directions.default);
+        expect(await page.evaluate(() => location.hash)).toMatch(new RegExp(`[#&]d=3&.*xy=1%2C2%2C3.*&dn=16&.*dirs=${SINGLE_NEURON_SCHEMA.directions.default}(&|$)`));
       }
       if (hash.includes('model=relu2')) expect(await page.evaluate(() => location.hash)).toMatch(/[#&]T=400&cn=\d+(&|$)/);
       await page.close();
