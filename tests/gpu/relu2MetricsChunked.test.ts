@@ -14,18 +14,14 @@ import type { Relu2MetricsKernel } from '../../src/models/relu2/layout.ts';
 import { Relu2Sim, gramPairs, metricsRowEnd } from '../../src/models/relu2/sim.ts';
 import { trainRelu2 } from '../../src/theory/index.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
+import { LEAKY_SLOPE, leakyMultiTileGrid, rel } from '../helpers/relu2Grids.ts';
 
 let ctx: GpuContext;
 beforeAll(async () => { ctx = await testGpu(); });
 afterAll(() => { expect(gpuErrors(ctx)).toEqual([]); ctx?.device.destroy(); });
 
-const rel = (x: number, ref: number) => Math.abs(x - ref) / Math.abs(ref);
-const slope = 0.1;
-/** m = 10, d = 40, n = 70 (5 tile rows, 18 thread row blocks), nTest = 37, 8 networks, leaky ReLU. */
-const grid = () => buildRelu2Grid({
-  m: 10, taus: [0.5, 1], deltas: [-0.5, 0.5], seeds: [1, 2], teacher: { d: 40, n: 70, m0: 3, nTest: 37 },
-  learningRate: 0.05, slope,
-});
+const slope = LEAKY_SLOPE;
+const grid = leakyMultiTileGrid;
 
 describe('relu2 metrics pass in row ranges', () => {
   it('row ranges: pairs add up to n(n+1)/2 and ends are multiples of the block', () => {

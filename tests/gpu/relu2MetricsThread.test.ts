@@ -8,23 +8,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/device.ts';
-import { buildRelu2Grid } from '../../src/models/relu2/data.ts';
 import type { Relu2Kernel, Relu2MetricsKernel } from '../../src/models/relu2/layout.ts';
 import { Relu2Sim } from '../../src/models/relu2/sim.ts';
 import { trainRelu2 } from '../../src/theory/index.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
+import { LEAKY_SLOPE, leakyMultiTileGrid, rel } from '../helpers/relu2Grids.ts';
 
 let ctx: GpuContext;
 beforeAll(async () => { ctx = await testGpu(); });
 afterAll(() => { expect(gpuErrors(ctx)).toEqual([]); ctx?.device.destroy(); });
 
-const rel = (x: number, ref: number) => Math.abs(x - ref) / Math.abs(ref);
-const slope = 0.1;
-/** The tiled case of relu2.test.ts: m = 10, d = 40, n = 70, nTest = 37, two seeds, 8 networks, leaky ReLU. */
-const grid = () => buildRelu2Grid({
-  m: 10, taus: [0.5, 1], deltas: [-0.5, 0.5], seeds: [1, 2], teacher: { d: 40, n: 70, m0: 3, nTest: 37 },
-  learningRate: 0.05, slope,
-});
+const slope = LEAKY_SLOPE;
+const grid = leakyMultiTileGrid;
 
 describe('relu2 thread metrics kernel', () => {
   it('is the default with the thread step kernel, and selectable on its own', async () => {
