@@ -6,16 +6,19 @@
  *       "data": { "XX": number[d][d], "XY": number[d][c] } | { "sensing": { "M": number[n][d][c], "y": number[n] } },
  *       "learningRates": { "W": number, "A": number },          // optional, default 1 and 1
  *       "init": { "explicit": [ { "W": number[h][d], "A": number[h][c] } ] }
- *             | { "grid": { "h": number, "delta": number[] | {from,to,count}, "tau": number[] | {from,to,count}, "seeds": number[] } },
+ *             | { "grid": { "h": number, "delta": number[] | {from,to,count}, "tau": number[] | {from,to,count}, "seeds": number[],
+ *                         "deltaSigns"?: "uniform" | "mixed" | number[h] } },
  *       "method": "gd" | "rk4" | "beta-flow", "step": number, "times": number[], "backend": "gpu" | "cpu", "bound"?: number }
  *
+ * deltaSigns (Theorem 4.1): "uniform" (default, Δ = δI), "mixed" (δ_k = δ for the first ⌈h/2⌉ units, −δ for the rest) or h
+ * finite factors s_k (δ_k = s_k·δ); init.ts gridInitPerUnit builds Δ = diag(δ_k) exactly where h, d, c allow.
  * times are flow times, each a multiple of `step` (relative tolerance 1e-9), ascending, ≥ 0. Grid order is δ
  * outermost, then τ, then seeds (init order = output order). Limits: 1 ≤ d, c ≤ 8, 1 ≤ h ≤ 32, at most 10⁶ networks and
  * {@link MAX_LINEAR2_INIT_WEIGHTS} initial weights (networks × h × (d + c)); every weight finite in float32.
  */
 import { ConfigError, arr, finite, float32, integer, obj, oneOf, positive, required, describeValue } from '../../cli/validate.ts';
 import { betaFlowRefusal, LINEAR2_LIMITS, linear2Quadratic, packLinear2State, scalarDelta, type Linear2Data, type Linear2Quadratic, type Linear2Rates } from '../../theory/linear2.ts';
-import { gridInit, type InitKind } from './init.ts';
+import { gridInitPerUnit, unitDeltas, type InitKind } from './init.ts';
 
 /** Methods of `simulate`: GD (step η), RK4 on (W, A) (step dt), RK4 on the Theorem 4.2 β flow (step dt). */
 export const LINEAR2_METHODS = ['gd', 'rk4', 'beta-flow'] as const;
@@ -28,6 +31,8 @@ export interface PlannedNetwork {
   A: number[][];
   init: InitKind | 'explicit';
   delta: number | null;
+  /** The requested δ_k (length h) of a grid with deltaSigns other than "uniform"; absent otherwise. */
+  unitDeltas?: number[];
   tau?: number;
   seed?: number;
 }
@@ -64,9 +69,10 @@ const f32Finite = (x: number) => Number.isFinite(Math.fround(x));
  * (δ or τ so large that √(τ² + |δ|) overflows). Named at `tau` when τ² ≥ |δ|, else at `delta`.
  * @throws ConfigError at config.init.grid.delta or config.init.grid.tau, naming δ and τ.
  */
-function checkedGridInit(d: number, c: number, h: number, delta: number, tau: number, seed: number, rates: Linear2Rates): ReturnType<typeof gridInit> {
-  let n: ReturnType<typeof gridInit> | undefined;
-  try { n = gridInit(d, c, h, delta, tau, seed, rates); } catch { n = undefined; }
+function checkedGridInit(d: number, c: number, deltas: number[], tau: number, seed: number, rates: Linear2Rates): ReturnType<typeof gridInitPerUnit> {
+  const delta = Math.max(...deltas.map(Math.abs));
+  let n: ReturnType<typeof gridInitPerUnit> | undefined;
+  try { n = gridInitPerUnit(d, c, deltas, tau, seed, rates); } catch { n = undefined; }
   if (!n || !n.W.every((r) => r.every(f32Finite)) || !n.A.every((r) => r.every(f32Finite))) {
     throw new ConfigError(`config.init.grid.${tau * tau >= Math.abs(delta) ? 'tau' : 'delta'}`,
       `δ = ${delta}, τ = ${tau} gives initial weights of scale √(τ² + |δ|) that are not finite float32 numbers; expected τ² + |δ| < 1e76`);
@@ -132,6 +138,15 @@ function range(v: unknown, path: string, pos: boolean): number[] {
   return Array.from({ length: count }, (_, i) => (count === 1 ? from : from + ((to - from) * i) / (count - 1)));
 }
 
+/** config.init.grid.deltaSigns: "uniform" (default), "mixed" or h finite factors. @throws ConfigError at its path. */
+function parseDeltaSigns(v: unknown, h: number): 'uniform' | 'mixed' | number[] {
+  const path = 'config.init.grid.deltaSigns';
+  if (v === undefined || v === 'uniform' || v === 'mixed') return v ?? 'uniform';
+  if (!Array.isArray(v)) throw new ConfigError(path, `expected "uniform", "mixed" or an array of h = ${h} factors s_k (δ_k = s_k·δ), got ${describeValue(v)}`);
+  if (v.length !== h) throw new ConfigError(path, `expected h = ${h} factors (one per hidden unit), got ${v.length}`);
+  return v.map((x, k) => finite(x, `${path}[${k}]`));
+}
+
 /**
  * Validates a parsed config JSON.
  * @throws ConfigError naming the JSON path: shapes, limits (d, c ≤ 8, h ≤ 32, networks, initial weights), initial
@@ -182,9 +197,10 @@ export function parseLinear2Config(raw: unknown): Linear2Config {
       networks.push({ W, A, init: 'explicit', delta: scalarDelta(packLinear2State(W, A), h, d, c, rates) });
     });
   } else {
-    const g = obj(required(init, 'grid', 'config.init'), 'config.init.grid', ['h', 'delta', 'tau', 'seeds']);
+    const g = obj(required(init, 'grid', 'config.init'), 'config.init.grid', ['h', 'delta', 'tau', 'seeds', 'deltaSigns']);
     h = integer(required(g, 'h', 'config.init.grid'), 'config.init.grid.h', 1);
     if (h > LINEAR2_LIMITS.maxH) throw new ConfigError('config.init.grid.h', `h = ${h} is over the limit 1 ≤ h ≤ ${LINEAR2_LIMITS.maxH}`);
+    const signs = parseDeltaSigns(g.deltaSigns, h);
     const deltas = range(required(g, 'delta', 'config.init.grid'), 'config.init.grid.delta', false);
     const taus = range(required(g, 'tau', 'config.init.grid'), 'config.init.grid.tau', true);
     const seeds = arr(required(g, 'seeds', 'config.init.grid'), 'config.init.grid.seeds', 'an array of integer seeds')
@@ -197,8 +213,10 @@ export function parseLinear2Config(raw: unknown): Linear2Config {
         + `${fmt(MAX_LINEAR2_INIT_WEIGHTS)} (they are built on the host when the config is read); use fewer δ, τ or seeds`);
     }
     for (const delta of deltas) for (const tau of taus) for (const seed of seeds) {
-      const n = checkedGridInit(d, c, h, delta, tau, seed, rates);
-      networks.push({ W: n.W, A: n.A, init: n.kind, delta: n.kind === 'exact' ? delta : null, tau, seed });
+      const ks = unitDeltas(delta, h, signs);
+      const n = checkedGridInit(d, c, ks, tau, seed, rates);
+      const scalar = ks.every((x) => x === ks[0]);
+      networks.push({ W: n.W, A: n.A, init: n.kind, delta: n.kind === 'exact' && scalar ? ks[0] : null, tau, seed, ...(signs === 'uniform' ? {} : { unitDeltas: ks }) });
     }
   }
   if (method === 'beta-flow') {

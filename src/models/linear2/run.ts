@@ -32,6 +32,8 @@ export interface Linear2NetworkOutput {
   delta: number | null;
   tau?: number;
   seed?: number;
+  /** The requested per-unit δ_k of a grid with deltaSigns (config.ts); absent for uniform grids and explicit inits. */
+  unitDeltas?: number[];
 }
 
 const nest = (x: ArrayLike<number>, rows: number, cols: number): number[][] =>
@@ -119,6 +121,7 @@ export async function simulateLinear2(cfg: Linear2Config, options: CliRunOptions
     const out: Linear2NetworkOutput = {
       beta: [], singularValues: [], loss: [], deltaDrift: [], kernelDistance: [], W: null, A: null,
       diverged: diverged[i], init: n.init, delta: n.delta, ...(n.tau !== undefined ? { tau: n.tau, seed: n.seed } : {}),
+      ...(n.unitDeltas ? { unitDeltas: n.unitDeltas } : {}),
     };
     states.forEach((at) => {
       const s = at[i];
