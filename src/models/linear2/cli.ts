@@ -5,6 +5,7 @@ import { parseLinear2Config, type Linear2Config } from './config.ts';
 import { simulateLinear2 } from './run.ts';
 import { estimateLinear2Config } from './estimate.ts';
 import { refuseOverHost } from '../estimateHost.ts';
+import { checkLinear2Entry } from './entryCheck.ts';
 
 const HELP = `linear2: two-layer linear networks f(x) = AᵀWx (docs/theory.md §2)
 config: { "model": "linear2",
@@ -37,6 +38,7 @@ export const linear2Sweep: SweepSupport<Linear2Config> = {
     refuseOverHost({ ...estimateLinear2Config(cfg, end - start, options.backend ?? cfg.backend), fields: ['--chunk'] }, 'pass a smaller --chunk');
     return simulateLinear2({ ...cfg, networks: cfg.networks.slice(start, end) }, options);
   },
+  checkEntry: checkLinear2Entry,
 };
 
 /** The linear2 ModelCli: help text, config parser (ConfigError paths), simulate (run.ts) and sweep shards. */
