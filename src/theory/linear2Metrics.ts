@@ -226,3 +226,42 @@ export function integrateMirrorFlow(
   const { U, s, V } = svd(beta0, q.d, q.c);
   return integrateAdaptive((_t, l) => mirrorFlowRhs(q, rates, delta, l, U, V), s, times, { rtol: tol, atol: tol * 1e-2 });
 }
+
+/**
+ * The data's eigen-factor for per-network metrics on the GPU (docs/theory.md §2), from H = Σλ_m v_m v_mᵀ (dc×dc):
+ * F = Λ^{1/2}Vᵀ (r×dc, λ_m > 1e-10·λ_max, so FᵀF = H to that rank), z = Λ^{-1/2}Vᵀb (r), b⊥ = b − VVᵀb (dc) and
+ * Lmin = L₀ − ½‖z‖², so that L(β) = ½‖Fβ − z‖² − b⊥ᵀβ + Lmin with no cancellation near the minimum (f32-safe:
+ * the residual Fβ − z is formed directly). Any factor of H gives the same kernel distance (tr(M₀HM_tH)).
+ * `underDetermined` is rank(H) < dc; then the interpolants' distances are reported.
+ */
+export interface Linear2MetricsFactor {
+  /** Rank r of H (eigenvalues > 1e-10·λ_max); F has r rows. */
+  r: number;
+  /** r×dc row-major. */
+  F: Float64Array;
+  z: Float64Array;
+  bPerp: Float64Array;
+  Lmin: number;
+  underDetermined: boolean;
+}
+
+/** {@link Linear2MetricsFactor} of a quadratic. H = 0 gives r = 0 (L = −bᵀβ + L₀, no kernel). */
+export function linear2MetricsFactor(q: Linear2Quadratic): Linear2MetricsFactor {
+  const n = q.d * q.c;
+  const rows = Array.from({ length: n }, (_, i) => Array.from(q.H.subarray(i * n, (i + 1) * n)));
+  const { values, vectors } = symmetricEigen(rows);
+  const top = Math.max(...values.map(Math.abs));
+  const keep = values.map((_, k) => k).filter((k) => top > 0 && values[k] > 1e-10 * top);
+  const r = keep.length;
+  const F = new Float64Array(r * n), z = new Float64Array(r), bPerp = Float64Array.from(q.b);
+  let zz = 0;
+  keep.forEach((k, a) => {
+    const s = Math.sqrt(values[k]), v = vectors[k];
+    let vb = 0;
+    for (let p = 0; p < n; p++) { F[a * n + p] = s * v[p]; vb += v[p] * q.b[p]; }
+    z[a] = vb / s;
+    zz += z[a] * z[a];
+    for (let p = 0; p < n; p++) bPerp[p] -= vb * v[p];
+  });
+  return { r, F, z, bPerp, Lmin: q.L0 - 0.5 * zz, underDetermined: r < n };
+}

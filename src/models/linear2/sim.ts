@@ -1,14 +1,17 @@
 /**
  * The two-layer linear ensemble on the GPU (docs/theory.md §2): owns its buffers and one step pipeline,
  * advances every network by GD, RK4 on (W, A), or RK4 on the Theorem 4.2 β flow, in chunked dispatches,
- * and reads the states back (metrics are computed from them in f64 by metrics.ts).
- * Layout: layout.ts. Kernel: shaders/linear2/linear2.wgsl.ts.
+ * reads the states back, and computes each network's metrics on the GPU (readMetrics: β, singular values, loss,
+ * Δ drift, kernel distance, nuclear norm, effective rank, distances to the interpolants; f32).
+ * Layout: layout.ts. Kernels: shaders/linear2/linear2.wgsl.ts, shaders/linear2/linear2Metrics.wgsl.ts.
  */
 import { checkBindingSize, dispatchSize, type GpuContext } from '../../gpu/device.ts';
 import { computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { linear2StepShader } from '../../../shaders/linear2/linear2.wgsl.ts';
+import { linear2MetricsShader, metricsRecordLength } from '../../../shaders/linear2/linear2Metrics.wgsl.ts';
 import { LINEAR2_LIMITS, type Linear2Quadratic, type Linear2Rates } from '../../theory/linear2.ts';
+import { linear2MetricsFactor, minFrobeniusInterpolant, minNuclearInterpolant, type NuclearInterpolant } from '../../theory/linear2Metrics.ts';
 import { DIVERGED_FLAG, fromSoA, LINEAR2_PARAMS_BYTES, packParams, stateComponents, toSoA, WORKGROUP_SIZE } from './layout.ts';
 
 /** Methods of the step kernel. */
@@ -32,6 +35,46 @@ export interface Linear2SimSpec {
   deltas?: readonly number[];
 }
 
+/**
+ * One network's metrics at the current step (the CLI output's names, one value instead of a series; docs/theory.md §2).
+ * f32 values from shaders/linear2/linear2Metrics.wgsl.ts.
+ */
+export interface Linear2MetricRecord {
+  /** d×c. */
+  beta: number[][];
+  /** min(d, c) values, descending. */
+  singularValues: number[];
+  loss: number;
+  /** ‖Δ − Δ₀‖_F/(η_W‖A₀‖² + η_A‖W₀‖²); 0 for beta-flow. */
+  deltaDrift: number;
+  /** S = 1 − ⟨K₀, K⟩/(‖K₀‖‖K‖) of the NTK. */
+  kernelDistance: number;
+  nuclearNorm: number;
+  effectiveRank: number;
+  /** ‖β − β_F‖_F to the minimum-Frobenius interpolant; null unless the data is under-determined (rank H < dc). */
+  minFrobeniusDistance: number | null;
+  /** ‖β − β_*‖_F to the minimum-nuclear-norm interpolant (ADMM, f64); null unless under-determined. */
+  minNuclearDistance: number | null;
+  diverged: boolean;
+}
+
+/** The interpolants the metrics measure against (f64, computed once on the host), for under-determined data. */
+export interface Linear2Interpolants {
+  /** d×c row-major, H⁺b. */
+  minFrobenius: Float64Array;
+  /** ADMM result with its residual and feasibility. */
+  minNuclear: NuclearInterpolant;
+}
+
+/** What the metrics pass holds once built (lazily, on the first readMetrics). */
+interface MetricsPass {
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  out: GPUBuffer;
+  record: number;
+  interpolants: Linear2Interpolants | null;
+}
+
 /** Network-steps × state components one dispatch may do (keeps one submission short). */
 export const WORK_PER_DISPATCH = 1 << 26;
 
@@ -47,6 +90,9 @@ export class Linear2Sim {
   private readonly params: GPUBuffer;
   private readonly pipeline: GPUComputePipeline;
   private readonly bindGroup: GPUBindGroup;
+  private readonly initialState: GPUBuffer;
+  private readonly deltas: GPUBuffer;
+  private metricsPass: MetricsPass | null = null;
 
   private constructor(private readonly ctx: GpuContext, readonly spec: Linear2SimSpec) {
     const { device } = ctx;
@@ -54,7 +100,9 @@ export class Linear2Sim {
     this.n = spec.initial.length;
     this.S = stateComponents(method, d, c, h);
     const S = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    this.state = createBuffer(device, 'Linear2.state', S, 4 * this.S * this.n, toSoA(spec.initial, this.S));
+    const soa = toSoA(spec.initial, this.S);
+    this.state = createBuffer(device, 'Linear2.state', S, 4 * this.S * this.n, soa);
+    this.initialState = createBuffer(device, 'Linear2.initial', GPUBufferUsage.STORAGE, 4 * this.S * this.n, soa);
     this.flags = createBuffer(device, 'Linear2.flags', S, 4 * this.n, new Uint32Array(this.n));
     const dc = d * c;
     const data = new Float32Array(dc * dc + dc);
@@ -62,8 +110,9 @@ export class Linear2Sim {
     data.set(q.b, dc * dc);
     const dataBuf = createBuffer(device, 'Linear2.data', S, 4 * data.length, data);
     const deltas = createBuffer(device, 'Linear2.deltas', S, 4 * this.n, Float32Array.from(spec.deltas ?? new Array(this.n).fill(0)));
+    this.deltas = deltas;
     this.params = createBuffer(device, 'Linear2.params', GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, LINEAR2_PARAMS_BYTES);
-    this.buffers = [this.state, this.flags, dataBuf, deltas, this.params];
+    this.buffers = [this.state, this.flags, dataBuf, deltas, this.params, this.initialState];
     const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry =>
       ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
     const layout = device.createBindGroupLayout({
@@ -125,6 +174,92 @@ export class Linear2Sim {
     const [state, flags] = await Promise.all([readBuffer(device, this.state, 4 * this.S * this.n), readBuffer(device, this.flags, 4 * this.n)]);
     const f = new Uint32Array(flags);
     return { states: fromSoA(new Float32Array(state), this.S, this.n), diverged: Array.from(f, (x) => (x & DIVERGED_FLAG) !== 0) };
+  }
+
+  /** Floats per network of the metrics record (shaders/linear2/linear2Metrics.wgsl.ts): dc + min(d, c) + 7. */
+  get metricsRecordLength(): number {
+    return metricsRecordLength(this.spec.d, this.spec.c);
+  }
+
+  /**
+   * The interpolants the distances are measured to (null when the data is not under-determined). Computes them on
+   * the first call (ADMM: up to 20,000 iterations of a dc-sized SVD, f64; its residual is in minNuclear.residual).
+   */
+  get interpolants(): Linear2Interpolants | null {
+    return this.buildMetrics().interpolants;
+  }
+
+  private buildMetrics(): MetricsPass {
+    if (this.metricsPass) return this.metricsPass;
+    const { device } = this.ctx;
+    const { d, c, h, method, quadratic: q } = this.spec;
+    const f = linear2MetricsFactor(q);
+    const dc = d * c;
+    const interpolants = f.underDetermined ? { minFrobenius: minFrobeniusInterpolant(q), minNuclear: minNuclearInterpolant(q) } : null;
+    const data = new Float32Array(f.r * dc + f.r + 3 * dc);
+    data.set(f.F, 0);
+    data.set(f.z, f.r * dc);
+    data.set(f.bPerp, f.r * dc + f.r);
+    if (interpolants) {
+      data.set(interpolants.minFrobenius, f.r * dc + f.r + dc);
+      data.set(interpolants.minNuclear.beta, f.r * dc + f.r + 2 * dc);
+    }
+    const record = metricsRecordLength(d, c);
+    checkBindingSize(this.ctx.limits, 4 * record * this.n, `${this.n} networks × ${record} metric floats`);
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC;
+    const dataBuf = createBuffer(device, 'Linear2.metricsData', GPUBufferUsage.STORAGE, 4 * data.length, data);
+    const uniform = new ArrayBuffer(32);
+    new Uint32Array(uniform)[0] = this.n;
+    new Float32Array(uniform).set([this.spec.rates.W, this.spec.rates.A, f.Lmin], 2);
+    const params = createBuffer(device, 'Linear2.metricsParams', GPUBufferUsage.UNIFORM, 32, uniform);
+    const out = createBuffer(device, 'Linear2.metrics', usage, 4 * record * this.n);
+    this.buffers.push(dataBuf, params, out);
+    const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry =>
+      ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
+    const layout = device.createBindGroupLayout({
+      label: 'Linear2.metricsLayout',
+      entries: [entry(0, 'uniform'), ...[1, 2, 3, 4].map((b) => entry(b, 'read-only-storage')), entry(5, 'storage')],
+    });
+    const pipeline = computePipeline(device, `Linear2.metrics.${method}`, linear2MetricsShader({ d, c, h, method, r: f.r }), layout, WORKGROUP_SIZE);
+    const bindGroup = device.createBindGroup({
+      label: 'Linear2.metricsBindGroup', layout,
+      entries: [params, this.state, this.initialState, this.deltas, dataBuf, out].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    return (this.metricsPass = { pipeline, bindGroup, out, record, interpolants });
+  }
+
+  /**
+   * Runs the metrics kernel on the current state and reads it back: the raw records (network-major, each
+   * {@link metricsRecordLength} floats: β (dc), σ (min(d, c), descending), loss, Δ drift, S, ‖β‖_*, effective rank,
+   * ‖β − β_F‖, ‖β − β_*‖; see shaders/linear2/linear2Metrics.wgsl.ts) and the diverged flags.
+   * @param signal checked before the dispatch (throws its reason).
+   */
+  async readMetricsArray(signal?: AbortSignal): Promise<{ data: Float32Array; record: number; diverged: boolean[] }> {
+    signal?.throwIfAborted();
+    const m = this.buildMetrics();
+    submitDispatch(this.ctx, 'Linear2.metrics', m.pipeline, m.bindGroup, this.n, WORKGROUP_SIZE);
+    const [data, flags] = await Promise.all([readBuffer(this.ctx.device, m.out, 4 * m.record * this.n), readBuffer(this.ctx.device, this.flags, 4 * this.n)]);
+    return { data: new Float32Array(data), record: m.record, diverged: Array.from(new Uint32Array(flags), (x) => (x & DIVERGED_FLAG) !== 0) };
+  }
+
+  /**
+   * Per-network metrics at the current step ({@link Linear2MetricRecord}, computed on the GPU in f32), in network order.
+   * A diverged network's metrics are those of its frozen last state.
+   */
+  async readMetrics(signal?: AbortSignal): Promise<Linear2MetricRecord[]> {
+    const { d, c } = this.spec;
+    const { data, record, diverged } = await this.readMetricsArray(signal);
+    const r = Math.min(d, c), dc = d * c;
+    const under = this.buildMetrics().interpolants !== null;
+    return diverged.map((div, i) => {
+      const o = i * record, s = o + dc + r;
+      return {
+        beta: Array.from({ length: d }, (_, a) => Array.from(data.subarray(o + a * c, o + (a + 1) * c))),
+        singularValues: Array.from(data.subarray(o + dc, s)),
+        loss: data[s], deltaDrift: data[s + 1], kernelDistance: data[s + 2], nuclearNorm: data[s + 3], effectiveRank: data[s + 4],
+        minFrobeniusDistance: under ? data[s + 5] : null, minNuclearDistance: under ? data[s + 6] : null, diverged: div,
+      };
+    });
   }
 
   /** Frees the GPU buffers. */
