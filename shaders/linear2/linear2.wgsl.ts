@@ -3,7 +3,8 @@
  * flow Ẇ = −η_W A Gᵀ, Ȧ = −η_A W G, and RK4 on the exact β flow of Theorem 4.2. One thread per network,
  * its state in private arrays, `P.steps` steps per dispatch. Memory layout: src/models/linear2/layout.ts.
  *
- * G = H vec(β) − b with H (dc×dc) and b read from a storage buffer (regression and sensing alike).
+ * G = H vec(β) − b with H (dc×dc) and b read from a storage buffer (regression and sensing alike; for H = XX ⊗ I_c the
+ * kernel reads only XX's entries, see Linear2ShaderOptions.kron).
  * Divergence: a step whose result is non-finite or has an entry above `P.bound` in magnitude is not taken;
  * the network is frozen at its last state and flag bit 1 is set.
  *
@@ -23,6 +24,11 @@ export interface Linear2ShaderOptions {
   c: number;
   h: number;
   method: 'gd' | 'rk4' | 'beta-flow';
+  /**
+   * H = XX ⊗ I_c (regression data, src/models/linear2/layout.ts isKronecker): the gradient reads XX from H's j = 0
+   * block and costs d²c FMAs instead of (dc)², with bit-identical results.
+   */
+  kron?: boolean;
 }
 
 const header = (o: Linear2ShaderOptions, S: number): string => /* wgsl */ `
@@ -49,7 +55,19 @@ fn valid(y: ptr<function, array<f32, S>>) -> bool {
   for (var p = 0u; p < S; p++) { ok = ok && inBound((*y)[p]); }
   return ok;
 }
-// G = H vec(β) − b; data = [H (DC×DC, row-major), b (DC)].
+${o.kron ? /* wgsl */ `// G = H vec(β) − b with H = XX ⊗ I_c (regression): G = XXβ − XY, XX_ik read from H's j = 0 block
+// (H[(iC)DC + kC]); the same products in the same order as the general form, whose other terms are fma(0, x, s) = s.
+fn gradient(beta: ptr<function, array<f32, DC>>) -> array<f32, DC> {
+  var g: array<f32, DC>;
+  for (var i = 0u; i < D; i++) {
+    for (var j = 0u; j < C; j++) {
+      var s = -data[DC * DC + i * C + j];
+      for (var k = 0u; k < D; k++) { s = fma(data[i * C * DC + k * C], (*beta)[k * C + j], s); }
+      g[i * C + j] = s;
+    }
+  }
+  return g;
+}` : /* wgsl */ `// G = H vec(β) − b; data = [H (DC×DC, row-major), b (DC)].
 fn gradient(beta: ptr<function, array<f32, DC>>) -> array<f32, DC> {
   var g: array<f32, DC>;
   for (var p = 0u; p < DC; p++) {
@@ -58,7 +76,7 @@ fn gradient(beta: ptr<function, array<f32, DC>>) -> array<f32, DC> {
     g[p] = s;
   }
   return g;
-}
+}`}
 fn axpy(y: ptr<function, array<f32, S>>, k: ptr<function, array<f32, S>>, h: f32) -> array<f32, S> {
   var o: array<f32, S>;
   for (var p = 0u; p < S; p++) { o[p] = fma(h, (*k)[p], (*y)[p]); }

@@ -45,3 +45,16 @@ export function toSoA(states: readonly ArrayLike<number>[], S: number): Float32A
 export function fromSoA(soa: Float32Array, S: number, n: number): Float64Array[] {
   return Array.from({ length: n }, (_, i) => Float64Array.from({ length: S }, (_, p) => soa[p * n + i]));
 }
+
+/**
+ * Whether H (dc×dc row-major) is exactly XX ⊗ I_c in the vec(β) row-major order, H[(ic + j)dc + kc + l] = δ_jl·XX_ik,
+ * as regression data builds it (src/theory/linear2.ts linear2Quadratic), compared in float32 (the kernel's copy).
+ */
+export function isKronecker(H: ArrayLike<number>, d: number, c: number): boolean {
+  const dc = d * c;
+  for (let i = 0; i < d; i++) for (let j = 0; j < c; j++) for (let k = 0; k < d; k++) for (let l = 0; l < c; l++) {
+    const x = Math.fround(H[(i * c + j) * dc + k * c + l]);
+    if (x !== (j === l ? Math.fround(H[i * c * dc + k * c]) : 0)) return false;
+  }
+  return true;
+}

@@ -12,7 +12,7 @@ import { linear2StepShader } from '../../../shaders/linear2/linear2.wgsl.ts';
 import { linear2MetricsShader, metricsRecordLength } from '../../../shaders/linear2/linear2Metrics.wgsl.ts';
 import { LINEAR2_LIMITS, type Linear2Quadratic, type Linear2Rates } from '../../theory/linear2.ts';
 import { linear2MetricsFactor, minFrobeniusInterpolant, minNuclearInterpolant, type NuclearInterpolant } from '../../theory/linear2Metrics.ts';
-import { DIVERGED_FLAG, fromSoA, LINEAR2_PARAMS_BYTES, packParams, stateComponents, toSoA, WORKGROUP_SIZE } from './layout.ts';
+import { DIVERGED_FLAG, fromSoA, isKronecker, LINEAR2_PARAMS_BYTES, packParams, stateComponents, toSoA, WORKGROUP_SIZE } from './layout.ts';
 
 /** Methods of the step kernel. */
 export type Linear2Method = 'gd' | 'rk4' | 'beta-flow';
@@ -33,6 +33,11 @@ export interface Linear2SimSpec {
   initial: readonly ArrayLike<number>[];
   /** δ per network (beta-flow only; zeros otherwise). */
   deltas?: readonly number[];
+  /**
+   * Use the general (dc)² gradient even when H = XX ⊗ I_c (default false: such data gets the d²c gradient, with
+   * bit-identical results; layout.ts isKronecker). For the test of that identity and the bench's comparison row.
+   */
+  generalGradient?: boolean;
 }
 
 /**
@@ -119,7 +124,7 @@ export class Linear2Sim {
       label: 'Linear2.layout',
       entries: [entry(0, 'uniform'), entry(1, 'storage'), entry(2, 'storage'), entry(3, 'read-only-storage'), entry(4, 'read-only-storage')],
     });
-    this.pipeline = computePipeline(device, `Linear2.${method}`, linear2StepShader({ d, c, h, method }), layout, WORKGROUP_SIZE);
+    this.pipeline = computePipeline(device, `Linear2.${method}`, linear2StepShader({ d, c, h, method, kron: !spec.generalGradient && isKronecker(q.H, d, c) }), layout, WORKGROUP_SIZE);
     this.bindGroup = device.createBindGroup({
       label: 'Linear2.bindGroup', layout,
       entries: [this.params, this.state, this.flags, dataBuf, deltas].map((buffer, binding) => ({ binding, resource: { buffer } })),
