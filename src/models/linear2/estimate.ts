@@ -2,7 +2,7 @@
  * Resource estimates of linear2 runs (src/models/estimate.ts), from a validated config, before the run
  * allocates (issue 11 defect 3). run.ts keeps every network's state at every output time (f64, h(d+c)
  * floats) and builds each output's β[T][d][c], singular values, loss, Δ drift and S as JS arrays, all held
- * until the document is written; the GPU holds one f32 state per network.
+ * until the document is written; the GPU holds two f32 states per network (current and initial) and a staging copy.
  */
 import type { ResourceEstimate } from '../estimate.ts';
 import type { Linear2Config } from './config.ts';
@@ -23,7 +23,8 @@ export function estimateLinear2Config(cfg: Linear2Config, count = cfg.networks.l
     items: count, itemName: 'networks',
     heapBytes: count * perOutput,
     bufferBytes: states,
-    deviceBytes: backend === 'gpu' ? 4 * count * state * 2 : 0,
+    // state, its readback staging copy, and the initial state (sim.ts, read by the metrics pass)
+    deviceBytes: backend === 'gpu' ? 4 * count * state * 3 : 0,
     largestBuffer: backend === 'gpu' ? 4 * count * state : 0,
     setupSeconds: count / SETUP_RATE,
     fields: [cfg.networks.some((n) => n.init !== 'explicit') ? 'config.init.grid' : 'config.init.explicit', 'config.times'],
