@@ -5,6 +5,7 @@
  * Δ drift, kernel distance, nuclear norm, effective rank, distances to the interpolants; f32).
  * Layout: layout.ts. Kernels: shaders/linear2/linear2.wgsl.ts, shaders/linear2/linear2Metrics.wgsl.ts.
  */
+import type { ModelBackend } from '../plugin.ts';
 import { checkBindingSize, dispatchSize, type GpuContext } from '../../gpu/device.ts';
 import { computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
@@ -83,8 +84,9 @@ interface MetricsPass {
 /** Network-steps × state components one dispatch may do (keeps one submission short). */
 export const WORK_PER_DISPATCH = 1 << 26;
 
-/** A GPU ensemble of two-layer linear networks. Create with {@link Linear2Sim.create}. */
-export class Linear2Sim {
+/** A GPU ensemble of two-layer linear networks (a ModelBackend, src/models/plugin.ts). Create with {@link Linear2Sim.create}. */
+export class Linear2Sim implements ModelBackend<Linear2MetricRecord> {
+  readonly kind = 'gpu' as const;
   /** Steps taken (time = stepCount × step). */
   stepCount = 0;
   readonly n: number;
@@ -146,6 +148,11 @@ export class Linear2Sim {
     checkBindingSize(ctx.limits, 4 * S * spec.initial.length, `${spec.initial.length} networks × ${S} floats`);
     dispatchSize(ctx.limits, Math.ceil(spec.initial.length / WORKGROUP_SIZE));
     return new Linear2Sim(ctx, spec);
+  }
+
+  /** Networks in the ensemble (= n). */
+  get count(): number {
+    return this.n;
   }
 
   /** Steps per dispatch under {@link WORK_PER_DISPATCH}. */
