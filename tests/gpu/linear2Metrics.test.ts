@@ -157,4 +157,21 @@ describe('linear2 GPU metrics vs f64 metrics of the same state', () => {
     const nets = [0, 1].map((s) => { const n = gridInitPerUnit(6, 6, unitDeltas(1, 4, 'mixed'), 0.1, s, UNIT); return packLinear2State(n.W, n.A); });
     await check('rk4 mixed sensing', dataOf(sensing), 4, 'rk4', nets, [0, 0], CHECKPOINTS);
   });
+  it('a diverged network is flagged in its record and its metrics are those of its frozen, finite state; an aborted signal rejects', async () => {
+    const q = linear2Quadratic({ kind: 'regression', XX: [[1, 0], [0, 1]], XY: [[1], [0.5]] });
+    const small = packLinear2State([[0.1, 0.2]], [[0.3]]), big = packLinear2State([[3, 3]], [[3]]);
+    const sim = Linear2Sim.create(ctx, { d: 2, c: 1, h: 1, method: 'gd', step: 0.5, bound: 1e3, rates: UNIT, quadratic: q, initial: [small, big] });
+    try {
+      await sim.advance(200);
+      const m = await sim.readMetrics();
+      expect(m.map((r) => r.diverged)).toEqual([false, true]);
+      for (const r of m) for (const x of [...r.beta.flat(), ...r.singularValues, r.loss, r.deltaDrift, r.kernelDistance]) expect(Number.isFinite(x)).toBe(true);
+      expect(m[0].minFrobeniusDistance).toBeNull(); // XX = I: the data determine β
+      const ac = new AbortController();
+      ac.abort(new Error('stop'));
+      await expect(sim.readMetrics(ac.signal)).rejects.toThrow('stop');
+    } finally {
+      sim.destroy();
+    }
+  });
 });

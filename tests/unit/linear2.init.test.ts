@@ -115,4 +115,10 @@ describe('config deltaSigns', () => {
   it('beta-flow refuses a mixed grid at config.method (Δ is not δI)', () => {
     expect(() => parseLinear2Config({ ...grid({ deltaSigns: 'mixed' }), method: 'beta-flow' })).toThrow(/^config\.method.*non-scalar Δ/);
   });
+  it('simulate (CPU) writes init, delta null and unitDeltas for a mixed grid, in grid order', async () => {
+    const { linear2Cli } = await import('../../src/models/linear2/cli.ts');
+    const doc = await linear2Cli.simulate(parseLinear2Config(grid({ deltaSigns: 'mixed' })), { backend: 'cpu' });
+    const nets = [...(doc.entries as Iterable<Record<string, unknown>>)];
+    expect(nets.map((n) => [n.init, n.delta, n.unitDeltas])).toEqual([['exact', null, [-1, -1, 1, 1]], ['exact', null, [0.5, 0.5, -0.5, -0.5]]]);
+  });
 });
