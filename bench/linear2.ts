@@ -19,7 +19,7 @@ export const LINEAR2_SIZES = [1e3, 1e4, 1e5];
 const D = 4, C = 4, H = 8, STEP = 1e-3;
 /** Seconds per timed GPU row / f64 row. */
 const GPU_TARGET_S = 1.5, CPU_TARGET_S = 1;
-/** Networks of the comparison row with the general (dc)² gradient (the kernel before the regression gradient). */
+/** Networks of the comparison rows with the loop kernel and the general (dc)² gradient (the kernel before this bench). */
 const GENERAL_N = 1e4;
 /** Networks of the timed metrics pass (at 10⁵ it takes about a minute on SwiftShader). */
 const METRICS_N = 1e4;
@@ -78,7 +78,7 @@ export async function benchLinear2(ctx: GpuContext, peakFlops: number, log: (s: 
     const cpuRate = cpu.steps / cpu.seconds;
     const variants = [...LINEAR2_SIZES.map((n) => ({ n, general: false })), { n: GENERAL_N, general: true }];
     for (const { n, general } of variants) {
-      const sim = Linear2Sim.create(ctx, { d: D, c: C, h: H, method, step: STEP, bound: 1e6, rates, quadratic: q, initial: all.slice(0, n), generalGradient: general });
+      const sim = Linear2Sim.create(ctx, { d: D, c: C, h: H, method, step: STEP, bound: 1e6, rates, quadratic: q, initial: all.slice(0, n), generalGradient: general, unroll: !general });
       try {
         await sim.advance(1); // warm-up: pipeline first use
         const gpu = await calibrated(async (steps) => {
@@ -88,11 +88,11 @@ export async function benchLinear2(ctx: GpuContext, peakFlops: number, log: (s: 
         }, Math.max(1, Math.round(1e5 / n)), GPU_TARGET_S);
         diverged += (await sim.readStates()).diverged.filter(Boolean).length;
         rows.push({
-          model, method: `${method.toUpperCase()}${general ? ', general (dc)² gradient' : ''}`, n, gpuSteps: gpu.steps, gpuSeconds: gpu.seconds, gpuStepsPerSecond: gpu.steps / gpu.seconds,
+          model, method: `${method.toUpperCase()}${general ? ', loops + (dc)² gradient' : ''}`, n, gpuSteps: gpu.steps, gpuSeconds: gpu.seconds, gpuStepsPerSecond: gpu.steps / gpu.seconds,
           gpuRate: (n * gpu.steps) / gpu.seconds, flopsPerStep: linear2StepFlops(method, D, C, H, !general),
           cpuSteps: cpu.steps, cpuSeconds: cpu.seconds, cpuRate, cpuNote: '†',
         });
-        log(`bench: linear2 ${method}${general ? ' (general gradient)' : ''} N=${n}: GPU ${gpu.steps} steps in ${gpu.seconds.toFixed(2)} s; f64 ${cpu.steps} steps of 1 network in ${cpu.seconds.toFixed(2)} s`);
+        log(`bench: linear2 ${method}${general ? ' (loops, general gradient)' : ''} N=${n}: GPU ${gpu.steps} steps in ${gpu.seconds.toFixed(2)} s; f64 ${cpu.steps} steps of 1 network in ${cpu.seconds.toFixed(2)} s`);
         if (method === 'rk4' && n === METRICS_N && !general) {
           await sim.readMetricsArray(); // warm-up: builds the pass (f64 factor, ADMM when under-determined)
           const start = performance.now();
@@ -113,7 +113,8 @@ export async function benchLinear2(ctx: GpuContext, peakFlops: number, log: (s: 
       + 'GPU Linear2Sim.advance (one thread per network, chunked dispatches, awaits onSubmittedWorkDone), calibrated to ~1.5 s per row.',
     `linear2 FLOPs per network-step as generated (bench/linear2.ts linear2StepFlops, FMA = 2), regression data (H = XX ⊗ I_c: the gradient reads XX, d²c FMAs): `
       + `GD ${linear2StepFlops('gd', D, C, H, true)}, RK4 ${linear2StepFlops('rk4', D, C, H, true)} (sensing data, (dc)² FMAs per gradient: GD ${linear2StepFlops('gd', D, C, H, false)}, RK4 ${linear2StepFlops('rk4', D, C, H, false)}).`,
-    `linear2 "general (dc)² gradient" rows: the same networks with Linear2SimSpec.generalGradient, the kernel before the regression gradient G = XXβ − XY (bit-identical results, tests/gpu/linear2.test.ts); their FLOPs count the (dc)² gradient.`,
+    `linear2 kernel forms (shaders/linear2/linear2.wgsl.ts): the default rows use the regression gradient G = XXβ − XY (H = XX ⊗ I_c) and the unrolled (W, A) velocity (constant indices: the private arrays stay in registers); `
+      + `the "loops + (dc)² gradient" rows run the same networks with Linear2SimSpec.generalGradient and unroll: false, the kernel before both changes (all forms give bit-identical states, tests/gpu/linear2.test.ts); their FLOPs count the (dc)² gradient.`,
     `† linear2 f64 reference (linear2GdStep / linear2Rk4 on one network, one JS thread, allocating per step) timed once per method and reused: its network-steps/s does not depend on N.`,
     ...(metricsLine ? [metricsLine] : []),
   );

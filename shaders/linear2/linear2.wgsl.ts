@@ -14,6 +14,8 @@
  * Convergence test: a sweep rotates pair (p, q) only when |⟨x_p, x_q⟩| > 1e-6·‖x_p‖‖x_q‖; the SVD stops after
  * a sweep with no rotation, or after 16 sweeps. At δ = 0, singular values below 1e-6·σ_max count as zero
  * (the rank-deficient set is invariant under the exact flow but unstable to f32 rounding).
+ * The (W, A) velocity is unrolled (constant indices) when 3hdc + the gradient's FMAs ≤ UNROLL_LIMIT: the same operations in
+ * the same order, 2.5–3.5× the loop form's rate on SwiftShader at d = c = 4, h = 8 (bench/linear2.ts).
  * GD and RK4 add each step's increment with Kahan compensation (per dispatch), which keeps the f32 Δ drift
  * at t = 10 (10⁴ steps) below 1e-4.
  */
@@ -29,6 +31,8 @@ export interface Linear2ShaderOptions {
    * block and costs d²c FMAs instead of (dc)², with bit-identical results.
    */
   kron?: boolean;
+  /** false: keep the loops of the (W, A) velocity even when {@link unrolls} would unroll it (default: unroll when small). */
+  unroll?: boolean;
 }
 
 const header = (o: Linear2ShaderOptions, S: number): string => /* wgsl */ `
@@ -145,6 +149,58 @@ fn velocity(y: ptr<function, array<f32, S>>, delta: f32) -> array<f32, S> {
 }
 `;
 
+/** Statements of the unrolled (W, A) velocity above which the loop form is kept (compile time and code size). */
+export const UNROLL_LIMIT = 1024;
+
+/** Whether {@link linear2StepShader} unrolls the (W, A) velocity: 3hdc + gradient FMAs ≤ {@link UNROLL_LIMIT}. */
+export function unrolls(o: Linear2ShaderOptions): boolean {
+  if (o.method === 'beta-flow' || o.unroll === false) return false;
+  const grad = o.kron ? o.d * o.d * o.c : (o.d * o.c) ** 2;
+  return 3 * o.h * o.d * o.c + grad <= UNROLL_LIMIT;
+}
+
+/**
+ * {@link paramVelocity} with every loop unrolled (constant indices, so the compiler can keep the private arrays in
+ * registers): the same fma operations in the same order, hence bit-identical results.
+ */
+function unrolledVelocity(o: Linear2ShaderOptions): string {
+  const { d: D, c: C, h: HN } = o;
+  const DC = D * C, A0 = HN * D;
+  const L: string[] = [];
+  for (let k = 0; k < HN; k++) for (let i = 0; i < D; i++) for (let j = 0; j < C; j++) {
+    L.push(`beta[${i * C + j}] = fma((*y)[${k * D + i}], (*y)[${A0 + k * C + j}], beta[${i * C + j}]);`);
+  }
+  for (let i = 0; i < D; i++) for (let j = 0; j < C; j++) {
+    const p = i * C + j;
+    L.push(`s = -data[${DC * DC + p}];`);
+    if (o.kron) for (let k = 0; k < D; k++) L.push(`s = fma(data[${i * C * DC + k * C}], beta[${k * C + j}], s);`);
+    else for (let r = 0; r < DC; r++) L.push(`s = fma(data[${p * DC + r}], beta[${r}], s);`);
+    L.push(`g[${p}] = s;`);
+  }
+  for (let k = 0; k < HN; k++) {
+    for (let i = 0; i < D; i++) {
+      L.push('s = 0.0;');
+      for (let j = 0; j < C; j++) L.push(`s = fma((*y)[${A0 + k * C + j}], g[${i * C + j}], s);`);
+      L.push(`v[${k * D + i}] = -P.etaW * s;`);
+    }
+    for (let j = 0; j < C; j++) {
+      L.push('s = 0.0;');
+      for (let i = 0; i < D; i++) L.push(`s = fma((*y)[${k * D + i}], g[${i * C + j}], s);`);
+      L.push(`v[${A0 + k * C + j}] = -P.etaA * s;`);
+    }
+  }
+  return /* wgsl */ `
+fn velocity(y: ptr<function, array<f32, S>>, delta: f32) -> array<f32, S> {
+  var beta: array<f32, DC>;
+  var g: array<f32, DC>;
+  var v: array<f32, S>;
+  var s = 0.0;
+  ${L.join('\n  ')}
+  return v;
+}
+`;
+}
+
 /** Velocity of the β flow (Theorem 4.2) with the Hestenes SVD; X = β (d ≥ c) or βᵀ (d < c), MM×RR. */
 function betaVelocity(o: Linear2ShaderOptions): string {
   const tallIsW = o.d >= o.c;
@@ -240,7 +296,7 @@ export function linear2StepShader(o: Linear2ShaderOptions): string {
   const S = o.method === 'beta-flow' ? o.d * o.c : o.h * (o.d + o.c);
   const step = o.method === 'gd' ? 'gd' : 'rk4';
   return /* wgsl */ `${header(o, S)}
-${o.method === 'beta-flow' ? betaVelocity(o) : paramVelocity}
+${o.method === 'beta-flow' ? betaVelocity(o) : unrolls(o) ? unrolledVelocity(o) : paramVelocity}
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
   let i = gid.x + gid.y * groups.x * WG;

@@ -121,8 +121,8 @@ describe('linear2 GPU gd vs f64 gd', () => {
   }
 });
 
-describe('linear2 GPU regression gradient G = XXβ − XY (H = XX ⊗ I_c, d²c FMAs)', () => {
-  it('is detected for regression data only, and gives bit-identical states to the general (dc)² gradient (gd and rk4, 2000 steps)', async () => {
+describe('linear2 GPU kernel forms: regression gradient G = XXβ − XY (H = XX ⊗ I_c, d²c FMAs) and the unrolled velocity', () => {
+  it('H = XX ⊗ I_c is detected for regression data only; every form gives bit-identical states to the general loop kernel (gd and rk4, 2000 steps)', async () => {
     const reg = fixture.cases.find((k) => k.dataset.startsWith('low-rank') && !k.DeltaIsScalar)!;
     const sensing = fixture.cases.find((k) => k.sensing)!;
     const q = linear2Quadratic(dataOf(reg));
@@ -131,15 +131,19 @@ describe('linear2 GPU regression gradient G = XXβ − XY (H = XX ⊗ I_c, d²c 
     const h = reg.W0.length;
     const y0 = packLinear2State(reg.W0, reg.A0);
     for (const method of ['gd', 'rk4'] as const) {
-      const run = async (generalGradient: boolean) => {
-        const sim = Linear2Sim.create(ctx, { d: q.d, c: q.c, h, method, step: 1e-3, bound: 1e6, rates: UNIT, quadratic: q, initial: [y0, y0.map((x) => -0.7 * x)], generalGradient });
+      const run = async (generalGradient: boolean, unroll: boolean) => {
+        const sim = Linear2Sim.create(ctx, { d: q.d, c: q.c, h, method, step: 1e-3, bound: 1e6, rates: UNIT, quadratic: q, initial: [y0, y0.map((x) => -0.7 * x)], generalGradient, unroll });
         await sim.advance(2000);
         const { states } = await sim.readStates();
         sim.destroy();
         return states;
       };
-      const [fast, general] = [await run(false), await run(true)];
-      expect(fast.map((s) => Array.from(s))).toEqual(general.map((s) => Array.from(s)));
+      const general = await run(true, false);
+      for (const [g, u] of [[false, false], [false, true], [true, true]]) {
+        const fast = await run(g, u);
+        expect(fast.map((x) => Array.from(x)), `generalGradient ${g}, unroll ${u}`).toEqual(general.map((x) => Array.from(x)));
+      }
+      const fast = await run(false, true);
       expect(fast[0]).not.toEqual(Float64Array.from(Float32Array.from(y0)));
     }
   });

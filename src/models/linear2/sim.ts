@@ -39,6 +39,11 @@ export interface Linear2SimSpec {
    * bit-identical results; layout.ts isKronecker). For the test of that identity and the bench's comparison row.
    */
   generalGradient?: boolean;
+  /**
+   * false: keep the loops of the (W, A) velocity (default: unrolled when small, shaders/linear2/linear2.wgsl.ts unrolls;
+   * bit-identical results). For the test of that identity and the bench's comparison row.
+   */
+  unroll?: boolean;
 }
 
 /**
@@ -126,7 +131,7 @@ export class Linear2Sim implements ModelBackend<Linear2MetricRecord> {
       label: 'Linear2.layout',
       entries: [entry(0, 'uniform'), entry(1, 'storage'), entry(2, 'storage'), entry(3, 'read-only-storage'), entry(4, 'read-only-storage')],
     });
-    this.pipeline = computePipeline(device, `Linear2.${method}`, linear2StepShader({ d, c, h, method, kron: !spec.generalGradient && isKronecker(q.H, d, c) }), layout, WORKGROUP_SIZE);
+    this.pipeline = computePipeline(device, `Linear2.${method}`, linear2StepShader({ d, c, h, method, kron: !spec.generalGradient && isKronecker(q.H, d, c), unroll: spec.unroll }), layout, WORKGROUP_SIZE);
     this.bindGroup = device.createBindGroup({
       label: 'Linear2.bindGroup', layout,
       entries: [this.params, this.state, this.flags, dataBuf, deltas].map((buffer, binding) => ({ binding, resource: { buffer } })),
