@@ -113,7 +113,7 @@ export class Linear2App implements ParamsTarget<Linear2AppParams> {
     try {
       app.rebuild(params);
     } catch (e) {
-      app.reportError(e, 'Starting with the sensing preset instead.');
+      app.reportError(e, 'Starting with the sensing preset instead.', 'linear2-start'); // the shell's URL notice stays
       params = { ...shell.initial, ...Object.fromEntries(Object.entries(LINEAR2_SCHEMA).map(([k, f]) => [k, f.default])) } as Linear2AppParams;
       app.rebuild(params);
     }
@@ -186,8 +186,8 @@ export class Linear2App implements ParamsTarget<Linear2AppParams> {
   }
 
   /** Shows a rejected change's message; the running experiment keeps going. */
-  reportError(e: unknown, suffix = 'The previous run continues.'): void {
-    if (e instanceof ParamError || e instanceof DeviceLimitError) showNotice('error', `${e.message} ${suffix}`, 'param-error');
+  reportError(e: unknown, suffix = 'The previous run continues.', id = 'param-error'): void {
+    if (e instanceof ParamError || e instanceof DeviceLimitError) showNotice('error', `${e.message} ${suffix}`, id);
     else {
       showNotice('error', `Unexpected error: ${e instanceof Error ? e.message : String(e)}`, 'param-error');
       console.error(e);
