@@ -47,7 +47,7 @@ export const LINEAR2_SCHEMA = {
   noise: { key: 'nz', label: 'label noise σ', type: 'number', min: 0, max: BIG, default: 0 },
   dataSeed: { key: 'ds', label: 'data seed', type: 'int', min: 0, max: 2 ** 31 - 1, default: 2 },
   method: { key: 'm', label: 'method', type: 'enum', default: 'rk4', options: ['gd', 'rk4', 'beta-flow'] } as EnumField<'gd' | 'rk4' | 'beta-flow'>,
-  step: { key: 'dt', label: 'step (η or dt)', units: 'time per step', type: 'number', min: 0, max: 10, default: 5e-3, minExclusive: true },
+  step: { key: 'dt', label: 'step (η or dt)', units: 'time per step', type: 'number', min: 0, max: 10, default: 2.5e-3, minExclusive: true },
   etaW: { key: 'ew', label: 'η_W', type: 'number', min: 0, max: BIG, default: 1, minExclusive: true },
   etaA: { key: 'ea', label: 'η_A', type: 'number', min: 0, max: BIG, default: 1, minExclusive: true },
   deltaMin: { key: 'dmin', label: 'δ min', type: 'number', min: -BIG, max: BIG, default: -4 },
@@ -60,7 +60,7 @@ export const LINEAR2_SCHEMA = {
   seed: { key: 's', label: 'first seed', type: 'int', min: 0, max: 2 ** 31 - 2000, default: 0 },
   bound: { key: 'bd', label: 'divergence bound', type: 'number', min: 0, max: 1e30, default: 1e6, minExclusive: true },
   tEnd: { key: 'T', label: 'train until t', units: 'time', type: 'number', min: 0, max: 1e6, default: 40, minExclusive: true },
-  stepsPerFrame: { key: 'spf', label: 'steps per frame', type: 'int', min: 1, max: 1e6, default: 400 },
+  stepsPerFrame: { key: 'spf', label: 'steps per frame', type: 'int', min: 1, max: 1e6, default: 40 },
   metric: {
     key: 'mt', label: 'regime map shows', type: 'enum', default: 'kernelDistance',
     options: ['kernelDistance', 'loss', 'deltaDrift', 'effectiveRank', 'nuclearNorm', 'distStar', 'distFrobenius', 'distNuclear'],
@@ -85,24 +85,24 @@ export const LINEAR2_PRESETS: Record<string, Partial<Params<Linear2Schema>>> = {
   whitened: { data: 'whitened', init: 'grid', d: 4, c: 3, h: 4, rank: 2, norm: 2 },
   teacher: { data: 'teacher', init: 'grid', d: 6, c: 4, h: 8, n: 64, rank: 2, norm: 2, noise: 0.1 },
   // dataSeed 2: the implicit-bias test's problem (tests/unit/linear2.implicitBias.test.ts; seed 0 draws measurements
-  // below the rank-1 recovery threshold, where δ = 0 ends 1.1 from β*). dt = 5e-3: RK4 is stable here (H's top
-  // eigenvalue ≈ 110); by t = 40 δ = 0 has loss ≈ 1e-10 and δ = ±4 converged long before.
+  // below the rank-1 recovery threshold, where δ = 0 ends 1.1 from β*). dt = 2.5e-3: RK4's relative Δ drift by t = 12 is
+  // 7e-5 (f64; 2e-3 at dt = 5e-3, 1e-6 at 1e-3); by t = 40 δ = 0 has loss ≈ 1e-10 and δ = ±4 converged long before.
   sensing: {
-    data: 'sensing', init: 'grid', d: 6, c: 6, h: 6, n: 20, rank: 1, norm: 2, noise: 0, dataSeed: 2, method: 'rk4', step: 5e-3, tEnd: 40,
+    data: 'sensing', init: 'grid', d: 6, c: 6, h: 6, n: 20, rank: 1, norm: 2, noise: 0, dataSeed: 2, method: 'rk4', step: 2.5e-3, tEnd: 40, stepsPerFrame: 40,
     deltaMin: -4, deltaMax: 4, deltaCount: 9, logTauMin: -2, logTauMax: -2, tauCount: 1, seeds: 1,
   },
   'sensing-map': {
-    data: 'sensing', init: 'grid', d: 6, c: 6, h: 6, n: 20, rank: 1, norm: 2, noise: 0, dataSeed: 2, method: 'rk4', step: 5e-3, tEnd: 40,
+    data: 'sensing', init: 'grid', d: 6, c: 6, h: 6, n: 20, rank: 1, norm: 2, noise: 0, dataSeed: 2, method: 'rk4', step: 2.5e-3, tEnd: 40, stepsPerFrame: 40,
     deltaMin: -4, deltaMax: 4, deltaCount: 9, logTauMin: -3, logTauMax: 0, tauCount: 7, seeds: 1,
   },
   // Thm B.6's exact case: XX = I, β₀ = U diag(s₀) Vᵀ with XY's singular vectors (alignedInit.ts).
   aligned: {
-    data: 'whitened', init: 'aligned', d: 3, c: 3, h: 3, rank: 2, norm: 2, dataSeed: 1, method: 'rk4', step: 1e-2, tEnd: 12,
+    data: 'whitened', init: 'aligned', d: 3, c: 3, h: 3, rank: 2, norm: 2, dataSeed: 1, method: 'rk4', step: 1e-2, tEnd: 12, stepsPerFrame: 4,
     deltaMin: -2, deltaMax: 2, deltaCount: 3, logTauMin: -1, logTauMax: -1, tauCount: 1, seeds: 1,
   },
   // The same data from a random β₀ (Δ = δI exactly): the singular vectors turn, the prediction (vectors frozen at β₀'s) misses.
   'not-aligned': {
-    data: 'whitened', init: 'grid', d: 3, c: 3, h: 3, rank: 2, norm: 2, dataSeed: 1, method: 'rk4', step: 1e-2, tEnd: 12,
+    data: 'whitened', init: 'grid', d: 3, c: 3, h: 3, rank: 2, norm: 2, dataSeed: 1, method: 'rk4', step: 1e-2, tEnd: 12, stepsPerFrame: 4,
     deltaMin: -2, deltaMax: 2, deltaCount: 3, logTauMin: -1, logTauMax: -1, tauCount: 1, seeds: 1,
   },
 };

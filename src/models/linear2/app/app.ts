@@ -246,7 +246,9 @@ export class Linear2App implements ParamsTarget<Linear2AppParams> {
     if (now - r.since > 500) { r.value = (r.steps * 1000) / (now - r.since); r.steps = 0; r.since = now; }
     const done = this.backend.stepCount >= this.experiment.endStep;
     if (done) this.runner.setPlaying(false);
-    const wait = 120 + this.experiment.networks.length / 8;
+    // Small ensembles are read after every advance (smooth curves); large ones at most every 120 ms + N/8 ms.
+    const N = this.experiment.networks.length;
+    const wait = N <= 64 ? 30 : 120 + N / 8;
     if (this.reading || this.suspended || (!force && !done && now - this.lastRead < wait)) { this.drawHud(); return; }
     this.read();
   }

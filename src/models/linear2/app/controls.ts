@@ -34,7 +34,7 @@ export function createLinear2Controls(current: () => Linear2AppParams, onChange:
   const fields = addSchemaFolders(gui, LINEAR2_SCHEMA, LINEAR2_FOLDERS, current, onChange);
   const buttons = { ...actions };
   const run = fields.folders.run;
-  run.add(buttons, 'playPause').name('⏯ pause / run (space)').domElement.dataset.action = 'play-pause';
+  run.add(buttons, 'playPause').name('pause / run (space)').domElement.dataset.action = 'play-pause';
   run.add(buttons, 'step').name('→ one step');
   run.add(buttons, 'reset').name('↺ restart from t = 0 (r)');
   const out = gui.addFolder('export');

@@ -127,14 +127,13 @@ function rankOfH(H: Float64Array, n: number): number {
   return s.filter((x) => x > 1e-10 * (s[0] || 1)).length;
 }
 
-/** The networks the singular-value chart follows: the cell `sel`'s seeds, or (sel = −1) every δ of the smallest τ, first seed, at most 5 spread over δ. */
+/** The networks the singular-value chart follows: the cell `sel`'s seeds (at most 4), or (sel = −1) the smallest, middle and largest δ of the smallest τ, first seed. */
 export function followedNetworks(e: Linear2Experiment, sel: number): number[] {
   const S = e.seeds.length;
   if (sel >= 0 && sel < e.rows * e.cols) {
     const row = Math.floor(sel / e.cols), col = sel % e.cols;
     return Array.from({ length: Math.min(S, 4) }, (_, s) => (row * e.cols + col) * S + s);
   }
-  const rows = e.rows <= 5 ? Array.from({ length: e.rows }, (_, k) => k)
-    : [...new Set(Array.from({ length: 5 }, (_, k) => Math.round((k * (e.rows - 1)) / 4)))];
+  const rows = [...new Set([0, Math.floor((e.rows - 1) / 2), e.rows - 1])];
   return rows.map((row) => row * e.cols * S);
 }

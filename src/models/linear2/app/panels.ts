@@ -122,7 +122,7 @@ export class SpectrumPanel {
       points, deltaRange: [e.deltas[0], e.deltas[e.deltas.length - 1]],
       frobenius: e.underdetermined ? spectrum(e.minFrobenius) : null,
       nuclear: e.underdetermined ? spectrum(e.minNuclear?.beta ?? null) : spectrum(e.minFrobenius),
-      nuclearLabel: e.underdetermined ? 'min-nuclear interpolant' : 'minimiser of L',
+      nuclearLabel: e.underdetermined ? 'min-nuclear' : 'minimiser of L',
     });
     this.caption.textContent = e.underdetermined
       ? `${e.cfg.data.kind === 'sensing' ? `${e.cfg.data.M.length} measurements of a ${e.cfg.d}×${e.cfg.c} β` : 'Singular XX'}: many β fit the data. `

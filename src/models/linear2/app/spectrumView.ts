@@ -139,7 +139,7 @@ export class SpectrumView {
     const ks = new Set(data.points.map((p) => p.k));
     for (const k of [...ks].sort((a, b) => a - b).slice(0, 3)) key(`σ${'₁₂₃'[k]}`, SV_COLORS[k], false);
     if (ks.size > 3) key('…', SV_COLORS[3], false);
-    if (data.frobenius) key('min-Frobenius interpolant', FROBENIUS_COLOR, true);
+    if (data.frobenius) key('min-Frobenius', FROBENIUS_COLOR, true);
     if (data.nuclear) key(data.nuclearLabel, NUCLEAR_COLOR, true);
   }
 }
