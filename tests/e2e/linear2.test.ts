@@ -48,7 +48,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 describe('linear2 page', () => {
   it('aligned preset: animates on the GPU, and the read-back singular values follow the mirror-flow prediction within 1e-3 to t = 12', { timeout: 120_000 }, async () => {
-    const { page, errors } = await open('#model=linear2&v=1&p=aligned');
+    const { page, errors } = await open('#model=linear2&v=1&p=aligned&spf=60');
     const s0 = await status(page);
     expect(s0).toMatchObject({ networks: 3, endStep: 1200, backend: 'gpu' });
     await waitFor(page, 's.step > 0 && s.historyLength > 1');
@@ -75,7 +75,7 @@ describe('linear2 page', () => {
   });
 
   it('not-aligned preset: the prediction visibly misses (gap > 0.05); sensing preset: spectrum and regime map are drawn', { timeout: 120_000 }, async () => {
-    const { page, errors } = await open('#model=linear2&v=1&p=not-aligned');
+    const { page, errors } = await open('#model=linear2&v=1&p=not-aligned&spf=60');
     await waitFor(page, "s.state === 'done' && s.metricsStep === s.endStep", 90_000);
     const s = await status(page);
     console.log(`not-aligned: max |σ − λ| = ${s.predictionGap.toExponential(2)}`);

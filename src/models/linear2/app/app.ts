@@ -43,6 +43,9 @@ export interface Linear2Status {
   diverged: number;
 }
 
+/** Least time between two redraws of the panels (ms). */
+const DRAW_INTERVAL_MS = 250;
+
 declare global {
   interface LazyrichGlobals { linear2?: Linear2App }
 }
@@ -281,8 +284,21 @@ export class Linear2App implements ParamsTarget<Linear2AppParams> {
     this.history.push(t, row);
     this.current = r.states;
     if (this.followed.length) { this.compare(t, row); this.updateFlowGap(); }
-    this.draw();
+    this.scheduleDraw(step >= e.endStep || step === 0);
   }
+
+  /**
+   * Redraws the panels at most every {@link DRAW_INTERVAL_MS} (the chart, map and spectrum are CPU canvases: on a
+   * software rasteriser a redraw per read-back would take most of the frame); the HUD follows every frame.
+   */
+  private scheduleDraw(now = false): void {
+    const wait = this.lastDraw + DRAW_INTERVAL_MS - performance.now();
+    if (now || wait <= 0) { this.draw(); return; }
+    this.drawTimer ??= setTimeout(() => { this.drawTimer = null; this.draw(); }, wait);
+  }
+
+  private lastDraw = -Infinity;
+  private drawTimer: ReturnType<typeof setTimeout> | null = null;
 
   private current: Float64Array[] = [];
 
@@ -311,6 +327,7 @@ export class Linear2App implements ParamsTarget<Linear2AppParams> {
 
   private draw(): void {
     if (!this.experiment) return;
+    this.lastDraw = performance.now();
     const e = this.experiment, p = this.params;
     const t = this.metricsStep * e.cfg.step;
     const times = this.history.times;
