@@ -19,6 +19,7 @@ import { linear2Csv } from '../../src/models/linear2/app/export.ts';
 import { betaOfState, linear2Delta, packLinear2State } from '../../src/theory/linear2.ts';
 import { svd } from '../../src/theory/linear2Svd.ts';
 import { parseLinear2Config } from '../../src/models/linear2/config.ts';
+import { computeWidthMap, widthParams, widthValues } from '../../src/models/linear2/app/widthMap.ts';
 
 const preset = (name: string, extra: Record<string, unknown> = {}): Linear2AppParams =>
   validate(LINEAR2_SCHEMA, { ...LINEAR2_PRESETS[name], preset: name, ...extra }, defaults(LINEAR2_SCHEMA));
@@ -181,5 +182,32 @@ describe('linear2 app: bookkeeping', () => {
     expect(e.cols).toBe(7);
     expect(followedNetworks(e, -1)).toEqual([0, 4, 8].map((row) => row * 7 * 2));
     expect(followedNetworks(e, 7 * 4 + 3)).toEqual([(7 * 4 + 3) * 2, (7 * 4 + 3) * 2 + 1]);
+  });
+});
+
+describe('linear2 app: the width map (Theorem 4.1\'s regime table, f64 CPU backend)', () => {
+  it('narrowing net (d = 6, c = 2): lazy at δ = 4 and richer at δ = −4 for c ≤ h < d; for h ≥ d rich only near δ = 0', async () => {
+    const p = preset('width', { deltaCount: 3, tEnd: 5 });
+    const cols = widthValues(6, 2).length;
+    expect(cols).toBe(12);
+    const seen: number[] = [];
+    const S = await computeWidthMap(p, (e) => new CpuLinear2Backend(e), (_v, done) => seen.push(done), new AbortController().signal);
+    expect(seen).toEqual(Array.from({ length: cols }, (_, k) => k + 1));
+    const at = (row: number, h: number) => S[row * cols + (h - 1)];
+    console.log('width map S at t = 5 (rows δ = −4, 0, 4; h = 1 … 12):\n'
+      + [0, 1, 2].map((row) => Array.from({ length: cols }, (_, k) => at(row, k + 1).toFixed(3)).join(' ')).join('\n'));
+    for (const h of [2, 3, 4, 5]) expect(at(2, h), `h = ${h}`).toBeLessThan(0.5 * at(0, h));
+    for (const h of [6, 8, 12]) expect(at(1, h), `h = ${h}`).toBeGreaterThan(3 * Math.max(at(0, h), at(2, h)));
+  });
+
+  it('stops when aborted', async () => {
+    const abort = new AbortController();
+    abort.abort(new Error('stop'));
+    await expect(computeWidthMap(preset('width'), (e) => new CpuLinear2Backend(e), () => {}, abort.signal)).rejects.toThrow('stop');
+  });
+
+  it('the width map runs beta-flow as rk4, one τ and one seed per width', () => {
+    const w = widthParams(preset('aligned', { method: 'beta-flow', tauCount: 3, logTauMax: 0, seeds: 2 }), 5);
+    expect([w.h, w.method, w.tauCount, w.seeds, w.init, w.logTauMax]).toEqual([5, 'rk4', 1, 1, 'grid', -1]);
   });
 });

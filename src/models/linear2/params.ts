@@ -19,12 +19,13 @@ const BIG = 1e6;
 export const LINEAR2_SCHEMA = {
   preset: {
     key: 'p', label: 'preset', type: 'enum', default: 'sensing',
-    options: ['whitened', 'teacher', 'sensing', 'sensing-map', 'aligned', 'not-aligned', 'custom'],
+    options: ['whitened', 'teacher', 'sensing', 'sensing-map', 'aligned', 'not-aligned', 'width', 'custom'],
     optionLabels: {
       whitened: 'whitened regression', teacher: 'Gaussian X, low-rank teacher + noise', sensing: 'low-rank matrix sensing (spectrum vs δ)',
-      'sensing-map': 'matrix sensing, τ × δ regime map', aligned: 'mirror flow: aligned (exact)', 'not-aligned': 'mirror flow: not aligned', custom: 'custom',
+      'sensing-map': 'matrix sensing, τ × δ regime map', aligned: 'mirror flow: aligned (exact)', 'not-aligned': 'mirror flow: not aligned',
+      width: 'narrowing net, width map (Thm 4.1)', custom: 'custom',
     },
-  } as EnumField<'whitened' | 'teacher' | 'sensing' | 'sensing-map' | 'aligned' | 'not-aligned' | 'custom'>,
+  } as EnumField<'whitened' | 'teacher' | 'sensing' | 'sensing-map' | 'aligned' | 'not-aligned' | 'width' | 'custom'>,
   data: {
     key: 'data', label: 'data', type: 'enum', default: 'sensing', options: ['whitened', 'teacher', 'sensing', 'custom'],
     optionLabels: { whitened: 'whitened: XX = I, XY = β*', teacher: 'Gaussian X, teacher + noise', sensing: 'matrix sensing', custom: 'custom XX, XY (below)' },
@@ -34,6 +35,11 @@ export const LINEAR2_SCHEMA = {
     help: 'custom data: XX = XᵀX, d² numbers row by row, symmetric positive semi-definite',
   },
   XY: { key: 'XY', label: 'XY (d×c, row-major)', type: 'vector', min: -1e6, max: 1e6, default: [1], maxLength: 64, help: 'custom data: XY = XᵀY, d·c numbers row by row' },
+  deltaSigns: {
+    key: 'dk', label: 'per-unit δ_k', type: 'enum', default: 'uniform', options: ['uniform', 'mixed'],
+    optionLabels: { uniform: 'uniform: every δ_k = δ', mixed: 'mixed: δ_k = +δ (first ⌈h/2⌉), −δ (rest)' },
+    help: 'Theorem 4.1: mixed-sign δ_k gives delayed-rich learning (the CLI config\'s init.grid.deltaSigns)',
+  } as EnumField<'uniform' | 'mixed'>,
   init: {
     key: 'init', label: 'initialisation', type: 'enum', default: 'grid', options: ['grid', 'aligned'],
     optionLabels: { grid: 'grid: Δ = δI where h allows, else Gaussian', aligned: 'aligned with XY (needs XX = I, h = min(d, c))' },
@@ -100,6 +106,11 @@ export const LINEAR2_PRESETS: Record<string, Partial<Params<Linear2Schema>>> = {
     data: 'whitened', init: 'aligned', d: 3, c: 3, h: 3, rank: 2, norm: 2, dataSeed: 1, method: 'rk4', step: 1e-2, tEnd: 12, stepsPerFrame: 4,
     deltaMin: -2, deltaMax: 2, deltaCount: 3, logTauMin: -1, logTauMax: -1, tauCount: 1, seeds: 1,
   },
+  // Theorem 4.1's regime table: a narrowing net (d = 6 > c = 2); the width map runs h = 1 … 12, uniform or mixed δ_k.
+  width: {
+    data: 'teacher', init: 'grid', deltaSigns: 'uniform', d: 6, c: 2, h: 4, n: 64, rank: 1, norm: 2, noise: 0, dataSeed: 3, method: 'rk4', step: 1e-2, tEnd: 20,
+    stepsPerFrame: 40, deltaMin: -4, deltaMax: 4, deltaCount: 9, logTauMin: -2, logTauMax: -2, tauCount: 1, seeds: 1,
+  },
   // The same data from a random β₀ (Δ = δI exactly): the singular vectors turn, the prediction (vectors frozen at β₀'s) misses.
   'not-aligned': {
     data: 'whitened', init: 'grid', d: 3, c: 3, h: 3, rank: 2, norm: 2, dataSeed: 1, method: 'rk4', step: 1e-2, tEnd: 12, stepsPerFrame: 4,
@@ -153,10 +164,14 @@ export function checkLinear2Params(p: Params<Linear2Schema>): void {
   }
   if (p.data === 'custom') linear2DataOfParams(p);
   if (p.init === 'aligned') {
+    if (p.deltaSigns !== 'uniform') throw new ParamError('deltaSigns', `per-unit δ_k (deltaSigns) = "${p.deltaSigns}" needs init = "grid" (the aligned init has Δ = δI)`);
     if (p.data !== 'whitened') throw new ParamError('init', `initialisation (init) = "aligned" needs data = "whitened" (XX = I), got data = "${p.data}"`);
     if (p.h !== Math.min(p.d, p.c)) throw new ParamError('h', `hidden width h (h) = ${p.h} must equal min(d, c) = ${Math.min(p.d, p.c)} for init = "aligned"`);
   }
   if (p.method === 'beta-flow') {
+    if (p.deltaSigns === 'mixed' && p.h > 1 && gridDeltas(p).some((x) => x !== 0)) {
+      throw new ParamError('method', 'method (method) = "beta-flow" needs Δ = δI (Theorem 4.2); per-unit δ_k (deltaSigns) = "mixed" gives Δ = diag(±δ)');
+    }
     for (const delta of gridDeltas(p)) {
       const scalar = p.init === 'aligned' || gridInitKind(delta, p.h, p.d, p.c) === 'exact';
       const why = betaFlowRefusal(scalar ? delta : null, p.h, p.d, p.c);
@@ -178,7 +193,7 @@ export function linear2AppConfig(p: Params<Linear2Schema>): Record<string, unkno
   // init = aligned: explicit networks in grid order (δ outermost, then τ, then seeds), as the grid would be.
   const init = p.init === 'aligned' && data.kind === 'regression'
     ? { explicit: gridDeltas(p).flatMap((delta) => taus.flatMap((tau) => seeds.map((seed) => { const n = alignedInit(data.XY, delta, tau, seed, rates); return { W: n.W, A: n.A }; }))) }
-    : { grid: { h: p.h, delta: { from: p.deltaMin, to: p.deltaMax, count: p.deltaCount }, tau: taus, seeds } };
+    : { grid: { h: p.h, delta: { from: p.deltaMin, to: p.deltaMax, count: p.deltaCount }, tau: taus, seeds, ...(p.deltaSigns === 'mixed' ? { deltaSigns: 'mixed' } : {}) } };
   return {
     model: 'linear2',
     data: data.kind === 'regression' ? { XX: data.XX, XY: data.XY } : { sensing: { M: data.M, y: data.y } },

@@ -18,6 +18,7 @@ import type { Linear2Stepper } from './cpuBackend.ts';
 import { createLinear2Controls, type Linear2Controls } from './controls.ts';
 import { exportCsv, exportJson } from './export.ts';
 import { frobeniusDistance } from '../../../theory/linear2Metrics.ts';
+import { WidthMapPanel } from './widthMap.ts';
 
 /** Builds a backend for an experiment, optionally from given states at a given step count (after a device loss). */
 export type Linear2BackendFactory = (e: Linear2Experiment, from?: { states: Float64Array[]; step: number }) => Linear2Stepper;
@@ -26,7 +27,7 @@ export type Linear2BackendFactory = (e: Linear2Experiment, from?: { states: Floa
 export interface Linear2Backends { factory: Linear2BackendFactory; adapter: string; kind: 'gpu' | 'cpu' }
 
 /** DOM slots (index.ts buildLinear2Page). */
-export interface Linear2Slots { runBar: HTMLElement; hud: HTMLElement; sv: HTMLElement; spectrum: HTMLElement; map: HTMLElement }
+export interface Linear2Slots { runBar: HTMLElement; hud: HTMLElement; sv: HTMLElement; spectrum: HTMLElement; map: HTMLElement; width: HTMLElement }
 
 /** The state tests and exports read (window.lazyrich.linear2.status). */
 export interface Linear2Status {
@@ -74,6 +75,8 @@ export class Linear2App implements ParamsTarget<Linear2AppParams> {
   private readonly svPanel: SingularValuePanel;
   private readonly spectrumPanel: SpectrumPanel;
   private readonly mapPanel: RegimeMapPanel;
+  /** Theorem 4.1's width map (computed on demand; at once on the "width" preset). */
+  readonly widthPanel: WidthMapPanel;
   private readonly controls: Linear2Controls;
 
   private constructor(private backends: Linear2Backends, private readonly slots: Linear2Slots, shell: AppShell<Linear2AppParams>) {
@@ -85,6 +88,7 @@ export class Linear2App implements ParamsTarget<Linear2AppParams> {
       metric: (metric) => this.change({ metric }), cell: (sel) => this.change({ sel }),
       png: () => png(this.mapPanel.heatmap.toPng(), 'lazyrich-linear2-map.png'),
     });
+    this.widthPanel = new WidthMapPanel(slots.width, () => this.backends.factory, () => png(this.widthPanel.heatmap.toPng(), 'lazyrich-linear2-width-map.png'));
     this.controls = createLinear2Controls(() => this.params, (name, value) => this.change({ [name]: value }), {
       playPause: () => this.playPause(), step: () => this.singleStep(), reset: () => this.restart(),
       exportCsv: () => this.metrics && exportCsv(this.experiment, this.metrics, this.metricsStep),
@@ -225,6 +229,7 @@ export class Linear2App implements ParamsTarget<Linear2AppParams> {
     this.history = new SpectrumHistory(e.networks.length, e.r);
     this.kernels = new InitialKernels(e);
     this.mapPanel.setExperiment(e);
+    if (p.preset === 'width') this.widthPanel.start(p); else this.widthPanel.reset(p);
     this.ingest(0, { states: e.initial, diverged: e.networks.map(() => false) });
     this.follow(p);
     this.runner.resetBudget();

@@ -14,7 +14,7 @@ type Name = keyof Linear2AppParams & string;
 export const LINEAR2_FOLDERS: Record<string, Name[]> = {
   run: ['preset', 'method', 'step', 'tEnd', 'stepsPerFrame'],
   data: ['data', 'd', 'c', 'n', 'rank', 'norm', 'noise', 'dataSeed', 'XX', 'XY'],
-  'network & init grid': ['h', 'init', 'etaW', 'etaA', 'deltaMin', 'deltaMax', 'deltaCount', 'logTauMin', 'logTauMax', 'tauCount', 'seeds', 'seed', 'bound'],
+  'network & init grid': ['h', 'init', 'deltaSigns', 'etaW', 'etaA', 'deltaMin', 'deltaMax', 'deltaCount', 'logTauMin', 'logTauMax', 'tauCount', 'seeds', 'seed', 'bound'],
   view: ['metric', 'sel'],
 };
 

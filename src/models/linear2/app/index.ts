@@ -26,12 +26,13 @@ export function buildLinear2Page(): Linear2Slots {
   const sv = Object.assign(document.createElement('section'), { id: 'l2-sv-panel' });
   const spectrum = Object.assign(document.createElement('section'), { id: 'l2-spectrum-panel' });
   const map = Object.assign(document.createElement('section'), { id: 'l2-map-panel' });
-  panels.append(sv, spectrum, map);
+  const width = Object.assign(document.createElement('section'), { id: 'l2-width-panel' });
+  panels.append(sv, spectrum, map, width);
   root.append(runBar);
   if (notices) root.append(notices);
   root.append(panels);
   document.body.append(root);
-  return { runBar, hud, sv, spectrum, map };
+  return { runBar, hud, sv, spectrum, map, width };
 }
 
 /** The networks on the f64 CPU backend. */
