@@ -107,6 +107,19 @@ describe('linear2 page', () => {
     await page.close();
   });
 
+  it('width preset (Theorem 4.1): the width map over (h, δ) fills column by column', { timeout: 120_000 }, async () => {
+    // A shorter run than the preset's t = 20 (3 δ, t = 1): the preset name becomes "custom", so the map is started by its button.
+    const { page, errors } = await open('#model=linear2&v=1&p=width&dn=3&T=1');
+    await page.locator('#l2-width-run').click();
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#l2-width-panel .l2-caption')?.dataset.done === '12', null, { timeout: 90_000, polling: 250 });
+    expect(await pixelSpread(page, '#l2-width-map canvas')).toBeGreaterThan(5);
+    expect(await page.locator('#l2-width-panel .l2-caption').textContent()).toMatch(/12\/12 widths computed\. narrowing \(d = 6 > c = 2\)/);
+    await page.locator('#l2-width-panel').scrollIntoViewIfNeeded();
+    await shot(page, 'width');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('bad input names its field: h = 99 and a non-PSD XX in the URL, beta-flow with a generic Δ, XY of the wrong shape', { timeout: 120_000 }, async () => {
     const { page, errors } = await open('#model=linear2&v=1&p=custom&data=custom&d=2&c=1&XX=1,2,2,1&XY=1,0&h=99');
     const first = (await alerts(page)).join('\n');
