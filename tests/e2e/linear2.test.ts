@@ -108,12 +108,12 @@ describe('linear2 page', () => {
   });
 
   it('width preset (Theorem 4.1): the width map over (h, δ) fills column by column', { timeout: 120_000 }, async () => {
-    // A shorter run than the preset's t = 20 (3 δ, t = 1): the preset name becomes "custom", so the map is started by its button.
-    const { page, errors } = await open('#model=linear2&v=1&p=width&dn=3&T=1');
+    // A shorter run than the preset's (d = 3, 3 δ, t = 0.5: 6 widths): the preset name becomes "custom", so the button starts the map.
+    const { page, errors } = await open('#model=linear2&v=1&p=width&dn=3&T=0.5&d=3');
     await page.locator('#l2-width-run').click();
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('#l2-width-panel .l2-caption')?.dataset.done === '12', null, { timeout: 90_000, polling: 250 });
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#l2-width-panel .l2-caption')?.dataset.done === '6', null, { timeout: 90_000, polling: 250 });
     expect(await pixelSpread(page, '#l2-width-map canvas')).toBeGreaterThan(5);
-    expect(await page.locator('#l2-width-panel .l2-caption').textContent()).toMatch(/12\/12 widths computed\. narrowing \(d = 6 > c = 2\)/);
+    expect(await page.locator('#l2-width-panel .l2-caption').textContent()).toMatch(/6\/6 widths computed\. narrowing \(d = 3 > c = 2\)/);
     await page.locator('#l2-width-panel').scrollIntoViewIfNeeded();
     await shot(page, 'width');
     expect(errors).toEqual([]);
