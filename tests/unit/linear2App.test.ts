@@ -66,14 +66,14 @@ describe('linear2 app: aligned init (Thm B.6 exact case)', () => {
 
   it('the aligned preset\'s CLI config passes the CLI parser with Δ = δI per network (beta-flow accepted too)', () => {
     const cfg = parseLinear2Config(linear2AppConfig(preset('aligned', { method: 'beta-flow' })));
-    expect(cfg.networks.map((n) => n.delta)).toEqual([-2, 0, 2].map((d) => expect.closeTo(d, 9)));
+    expect(cfg.networks.map((n) => n.delta)).toEqual([0, 2, 4].map((d) => expect.closeTo(d, 9)));
   });
 });
 
 describe('linear2 app: the mirror-flow prediction against the simulation (f64 CPU backend, the app\'s read-back path)', () => {
   it('aligned preset: every singular value follows the prediction within 1e-3 up to t = 12', async () => {
     const gaps = await predictionGaps(preset('aligned'), 50);
-    console.log('aligned preset: max |σ − λ| per network (δ = −2, 0, 2):', gaps.map((g) => g.toExponential(2)).join(', '));
+    console.log('aligned preset: max |σ − λ| per network (δ = 0, 2, 4):', gaps.map((g) => g.toExponential(2)).join(', '));
     for (const g of gaps) expect(g).toBeLessThan(1e-3);
   });
 
@@ -84,13 +84,13 @@ describe('linear2 app: the mirror-flow prediction against the simulation (f64 CP
   });
 
   it('the exact-flow reference (the HUD\'s GD-vs-flow gap): GD is first order in η (the gap halves with η), RK4 ≤ 1e-8 (f64 vs f64)', async () => {
-    const gap = async (method: 'gd' | 'rk4', step: number): Promise<number> => {
+    const gap = async (method: 'gd' | 'rk4', step: number): Promise<number> => { // network 1: δ = 2
       const e = buildLinear2Experiment(preset('aligned', { method, step, tEnd: 3 }));
       const backend = new CpuLinear2Backend(e);
       await backend.advance(e.endStep);
       const { states } = await backend.readStates();
-      const b = new ExactFlow(e, 2).betaAt(e.endStep * e.cfg.step)!;
-      const sim = betaOfState(states[2], e.cfg.h, 3, 3);
+      const b = new ExactFlow(e, 1).betaAt(e.endStep * e.cfg.step)!;
+      const sim = betaOfState(states[1], e.cfg.h, 3, 3);
       return Math.hypot(...sim.map((x, k) => x - b[k]));
     };
     const [g1, g2] = [await gap('gd', 0.02), await gap('gd', 0.01)];

@@ -102,9 +102,10 @@ export const LINEAR2_PRESETS: Record<string, Partial<Params<Linear2Schema>>> = {
     deltaMin: -4, deltaMax: 4, deltaCount: 9, logTauMin: -3, logTauMax: 0, tauCount: 7, seeds: 1,
   },
   // Thm B.6's exact case: XX = I, β₀ = U diag(s₀) Vᵀ with XY's singular vectors (alignedInit.ts).
+  // δ ≥ 0 only: here the flow depends on δ² (λ̇ = −√(δ² + 4λ²) ∂L/∂λ), so −δ would draw the same curves.
   aligned: {
     data: 'whitened', init: 'aligned', d: 3, c: 3, h: 3, rank: 2, norm: 2, dataSeed: 1, method: 'rk4', step: 1e-2, tEnd: 12, stepsPerFrame: 4,
-    deltaMin: -2, deltaMax: 2, deltaCount: 3, logTauMin: -1, logTauMax: -1, tauCount: 1, seeds: 1,
+    deltaMin: 0, deltaMax: 4, deltaCount: 3, logTauMin: -1, logTauMax: -1, tauCount: 1, seeds: 1,
   },
   // Theorem 4.1's regime table: a narrowing net (d = 6 > c = 2); the width map runs h = 1 … 12, uniform or mixed δ_k.
   width: {
@@ -114,7 +115,7 @@ export const LINEAR2_PRESETS: Record<string, Partial<Params<Linear2Schema>>> = {
   // The same data from a random β₀ (Δ = δI exactly): the singular vectors turn, the prediction (vectors frozen at β₀'s) misses.
   'not-aligned': {
     data: 'whitened', init: 'grid', d: 3, c: 3, h: 3, rank: 2, norm: 2, dataSeed: 1, method: 'rk4', step: 1e-2, tEnd: 12, stepsPerFrame: 4,
-    deltaMin: -2, deltaMax: 2, deltaCount: 3, logTauMin: -1, logTauMax: -1, tauCount: 1, seeds: 1,
+    deltaMin: 0, deltaMax: 4, deltaCount: 3, logTauMin: -1, logTauMax: -1, tauCount: 1, seeds: 1,
   },
 };
 

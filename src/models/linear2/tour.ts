@@ -15,8 +15,8 @@ export const LINEAR2_TOUR: readonly TourStep[] = [
     target: '#l2-sv-panel',
     caption: 'Three wide linear networks with different layer imbalance δ learn the same 3×3 target. Solid curves are the '
       + 'singular values of β = WᵀA as trained; dashed curves are the mirror-flow prediction λ̇ = −√(δ² + 4λ²) ∂L/∂λ. Here the '
-      + 'start shares the target\'s singular vectors, so the prediction is exact: δ = 0 waits and then jumps (rich), |δ| = 2 moves '
-      + 'smoothly (lazy). Switch the preset to "not aligned" to see the prediction miss once the vectors turn.',
+      + 'start shares the target\'s singular vectors, so the prediction is exact: δ = 0 waits and then jumps (rich), δ = 2 and 4 '
+      + 'move at once and smoothly (lazy). Switch the preset to "not aligned" to see the prediction miss once the vectors turn.',
   },
   {
     figure: 'Part II', title: 'Balanced starts find low rank (matrix sensing)',
