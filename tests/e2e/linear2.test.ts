@@ -120,6 +120,22 @@ describe('linear2 page', () => {
     await page.close();
   });
 
+  it('device loss: the run continues on a new device from the last states read back, still within 1e-3 of the mirror flow', { timeout: 120_000 }, async () => {
+    const { page, errors } = await open('#model=linear2&v=1&p=aligned&spf=40');
+    await waitFor(page, 's.metricsStep >= 200');
+    await page.evaluate(() => window.lazyrich!.gpu!.device.destroy());
+    await page.waitForFunction(() => { const l = (window.lazyrich?.gpuLosses ?? []) as { recoveredAt: number | null; resumed: string }[]; return l.length >= 1 && (l[0].recoveredAt !== null || l[0].resumed !== ''); }, null, { timeout: 60_000 });
+    const loss = (await page.evaluate(() => window.lazyrich!.gpuLosses))![0] as { recoveredAt: number | null; resumed: string };
+    expect(loss.recoveredAt).not.toBeNull();
+    expect(loss.resumed).toMatch(/^at step [\d,]+ \(the last states read back\)$/);
+    await waitFor(page, "s.state === 'done' && s.metricsStep === s.endStep", 90_000);
+    const s = await status(page);
+    expect(s.predictionGap).toBeLessThan(1e-3);
+    expect(s.backend).toBe('gpu');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('bad input names its field: h = 99 and a non-PSD XX in the URL, beta-flow with a generic Δ, XY of the wrong shape', { timeout: 120_000 }, async () => {
     const { page, errors } = await open('#model=linear2&v=1&p=custom&data=custom&d=2&c=1&XX=1,2,2,1&XY=1,0&h=99');
     const first = (await alerts(page)).join('\n');
