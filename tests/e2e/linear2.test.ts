@@ -5,7 +5,7 @@
  * singular values follow the mirror-flow prediction within 1e-3 (the issue's bound) to the end time; bad
  * input names its field. Screenshots go to $LIN2_SHOTS (default test-results/linear2/).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,15 @@ describe('linear2 page', () => {
     await page.evaluate(() => window.lazyrich!.linear2!.change({ sel: 4 * 7 + 6 }));
     expect((await status(page)).followed).toEqual([4 * 7 + 6]);
     expect(await page.evaluate(() => location.hash)).toMatch(/&p=sensing-map&/); // a view field keeps the preset
+    // Exports: CSV (one row per network), the map as PNG.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('.lil-gui button', { hasText: 'networks now → CSV' }).click()]);
+    expect(csv.suggestedFilename()).toBe('lazyrich-linear2.csv');
+    const rows = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(64);
+    expect(rows[0]).toMatch(/^network,delta,tau,seed,init,t,step,loss,deltaDrift,kernelDistance,.*,sigma6,diverged$/);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.locator('#l2-map-panel .l2-png').click()]);
+    expect(png.suggestedFilename()).toBe('lazyrich-linear2-map.png');
+    expect(PNG.sync.read(readFileSync((await png.path())!)).width).toBeGreaterThan(200);
     await shot(page, 'sensing-map');
     expect(errors).toEqual([]);
     await page.close();
@@ -138,6 +147,7 @@ describe('linear2 page', () => {
 
   it('bad input names its field: h = 99 and a non-PSD XX in the URL, beta-flow with a generic Δ, XY of the wrong shape', { timeout: 120_000 }, async () => {
     const { page, errors } = await open('#model=linear2&v=1&p=custom&data=custom&d=2&c=1&XX=1,2,2,1&XY=1,0&h=99');
+    expect(await page.locator('#model-switch').textContent()).toContain('two-layer linear');
     const first = (await alerts(page)).join('\n');
     expect(first).toMatch(/\bh\b.*hidden width h \(h\) must be an integer in \[1, 32\]/);
     expect(first).toMatch(/XX \(XX\): XX is not positive semi-definite/);
