@@ -132,11 +132,24 @@ describe('linear2 page', () => {
   it('device loss: the run continues on a new device from the last states read back, still within 1e-3 of the mirror flow', { timeout: 120_000 }, async () => {
     const { page, errors } = await open('#model=linear2&v=1&p=aligned&spf=40');
     await waitFor(page, 's.metricsStep >= 200');
-    await page.evaluate(() => window.lazyrich!.gpu!.device.destroy());
+    // Paused mid-run (so the loss happens before the end), then the device is destroyed in the same task.
+    const atLoss = await page.evaluate(() => {
+      const app = window.lazyrich!.linear2!;
+      app.playPause();
+      const s = app.status;
+      window.lazyrich!.gpu!.device.destroy();
+      return s;
+    });
+    expect(atLoss.state).toBe('paused');
+    expect(atLoss.step).toBeLessThan(atLoss.endStep);
     await page.waitForFunction(() => { const l = (window.lazyrich?.gpuLosses ?? []) as { recoveredAt: number | null; resumed: string }[]; return l.length >= 1 && (l[0].recoveredAt !== null || l[0].resumed !== ''); }, null, { timeout: 60_000 });
     const loss = (await page.evaluate(() => window.lazyrich!.gpuLosses))![0] as { recoveredAt: number | null; resumed: string };
     expect(loss.recoveredAt).not.toBeNull();
     expect(loss.resumed).toMatch(/^at step [\d,]+ \(the last states read back\)$/);
+    const resumedAt = Number(/at step ([\d,]+)/.exec(loss.resumed)![1].replace(/,/g, ''));
+    expect(resumedAt).toBeGreaterThanOrEqual(200);
+    expect(resumedAt).toBeLessThan(atLoss.endStep);
+    await page.evaluate(() => window.lazyrich!.linear2!.playPause());
     await waitFor(page, "s.state === 'done' && s.metricsStep === s.endStep", 90_000);
     const s = await status(page);
     expect(s.predictionGap).toBeLessThan(1e-3);
