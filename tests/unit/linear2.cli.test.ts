@@ -32,8 +32,8 @@ describe('linear2 plugin', () => {
       expect(() => validate(linear2Plugin.schema, { [field]: value }, base), field).toThrow(ParamError);
     }
   });
-  it('has no app half yet: the page shows a notice and the default model (src/app/shell.ts)', () => {
-    expect(linear2Plugin.loadApp).toBeUndefined();
+  it('has an app half (src/models/linear2/app/, issue 13 item 2): the header lists it', () => {
+    expect(linear2Plugin.loadApp).toBeTypeOf('function');
   });
 });
 
