@@ -115,7 +115,7 @@ describe('guided tour', () => {
       if (i < entries.length - 1) await page.keyboard.press('ArrowRight');
     }
     await page.keyboard.press('ArrowLeft');
-    await page.waitForFunction(() => document.querySelector<HTMLElement>('#tour-card')?.dataset.step === '6');
+    await page.waitForFunction((n) => document.querySelector<HTMLElement>('#tour-card')?.dataset.step === String(n), entries.length - 1);
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => document.querySelector<HTMLElement>('#tour-card')?.hidden === true);
     expect(await page.evaluate(() => location.search)).not.toContain('tour=');
