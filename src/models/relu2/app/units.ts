@@ -14,6 +14,9 @@ import './units.css';
 
 const DEG = 180 / Math.PI;
 
+/** The regime word of a start (docs/theory.md §3.1): δ < 0 downstream, δ > 0 upstream, δ = 0 balanced. */
+export function regimeWord(delta: number): string { return delta < 0 ? 'downstream' : delta > 0 ? 'upstream' : 'balanced'; }
+
 /** Both panels. */
 export class UnitsPanels {
   private readonly scatter: UnitsScatter;
@@ -99,7 +102,7 @@ export class UnitsPanels {
       const sum = summarise(nets);
       const step = e.checkpoints[Math.min(...nets.map((n) => n.c))];
       series.push({
-        label: e.cells[cell].short, selected: cell === this.selected,
+        label: `${e.cells[cell].short} (${regimeWord(e.cells[cell].delta)})`, selected: cell === this.selected,
         summary: `step ${step.toLocaleString('en')} · mean angle ${(sum.meanAngle * DEG).toFixed(1)}° · ‖θ − θ₀‖/‖θ₀‖ = ${fmt(sum.relParamDistance)} · H = ${fmt(sum.hamming)}`
           + ` · mean |μ̇_k| = ${fmt(sum.muSpeed)}, ‖β̂̇_k‖ = ${fmt(sum.dirSpeed)}`,
         dots: nets.flatMap((n) => Array.from(n.motion.angle, (ang, k) => ({
@@ -117,7 +120,7 @@ export class UnitsPanels {
       if (!net || !p || !plane) { panel.clear('not computed yet', cell.short); return; }
       const data = e.datasets[dataIndexOf(e, 0)];
       panel.update({
-        params: p, X: data.X, y: data.y, plane, title: cell.short,
+        params: p, X: data.X, y: data.y, plane, title: `${cell.short} · ${regimeWord(cell.delta)}`,
         subtitle: `step ${e.checkpoints[net.c].toLocaleString('en')} · H = ${fmt(net.motion.hamming.reduce((s, h) => s + h, 0))} · ‖θ − θ₀‖/‖θ₀‖ = ${fmt(net.motion.relParamDistance)}`,
       });
     });

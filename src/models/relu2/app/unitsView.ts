@@ -94,7 +94,7 @@ export class UnitsScatter {
       { label: 'radial speed |μ̇_k| / |μ_k| (per unit time)', log: true, range: logRange(all.map((d) => d.speed[0])) },
       { label: 'angular speed ‖β̂̇_k‖ (rad per unit time)', log: true, range: logRange(all.map((d) => d.speed[1])) },
     ];
-    const barW = 46, gap = 58, left = 52, half = (W - left - barW - gap - 10) / 2;
+    const barW = 64, gap = 58, left = 52, half = (W - left - barW - gap - 10) / 2;
     this.panel(g, { x: left, y: 20, w: half, h: plotH - 40 }, moved, 'moved since t = 0', (d) => d.moved);
     this.panel(g, { x: left + half + gap, y: 20, w: half, h: plotH - 40 }, speed, 'speed now (eqs. 9–10)', (d) => d.speed);
     this.colorBar(g, W - barW + 6, 24, plotH - 48);
