@@ -80,8 +80,8 @@ export class UnitsPanels {
     const e = this.experiment;
     if (!e) return;
     const seedsText = e.seeds.length > 1 ? `all ${e.seeds.length} seeds` : `seed ${e.seeds[0]}`;
-    this.unitsNote.textContent = 'Each dot is one hidden unit (' + seedsText + ') of the cells compared: the selected cell and the others '
-      + 'of its τ column, one marker shape each. Left: how far the unit\'s direction β̂_k = w_k/‖w_k‖ has turned since t = 0 (up) '
+    const compared = e.kind === 'fig1a' ? 'the four Fig. 1a settings' : 'the selected cell and the others of its τ column';
+    this.unitsNote.textContent = 'Each dot is one hidden unit (' + seedsText + ') of ' + compared + ', one marker shape each. Left: how far the unit\'s direction β̂_k = w_k/‖w_k‖ has turned since t = 0 (up) '
       + 'against how much its size μ_k = ±|a_k|‖w_k‖ changed (right). Right: how fast each changes now, from eqs. 9–10. Colour: the '
       + 'fraction of training inputs on which the unit switched on or off (its Hamming distance H_k). Upstream (α > 1, δ > 0) units '
       + 'turn fast, and the activation pattern with them, while the parameters barely move (‖θ − θ₀‖/‖θ₀‖ in the legend); downstream '
