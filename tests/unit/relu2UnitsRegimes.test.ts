@@ -14,6 +14,8 @@ import { trainRelu2, type Relu2Data, type Relu2Params } from '../../src/theory/i
 import { relu2UnitMotion, type Relu2UnitMotion } from '../../src/theory/relu2Units.ts';
 import { Relu2ParamStore } from '../../src/models/relu2/unitParams.ts';
 import { Relu2Results } from '../../src/models/relu2/results.ts';
+import { Relu2Runner } from '../../src/models/relu2/runner.ts';
+import { CpuRelu2Backend } from '../../src/models/relu2/cpu.ts';
 import { checkpointIndex, networkUnits, parityCounts, parityPlane, peerCells } from '../../src/models/relu2/app/unitsMath.ts';
 
 const xorParams = () => validate(S, { ...RELU2_PRESETS.xor, preset: 'xor' }, defaults(S));
@@ -128,6 +130,22 @@ describe('unit panels: compared cells, θ store, host-side unit motion', () => {
     const exact = relu2UnitMotion(records[1].params, net.init, data.X, 0);
     exact.angle.forEach((a, k) => expect(Math.abs(a - u.motion.angle[k])).toBeLessThan(1e-5));
     expect(networkUnits(e, results, 0, 0, 3)).toBeNull();
+  });
+
+  it('the app\'s runner keeps θ at every checkpoint (CPU backend): the view\'s unit motion = f64 GD\'s, rounded to f32', async () => {
+    const e = buildExperiment({ ...xorParams(), steps: 200, checkpoints: 4 }, null);
+    const results = new Relu2Results(e);
+    await new Relu2Runner(e, results, (spec) => CpuRelu2Backend.create(spec)).run();
+    const { spec } = e.plan.specOf(Array.from({ length: e.networkCount }, (_, q) => q));
+    const last = e.checkpoints.length - 1;
+    for (const cell of e.cells) {
+      for (let c = 0; c <= last; c++) expect(results.params!.has(networkIndex(e, cell.index, 0), c)).toBe(true);
+      const net = spec.networks[networkIndex(e, cell.index, 0)], data = spec.datasets[net.dataIndex];
+      const ref = trainRelu2(net.init, data, { eta: net.eta, slope: 0, checkpoints: [e.checkpoints[last]] }).records[0].params;
+      const f32 = (p: Relu2Params): Relu2Params => ({ ...p, W: Float64Array.from(Float32Array.from(p.W)), a: Float64Array.from(Float32Array.from(p.a)) });
+      const view = networkUnits(e, results, cell.index, 0, -1 + e.checkpoints.length)!;
+      expect(view.motion.angle).toEqual(relu2UnitMotion(f32(ref), f32(net.init), data.X, 0).angle);
+    }
   });
 
   it('parityCounts: pixel centres of the plane, row 0 at the top; bias coordinate 1', () => {
