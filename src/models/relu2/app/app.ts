@@ -199,6 +199,7 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
     this.results = results;
     this.runner = runner;
     this.slots.panels.dataset.mode = experiment.kind;
+    this.slots.panels.dataset.data = p.data; // XOR: the Fig. 5a parity pictures go first (units.css)
     this.runBar.describe(describeExperiment(experiment, this.backends.adapter));
     if (experiment.kind === 'grid') {
       this.map.setExperiment(experiment);
