@@ -16,6 +16,7 @@ import { Relu2ParamStore } from '../../src/models/relu2/unitParams.ts';
 import { Relu2Results } from '../../src/models/relu2/results.ts';
 import { Relu2Runner } from '../../src/models/relu2/runner.ts';
 import { CpuRelu2Backend } from '../../src/models/relu2/cpu.ts';
+import { hammingColor, logRange } from '../../src/models/relu2/app/unitsView.ts';
 import { checkpointIndex, networkUnits, parityCounts, parityPlane, peerCells } from '../../src/models/relu2/app/unitsMath.ts';
 
 const xorParams = () => validate(S, { ...RELU2_PRESETS.xor, preset: 'xor' }, defaults(S));
@@ -146,6 +147,15 @@ describe('unit panels: compared cells, θ store, host-side unit motion', () => {
       const view = networkUnits(e, results, cell.index, 0, -1 + e.checkpoints.length)!;
       expect(view.motion.angle).toEqual(relu2UnitMotion(f32(ref), f32(net.init), data.X, 0).angle);
     }
+  });
+
+  it('scatter axes: log ranges cover the positive values by whole decades; the Hamming colour saturates at 0.5', () => {
+    expect(logRange([0, 0.05, 3, Number.NaN])).toEqual([0.01, 10]);
+    expect(logRange([5])).toEqual([1, 10]);
+    expect(logRange([])).toEqual([1e-3, 1]);
+    expect(logRange([1e-30, 1])).toEqual([1e-8, 1]);
+    expect(hammingColor(0.5)).toBe(hammingColor(0.9));
+    expect(hammingColor(0)).not.toBe(hammingColor(0.25));
   });
 
   it('parityCounts: pixel centres of the plane, row 0 at the top; bias coordinate 1', () => {

@@ -85,10 +85,11 @@ export class UnitsScatter {
       return;
     }
     const all = this.series.flatMap((s) => s.dots);
-    const maxAngle = Math.max(5, ...all.map((d) => d.moved[1]).filter(Number.isFinite));
+    // angle axis from 0 to a tick just above the largest angle (at least 5°)
+    const top = 1.05 * Math.max(5, ...all.map((d) => d.moved[1]).filter(Number.isFinite)), tick = niceTicks(0, top, 4).step;
     const moved: [Axis, Axis] = [
       { label: 'radial change |μ_k − μ_k(0)| / |μ_k(0)|', log: true, range: logRange(all.map((d) => d.moved[0])) },
-      { label: 'angle moved by β̂_k (degrees)', log: false, range: [0, niceTicks(0, maxAngle * 1.05, 4).step * Math.ceil((maxAngle * 1.05) / niceTicks(0, maxAngle * 1.05, 4).step)] },
+      { label: 'angle moved by β̂_k (degrees)', log: false, range: [0, tick * Math.ceil(top / tick)] },
     ];
     const speed: [Axis, Axis] = [
       { label: 'radial speed |μ̇_k| / |μ_k| (per unit time)', log: true, range: logRange(all.map((d) => d.speed[0])) },
