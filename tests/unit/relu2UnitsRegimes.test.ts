@@ -17,6 +17,7 @@ import { Relu2Results } from '../../src/models/relu2/results.ts';
 import { Relu2Runner } from '../../src/models/relu2/runner.ts';
 import { CpuRelu2Backend } from '../../src/models/relu2/cpu.ts';
 import { hammingColor, logRange } from '../../src/models/relu2/app/unitsView.ts';
+import { describeExperiment } from '../../src/models/relu2/app/progress.ts';
 import { checkpointIndex, networkUnits, parityCounts, parityPlane, peerCells } from '../../src/models/relu2/app/unitsMath.ts';
 
 const xorParams = () => validate(S, { ...RELU2_PRESETS.xor, preset: 'xor' }, defaults(S));
@@ -156,6 +157,12 @@ describe('unit panels: compared cells, θ store, host-side unit motion', () => {
     expect(logRange([1e-30, 1])).toEqual([1e-8, 1]);
     expect(hammingColor(0.5)).toBe(hammingColor(0.9));
     expect(hammingColor(0)).not.toBe(hammingColor(0.25));
+  });
+
+  it('the run bar describes the XOR data as such (not as a teacher)', () => {
+    const text = describeExperiment(buildExperiment(xorParams(), null), 'test adapter');
+    expect(text).toContain('XOR clusters (x₁, x₂, 1), n = 40, 200 test');
+    expect(text).not.toContain('teacher');
   });
 
   it('parityCounts: pixel centres of the plane, row 0 at the top; bias coordinate 1', () => {
