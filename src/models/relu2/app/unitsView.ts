@@ -98,7 +98,7 @@ export class UnitsScatter {
     const barW = 64, gap = 58, left = 52, half = (W - left - barW - gap - 10) / 2;
     this.panel(g, { x: left, y: 20, w: half, h: plotH - 40 }, moved, 'moved since t = 0', (d) => d.moved);
     this.panel(g, { x: left + half + gap, y: 20, w: half, h: plotH - 40 }, speed, 'speed now (eqs. 9–10)', (d) => d.speed);
-    this.colorBar(g, W - barW + 6, 24, plotH - 48);
+    this.colorBar(g, W - barW + 6, 36, plotH - 60);
     // legend: marker, cell, summary
     g.textAlign = 'left'; g.textBaseline = 'middle';
     this.series.forEach((s, i) => {
