@@ -84,7 +84,7 @@ export interface ParityPlane {
   bias: boolean;
 }
 
-/** The plane of an experiment's parity picture: XOR data (x₁, x₂, 1) on [−2, 2]², or d = 2 inputs; null otherwise. */
+/** The plane of an experiment's parity picture: XOR data (x₁, x₂, 1) on [−2, 2]²; null for other data (no parity panel). */
 export function parityPlane(e: Relu2Experiment): ParityPlane | null {
   if (e.params.data === 'xor' && e.d === 3) return { extent: 2, bias: true };
   return null;
