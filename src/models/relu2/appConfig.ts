@@ -7,6 +7,7 @@
 import type { Relu2Data } from '../../theory/index.ts';
 import type { Relu2Config, Relu2InitSource, Relu2Setting } from './config.ts';
 import { checkpointSteps, seedList, shapeValues, slopeOf, tauValues, type Relu2AppParams } from './params.ts';
+import { xorData } from './xorData.ts';
 
 /** The four settings of Fig. 1a (docs/theory.md §3), in paper order, with their labels. */
 export const FIG1A_SETTINGS: readonly (Relu2Setting & { label: string; short: string })[] = [
@@ -18,21 +19,22 @@ export const FIG1A_SETTINGS: readonly (Relu2Setting & { label: string; short: st
 
 /**
  * The validated config of app params: a `grid` init (τ × δ|α) or, for Fig. 1a, a `points` init of its
- * four settings; teacher data or the uploaded data set. Checkpoints are GD step counts.
+ * four settings; teacher data, the uploaded data set or the XOR clusters (xorData.ts). Checkpoints are GD step counts.
  * @throws Error when p.data = 'upload' and no data are given.
  */
 export function relu2ConfigFromParams(p: Relu2AppParams, uploaded: Relu2Data | null): Relu2Config {
   if (p.data === 'upload' && !uploaded) throw new Error('data = "upload" needs a CSV: use "upload train CSV…" in the data folder.');
   const seeds = seedList(p);
-  const data: Relu2Config['data'] = p.data === 'upload'
-    ? { kind: 'explicit', data: uploaded! }
-    : { kind: 'teacher', teacher: { seed: 0, d: p.d, n: p.n, m0: p.m0, nTest: p.nTest } };
+  // XOR (Fig. 5a) data are explicit data generated from the first seed, shared by every seed of the grid.
+  const data: Relu2Config['data'] = p.data === 'upload' ? { kind: 'explicit', data: uploaded! }
+    : p.data === 'xor' ? { kind: 'explicit', data: xorData({ seed: p.seed, n: p.n, nTest: p.nTest }) }
+      : { kind: 'teacher', teacher: { seed: 0, d: p.d, n: p.n, m0: p.m0, nTest: p.nTest } };
   const init: Relu2InitSource = p.experiment === 'fig1a'
     ? { kind: 'points', m: p.m, points: FIG1A_SETTINGS.map(({ tau, delta, alpha }) => (delta !== undefined ? { tau, delta } : { tau, alpha })), seeds }
     : { kind: 'grid', m: p.m, taus: tauValues(p), ...(p.shape === 'delta' ? { deltas: shapeValues(p) } : { alphas: shapeValues(p) }), seeds };
   const shape = data.kind === 'teacher'
     ? { d: p.d, n: p.n, nTest: p.nTest }
-    : { d: uploaded!.d, n: uploaded!.y.length, nTest: uploaded!.ytest?.length ?? 0 };
+    : { d: data.data.d, n: data.data.y.length, nTest: data.data.ytest?.length ?? 0 };
   const settings = init.kind === 'points' ? init.points.length : init.kind === 'grid' ? init.taus.length * (init.deltas ?? init.alphas!).length : 0;
   return {
     model: 'relu2', slope: slopeOf(p), data, init, learningRate: { base: p.etaBase, scaleByTauSquared: p.etaScale },

@@ -17,13 +17,13 @@ const BIG = 1e6;
 export const RELU2_SCHEMA = {
   preset: {
     key: 'p', label: 'preset', type: 'enum', default: 'fig1b-reduced',
-    options: ['fig1a', 'fig1a-quick', 'fig1b-reduced', 'fig1b-full', 'custom'],
+    options: ['fig1a', 'fig1a-quick', 'fig1b-reduced', 'fig1b-full', 'xor', 'custom'],
     optionLabels: {
       fig1a: 'Fig. 1a (paper: η = 1e-4, 10⁶ steps)', 'fig1a-quick': 'Fig. 1a quick (η = 1e-3, 10⁵ steps; software adapter)',
       'fig1b-reduced': 'Fig. 1b reduced (9 × 9 × 4)',
-      'fig1b-full': 'Fig. 1b full (17 × 17 × 16)', custom: 'custom',
+      'fig1b-full': 'Fig. 1b full (17 × 17 × 16)', xor: 'Fig. 5a XOR: units and parity (3 τ × 3 α)', custom: 'custom',
     },
-  } as EnumField<'fig1a' | 'fig1a-quick' | 'fig1b-reduced' | 'fig1b-full' | 'custom'>,
+  } as EnumField<'fig1a' | 'fig1a-quick' | 'fig1b-reduced' | 'fig1b-full' | 'xor' | 'custom'>,
   experiment: {
     key: 'x', label: 'experiment', type: 'enum', default: 'grid', options: ['grid', 'fig1a'],
     optionLabels: { grid: 'τ × δ|α grid (regime map)', fig1a: 'the four Fig. 1a settings' },
@@ -35,9 +35,10 @@ export const RELU2_SCHEMA = {
     help: 'networks trained together; cells fill in as their batch reaches each checkpoint. "all" is fastest on a large GPU.',
   } as EnumField<'tau' | 'all' | 'cell'>,
   data: {
-    key: 'data', label: 'data', type: 'enum', default: 'teacher', options: ['teacher', 'upload'],
-    optionLabels: { teacher: 'teacher–student (seeded)', upload: 'uploaded CSV' },
-  } as EnumField<'teacher' | 'upload'>,
+    key: 'data', label: 'data', type: 'enum', default: 'teacher', options: ['teacher', 'upload', 'xor'],
+    optionLabels: { teacher: 'teacher–student (seeded)', upload: 'uploaded CSV', xor: 'XOR clusters (Fig. 5a; d = 2 + bias)' },
+    help: 'xor: four clusters at (±1, ±1), y = sgn(x₁x₂), inputs (x₁, x₂, 1) (xorData.ts); n, test samples and the first seed apply',
+  } as EnumField<'teacher' | 'upload' | 'xor'>,
   d: { key: 'd', label: 'input dimension d', type: 'int', min: 1, max: RELU2_LIMITS.maxInputs, default: 20 },
   n: { key: 'n', label: 'train samples n', type: 'int', min: 1, max: RELU2_LIMITS.maxSamples, default: 200 },
   nTest: { key: 'nt', label: 'test samples', type: 'int', min: 0, max: RELU2_LIMITS.maxSamples, default: 1000 },
@@ -100,6 +101,9 @@ export type Relu2MetricName = Relu2AppParams['metric'];
  * - fig1b-reduced: the issue's browser grid, 9 × 9 τ × δ, 4 seeds, m = 50, n = 200, d = 20, 10⁴ steps.
  * - fig1b-full: the paper's grid, 17 × 17 × 16, m = 50, n = 1000, d = 100, 10⁵ steps (1,000 test samples
  *   instead of 10⁴), run one τ column at a time.
+ * - xor: paper Fig. 5a (docs/theory.md §3.1): the XOR clusters (xorData.ts), m = 10 ReLU units, τ ∈ {0.05,
+ *   0.1, 0.2} × α ∈ {0.1, 1, 10} (downstream, balanced, upstream), η = 1e-5/τ², 2·10⁴ steps, 40 checkpoints;
+ *   every unit's motion and the parity picture are drawn at each checkpoint (app/units.ts).
  */
 export const RELU2_PRESETS: Record<Exclude<Relu2PresetName, 'custom'>, Partial<Relu2AppParams>> = {
   fig1a: {
@@ -119,6 +123,11 @@ export const RELU2_PRESETS: Record<Exclude<Relu2PresetName, 'custom'>, Partial<R
     experiment: 'grid', batch: 'tau', data: 'teacher', d: 100, n: 1000, nTest: 1000, m0: 3, seeds: 16, seed: 0, m: 50,
     activation: 'relu', logTauMin: -1, logTauMax: 0.3, tauCount: 17, shape: 'delta', deltaMin: -1, deltaMax: 1, deltaCount: 17,
     etaBase: 5e-3, etaScale: true, steps: 100_000, checkpoints: 11, metric: 'kernelDistance', at: -1,
+  },
+  xor: {
+    experiment: 'grid', batch: 'all', data: 'xor', n: 40, nTest: 200, seeds: 1, seed: 0, m: 10, activation: 'relu',
+    logTauMin: Math.log10(0.05), logTauMax: Math.log10(0.2), tauCount: 3, shape: 'alpha', logAlphaMin: -1, logAlphaMax: 1, alphaCount: 3,
+    etaBase: 1e-5, etaScale: true, steps: 20_000, checkpoints: 40, metric: 'hamming', at: -1,
   },
 };
 

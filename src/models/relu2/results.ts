@@ -13,6 +13,7 @@ import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
 import type { Relu2MetricName } from './params.ts';
 import { relu2ConfigJson } from './appConfig.ts';
 import { networkIndex, type Relu2Experiment } from './grid.ts';
+import { Relu2ParamStore } from './unitParams.ts';
 
 /** Metric names in storage order. */
 export const RELU2_METRIC_NAMES: readonly Relu2MetricName[] = ['trainLoss', 'testLoss', 'hamming', 'paramDistance', 'kernelDistance', 'deltaDrift'];
@@ -45,6 +46,8 @@ export class Relu2Results {
   readonly diverged: Uint8Array;
   /** Trails for the neuron portrait, or null when d ≠ 2 or too large. */
   readonly trails: Float32Array | null;
+  /** θ of every network at every checkpoint for the unit views (docs/theory.md §3.1), or null when too large. */
+  readonly params: Relu2ParamStore | null;
   readonly C: number;
   readonly networks: number;
 
@@ -55,6 +58,7 @@ export class Relu2Results {
     this.diverged = new Uint8Array(this.networks * this.C);
     const trailFloats = this.networks * this.C * experiment.m * 3;
     this.trails = experiment.d === 2 && trailFloats <= MAX_TRAIL_FLOATS ? new Float32Array(trailFloats).fill(NaN) : null;
+    this.params = Relu2ParamStore.create(this.networks, this.C, experiment.m, experiment.d);
   }
 
   /** Stores network q's metrics at checkpoint index c. */
@@ -173,7 +177,8 @@ export class Relu2Results {
     return {
       model: 'relu2', adapter: meta.adapter, date: meta.date ?? new Date().toISOString(), params: e.params,
       ...(meta.configHash ? { configHash: meta.configHash } : {}), config: relu2ConfigJson(e.plan.config),
-      data: e.dataName ? { uploaded: e.dataName } : { teacher: { d: e.d, n: e.n, nTest: e.nTest, m0: e.params.m0 } },
+      data: e.dataName ? { uploaded: e.dataName } : e.params.data === 'xor' ? { xor: { seed: e.params.seed, n: e.n, nTest: e.nTest } }
+        : { teacher: { d: e.d, n: e.n, nTest: e.nTest, m0: e.params.m0 } },
       grid: { kind: e.kind, taus: e.taus, [e.shapeKind === 'delta' ? 'deltas' : 'alphas']: e.shapes, seeds: e.seeds, m: e.m },
       checkpoints: e.checkpoints,
       map: { layout: 'map[metric][checkpoint][row·cols + col]: mean over non-diverged seeds; row = δ|α index, col = τ index', rows: e.rows, cols: e.cols, ...map },

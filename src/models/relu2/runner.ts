@@ -1,6 +1,6 @@
 /**
  * The relu2 experiment on the shell's runner (src/app/runner.ts): one batch of the experiment per
- * ensemble, its checkpoints read into Relu2Results (metrics, and trails when the experiment keeps them).
+ * ensemble, its checkpoints read into Relu2Results (metrics, and trails and θ when the experiment keeps them).
  *
  * Step 0: the symmetrised init has f ≡ 0 and θ = θ₀, so the metrics there are exact closed forms
  * (train loss = mean y², test loss = mean y_test², H = S = ‖θ − θ₀‖ = δ drift = 0) and need no GPU pass:
@@ -47,7 +47,9 @@ export function relu2Plan(experiment: Relu2Experiment, results: Relu2Results, fa
       const metrics = await backend.readMetrics(signal);
       const q = batchNetworks(e, b);
       metrics.forEach((m, i) => results.set(q[i], c, m));
-      if (results.trails) (await backend.readParams()).forEach((p, i) => results.setTrail(q[i], c, p));
+      if (results.trails || results.params) {
+        (await backend.readParams()).forEach((p, i) => { results.setTrail(q[i], c, p); results.params?.set(q[i], c, p); });
+      }
     },
     initial(b, c) { recordInitial(specOf(b), results, batchNetworks(e, b), c); },
   };
@@ -68,6 +70,7 @@ function recordInitial(spec: Relu2SimSpec, results: Relu2Results, q: readonly nu
       trainLoss: l.train, testLoss: l.test, hamming: 0, paramDistance: 0, kernelDistance: 0, deltaDrift: 0, diverged: false,
     });
     results.setTrail(q[i], c, net.init);
+    results.params?.set(q[i], c, net.init);
   });
 }
 

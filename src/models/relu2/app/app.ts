@@ -12,6 +12,7 @@ import type { Relu2DeviceLimits } from '../spec.ts';
 import type { Relu2Kernel } from '../layout.ts';
 import { clearNotice, showNotice } from '../../../app/notices.ts';
 import { CellsView } from './cellsView.ts';
+import { UnitsPanels } from './units.ts';
 import { createRelu2Controls, type Relu2Controls } from './controls.ts';
 import { CsvDataError, KERNEL_PASS_RATE, parseDataCsv, slowDataWarning, uploadedData, type ParsedCsv } from './csv.ts';
 import { askQuestion } from '../../../app/estimateDialog.ts';
@@ -36,7 +37,7 @@ export interface Relu2Backends {
 }
 
 /** The DOM slots the app fills (built by index.ts buildRelu2Page). */
-export interface Relu2Slots { runBar: HTMLElement; panels: HTMLElement; map: HTMLElement; cells: HTMLElement }
+export interface Relu2Slots { runBar: HTMLElement; panels: HTMLElement; map: HTMLElement; cells: HTMLElement; parity: HTMLElement; units: HTMLElement }
 
 /** Live state for the page, the e2e tests (window.lazyrich.relu2.status) and exports. */
 export interface Relu2AppStatus extends RunProgress {
@@ -67,6 +68,7 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
   private readonly runBar: RunBar;
   private readonly map: MapPanel;
   private readonly cellsView: CellsView;
+  private readonly unitsPanels: UnitsPanels;
   private upload: { train: ParsedCsv & { name: string }; test: (ParsedCsv & { name: string }) | null } | null = null;
   private selected: number | null = null;
   private drawPending = false;
@@ -84,6 +86,7 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
       png: () => void this.map.heatmap.toPng().then((b) => download(b, 'lazyrich-relu2-map.png')),
     });
     this.cellsView = new CellsView(slots.cells, () => void this.cellsView.toPng().then((b) => download(b, 'lazyrich-relu2-cells.png')));
+    this.unitsPanels = new UnitsPanels(slots.units, slots.parity, () => void this.unitsPanels.toPng().then((b) => download(b, 'lazyrich-relu2-units.png')));
     this.fileInput = Object.assign(document.createElement('input'), { type: 'file', accept: '.csv,text/csv,text/plain', hidden: true, id: 'r2-file' });
     document.body.append(this.fileInput);
     this.controls = createRelu2Controls(() => this.params, (name, value) => this.change({ [name]: value }), {
@@ -164,6 +167,7 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
     this.map.select(index);
     if (index === null) this.cellsView.showEmpty('Click a cell of the regime map to see its curves.');
     else this.cellsView.show(this.experiment, this.results, [index], `Setting ${this.experiment.cells[index].label}`);
+    this.unitsPanels.show(this.experiment, this.results, index);
   }
 
   /** Builds and starts a new experiment when a field other than the view's changed (the map and cells redraw in show). */
@@ -195,13 +199,16 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
     this.results = results;
     this.runner = runner;
     this.slots.panels.dataset.mode = experiment.kind;
+    this.slots.panels.dataset.data = p.data; // XOR: the Fig. 5a parity pictures go first (units.css)
     this.runBar.describe(describeExperiment(experiment, this.backends.adapter));
     if (experiment.kind === 'grid') {
       this.map.setExperiment(experiment);
-      this.selectCell(null);
+      // XOR (Fig. 5a): the middle τ column's upstream cell, so the parity and unit panels start filled.
+      this.selectCell(p.data === 'xor' ? experiment.cells.find((c) => c.col === Math.floor((experiment.cols - 1) / 2) && c.row === experiment.rows - 1)!.index : null);
     } else {
       this.selected = null;
       this.cellsView.show(experiment, results, experiment.cells.map((c) => c.index), 'Fig. 1a · four initialisations, same data');
+      this.unitsPanels.show(experiment, results, null);
     }
     this.draw(p);
     void runner.run();
@@ -238,7 +245,8 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
     show(['batch', 'logTauMin', 'logTauMax', 'tauCount', 'shape', 'metric', 'at'], grid);
     show(['deltaMin', 'deltaMax', 'deltaCount'], grid && p.shape === 'delta');
     show(['logAlphaMin', 'logAlphaMax', 'alphaCount'], grid && p.shape === 'alpha');
-    show(['d', 'n', 'nTest', 'm0'], p.data === 'teacher');
+    show(['d', 'm0'], p.data === 'teacher');
+    show(['n', 'nTest'], p.data !== 'upload');
     show(['slope'], p.activation === 'leaky');
     this.draw(p);
   }
@@ -252,6 +260,7 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
   private draw(p: Relu2AppParams = this.params): void {
     if (this.experiment.kind === 'grid') this.map.render(this.results, p.metric, p.at);
     this.cellsView.refresh(this.results);
+    this.unitsPanels.refresh(this.results, p.at);
   }
 
   private pickFile(which: 'train' | 'test'): void {

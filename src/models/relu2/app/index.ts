@@ -25,12 +25,14 @@ export function buildRelu2Page(): Relu2Slots {
   const panels = Object.assign(document.createElement('div'), { id: 'r2-panels', className: 'r2-panels' });
   const map = Object.assign(document.createElement('section'), { id: 'r2-map-panel' });
   const cells = Object.assign(document.createElement('section'), { id: 'r2-cells-panel' });
-  panels.append(map, cells);
+  const parity = Object.assign(document.createElement('section'), { id: 'r2-parity-panel' });
+  const units = Object.assign(document.createElement('section'), { id: 'r2-units-panel' });
+  panels.append(map, cells, parity, units);
   root.append(runBar);
   if (notices) root.append(notices);
   root.append(panels);
   document.body.append(root);
-  return { runBar, panels, map, cells };
+  return { runBar, panels, map, cells, parity, units };
 }
 
 /** The networks on the f64 CPU reference (no WebGPU, or no new device after a loss). */

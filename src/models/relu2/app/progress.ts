@@ -52,7 +52,8 @@ export function describeExperiment(e: Relu2Experiment, adapter: string): string 
   const p = e.params;
   const shape = e.kind === 'fig1a' ? 'the 4 Fig. 1a settings' : `${e.cols} τ × ${e.rows} ${e.shapeKind === 'delta' ? 'δ' : 'α'}`;
   const data = e.dataName ? `uploaded ${e.dataName} (d = ${e.d}, n = ${e.n}${e.nTest ? `, ${e.nTest} test` : ''})`
-    : `teacher m₀ = ${p.m0}, d = ${e.d}, n = ${e.n}, ${e.nTest} test`;
+    : p.data === 'xor' ? `XOR clusters (x₁, x₂, 1), n = ${e.n}, ${e.nTest} test`
+      : `teacher m₀ = ${p.m0}, d = ${e.d}, n = ${e.n}, ${e.nTest} test`;
   const eta = p.etaScale ? `η = ${p.etaBase}/τ²` : `η = ${p.etaBase}`;
   const last = e.checkpoints[e.checkpoints.length - 1];
   const batch = e.batches.length > 1 ? ` · ${e.batches.length} batches of ≤ ${(e.batches[0].end - e.batches[0].start) * e.seeds.length}` : '';
