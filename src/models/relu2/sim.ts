@@ -18,7 +18,7 @@ import { relu2MetricsShader } from '../../../shaders/relu2/relu2Metrics.wgsl.ts'
 import { relu2MetricsThreadShader } from '../../../shaders/relu2/relu2MetricsThread.wgsl.ts';
 import {
   defaultMetricsKernel, defaultRelu2Kernel, DIVERGED_FLAG, KERNEL_TILE, relu2KernelOverride, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE, RELU2_UNIFORMS, THREAD_KERNEL_WORKGROUP_SIZE,
-  threadBlockSamples, type Relu2Kernel, type Relu2MetricsKernel,
+  threadKernelShape, type Relu2Kernel, type Relu2MetricsKernel,
 } from './layout.ts';
 import { DEFAULT_BOUND, validateRelu2Spec, type Relu2SimSpec, type Relu2Sizes } from './spec.ts';
 
@@ -134,6 +134,7 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     const netsBuf = buf('nets', sizes.bytes.nets, new Uint8Array(nets));
     this.status = buf('status', sizes.bytes.status);
     const grad = buf('grad', sizes.bytes.grad);
+    const act = buf('act', sizes.bytes.act);
     this.metrics = buf('metrics', sizes.bytes.metrics);
     const U = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
     const uniforms = (steps: number) => packStruct(RELU2_UNIFORMS, {
@@ -145,6 +146,7 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     this.metricsUniforms = createBuffer(device, 'Relu2.metricsUniforms', U, RELU2_UNIFORMS.size, uniforms(0));
     this.buffers.push(this.stepUniforms, this.metricsUniforms);
     this.stepBuffers = [this.stepUniforms, this.params, dataBuf, netsBuf, this.status, this.comp, grad];
+    if (sizes.kernel === 'thread') this.stepBuffers.push(act);
     this.metricsBuffers = [this.metricsUniforms, this.params, params0, dataBuf, netsBuf, this.metrics];
     if (sizes.metricsKernel === 'thread') this.metricsBuffers.push(buf('feat', sizes.bytes.feat), buf('partial', 48 * sizes.metricsChunk));
     else this.metricsBuffers.push(buf('partial', 16 * N));
@@ -190,8 +192,8 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     const stepTypes: GPUBufferBindingType[] = ['uniform', rw, ro, ro, rw, rw, rw];
     const { kernel, tiledShape } = this.sizes;
     const step = kernel === 'tiled' ? await make('Relu2.stepTiled', relu2StepTiledShader(tiledShape), tiledShape.wg, this.stepBuffers, stepTypes)
-      : kernel === 'thread' ? await make('Relu2.stepThread', relu2StepThreadShader({ m: shape.m, d: shape.d, dp: shape.dp, sb: threadBlockSamples(this.sizes.n) }),
-        THREAD_KERNEL_WORKGROUP_SIZE, this.stepBuffers, stepTypes)
+      : kernel === 'thread' ? await make('Relu2.stepThread', relu2StepThreadShader(threadKernelShape(shape.m, shape.d)),
+        THREAD_KERNEL_WORKGROUP_SIZE, this.stepBuffers, [...stepTypes, rw])
       : await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, stepTypes);
     const metrics = this.sizes.metricsKernel === 'thread'
       ? await make('Relu2.metricsThread', relu2MetricsThreadShader({ m: shape.m, dp: shape.dp }), THREAD_KERNEL_WORKGROUP_SIZE,
