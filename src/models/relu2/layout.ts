@@ -26,8 +26,8 @@
  *   of one SIMD group share cache lines).
  * - `act` (f32 scratch, thread kernel only): f_i then r_i, and activation bits (threadActFloats; shaders/relu2/relu2StepThread.wgsl.ts).
  * - `metrics` (f32, read_write): METRIC_WORDS per network, at q·METRIC_WORDS + METRIC_INDEX[name].
- * - `feat` (f32 scratch, thread metrics kernel only): 4 NTK features per (sample, unit, network) of one
- *   chunk of networks, at ((i·m + k)·4 + c)·chunk + ql (shaders/relu2/relu2MetricsThread.wgsl.ts).
+ * - `feat` (vec4f scratch, thread metrics kernel only): the 4 NTK features of (sample, unit, network) for one
+ *   chunk of networks, at vec4 (i·m + k)·chunk + ql (shaders/relu2/relu2MetricsThread.wgsl.ts).
  */
 import { defineStruct } from '../../gpu/struct.ts';
 
