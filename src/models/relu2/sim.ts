@@ -38,6 +38,8 @@ export interface Relu2SimOptions {
   kernel?: Relu2Kernel;
   /** Metrics kernel; default: layout.ts defaultMetricsKernel (thread per network with the thread step kernel). */
   metricsKernel?: Relu2MetricsKernel;
+  /** Tiled kernel: sum across unit columns with subgroup operations; default: when the device has the `subgroups` feature. */
+  subgroups?: boolean;
   /** Wall time one submission should take, in ms (default 50): keeps UIs responsive and far from watchdogs. */
   targetMs?: number;
   /** Work of the first submission, in multiply–adds (default 2²⁴); later ones grow at most 2× each. */
@@ -95,6 +97,8 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
   private stepPipeline!: GPUComputePipeline;
   private metricsPipeline!: GPUComputePipeline;
   private readonly targetMs: number;
+  /** True when the tiled step kernel runs its subgroup path (Relu2SimOptions.subgroups). */
+  readonly subgroups: boolean;
 
   private constructor(private readonly ctx: GpuContext, readonly spec: Relu2SimSpec, readonly sizes: Relu2Sizes, chunk: Relu2SimOptions) {
     const { device } = ctx;
@@ -151,6 +155,7 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     if (sizes.metricsKernel === 'thread') this.metricsBuffers.push(buf('feat', sizes.bytes.feat), buf('partial', 48 * sizes.metricsChunk));
     else this.metricsBuffers.push(buf('partial', 16 * N));
     this.targetMs = chunk.targetMs ?? 50;
+    this.subgroups = sizes.kernel === 'tiled' && (chunk.subgroups ?? device.features.has('subgroups'));
     this.stepsPerDispatch = Math.max(1, Math.floor((chunk.initialWork ?? 2 ** 24) / this.workPerStep));
     this.pairsPerDispatch = Math.max(1, (chunk.initialWork ?? 2 ** 24) / this.workPerPair);
   }
@@ -161,11 +166,13 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
   /**
    * Validates the spec, uploads data and θ₀, and compiles the step kernel (options.kernel) and the
    * metrics kernel for its (m, d, n).
+   * @throws Error when options.subgroups is true and the device lacks the `subgroups` feature.
    * @throws DeviceLimitError / Error as {@link validateRelu2Spec}; Error when a kernel fails to compile
    *   or a resource fails validation (the buffers are freed first).
    */
   static async create(ctx: GpuContext, spec: Relu2SimSpec, options: Relu2SimOptions = {}): Promise<Relu2Sim> {
     const kernel = options.kernel ?? relu2KernelOverride() ?? defaultRelu2Kernel(ctx.isSoftware);
+    if (options.subgroups && !ctx.device.features.has('subgroups')) throw new Error('Relu2Sim: subgroups = true, but this device has no `subgroups` feature');
     const sizes = validateRelu2Spec(spec, ctx.limits, kernel, options.metricsKernel ?? defaultMetricsKernel(kernel));
     const sim = new Relu2Sim(ctx, spec, sizes, options);
     try {
@@ -191,7 +198,7 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     const rw = 'storage', ro = 'read-only-storage';
     const stepTypes: GPUBufferBindingType[] = ['uniform', rw, ro, ro, rw, rw, rw];
     const { kernel, tiledShape } = this.sizes;
-    const step = kernel === 'tiled' ? await make('Relu2.stepTiled', relu2StepTiledShader(tiledShape), tiledShape.wg, this.stepBuffers, stepTypes)
+    const step = kernel === 'tiled' ? await make('Relu2.stepTiled', relu2StepTiledShader(tiledShape, { subgroups: this.subgroups }), tiledShape.wg, this.stepBuffers, stepTypes)
       : kernel === 'thread' ? await make('Relu2.stepThread', relu2StepThreadShader(threadKernelShape(shape.m, shape.d)),
         THREAD_KERNEL_WORKGROUP_SIZE, this.stepBuffers, [...stepTypes, rw])
       : await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, stepTypes);
