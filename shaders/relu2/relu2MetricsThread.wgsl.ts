@@ -22,8 +22,11 @@
  */
 import { relu2Common, relu2NetData, relu2UnitMove, relu2WriteMetrics, type Relu2CommonOptions } from './relu2Common.wgsl.ts';
 
-/** Largest m whose 4 rows of NTK features (4·m vec4) the kernel-distance pass keeps in registers. */
-export const RESIDENT_UNITS = 64;
+/**
+ * Largest m whose 4 rows of NTK features (4·m vec4) the kernel-distance pass keeps in registers: small, because
+ * compile time grows fast with them (m = 50: 25 CPU-s against 1.5 s for the loop, for a pass 1.5× faster).
+ */
+export const RESIDENT_UNITS = 16;
 
 /**
  * WGSL of the thread metrics kernel (entry point `main`). Bindings: 0 uniforms, 1 params (r), 2 params0 (r),
