@@ -7,7 +7,7 @@
  * shaders/relu2/relu2Metrics*.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
  */
 import type { ModelBackend } from '../plugin.ts';
-import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import { checkBindingSize, dispatchSize, type GpuContext } from '../../gpu/device.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
@@ -40,6 +40,8 @@ export interface Relu2SimOptions {
   metricsKernel?: Relu2MetricsKernel;
   /** Tiled kernel: sum across unit columns with subgroup operations; default: when the device has the `subgroups` feature. */
   subgroups?: boolean;
+  /** Thread kernel: units per register chunk (1..32) and samples per backward block (1..8); default layout.ts threadKernelShape. Results do not depend on them. */
+  threadShape?: { kc?: number; sb?: number };
   /** Wall time one submission should take, in ms (default 50): keeps UIs responsive and far from watchdogs. */
   targetMs?: number;
   /** Work of the first submission, in multiply–adds (default 2²⁴); later ones grow at most 2× each. */
@@ -97,6 +99,7 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
   private stepPipeline!: GPUComputePipeline;
   private metricsPipeline!: GPUComputePipeline;
   private readonly targetMs: number;
+  private readonly threadShape: { kc?: number; sb?: number };
   /** True when the tiled step kernel runs its subgroup path (Relu2SimOptions.subgroups). */
   readonly subgroups: boolean;
 
@@ -155,6 +158,7 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     if (sizes.metricsKernel === 'thread') this.metricsBuffers.push(buf('feat', sizes.bytes.feat), buf('partial', 48 * sizes.metricsChunk));
     else this.metricsBuffers.push(buf('partial', 16 * N));
     this.targetMs = chunk.targetMs ?? 50;
+    this.threadShape = chunk.threadShape ?? {};
     this.subgroups = sizes.kernel === 'tiled' && (chunk.subgroups ?? device.features.has('subgroups'));
     this.stepsPerDispatch = Math.max(1, Math.floor((chunk.initialWork ?? 2 ** 24) / this.workPerStep));
     this.pairsPerDispatch = Math.max(1, (chunk.initialWork ?? 2 ** 24) / this.workPerPair);
@@ -174,6 +178,13 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     const kernel = options.kernel ?? relu2KernelOverride() ?? defaultRelu2Kernel(ctx.isSoftware);
     if (options.subgroups && !ctx.device.features.has('subgroups')) throw new Error('Relu2Sim: subgroups = true, but this device has no `subgroups` feature');
     const sizes = validateRelu2Spec(spec, ctx.limits, kernel, options.metricsKernel ?? defaultMetricsKernel(kernel));
+    const { kc, sb } = options.threadShape ?? {};
+    if (kc !== undefined && !(Number.isInteger(kc) && kc >= 1 && kc <= 32)) throw new Error(`Relu2Sim: threadShape.kc must be an integer in 1..32 (got ${kc})`);
+    if (sb !== undefined && !(Number.isInteger(sb) && sb >= 1 && sb <= 8)) throw new Error(`Relu2Sim: threadShape.sb must be an integer in 1..8 (got ${sb})`);
+    if (kernel === 'thread' && kc !== undefined) { // the act scratch holds one word of activation bits per chunk and sample
+      sizes.bytes.act = 4 * sizes.networks * sizes.n * (1 + Math.ceil(sizes.m / kc));
+      checkBindingSize(ctx.limits, sizes.bytes.act, `the act buffer of ${sizes.networks} networks with ${kc} units per chunk`);
+    }
     const sim = new Relu2Sim(ctx, spec, sizes, options);
     try {
       await sim.compile();
@@ -199,7 +210,7 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     const stepTypes: GPUBufferBindingType[] = ['uniform', rw, ro, ro, rw, rw, rw];
     const { kernel, tiledShape } = this.sizes;
     const step = kernel === 'tiled' ? await make('Relu2.stepTiled', relu2StepTiledShader(tiledShape, { subgroups: this.subgroups }), tiledShape.wg, this.stepBuffers, stepTypes)
-      : kernel === 'thread' ? await make('Relu2.stepThread', relu2StepThreadShader(threadKernelShape(shape.m, shape.d)),
+      : kernel === 'thread' ? await make('Relu2.stepThread', relu2StepThreadShader({ ...threadKernelShape(shape.m, shape.d), ...this.threadShape }),
         THREAD_KERNEL_WORKGROUP_SIZE, this.stepBuffers, [...stepTypes, rw])
       : await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, stepTypes);
     const metrics = this.sizes.metricsKernel === 'thread'
