@@ -7,13 +7,13 @@
  * values the compiler can keep in registers or spill itself are cheap. So the kernel keeps a chunk of KC
  * units (≤ 32, KC·d ≲ 1,024) in registers and streams the samples past it, one at a time:
  * - forward, per chunk: w_k (k in the chunk) in registers; per sample i: x_i (d/4 vec4 loads), z_ik = w_kᵀx_i,
- *   f_i continued as fma(a_k, σ(z_ik), f_i) in unit order (`fs`, carried between chunks), the signs z_ik > 0 as
+ *   f_i continued as fma(a_k, σ(z_ik), f_i) in unit order (carried between chunks in `act`), the signs z_ik > 0 as
  *   one u32 of bits per (chunk, sample); the last chunk turns f_i into r_i = (2/n)(f_i − y_i) and sums the loss;
  * - the loss (and a non-finite parameter from the previous update) is checked: a diverged network is
  *   flagged and stops before the update;
  * - backward, per chunk: g̃_k (k in the chunk, d each) in registers; per block of SB samples: their x_i, r_i and
  *   bits, then g̃_kj ← fma(σ'(z_ik) r_i, x_ij, ·) over the block's samples in order, one register update per block
- *   (a value carried around a loop costs a masked store per update on SwiftShader); g̃ goes to `grad`;
+ *   (a register updated on every pass of a loop measured 3× slower per FMA than once per block here); g̃ goes to `grad`;
  * - update: w_k ← w_k − η a_k g̃_k, a_k ← a_k − η w_kᵀg̃_k (old w and a), Kahan-compensated (`comp`).
  * Every sum runs in the order of the previous thread kernel (f over units, g̃ and the loss over samples), so
  * results are bitwise those of that kernel. No barriers, no workgroup memory.
