@@ -9,7 +9,7 @@
  * - the adapter's peak FMA rate (shaders/fmaPeak.wgsl.ts) and each kernel's achieved fraction of it;
  * - single-neuron analysis passes (bench/analysis.ts): exact evaluation and theory-error reduction, trajectories/s;
  * - single-neuron divergence-check cost and whitened vs SPD GD (bench/checkCost.ts), relu2 metrics pass per
- *   metrics kernel (bench/relu2Metrics.ts);
+ *   metrics kernel and the step kernel at the browser size (bench/relu2Metrics.ts);
  * - the single-neuron GD path through the CLI against numpy's vectorised Euler loop on the same 10⁵
  *   trajectories, XX = I and a general SPD XX (bench/numpyCompare.ts, bench/numpy_euler.py).
  * Single-neuron rows: a warm-up and a calibration run size the step count so the timed run takes about
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const numpy = runs('single-neuron') ? await benchNumpy(NUMPY_STEPS, log) : [];
   const relu2 = runs('relu2') ? await benchRelu2(ctx, peak.flopsPerSecond, log) : { rows: [], notes: [] };
   rows.push(...relu2.rows);
-  const relu2Metrics = runs('relu2') ? await benchRelu2Metrics(ctx, log) : null;
+  const relu2Metrics = runs('relu2') ? await benchRelu2Metrics(ctx, peak.flopsPerSecond, log) : null;
   const linear2 = runs('linear2') ? await benchLinear2(ctx, peak.flopsPerSecond, log) : { rows: [], notes: [] };
   rows.push(...linear2.rows);
   if (errors.length > 0) throw new Error(`WebGPU errors during the bench: ${errors.join('; ')}`);

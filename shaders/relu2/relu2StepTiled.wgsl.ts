@@ -67,15 +67,24 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
  * WGSL of the tiled step kernel (entry point `main`; workgroup size fixed by the shape, the pipeline's
  * override WG must equal shape.wg). Bindings as the other step kernels (relu2Common.wgsl.ts
  * RELU2_STEP_BINDINGS): 0 uniforms, 1 params, 2 data, 3 nets, 4 status, 5 comp, 6 grad (m·dp per network).
+ * `subgroups` (the device must have the `subgroups` feature): threads are laid out unit column fastest
+ * (tK = t mod TK), and each sample's partial outputs are first summed across the unit columns of a subgroup
+ * by an xor butterfly (subgroupShuffleXor, over min(subgroup size, TK) lanes), so `fpart` holds TK/that partials
+ * per sample instead of TK. This assumes a subgroup holds consecutive local invocation indices from a multiple of its
+ * size, as every implementation does for 1-D workgroups. Sums are reassociated: not bitwise the plain path.
  */
-export function relu2StepTiledShader(s: Relu2TiledShape): string {
+export function relu2StepTiledShader(s: Relu2TiledShape, options: { subgroups?: boolean } = {}): string {
   const { m, dp, mp, wg, ti, ts, rk, nbt } = s;
+  const sg = options.subgroups === true;
   const ri = ts / ti;
   const tk = wg / ti;
   const A = range(ri), B = range(rk), NB = range(nbt);
   const dp4 = dp / 4, mp4 = mp / 4;
   const unitOk = (b: number) => ((b + 1) * tk <= m ? 'true' : `k${b} < M`);
-  return /* wgsl */ `${relu2Common({ m, dp })}
+  // Subgroup path: butterfly over the unit columns (xor offsets < TK; offsets ≥ the subgroup size are ignored).
+  const offsets = range(Math.log2(tk)).map((b) => 2 ** b);
+  const partials = sg ? 'TK / min(sgSize, TK)' : 'TK';
+  return /* wgsl */ `${sg ? 'enable subgroups;\n' : ''}${relu2Common({ m, dp })}
 override WG: u32 = ${wg}u;
 const TS: u32 = ${ts}u;
 const TI: u32 = ${ti}u;
@@ -117,7 +126,7 @@ fn wRow(base: u32, k: u32, c: u32) -> vec4f {
 }
 
 @compute @workgroup_size(WG)
-fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u) {
+fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u${sg ? ', @builtin(subgroup_size) sgSize: u32' : ''}) {
   let q = wid.x + wid.y * groups.x;
   if (q >= P.nets) { return; }
   if (t == 0u) { stop = status[2u * q] & 1u; atomicStore(&badAny, 0u); }
@@ -127,8 +136,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   let x4 = nets[q].dataOffset / 4u;
   let y0 = nets[q].dataOffset + P.n * DP;
   let eta = nets[q].eta;
-  let tI = t % TI;
-  let tK = t / TI;
+${sg ? '  let tK = t % TK;\n  let tI = t / TK;' : '  let tI = t % TI;\n  let tK = t / TI;'}
 ${B.map((b) => `  let k${b} = tK + ${b * tk}u;`).join('\n')}
   let gBase = q * M * DP;
   let tiles = (P.n + TS - 1u) / TS;
@@ -149,11 +157,17 @@ ${A.map((a) => `        let x${a} = xs[(tI + ${a * ti}u) * DP4 + c];`).join('\n'
 ${B.map((b) => `        let w${b} = select(vec4f(0.0), wRow(base, min(k${b}, M - 1u), c), ${unitOk(b)});`).join('\n')}
 ${A.map((a) => B.map((b) => `        z${a}_${b} += dot(x${a}, w${b});`).join('\n')).join('\n')}
       }
-${A.map((a) => `      fpart[tK * TS + tI + ${a * ti}u] = ${B.map((b) => `a${b} * sigma(z${a}_${b})`).join(' + ')};`).join('\n')}
+${sg ? [
+    ...A.map((a) => `      var v${a} = ${B.map((b) => `a${b} * sigma(z${a}_${b})`).join(' + ')};`),
+    ...offsets.flatMap((o) => A.map((a) => `      v${a} += select(0.0, subgroupShuffleXor(v${a}, ${o}u), ${o}u < sgSize);`)),
+    `      if (tK % min(sgSize, TK) == 0u) {`,
+    ...A.map((a) => `        fpart[(tK / min(sgSize, TK)) * TS + tI + ${a * ti}u] = v${a};`),
+    `      }`,
+  ].join('\n') : A.map((a) => `      fpart[tK * TS + tI + ${a * ti}u] = ${B.map((b) => `a${b} * sigma(z${a}_${b})`).join(' + ')};`).join('\n')}
       workgroupBarrier();
       if (t < TS) {
         var f = 0.0;
-        for (var u = 0u; u < TK; u++) { f += fpart[u * TS + t]; }
+        for (var u = 0u; u < ${partials}; u++) { f += fpart[u * TS + t]; }
         var r = 0.0;
         if (i0 + t < P.n) {
           let err = f - scalarAt(y0 + i0 + t);

@@ -228,6 +228,8 @@ async function openDevice(adapter: GPUAdapter, keepAlive: unknown, options: Init
   const a = adapter.limits;
   const device = await adapter.requestDevice({
     label: 'lazyrich.device',
+    // subgroups, where offered: the relu2 tiled kernel's reductions use them (shaders/relu2/relu2StepTiled.wgsl.ts).
+    requiredFeatures: adapter.features.has('subgroups') ? ['subgroups' as GPUFeatureName] : [],
     requiredLimits: {
       maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
       maxBufferSize: a.maxBufferSize,

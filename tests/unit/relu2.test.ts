@@ -12,7 +12,7 @@ import {
 import {
   buildRelu2Grid, initDirections, learningRateOf, seededSymmetrisedInit, teacherStudentData,
 } from '../../src/models/relu2/data.ts';
-import { defaultRelu2Kernel, kernelShape, RELU2_LIMITS, stepWorkgroupWords, threadBlockSamples, WORKGROUP_WORDS } from '../../src/models/relu2/layout.ts';
+import { defaultRelu2Kernel, kernelShape, RELU2_LIMITS, stepWorkgroupWords, threadActFloats, threadUnitChunk, WORKGROUP_WORDS } from '../../src/models/relu2/layout.ts';
 import { validateRelu2Spec, type Relu2DeviceLimits } from '../../src/models/relu2/spec.ts';
 import { CpuRelu2Backend } from '../../src/models/relu2/cpu.ts';
 import type { Relu2NetworkMetrics } from '../../src/models/relu2/sim.ts';
@@ -241,8 +241,10 @@ describe('relu2 kernel shapes and limits', () => {
       .toThrow(/10 networks need 3 workgroups, more than 1² \(maxComputeWorkgroupsPerDimension\)/);
   });
 
-  it('blocks the thread kernel\'s samples by at most 8, padding the last block as little as possible', () => {
-    expect([1, 7, 8, 9, 20, 200, 1000].map(threadBlockSamples)).toEqual([1, 7, 8, 5, 7, 8, 8]);
+  it('chunks the thread kernel\'s units by at most 32 and about 1,024 / d, evenly; sizes its scratch', () => {
+    expect([[50, 20], [50, 100], [50, 2], [50, 128], [256, 1], [1, 128], [2, 100]].map(([m, d]) => threadUnitChunk(m, d))).toEqual([25, 10, 25, 8, 32, 1, 2]);
+    // f/r (n) + one u32 of bits per chunk and sample: m = 50, d = 20, n = 200 in 2 chunks.
+    expect(threadActFloats(50, 20, 200)).toBe(200 + 2 * 200);
     expect(defaultRelu2Kernel(true)).toBe('thread');
     expect(defaultRelu2Kernel(false)).toBe('tiled');
   });

@@ -7,7 +7,7 @@
 import type { ResourceEstimate } from '../estimate.ts';
 import { relu2ConfigFromParams } from './appConfig.ts';
 import type { Relu2Config } from './config.ts';
-import { METRICS_FEAT_BYTES } from './layout.ts';
+import { METRICS_FEAT_BYTES, threadActFloats } from './layout.ts';
 import type { Relu2AppParams } from './params.ts';
 
 /** Multiply–adds per second of the host's set-up (teacher data, symmetrised inits), one core. */
@@ -47,7 +47,8 @@ export function relu2Resources(shape: Relu2Shape, backend: 'gpu' | 'cpu', holdOu
   if (backend === 'gpu') {
     const pStride = m * (1 + dp);
     const buffers = [4 * N * pStride, 4 * N * pStride, 4 * D * (n * dp + up4(n) + nTest * dp + up4(nTest)),
-      4 * N * m * (d <= 32 ? d : dp) /* grad: exact for the thread kernel, an upper bound for the workgroup one */, 16 * N, 8 * N, 32 * N, Math.min(METRICS_FEAT_BYTES, 16 * n * m * N)];
+      4 * N * m * (d <= 32 ? d : dp) /* grad: exact for the thread kernel, an upper bound for the workgroup one */, 16 * N, 8 * N, 32 * N, Math.min(METRICS_FEAT_BYTES, 16 * n * m * N),
+      4 * N * threadActFloats(m, d, n) /* act: the thread kernel's */];
     deviceBytes = buffers.reduce((s, b) => s + b, 0);
     largestBuffer = Math.max(...buffers);
   }

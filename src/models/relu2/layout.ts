@@ -24,9 +24,10 @@
  *   ∂L/∂w_k = a_k g̃_k and ∂L/∂a_k = w_kᵀg̃_k. Workgroup kernel, tiled with dp > 32 only: at
  *   q·m·dp + j·m + k. Tiled kernel: at q·m·dp + k·dp + j. Thread kernel: at (k·d + j)·N + q (unpadded; networks fastest, so the networks
  *   of one SIMD group share cache lines).
+ * - `act` (f32 scratch, thread kernel only): f_i then r_i, and activation bits (threadActFloats; shaders/relu2/relu2StepThread.wgsl.ts).
  * - `metrics` (f32, read_write): METRIC_WORDS per network, at q·METRIC_WORDS + METRIC_INDEX[name].
- * - `feat` (f32 scratch, thread metrics kernel only): 4 NTK features per (sample, unit, network) of one
- *   chunk of networks, at ((i·m + k)·4 + c)·chunk + ql (shaders/relu2/relu2MetricsThread.wgsl.ts).
+ * - `feat` (vec4f scratch, thread metrics kernel only): the 4 NTK features of (sample, unit, network) for one
+ *   chunk of networks, at vec4 (i·m + k)·chunk + ql (shaders/relu2/relu2MetricsThread.wgsl.ts).
  */
 import { defineStruct } from '../../gpu/struct.ts';
 
@@ -128,13 +129,36 @@ export const METRICS_FEAT_BYTES = 64 * 2 ** 20;
 /** Threads per workgroup of the thread kernel: one SIMD group of a CPU adapter, so small batches still spread over cores. */
 export const THREAD_KERNEL_WORKGROUP_SIZE = 4;
 
+/** Most w (forward) or g̃ (backward) values the thread kernel keeps in registers per unit chunk (KC·d). */
+export const THREAD_CHUNK_VALUES = 1024;
+
 /**
- * Samples per unrolled block of the thread kernel for n training samples: at most 8 (each loaded w_kj
- * feeds that many FMAs; 8 is the fastest on SwiftShader, and compiles d = 100 in ~15 s), shrunk to the
- * smallest size with the same number of blocks so that the last block pads little.
+ * Units per register chunk of the thread kernel (shaders/relu2/relu2StepThread.wgsl.ts) for m units and d inputs:
+ * at most 32 (one u32 of activation bits per chunk and sample) and about {@link THREAD_CHUNK_VALUES}/d, evened
+ * out over the ⌈m / that⌉ chunks (m = 50: 25 for d = 20, 10 for d = 100).
  */
-export function threadBlockSamples(n: number): number {
-  return Math.ceil(n / Math.ceil(n / 8));
+export function threadUnitChunk(m: number, d: number): number {
+  const most = Math.min(32, Math.max(1, Math.floor(THREAD_CHUNK_VALUES / d)));
+  return Math.ceil(m / Math.ceil(m / most));
+}
+
+/**
+ * Samples per block of the thread kernel's backward pass for units chunks of kc and d inputs: each g̃ register
+ * is updated once per block, and a block's code is kc·d·sb FMAs, kept near 2,048 (compile time), 1..8.
+ */
+export function threadBackwardSamples(kc: number, d: number): number {
+  return Math.max(1, Math.min(8, Math.floor(2048 / (kc * d))));
+}
+
+/** The thread kernel's shape for m units, d inputs (shaders/relu2/relu2StepThread.wgsl.ts Relu2ThreadKernelShape). */
+export function threadKernelShape(m: number, d: number): { m: number; d: number; dp: number; kc: number; sb: number } {
+  const kc = threadUnitChunk(m, d);
+  return { m, d, dp: Math.ceil(d / 4) * 4, kc, sb: threadBackwardSamples(kc, d) };
+}
+
+/** Floats per network of the thread kernel's `act` scratch: f, then r (n), and one u32 of activation bits per unit chunk and sample. */
+export function threadActFloats(m: number, d: number, n: number): number {
+  return n * (1 + Math.ceil(m / threadUnitChunk(m, d)));
 }
 
 /** Compile-time shape of the step kernel for one (m, d, n). */

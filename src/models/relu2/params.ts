@@ -5,7 +5,7 @@
  * δ linear (or α log-spaced), seeds = seed, seed + 1, …; checkpoints log-spaced GD step counts.
  */
 import { ParamError, type EnumField, type Params } from '../../params/schema.ts';
-import { RELU2_LIMITS } from './layout.ts';
+import { RELU2_KERNELS, RELU2_LIMITS, type Relu2Kernel } from './layout.ts';
 
 const BIG = 1e6;
 
@@ -80,7 +80,20 @@ export const RELU2_SCHEMA = {
     },
   } as EnumField<'trainLoss' | 'testLoss' | 'hamming' | 'paramDistance' | 'kernelDistance' | 'deltaDrift'>,
   at: { key: 'at', label: 'map checkpoint (−1 = last)', type: 'int', min: -1, max: 200, default: -1 },
+  kernel: {
+    key: 'kernel', label: 'GPU step kernel', type: 'enum', default: 'auto', options: ['auto', ...RELU2_KERNELS],
+    optionLabels: { auto: 'auto (by adapter)', thread: 'thread per network', workgroup: 'workgroup per network', tiled: 'tiled (GPUs)' },
+    help: 'auto: thread on a software (CPU) adapter, tiled on a GPU (layout.ts Relu2Kernel); the same networks either way',
+  } as EnumField<Relu2KernelParam>,
 } as const;
+
+/** The `kernel` URL key's values: a step kernel (layout.ts Relu2Kernel) or `auto` (by adapter). */
+export type Relu2KernelParam = 'auto' | Relu2Kernel;
+
+/** The step kernel the app's params ask for: undefined for `auto` (layout.ts defaultRelu2Kernel decides by adapter). */
+export function kernelOfParams(p: Pick<Relu2AppParams, 'kernel'>): Relu2Kernel | undefined {
+  return p.kernel === 'auto' ? undefined : p.kernel;
+}
 
 /** The schema's type. */
 export type Relu2Schema = typeof RELU2_SCHEMA;

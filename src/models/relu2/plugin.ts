@@ -17,7 +17,7 @@ export const relu2Plugin: ModelPlugin<Relu2Schema> = {
   subtitle: 'two-layer ReLU f(x) = Σₖ aₖ σ(wₖᵀx) · Fig. 1 of “Get rich quick” (Kunin et al., NeurIPS 2024)',
   schema: RELU2_SCHEMA,
   presets: RELU2_PRESETS,
-  viewFields: new Set(['metric', 'at']),
+  viewFields: new Set(['metric', 'at', 'kernel']), // kernel: same networks, so a preset keeps its name
   urlVersion: 1,
   checkParams: checkRelu2Params,
   appConfig: (p) => relu2ConfigJson(relu2ConfigFromParams(p, null)),

@@ -7,7 +7,7 @@
  * shaders/relu2/relu2Metrics*.wgsl.ts; buffer layouts: layout.ts; validation: spec.ts.
  */
 import type { ModelBackend } from '../plugin.ts';
-import { dispatchSize, type GpuContext } from '../../gpu/device.ts';
+import { checkBindingSize, dispatchSize, type GpuContext } from '../../gpu/device.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import type { Relu2Metrics, Relu2Params } from '../../theory/index.ts';
@@ -18,7 +18,7 @@ import { relu2MetricsShader } from '../../../shaders/relu2/relu2Metrics.wgsl.ts'
 import { relu2MetricsThreadShader } from '../../../shaders/relu2/relu2MetricsThread.wgsl.ts';
 import {
   defaultMetricsKernel, defaultRelu2Kernel, DIVERGED_FLAG, KERNEL_TILE, relu2KernelOverride, METRIC_INDEX, METRIC_WORDS, METRICS_WORKGROUP_SIZE, RELU2_UNIFORMS, THREAD_KERNEL_WORKGROUP_SIZE,
-  threadBlockSamples, type Relu2Kernel, type Relu2MetricsKernel,
+  threadKernelShape, type Relu2Kernel, type Relu2MetricsKernel,
 } from './layout.ts';
 import { DEFAULT_BOUND, validateRelu2Spec, type Relu2SimSpec, type Relu2Sizes } from './spec.ts';
 
@@ -38,6 +38,10 @@ export interface Relu2SimOptions {
   kernel?: Relu2Kernel;
   /** Metrics kernel; default: layout.ts defaultMetricsKernel (thread per network with the thread step kernel). */
   metricsKernel?: Relu2MetricsKernel;
+  /** Tiled kernel: sum across unit columns with subgroup operations; default: when the device has the `subgroups` feature. */
+  subgroups?: boolean;
+  /** Thread kernel: units per register chunk (1..32) and samples per backward block (1..8); default layout.ts threadKernelShape. Results do not depend on them. */
+  threadShape?: { kc?: number; sb?: number };
   /** Wall time one submission should take, in ms (default 50): keeps UIs responsive and far from watchdogs. */
   targetMs?: number;
   /** Work of the first submission, in multiply–adds (default 2²⁴); later ones grow at most 2× each. */
@@ -95,6 +99,9 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
   private stepPipeline!: GPUComputePipeline;
   private metricsPipeline!: GPUComputePipeline;
   private readonly targetMs: number;
+  private readonly threadShape: { kc?: number; sb?: number };
+  /** True when the tiled step kernel runs its subgroup path (Relu2SimOptions.subgroups). */
+  readonly subgroups: boolean;
 
   private constructor(private readonly ctx: GpuContext, readonly spec: Relu2SimSpec, readonly sizes: Relu2Sizes, chunk: Relu2SimOptions) {
     const { device } = ctx;
@@ -134,6 +141,7 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     const netsBuf = buf('nets', sizes.bytes.nets, new Uint8Array(nets));
     this.status = buf('status', sizes.bytes.status);
     const grad = buf('grad', sizes.bytes.grad);
+    const act = buf('act', sizes.bytes.act);
     this.metrics = buf('metrics', sizes.bytes.metrics);
     const U = GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
     const uniforms = (steps: number) => packStruct(RELU2_UNIFORMS, {
@@ -145,10 +153,13 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     this.metricsUniforms = createBuffer(device, 'Relu2.metricsUniforms', U, RELU2_UNIFORMS.size, uniforms(0));
     this.buffers.push(this.stepUniforms, this.metricsUniforms);
     this.stepBuffers = [this.stepUniforms, this.params, dataBuf, netsBuf, this.status, this.comp, grad];
+    if (sizes.kernel === 'thread') this.stepBuffers.push(act);
     this.metricsBuffers = [this.metricsUniforms, this.params, params0, dataBuf, netsBuf, this.metrics];
     if (sizes.metricsKernel === 'thread') this.metricsBuffers.push(buf('feat', sizes.bytes.feat), buf('partial', 48 * sizes.metricsChunk));
     else this.metricsBuffers.push(buf('partial', 16 * N));
     this.targetMs = chunk.targetMs ?? 50;
+    this.threadShape = chunk.threadShape ?? {};
+    this.subgroups = sizes.kernel === 'tiled' && (chunk.subgroups ?? device.features.has('subgroups'));
     this.stepsPerDispatch = Math.max(1, Math.floor((chunk.initialWork ?? 2 ** 24) / this.workPerStep));
     this.pairsPerDispatch = Math.max(1, (chunk.initialWork ?? 2 ** 24) / this.workPerPair);
   }
@@ -159,12 +170,21 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
   /**
    * Validates the spec, uploads data and θ₀, and compiles the step kernel (options.kernel) and the
    * metrics kernel for its (m, d, n).
+   * @throws Error when options.subgroups is true and the device lacks the `subgroups` feature.
    * @throws DeviceLimitError / Error as {@link validateRelu2Spec}; Error when a kernel fails to compile
    *   or a resource fails validation (the buffers are freed first).
    */
   static async create(ctx: GpuContext, spec: Relu2SimSpec, options: Relu2SimOptions = {}): Promise<Relu2Sim> {
     const kernel = options.kernel ?? relu2KernelOverride() ?? defaultRelu2Kernel(ctx.isSoftware);
+    if (options.subgroups && !ctx.device.features.has('subgroups')) throw new Error('Relu2Sim: subgroups = true, but this device has no `subgroups` feature');
     const sizes = validateRelu2Spec(spec, ctx.limits, kernel, options.metricsKernel ?? defaultMetricsKernel(kernel));
+    const { kc, sb } = options.threadShape ?? {};
+    if (kc !== undefined && !(Number.isInteger(kc) && kc >= 1 && kc <= 32)) throw new Error(`Relu2Sim: threadShape.kc must be an integer in 1..32 (got ${kc})`);
+    if (sb !== undefined && !(Number.isInteger(sb) && sb >= 1 && sb <= 8)) throw new Error(`Relu2Sim: threadShape.sb must be an integer in 1..8 (got ${sb})`);
+    if (kernel === 'thread' && kc !== undefined) { // the act scratch holds one word of activation bits per chunk and sample
+      sizes.bytes.act = 4 * sizes.networks * sizes.n * (1 + Math.ceil(sizes.m / kc));
+      checkBindingSize(ctx.limits, sizes.bytes.act, `the act buffer of ${sizes.networks} networks with ${kc} units per chunk`);
+    }
     const sim = new Relu2Sim(ctx, spec, sizes, options);
     try {
       await sim.compile();
@@ -189,9 +209,9 @@ export class Relu2Sim implements ModelBackend<Relu2NetworkMetrics> {
     const rw = 'storage', ro = 'read-only-storage';
     const stepTypes: GPUBufferBindingType[] = ['uniform', rw, ro, ro, rw, rw, rw];
     const { kernel, tiledShape } = this.sizes;
-    const step = kernel === 'tiled' ? await make('Relu2.stepTiled', relu2StepTiledShader(tiledShape), tiledShape.wg, this.stepBuffers, stepTypes)
-      : kernel === 'thread' ? await make('Relu2.stepThread', relu2StepThreadShader({ m: shape.m, d: shape.d, dp: shape.dp, sb: threadBlockSamples(this.sizes.n) }),
-        THREAD_KERNEL_WORKGROUP_SIZE, this.stepBuffers, stepTypes)
+    const step = kernel === 'tiled' ? await make('Relu2.stepTiled', relu2StepTiledShader(tiledShape, { subgroups: this.subgroups }), tiledShape.wg, this.stepBuffers, stepTypes)
+      : kernel === 'thread' ? await make('Relu2.stepThread', relu2StepThreadShader({ ...threadKernelShape(shape.m, shape.d), ...this.threadShape }),
+        THREAD_KERNEL_WORKGROUP_SIZE, this.stepBuffers, [...stepTypes, rw])
       : await make('Relu2.step', relu2StepShader(shape), shape.wg, this.stepBuffers, stepTypes);
     const metrics = this.sizes.metricsKernel === 'thread'
       ? await make('Relu2.metricsThread', relu2MetricsThreadShader({ m: shape.m, dp: shape.dp }), THREAD_KERNEL_WORKGROUP_SIZE,

@@ -6,7 +6,7 @@
 import { DeviceLimitError } from '../../gpu/device.ts';
 import type { Relu2Data, Relu2Params } from '../../theory/index.ts';
 import {
-  dataStride, defaultMetricsKernel, kernelShape, METRICS_FEAT_BYTES, RELU2_LIMITS, stepWorkgroupWords, THREAD_KERNEL_WORKGROUP_SIZE,
+  dataStride, defaultMetricsKernel, threadActFloats, kernelShape, METRICS_FEAT_BYTES, RELU2_LIMITS, stepWorkgroupWords, THREAD_KERNEL_WORKGROUP_SIZE,
   type Relu2Kernel, type Relu2KernelShape, type Relu2MetricsKernel,
 } from './layout.ts';
 import { tiledKernelShape, tiledWorkgroupWords, type Relu2TiledShape } from '../../../shaders/relu2/relu2StepTiled.wgsl.ts';
@@ -53,8 +53,8 @@ export interface Relu2Sizes {
   metricsKernel: Relu2MetricsKernel;
   /** Networks per dispatch of the thread metrics kernel (its `feat` scratch holds 4·n·m floats per network). */
   metricsChunk: number;
-  /** Byte size of every buffer, by label suffix (`feat`: 4 when the workgroup metrics kernel needs none). */
-  bytes: Record<'params' | 'comp' | 'data' | 'grad' | 'nets' | 'status' | 'metrics' | 'feat', number>;
+  /** Byte size of every buffer, by label suffix (`feat`, `act`: 4 when the kernels need none). */
+  bytes: Record<'params' | 'comp' | 'data' | 'grad' | 'nets' | 'status' | 'metrics' | 'feat' | 'act', number>;
 }
 
 /** The device limits the relu2 kernels depend on (a subset of GPUSupportedLimits). */
@@ -127,6 +127,7 @@ export function validateRelu2Spec(spec: Relu2SimSpec, limits: Relu2DeviceLimits,
     params: 4 * N * pStride, comp: 4 * N * pStride, data: 4 * datasets.length * dStride,
     grad: kernel === 'thread' ? 4 * N * m * d : kernel === 'tiled' ? 4 * N * m * shape.dp : shape.resident || shape.dp <= shape.dc ? 4 : 4 * N * m * shape.dp, nets: 16 * N, status: 8 * N, metrics: 32 * N,
     feat: metricsKernel === 'thread' ? featPerNet * metricsChunk : 4,
+    act: kernel === 'thread' ? 4 * N * threadActFloats(m, d, n) : 4,
   };
   for (const [name, b] of Object.entries(bytes)) {
     if (b > maxBinding) {

@@ -6,10 +6,10 @@
  */
 import { DeviceLimitError } from '../../../gpu/device.ts';
 import { ParamError, validate } from '../../../params/schema.ts';
-import { RELU2_PRESETS, RELU2_SCHEMA, type Relu2AppParams } from '../params.ts';
+import { kernelOfParams, RELU2_PRESETS, RELU2_SCHEMA, type Relu2AppParams } from '../params.ts';
 import type { AppShell, ParamsSession, ParamsTarget } from '../../plugin.ts';
 import type { Relu2DeviceLimits } from '../spec.ts';
-import type { Relu2Kernel } from '../layout.ts';
+import { setRelu2KernelOverride, type Relu2Kernel } from '../layout.ts';
 import { clearNotice, showNotice } from '../../../app/notices.ts';
 import { CellsView } from './cellsView.ts';
 import { UnitsPanels } from './units.ts';
@@ -30,8 +30,8 @@ export interface Relu2Backends {
   factory: Relu2BackendFactory;
   /** Device limits to check grids against (null: no device, e.g. the CPU fallback). */
   limits: Relu2DeviceLimits | null;
-  /** The GPU step kernel the factory uses (sizes its buffers; default `workgroup`). */
-  kernel?: Relu2Kernel;
+  /** The GPU step kernel the factory uses (sizes its buffers; default `workgroup`); read after the `kernel=` key is set. */
+  readonly kernel?: Relu2Kernel;
   adapter: string;
   kind: 'gpu' | 'cpu';
 }
@@ -49,6 +49,8 @@ export interface Relu2AppStatus extends RunProgress {
   selectedCell: number | null;
   adapter: string;
   backend: 'gpu' | 'cpu';
+  /** The GPU step kernel in use (the `kernel=` URL key, or by adapter); null on the CPU backend. */
+  kernel: Relu2Kernel | null;
 }
 
 /** Fields that do not need a new experiment. */
@@ -132,6 +134,7 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
     return {
       ...this.runner.progress, kind: e.kind, networks: e.networkCount, cells: e.cells.length, cellsDone: this.results.cellsDone(at),
       selectedCell: this.selected, adapter: this.backends.adapter, backend: this.backends.kind,
+      kernel: this.backends.kind === 'gpu' ? this.backends.kernel ?? 'workgroup' : null,
     };
   }
 
@@ -186,6 +189,7 @@ export class Relu2App implements ParamsTarget<Relu2AppParams> {
   /** Builds a new experiment, checks it against the device, swaps it in and starts it; on failure the old one keeps running. */
   private rebuild(p: Relu2AppParams): void {
     const experiment = buildExperiment(p, this.explicitData(p));
+    setRelu2KernelOverride(kernelOfParams(p)); // the kernel= URL key; auto: by adapter (layout.ts defaultRelu2Kernel)
     if (this.backends.limits) validateExperiment(experiment, this.backends.limits, this.backends.kernel);
     const results = new Relu2Results(experiment);
     // A replaced runner still reports while it winds down: only the current one may update the page.

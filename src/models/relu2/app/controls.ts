@@ -15,7 +15,7 @@ export const RELU2_FOLDERS: Record<string, Name[]> = {
   data: ['data', 'd', 'n', 'nTest', 'm0', 'seeds', 'seed'],
   'network & init grid': ['m', 'activation', 'slope', 'logTauMin', 'logTauMax', 'tauCount', 'shape', 'deltaMin', 'deltaMax',
     'deltaCount', 'logAlphaMin', 'logAlphaMax', 'alphaCount'],
-  training: ['etaBase', 'etaScale', 'steps', 'checkpoints'],
+  training: ['etaBase', 'etaScale', 'steps', 'checkpoints', 'kernel'],
   view: ['metric', 'at'],
 };
 

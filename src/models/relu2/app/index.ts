@@ -6,7 +6,7 @@ import type { AppShortcuts, ModelApp } from '../../plugin.ts';
 import type { GpuContext } from '../../../gpu/device.ts';
 import type { Relu2AppParams } from '../params.ts';
 import { Relu2Sim } from '../sim.ts';
-import { defaultRelu2Kernel } from '../layout.ts';
+import { defaultRelu2Kernel, relu2KernelOverride } from '../layout.ts';
 import { Relu2App, type Relu2Backends, type Relu2Slots } from './app.ts';
 import { CpuRelu2Backend } from '../cpu.ts';
 import './style.css';
@@ -45,8 +45,12 @@ function gpuBackends(ctx: GpuContext): Relu2Backends {
   // 100 ms per submission (Relu2Sim's default is 50): in Chrome, onSubmittedWorkDone answers with tens of
   // ms of latency, and below that target the chunk adaptation shrinks small runs (Fig. 1a) to one step
   // per submission; 100 ms is 5× faster there and still far from any GPU watchdog.
-  const kernel = defaultRelu2Kernel(ctx.isSoftware);
-  return { factory: (spec) => Relu2Sim.create(ctx, spec, { targetMs: 100, kernel }), limits: ctx.limits, kernel, adapter: ctx.adapterName, kind: 'gpu' };
+  // The kernel: the app's kernel= URL key (set as layout.ts relu2KernelOverride before each rebuild), else by adapter.
+  const kernelNow = () => relu2KernelOverride() ?? defaultRelu2Kernel(ctx.isSoftware);
+  return {
+    factory: (spec) => Relu2Sim.create(ctx, spec, { targetMs: 100, kernel: kernelNow() }), limits: ctx.limits,
+    get kernel() { return kernelNow(); }, adapter: ctx.adapterName, kind: 'gpu',
+  };
 }
 
 /** The relu2 app half: exposed as window.lazyrich.relu2 (on the GPU, or on the f64 CPU reference without WebGPU). */
