@@ -12,6 +12,7 @@ import type { GpuContext } from '../../src/gpu/device.ts';
 import { ensembleFromInits, initialDirections, type InitialState } from '../../src/models/singleNeuron/ensemble.ts';
 import { DIVERGED_FLAG, isWhitened, SingleNeuronSim } from '../../src/models/singleNeuron/sim.ts';
 import { CHECK_BLOCK } from '../../shaders/singleNeuron/singleNeuron.wgsl.ts';
+import { safeStartNorm2 } from '../../src/models/singleNeuron/growthBound.ts';
 import { advanceBetaFlowF64, advanceEnsembleF64, initFromBetaDelta, type SingleNeuronData } from '../../src/theory/index.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
 
@@ -33,8 +34,8 @@ function grid(): InitialState[] {
 }
 
 /** Runs `steps` steps in one call with the given check; returns the state and flags as raw words. */
-async function run(data: SingleNeuronData, inits: InitialState[], method: Stepped, step: number, bound: number, steps: number, check: 'block' | 'step') {
-  const sim = SingleNeuronSim.create(ctx, ensembleFromInits(data, RATES, inits), { method, step, bound }, { check });
+async function run(data: SingleNeuronData, inits: InitialState[], method: Stepped, step: number, bound: number, steps: number, check: 'block' | 'step', safeNorm2?: number) {
+  const sim = SingleNeuronSim.create(ctx, ensembleFromInits(data, RATES, inits), { method, step, bound }, { check, safeNorm2 });
   await sim.advance(steps);
   const { state, flags } = await sim.readState();
   sim.destroy();
@@ -121,6 +122,57 @@ describe('block divergence check', () => {
       // Flags may differ from f64 only for a trajectory whose f32 and f64 runs straddle the bound: at most 2 %.
       expect(flagMismatch).toBeLessThanOrEqual(Math.ceil(0.02 * n));
       expect(worst).toBeLessThanOrEqual(2e-4);
+    });
+  }
+});
+
+/**
+ * Fraction of the block starts (every CHECK_BLOCK steps from 0, one dispatch) of the f64 run whose a² + ‖w‖² is
+ * under the kernel's safe norm² (growthBound.ts), over non-frozen trajectories: the blocks that run unchecked.
+ */
+function unchecked(data: SingleNeuronData, inits: InitialState[], method: 'gd' | 'rk4', step: number, bound: number, steps: number): number {
+  const ensemble = ensembleFromInits(data, RATES, inits);
+  const { n, d } = ensemble;
+  const safe = safeStartNorm2({ method, data, rates: RATES, step, bound, steps: CHECK_BLOCK });
+  const state = Float64Array.from(ensemble.state0);
+  const flags = new Uint32Array(n);
+  const XX = Float64Array.from(data.XX.flat()), Xy = Float64Array.from(data.Xy);
+  let fast = 0, all = 0;
+  for (let k = 0; k + CHECK_BLOCK <= steps; k += CHECK_BLOCK) {
+    for (let i = 0; i < n; i++) {
+      if (flags[i] & DIVERGED_FLAG) continue;
+      let norm2 = 0;
+      for (let c = 0; c <= d; c++) norm2 += state[c * n + i] ** 2;
+      all++;
+      if (norm2 <= safe) fast++;
+    }
+    advanceEnsembleF64(state, flags, n, d, XX, Xy, RATES, method, step, CHECK_BLOCK, bound);
+  }
+  return fast / all;
+}
+
+describe('unchecked blocks under the growth bound (growthBound.ts)', () => {
+  const FAST: { method: 'gd' | 'rk4'; step: number; bound: number }[] = [
+    { method: 'gd', step: 0.01, bound: 1.1 },
+    { method: 'rk4', step: 0.01, bound: 1.1 },
+  ];
+  for (const c of FAST) {
+    it(`${c.method} step ${c.step}, bound ${c.bound}: > 15 % of blocks unchecked, bitwise the per-step check; with every block unchecked it differs`, async () => {
+      const inits = grid().filter((x) => Math.max(Math.abs(x.a), ...x.w.map(Math.abs)) <= c.bound);
+      const steps = 403;
+      const fraction = unchecked(DATA, inits, c.method, c.step, c.bound, steps);
+      const block = await run(DATA, inits, c.method, c.step, c.bound, steps, 'block');
+      const step = await run(DATA, inits, c.method, c.step, c.bound, steps, 'step');
+      const frozen = block.flags.reduce((s, f) => s + (f & DIVERGED_FLAG), 0);
+      console.info(`${c.method}: ${(100 * fraction).toFixed(0)} % of block starts under the safe norm; ${frozen}/${inits.length} frozen`);
+      expect(fraction).toBeGreaterThan(0.15);
+      expect(frozen).toBeGreaterThan(0);
+      expect(frozen).toBeLessThan(inits.length);
+      expect(block.flags).toEqual(step.flags);
+      expect(Array.from(block.words)).toEqual(Array.from(step.words));
+      // The comparison sees a wrong bound: with every block unchecked, frozen states or flags differ.
+      const reckless = await run(DATA, inits, c.method, c.step, c.bound, steps, 'block', Infinity);
+      expect(Array.from(reckless.words)).not.toEqual(Array.from(step.words));
     });
   }
 });

@@ -9,6 +9,7 @@ import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import { CHECK_BLOCK, singleNeuronMetricsShader, singleNeuronStepShader, type DivergenceCheck } from '../../../shaders/singleNeuron/singleNeuron.wgsl.ts';
 import { ExactEvaluator } from './exact.ts';
+import { safeStartNorm2 } from './growthBound.ts';
 import { DIVERGED_FLAG, MAX_D, STEP_PARAMS, SUMMARY_WORDS, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
 
@@ -49,6 +50,11 @@ export const TRAJECTORY_STEPS_PER_DISPATCH = 1 << 24;
 export interface SingleNeuronSimOptions {
   /** Divergence check of the step kernels; default 'block'. 'none' never freezes (bench only). */
   check?: DivergenceCheck;
+  /**
+   * Tests only: replaces P.safeNorm2, the start a² + ‖w‖² under which a block runs unchecked (growthBound.ts).
+   * +∞ runs every GD/RK4 block unchecked, which must break the bitwise agreement with the per-step check.
+   */
+  safeNorm2?: number;
 }
 
 /** A GPU ensemble of single-neuron networks. Create with {@link SingleNeuronSim.create}. */
@@ -67,8 +73,10 @@ export class SingleNeuronSim {
   private readonly stepLayout: GPUBindGroupLayout;
   private readonly stepBindGroup: GPUBindGroup;
   private readonly metricsBindGroup: GPUBindGroup;
-  private readonly metricsPipeline: GPUComputePipeline;
-  private readonly stepPipelines: Record<SteppedMethod, GPUComputePipeline>;
+  private readonly metricsPipeline: () => GPUComputePipeline;
+  private metricsCompiled: GPUComputePipeline | null = null;
+  private readonly stepPipelines: Partial<Record<SteppedMethod, GPUComputePipeline>> = {};
+  private readonly stepPipeline: (method: SteppedMethod) => GPUComputePipeline;
   private exact: ExactEvaluator | null = null;
   /** True when XX = σ²I exactly and the step kernels use the whitened residual σ²β − Xy (see {@link isWhitened}). */
   readonly whitened: boolean;
@@ -113,12 +121,10 @@ export class SingleNeuronSim {
       computePipeline(device, label, code, layout, WORKGROUP_SIZE);
     const whitened = isWhitened(ensemble.data.XX);
     this.whitened = whitened;
-    this.stepPipelines = {
-      gd: pipeline('SingleNeuron.gd', singleNeuronStepShader({ d, method: 'gd', whitened, check }), this.stepLayout),
-      rk4: pipeline('SingleNeuron.rk4', singleNeuronStepShader({ d, method: 'rk4', whitened, check }), this.stepLayout),
-      'beta-flow': pipeline('SingleNeuron.betaFlow', singleNeuronStepShader({ d, method: 'beta-flow', whitened, check }), this.stepLayout),
-    };
-    this.metricsPipeline = pipeline('SingleNeuron.metrics', singleNeuronMetricsShader({ d }), metricsLayout);
+    // Compiled on first use (a CLI run needs one method: ~0.1 s of SwiftShader compile each).
+    this.stepPipeline = (method) => (this.stepPipelines[method] ??= pipeline(
+      `SingleNeuron.${method}`, singleNeuronStepShader({ d, method, whitened, check }), this.stepLayout));
+    this.metricsPipeline = () => (this.metricsCompiled ??= pipeline('SingleNeuron.metrics', singleNeuronMetricsShader({ d }), metricsLayout));
   }
 
   /**
@@ -134,6 +140,7 @@ export class SingleNeuronSim {
     checkBindingSize(ctx.limits, 4 * (d + 1) * n, `${n.toLocaleString('en')} trajectories × (d+1) = ${d + 1} floats`);
     dispatchSize(ctx.limits, Math.ceil(n / WORKGROUP_SIZE));
     const sim = new SingleNeuronSim(ctx, ensemble, { ...config, method: 'rk4' }, options.check ?? 'block');
+    sim.safeOverride = options.safeNorm2;
     try {
       sim.setIntegrator(config);
     } catch (e) {
@@ -168,12 +175,32 @@ export class SingleNeuronSim {
     return Math.max(CHECK_BLOCK, Math.floor(TRAJECTORY_STEPS_PER_DISPATCH / this.n / CHECK_BLOCK) * CHECK_BLOCK);
   }
 
+  /**
+   * P.safeNorm2 of the current integrator: the start norm² a² + ‖w‖² under which a CHECK_BLOCK-step block
+   * of GD or RK4 provably stays inside the bound (growthBound.ts); −1 (never) for the β flow and 'exact'.
+   */
+  get safeNorm2(): number {
+    const { method, step, bound } = this.config;
+    const key = `${method} ${step} ${bound}`;
+    if (this.safeOverride !== undefined) return this.safeOverride;
+    if (this.safeKey !== key) {
+      this.safeKey = key;
+      this.safeValue = method === 'gd' || method === 'rk4'
+        ? safeStartNorm2({ method, data: this.ensemble.data, rates: this.ensemble.rates, step, bound, steps: CHECK_BLOCK })
+        : -1;
+    }
+    return this.safeValue;
+  }
+  private safeKey = '';
+  private safeOverride: number | undefined;
+  private safeValue = -1;
+
   private writeParams(steps: number): void {
     const { data, betaOls, rates, d } = this.ensemble;
     const xx = new Float64Array(d * d);
     data.XX.forEach((row, i) => row.forEach((v, j) => { xx[i * d + j] = v; }));
     this.ctx.device.queue.writeBuffer(this.params, 0, packStruct(STEP_PARAMS, {
-      n: this.n, steps, h: this.config.step, etaA: rates.a, etaW: rates.w, bound: this.config.bound,
+      n: this.n, steps, h: this.config.step, etaA: rates.a, etaW: rates.w, bound: this.config.bound, safeNorm2: this.safeNorm2,
       xy: data.Xy, xx, betaOls,
     }));
   }
@@ -191,7 +218,7 @@ export class SingleNeuronSim {
       this.exact!.evaluate(this.time, this.state);
       return;
     }
-    const pipeline = this.stepPipelines[this.config.method];
+    const pipeline = this.stepPipeline(this.config.method);
     for (let done = 0; done < steps;) {
       const chunk = Math.min(this.stepsPerDispatch, steps - done);
       this.writeParams(chunk);
@@ -223,7 +250,7 @@ export class SingleNeuronSim {
     const { device } = this.ctx;
     this.writeParams(0);
     device.queue.writeBuffer(this.summary, 0, new Uint32Array(SUMMARY_WORDS));
-    submitDispatch(this.ctx, 'SingleNeuron.metrics', this.metricsPipeline, this.metricsBindGroup, this.n, WORKGROUP_SIZE);
+    submitDispatch(this.ctx, 'SingleNeuron.metrics', this.metricsPipeline(), this.metricsBindGroup, this.n, WORKGROUP_SIZE);
     const words = new Uint32Array(await readBuffer(device, this.summary, 4 * SUMMARY_WORDS));
     const f = new Float32Array(words.buffer);
     return { maxRelativeDeltaDrift: f[0], diverged: words[1], maxExcessLoss: f[2] };
