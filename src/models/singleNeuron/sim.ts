@@ -43,8 +43,12 @@ export function isWhitened(XX: readonly (readonly number[])[]): boolean {
   return XX.every((row, i) => row.every((v, j) => (i === j ? Math.fround(v) === s2 : v === 0)));
 }
 
-/** Trajectory-steps one dispatch may do, so no submission runs long enough to trip a GPU watchdog. */
-export const TRAJECTORY_STEPS_PER_DISPATCH = 1 << 24;
+/**
+ * Trajectory-steps one dispatch may do, so no submission runs long enough to trip a GPU watchdog (2²⁶: ~10 ms
+ * on a GPU at 10⁹–10¹⁰ trajectory-steps/s, ~0.2 s on SwiftShader; at 2²⁴, 10⁵ trajectories got 160 steps a
+ * dispatch, and each dispatch pays its loads, stores and one masked checked block).
+ */
+export const TRAJECTORY_STEPS_PER_DISPATCH = 1 << 26;
 
 /** Kernel options of {@link SingleNeuronSim.create}. */
 export interface SingleNeuronSimOptions {
@@ -169,7 +173,7 @@ export class SingleNeuronSim {
   /**
    * Steps per dispatch: the most under {@link TRAJECTORY_STEPS_PER_DISPATCH}, rounded down to whole
    * divergence-check blocks (CHECK_BLOCK steps, shaders/singleNeuron/singleNeuron.wgsl.ts) and never fewer than one
-   * block, so large ensembles (N > 2²⁴/16 ≈ 10⁶) still run the block-checked path.
+   * block, so large ensembles (N > 2²⁶/16 ≈ 4·10⁶) still run the block-checked path.
    */
   get stepsPerDispatch(): number {
     return Math.max(CHECK_BLOCK, Math.floor(TRAJECTORY_STEPS_PER_DISPATCH / this.n / CHECK_BLOCK) * CHECK_BLOCK);
