@@ -177,6 +177,31 @@ describe('unchecked blocks under the growth bound (growthBound.ts)', () => {
   }
 });
 
+describe('GD with four trajectories per thread (singleNeuronGdLanes.wgsl.ts)', () => {
+  it('n not a multiple of 4, frozen lanes at a dispatch start: each trajectory as when run alone, bitwise', async () => {
+    const all = grid().filter((x) => Math.max(Math.abs(x.a), ...x.w.map(Math.abs)) <= 1.5);
+    const inits = all.slice(0, 4 * Math.floor(all.length / 4) - 1); // n ≡ 3 (mod 4)
+    const whole = await run(DATA, inits, 'gd', 0.7, 1.5, 203, 'block');
+    // The same run in two calls: lanes frozen in the first start the second one frozen.
+    const sim = SingleNeuronSim.create(ctx, ensembleFromInits(DATA, RATES, inits), { method: 'gd', step: 0.7, bound: 1.5 });
+    await sim.advance(100);
+    const mid = await sim.readFlags();
+    await sim.advance(103);
+    const split = await sim.readState();
+    sim.destroy();
+    expect(mid.reduce((s, f) => s + (f & DIVERGED_FLAG), 0)).toBeGreaterThan(0);
+    expect(Array.from(split.flags)).toEqual(Array.from(whole.flags));
+    expect(Array.from(new Uint32Array(split.state.buffer))).toEqual(Array.from(whole.words));
+    // Lane independence: the last 3 trajectories alone (one thread, one lane past n) end bitwise as in the whole run.
+    const n = inits.length;
+    const tail = await run(DATA, inits.slice(n - 3), 'gd', 0.7, 1.5, 203, 'block');
+    for (let c = 0; c < 3; c++) {
+      for (let k = 0; k < 3; k++) expect(tail.words[c * 3 + k]).toBe(whole.words[c * n + n - 3 + k]);
+    }
+    expect(Array.from(tail.flags)).toEqual(Array.from(whole.flags.slice(n - 3)));
+  });
+});
+
 describe('whitened data XX = σ²I', () => {
   it('is detected exactly', () => {
     expect(isWhitened([[2, 0], [0, 2]])).toBe(true);

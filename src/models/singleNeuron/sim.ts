@@ -8,6 +8,7 @@ import { computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import { CHECK_BLOCK, singleNeuronMetricsShader, singleNeuronStepShader, type DivergenceCheck } from '../../../shaders/singleNeuron/singleNeuron.wgsl.ts';
+import { GD_LANES, singleNeuronGdLanesShader } from '../../../shaders/singleNeuron/singleNeuronGdLanes.wgsl.ts';
 import { ExactEvaluator } from './exact.ts';
 import { safeStartNorm2 } from './growthBound.ts';
 import { DIVERGED_FLAG, MAX_D, STEP_PARAMS, SUMMARY_WORDS, WORKGROUP_SIZE } from './layout.ts';
@@ -126,8 +127,9 @@ export class SingleNeuronSim {
     const whitened = isWhitened(ensemble.data.XX);
     this.whitened = whitened;
     // Compiled on first use (a CLI run needs one method: ~0.1 s of SwiftShader compile each).
-    this.stepPipeline = (method) => (this.stepPipelines[method] ??= pipeline(
-      `SingleNeuron.${method}`, singleNeuronStepShader({ d, method, whitened, check }), this.stepLayout));
+    this.stepPipeline = (method) => (this.stepPipelines[method] ??= pipeline(`SingleNeuron.${method}`, method === 'gd'
+      ? singleNeuronGdLanesShader({ d, whitened, check })
+      : singleNeuronStepShader({ d, method, whitened, check }), this.stepLayout));
     this.metricsPipeline = () => (this.metricsCompiled ??= pipeline('SingleNeuron.metrics', singleNeuronMetricsShader({ d }), metricsLayout));
   }
 
@@ -226,7 +228,9 @@ export class SingleNeuronSim {
     for (let done = 0; done < steps;) {
       const chunk = Math.min(this.stepsPerDispatch, steps - done);
       this.writeParams(chunk);
-      submitDispatch(this.ctx, `SingleNeuron.${this.config.method}`, pipeline, this.stepBindGroup, this.n, WORKGROUP_SIZE);
+      // GD runs GD_LANES trajectories per thread (shaders/singleNeuron/singleNeuronGdLanes.wgsl.ts).
+      const threads = this.config.method === 'gd' ? Math.ceil(this.n / GD_LANES) : this.n;
+      submitDispatch(this.ctx, `SingleNeuron.${this.config.method}`, pipeline, this.stepBindGroup, threads, WORKGROUP_SIZE);
       done += chunk;
       this.stepCount += chunk;
       this.time += chunk * this.config.step;
