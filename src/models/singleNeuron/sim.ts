@@ -51,6 +51,13 @@ export function isWhitened(XX: readonly (readonly number[])[]): boolean {
  */
 export const TRAJECTORY_STEPS_PER_DISPATCH = 1 << 26;
 
+/** {@link SingleNeuronSim.advance} sleeps only when a chunk is expected to take longer than this (ms). */
+const MIN_SLEEP_MS = 20;
+/** Fraction of a chunk's expected time that {@link SingleNeuronSim.advance} sleeps before it waits on the GPU. */
+const SLEEP_FRACTION = 0.8;
+/** Chunks shorter than this (ms) do not set the expected time per step (their submit and wait overheads would). */
+const MIN_MEASURED_MS = 50;
+
 /** Kernel options of {@link SingleNeuronSim.create}. */
 export interface SingleNeuronSimOptions {
   /** Divergence check of the step kernels; default 'block'. 'none' never freezes (bench only). */
@@ -246,12 +253,27 @@ export class SingleNeuronSim {
     for (let done = 0; done < steps;) {
       signal?.throwIfAborted();
       const k = Math.min(chunk, steps - done);
+      const start = performance.now();
+      const method = this.config.method;
       this.queueSteps(k);
+      // Dawn (webgpu for Node) polls with setImmediate while a promise such as onSubmittedWorkDone is pending:
+      // on a CPU adapter that busy thread takes a core from the kernel. Sleep through most of the expected time first.
+      const expected = k * (this.msPerStep.get(method) ?? 0);
+      if (expected > MIN_SLEEP_MS) await new Promise((resolve) => setTimeout(resolve, SLEEP_FRACTION * expected));
       await this.ctx.device.queue.onSubmittedWorkDone();
+      const ms = performance.now() - start;
+      // The lowest rate seen over chunks long enough to dwarf the submit and wait (never the first: it compiles),
+      // so an estimate only errs towards sleeping less.
+      const seen = this.chunksSeen.get(method) ?? 0;
+      this.chunksSeen.set(method, seen + 1);
+      if (method !== 'exact' && seen > 0 && ms >= MIN_MEASURED_MS) this.msPerStep.set(method, Math.min(this.msPerStep.get(method) ?? Infinity, ms / k));
       done += k;
       onProgress?.(done, steps);
     }
   }
+  private readonly chunksSeen = new Map<Method, number>();
+  /** Lowest measured wall ms per step of an advance chunk, per method (for the sleep in {@link advance}). */
+  private readonly msPerStep = new Map<Method, number>();
 
   /** Runs the metrics kernel and reads the 16-byte summary back. */
   async readSummary(): Promise<EnsembleSummary> {
