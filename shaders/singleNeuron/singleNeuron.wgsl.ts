@@ -250,6 +250,7 @@ function norm2(d: number): string {
  * β), and an infinity or any |x| beyond the bound raises m above the threshold. Steps that do not fill a
  * block (P.steps mod CHECK_BLOCK) run with the per-step check. Where an abs/max per component was tracked
  * instead, SwiftShader ran GD at half the rate (bench: "GD, block check" against "GD, none check").
+ * SingleNeuronSim runs GD with four trajectories per thread (singleNeuronGdLanes.wgsl.ts, bitwise this GD).
  * Dispatch: ceil(n / WG) workgroups, possibly split 2-D (see src/gpu/device.ts dispatchSize).
  */
 export function singleNeuronStepShader(options: SingleNeuronStepOptions): string {

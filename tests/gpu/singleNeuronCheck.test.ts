@@ -178,6 +178,22 @@ describe('unchecked blocks under the growth bound (growthBound.ts)', () => {
 });
 
 describe('GD with four trajectories per thread (singleNeuronGdLanes.wgsl.ts)', () => {
+  for (const [name, data, step] of [['σ²I', DATA, 0.7], ['SPD', SPD, 0.9]] as const) {
+    it(`XX ${name}: bitwise the one-lane GD kernel (states and flags, diverging grid)`, async () => {
+      const inits = grid().filter((x) => Math.max(Math.abs(x.a), ...x.w.map(Math.abs)) <= 1.5);
+      const out = [];
+      for (const gdLanes of [true, false]) {
+        const sim = SingleNeuronSim.create(ctx, ensembleFromInits(data, RATES, inits), { method: 'gd', step, bound: 1.5 }, { gdLanes });
+        await sim.advance(203);
+        out.push(await sim.readState());
+        sim.destroy();
+      }
+      expect(out[0].flags.reduce((s, f) => s + (f & DIVERGED_FLAG), 0)).toBeGreaterThan(0);
+      expect(Array.from(out[0].flags)).toEqual(Array.from(out[1].flags));
+      expect(Array.from(new Uint32Array(out[0].state.buffer))).toEqual(Array.from(new Uint32Array(out[1].state.buffer)));
+    });
+  }
+
   it('n not a multiple of 4, frozen lanes at a dispatch start: each trajectory as when run alone, bitwise', async () => {
     const all = grid().filter((x) => Math.max(Math.abs(x.a), ...x.w.map(Math.abs)) <= 1.5);
     const inits = all.slice(0, 4 * Math.floor(all.length / 4) - 1); // n ≡ 3 (mod 4)

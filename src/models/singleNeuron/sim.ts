@@ -67,6 +67,8 @@ export interface SingleNeuronSimOptions {
    * +∞ runs every GD/RK4 block unchecked, which must break the bitwise agreement with the per-step check.
    */
   safeNorm2?: number;
+  /** GD with four trajectories per thread (singleNeuronGdLanes.wgsl.ts; default true), or one (tests compare them). */
+  gdLanes?: boolean;
 }
 
 /** A GPU ensemble of single-neuron networks. Create with {@link SingleNeuronSim.create}. */
@@ -95,7 +97,7 @@ export class SingleNeuronSim {
 
   private constructor(
     private readonly ctx: GpuContext, readonly ensemble: SingleNeuronEnsemble, public config: IntegratorConfig,
-    check: DivergenceCheck,
+    check: DivergenceCheck, private readonly gdLanes: boolean,
   ) {
     const { device } = ctx;
     const { n, d } = ensemble;
@@ -134,7 +136,7 @@ export class SingleNeuronSim {
     const whitened = isWhitened(ensemble.data.XX);
     this.whitened = whitened;
     // Compiled on first use (a CLI run needs one method: ~0.1 s of SwiftShader compile each).
-    this.stepPipeline = (method) => (this.stepPipelines[method] ??= pipeline(`SingleNeuron.${method}`, method === 'gd'
+    this.stepPipeline = (method) => (this.stepPipelines[method] ??= pipeline(`SingleNeuron.${method}`, method === 'gd' && this.gdLanes
       ? singleNeuronGdLanesShader({ d, whitened, check })
       : singleNeuronStepShader({ d, method, whitened, check }), this.stepLayout));
     this.metricsPipeline = () => (this.metricsCompiled ??= pipeline('SingleNeuron.metrics', singleNeuronMetricsShader({ d }), metricsLayout));
@@ -152,7 +154,7 @@ export class SingleNeuronSim {
     if (!(d >= 1 && d <= MAX_D)) throw new Error(`d = ${d} is not supported; the kernels handle 1 ≤ d ≤ ${MAX_D}.`);
     checkBindingSize(ctx.limits, 4 * (d + 1) * n, `${n.toLocaleString('en')} trajectories × (d+1) = ${d + 1} floats`);
     dispatchSize(ctx.limits, Math.ceil(n / WORKGROUP_SIZE));
-    const sim = new SingleNeuronSim(ctx, ensemble, { ...config, method: 'rk4' }, options.check ?? 'block');
+    const sim = new SingleNeuronSim(ctx, ensemble, { ...config, method: 'rk4' }, options.check ?? 'block', options.gdLanes ?? true);
     sim.safeOverride = options.safeNorm2;
     try {
       sim.setIntegrator(config);
@@ -236,7 +238,7 @@ export class SingleNeuronSim {
       const chunk = Math.min(this.stepsPerDispatch, steps - done);
       this.writeParams(chunk);
       // GD runs GD_LANES trajectories per thread (shaders/singleNeuron/singleNeuronGdLanes.wgsl.ts).
-      const threads = this.config.method === 'gd' ? Math.ceil(this.n / GD_LANES) : this.n;
+      const threads = this.config.method === 'gd' && this.gdLanes ? Math.ceil(this.n / GD_LANES) : this.n;
       submitDispatch(this.ctx, `SingleNeuron.${this.config.method}`, pipeline, this.stepBindGroup, threads, WORKGROUP_SIZE);
       done += chunk;
       this.stepCount += chunk;
