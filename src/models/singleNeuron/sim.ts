@@ -55,8 +55,13 @@ export const TRAJECTORY_STEPS_PER_DISPATCH = 1 << 26;
 const MIN_SLEEP_MS = 20;
 /** Fraction of a chunk's expected time that {@link SingleNeuronSim.advance} sleeps before it waits on the GPU. */
 const SLEEP_FRACTION = 0.8;
-/** Chunks shorter than this (ms) do not set the expected time per step (their submit and wait overheads would). */
+/**
+ * Chunks shorter than this (ms) or smaller than this (trajectory-steps) do not set the expected time per
+ * step: their submit and wait overheads would (a 2-step chunk of 10⁵ trajectories taking 50 ms on a loaded
+ * host read 100× the real time per step, and the next chunks slept for it).
+ */
 const MIN_MEASURED_MS = 50;
+const MIN_MEASURED_WORK = 1 << 24;
 
 /** Kernel options of {@link SingleNeuronSim.create}. */
 export interface SingleNeuronSimOptions {
@@ -268,7 +273,7 @@ export class SingleNeuronSim {
       // so an estimate only errs towards sleeping less.
       const seen = this.chunksSeen.get(method) ?? 0;
       this.chunksSeen.set(method, seen + 1);
-      if (method !== 'exact' && seen > 0 && ms >= MIN_MEASURED_MS) this.msPerStep.set(method, Math.min(this.msPerStep.get(method) ?? Infinity, ms / k));
+      if (method !== 'exact' && seen > 0 && ms >= MIN_MEASURED_MS && k * this.n >= MIN_MEASURED_WORK) this.msPerStep.set(method, Math.min(this.msPerStep.get(method) ?? Infinity, ms / k));
       done += k;
       onProgress?.(done, steps);
     }
