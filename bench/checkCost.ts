@@ -2,8 +2,9 @@
  * Single-neuron GD rows of `npm run bench` for issue 12: the cost of the divergence check and the effect
  * of the whitened-data specialisation (shaders/singleNeuron/singleNeuron.wgsl.ts, docs/theory.md §1). At d = 2 and one N,
  * GD is timed on whitened data (XX = I, Fig. 8) and on a general SPD XX, each with the block check (the
- * default), the per-step check (the previous kernel) and no check (never freezes: only to price the
- * check). FLOPs per trajectory-step are those the generated kernel executes ({@link stepFlops}).
+ * default: blocks under the growth bound of src/models/singleNeuron/growthBound.ts unchecked, others tracked),
+ * the per-step check and no check (never freezes: only to price the check). FLOPs per trajectory-step are
+ * those of the update ({@link stepFlops}); GD runs 4 trajectories per thread (singleNeuronGdLanes.wgsl.ts).
  */
 import type { GpuContext } from '../src/gpu/device.ts';
 import { ensembleFromInits, initialDirections, linspace } from '../src/models/singleNeuron/ensemble.ts';

@@ -5,9 +5,12 @@ GD on L = ½βᵀXXβ − Xyᵀβ + const with β = a·w, for N trajectories at 
 explicit Euler loop on the parameter flow, the update of shaders/singleNeuron/singleNeuron.wgsl.ts gdStep):
     r = XX·(a w) − Xy,   a ← a − η η_a wᵀr,   w ← w − η η_w a r   (old a, w; f64).
 Whitened data XX = σ²I use r = σ²β − Xy (the specialisation the kernel generator also makes).
-Usage: numpy_euler.py STATE.json STEPS  where STATE.json = {"XX": [[..]], "Xy": [..], "eta": η,
+Two loops (--loop): "plain" (default), the obvious allocating loop one writes first,
+    r = s2*a*W - Xy[:, None]  (or XX @ (a*W) - Xy[:, None]);  a, W = a - ga*(W*r).sum(0), W - gw*a*r
+and "optimised", with preallocated out= buffers and einsum (about 2-3x the plain loop's rate here).
+Usage: numpy_euler.py STATE.json STEPS [--loop plain|optimised]  where STATE.json = {"XX": [[..]], "Xy": [..], "eta": η,
 "etaA": η_a, "etaW": η_w, "a": [N], "w": [[N] per coordinate j]} (coordinate-major, as the GPU state buffer).
-Prints one JSON line: {"n", "steps", "seconds" (the loop only), "rate" (trajectory-steps/s), "a", "w0"}
+Prints one JSON line: {"n", "steps", "seconds" (the loop only), "rate" (trajectory-steps/s), "loop", "whitened", "a", "w0"}
 (the final a and w_0 of the first 4 trajectories, for a consistency check against the CLI's result).
 """
 import json
@@ -29,6 +32,23 @@ def main() -> None:
     gw = -cfg["eta"] * cfg["etaW"]
     whitened = np.allclose(XX, XX[0, 0] * np.eye(d), rtol=0, atol=0)
     s2 = XX[0, 0]
+    loop = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--loop" else "plain"
+    if loop not in ("plain", "optimised"):
+        sys.exit(f"--loop: expected plain or optimised, got {loop}")
+    if loop == "plain":
+        ea, ew = cfg["eta"] * cfg["etaA"], cfg["eta"] * cfg["etaW"]
+        y = Xy[:, None]
+        t0 = time.perf_counter()
+        if whitened:
+            for _ in range(steps):
+                r = s2 * a * W - y
+                a, W = a - ea * (W * r).sum(0), W - ew * a * r
+        else:
+            for _ in range(steps):
+                r = XX @ (a * W) - y
+                a, W = a - ea * (W * r).sum(0), W - ew * a * r
+        report(a, W, steps, time.perf_counter() - t0, whitened, loop)
+        return
     B = np.empty_like(W)
     R = np.empty_like(W)
     t0 = time.perf_counter()
@@ -43,9 +63,12 @@ def main() -> None:
         R *= gw * a  # −ηη_w a r (old a)
         W += R
         a += ga * wr
-    seconds = time.perf_counter() - t0
+    report(a, W, steps, time.perf_counter() - t0, whitened, loop)
+
+
+def report(a, W, steps: int, seconds: float, whitened: bool, loop: str) -> None:
     n = a.shape[0]
-    print(json.dumps({"n": n, "steps": steps, "seconds": seconds, "rate": n * steps / seconds,
+    print(json.dumps({"n": n, "steps": steps, "seconds": seconds, "rate": n * steps / seconds, "loop": loop,
                       "whitened": bool(whitened), "a": a[:4].tolist(), "w0": W[0, :4].tolist()}))
 
 

@@ -208,15 +208,19 @@ export interface SingleNeuronStepOptions extends SingleNeuronShaderOptions {
 /** How the step kernel checks divergence (see {@link SingleNeuronStepOptions.check}). */
 export type DivergenceCheck = 'block' | 'step' | 'none';
 
+/** Most steps written out per loop iteration (the block is written twice, unchecked and tracked). */
+const MAX_UNROLL = 4;
+
 /**
- * Steps written out per iteration of the block loop: the largest power of two ≤ CHECK_BLOCK whose
+ * Steps written out per iteration of the block loops: the largest power of two ≤ {@link MAX_UNROLL} whose
  * unrolled code stays under ~2,000 FLOPs (SwiftShader compiles every line; a loop costs a lane-mask update
- * and a blend per variable per iteration, which at d = 2 cost as much as the GD step itself).
+ * and a blend per variable per iteration, which at d = 2 cost as much as the GD step itself at 1 step per
+ * iteration; with both block paths written out 16 times, GD at d = 2 ran ~25 % slower than at 4).
  */
 function unrollFactor(d: number, method: SingleNeuronStepOptions['method']): number {
   const velocity = 2 * d * d + 6 * d + 4;
   const perStep = method === 'gd' ? velocity - 2 * d : 4 * velocity + 12 * (d + 1);
-  let u = CHECK_BLOCK;
+  let u = MAX_UNROLL;
   while (u > 1 && u * perStep > 2000) u /= 2;
   return u;
 }
@@ -231,7 +235,10 @@ function norm2(d: number): string {
  * on the parameter flow, or RK4 on the function-space flow ('beta-flow', dt = P.h; reads δ₀ from `info`).
  * A step that leaves the bound (or is non-finite) is discarded, and the trajectory is flagged and frozen.
  *
- * Divergence is checked per block of {@link CHECK_BLOCK} steps, not per step: inside a block the kernel
+ * Divergence is checked per block of {@link CHECK_BLOCK} steps, not per step. GD and RK4 first: a block
+ * that starts with a² + ‖w‖² ≤ P.safeNorm2 runs with no check at all: by the a priori growth bound of
+ * src/models/singleNeuron/growthBound.ts no state of it can leave the bound or overflow, so a per-step check would
+ * not fire (bitwise the same). Otherwise (and always for the β flow) the block is tracked: the kernel
  * only tracks m = max over the block's states of a² + ‖w‖² (d + 1 FMAs and one max per step, no branch);
  * at the block's end it tests the final state bitwise for finiteness and the bound, and m against
  * bound²·(1 − 2⁻²⁰) (the margin covers the rounding of the squares, so m under it implies every |x| ≤ bound;
@@ -243,6 +250,7 @@ function norm2(d: number): string {
  * β), and an infinity or any |x| beyond the bound raises m above the threshold. Steps that do not fill a
  * block (P.steps mod CHECK_BLOCK) run with the per-step check. Where an abs/max per component was tracked
  * instead, SwiftShader ran GD at half the rate (bench: "GD, block check" against "GD, none check").
+ * SingleNeuronSim runs GD with four trajectories per thread (singleNeuronGdLanes.wgsl.ts, bitwise this GD).
  * Dispatch: ceil(n / WG) workgroups, possibly split 2-D (see src/gpu/device.ts dispatchSize).
  */
 export function singleNeuronStepShader(options: SingleNeuronStepOptions): string {
@@ -262,6 +270,10 @@ export function singleNeuronStepShader(options: SingleNeuronStepOptions): string
   const commit = isBeta ? '    beta = nextBeta;\n    signA = nextSign;\n    s = next;' : '    s = next;';
   const save = isBeta ? 'let savedBeta = beta; let savedSign = signA; let saved = s;' : 'let saved = s;';
   const restore = isBeta ? 'beta = savedBeta; signA = savedSign; s = saved;' : 's = saved;';
+  const freeStep = `  {
+${stepCode}
+${commit}
+  }`;
   const blockStep = `  {
 ${stepCode}
 ${commit}
@@ -295,8 +307,18 @@ ${commit}
   }
   left = 0u;
 #endif
-  // Blocks of ${B} steps, checked at the end.
+  // Blocks of ${B} steps: unchecked from a start inside the growth bound, else checked at the end.
   while (${check === 'block' ? `left >= ${B}u` : 'false'}) {
+#if ${!isBeta}
+    // A loop, not an if: SwiftShader runs both sides of an if under a lane mask, but leaves a loop when no lane is in it.
+    while (left >= ${B}u && norm2(s) <= P.safeNorm2) {
+      for (var k = 0u; k < ${B / U}u; k++) {
+${Array(U).fill(freeStep).join('\n')}
+      }
+      left -= ${B}u;
+    }
+    if (left < ${B}u) { break; }
+#endif
     ${save}
     var m = 0.0;
     for (var k = 0u; k < ${B / U}u; k++) {

@@ -12,6 +12,7 @@ import type { GpuContext } from '../../src/gpu/device.ts';
 import { ensembleFromInits, initialDirections, type InitialState } from '../../src/models/singleNeuron/ensemble.ts';
 import { DIVERGED_FLAG, isWhitened, SingleNeuronSim } from '../../src/models/singleNeuron/sim.ts';
 import { CHECK_BLOCK } from '../../shaders/singleNeuron/singleNeuron.wgsl.ts';
+import { safeStartNorm2 } from '../../src/models/singleNeuron/growthBound.ts';
 import { advanceBetaFlowF64, advanceEnsembleF64, initFromBetaDelta, type SingleNeuronData } from '../../src/theory/index.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
 
@@ -33,8 +34,8 @@ function grid(): InitialState[] {
 }
 
 /** Runs `steps` steps in one call with the given check; returns the state and flags as raw words. */
-async function run(data: SingleNeuronData, inits: InitialState[], method: Stepped, step: number, bound: number, steps: number, check: 'block' | 'step') {
-  const sim = SingleNeuronSim.create(ctx, ensembleFromInits(data, RATES, inits), { method, step, bound }, { check });
+async function run(data: SingleNeuronData, inits: InitialState[], method: Stepped, step: number, bound: number, steps: number, check: 'block' | 'step', safeNorm2?: number) {
+  const sim = SingleNeuronSim.create(ctx, ensembleFromInits(data, RATES, inits), { method, step, bound }, { check, safeNorm2 });
   await sim.advance(steps);
   const { state, flags } = await sim.readState();
   sim.destroy();
@@ -123,6 +124,98 @@ describe('block divergence check', () => {
       expect(worst).toBeLessThanOrEqual(2e-4);
     });
   }
+});
+
+/**
+ * Fraction of the block starts (every CHECK_BLOCK steps from 0, one dispatch) of the f64 run whose a² + ‖w‖² is
+ * under the kernel's safe norm² (growthBound.ts), over non-frozen trajectories: the blocks that run unchecked.
+ */
+function unchecked(data: SingleNeuronData, inits: InitialState[], method: 'gd' | 'rk4', step: number, bound: number, steps: number): number {
+  const ensemble = ensembleFromInits(data, RATES, inits);
+  const { n, d } = ensemble;
+  const safe = safeStartNorm2({ method, data, rates: RATES, step, bound, steps: CHECK_BLOCK });
+  const state = Float64Array.from(ensemble.state0);
+  const flags = new Uint32Array(n);
+  const XX = Float64Array.from(data.XX.flat()), Xy = Float64Array.from(data.Xy);
+  let fast = 0, all = 0;
+  for (let k = 0; k + CHECK_BLOCK <= steps; k += CHECK_BLOCK) {
+    for (let i = 0; i < n; i++) {
+      if (flags[i] & DIVERGED_FLAG) continue;
+      let norm2 = 0;
+      for (let c = 0; c <= d; c++) norm2 += state[c * n + i] ** 2;
+      all++;
+      if (norm2 <= safe) fast++;
+    }
+    advanceEnsembleF64(state, flags, n, d, XX, Xy, RATES, method, step, CHECK_BLOCK, bound);
+  }
+  return fast / all;
+}
+
+describe('unchecked blocks under the growth bound (growthBound.ts)', () => {
+  const FAST: { method: 'gd' | 'rk4'; step: number; bound: number }[] = [
+    { method: 'gd', step: 0.01, bound: 1.1 },
+    { method: 'rk4', step: 0.01, bound: 1.1 },
+  ];
+  for (const c of FAST) {
+    it(`${c.method} step ${c.step}, bound ${c.bound}: > 15 % of blocks unchecked, bitwise the per-step check; with every block unchecked it differs`, async () => {
+      const inits = grid().filter((x) => Math.max(Math.abs(x.a), ...x.w.map(Math.abs)) <= c.bound);
+      const steps = 403;
+      const fraction = unchecked(DATA, inits, c.method, c.step, c.bound, steps);
+      const block = await run(DATA, inits, c.method, c.step, c.bound, steps, 'block');
+      const step = await run(DATA, inits, c.method, c.step, c.bound, steps, 'step');
+      const frozen = block.flags.reduce((s, f) => s + (f & DIVERGED_FLAG), 0);
+      console.info(`${c.method}: ${(100 * fraction).toFixed(0)} % of block starts under the safe norm; ${frozen}/${inits.length} frozen`);
+      expect(fraction).toBeGreaterThan(0.15);
+      expect(frozen).toBeGreaterThan(0);
+      expect(frozen).toBeLessThan(inits.length);
+      expect(block.flags).toEqual(step.flags);
+      expect(Array.from(block.words)).toEqual(Array.from(step.words));
+      // The comparison sees a wrong bound: with every block unchecked, frozen states or flags differ.
+      const reckless = await run(DATA, inits, c.method, c.step, c.bound, steps, 'block', Infinity);
+      expect(Array.from(reckless.words)).not.toEqual(Array.from(step.words));
+    });
+  }
+});
+
+describe('GD with four trajectories per thread (singleNeuronGdLanes.wgsl.ts)', () => {
+  for (const [name, data, step] of [['σ²I', DATA, 0.7], ['SPD', SPD, 0.9]] as const) {
+    it(`XX ${name}: bitwise the one-lane GD kernel (states and flags, diverging grid)`, async () => {
+      const inits = grid().filter((x) => Math.max(Math.abs(x.a), ...x.w.map(Math.abs)) <= 1.5);
+      const out = [];
+      for (const gdLanes of [true, false]) {
+        const sim = SingleNeuronSim.create(ctx, ensembleFromInits(data, RATES, inits), { method: 'gd', step, bound: 1.5 }, { gdLanes });
+        await sim.advance(203);
+        out.push(await sim.readState());
+        sim.destroy();
+      }
+      expect(out[0].flags.reduce((s, f) => s + (f & DIVERGED_FLAG), 0)).toBeGreaterThan(0);
+      expect(Array.from(out[0].flags)).toEqual(Array.from(out[1].flags));
+      expect(Array.from(new Uint32Array(out[0].state.buffer))).toEqual(Array.from(new Uint32Array(out[1].state.buffer)));
+    });
+  }
+
+  it('n not a multiple of 4, frozen lanes at a dispatch start: each trajectory as when run alone, bitwise', async () => {
+    const all = grid().filter((x) => Math.max(Math.abs(x.a), ...x.w.map(Math.abs)) <= 1.5);
+    const inits = all.slice(0, 4 * Math.floor(all.length / 4) - 1); // n ≡ 3 (mod 4)
+    const whole = await run(DATA, inits, 'gd', 0.7, 1.5, 203, 'block');
+    // The same run in two calls: lanes frozen in the first start the second one frozen.
+    const sim = SingleNeuronSim.create(ctx, ensembleFromInits(DATA, RATES, inits), { method: 'gd', step: 0.7, bound: 1.5 });
+    await sim.advance(100);
+    const mid = await sim.readFlags();
+    await sim.advance(103);
+    const split = await sim.readState();
+    sim.destroy();
+    expect(mid.reduce((s, f) => s + (f & DIVERGED_FLAG), 0)).toBeGreaterThan(0);
+    expect(Array.from(split.flags)).toEqual(Array.from(whole.flags));
+    expect(Array.from(new Uint32Array(split.state.buffer))).toEqual(Array.from(whole.words));
+    // Lane independence: the last 3 trajectories alone (one thread, one lane past n) end bitwise as in the whole run.
+    const n = inits.length;
+    const tail = await run(DATA, inits.slice(n - 3), 'gd', 0.7, 1.5, 203, 'block');
+    for (let c = 0; c < 3; c++) {
+      for (let k = 0; k < 3; k++) expect(tail.words[c * 3 + k]).toBe(whole.words[c * n + n - 3 + k]);
+    }
+    expect(Array.from(tail.flags)).toEqual(Array.from(whole.flags.slice(n - 3)));
+  });
 });
 
 describe('whitened data XX = σ²I', () => {

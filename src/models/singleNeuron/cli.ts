@@ -1,14 +1,15 @@
 /**
  * The CLI half of the single-neuron plugin ({@link ModelCli}, src/models/plugin.ts): the config of
  * config.ts and the runs of run.ts (GD, RK4, β-flow or the closed form; docs/theory.md §1). No sweep: an
- * ensemble is one run. Progress counts steps (or output times for "exact").
+ * ensemble is one run. Progress counts steps (or output times for "exact"). The trajectories are built as
+ * they are written (run.ts simulateStream).
  */
 import type { ModelCli } from '../plugin.ts';
 import { formatCount } from '../estimate.ts';
 import { refuseOverHost } from '../estimateHost.ts';
 import { ConfigError, validateConfig, type SimulateConfig } from './config.ts';
 import { estimateSingleNeuronConfig, MAX_JSON_CHARS } from './estimate.ts';
-import { runSimulate } from './run.ts';
+import { simulateStream } from './run.ts';
 
 /** `simulate --help` text of the single-neuron model: methods, times vs steps, and the output fields. */
 export const SIMULATE_HELP = `
@@ -55,8 +56,7 @@ export const singleNeuronCli: ModelCli<SimulateConfig> = {
   parseConfig: parseAndEstimate,
   estimate: estimateSingleNeuronConfig,
   async simulate(cfg, options) {
-    const { output } = await runSimulate(cfg, options);
-    const { trajectories, ...head } = output;
-    return { header: head, entriesKey: 'trajectories', entries: trajectories, layout: 'compact' };
+    const { output } = await simulateStream(cfg, options);
+    return { header: output.head, entriesKey: 'trajectories', entries: output.trajectories(), layout: 'compact' };
   },
 };

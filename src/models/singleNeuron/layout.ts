@@ -25,6 +25,8 @@ export const STEP_PARAMS = defineStruct('StepParams', [
   { name: 'etaA', type: 'f32' },
   { name: 'etaW', type: 'f32' },
   { name: 'bound', type: 'f32' },
+  // Start norm² a² + ‖w‖² under which a block of CHECK_BLOCK steps runs unchecked (growthBound.ts); < 0: never.
+  { name: 'safeNorm2', type: 'f32' },
   { name: 'xy', type: { vec4Array: MAX_D / 4 } },
   { name: 'xx', type: { vec4Array: (MAX_D * MAX_D) / 4 } },
   { name: 'betaOls', type: { vec4Array: MAX_D / 4 } },

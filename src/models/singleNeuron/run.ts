@@ -9,75 +9,24 @@
  * CPU: advanceEnsembleF64, advanceBetaFlowF64, exactSingleNeuronGeneral; ν, μ, S from ntkMatrix and
  * kernelDistance.
  */
-import { compactChunks } from '../../cli/resultFile.ts';
 import { checkBindingSize, dispatchSize, initGpu, type GpuContext } from '../../gpu/device.ts';
 import {
-  advanceBetaFlowF64, advanceEnsembleF64, exactSingleNeuronGeneral, excessLoss, identityScale, kernelDistance, ntkMatrix,
-  NoClosedFormError, predictedLimit, type Matrix,
+  advanceBetaFlowF64, advanceEnsembleF64, exactSingleNeuronGeneral, identityScale, kernelDistance, ntkMatrix,
+  NoClosedFormError, type Matrix,
 } from '../../theory/index.ts';
 import { ensembleFromConfig } from './cliEnsemble.ts';
-import { exactUnavailableError, validateConfig, type SimulateConfig, type SimulateMethod } from './config.ts';
+import { exactUnavailableError, validateConfig, type SimulateConfig } from './config.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
 import { ExactEvaluator } from './exact.ts';
-import { isSingular, SINGULAR_REL_TOL } from './implicitBias.ts';
-import { WORKGROUP_SIZE, DIVERGED_FLAG } from './layout.ts';
+import { WORKGROUP_SIZE } from './layout.ts';
 import { ObservablesPass } from './observables.ts';
 import { SingleNeuronSim } from './sim.ts';
+import { finishRun, type Observables, type RawRun, type SimulateOutput, type SimulateStats, type StreamedOutput } from './output.ts';
+
+export { outputJsonChunks, type SimulateOutput, type SimulateStats, type StreamedOutput, type TrajectoryOutput } from './output.ts';
 
 /** Adapter name reported for the CPU backend. */
 export const CPU_ADAPTER_NAME = 'cpu (f64 reference)';
-
-/** One trajectory sampled at the T output times (T = times.length). */
-export interface TrajectoryOutput {
-  /** a(t) (T). */
-  a: number[];
-  /** w(t) (T × d). */
-  w: number[][];
-  /** δ = η_w a² − η_a‖w‖² (T); constant for the flow, drifting O(η²) per step for GD. */
-  delta: number[];
-  /** ½(β − β_ols)ᵀ XX (β − β_ols) with β = a w, β_ols = XX⁺Xy (T; docs/theory.md §1.5). */
-  excessLoss: number[];
-  /** Signed norm ν = a‖w‖ (T; docs/theory.md §1.2). */
-  nu: number[];
-  /** Alignment μ = ŵ·β̂* with β* = β_ols (T; docs/theory.md §1.2); 0 where w = 0 or β_ols = 0. */
-  mu: number[];
-  /**
-   * Kernel distance S(t) = 1 − ⟨K₀, K_t⟩_F / (‖K₀‖_F‖K_t‖_F) of K = X M Xᵀ, M = η_w a² I + η_a w wᵀ, computed
-   * from XX (T; docs/theory.md §1.2); S(0) = 0. 0 where a kernel is zero (S undefined), as on the GPU.
-   */
-  kernelDistance: number[];
-  /** True if the trajectory left the bound (or became non-finite); it is frozen at its last valid state. */
-  diverged: boolean;
-  /**
-   * Only for singular XX ({@link isSingular}): the predicted limit β∞ = β_ols + a∞ w_null (d; docs/theory.md
-   * §1.5, predictedLimit from the f64 initial state). The sign of a∞ is the sign of a at the last output
-   * time ("the sign of a along the path"; sign(a₀) if that a is 0). When a∞ = 0 (β_ols = 0 and κ ≤ 0)
-   * the limit is β∞ = β_ols.
-   */
-  predictedLimit?: number[];
-}
-
-/** The JSON document `simulate` writes. Trajectories are in init order (grid: i = iδ · #β₀ + iβ₀). */
-export interface SimulateOutput {
-  model: 'single-neuron';
-  method: SimulateMethod;
-  backend: 'gpu' | 'cpu';
-  /** GPU adapter name, or {@link CPU_ADAPTER_NAME}. */
-  adapter: string;
-  /** Output times t (flow time units; t = steps × step for the stepped methods). */
-  times: number[];
-  trajectories: TrajectoryOutput[];
-}
-
-/** What `simulate` reports on stderr besides the output. */
-export interface SimulateStats {
-  /** max over non-diverged trajectories and output times of |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²). */
-  maxRelativeDeltaDrift: number;
-  diverged: number;
-  isSoftware: boolean;
-  /** Wall time of the integration / evaluation and observables (s), without setup and output. */
-  seconds: number;
-}
 
 /** Options of {@link runSimulate}. */
 export interface SimulateOptions {
@@ -97,7 +46,7 @@ export interface SimulateOptions {
 /**
  * Runs a `simulate` config end to end.
  * @param config a raw JSON value (validated here) or an already validated {@link SimulateConfig}.
- * @returns the output document and the δ-drift / divergence summary.
+ * @returns the output document (trajectories as an array) and the δ-drift / divergence summary.
  * @throws ConfigError for a malformed config (including "exact" on data without a closed form, on either
  *   backend); DeviceLimitError (GPU backend) when the ensemble exceeds a device limit;
  *   WebGpuUnavailableError when no adapter exists; Error when the device reports an error.
@@ -105,12 +54,23 @@ export interface SimulateOptions {
 export async function runSimulate(
   config: unknown, options: SimulateOptions = {},
 ): Promise<{ output: SimulateOutput; stats: SimulateStats }> {
+  const { output, stats } = await simulateStream(config, options);
+  return { output: { ...output.head, trajectories: [...output.trajectories()] }, stats };
+}
+
+/**
+ * {@link runSimulate} with the trajectories as a generator that builds each one as it is written (the CLI's
+ * path: no array of n trajectories is kept). Same arguments, results and errors.
+ */
+export async function simulateStream(
+  config: unknown, options: SimulateOptions = {},
+): Promise<{ output: StreamedOutput; stats: SimulateStats }> {
   const cfg = isValidated(config) ? config : validateConfig(config);
   const backend = options.backend ?? cfg.backend;
   const log = options.log ?? (() => {});
   if (backend === 'cpu') {
     log(`adapter: ${CPU_ADAPTER_NAME}`);
-    return finish(cfg, 'cpu', CPU_ADAPTER_NAME, false, await runCpu(cfg, ensembleFromConfig(cfg), options), log);
+    return finishRun(cfg, 'cpu', CPU_ADAPTER_NAME, false, await runCpu(cfg, ensembleFromConfig(cfg), options), log);
   }
   const errors: string[] = [];
   const ctx = options.ctx ?? await initGpu({ onError: (m) => errors.push(m), onLost: (m) => errors.push(m) });
@@ -122,7 +82,7 @@ export async function runSimulate(
     dispatchSize(ctx.limits, Math.ceil(cfg.n / WORKGROUP_SIZE));
     const run = await runGpu(ctx, cfg, ensembleFromConfig(cfg), options);
     if (errors.length > 0) throw new Error(errors.join('; '));
-    return finish(cfg, 'gpu', ctx.adapterName, ctx.isSoftware, run, log);
+    return finishRun(cfg, 'gpu', ctx.adapterName, ctx.isSoftware, run, log);
   } finally {
     if (!options.ctx) ctx.device.destroy();
   }
@@ -130,23 +90,6 @@ export async function runSimulate(
 
 function isValidated(c: unknown): c is SimulateConfig {
   return typeof c === 'object' && c !== null && 'stepCounts' in c && typeof (c as SimulateConfig).n === 'number';
-}
-
-/** ν, μ, S of every trajectory at one output time (length n each). */
-interface Observables {
-  nu: ArrayLike<number>;
-  mu: ArrayLike<number>;
-  kernelDistance: ArrayLike<number>;
-}
-
-interface RawRun {
-  ensemble: SingleNeuronEnsemble;
-  /** One SoA snapshot ((d+1)·n) per output time. */
-  snapshots: ArrayLike<number>[];
-  /** The observables at each output time. */
-  observables: Observables[];
-  flags: Uint32Array;
-  seconds: number;
 }
 
 /** Progress updates (and GPU waits) per run, roughly; each costs one onSubmittedWorkDone round trip. */
@@ -318,88 +261,4 @@ function cpuObservables(ensemble: SingleNeuronEnsemble, s: Float64Array, kernels
     }
   }
   return { nu, mu, kernelDistance: S };
-}
-
-/** β∞ of trajectory i (docs/theory.md §1.5) with the sign of a at the last output time (see TrajectoryOutput). */
-function limitOf(ensemble: SingleNeuronEnsemble, i: number, aLast: number): number[] {
-  const { n, d, state0, data, rates, betaOls } = ensemble;
-  const w0 = Array.from({ length: d }, (_, j) => state0[(1 + j) * n + i]);
-  const sign = aLast > 0 ? 1 : aLast < 0 ? -1 : undefined;
-  try {
-    return predictedLimit(state0[i], w0, data, rates, sign).beta;
-  } catch {
-    return [...betaOls]; // a∞ = 0: β∞ = β_ols + 0 · w_null
-  }
-}
-
-const DRIFT_NOTE: Record<SimulateMethod, string> = {
-  gd: 'GD drifts δ by O(η²) per step; the gradient flow conserves it',
-  rk4: 'RK4 integration error; the gradient flow conserves δ',
-  'beta-flow': 'beta-flow holds δ fixed and recovers (a, w) from (β, δ), so this is rounding',
-  exact: 'closed form, which conserves δ; this is rounding',
-};
-
-/** Whether every number of a trajectory's output (a, w, δ, loss, ν, μ, S, β∞) is finite. */
-function allFinite(t: TrajectoryOutput): boolean {
-  return [t.a, ...t.w, t.delta, t.excessLoss, t.nu, t.mu, t.kernelDistance, t.predictedLimit ?? []].every((l) => l.every(Number.isFinite));
-}
-
-function finish(
-  cfg: SimulateConfig, backend: 'gpu' | 'cpu', adapter: string, isSoftware: boolean, run: RawRun, log: (line: string) => void,
-): { output: SimulateOutput; stats: SimulateStats } {
-  const { ensemble, snapshots, observables, flags } = run;
-  const { n, d, rates, betaOls, delta0, scale0 } = ensemble;
-  const XX = cfg.data.XX;
-  const singular = isSingular(XX);
-  let drift = 0;
-  let diverged = 0;
-  const trajectories: TrajectoryOutput[] = [];
-  let nonFinite = 0;
-  for (let i = 0; i < n; i++) {
-    const flagged = (flags[i] & DIVERGED_FLAG) !== 0;
-    const t: TrajectoryOutput = { a: [], w: [], delta: [], excessLoss: [], nu: [], mu: [], kernelDistance: [], diverged: flagged };
-    snapshots.forEach((s, k) => {
-      const a = s[i];
-      const w = new Array<number>(d);
-      let ww = 0;
-      for (let j = 0; j < d; j++) { w[j] = s[(1 + j) * n + i]; ww += w[j] * w[j]; }
-      const delta = rates.w * a * a - rates.a * ww;
-      t.a.push(a);
-      t.w.push(w);
-      t.delta.push(delta);
-      t.excessLoss.push(excessLoss(w.map((x) => a * x), XX, betaOls));
-      t.nu.push(observables[k].nu[i]);
-      t.mu.push(observables[k].mu[i]);
-      t.kernelDistance.push(observables[k].kernelDistance[i]);
-    });
-    if (singular) t.predictedLimit = limitOf(ensemble, i, t.a[t.a.length - 1]);
-    // A non-finite output (float32 overflow of the GPU's closed form at t = 1e300) is flagged diverged, never a silent null.
-    if (!flagged && !allFinite(t)) { t.diverged = true; nonFinite++; }
-    if (t.diverged) diverged++;
-    else t.delta.forEach((delta) => { drift = Math.max(drift, Math.abs(delta - delta0[i]) / Math.max(scale0[i], 1e-300)); });
-    trajectories.push(t);
-  }
-  log(`δ drift: max |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) = ${drift.toExponential(3)} over ${n - diverged} trajectories (${DRIFT_NOTE[cfg.method]}).`);
-  if (diverged > nonFinite) log(`diverged: ${diverged - nonFinite} of ${n} trajectories left the bound ${cfg.bound} and were frozen.`);
-  if (nonFinite > 0) log(`diverged: ${nonFinite} of ${n} trajectories have non-finite values (null in the JSON) and are flagged diverged.`);
-  if (singular) log(`XX is singular (λ_min ≤ ${SINGULAR_REL_TOL} λ_max): each trajectory carries predictedLimit β∞ (docs/theory.md §1.5).`);
-  if (cfg.stepCounts === null) {
-    log(`evaluated the closed form for ${n} trajectories at ${cfg.times.length} times in ${run.seconds.toFixed(2)} s.`);
-  } else {
-    log(`integrated ${n} trajectories × ${cfg.stepCounts[cfg.stepCounts.length - 1]} steps in ${run.seconds.toFixed(2)} s.`);
-  }
-  return {
-    output: { model: 'single-neuron', method: cfg.method, backend, adapter, times: [...cfg.times], trajectories },
-    stats: { maxRelativeDeltaDrift: drift, diverged, isSoftware, seconds: run.seconds },
-  };
-}
-
-/**
- * Serialises an output document in pieces (one trajectory per piece), so outputs larger than the
- * largest JavaScript string can be written. Concatenated, the pieces are `JSON.stringify(output)` plus a
- * newline (resultFile.ts's 'compact' layout).
- */
-export function outputJsonChunks(output: SimulateOutput): Generator<string> {
-  const { trajectories, ...head } = output;
-  return compactChunks(head, 'trajectories', trajectories);
 }

@@ -8,7 +8,9 @@ import { computePipeline, submitDispatch } from '../../gpu/compute.ts';
 import { createBuffer, readBuffer } from '../../gpu/buffers.ts';
 import { packStruct } from '../../gpu/struct.ts';
 import { CHECK_BLOCK, singleNeuronMetricsShader, singleNeuronStepShader, type DivergenceCheck } from '../../../shaders/singleNeuron/singleNeuron.wgsl.ts';
+import { GD_LANES, singleNeuronGdLanesShader } from '../../../shaders/singleNeuron/singleNeuronGdLanes.wgsl.ts';
 import { ExactEvaluator } from './exact.ts';
+import { safeStartNorm2 } from './growthBound.ts';
 import { DIVERGED_FLAG, MAX_D, STEP_PARAMS, SUMMARY_WORDS, WORKGROUP_SIZE } from './layout.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
 
@@ -42,13 +44,36 @@ export function isWhitened(XX: readonly (readonly number[])[]): boolean {
   return XX.every((row, i) => row.every((v, j) => (i === j ? Math.fround(v) === s2 : v === 0)));
 }
 
-/** Trajectory-steps one dispatch may do, so no submission runs long enough to trip a GPU watchdog. */
-export const TRAJECTORY_STEPS_PER_DISPATCH = 1 << 24;
+/**
+ * Trajectory-steps one dispatch may do, so no submission runs long enough to trip a GPU watchdog (2²⁶: ~10 ms
+ * on a GPU at 10⁹–10¹⁰ trajectory-steps/s, ~0.2 s on SwiftShader; at 2²⁴, 10⁵ trajectories got 160 steps a
+ * dispatch, and each dispatch pays its loads, stores and one masked checked block).
+ */
+export const TRAJECTORY_STEPS_PER_DISPATCH = 1 << 26;
+
+/** {@link SingleNeuronSim.advance} sleeps only when a chunk is expected to take longer than this (ms). */
+const MIN_SLEEP_MS = 20;
+/** Fraction of a chunk's expected time that {@link SingleNeuronSim.advance} sleeps before it waits on the GPU. */
+const SLEEP_FRACTION = 0.8;
+/**
+ * Chunks shorter than this (ms) or smaller than this (trajectory-steps) do not set the expected time per
+ * step: their submit and wait overheads would (a 2-step chunk of 10⁵ trajectories taking 50 ms on a loaded
+ * host read 100× the real time per step, and the next chunks slept for it).
+ */
+const MIN_MEASURED_MS = 50;
+const MIN_MEASURED_WORK = 1 << 24;
 
 /** Kernel options of {@link SingleNeuronSim.create}. */
 export interface SingleNeuronSimOptions {
   /** Divergence check of the step kernels; default 'block'. 'none' never freezes (bench only). */
   check?: DivergenceCheck;
+  /**
+   * Tests only: replaces P.safeNorm2, the start a² + ‖w‖² under which a block runs unchecked (growthBound.ts).
+   * +∞ runs every GD/RK4 block unchecked, which must break the bitwise agreement with the per-step check.
+   */
+  safeNorm2?: number;
+  /** GD with four trajectories per thread (singleNeuronGdLanes.wgsl.ts; default true), or one (tests compare them). */
+  gdLanes?: boolean;
 }
 
 /** A GPU ensemble of single-neuron networks. Create with {@link SingleNeuronSim.create}. */
@@ -67,15 +92,17 @@ export class SingleNeuronSim {
   private readonly stepLayout: GPUBindGroupLayout;
   private readonly stepBindGroup: GPUBindGroup;
   private readonly metricsBindGroup: GPUBindGroup;
-  private readonly metricsPipeline: GPUComputePipeline;
-  private readonly stepPipelines: Record<SteppedMethod, GPUComputePipeline>;
+  private readonly metricsPipeline: () => GPUComputePipeline;
+  private metricsCompiled: GPUComputePipeline | null = null;
+  private readonly stepPipelines: Partial<Record<SteppedMethod, GPUComputePipeline>> = {};
+  private readonly stepPipeline: (method: SteppedMethod) => GPUComputePipeline;
   private exact: ExactEvaluator | null = null;
   /** True when XX = σ²I exactly and the step kernels use the whitened residual σ²β − Xy (see {@link isWhitened}). */
   readonly whitened: boolean;
 
   private constructor(
     private readonly ctx: GpuContext, readonly ensemble: SingleNeuronEnsemble, public config: IntegratorConfig,
-    check: DivergenceCheck,
+    check: DivergenceCheck, private readonly gdLanes: boolean,
   ) {
     const { device } = ctx;
     const { n, d } = ensemble;
@@ -113,12 +140,11 @@ export class SingleNeuronSim {
       computePipeline(device, label, code, layout, WORKGROUP_SIZE);
     const whitened = isWhitened(ensemble.data.XX);
     this.whitened = whitened;
-    this.stepPipelines = {
-      gd: pipeline('SingleNeuron.gd', singleNeuronStepShader({ d, method: 'gd', whitened, check }), this.stepLayout),
-      rk4: pipeline('SingleNeuron.rk4', singleNeuronStepShader({ d, method: 'rk4', whitened, check }), this.stepLayout),
-      'beta-flow': pipeline('SingleNeuron.betaFlow', singleNeuronStepShader({ d, method: 'beta-flow', whitened, check }), this.stepLayout),
-    };
-    this.metricsPipeline = pipeline('SingleNeuron.metrics', singleNeuronMetricsShader({ d }), metricsLayout);
+    // Compiled on first use (a CLI run needs one method: ~0.1 s of SwiftShader compile each).
+    this.stepPipeline = (method) => (this.stepPipelines[method] ??= pipeline(`SingleNeuron.${method}`, method === 'gd' && this.gdLanes
+      ? singleNeuronGdLanesShader({ d, whitened, check })
+      : singleNeuronStepShader({ d, method, whitened, check }), this.stepLayout));
+    this.metricsPipeline = () => (this.metricsCompiled ??= pipeline('SingleNeuron.metrics', singleNeuronMetricsShader({ d }), metricsLayout));
   }
 
   /**
@@ -133,7 +159,8 @@ export class SingleNeuronSim {
     if (!(d >= 1 && d <= MAX_D)) throw new Error(`d = ${d} is not supported; the kernels handle 1 ≤ d ≤ ${MAX_D}.`);
     checkBindingSize(ctx.limits, 4 * (d + 1) * n, `${n.toLocaleString('en')} trajectories × (d+1) = ${d + 1} floats`);
     dispatchSize(ctx.limits, Math.ceil(n / WORKGROUP_SIZE));
-    const sim = new SingleNeuronSim(ctx, ensemble, { ...config, method: 'rk4' }, options.check ?? 'block');
+    const sim = new SingleNeuronSim(ctx, ensemble, { ...config, method: 'rk4' }, options.check ?? 'block', options.gdLanes ?? true);
+    sim.safeOverride = options.safeNorm2;
     try {
       sim.setIntegrator(config);
     } catch (e) {
@@ -162,18 +189,38 @@ export class SingleNeuronSim {
   /**
    * Steps per dispatch: the most under {@link TRAJECTORY_STEPS_PER_DISPATCH}, rounded down to whole
    * divergence-check blocks (CHECK_BLOCK steps, shaders/singleNeuron/singleNeuron.wgsl.ts) and never fewer than one
-   * block, so large ensembles (N > 2²⁴/16 ≈ 10⁶) still run the block-checked path.
+   * block, so large ensembles (N > 2²⁶/16 ≈ 4·10⁶) still run the block-checked path.
    */
   get stepsPerDispatch(): number {
     return Math.max(CHECK_BLOCK, Math.floor(TRAJECTORY_STEPS_PER_DISPATCH / this.n / CHECK_BLOCK) * CHECK_BLOCK);
   }
+
+  /**
+   * P.safeNorm2 of the current integrator: the start norm² a² + ‖w‖² under which a CHECK_BLOCK-step block
+   * of GD or RK4 provably stays inside the bound (growthBound.ts); −1 (never) for the β flow and 'exact'.
+   */
+  get safeNorm2(): number {
+    const { method, step, bound } = this.config;
+    const key = `${method} ${step} ${bound}`;
+    if (this.safeOverride !== undefined) return this.safeOverride;
+    if (this.safeKey !== key) {
+      this.safeKey = key;
+      this.safeValue = method === 'gd' || method === 'rk4'
+        ? safeStartNorm2({ method, data: this.ensemble.data, rates: this.ensemble.rates, step, bound, steps: CHECK_BLOCK })
+        : -1;
+    }
+    return this.safeValue;
+  }
+  private safeKey = '';
+  private safeOverride: number | undefined;
+  private safeValue = -1;
 
   private writeParams(steps: number): void {
     const { data, betaOls, rates, d } = this.ensemble;
     const xx = new Float64Array(d * d);
     data.XX.forEach((row, i) => row.forEach((v, j) => { xx[i * d + j] = v; }));
     this.ctx.device.queue.writeBuffer(this.params, 0, packStruct(STEP_PARAMS, {
-      n: this.n, steps, h: this.config.step, etaA: rates.a, etaW: rates.w, bound: this.config.bound,
+      n: this.n, steps, h: this.config.step, etaA: rates.a, etaW: rates.w, bound: this.config.bound, safeNorm2: this.safeNorm2,
       xy: data.Xy, xx, betaOls,
     }));
   }
@@ -191,11 +238,13 @@ export class SingleNeuronSim {
       this.exact!.evaluate(this.time, this.state);
       return;
     }
-    const pipeline = this.stepPipelines[this.config.method];
+    const pipeline = this.stepPipeline(this.config.method);
     for (let done = 0; done < steps;) {
       const chunk = Math.min(this.stepsPerDispatch, steps - done);
       this.writeParams(chunk);
-      submitDispatch(this.ctx, `SingleNeuron.${this.config.method}`, pipeline, this.stepBindGroup, this.n, WORKGROUP_SIZE);
+      // GD runs GD_LANES trajectories per thread (shaders/singleNeuron/singleNeuronGdLanes.wgsl.ts).
+      const threads = this.config.method === 'gd' && this.gdLanes ? Math.ceil(this.n / GD_LANES) : this.n;
+      submitDispatch(this.ctx, `SingleNeuron.${this.config.method}`, pipeline, this.stepBindGroup, threads, WORKGROUP_SIZE);
       done += chunk;
       this.stepCount += chunk;
       this.time += chunk * this.config.step;
@@ -211,19 +260,34 @@ export class SingleNeuronSim {
     for (let done = 0; done < steps;) {
       signal?.throwIfAborted();
       const k = Math.min(chunk, steps - done);
+      const start = performance.now();
+      const method = this.config.method;
       this.queueSteps(k);
+      // Dawn (webgpu for Node) polls with setImmediate while a promise such as onSubmittedWorkDone is pending:
+      // on a CPU adapter that busy thread takes a core from the kernel. Sleep through most of the expected time first.
+      const expected = k * (this.msPerStep.get(method) ?? 0);
+      if (expected > MIN_SLEEP_MS) await new Promise((resolve) => setTimeout(resolve, SLEEP_FRACTION * expected));
       await this.ctx.device.queue.onSubmittedWorkDone();
+      const ms = performance.now() - start;
+      // The lowest rate seen over chunks long enough to dwarf the submit and wait (never the first: it compiles),
+      // so an estimate only errs towards sleeping less.
+      const seen = this.chunksSeen.get(method) ?? 0;
+      this.chunksSeen.set(method, seen + 1);
+      if (method !== 'exact' && seen > 0 && ms >= MIN_MEASURED_MS && k * this.n >= MIN_MEASURED_WORK) this.msPerStep.set(method, Math.min(this.msPerStep.get(method) ?? Infinity, ms / k));
       done += k;
       onProgress?.(done, steps);
     }
   }
+  private readonly chunksSeen = new Map<Method, number>();
+  /** Lowest measured wall ms per step of an advance chunk, per method (for the sleep in {@link advance}). */
+  private readonly msPerStep = new Map<Method, number>();
 
   /** Runs the metrics kernel and reads the 16-byte summary back. */
   async readSummary(): Promise<EnsembleSummary> {
     const { device } = this.ctx;
     this.writeParams(0);
     device.queue.writeBuffer(this.summary, 0, new Uint32Array(SUMMARY_WORDS));
-    submitDispatch(this.ctx, 'SingleNeuron.metrics', this.metricsPipeline, this.metricsBindGroup, this.n, WORKGROUP_SIZE);
+    submitDispatch(this.ctx, 'SingleNeuron.metrics', this.metricsPipeline(), this.metricsBindGroup, this.n, WORKGROUP_SIZE);
     const words = new Uint32Array(await readBuffer(device, this.summary, 4 * SUMMARY_WORDS));
     const f = new Float32Array(words.buffer);
     return { maxRelativeDeltaDrift: f[0], diverged: words[1], maxExcessLoss: f[2] };
