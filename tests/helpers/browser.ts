@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
 
 const CANDIDATES = [
@@ -82,22 +82,25 @@ export interface E2eSession {
 
 /**
  * Starts the server and browser in beforeAll and closes them in afterAll; call at a test file's top level.
- * After each test every page it left open is closed (a failed test's page would keep the software adapter
- * busy for the next tests), except pages given to `keep`.
+ * After each test the pages it opened and left open are closed (a failed test's page would keep the software
+ * adapter busy for the next tests), except pages given to `keep`; pages opened in a beforeAll stay.
  */
 export function e2eSession(): E2eSession {
   let browser: Browser | undefined;
   let server: PreviewServer | undefined;
   let baseUrl = '';
   const kept = new Set<Page>();
+  let openBefore = new Set<Page>();
+  const openPages = () => (browser?.contexts() ?? []).flatMap((c) => c.pages());
   beforeAll(async () => {
     // The server and the browser start together (Chromium's start-up is seconds on a loaded machine).
     const [served, launched] = await Promise.all([serveDist(), launchBrowser()]);
     ({ server, url: baseUrl } = served);
     browser = launched;
   });
+  beforeEach(() => { openBefore = new Set(openPages()); });
   afterEach(async () => {
-    for (const context of browser?.contexts() ?? []) for (const page of context.pages()) if (!kept.has(page)) await page.close();
+    for (const page of openPages()) if (!kept.has(page) && !openBefore.has(page)) await page.close();
   });
   afterAll(async () => {
     await browser?.close();
@@ -119,7 +122,7 @@ export function e2eSession(): E2eSession {
       return { page, errors };
     },
     async closeAll() {
-      for (const context of browser?.contexts() ?? []) for (const page of context.pages()) if (!kept.has(page)) await page.close();
+      for (const page of openPages()) if (!kept.has(page)) await page.close();
     },
     keep(page) { kept.add(page); page.once('close', () => kept.delete(page)); },
   };
