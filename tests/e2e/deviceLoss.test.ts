@@ -9,15 +9,11 @@
  * single neuron stays stopped at its step, each saying so.
  */
 import type { Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { e2eSession } from '../helpers/browser.ts';
 
 const session = e2eSession();
 
-/** Closes every page after each test (a failed test's page would keep SwiftShader busy for the next). */
-afterEach(async () => {
-  for (const context of session.browser.contexts()) for (const page of context.pages()) await page.close();
-});
 
 interface Loss { reason: string; seenAt: number; deviceAt: number | null; recoveredAt: number | null; resumed: string }
 
@@ -135,11 +131,7 @@ describe('device loss (issue 11 defect 1)', () => {
 
   it('relu2 without a new device (adapters refused after the loss) → the run finishes on the f64 CPU backend, said so', async () => {
     const hash = '#model=relu2&v=1&p=fig1b-reduced&b=tau&tn=4&dn=2&sn=1&m=10&d=5&n=40&nt=40&T=1500&cn=3';
-    const page = await session.browser.newPage({ viewport: { width: 1100, height: 800 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.addInitScript(refuseGpuOnFlag);
-    await page.goto(`${session.baseUrl}${hash}`);
+    const { page, errors } = await session.open(hash, 'window.lazyrich?.relu2', { width: 1100, height: 800 }, { initScript: refuseGpuOnFlag });
     await page.waitForFunction(() => {
       const s = window.lazyrich?.relu2?.status;
       return s?.state === 'running' && s.batch >= 1 && s.batch < s.batches;
@@ -158,12 +150,7 @@ describe('device loss (issue 11 defect 1)', () => {
   }, 240_000);
 
   it('the single neuron without a new device → stopped at the kept step, said so, no page error', async () => {
-    const page = await session.browser.newPage({ viewport: { width: 1000, height: 700 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.addInitScript(refuseGpuOnFlag);
-    await page.goto(`${session.baseUrl}#v=1&dn=64&dirs=64`);
-    await page.waitForFunction(() => (window.lazyrich?.app?.status.stepCount ?? 0) >= 10, null, { timeout: 120_000 });
+    const { page, errors } = await session.open('#v=1&dn=64&dirs=64', '(window.lazyrich?.app?.status.stepCount ?? 0) >= 10', { width: 1000, height: 700 }, { initScript: refuseGpuOnFlag });
     const step = await page.evaluate(() => {
       (window as unknown as { __noGpu: boolean }).__noGpu = true;
       window.lazyrich!.gpu!.device.destroy();

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSession } from '../helpers/browser.ts';
+import { e2eSession, type OpenedPage } from '../helpers/browser.ts';
 import { BACKGROUND_COLOR, HIGHLIGHT_COLOR, parseColor } from '../../src/views/colormaps.ts';
 import { HEATMAP_ROWS } from '../../src/views/heatmapMath.ts';
 
@@ -20,12 +20,8 @@ const session = e2eSession();
  * Opens the issue's repro (9 δ × 4 directions; trails off so a paused frame is stable; 50 steps per frame,
  * since SwiftShader draws a frame at DPR 2 in seconds) at `dpr`.
  */
-async function openAt(dpr: number): Promise<Page> {
-  const page = await session.browser.newPage({ viewport: { width: 1100, height: 720 }, deviceScaleFactor: dpr, acceptDownloads: true });
-  await page.goto(`${session.baseUrl}#v=1&p=fig2&dn=9&dirs=4&tr=0&spf=50`);
-  await page.waitForFunction(() => !!window.lazyrich?.app || !!window.lazyrich?.error, null, { timeout: 120_000 });
-  expect(await page.evaluate(() => window.lazyrich?.error)).toBeUndefined();
-  return page;
+function openAt(dpr: number): Promise<OpenedPage> {
+  return session.open('#v=1&p=fig2&dn=9&dirs=4&tr=0&spf=50', 'window.lazyrich?.app', { width: 1100, height: 720 }, { deviceScaleFactor: dpr, acceptDownloads: true });
 }
 
 /** Clicks `trigger`, waits for the download and decodes the PNG. */
@@ -137,9 +133,7 @@ async function checkDataExports(page: Page): Promise<void> {
 
 describe.each([1, 2])('PNG exports at device pixel ratio %i', (dpr) => {
   it('portrait (2-D, 3-D, inspect), regime map and every chart export as the screen shows them', async () => {
-    const page = await openAt(dpr);
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { page, errors } = await openAt(dpr);
     // Follow every trajectory so the charts have data, run a while, then pause.
     await page.evaluate(() => window.lazyrich!.app!.select(Uint32Array.from({ length: 36 }, (_, i) => i)));
     await page.waitForFunction(() => (window.lazyrich?.app?.status.recordedSamples ?? 0) >= 4, null, { timeout: 120_000 });
@@ -203,10 +197,7 @@ const notBackground = (png: PNG, x0: number, y0: number, x1: number, y1: number)
 
 describe('relu2 PNG exports (issue 10, defect 11)', () => {
   const openRelu2 = async (hash: string) => {
-    const page = await session.browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
-    await page.goto(`${session.baseUrl}${hash}`);
-    await page.waitForFunction(() => window.lazyrich?.relu2?.status?.state === 'done' || !!window.lazyrich?.error, null, { timeout: 240_000, polling: 500 });
-    expect(await page.evaluate(() => window.lazyrich?.error)).toBeUndefined();
+    const { page } = await session.open(hash, "window.lazyrich?.relu2?.status?.state === 'done'", { width: 1280, height: 860 }, { acceptDownloads: true, timeout: 240_000 });
     return page;
   };
 

@@ -66,13 +66,8 @@ describe('a large single-neuron grid asks first', () => {
   }, 240_000);
 
   it('2²⁴ trajectories in the URL at start: asked (or refused naming dn over the device limits) before anything is built', async () => {
-    const { page, errors } = await session.browser.newPage({ viewport: { width: 1100, height: 720 } }).then(async (p) => {
-      const errs: string[] = [];
-      p.on('pageerror', (e) => errs.push(e.message));
-      await p.goto(`${session.baseUrl}#v=1&dn=4096&dirs=4096`);
-      return { page: p, errors: errs };
-    });
-    await page.waitForFunction(() => !!document.querySelector('#estimate-dialog') || !!window.lazyrich?.app, null, { timeout: 120_000 });
+    const { page, errors } = await session.open('#v=1&dn=4096&dirs=4096', "document.querySelector('#estimate-dialog') || window.lazyrich?.app",
+      { width: 1100, height: 720 }, { checkError: false });
     if (await dialog(page).count()) {
       expect(await dialog(page).textContent()).toMatch(/This grid has 16,777,216 trajectories/);
       expect(await answer(page, 'keep')).toBe(true);

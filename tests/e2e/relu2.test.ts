@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSession } from '../helpers/browser.ts';
+import { e2eSession, NO_WEBGPU } from '../helpers/browser.ts';
 import { BACKGROUND_COLOR, parseColor } from '../../src/views/colormaps.ts';
 import { EMPTY_COLOR, HATCH_COLOR, heatmapLayout } from '../../src/views/heatmap.ts';
 import { NEGATIVE_UNIT_COLOR, POSITIVE_UNIT_COLOR, TEACHER_COLOR } from '../../src/views/neuronPortrait.ts';
@@ -178,10 +178,7 @@ describe('relu2 Fig. 1a and uploaded data', () => {
 
 describe('relu2 without WebGPU', () => {
   it('explains it and trains the Fig. 1a settings on the f64 CPU reference', async () => {
-    const page = await session.browser.newPage({ viewport: { width: 1280, height: 860 } });
-    await page.addInitScript(() => { Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }); });
-    await page.goto(`${session.baseUrl}#model=relu2&v=1&p=fig1a&T=300&cn=6`);
-    await page.waitForFunction(() => !!window.lazyrich?.relu2, null, { timeout: 60_000 });
+    const { page } = await session.open('#model=relu2&v=1&p=fig1a&T=300&cn=6', 'window.lazyrich?.relu2', { width: 1280, height: 860 }, { initScript: NO_WEBGPU, timeout: 60_000, checkError: false });
     expect(await page.locator('#notices [data-id="no-webgpu"]').textContent()).toContain('f64 CPU reference');
     await waitFor(page, "s.state === 'done'", 60_000);
     expect(await status(page)).toMatchObject({ backend: 'cpu', networks: 4, cellsDone: 4 });

@@ -73,12 +73,7 @@ describe('rejected rebuilds (issue 11 defect 2)', () => {
     // issue's `ea=1e-320` is refused by name before any allocation): the refusal is injected instead,
     // as PortraitView.setSource throwing once for the next source, the call that failed in the issue.
     const base = '#v=1&dn=64&dirs=64';
-    const page = await session.browser.newPage({ viewport: { width: 1000, height: 700 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.addInitScript(countBuffers);
-    await page.goto(`${session.baseUrl}${base}`);
-    await page.waitForFunction(() => (window.lazyrich?.app?.status.stepCount ?? 0) >= 20, null, { timeout: 120_000 });
+    const { page, errors } = await session.open(base, '(window.lazyrich?.app?.status.stepCount ?? 0) >= 20', { width: 1000, height: 700 }, { initScript: countBuffers });
     await settle(page);
     const before = await probe(page);
     expect(before.portraitOnSim).toBe(true);

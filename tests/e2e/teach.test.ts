@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFailed, onTestFinished } from 'vitest';
 import { e2eSession } from '../helpers/browser.ts';
 import { parseColor } from '../../src/views/colormaps.ts';
 import { FIG2_DELTAS } from '../../src/models/singleNeuron/params.ts';
@@ -85,12 +85,20 @@ async function expectSevenPathsVisible(page: Page, tag: string): Promise<void> {
   }
 }
 
+/**
+ * The rest of the first load's 3-min run (after every trajectory converged): it runs on in the background
+ * while the file's other tests use the browser, and the last test awaits it. Undefined until the first
+ * test got that far.
+ */
+let firstLoadSoak: Promise<void> | undefined;
+
 describe('first load tells Fig. 2 (issue 10)', () => {
-  it('within 60 s: the seven Fig. 2 paths and all four charts with data; over 3 min no page errors, every trajectory converges', async () => {
+  it('within 60 s: the seven Fig. 2 paths and all four charts with data; within 3 min every trajectory converges', async () => {
     mkdirSync('test-results', { recursive: true });
     const t0 = Date.now();
     const { page, errors } = await open();
-    onTestFinished(() => page.close());
+    session.keep(page);
+    onTestFailed(() => page.close());
     // The first load is Fig. 2, sized for the software adapter, with the seven selected from t = 0.
     const start = await page.evaluate(() => ({ n: window.lazyrich!.app!.status.n, selected: window.lazyrich!.app!.selectedIndices, hash: location.hash }));
     expect(start.hash).toMatch(/[#&]p=fig2(&|$)/);
@@ -134,9 +142,18 @@ describe('first load tells Fig. 2 (issue 10)', () => {
     }
     expect(last.loss, `every trajectory converged 3 min after loading: ${JSON.stringify(last)}, ${((last.steps * 1000) / (Date.now() - t0)).toFixed(1)} steps/s`).toBeLessThan(1e-3);
     expect(last.diverged).toBe(0);
-    await page.waitForTimeout(Math.max(0, 180_000 - (Date.now() - t0)));
-    await expectSevenPathsVisible(page, 'converged');
     expect(errors).toEqual([]);
+    // The page keeps running to 3 min after loading; the last test of this file checks the end.
+    firstLoadSoak = (async () => {
+      try {
+        await page.waitForTimeout(Math.max(0, 180_000 - (Date.now() - t0)));
+        await expectSevenPathsVisible(page, 'converged');
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    })();
+    firstLoadSoak.catch(() => undefined); // awaited (and reported) by the last test
   }, 300_000);
 });
 
@@ -229,4 +246,11 @@ describe('layout (issue 10, defect 7)', () => {
     await page.waitForFunction(() => document.querySelector('#notices [data-id="inspect"]') === null, null, { timeout: 10_000 });
     expect(errors).toEqual([]);
   });
+});
+
+describe('first load tells Fig. 2 (issue 10): the 3-min run', () => {
+  it('no page errors over the 3 min after loading; the seven paths still visible at the end', async () => {
+    expect(firstLoadSoak, 'the first-load test reached convergence and left its page running').toBeDefined();
+    await firstLoadSoak;
+  }, 300_000);
 });

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
 
 const CANDIDATES = [
@@ -44,25 +44,63 @@ export async function serveDist(): Promise<{ server: PreviewServer; url: string 
 /** An opened page and the uncaught page errors seen on it so far. */
 export interface OpenedPage { page: Page; errors: string[] }
 
+/** Page options beyond the viewport (all optional). */
+export interface OpenOptions {
+  /** Device pixel ratio (default 1). */
+  deviceScaleFactor?: number;
+  /** Keep downloads (PNG, CSV and JSON exports). */
+  acceptDownloads?: boolean;
+  /** Runs in the page before any of its scripts (page.addInitScript), e.g. NO_WEBGPU. */
+  initScript?: () => void;
+  /** How long (ms) `ready` may take; default 120 s. */
+  timeout?: number;
+  /** Fail when the app set `window.lazyrich.error` (default true). */
+  checkError?: boolean;
+}
+
+/** Init script: the page sees no WebGPU (navigator.gpu is undefined), so the app starts its CPU fallback. */
+export function NO_WEBGPU(): void {
+  Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });
+}
+
 /** One browser and one server of the built app, shared by the tests of an e2e file. */
 export interface E2eSession {
   readonly browser: Browser;
   readonly baseUrl: string;
   /**
-   * Opens `baseUrl + hash` in a new page and waits up to 2 min until the JS expression `ready` is true.
-   * Fails the test when the app set `window.lazyrich.error` (a fatal start-up error).
+   * Opens `baseUrl + hash` in a new page (its own context) and waits until the JS expression `ready` is
+   * true or the app set `window.lazyrich.error`; `ready` null: returns once the page has loaded. Page
+   * errors are collected from before the first script runs. Fails the test when the app set
+   * `window.lazyrich.error` (a fatal start-up error), unless `options.checkError` is false.
    */
-  open(hash: string, ready: string, viewport: { width: number; height: number }): Promise<OpenedPage>;
+  open(hash: string, ready: string | null, viewport: { width: number; height: number }, options?: OpenOptions): Promise<OpenedPage>;
+  /** Closes every page still open except those passed to {@link keep}. */
+  closeAll(): Promise<void>;
+  /** Keeps `page` open after its test (for a run that the file's later tests check); closeAll leaves it. */
+  keep(page: Page): void;
 }
 
-/** Starts the server and browser in beforeAll and closes them in afterAll; call at a test file's top level. */
+/**
+ * Starts the server and browser in beforeAll and closes them in afterAll; call at a test file's top level.
+ * After each test the pages it opened and left open are closed (a failed test's page would keep the software
+ * adapter busy for the next tests), except pages given to `keep`; pages opened in a beforeAll stay.
+ */
 export function e2eSession(): E2eSession {
   let browser: Browser | undefined;
   let server: PreviewServer | undefined;
   let baseUrl = '';
+  const kept = new Set<Page>();
+  let openBefore = new Set<Page>();
+  const openPages = () => (browser?.contexts() ?? []).flatMap((c) => c.pages());
   beforeAll(async () => {
-    ({ server, url: baseUrl } = await serveDist());
-    browser = await launchBrowser();
+    // The server and the browser start together (Chromium's start-up is seconds on a loaded machine).
+    const [served, launched] = await Promise.all([serveDist(), launchBrowser()]);
+    ({ server, url: baseUrl } = served);
+    browser = launched;
+  });
+  beforeEach(() => { openBefore = new Set(openPages()); });
+  afterEach(async () => {
+    for (const page of openPages()) if (!kept.has(page) && !openBefore.has(page)) await page.close();
   });
   afterAll(async () => {
     await browser?.close();
@@ -71,14 +109,21 @@ export function e2eSession(): E2eSession {
   return {
     get browser() { return browser!; },
     get baseUrl() { return baseUrl; },
-    async open(hash, ready, viewport) {
-      const page = await browser!.newPage({ viewport });
+    async open(hash, ready, viewport, options = {}) {
+      const page = await browser!.newPage({ viewport, deviceScaleFactor: options.deviceScaleFactor, acceptDownloads: options.acceptDownloads });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
+      if (options.initScript) await page.addInitScript(options.initScript);
       await page.goto(`${baseUrl}${hash}`);
-      await page.waitForFunction(`(() => !!(${ready}) || !!window.lazyrich?.error)()`, null, { timeout: 120_000 });
-      expect(await page.evaluate(() => window.lazyrich?.error)).toBeUndefined();
+      if (ready !== null) {
+        await page.waitForFunction(`(() => !!(${ready}) || !!window.lazyrich?.error)()`, null, { timeout: options.timeout ?? 120_000, polling: 100 });
+      }
+      if (options.checkError ?? true) expect(await page.evaluate(() => window.lazyrich?.error)).toBeUndefined();
       return { page, errors };
     },
+    async closeAll() {
+      for (const page of openPages()) if (!kept.has(page)) await page.close();
+    },
+    keep(page) { kept.add(page); page.once('close', () => kept.delete(page)); },
   };
 }
