@@ -23,7 +23,7 @@ export const MLP_SCHEMA = {
   classes: { key: 'nc', label: 'RHM classes n_c', type: 'int', min: 2, max: 512, default: 8 },
   synonyms: { key: 'm', label: 'RHM synonymous rules m', type: 'int', min: 1, max: 512, default: 4 },
   branching: { key: 'sb', label: 'RHM branching s', type: 'int', min: 2, max: 9, default: 2 },
-  vocabulary: { key: 'v', label: 'RHM vocabulary v', type: 'int', min: 2, max: 256, default: 8 },
+  vocabulary: { key: 'voc', label: 'RHM vocabulary v', type: 'int', min: 2, max: 256, default: 8 },
   testSize: { key: 'nt', label: 'RHM test samples', type: 'int', min: 0, max: 1e6, default: 4096 },
   modulus: { key: 'mp', label: 'modulus p', type: 'int', min: 2, max: MLP_LIMITS.maxWidth / 2, default: 23 },
   trainFraction: { key: 'tf', label: 'training fraction of the p² pairs', type: 'number', min: 0, max: 1, minExclusive: true, default: 0.8 },
