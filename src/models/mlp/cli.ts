@@ -6,7 +6,7 @@ import { simulateMlp } from './run.ts';
 import { estimateMlpConfig } from './estimate.ts';
 import { refuseOverHost } from '../estimateHost.ts';
 
-const HELP = `mlp: deep ReLU MLPs f(x) = τ·W_L σ(⋯ σ(W_1 x)) (docs/theory.md §4–§5, paper Part III)
+const HELP = `\nmlp: deep ReLU MLPs f(x) = τ·W_L σ(⋯ σ(W_1 x)) (docs/theory.md §4–§5, paper Part III)
 config: { "model": "mlp", "layers": [d_0, …, d_L], "activation": "relu", "bias": false, "loss": "cross-entropy" | "mse",
   "data": { "X": [n][d_0], "labels": [n], "Xtest"?, "labelsTest"? }
         | { "rhm": { "levels", "classes", "synonyms", "branching", "vocabulary", "seed", "train", "test" } }
@@ -23,7 +23,7 @@ the first trainSize rows per epoch, consecutive slices of b, the rest dropped. C
 output: { model, backend, adapter, layers, loss, optimizer, batchSize, steps, checkpoints, probe, data,
   networks: [ { alpha?, tau, seed?, trainSize, trainLoss[C], trainAccuracy[C], testLoss[C], testAccuracy[C],
   kernelDistance[C], hamming[C], paramDistance[C], diverged } ] }   (null: no test set)
-backend: "cpu" (f64 reference; the default while the GPU trainer is being wired in)`;
+backend: "cpu" (f64 reference; the default while the GPU trainer is being wired in)\n`;
 
 /** Shards of the plan (networks in init order); networks are independent, so any range runs alone on the shared data. */
 export const mlpSweep: SweepSupport<MlpConfig> = {
