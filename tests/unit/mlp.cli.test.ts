@@ -66,6 +66,18 @@ describe('mlp simulate on the CPU (f64)', () => {
     expect(cli.sweep!.checkEntry!({ ...a.nets[0], hamming: [0] } as never, a.header)).toMatch(/^hamming: expected 3 numbers/);
   });
 
+  it('an aborted run rejects with the signal\'s reason; progress counts network-steps up to the total', async () => {
+    const cli = await mlpPlugin.loadCli();
+    const cfg = cli.parseConfig(structuredClone(ex.tiny));
+    const ac = new AbortController();
+    ac.abort(new Error('stop'));
+    await expect(cli.simulate(cfg, { backend: 'cpu', signal: ac.signal })).rejects.toThrow('stop');
+    const seen: [number, number][] = [];
+    await cli.simulate(cfg, { backend: 'cpu', onProgress: (d, t) => seen.push([d, t]) });
+    expect(seen.at(-1)).toEqual([4 * 60, 4 * 60]);
+    expect(seen.every(([d], i) => i === 0 || d >= seen[i - 1][0])).toBe(true);
+  });
+
   it('a GPU run is refused, naming config.backend, until the GPU trainer is wired in', async () => {
     const cli = await mlpPlugin.loadCli();
     await expect(cli.simulate(cli.parseConfig({ ...structuredClone(ex.tiny), backend: 'gpu' }), {})).rejects.toThrow(/^config\.backend: the mlp GPU backend is not yet wired/);

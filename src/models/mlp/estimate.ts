@@ -2,8 +2,8 @@
  * Resource estimates of mlp runs (src/models/estimate.ts), from a validated config or the app's params, before the run
  * allocates. The CPU backend holds per network θ, θ₀, one or two optimiser moments and a step's copy (f64), the probe's
  * K₀ (P² f64) and patterns; the data set as f64 (train + test rows × inputs); the output 7 series × checkpoints.
- * The GPU column assumes the same per-network state in f32 plus activations of one batch. Times (±2×): the CPU does
- * 6·b·Σ(in·out) flops per network-step at ~3e8 flop/s (one core, f64), the setup builds the data and θ₀ at ~1e7 numbers/s.
+ * The GPU column assumes the same per-network state in f32 plus activations of one batch. Set-up time (±2×): the data
+ * and θ₀ are built at ~1e7 numbers/s; training time is not part of the estimate.
  */
 import type { ResourceEstimate } from '../estimate.ts';
 import type { Params } from '../../params/schema.ts';
@@ -35,13 +35,6 @@ export function estimateMlpConfig(cfg: MlpConfig, count = cfg.networks.length, b
     setupSeconds: (dataNumbers + count * size) / SETUP_RATE,
     fields: [cfg.networks.some((n) => n.theta0) ? 'config.init.explicit' : 'config.init.grid', 'config.layers', 'config.data'],
   };
-}
-
-/** CPU seconds of a whole config on the f64 backend (±2×): 6·b·Σ(in·out) flops per network-step at 3e8 flop/s. */
-export function mlpCpuSeconds(cfg: MlpConfig): number {
-  const macs = cfg.arch.layers.slice(1).reduce((s, w, l) => s + w * cfg.arch.layers[l], 0);
-  const b = Math.min(cfg.batchSize ?? cfg.trainRows, cfg.trainRows);
-  return (cfg.networks.length * cfg.checkpoints[cfg.checkpoints.length - 1] * 6 * b * macs) / 3e8;
 }
 
 /** The app's estimate: the app config's (the app runs that plan), with the URL keys that set its size. */
