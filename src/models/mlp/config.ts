@@ -14,7 +14,7 @@
  *
  * Grid order (init order = output order): τ outermost, then α, then trainSize, then seed. Explicit weights are used as
  * given (α = τ = 1, no scaling). Limits: 1..6 weight layers, widths 1..512 (MLP_LIMITS), probe P ≤ min(256, trainSize),
- * at most 10⁵ networks, 10⁷ steps, 2²⁵ data numbers and 2²⁸ network-parameters.
+ * at most 10⁵ networks, 10⁷ steps, 10⁷ RHM train (or test) samples, 2²⁵ data numbers and 2²⁸ network-parameters.
  */
 import { ConfigError, arr, describeValue, finite, float32, integer, obj, oneOf, positive, required } from '../../cli/validate.ts';
 import { MLP_LIMITS, mlpLayout, type MlpArch, type MlpLoss } from '../../theory/mlp.ts';
@@ -50,8 +50,8 @@ export interface MlpConfig {
   backend: 'gpu' | 'cpu';
 }
 
-/** Largest number of networks, steps, data numbers, and network-parameters (networks × |θ|) of one config. */
-export const MLP_CONFIG_LIMITS = { networks: 1e5, steps: 1e7, dataNumbers: 2 ** 25, networkParams: 2 ** 28 } as const;
+/** Largest number of networks, steps, RHM train or test samples, data numbers, and network-parameters (networks × |θ|) of one config. */
+export const MLP_CONFIG_LIMITS = { networks: 1e5, steps: 1e7, samples: 1e7, dataNumbers: 2 ** 25, networkParams: 2 ** 28 } as const;
 
 const fmt = (x: number) => x.toLocaleString('en');
 
@@ -93,9 +93,11 @@ function parseData(v: unknown, d0: number, classes: number): { data: MlpDataSpec
     };
     const why = rhmRefusal(spec);
     if (why) throw new ConfigError(`${p}.${why[0]}`, why[1]);
-    const train = integer(required(r, 'train', p), `${p}.train`, 1), test = integer(required(r, 'test', p), `${p}.test`, 0);
+    const train = intIn(required(r, 'train', p), `${p}.train`, 1, MLP_CONFIG_LIMITS.samples), test = intIn(required(r, 'test', p), `${p}.test`, 0, MLP_CONFIG_LIMITS.samples);
     const total = rhmInputCount(spec);
-    if (train + test > total / 2) throw new ConfigError(`${p}.train`, `train + test = ${fmt(train + test)} samples; at most half of the RHM's ${fmt(total)} distinct inputs can be drawn`);
+    if (train + test > total / 2) {
+      throw new ConfigError(`${p}.${test > train ? 'test' : 'train'}`, `train + test = ${fmt(train + test)} samples; at most half of the RHM's ${total < 1e15 ? fmt(total) : total.toExponential(3)} distinct inputs can be drawn`);
+    }
     if ((train + test) * rhmInputSize(spec) > MLP_CONFIG_LIMITS.dataNumbers) throw new ConfigError(`${p}.train`, `(train + test) × ${rhmInputSize(spec)} inputs = ${fmt((train + test) * rhmInputSize(spec))} numbers exceed the limit ${fmt(MLP_CONFIG_LIMITS.dataNumbers)}`);
     if (rhmInputSize(spec) !== d0) throw new ConfigError('config.layers[0]', `the RHM's input length s^L·v is ${rhmInputSize(spec)}, but layers[0] = ${d0}`);
     if (spec.classes !== classes) throw new ConfigError('config.layers', `the readout width layers[L] = ${classes} must equal the RHM's n_c = ${spec.classes}`);
