@@ -7,6 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { rhmDecode, rhmExpand, rhmGrammar, rhmInputCount, rhmRefusal, rhmSamples, type RhmSpec } from '../../src/models/mlp/rhm.ts';
 import { modularDataset, rhmDataset } from '../../src/models/mlp/data.ts';
 import { BatchSampler, heInit } from '../../src/models/mlp/init.ts';
+import { mlpGpuJobOf } from '../../src/models/mlp/gpuJob.ts';
+import { buildMlpData, buildMlpJob } from '../../src/models/mlp/run.ts';
+import { parseMlpConfig } from '../../src/models/mlp/config.ts';
+import { mlpExamples } from '../../src/models/mlp/examples.ts';
 
 const FIG6C: RhmSpec = { levels: 3, classes: 8, synonyms: 4, branching: 2, vocabulary: 8, seed: 1 };
 
@@ -133,5 +137,27 @@ describe('init and minibatch sampler', () => {
     }
     expect(Array.from(new BatchSampler(4, 9, 0).next())).toEqual([0, 1, 2, 3]);
     expect(Array.from(new BatchSampler(10, 3, 6).next())).not.toEqual(Array.from(new BatchSampler(10, 3, 5).next()));
+  });
+});
+
+describe('the GPU seam (gpuJob.ts)', () => {
+  it('hands the GPU the CPU backend\'s θ₀, lr ÷ τ², and each network\'s sampler rows, network-major per step', () => {
+    const cfg = parseMlpConfig({ ...structuredClone(mlpExamples.tiny), init: { grid: { alpha: [0.5, 2], tau: [1, 2], seeds: [0, 1] } } });
+    const job = buildMlpJob(cfg, buildMlpData(cfg));
+    const g = mlpGpuJobOf(job);
+    expect(g.networks.map((n) => n.lrScale)).toEqual([1, 1, 1, 1, 0.25, 0.25, 0.25, 0.25]);
+    expect(g.networks[3].params).toBe(job.networks[3].theta0);
+    const E = 8, b = 8;
+    const first = g.batches!(0, 2), second = g.batches!(2, 1);
+    const ref = job.networks.map((n) => new BatchSampler(n.trainSize, b, n.samplerSeed));
+    for (let k = 0; k < 3; k++) {
+      for (let e = 0; e < E; e++) {
+        const rows = k < 2 ? first.subarray((k * E + e) * b, (k * E + e + 1) * b) : second.subarray(e * b, (e + 1) * b);
+        expect(Array.from(rows)).toEqual(Array.from(ref[e].next()));
+      }
+    }
+    expect(() => g.batches!(5, 1)).toThrow(/^batches: steps are drawn in order/);
+    expect(() => mlpGpuJobOf({ ...job, batchSize: 30 })).toThrow(/^batchSize: the GPU backend needs b = 30 ≤ every trainSize/);
+    expect(mlpGpuJobOf({ ...job, batchSize: null }).batchSize).toBe('full');
   });
 });

@@ -42,8 +42,10 @@ export function buildMlpJob(cfg: MlpConfig, data: MlpDataset, start = 0, end = c
 }
 
 /**
- * The GPU backend's seam: helper mlpgpu's src/models/mlp/gpu/ exports a ModelBackend built from an MlpJob; until the
- * lead wires it here, a GPU run is refused. @throws Error always (for now).
+ * The GPU backend's seam. Wiring (when src/models/mlp/gpu/ is merged): `const ctx = options.ctx ?? await initGpu()`,
+ * `MlpGpuBackend.create(ctx, mlpGpuJobOf(job))` (gpuJob.ts builds the GPU job: same θ₀, lr ÷ τ², same batches),
+ * adapter ctx.adapterName, close() destroying a device the run created. Until then a GPU run is refused.
+ * @throws Error always (for now).
  */
 async function createGpuBackend(_job: MlpJob, _options: CliRunOptions): Promise<{ backend: ModelBackend<MlpRecord>; adapter: string; close(): void }> {
   throw new Error('config.backend: the mlp GPU backend is not yet wired into the CLI (issue 14); use "backend": "cpu" or --backend cpu');
