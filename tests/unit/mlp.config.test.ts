@@ -65,7 +65,7 @@ describe('mlp config', () => {
 });
 
 describe('mlp app params', () => {
-  it('each preset gives a valid config; Fig. 6(c) is the paper\'s setting', () => {
+  it('each preset gives a valid config; Fig. 6(c) is the paper\'s setting apart from η (docs/theory.md §4.1)', () => {
     const base = defaults(MLP_SCHEMA);
     for (const [name, p] of Object.entries(MLP_PRESETS)) {
       const params = validate(MLP_SCHEMA, { ...p, preset: name }, base);
@@ -74,7 +74,7 @@ describe('mlp app params', () => {
     }
     const fig = parseMlpConfig(mlpAppConfig(validate(MLP_SCHEMA, { ...MLP_PRESETS['rhm-fig6c'], preset: 'rhm-fig6c' }, base)));
     expect(fig.arch.layers).toEqual([64, 64, 64, 64, 8]);
-    expect(fig.optimizer).toEqual({ name: 'sgd', lr: 6.4, momentum: 0.9, schedule: 'cosine', decayFraction: 0.8 });
+    expect(fig.optimizer).toEqual({ name: 'sgd', lr: 0.03, momentum: 0.9, schedule: 'cosine', decayFraction: 0.8 });
     expect([fig.batchSize, fig.testRows, fig.networks.length]).toEqual([128, 20000, 6 * 6 * 7]);
     expect(new Set(fig.networks.map((n) => n.alpha))).toEqual(new Set([0.03, 0.1, 0.3, 1, 3, 10]));
     expect(mlpPlugin.estimate!(validate(MLP_SCHEMA, { ...MLP_PRESETS['rhm-fig6c'], preset: 'rhm-fig6c' }, base))!.items).toBe(252);
