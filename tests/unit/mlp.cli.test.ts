@@ -87,19 +87,23 @@ describe('mlp simulate on the CPU (f64)', () => {
 describe('grokking modular addition on the f64 CPU backend', () => {
   // p = 23, 80 % of the 529 pairs train (423), 106 validate; one hidden layer of 128 ReLUs, no biases, α = 1; AdamW
   // η = 0.01, β = (0.9, 0.98), wd 1, full batch. Training accuracy reaches 1 by step ~100 while validation is at 0.1
-  // at step 200; validation reaches ≥ 0.99 at step ~800 (measured: 1.000 at 800, not yet at 700; 13 s on an idle core).
-  it('reaches validation accuracy ≥ 0.99 within 1,000 steps, long after the training set is fitted', async () => {
+  // at step 200; validation first reaches ≥ 0.99 at step 800 (measured; 13 s on an idle core) and then fluctuates
+  // (0.98 at step 1000: 104 of 106). "Grokked" is the paper's rule: the first checkpoint with validation ≥ 0.99.
+  it('groks: validation accuracy ≥ 0.99 at some checkpoint within 1,000 steps, long after the training set is fitted', async () => {
     const t0 = Date.now();
+    const checkpoints = Array.from({ length: 11 }, (_, k) => 100 * k);
     const { nets } = await runCpu({
       model: 'mlp', layers: [46, 128, 23], loss: 'cross-entropy', data: { modular: { p: 23, trainFraction: 0.8, seed: 0 } },
       init: { grid: { alpha: [1], seeds: [0] } }, optimizer: { name: 'adamw', lr: 0.01, betas: [0.9, 0.98], weightDecay: 1 },
-      batchSize: 'full', steps: 1000, checkpoints: [0, 100, 200, 1000], probe: 16,
+      batchSize: 'full', steps: 1000, checkpoints, probe: 16,
     });
     const n = nets[0];
-    console.log(`modular p = 23: train acc ${n.trainAccuracy.join(', ')}; val acc ${n.testAccuracy.join(', ')}; S ${n.kernelDistance.map((x) => x!.toFixed(3)).join(', ')}; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const grokked = checkpoints.find((_, c) => n.testAccuracy[c]! >= 0.99);
+    console.log(`modular p = 23: val acc ${n.testAccuracy.map((x) => x!.toFixed(3)).join(', ')}; grokked at step ${grokked}; ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     expect(n.diverged).toBe(false);
     expect(n.trainAccuracy[2]).toBe(1); // fitted by step 200 …
     expect(n.testAccuracy[2]!).toBeLessThan(0.5); // … long before it generalises
-    expect(n.testAccuracy[3]!).toBeGreaterThanOrEqual(0.99);
-  }, 120_000);
+    expect(grokked).toBeDefined();
+    expect(grokked!).toBeGreaterThan(200);
+  }, 180_000);
 });
