@@ -7,12 +7,14 @@ import type { ModelPlugin } from './plugin.ts';
 import { relu2Plugin } from './relu2/plugin.ts';
 import { singleNeuronPlugin } from './singleNeuron/plugin.ts';
 import { linear2Plugin } from './linear2/plugin.ts';
+import { mlpPlugin } from './mlp/plugin.ts';
 
 /** All models, in the order of the header's model switch; the first is the default page. */
 export const MODELS: readonly ModelPlugin[] = [
   singleNeuronPlugin as unknown as ModelPlugin,
   relu2Plugin as unknown as ModelPlugin,
   linear2Plugin as unknown as ModelPlugin,
+  mlpPlugin as unknown as ModelPlugin,
 ];
 
 /** The default model (the page without `model=` in the hash, a config without "model"). */

@@ -195,7 +195,7 @@ describe('CLI entry: simulate (relu2), sweep, merge', () => {
   it.each([
     ['a bad relu2 field', ['simulate', 'bad'], { ...CONFIG, checkpoints: [5, 1] }, /^lazyrich: config\.checkpoints\[1\]: checkpoints must be strictly ascending/],
     ['a limit (m > 256)', ['simulate', 'big'], { ...CONFIG, init: { grid: { ...CONFIG.init.grid, m: 512 } } }, /^lazyrich: config\.init\.grid\.m: m \(hidden units\) = 512 exceeds the limit of 256/],
-    ['sweep of a single-neuron config', ['sweep', 'sn', '--out', root], { model: 'single-neuron' }, /^lazyrich: config\.model: sweep runs "relu2" or "linear2" configs only/],
+    ['sweep of a single-neuron config', ['sweep', 'sn', '--out', root], { model: 'single-neuron' }, /^lazyrich: config\.model: sweep runs "relu2" or "linear2" or "mlp" configs only/],
     ['a bad --shard', ['sweep', 'shard', '--out', root, '--shard', '3/2'], CONFIG, /^lazyrich: --shard: expected 1 ≤ i ≤ n/],
     ['a bad --chunk', ['sweep', 'chunk', '--out', root, '--chunk', '0'], CONFIG, /^lazyrich: --chunk: expected an integer ≥ 1/],
   ])('%s: exit 2 and one stderr line', async (_name, args, config, pattern) => {

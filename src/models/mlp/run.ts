@@ -1,0 +1,99 @@
+/**
+ * Runs an mlp config (issue 14 item 6) and shapes its output: the data is generated (data.ts), every network's θ₀ built
+ * (init.ts heInit with its α and seed, or the explicit weights), the backend advanced checkpoint by checkpoint, and the
+ * metrics recorded. Output: { model, backend, adapter, layers, loss, checkpoints, …, networks: [ { alpha?, tau, seed?,
+ * trainSize, trainLoss[], trainAccuracy[], testLoss[], testAccuracy[], kernelDistance[], hamming[], paramDistance[],
+ * diverged } ] } in init order; values that are not finite (test metrics without a test set) are written as null.
+ */
+import type { CliRunOptions, ModelBackend, ResultDocument } from '../plugin.ts';
+import type { MlpConfig } from './config.ts';
+import { MlpCpuBackend, type MlpJob, type MlpRecord } from './cpu.ts';
+import { explicitDataset, modularDataset, rhmDataset, type MlpDataset } from './data.ts';
+import { heInit } from './init.ts';
+
+/** Adapter name written for the CPU backend. */
+export const MLP_CPU_ADAPTER = 'cpu (f64 reference)';
+
+/** The metric arrays of one output entry, over the checkpoints. */
+export const MLP_SERIES = ['trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'kernelDistance', 'hamming', 'paramDistance'] as const;
+
+/** One network of the output. */
+export type MlpNetworkOutput = { alpha?: number; tau: number; seed?: number; trainSize: number; diverged: boolean }
+  & Record<(typeof MLP_SERIES)[number], (number | null)[]>;
+
+/** The data set of a validated config. */
+export function buildMlpData(cfg: MlpConfig): MlpDataset {
+  const d = cfg.data;
+  if (d.kind === 'rhm') return rhmDataset(d.rhm, d.train, d.test);
+  if (d.kind === 'modular') return modularDataset(d.modular);
+  return explicitDataset(d.X, d.labels, cfg.arch.layers[cfg.arch.layers.length - 1], d.Xtest, d.labelsTest);
+}
+
+/** The job of networks [start, end) of a validated config, on its data. */
+export function buildMlpJob(cfg: MlpConfig, data: MlpDataset, start = 0, end = cfg.networks.length): MlpJob {
+  const networks = cfg.networks.slice(start, end).map((n, k) => ({
+    theta0: n.theta0 ?? heInit(cfg.arch, n.seed!, n.alpha!, cfg.scaleReadout),
+    tau: n.tau, trainSize: n.trainSize, samplerSeed: n.seed ?? start + k,
+  }));
+  return {
+    arch: cfg.arch, loss: cfg.loss, optimizer: cfg.optimizer, totalSteps: cfg.steps, bound: cfg.bound,
+    batchSize: cfg.batchSize, probe: cfg.probe, data, networks,
+  };
+}
+
+/**
+ * The GPU backend's seam. Wiring (when src/models/mlp/gpu/ is merged): `const ctx = options.ctx ?? await initGpu()`,
+ * `MlpGpuBackend.create(ctx, mlpGpuJobOf(job))` (gpuJob.ts builds the GPU job: same θ₀, lr ÷ τ², same batches),
+ * adapter ctx.adapterName, close() destroying a device the run created. Until then a GPU run is refused.
+ * @throws Error always (for now).
+ */
+async function createGpuBackend(_job: MlpJob, _options: CliRunOptions): Promise<{ backend: ModelBackend<MlpRecord>; adapter: string; close(): void }> {
+  throw new Error('config.backend: the mlp GPU backend is not yet wired into the CLI (issue 14); use "backend": "cpu" or --backend cpu');
+}
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/**
+ * Runs networks [start, end) of the config (all by default) and returns the result document.
+ * @throws Error for a GPU run (not wired yet), AbortError when options.signal aborts.
+ */
+export async function simulateMlp(cfg: MlpConfig, options: CliRunOptions = {}, start = 0, end = cfg.networks.length): Promise<ResultDocument> {
+  const backendKind = options.backend ?? cfg.backend;
+  const job = buildMlpJob(cfg, buildMlpData(cfg), start, end);
+  const run = backendKind === 'cpu'
+    ? { backend: new MlpCpuBackend(job) as ModelBackend<MlpRecord>, adapter: MLP_CPU_ADAPTER, close() {} }
+    : await createGpuBackend(job, options);
+  const { backend } = run;
+  const planned = cfg.networks.slice(start, end);
+  const entries: MlpNetworkOutput[] = planned.map((n) => ({
+    ...(n.alpha !== undefined ? { alpha: n.alpha } : {}), tau: n.tau, ...(n.seed !== undefined ? { seed: n.seed } : {}),
+    trainSize: n.trainSize, diverged: false,
+    trainLoss: [], trainAccuracy: [], testLoss: [], testAccuracy: [], kernelDistance: [], hamming: [], paramDistance: [],
+  }));
+  const last = cfg.checkpoints[cfg.checkpoints.length - 1];
+  const total = last * planned.length;
+  try {
+    for (const c of cfg.checkpoints) {
+      const base = backend.stepCount;
+      await backend.advance(c - base, (done) => options.onProgress?.(base * planned.length + done, total), options.signal);
+      const records = await backend.readMetrics(options.signal);
+      records.forEach((r, i) => {
+        for (const key of MLP_SERIES) entries[i][key].push(finiteOrNull(r[key]));
+        entries[i].diverged = r.diverged;
+      });
+    }
+  } finally {
+    backend.destroy();
+    run.close();
+  }
+  options.log?.(`mlp: ${planned.length} networks, layers [${cfg.arch.layers.join(', ')}], ${cfg.optimizer.name}, ${backendKind} (${run.adapter})`);
+  const data = { kind: cfg.data.kind, train: job.data.n, test: job.data.nTest, inputs: job.data.inputs, classes: job.data.classes };
+  return {
+    header: {
+      model: 'mlp', backend: backendKind, adapter: run.adapter, layers: cfg.arch.layers, bias: cfg.arch.bias, loss: cfg.loss,
+      optimizer: cfg.optimizer, batchSize: cfg.batchSize ?? 'full', steps: cfg.steps, checkpoints: cfg.checkpoints, probe: cfg.probe, data,
+    },
+    entriesKey: 'networks',
+    entries,
+  };
+}
