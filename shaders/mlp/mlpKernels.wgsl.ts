@@ -27,6 +27,8 @@ export interface MlpShape {
   bOff: readonly number[];
   /** Activation rows R (≥ batch, probe, eval chunk). */
   rows: number;
+  /** Rows of a training step B (the forward and backward products' tiles are sized for it). */
+  batch: number;
   /** Words per network in acts; offset of Z_l (index l − 1). */
   actStride: number;
   zOff: readonly number[];
@@ -80,7 +82,7 @@ export function forwardKernel(s: MlpShape, l: number): MlpKernelSource {
   const [ni, no] = [s.layers[l - 1], s.layers[l]];
   const spec: MatmulSpec = {
     label: `Mlp.forward${l}`, uses: ['U', 'paramsRO', 'data', 'plan', 'acts', 'status'],
-    M: 'U.rows', N: u(no), K: u(nin(s, l)), tm: tileFor(s.rows), tn: tileFor(no), prelude: helpers(s),
+    M: 'U.rows', N: u(no), K: u(nin(s, l)), tm: tileFor(s.batch), tn: tileFor(no), prelude: helpers(s),
     loadA: `actIn${l}(e, m, k)`,
     loadB: `select(params[e * PS + ${u(s.bOff[l - 1])} + n], params[e * PS + ${u(s.wOff[l - 1])} + n * ${u(ni)} + k], k < ${u(ni)})`,
     store: `acts[e * AS + ${u(s.zOff[l - 1])} + m * ${u(no)} + n] = v;`,
@@ -93,7 +95,7 @@ export function backwardDataKernel(s: MlpShape, l: number): MlpKernelSource {
   const [ni, no] = [s.layers[l - 1], s.layers[l]];
   return matmulKernel({
     label: `Mlp.backward${l}`, uses: ['U', 'paramsRO', 'acts', 'dz'],
-    M: 'U.rows', N: u(ni), K: u(no), tm: tileFor(s.rows), tn: tileFor(ni), prelude: helpers(s).replace(/fn dataRow[\s\S]*$/, ''),
+    M: 'U.rows', N: u(ni), K: u(no), tm: tileFor(s.batch), tn: tileFor(ni), prelude: helpers(s).replace(/fn dataRow[\s\S]*$/, ''),
     loadA: dzAt(s, l, 'm', 'k'),
     loadB: `params[e * PS + ${u(s.wOff[l - 1])} + k * ${u(ni)} + n]`,
     store: `${dzAt(s, l - 1, 'm', 'n')} = select(0.0, v, acts[e * AS + ${u(s.zOff[l - 2])} + m * ${u(ni)} + n] > 0.0);`,

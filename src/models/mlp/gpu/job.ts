@@ -171,7 +171,7 @@ export function validateMlpGpuJob(job: MlpGpuJob, limits: GPUSupportedLimits): M
   const hidden = layers.slice(1, L).reduce((a, b) => a + b, 0);
   const shape: MlpShape = {
     layers, bias, loss: job.loss, optimizer: opt.name, momentum: opt.name === 'sgd' ? opt.momentum ?? 0 : 0,
-    betas: opt.name === 'adamw' ? opt.betas : [0, 0], pStride, paramCount, wOff, bOff, rows, actStride: z, zOff, maxWidth,
+    betas: opt.name === 'adamw' ? opt.betas : [0, 0], pStride, paramCount, wOff, bOff, rows, batch, actStride: z, zOff, maxWidth,
     probe: P, hidden,
   };
   const bytes = {
