@@ -35,6 +35,7 @@ export const MLP_BUFFERS = {
   nets: { type: 'array<vec4u>', kind: 'read-only-storage' },
   plan: { type: 'array<u32>', kind: 'read-only-storage' },
   status: { type: 'array<atomic<u32>>', kind: 'storage' },
+  statusRO: { type: 'array<u32>', kind: 'read-only-storage' },
   kern: { type: 'array<f32>', kind: 'storage' },
   kern0: { type: 'array<f32>', kind: 'storage' },
   gram: { type: 'array<f32>', kind: 'storage' },
@@ -42,7 +43,7 @@ export const MLP_BUFFERS = {
   accum: { type: 'array<f32>', kind: 'storage' },
 } as const;
 
-/** Name of a buffer in {@link MLP_BUFFERS}. `paramsRO` is `params` bound read-only. */
+/** Name of a buffer in {@link MLP_BUFFERS}. `paramsRO` and `statusRO` are `params` and `status` bound read-only. */
 export type MlpBufferName = keyof typeof MLP_BUFFERS;
 
 /** The uniforms every kernel sees (16 u32 words; f32 values as bits where noted). */
@@ -81,7 +82,7 @@ export function declareBuffers(uses: readonly MlpBufferName[]): string {
   return [MLP_UNIFORMS_WGSL, FINITE_WGSL, ...uses.map((name, i) => {
     const { type, kind } = MLP_BUFFERS[name];
     const space = kind === 'uniform' ? 'uniform' : kind === 'storage' ? 'storage, read_write' : 'storage, read';
-    const wgslName = name === 'paramsRO' ? 'params' : name;
+    const wgslName = name === 'paramsRO' ? 'params' : name === 'statusRO' ? 'status' : name;
     return `@group(0) @binding(${i}) var<${space}> ${wgslName}: ${type};`;
   })].join('\n');
 }
@@ -93,6 +94,8 @@ export interface MlpKernelSource {
   uses: readonly MlpBufferName[];
   /** Products (mlpMatmul.wgsl.ts): tile rows and columns, for the dispatch size. */
   tile?: readonly [number, number];
+  /** Products: 'tiled' or 'direct' (mlpMatmul.wgsl.ts MatmulKind). */
+  kind?: 'tiled' | 'direct';
 }
 
 /** The step within the current submission (status[0]; advanced by the tick kernel at the end of each step). */

@@ -5,7 +5,7 @@
  * the probe set. Products: mlpMatmul.wgsl.ts.
  */
 import { declareBuffers, STEP_IN_CHUNK, type MlpKernelSource } from './mlpCommon.wgsl.ts';
-import { matmulKernel, tileFor, type MatmulSpec } from './mlpMatmul.wgsl.ts';
+import { matmulKernel, tileFor, type MatmulKind, type MatmulSpec } from './mlpMatmul.wgsl.ts';
 
 /** Compile-time shape of an ensemble (src/models/mlp/gpu/job.ts mlpShape). */
 export interface MlpShape {
@@ -38,6 +38,8 @@ export interface MlpShape {
   probe: number;
   /** Hidden units per probe input (Σ_{l<L} n_l) in masks0. */
   hidden: number;
+  /** Product kernel (mlpMatmul.wgsl.ts): 'tiled' for GPUs, 'direct' for CPU adapters. */
+  matmul: MatmulKind;
 }
 
 /** Threads per workgroup of the elementwise and per-network kernels. */
@@ -45,16 +47,24 @@ export const MLP_WG = 64;
 
 const u = (x: number) => `${x}u`;
 
-/** Shared WGSL helpers: the data row of activation row m, and layer l's input Ã_{l−1}(m, k) (bias column = 1). */
-function helpers(s: MlpShape): string {
+/**
+ * Shared WGSL helpers: the data row of activation row m (`dataRow`; the step within the submission read atomically,
+ * or plainly when the kernel binds `statusRO`), and layer l's input Ã_{l−1}(m, k) with its bias column 1:
+ * rowIn_l(e, m) (once per row) then actInR_l(row, k), or actIn_l(e, m, k).
+ */
+function helpers(s: MlpShape, atomicStatus = true): string {
   const L = s.layers.length - 1;
   const n0 = s.layers[0];
   const ins = s.layers.slice(0, L).map((nin, i) => {
     const l = i + 1;
-    const core = l === 1
-      ? `data[dataRow(e, m) * ${u(n0)} + k]`
-      : `max(acts[e * AS + ${u(s.zOff[l - 2])} + m * ${u(nin)} + k], 0.0)`;
-    return `fn actIn${l}(e: u32, m: u32, k: u32) -> f32 { if (k >= ${u(nin)}) { return 1.0; } return ${core}; }`;
+    const row = l === 1 ? `dataRow(e, m) * ${u(n0)}` : `e * AS + ${u(s.zOff[l - 2])} + m * ${u(nin)}`;
+    const at = l === 1 ? 'data[r + k]' : 'max(acts[r + k], 0.0)';
+    const value = s.bias ? `select(1.0, ${at}, k < ${u(nin)})` : at;
+    return [
+      `fn rowIn${l}(e: u32, m: u32) -> u32 { return ${row}; }`,
+      `fn actInR${l}(r: u32, k: u32) -> f32 { return ${value}; }`,
+      `fn actIn${l}(e: u32, m: u32, k: u32) -> f32 { return actInR${l}(rowIn${l}(e, m), k); }`,
+    ].join('\n');
   }).join('\n');
   return /* wgsl */ `const AS: u32 = ${u(s.actStride)};
 const PS: u32 = ${u(s.pStride)};
@@ -65,7 +75,7 @@ const DZS: u32 = ${u(2 * s.rows * s.maxWidth)};
 fn dataRow(e: u32, m: u32) -> u32 {
   if (U.batchMode == 3u) { return U.rowStart + m + select(0u, U.nTrain, U.testSet == 1u); }
   if (U.batchMode == 0u) { return m; }
-  let s = ${STEP_IN_CHUNK};
+  let s = ${atomicStatus ? STEP_IN_CHUNK : 'status[0]'};
   if (U.batchMode == 1u) { return plan[U.idxOffset + s * U.rows + m]; }
   return plan[U.idxOffset + (s * U.nets + e) * U.rows + m];
 }
@@ -81,13 +91,15 @@ const nin = (s: MlpShape, l: number) => s.layers[l - 1] + (s.bias ? 1 : 0);
 export function forwardKernel(s: MlpShape, l: number): MlpKernelSource {
   const [ni, no] = [s.layers[l - 1], s.layers[l]];
   const spec: MatmulSpec = {
-    label: `Mlp.forward${l}`, uses: ['U', 'paramsRO', 'data', 'plan', 'acts', 'status'],
-    M: 'U.rows', N: u(no), K: u(nin(s, l)), tm: tileFor(s.batch), tn: tileFor(no), prelude: helpers(s),
-    loadA: `actIn${l}(e, m, k)`,
-    loadB: `select(params[e * PS + ${u(s.bOff[l - 1])} + n], params[e * PS + ${u(s.wOff[l - 1])} + n * ${u(ni)} + k], k < ${u(ni)})`,
+    label: `Mlp.forward${l}`, uses: ['U', 'paramsRO', 'data', 'plan', 'acts', 'statusRO'],
+    M: 'U.rows', N: u(no), K: u(nin(s, l)), tm: tileFor(s.batch), tn: tileFor(no), prelude: helpers(s, false),
+    rowA: `rowIn${l}(e, m)`, loadA: `actInR${l}(ra, k)`,
+    loadB: s.bias
+      ? `select(params[e * PS + ${u(s.bOff[l - 1])} + n], params[e * PS + ${u(s.wOff[l - 1])} + n * ${u(ni)} + k], k < ${u(ni)})`
+      : `params[e * PS + ${u(s.wOff[l - 1])} + n * ${u(ni)} + k]`,
     store: `acts[e * AS + ${u(s.zOff[l - 1])} + m * ${u(no)} + n] = v;`,
   };
-  return matmulKernel(spec);
+  return matmulKernel(spec, s.matmul);
 }
 
 /** Backward product of layer l ≥ 2: ∂Z_{l−1} = (∂Z_l · W_l) ⊙ σ′(Z_{l−1}), rows U.rows. */
@@ -99,7 +111,7 @@ export function backwardDataKernel(s: MlpShape, l: number): MlpKernelSource {
     loadA: dzAt(s, l, 'm', 'k'),
     loadB: `params[e * PS + ${u(s.wOff[l - 1])} + k * ${u(ni)} + n]`,
     store: `${dzAt(s, l - 1, 'm', 'n')} = select(0.0, v, acts[e * AS + ${u(s.zOff[l - 2])} + m * ${u(ni)} + n] > 0.0);`,
-  });
+  }, s.matmul);
 }
 
 /** Gradient of layer l: [∇W_l ∇b_l] = ∂Z_lᵀ · Ã_{l−1}, summed over U.rows rows; a non-finite entry flags the network. */
@@ -109,10 +121,10 @@ export function gradKernel(s: MlpShape, l: number): MlpKernelSource {
     label: `Mlp.grad${l}`, uses: ['U', 'data', 'plan', 'acts', 'dz', 'grads', 'status'],
     M: u(no), N: u(nin(s, l)), K: 'U.rows', tm: tileFor(no), tn: tileFor(nin(s, l)), prelude: helpers(s),
     loadA: dzAt(s, l, 'k', 'm'),
-    loadB: `actIn${l}(e, k, n)`,
+    rowB: `rowIn${l}(e, k)`, loadB: `actInR${l}(rb, n)`,
     store: `grads[e * PS + select(${u(s.bOff[l - 1])} + m, ${u(s.wOff[l - 1])} + m * ${u(ni)} + n, n < ${u(ni)})] = v;
   if (!isFinite(v)) { atomicOr(&status[2u + 2u * e], 1u); }`,
-  });
+  }, s.matmul);
 }
 
 /** Probe Gram of layer l's input: G = Ã_{l−1} Ã_{l−1}ᵀ (P × P; the bias column adds the bias gradients' 1). */
@@ -122,7 +134,7 @@ export function gramKernel(s: MlpShape, l: number): MlpKernelSource {
     M: 'U.probe', N: 'U.probe', K: u(nin(s, l)), tm: tileFor(s.probe), tn: tileFor(s.probe), prelude: helpers(s),
     loadA: `actIn${l}(e, m, k)`, loadB: `actIn${l}(e, n, k)`,
     store: `gram[e * U.probe * U.probe + m * U.probe + n] = v;`,
-  });
+  }, s.matmul);
 }
 
 /** NTK accumulation of layer l for one output: K += (∂_{Z_l} f_o ∂_{Z_l} f_oᵀ) ⊙ G (docs/theory.md §1.2, trace over outputs). */
@@ -133,7 +145,7 @@ export function kernelAccumKernel(s: MlpShape, l: number): MlpKernelSource {
     prelude: helpers(s).replace(/fn dataRow[\s\S]*$/, ''),
     loadA: dzAt(s, l, 'm', 'k'), loadB: dzAt(s, l, 'n', 'k'),
     store: `let at = e * U.probe * U.probe + m * U.probe + n; kern[at] += v * gram[at];`,
-  });
+  }, s.matmul);
 }
 
 /** ∂f_o/∂Z_L for the probe rows: the unit vector of output U.output. One thread per (row, output), y = network. */

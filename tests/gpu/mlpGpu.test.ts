@@ -4,6 +4,7 @@
  * 200 steps; SGD with momentum + cross-entropy at α = 1 and 4, plain GD + squared error, AdamW + cross-entropy) at
  * steps 0, 1, 10, 50, 200. Tolerances (the issue's): train and test loss 1e-3 relative, kernel distance 1e-3
  * absolute, Hamming 0.02 absolute, ‖θ − θ₀‖ 1e-3 relative; accuracy within one sample (an f32 near-tie may flip).
+ * Both product kernels (shaders/mlp/mlpMatmul.wgsl.ts: 'tiled' for GPUs, 'direct' for CPU adapters).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,10 +40,10 @@ let ctx: GpuContext;
 beforeAll(async () => { ctx = await testGpu(); });
 afterAll(() => { expect(gpuErrors(ctx)).toEqual([]); ctx?.device.destroy(); });
 
-describe('mlp GPU trainer against the numpy fixture', () => {
+describe.each(['direct', 'tiled'] as const)('mlp GPU trainer (%s products) against the numpy fixture', (matmul) => {
   for (const c of fixture.cases) {
     it(c.name, async () => {
-      const backend = await MlpGpuBackend.create(ctx, fixtureJob(c, 2));
+      const backend = await MlpGpuBackend.create(ctx, fixtureJob(c, 2), { matmul });
       const worst = { loss: 0, S: 0, H: 0, dtheta: 0 };
       for (const r of c.records) {
         await backend.advance(r.step - backend.stepCount);
@@ -68,7 +69,7 @@ describe('mlp GPU trainer against the numpy fixture', () => {
           }
         }
       }
-      console.info(`${c.name}: worst rel loss ${worst.loss.toExponential(2)}, |ΔS| ${worst.S.toExponential(2)}, |ΔH| ${worst.H.toExponential(2)}, rel ‖Δθ‖ ${worst.dtheta.toExponential(2)}`);
+      console.info(`${matmul}, ${c.name}: worst rel loss ${worst.loss.toExponential(2)}, |ΔS| ${worst.S.toExponential(2)}, |ΔH| ${worst.H.toExponential(2)}, rel ‖Δθ‖ ${worst.dtheta.toExponential(2)}`);
       backend.destroy();
     });
   }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import { MlpGpuBackend } from '../../src/models/mlp/gpu/backend.ts';
 import { mlpParamCount, type MlpGpuJob } from '../../src/models/mlp/gpu/job.ts';
+import type { MatmulKind } from '../../shaders/mlp/mlpMatmul.wgsl.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
 import { referenceTrain, type RefRecord } from './mlpGpuRef.ts';
 
@@ -48,9 +49,9 @@ beforeAll(async () => { ctx = await testGpu(); });
 afterAll(() => { expect(gpuErrors(ctx)).toEqual([]); ctx?.device.destroy(); });
 
 /** Runs `job` on the GPU and the reference and compares at `checkpoints`. */
-async function compare(job: MlpGpuJob, checkpoints: number[], name: string): Promise<void> {
+async function compare(job: MlpGpuJob, checkpoints: number[], name: string, matmul: MatmulKind): Promise<void> {
   const refs = referenceTrain(job, checkpoints);
-  const backend = await MlpGpuBackend.create(ctx, job, { initialWork: 1 }); // one step per submission first: chunking is exercised
+  const backend = await MlpGpuBackend.create(ctx, job, { initialWork: 1, matmul }); // one step per submission first: chunking is exercised
   const worst = { loss: 0, S: 0, H: 0, dtheta: 0 };
   for (const [c, step] of checkpoints.entries()) {
     await backend.advance(step - backend.stepCount);
@@ -74,11 +75,11 @@ async function compare(job: MlpGpuJob, checkpoints: number[], name: string): Pro
   }
   const final = refs.map((r) => r[r.length - 1]);
   expect(final.some((r) => r.paramDistance > 0.1), 'the networks moved').toBe(true);
-  console.info(`${name}: worst rel loss ${worst.loss.toExponential(2)}, |ΔS| ${worst.S.toExponential(2)}, |ΔH| ${worst.H.toExponential(2)}, rel ‖Δθ‖ ${worst.dtheta.toExponential(2)}; S at the end ${final.map((r) => r.kernelDistance.toFixed(4)).join(', ')}`);
+  console.info(`${matmul}, ${name}: worst rel loss ${worst.loss.toExponential(2)}, |ΔS| ${worst.S.toExponential(2)}, |ΔH| ${worst.H.toExponential(2)}, rel ‖Δθ‖ ${worst.dtheta.toExponential(2)}; S at the end ${final.map((r) => r.kernelDistance.toFixed(4)).join(', ')}`);
   backend.destroy();
 }
 
-describe('mlp GPU trainer, minibatches, against the f64 reference', () => {
+describe('the f64 reference', () => {
   it('the reference reproduces the numpy fixture (its check)', () => {
     const c = JSON.parse(readFileSync(new URL('../fixtures/mlp_train.json', import.meta.url), 'utf8')).cases[0];
     const job: MlpGpuJob = {
@@ -94,6 +95,9 @@ describe('mlp GPU trainer, minibatches, against the f64 reference', () => {
     }
   });
 
+});
+
+describe.each(['direct', 'tiled'] as const)('mlp GPU trainer (%s products), minibatches, against the f64 reference', (matmul) => {
   it('SGD momentum + cosine, cross-entropy, biases, per-network batches, trainSize, τ and lr scale; widths 37, 70; probe 40', async () => {
     const r = rng(7);
     const layers = [5, 37, 70, 4];
@@ -113,7 +117,7 @@ describe('mlp GPU trainer, minibatches, against the f64 reference', () => {
       },
     };
     expect(job.networks[0].params.length).toBe(mlpParamCount(layers, true));
-    await compare(job, [0, 1, 7, 30], 'sgd-cosine');
+    await compare(job, [0, 1, 7, 30], 'sgd-cosine', matmul);
   });
 
   it('AdamW, squared error, depth 5, shared minibatches', async () => {
@@ -130,6 +134,6 @@ describe('mlp GPU trainer, minibatches, against the f64 reference', () => {
         return out;
       },
     };
-    await compare(job, [0, 2, 25], 'adamw-mse');
+    await compare(job, [0, 2, 25], 'adamw-mse', matmul);
   });
 });

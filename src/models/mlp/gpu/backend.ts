@@ -12,7 +12,7 @@ import { MLP_BUFFERS, MLP_UNIFORM_WORDS, U_INDEX, type MlpBufferName, type MlpKe
 import {
   backwardDataKernel, forwardKernel, gradKernel, gramKernel, kernelAccumKernel, lossKernel, MLP_WG, seedKernel, tickKernel, updateKernel,
 } from '../../../../shaders/mlp/mlpKernels.wgsl.ts';
-import { matmulGroups } from '../../../../shaders/mlp/mlpMatmul.wgsl.ts';
+import { matmulGroups, type MatmulKind } from '../../../../shaders/mlp/mlpMatmul.wgsl.ts';
 import { ACCUM, ACCUM_WORDS, evalKernel, hammingKernel, kernelDistanceKernel, paramDistanceKernel } from '../../../../shaders/mlp/mlpMetrics.wgsl.ts';
 import { scheduledLr, validateMlpGpuJob, type MlpGpuJob, type MlpGpuSizes } from './job.ts';
 
@@ -41,6 +41,8 @@ export interface MlpGpuOptions {
   targetMs?: number;
   /** Multiply–adds of the first submission (default 2²⁴); later ones grow at most 2× each. */
   initialWork?: number;
+  /** Product kernel: 'tiled' (workgroup tiles; default on GPUs) or 'direct' (a 4 × 4 block per thread; default on software adapters). */
+  matmul?: MatmulKind;
 }
 
 type Compiled = { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup };
@@ -113,7 +115,7 @@ export class MlpGpuBackend implements ModelBackend<MlpMetrics> {
    *   kernel fails to compile (the buffers are freed first).
    */
   static async create(ctx: GpuContext, job: MlpGpuJob, options: MlpGpuOptions = {}): Promise<MlpGpuBackend> {
-    const sizes = validateMlpGpuJob(job, ctx.limits);
+    const sizes = validateMlpGpuJob(job, ctx.limits, options.matmul ?? (ctx.isSoftware ? 'direct' : 'tiled'));
     const backend = new MlpGpuBackend(ctx, job, sizes, options);
     try {
       await backend.compile();
@@ -140,7 +142,7 @@ export class MlpGpuBackend implements ModelBackend<MlpMetrics> {
   }
 
   private buf(name: MlpBufferName): GPUBuffer {
-    return this.buffers.get(name === 'paramsRO' ? 'params' : name)!;
+    return this.buffers.get(name === 'paramsRO' ? 'params' : name === 'statusRO' ? 'status' : name)!;
   }
 
   private async compile(): Promise<void> {
@@ -184,7 +186,7 @@ export class MlpGpuBackend implements ModelBackend<MlpMetrics> {
   /** Dispatches the product `label` of M = m rows, N = n columns for every network. */
   private matmul(pass: GPUComputePassEncoder, label: string, m: number, n: number): void {
     const [tm, tn] = this.tiles.get(label)!;
-    const [x, y] = matmulGroups(m, n, { tm, tn }, this.sizes.networks);
+    const [x, y] = matmulGroups(m, n, { tm, tn }, this.sizes.networks, this.sizes.shape.matmul);
     this.dispatch(pass, label, x, y);
   }
 

@@ -7,6 +7,7 @@
  */
 import { checkBindingSize, DeviceLimitError } from '../../../gpu/device.ts';
 import type { MlpShape } from '../../../../shaders/mlp/mlpKernels.wgsl.ts';
+import type { MatmulKind } from '../../../../shaders/mlp/mlpMatmul.wgsl.ts';
 
 /** Limits of the GPU trainer: depth (weight layers) and width of any layer, probe inputs. */
 export const MLP_GPU_LIMITS = { maxDepth: 6, maxWidth: 512, maxProbe: 256, minEvalRows: 256 } as const;
@@ -89,7 +90,7 @@ export function mlpParamCount(layers: readonly number[], bias = false): number {
  * Validates a job against the trainer's and the device's limits and returns its sizes.
  * @throws Error naming the field (`job.layers`, `job.networks[3].params`, …); DeviceLimitError naming the limit.
  */
-export function validateMlpGpuJob(job: MlpGpuJob, limits: GPUSupportedLimits): MlpGpuSizes {
+export function validateMlpGpuJob(job: MlpGpuJob, limits: GPUSupportedLimits, matmul: MatmulKind = 'tiled'): MlpGpuSizes {
   const { layers } = job;
   const fail = (field: string, what: string): never => { throw new Error(`job.${field} ${what}`); };
   if (!Array.isArray(layers) || layers.length < 2 || layers.length > MLP_GPU_LIMITS.maxDepth + 1) {
@@ -172,7 +173,7 @@ export function validateMlpGpuJob(job: MlpGpuJob, limits: GPUSupportedLimits): M
   const shape: MlpShape = {
     layers, bias, loss: job.loss, optimizer: opt.name, momentum: opt.name === 'sgd' ? opt.momentum ?? 0 : 0,
     betas: opt.name === 'adamw' ? opt.betas : [0, 0], pStride, paramCount, wOff, bOff, rows, batch, actStride: z, zOff, maxWidth,
-    probe: P, hidden,
+    probe: P, hidden, matmul,
   };
   const bytes = {
     params: 4 * E * pStride, data: 4 * ((nTrain + nTest) * (n0 + 1)), acts: 4 * E * z, dz: 4 * E * 2 * rows * maxWidth,
