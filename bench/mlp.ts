@@ -12,6 +12,7 @@
 import { initGpu, type GpuContext } from '../src/gpu/device.ts';
 import { MlpGpuBackend } from '../src/models/mlp/gpu/backend.ts';
 import type { MlpGpuJob } from '../src/models/mlp/gpu/job.ts';
+import type { MatmulKind } from '../shaders/mlp/mlpMatmul.wgsl.ts';
 import { calibrated, fmt, table, type BenchRow } from './common.ts';
 import { FmaPeakKernel, FMA_PEAK_WORKGROUP } from './fmaPeak.ts';
 
@@ -139,8 +140,9 @@ export async function benchMlp(ctx: GpuContext, peakFlops: number, log: (s: stri
   const cpuRate = cpu.steps / cpu.seconds;
   log(`bench: mlp f64 reference, 1 network: ${cpu.steps} steps in ${cpu.seconds.toFixed(2)} s`);
   const rows: BenchRow[] = [];
-  for (const E of MLP_SIZES) {
-    const backend = await MlpGpuBackend.create(ctx, rhmBenchJob(E));
+  const preferred: MatmulKind = ctx.isSoftware ? 'direct' : 'tiled';
+  for (const matmul of [preferred, preferred === 'direct' ? 'tiled' : 'direct'] as MatmulKind[]) for (const E of MLP_SIZES) {
+    const backend = await MlpGpuBackend.create(ctx, rhmBenchJob(E), { matmul });
     try {
       await backend.advance(1);
       const { steps, seconds } = await calibrated(async (n) => {
@@ -150,17 +152,18 @@ export async function benchMlp(ctx: GpuContext, peakFlops: number, log: (s: stri
       }, 1, TARGET_S);
       const each = steps / seconds;
       rows.push({
-        model, method: 'SGD-momentum minibatch', n: E, gpuSteps: steps, gpuSeconds: seconds, gpuStepsPerSecond: each, gpuRate: E * each,
+        model, method: `SGD-momentum, ${matmul} products${matmul === preferred ? ' (default)' : ''}`, n: E, gpuSteps: steps, gpuSeconds: seconds, gpuStepsPerSecond: each, gpuRate: E * each,
         flopsPerStep, cpuSteps: cpu.steps, cpuSeconds: cpu.seconds, cpuRate, cpuNote: '†',
       });
-      log(`bench: mlp E=${E}: GPU ${steps} steps in ${seconds.toFixed(2)} s, ${(100 * E * each * flopsPerStep / peakFlops).toFixed(1)}% of the FMA peak`);
+      log(`bench: mlp ${matmul} E=${E}: GPU ${steps} steps in ${seconds.toFixed(2)} s, ${(100 * E * each * flopsPerStep / peakFlops).toFixed(1)}% of the FMA peak`);
     } finally {
       backend.destroy();
     }
   }
   const notes = [
     `mlp rows: the RHM MLP of Fig. 6(c) (docs/theory.md §4; RHM-shaped one-hot inputs, random labels: the rate does not depend on the data), layers ${RHM_MLP.layers.join('-')}, no biases, minibatch ${RHM_MLP.batch} rows shared by the ensemble, `
-      + 'MlpGpuBackend.advance (chunked submissions, awaits onSubmittedWorkDone; metrics not timed). '
+      + 'MlpGpuBackend.advance (chunked submissions, awaits onSubmittedWorkDone; metrics not timed), with each product kernel (shaders/mlp/mlpMatmul.wgsl.ts: '
+      + `'tiled' workgroup tiles for GPUs, 'direct' 4 × 4 blocks per thread for CPU adapters), this adapter's default (${preferred}) first. `
       + `FLOPs per network-step: 6·B·Σ n_{l−1}n_l = ${flopsPerStep.toExponential(3)} (forward, ∂A and ∇W multiply–adds, 2 FLOP each; loss and update not counted).`,
     `† f64 reference (bench/mlp.ts f64Step, one JS thread): 1 network, ${cpu.steps} steps in ${cpu.seconds.toFixed(2)} s, the same network-steps/s for every N.`,
   ];
