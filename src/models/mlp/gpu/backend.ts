@@ -3,7 +3,9 @@
  * backward, optimiser — with every kernel batched over the ensemble (shaders/mlp/), and the §4 metrics computed on
  * the GPU at checkpoints: train/test loss and accuracy, the empirical-NTK kernel distance S(0, t) on the probe set
  * (trace over outputs, §1.2), the Hamming distance of activation patterns and ‖θ_t − θ₀‖. The job: job.ts.
- * A network whose loss or gradient becomes non-finite is flagged and frozen before that step's update.
+ * A network whose loss or gradient becomes non-finite is flagged and frozen before that step's update (its products
+ * still run with the others; only its update is skipped). Product kernels: 'tiled' (GPUs) or 'direct' (CPU adapters,
+ * 3.5× faster on SwiftShader: bench/mlp.ts), shaders/mlp/mlpMatmul.wgsl.ts.
  */
 import type { ModelBackend, ProgressCallback } from '../../plugin.ts';
 import type { GpuContext } from '../../../gpu/device.ts';
@@ -223,10 +225,12 @@ export class MlpGpuBackend implements ModelBackend<MlpMetrics> {
       if (!(rows instanceof Uint32Array) || rows.length !== count * per) {
         throw new Error(`job.batches(${this.stepCount}, ${count}) must return a Uint32Array of ${count * per} rows, got ${rows?.length}`);
       }
+      const sizesOf = job.networks.map((n) => n.trainSize ?? sizes.nTrain);
+      const minSize = Math.min(...sizesOf);
       for (let i = 0; i < rows.length; i++) {
         const e = shared ? -1 : Math.floor(i / sizes.batch) % sizes.networks;
-        const limit = e < 0 ? Math.min(...job.networks.map((n) => n.trainSize ?? sizes.nTrain)) : job.networks[e].trainSize ?? sizes.nTrain;
-        if (rows[i] >= limit) throw new Error(`job.batches(${this.stepCount}, ${count})[${i}] = ${rows[i]} is not a training row of network ${e < 0 ? 'every' : e} (< ${limit})`);
+        const limit = e < 0 ? minSize : sizesOf[e];
+        if (rows[i] >= limit) throw new Error(`job.batches(${this.stepCount}, ${count})[${i}] = ${rows[i]} is not a training row of ${e < 0 ? 'every network' : `network ${e}`} (< ${limit})`);
       }
     }
     const plan = new ArrayBuffer(4 * (idxOffset + (rows?.length ?? 0)));
