@@ -100,6 +100,15 @@ describe('mlp GPU job refusals', () => {
     });
   }
 
+  it('a device below the kernels\' limits is a DeviceLimitError naming the limit', async () => {
+    for (const [key, value] of [['maxStorageBuffersPerShaderStage', 6], ['maxComputeInvocationsPerWorkgroup', 128], ['maxComputeWorkgroupStorageSize', 4096]] as const) {
+      const limits: Record<string, number> = {};
+      for (const k in ctx.limits) limits[k] = ctx.limits[k as keyof GPUSupportedLimits] as number;
+      limits[key] = value;
+      await expect(MlpGpuBackend.create({ ...ctx, limits: limits as unknown as GPUSupportedLimits }, job(c, [1]))).rejects.toThrow(new RegExp(`${key} ≥ \\d+; this device has ${value}`));
+    }
+  });
+
   it('a job over the device\'s storage binding size is a DeviceLimitError naming the buffer', async () => {
     const limits: Record<string, number> = {};
     for (const key in ctx.limits) limits[key] = ctx.limits[key as keyof GPUSupportedLimits] as number;

@@ -98,6 +98,11 @@ export function validateMlpGpuJob(job: MlpGpuJob, limits: GPUSupportedLimits, ma
   }
   layers.forEach((n, i) => { if (!isInt(n, 1, MLP_GPU_LIMITS.maxWidth)) fail(`layers[${i}]`, `must be an integer in 1 … ${MLP_GPU_LIMITS.maxWidth}, got ${n}`); });
   const L = layers.length - 1, n0 = layers[0], C = layers[L];
+  // Device limits the kernels rely on (shaders/mlp/): storage bindings of the update kernel, the tiled product's
+  // 64 × 64 tile (256 invocations, 8 KiB of workgroup memory).
+  for (const [limit, need] of [['maxStorageBuffersPerShaderStage', 7], ['maxComputeInvocationsPerWorkgroup', 256], ['maxComputeWorkgroupStorageSize', 8192]] as const) {
+    if (limits[limit] < need) throw new DeviceLimitError(`the mlp kernels need ${limit} ≥ ${need}; this device has ${limits[limit]}`);
+  }
   if (C < 2 && job.loss === 'cross-entropy') fail('layers', 'needs ≥ 2 outputs for cross-entropy');
   if (job.loss !== 'cross-entropy' && job.loss !== 'mse') fail('loss', `must be "cross-entropy" or "mse", got ${String(job.loss)}`);
   const opt = job.optimizer;
