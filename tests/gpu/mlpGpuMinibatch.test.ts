@@ -98,6 +98,17 @@ describe('the f64 reference', () => {
 });
 
 describe.each(['direct', 'tiled'] as const)('mlp GPU trainer (%s products), minibatches, against the f64 reference', (matmul) => {
+  it('at the stated limits: depth 6, widths 512, biases, full batch', async () => {
+    const r = rng(3);
+    const layers = [7, 512, 512, 512, 512, 512, 3];
+    const job: MlpGpuJob = {
+      layers, bias: true, loss: 'cross-entropy', optimizer: { name: 'sgd', lr: 0.02, momentum: 0.5 }, train: randomSet(6, 7, 3, r),
+      test: randomSet(3, 7, 3, r), probe: 3, batchSize: 'full',
+      networks: [0, 1].map(() => ({ params: randomParams(layers, true, r).map((v) => v * 0.8) })),
+    };
+    await compare(job, [0, 1, 3], 'limits', matmul);
+  });
+
   it('SGD momentum + cosine, cross-entropy, biases, per-network batches, trainSize, τ and lr scale; widths 37, 70; probe 40', async () => {
     const r = rng(7);
     const layers = [5, 37, 70, 4];
