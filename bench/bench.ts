@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --only single-neuron|relu2|linear2]`: one table, measured in one run on the current adapter.
+ * `npm run bench [-- --only single-neuron|relu2|linear2|mlp]`: one table, measured in one run on the current adapter.
  * - single neuron: GPU (SingleNeuronSim, f32) throughput in trajectory-steps/s for N ∈ {10⁴, 10⁵, 10⁶},
  *   d = 2, GD and RK4, against the f64 TypeScript reference (advanceEnsembleF64) on the same ensembles;
  * - relu2 (bench/relu2.ts): GD steps per second per network at m = 50, n = 1000, d = 100 for 1, 64, 289
  *   and 4,624 networks against the f64 reference, and the projected time of the full Fig. 1b grid;
  * - linear2 (bench/linear2.ts): network-steps/s at d = c = 4, h = 8 for 10³, 10⁴, 10⁵ networks, GD and RK4, against
  *   the f64 reference, and the metrics pass;
+ * - mlp (bench/mlp.ts): network-steps/s of the RHM MLP ensemble trainer at 36 and 216 networks, both product kernels;
  * - the adapter's peak FMA rate (shaders/fmaPeak.wgsl.ts) and each kernel's achieved fraction of it;
  * - single-neuron analysis passes (bench/analysis.ts): exact evaluation and theory-error reduction, trajectories/s;
  * - single-neuron divergence-check cost and whitened vs SPD GD (bench/checkCost.ts), relu2 metrics pass per
@@ -25,6 +26,7 @@ import { calibrated, fmt, table, type BenchRow } from './common.ts';
 import { FmaPeakKernel, FMA_PEAK_WORKGROUP } from './fmaPeak.ts';
 import { benchRelu2 } from './relu2.ts';
 import { benchLinear2 } from './linear2.ts';
+import { benchMlp } from './mlp.ts';
 import { benchAnalysis } from './analysis.ts';
 import { benchCheckCost, stepFlops } from './checkCost.ts';
 import { benchRelu2Metrics } from './relu2Metrics.ts';
@@ -33,7 +35,7 @@ import { benchNumpy, NUMPY_STEPS } from './numpyCompare.ts';
 /** The two stepped methods benchmarked (GD with step η, RK4 with step dt). */
 type Method = 'gd' | 'rk4';
 /** The benchmarked models (`--only`). */
-const MODELS = ['single-neuron', 'relu2', 'linear2'] as const;
+const MODELS = ['single-neuron', 'relu2', 'linear2', 'mlp'] as const;
 
 /** Seconds per timed GPU row (SwiftShader on 2 cores: rows take 1–3 s with calibration). */
 const GPU_TARGET_S = 1.5;
@@ -140,6 +142,8 @@ async function main(): Promise<void> {
   const relu2Metrics = runs('relu2') ? await benchRelu2Metrics(ctx, peak.flopsPerSecond, log) : null;
   const linear2 = runs('linear2') ? await benchLinear2(ctx, peak.flopsPerSecond, log) : { rows: [], notes: [] };
   rows.push(...linear2.rows);
+  const mlp = runs('mlp') ? await benchMlp(ctx, peak.flopsPerSecond, log) : { rows: [], notes: [] };
+  rows.push(...mlp.rows);
   if (errors.length > 0) throw new Error(`WebGPU errors during the bench: ${errors.join('; ')}`);
 
   const body = rows.map((r) => {
@@ -177,6 +181,7 @@ async function main(): Promise<void> {
     ] : []),
     ...relu2.notes,
     ...linear2.notes,
+    ...mlp.notes,
     ...(relu2Metrics ? ['', table(relu2Metrics.header, relu2Metrics.rows, 1), '', relu2Metrics.note] : []),
     ...(analysis.length ? ['', ...analysis] : []),
     ...(numpy.length ? ['', ...numpy] : []),
