@@ -18,6 +18,8 @@ export interface MlpShape {
   momentum: number;
   /** AdamW β₁, β₂. */
   betas: readonly [number, number];
+  /** Divergence bound: a new |θ_i| above it flags the network, as the f64 trainer's bound (Infinity: non-finite only). */
+  bound: number;
   /** Words per network in params (≥ paramCount). */
   pStride: number;
   /** Parameters of one network. */
@@ -216,7 +218,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
 /**
  * Optimiser update of every parameter (PyTorch conventions, docs/theory.md §4): SGD p ← p − η_t·buf with
  * buf = μ·buf + g (buf = g at the first step); AdamW p ← p(1 − η_t·wd) − η_t·m̂/(√v̂ + 1e-8). η_t = schedule × the
- * network's lr scale. A flagged network is skipped (frozen); a non-finite new value flags it and is not written.
+ * network's lr scale. A flagged network is skipped (frozen); a non-finite new value, or one above the bound, flags it and is not written.
  */
 export function updateKernel(s: MlpShape): MlpKernelSource {
   const uses = ['U', 'params', 'grads', 'opt1', 'opt2', 'nets', 'plan', 'status'] as const;
@@ -245,7 +247,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let g = grads[i];
   let w = params[i];
   ${body}
-  if (!isFinite(nw)) { atomicOr(&status[2u + 2u * e], 1u); return; }
+  if (!isFinite(nw)${Number.isFinite(s.bound) ? ` | (abs(nw) > ${s.bound.toExponential()}f)` : ''}) { atomicOr(&status[2u + 2u * e], 1u); return; }
   params[i] = nw;
   ${save}
   if (p == 0u) { atomicAdd(&status[3u + 2u * e], 1u); }

@@ -1,7 +1,7 @@
 /**
  * The mlp plugin's CLI half (src/models/mlp/: config, run, CPU backend, sweep) end to end on the f64 backend: the numpy
  * fixture through a `simulate` config with explicit weights; the diverging example; seeded minibatch runs that repeat
- * and split into sweep ranges; the GPU seam's refusal; and the modular-addition run that groks (issue 14 Done means).
+ * and split into sweep ranges; and the modular-addition run that groks (issue 14 Done means).
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -76,11 +76,6 @@ describe('mlp simulate on the CPU (f64)', () => {
     await cli.simulate(cfg, { backend: 'cpu', onProgress: (d, t) => seen.push([d, t]) });
     expect(seen.at(-1)).toEqual([4 * 60, 4 * 60]);
     expect(seen.every(([d], i) => i === 0 || d >= seen[i - 1][0])).toBe(true);
-  });
-
-  it('a GPU run is refused, naming config.backend, until the GPU trainer is wired in', async () => {
-    const cli = await mlpPlugin.loadCli();
-    await expect(cli.simulate(cli.parseConfig({ ...structuredClone(ex.tiny), backend: 'gpu' }), {})).rejects.toThrow(/^config\.backend: the mlp GPU backend is not yet wired/);
   });
 });
 

@@ -13,6 +13,7 @@ export interface MlpGpuJobLike {
   optimizer: { name: 'sgd'; lr: number; momentum: number; schedule?: 'cosine'; decayFraction?: number }
     | { name: 'adamw'; lr: number; betas: [number, number]; weightDecay: number };
   totalSteps: number;
+  bound: number;
   train: { X: Float64Array; labels: Int32Array };
   test?: { X: Float64Array; labels: Int32Array };
   networks: { params: Float64Array; trainSize: number; tau: number; lrScale: number }[];
@@ -35,7 +36,7 @@ export function mlpGpuJobOf(job: MlpJob): MlpGpuJobLike {
     : { name: 'adamw', lr: o.lr, betas: [o.betas[0], o.betas[1]], weightDecay: o.weightDecay };
   const b = job.batchSize;
   const out: MlpGpuJobLike = {
-    layers: [...job.arch.layers], bias: job.arch.bias, loss: job.loss, optimizer, totalSteps: job.totalSteps,
+    layers: [...job.arch.layers], bias: job.arch.bias, loss: job.loss, optimizer, totalSteps: job.totalSteps, bound: job.bound,
     train: { X: job.data.X, labels: job.data.labels },
     ...(job.data.nTest > 0 ? { test: { X: job.data.Xtest, labels: job.data.labelsTest } } : {}),
     networks: job.networks.map((n) => ({ params: n.theta0, trainSize: n.trainSize, tau: n.tau, lrScale: 1 / (n.tau * n.tau) })),

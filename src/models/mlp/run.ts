@@ -10,6 +10,7 @@ import type { MlpConfig } from './config.ts';
 import { MlpCpuBackend, type MlpJob, type MlpRecord } from './cpu.ts';
 import { explicitDataset, modularDataset, rhmDataset, type MlpDataset } from './data.ts';
 import { heInit } from './init.ts';
+import { mlpGpuJobOf } from './gpuJob.ts';
 
 /** Adapter name written for the CPU backend. */
 export const MLP_CPU_ADAPTER = 'cpu (f64 reference)';
@@ -42,20 +43,29 @@ export function buildMlpJob(cfg: MlpConfig, data: MlpDataset, start = 0, end = c
 }
 
 /**
- * The GPU backend's seam. Wiring (when src/models/mlp/gpu/ is merged): `const ctx = options.ctx ?? await initGpu()`,
- * `MlpGpuBackend.create(ctx, mlpGpuJobOf(job))` (gpuJob.ts builds the GPU job: same θ₀, lr ÷ τ², same batches),
- * adapter ctx.adapterName, close() destroying a device the run created. Until then a GPU run is refused.
- * @throws Error always (for now).
+ * The GPU backend (src/models/mlp/gpu/, float32): the same θ₀, lr ÷ τ² and minibatch rows as the f64 backend
+ * (gpuJob.ts). Uses options.ctx when given, else opens a device and closes it with the run.
+ * @throws DeviceLimitError / Error naming the field when the job does not fit the device or the GPU trainer's limits.
  */
-async function createGpuBackend(_job: MlpJob, _options: CliRunOptions): Promise<{ backend: ModelBackend<MlpRecord>; adapter: string; close(): void }> {
-  throw new Error('config.backend: the mlp GPU backend is not yet wired into the CLI (issue 14); use "backend": "cpu" or --backend cpu');
+async function createGpuBackend(job: MlpJob, options: CliRunOptions): Promise<{ backend: ModelBackend<MlpRecord>; adapter: string; close(): void }> {
+  const { initGpu, releaseGpu } = await import('../../gpu/device.ts');
+  const { MlpGpuBackend } = await import('./gpu/index.ts');
+  const gpuJob = mlpGpuJobOf(job);
+  const ctx = options.ctx ?? await initGpu();
+  try {
+    const backend = await MlpGpuBackend.create(ctx, gpuJob as never);
+    return { backend: backend as unknown as ModelBackend<MlpRecord>, adapter: ctx.adapterName, close: () => { if (!options.ctx) releaseGpu(ctx); } };
+  } catch (e) {
+    if (!options.ctx) releaseGpu(ctx);
+    throw e;
+  }
 }
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /**
  * Runs networks [start, end) of the config (all by default) and returns the result document.
- * @throws Error for a GPU run (not wired yet), AbortError when options.signal aborts.
+ * @throws Error naming the field when a GPU run does not fit, AbortError when options.signal aborts.
  */
 export async function simulateMlp(cfg: MlpConfig, options: CliRunOptions = {}, start = 0, end = cfg.networks.length): Promise<ResultDocument> {
   const backendKind = options.backend ?? cfg.backend;

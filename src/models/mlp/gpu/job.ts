@@ -35,6 +35,8 @@ export interface MlpGpuJob {
   layers: number[];
   /** Biases on every layer (default false, as in the paper). */
   bias?: boolean;
+  /** Divergence bound on |θ_i| (the f64 trainer's `bound`); absent: only non-finite values flag a network. */
+  bound?: number;
   /** 'cross-entropy': mean_i −log softmax(τ f(x_i))[y_i]; 'mse': mean_i ‖τ f(x_i) − onehot(y_i)‖². */
   loss: 'cross-entropy' | 'mse';
   optimizer: MlpGpuOptimizer;
@@ -178,7 +180,7 @@ export function validateMlpGpuJob(job: MlpGpuJob, limits: GPUSupportedLimits, ma
   const shape: MlpShape = {
     layers, bias, loss: job.loss, optimizer: opt.name, momentum: opt.name === 'sgd' ? opt.momentum ?? 0 : 0,
     betas: opt.name === 'adamw' ? opt.betas : [0, 0], pStride, paramCount, wOff, bOff, rows, batch, actStride: z, zOff, maxWidth,
-    probe: P, hidden, matmul,
+    probe: P, hidden, matmul, bound: job.bound ?? Infinity,
   };
   const bytes = {
     params: 4 * E * pStride, data: 4 * ((nTrain + nTest) * (n0 + 1)), acts: 4 * E * z, dz: 4 * E * 2 * rows * maxWidth,
