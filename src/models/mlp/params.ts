@@ -18,7 +18,10 @@ export const MLP_SCHEMA = {
     key: 'p', label: 'preset', type: 'enum', default: 'rhm-reduced', options: ['rhm-reduced', 'rhm-fig6c', 'grokking', 'custom'],
     optionLabels: { 'rhm-reduced': 'RHM sample complexity, reduced', 'rhm-fig6c': 'RHM sample complexity, Fig. 6(c)', grokking: 'grokking a + b mod p (MLP)', custom: 'custom' },
   } as EnumField<Preset>,
-  task: { key: 'task', label: 'data', type: 'enum', default: 'rhm', options: ['rhm', 'modular'] } as EnumField<'rhm' | 'modular'>,
+  task: {
+    key: 'task', label: 'data', type: 'enum', default: 'rhm', options: ['rhm', 'modular', 'csv'],
+    optionLabels: { rhm: 'random hierarchy model', modular: 'a + b mod p', csv: 'uploaded CSV' },
+  } as EnumField<'rhm' | 'modular' | 'csv'>,
   levels: { key: 'L', label: 'RHM levels L', type: 'int', min: 1, max: 9, default: 3 },
   classes: { key: 'nc', label: 'RHM classes n_c', type: 'int', min: 2, max: 512, default: 8 },
   synonyms: { key: 'm', label: 'RHM synonymous rules m', type: 'int', min: 1, max: 512, default: 4 },
@@ -50,7 +53,19 @@ export const MLP_SCHEMA = {
   seed: { key: 's', label: 'first seed', type: 'int', min: 0, max: 2 ** 31 - 2000, default: 0 },
   scaleReadout: { key: 'ro', label: 'readout × α', type: 'bool', default: true },
   probe: { key: 'P', label: 'NTK probe inputs P', type: 'int', min: 1, max: MLP_LIMITS.maxProbe, default: 32 },
+  // View fields (plugin.viewFields): they change what is drawn, never the run.
+  metric: {
+    key: 'vm', label: 'metric shown', type: 'enum', default: 'testAccuracy',
+    options: ['testAccuracy', 'trainAccuracy', 'testLoss', 'trainLoss', 'kernelDistance', 'hamming', 'paramDistance'],
+    optionLabels: { testAccuracy: 'test accuracy', trainAccuracy: 'train accuracy', testLoss: 'test loss', trainLoss: 'train loss', kernelDistance: 'kernel distance S(0, t)', hamming: 'Hamming distance', paramDistance: '‖θ − θ₀‖' },
+  } as EnumField<'testAccuracy' | 'trainAccuracy' | 'testLoss' | 'trainLoss' | 'kernelDistance' | 'hamming' | 'paramDistance'>,
+  at: { key: 'at', label: 'checkpoint shown (−1: latest)', type: 'int', min: -1, max: 1000, default: -1 },
+  net: { key: 'net', label: 'chosen network (plan index)', type: 'int', min: 0, max: 1e5 - 1, default: 0 },
+  band: { key: 'band', label: 'seed band', type: 'enum', default: 'minmax', options: ['minmax', 'sd'], optionLabels: { minmax: 'min – max over seeds', sd: 'mean ± 1 sd over seeds' } } as EnumField<'minmax' | 'sd'>,
 } as const;
+
+/** Fields that only change the view (plugin.viewFields): editing them keeps a preset's name and the run. */
+export const MLP_VIEW_FIELDS: ReadonlySet<string> = new Set(['metric', 'at', 'net', 'band']);
 /** The schema's type (Params<MlpSchema> is the app's parameter object). */
 export type MlpSchema = typeof MLP_SCHEMA;
 
@@ -102,8 +117,10 @@ export function checkMlpParams(p: Params<MlpSchema>): void {
     if (need * rhmInputSize(spec) > MLP_CONFIG_LIMITS.dataNumbers) throw new ParamError('testSize', `(training + test samples) × input length is over ${MLP_CONFIG_LIMITS.dataNumbers} numbers (testSize)`);
     minTrain = Math.min(...p.trainSizes);
     sizes = p.trainSizes.length;
-  } else {
+  } else if (p.task === 'modular') {
     minTrain = modularTrainCount({ p: p.modulus, trainFraction: p.trainFraction, seed: p.dataSeed });
+  } else {
+    minTrain = Infinity; // csv: the app checks probe against the uploaded rows (app/experiment.ts)
   }
   if (p.probe > minTrain) throw new ParamError('probe', `NTK probe inputs (probe) = ${p.probe} exceed the smallest training set (${minTrain})`);
   const count = p.alphas.length * p.taus.length * p.seeds * sizes;
@@ -114,18 +131,24 @@ export function checkMlpParams(p: Params<MlpSchema>): void {
 export const evenCheckpoints = (steps: number, count: number): number[] =>
   [...new Set(Array.from({ length: count }, (_, k) => Math.round((k * steps) / (count - 1))))];
 
+/** Explicit data of task 'csv' (the app's upload, app/csv.ts): X [n][d], labels in 0 … classes − 1, optional test rows. */
+export interface MlpExplicitData { X: number[][]; labels: number[]; Xtest?: number[][]; labelsTest?: number[]; classes: number }
+
 /**
  * The `lazyrich simulate` config (config.ts) of app params: the seeded RHM (the largest training size + testSize
- * samples) or modular data (all its training pairs), the α × τ × size × seed grid, the optimiser, evenly spaced
- * checkpoints.
+ * samples), modular data (all its training pairs) or, for task 'csv', the explicit `upload` (every network trains on
+ * all its rows); the α × τ × size × seed grid, the optimiser, evenly spaced checkpoints.
+ * @throws ParamError naming task when task is 'csv' and no upload is given (a link cannot carry a file).
  */
-export function mlpAppConfig(p: Params<MlpSchema>): Record<string, unknown> {
-  const classes = p.task === 'rhm' ? p.classes : p.modulus;
-  const inputs = p.task === 'rhm' ? p.branching ** p.levels * p.vocabulary : 2 * p.modulus;
-  const sizes = p.task === 'modular' ? undefined : p.trainSizes;
+export function mlpAppConfig(p: Params<MlpSchema>, upload?: MlpExplicitData): Record<string, unknown> {
+  if (p.task === 'csv' && !upload) throw new ParamError('task', 'data = "uploaded CSV" (task) needs a file, and a link cannot carry one: upload a CSV in the data folder (columns x_1, …, x_d, label).');
+  const classes = p.task === 'rhm' ? p.classes : p.task === 'modular' ? p.modulus : upload!.classes;
+  const inputs = p.task === 'rhm' ? p.branching ** p.levels * p.vocabulary : p.task === 'modular' ? 2 * p.modulus : upload!.X[0].length;
+  const sizes = p.task === 'rhm' ? p.trainSizes : undefined;
   const data = p.task === 'rhm'
     ? { rhm: { levels: p.levels, classes, synonyms: p.synonyms, branching: p.branching, vocabulary: p.vocabulary, seed: p.dataSeed, train: Math.max(...p.trainSizes), test: p.testSize } }
-    : { modular: { p: p.modulus, trainFraction: p.trainFraction, seed: p.dataSeed } };
+    : p.task === 'modular' ? { modular: { p: p.modulus, trainFraction: p.trainFraction, seed: p.dataSeed } }
+      : { X: upload!.X, labels: upload!.labels, ...(upload!.Xtest?.length ? { Xtest: upload!.Xtest, labelsTest: upload!.labelsTest } : {}) };
   const optimizer = p.optimizer === 'sgd'
     ? { name: 'sgd', lr: p.lr, momentum: p.momentum, ...(p.cosine ? { schedule: 'cosine', decayFraction: p.decayFraction } : {}) }
     : { name: 'adamw', lr: p.lr, betas: [p.beta1, p.beta2], weightDecay: p.weightDecay };

@@ -6,7 +6,7 @@
  * diverged } ] } in init order; values that are not finite (test metrics without a test set) are written as null.
  */
 import type { CliRunOptions, ModelBackend, ResultDocument } from '../plugin.ts';
-import type { MlpConfig } from './config.ts';
+import type { MlpConfig, PlannedMlp } from './config.ts';
 import { MlpCpuBackend, type MlpJob, type MlpRecord } from './cpu.ts';
 import { explicitDataset, modularDataset, rhmDataset, type MlpDataset } from './data.ts';
 import { heInit } from './init.ts';
@@ -42,12 +42,18 @@ export function buildMlpJob(cfg: MlpConfig, data: MlpDataset, start = 0, end = c
   };
 }
 
+/** Where a run's networks train: the backend, the adapter's name and what closes the run (a device it opened). */
+export interface MlpBackendRun { backend: ModelBackend<MlpRecord>; adapter: string; close(): void }
+
 /**
- * The GPU backend (src/models/mlp/gpu/, float32): the same θ₀, lr ÷ τ² and minibatch rows as the f64 backend
- * (gpuJob.ts). Uses options.ctx when given, else opens a device and closes it with the run.
+ * The backend of a job, shared by the CLI and the app (app/experiment.ts): 'cpu' is the f64 MlpCpuBackend; 'gpu' the
+ * ensemble trainer of src/models/mlp/gpu/ (float32) with the same θ₀, lr ÷ τ² and minibatch rows (gpuJob.ts), on
+ * options.ctx when given (else it opens a device and closes it with the run), with the kernel by adapter
+ * (MlpGpuBackend.create: 'direct' on a software adapter, 'tiled' on a GPU).
  * @throws DeviceLimitError / Error naming the field when the job does not fit the device or the GPU trainer's limits.
  */
-async function createGpuBackend(job: MlpJob, options: CliRunOptions): Promise<{ backend: ModelBackend<MlpRecord>; adapter: string; close(): void }> {
+export async function createMlpBackend(job: MlpJob, kind: 'gpu' | 'cpu', options: Pick<CliRunOptions, 'ctx'> = {}): Promise<MlpBackendRun> {
+  if (kind === 'cpu') return { backend: new MlpCpuBackend(job), adapter: MLP_CPU_ADAPTER, close() {} };
   const { initGpu, releaseGpu } = await import('../../gpu/device.ts');
   const { MlpGpuBackend } = await import('./gpu/index.ts');
   const gpuJob = mlpGpuJobOf(job);
@@ -61,7 +67,26 @@ async function createGpuBackend(job: MlpJob, options: CliRunOptions): Promise<{ 
   }
 }
 
-const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+/** The output entries of planned networks, with empty series (filled checkpoint by checkpoint). */
+export function emptyMlpEntries(planned: readonly PlannedMlp[]): MlpNetworkOutput[] {
+  return planned.map((n) => ({
+    ...(n.alpha !== undefined ? { alpha: n.alpha } : {}), tau: n.tau, ...(n.seed !== undefined ? { seed: n.seed } : {}),
+    trainSize: n.trainSize, diverged: false,
+    trainLoss: [], trainAccuracy: [], testLoss: [], testAccuracy: [], kernelDistance: [], hamming: [], paramDistance: [],
+  }));
+}
+
+/** The result document's header of a run (the CLI's output and the app's JSON export). */
+export function mlpHeader(cfg: MlpConfig, backendKind: 'gpu' | 'cpu', adapter: string, data: MlpDataset): Record<string, unknown> & { model: 'mlp' } {
+  return {
+    model: 'mlp' as const, backend: backendKind, adapter, layers: cfg.arch.layers, bias: cfg.arch.bias, loss: cfg.loss,
+    optimizer: cfg.optimizer, batchSize: cfg.batchSize ?? 'full', steps: cfg.steps, checkpoints: cfg.checkpoints, probe: cfg.probe,
+    data: { kind: cfg.data.kind, train: data.n, test: data.nTest, inputs: data.inputs, classes: data.classes },
+  };
+}
+
+/** A metric value as written to the output: null when not finite (no test set, or a diverged NaN). */
+export const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /**
  * Runs networks [start, end) of the config (all by default) and returns the result document.
@@ -70,16 +95,10 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 export async function simulateMlp(cfg: MlpConfig, options: CliRunOptions = {}, start = 0, end = cfg.networks.length): Promise<ResultDocument> {
   const backendKind = options.backend ?? cfg.backend;
   const job = buildMlpJob(cfg, buildMlpData(cfg), start, end);
-  const run = backendKind === 'cpu'
-    ? { backend: new MlpCpuBackend(job) as ModelBackend<MlpRecord>, adapter: MLP_CPU_ADAPTER, close() {} }
-    : await createGpuBackend(job, options);
+  const run = await createMlpBackend(job, backendKind, options);
   const { backend } = run;
   const planned = cfg.networks.slice(start, end);
-  const entries: MlpNetworkOutput[] = planned.map((n) => ({
-    ...(n.alpha !== undefined ? { alpha: n.alpha } : {}), tau: n.tau, ...(n.seed !== undefined ? { seed: n.seed } : {}),
-    trainSize: n.trainSize, diverged: false,
-    trainLoss: [], trainAccuracy: [], testLoss: [], testAccuracy: [], kernelDistance: [], hamming: [], paramDistance: [],
-  }));
+  const entries = emptyMlpEntries(planned);
   const last = cfg.checkpoints[cfg.checkpoints.length - 1];
   const total = last * planned.length;
   try {
@@ -97,12 +116,8 @@ export async function simulateMlp(cfg: MlpConfig, options: CliRunOptions = {}, s
     run.close();
   }
   options.log?.(`mlp: ${planned.length} networks, layers [${cfg.arch.layers.join(', ')}], ${cfg.optimizer.name}, ${backendKind} (${run.adapter})`);
-  const data = { kind: cfg.data.kind, train: job.data.n, test: job.data.nTest, inputs: job.data.inputs, classes: job.data.classes };
   return {
-    header: {
-      model: 'mlp', backend: backendKind, adapter: run.adapter, layers: cfg.arch.layers, bias: cfg.arch.bias, loss: cfg.loss,
-      optimizer: cfg.optimizer, batchSize: cfg.batchSize ?? 'full', steps: cfg.steps, checkpoints: cfg.checkpoints, probe: cfg.probe, data,
-    },
+    header: mlpHeader(cfg, backendKind, run.adapter, job.data),
     entriesKey: 'networks',
     entries,
   };
