@@ -1,0 +1,74 @@
+/**
+ * The app half of the mlp plugin (loaded lazily by its plugin.ts): builds the mlp page in the body and starts
+ * {@link MlpApp} on the GPU the shell opened (the ensemble trainer of src/models/mlp/gpu/, with the kernel the CLI
+ * picks: 'direct' on a software adapter, 'tiled' on a GPU), or on the f64 CPU backend without WebGPU.
+ */
+import type { AppShortcuts, ModelApp } from '../../plugin.ts';
+import type { GpuContext } from '../../../gpu/device.ts';
+import { MlpCpuBackend } from '../cpu.ts';
+import { mlpGpuJobOf } from '../gpuJob.ts';
+import { validateMlpGpuJob } from '../gpu/job.ts';
+import { createMlpBackend } from '../run.ts';
+import { MlpApp, type MlpBackends, type MlpSlots } from './app.ts';
+import type { MlpAppParams } from './experiment.ts';
+import './style.css';
+
+/** Builds the page inside the body (the single-neuron stage is hidden). @returns the slots the app fills. */
+export function buildMlpPage(): MlpSlots {
+  document.body.classList.add('mlp-mode');
+  document.title = 'lazyrich — deep MLPs: α-scaled initialisation, sample complexity and grokking (Part III)';
+  const stage = document.getElementById('stage');
+  if (stage) stage.hidden = true;
+  const root = Object.assign(document.createElement('main'), { id: 'mlp', className: 'mlp' });
+  const runBar = Object.assign(document.createElement('section'), { id: 'mlp-runbar', className: 'mlp-run' });
+  const hud = Object.assign(document.createElement('div'), { id: 'mlp-hud', className: 'mlp-hud' });
+  hud.setAttribute('aria-live', 'polite');
+  runBar.append(hud);
+  const panels = Object.assign(document.createElement('div'), { id: 'mlp-panels', className: 'mlp-panels' });
+  const mk = (id: string) => Object.assign(document.createElement('section'), { id });
+  const curves = mk('mlp-curves-panel'), sample = mk('mlp-sample-panel'), grid = mk('mlp-grid-panel'), weights = mk('mlp-weights-panel');
+  panels.append(curves, sample, grid, weights);
+  root.append(runBar);
+  const notices = document.getElementById('notices');
+  if (notices) root.append(notices);
+  root.append(panels);
+  document.body.append(root);
+  return { root, hud, panels, curves, sample, grid, weights };
+}
+
+/** The networks on the f64 CPU backend (no WebGPU, or no new device after a loss). */
+function cpuBackends(): MlpBackends {
+  return {
+    create: async (job) => new MlpCpuBackend(job),
+    readThetas: async (b) => Array.from({ length: (b as MlpCpuBackend).count }, (_, i) => (b as MlpCpuBackend).theta(i)),
+    adapter: 'f64 CPU reference (no WebGPU)', kind: 'cpu',
+  };
+}
+
+/** The networks on `ctx`'s device (f32), through the CLI's own createMlpBackend. */
+function gpuBackends(ctx: GpuContext): MlpBackends {
+  return {
+    create: async (job) => (await createMlpBackend(job, 'gpu', { ctx })).backend,
+    check: (job) => { validateMlpGpuJob(mlpGpuJobOf(job) as never, ctx.limits, ctx.isSoftware ? 'direct' : 'tiled'); },
+    readThetas: async (b) => (await (b as unknown as { readParams(): Promise<{ params: Float64Array }[]> }).readParams()).map((r) => r.params),
+    adapter: ctx.adapterName, kind: 'gpu',
+  };
+}
+
+/** Keyboard: space cancels a running run or resumes a cancelled one; r runs it again from θ₀. */
+const shortcuts = (app: MlpApp): AppShortcuts => ({ playPause: () => app.cancelResume(), reset: () => app.restart() });
+
+/** The mlp app half: exposed as window.lazyrich.mlp. */
+export const mlpApp: ModelApp<MlpAppParams> = {
+  exposeAs: 'mlp',
+  softwareAdapterNote: (adapter) => `WebGPU runs on a software adapter (${adapter}): results are exact, speed is CPU speed. `
+    + 'Measured on two shared cores (SwiftShader): the rhm-reduced preset (18 networks, 2,000 steps) takes about 8 minutes here, '
+    + 'the grokking preset (75 networks, 3,000 full-batch steps) about 10; rhm-fig6c is hours. Fewer steps (T), sizes (n) or seeds (sn) in the URL shrink a run.',
+  async start(shell) {
+    const slots = buildMlpPage();
+    const ctx = shell.gpu;
+    const app = MlpApp.start(ctx ? gpuBackends(ctx) : cpuBackends(), slots, shell);
+    if (!ctx) return { app, shortcuts: shortcuts(app), fallbackNote: 'Meanwhile the networks train on the f64 CPU backend in this tab (slow: shrink the steps or sizes in the URL).' };
+    return { app, shortcuts: shortcuts(app), gpuLost: () => app.gpuLost(), gpuRestored: (gpu) => app.gpuRestored(gpu ? gpuBackends(gpu) : cpuBackends()) };
+  },
+};
