@@ -41,7 +41,7 @@ export function createMlpControls(current: () => MlpAppParams, onChange: (name: 
   const b = { ...actions };
   const ex = fields.folders.experiment;
   ex.add(b, 'runAgain').name('↺ run again from θ₀ (r)');
-  ex.add(b, 'cancelResume').name('⏯ cancel / resume (space)');
+  ex.add(b, 'cancelResume').name('cancel / resume the run (space)');
   const data = fields.folders.data;
   data.add(b, 'uploadTrain').name('⇪ upload CSV (x_1,…,x_d,label)…').domElement.dataset.action = 'upload-train';
   data.add(b, 'uploadTest').name('⇪ upload test CSV (optional)…').domElement.dataset.action = 'upload-test';

@@ -1,0 +1,125 @@
+/**
+ * The mlp page (#model=mlp) in headless Chromium: WebGPU on SwiftShader here (the 'direct' product kernel, as the CLI
+ * picks on a software adapter), the GPU on a laptop. The reduced Fig. 6(c) preset runs to completion with its sizes
+ * shrunk by URL keys (the preset itself is not changed), its curves and sample-complexity plot are drawn (non-blank
+ * pixels); the grokking preset, shrunk, shows its heatmaps and weight images; bad URL and control values are refused
+ * naming the field; a CSV upload trains and a malformed one is refused naming row and column; the exports have the
+ * CLI's columns. Screenshots go to $MLP_SHOTS (default test-results/mlp/).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { e2eSession } from '../helpers/browser.ts';
+import type { MlpStatus } from '../../src/models/mlp/app/app.ts';
+
+const session = e2eSession();
+const VIEWPORT = { width: 1400, height: 1000 };
+const open = (hash: string, acceptDownloads = false) => session.open(hash, 'window.lazyrich?.mlp', VIEWPORT, { acceptDownloads });
+const status = (page: Page): Promise<MlpStatus> => page.evaluate(() => window.lazyrich!.mlp!.status);
+const waitFor = (page: Page, predicate: string, timeout = 90_000) =>
+  page.waitForFunction(`(() => { const s = window.lazyrich.mlp.status; return ${predicate}; })()`, null, { timeout, polling: 250 });
+const alerts = (page: Page) => page.locator('#notices [role="alert"], #notices .notice').allTextContents();
+const SHOTS = process.env.MLP_SHOTS ?? 'test-results/mlp';
+
+/** Distinct colours (6-bit per channel) in an element's screenshot: a plotted chart or a filled map has many. */
+async function colourCount(page: Page, selector: string): Promise<number> {
+  const png = PNG.sync.read(await page.locator(selector).screenshot());
+  const seen = new Set<number>();
+  for (let k = 0; k < png.data.length; k += 4) seen.add(((png.data[k] >> 2) << 12) | ((png.data[k + 1] >> 2) << 6) | (png.data[k + 2] >> 2));
+  return seen.size;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  writeFileSync(`${SHOTS}/mlp-${name}.png`, await page.screenshot({ fullPage: true }));
+}
+
+/** The reduced Fig. 6(c) preset, shrunk: 3 α × 2 sizes × 2 seeds = 12 networks, 120 steps, 256 test samples. */
+const RHM_SMALL = '#model=mlp&v=1&p=rhm-reduced&T=120&ck=4&n=128,256&nt=256&sn=2&P=16';
+
+describe('mlp page', () => {
+  it('reduced Fig. 6(c) preset (shrunk by URL keys) runs to completion on the software adapter; curves and sample complexity drawn', { timeout: 120_000 }, async () => {
+    const t0 = Date.now();
+    const { page, errors } = await open(RHM_SMALL);
+    const s0 = await status(page);
+    expect(s0).toMatchObject({ networks: 12, totalSteps: 120, task: 'rhm' });
+    await waitFor(page, "s.state === 'done'");
+    const s = await status(page);
+    console.log(`rhm-reduced shrunk on ${s.backend} (${s.adapter}): ${s.networks} networks × ${s.totalSteps} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s `
+      + `(run ${s.elapsedSeconds.toFixed(1)} s, ${Math.round(s.networkStepsPerSecond)} network-steps/s), ${s.diverged} diverged`);
+    expect(s.recorded).toBe(4);
+    // Curves: 3 α × (mean + 2 band edges) over 4 checkpoints; sample complexity: 3 × 3 over 2 sizes.
+    await page.waitForTimeout(300);
+    expect(s.drawn.curves).toBe(3 * 3 * 4);
+    expect(s.drawn.sample).toBe(3 * 3 * 2);
+    expect(await colourCount(page, '#mlp-curves-panel')).toBeGreaterThan(20);
+    expect(await colourCount(page, '#mlp-sample-panel')).toBeGreaterThan(20);
+    expect(await colourCount(page, '#mlp-grid-panel')).toBeGreaterThan(20);
+    await shot(page, 'rhm');
+    expect(errors).toEqual([]);
+  });
+
+  it('grokking preset (shrunk): heatmaps and W₁ images; a bad URL key and a bad control value are refused by name; CSV upload (malformed refused by row and column, good one trains); exports', { timeout: 120_000 }, async () => {
+    // p = 7 (49 pairs, 39 train), width 32, τ × α = 2 × 2, 1 seed, 90 steps; ds=-1 is a bad URL value (data seed ≥ 0).
+    const { page, errors } = await open('#model=mlp&v=1&p=grokking&mp=7&w=32&T=90&ck=4&a=0.3,3&t=0.5,1&sn=1&P=8&ds=-1', true);
+    expect((await alerts(page)).join(' ')).toMatch(/URL key ds: .*\(dataSeed\)/);
+    const s0 = await status(page);
+    expect(s0).toMatchObject({ networks: 4, task: 'modular', totalSteps: 90 });
+    await waitFor(page, "s.state === 'done' && s.drawn.weights");
+    await page.waitForTimeout(300);
+    expect(await colourCount(page, '#mlp-map-metric')).toBeGreaterThan(10);
+    expect(await colourCount(page, '#mlp-map-steps')).toBeGreaterThan(5);
+    expect(await colourCount(page, '#mlp-weights')).toBeGreaterThan(20);
+    expect(await colourCount(page, '#mlp-dft')).toBeGreaterThan(20);
+    expect(await page.locator('#mlp-grid-panel .mlp-caption').textContent()).toContain('here with an MLP');
+    await shot(page, 'grokking');
+
+    // A bad control value: η = −1 in the panel is refused naming the field; the run is kept.
+    const lr = page.locator('.lil-gui [data-field="lr"] input');
+    await lr.fill('-1');
+    await lr.press('Enter');
+    await expect.poll(async () => (await alerts(page)).join(' ')).toMatch(/\(lr\)/);
+    expect(await status(page)).toMatchObject({ state: 'done', networks: 4, task: 'modular' });
+
+    // A malformed CSV: the message names the row and column; nothing running is lost.
+    const bad = 'x1,x2,label\n0.5,1,0\n0.25,abc,1\n';
+    await page.setInputFiles('#mlp-file-train', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await expect.poll(async () => (await alerts(page)).join(' ')).toMatch(/bad\.csv, row 3, column "x2": "abc" is not a finite number/);
+    const ragged = '1,2,0\n3,4,1\n5,6\n';
+    await page.setInputFiles('#mlp-file-train', { name: 'ragged.csv', mimeType: 'text/csv', buffer: Buffer.from(ragged) });
+    await expect.poll(async () => (await alerts(page)).join(' ')).toMatch(/ragged\.csv, row 3: 2 fields, but the first row has 3/);
+    expect(await status(page)).toMatchObject({ state: 'done', task: 'modular', networks: 4 });
+
+    // A good CSV (two Gaussian-free clusters, 40 train + 10 test rows by a split column) trains the α × τ × seed grid.
+    const rows = ['x1,x2,x3,label,split'];
+    for (let i = 0; i < 50; i++) {
+      const y = i % 2, u = ((i * 37) % 50) / 50 - 0.5;
+      rows.push(`${(y ? 1 : -1) + 0.3 * u},${0.5 * u},${(y ? -0.5 : 0.5) + 0.2 * u},${y},${i < 40 ? 'train' : 'test'}`);
+    }
+    await page.setInputFiles('#mlp-file-train', { name: 'two.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await waitFor(page, "s.task === 'csv' && s.state === 'done'");
+    const sc = await status(page);
+    expect(sc).toMatchObject({ networks: 4, upload: 'two.csv', recorded: 4 });
+    const acc = await page.evaluate(() => window.lazyrich!.mlp!.resultJson());
+    expect(acc.layers).toEqual([3, 32, 2]);
+    expect(acc.data).toMatchObject({ kind: 'explicit', train: 40, test: 10, classes: 2 });
+
+    // Exports: the CSV's columns, and the JSON in the CLI's shape with its config.
+    const [csvDl] = await Promise.all([page.waitForEvent('download'), page.locator('.lil-gui button', { hasText: 'metrics per network × checkpoint → CSV' }).click()]);
+    const csv = readFileSync((await csvDl.path())!, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('network,alpha,tau,trainSize,seed,step,diverged,trainLoss,trainAccuracy,testLoss,testAccuracy,kernelDistance,hamming,paramDistance');
+    expect(csv.length).toBe(1 + 4 * 4);
+    expect(csv[1].split(',').slice(0, 6)).toEqual(['0', '0.3', '0.5', '40', '0', '0']);
+    const [jsonDl] = await Promise.all([page.waitForEvent('download'), page.locator('.lil-gui button', { hasText: 'results → JSON' }).click()]);
+    const doc = JSON.parse(readFileSync((await jsonDl.path())!, 'utf8')) as { model: string; config: Record<string, unknown>; networks: Record<string, unknown>[]; checkpoints: number[] };
+    expect(doc.model).toBe('mlp');
+    expect(doc.checkpoints).toEqual([0, 30, 60, 90]);
+    expect(doc.config).toMatchObject({ model: 'mlp', layers: [3, 32, 2], steps: 90 });
+    expect(Object.keys(doc.networks[0]).sort()).toEqual(['alpha', 'diverged', 'hamming', 'kernelDistance', 'paramDistance', 'seed', 'tau', 'testAccuracy', 'testLoss', 'trainAccuracy', 'trainLoss', 'trainSize']);
+    const [pngDl] = await Promise.all([page.waitForEvent('download'), page.locator('.lil-gui button', { hasText: 'all panels → PNG' }).click()]);
+    const png = PNG.sync.read(readFileSync((await pngDl.path())!));
+    expect(png.width).toBeGreaterThan(600);
+    expect(errors).toEqual([]);
+  });
+});
