@@ -85,7 +85,7 @@ describe('mlp app statistics', () => {
     const r = new MlpResults(8, [0, 10, 20]);
     for (let c = 0; c < 3; c++) {
       r.record(c, acc.map((row, i): MlpRecord => ({
-        step: 10 * c, stepsTaken: 10 * c, diverged: i === 5 && c > 0, trainLoss: i + c, trainAccuracy: 0, testLoss: 0, testAccuracy: row[c], kernelDistance: 0, hamming: 0, paramDistance: 0,
+        step: 10 * c, diverged: i === 5 && c > 0, trainLoss: i + c, trainAccuracy: 0, testLoss: 0, testAccuracy: row[c], kernelDistance: 0, hamming: 0, paramDistance: 0,
       })));
     }
     return { r, g };

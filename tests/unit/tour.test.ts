@@ -17,7 +17,7 @@ describe('tour steps', () => {
   it('has one step per figure the issue names, in the paper order of the two pages', () => {
     expect(entries.map((e) => `${e.plugin.id}:${e.step.figure}`)).toEqual([
       'single-neuron:Fig. 2', 'single-neuron:Fig. 2', 'single-neuron:Fig. 3', 'single-neuron:Fig. 4b', 'single-neuron:Fig. 8',
-      'relu2:Fig. 1a', 'relu2:Fig. 1b', 'relu2:Fig. 5a', 'linear2:Thm B.6', 'linear2:Part II',
+      'relu2:Fig. 1a', 'relu2:Fig. 1b', 'relu2:Fig. 5a', 'linear2:Thm B.6', 'linear2:Part II', 'mlp:Fig. 6(c)', 'mlp:Fig. 12',
     ]);
     expect(entries.some((e) => e.step.hash.includes('view=3d'))).toBe(true); // the 3-D conserved surfaces
   });

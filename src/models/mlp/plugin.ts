@@ -6,6 +6,7 @@
 import type { ModelPlugin } from '../plugin.ts';
 import { mlpExamples } from './examples.ts';
 import { estimateMlpParams } from './estimate.ts';
+import { MLP_TOUR } from './tour.ts';
 import { checkMlpParams, mlpAppConfig, MLP_PRESETS, MLP_SCHEMA, MLP_VIEW_FIELDS, type MlpSchema } from './params.ts';
 
 /** The registered mlp plugin (id 'mlp'): CLI and app. */
@@ -30,6 +31,7 @@ export const mlpPlugin: ModelPlugin<MlpSchema> = {
     { key: 'paramDistance', label: '‖θ_t − θ₀‖', scale: 'log', theory: '§4' },
   ],
   examples: mlpExamples,
+  tour: MLP_TOUR,
   loadCli: () => import('./cli.ts').then((m) => m.mlpCli as never),
   loadApp: () => import('./app/index.ts').then((m) => m.mlpApp as never),
 };
