@@ -80,7 +80,7 @@ describe('guided tour', () => {
     await page.keyboard.press('t');
     for (let i = 0; i < entries.length; i++) {
       const { plugin, step } = entries[i];
-      const ready = plugin.id === 'relu2' ? 'window.lazyrich?.relu2' : plugin.id === 'linear2' ? 'window.lazyrich?.linear2' : 'window.lazyrich?.app';
+      const ready = plugin.id === 'relu2' ? 'window.lazyrich?.relu2' : plugin.id === 'linear2' ? 'window.lazyrich?.linear2' : plugin.id === 'mlp' ? 'window.lazyrich?.mlp' : 'window.lazyrich?.app';
       await waitAcrossReloads(page, `(() => document.querySelector('#tour-card')?.dataset.step === '${i + 1}' && !!(${ready}))()`);
       // The step's params run: the page's hash (written by the session after it accepted them) already holds them.
       await waitAcrossReloads(page, `new URLSearchParams(location.search).get('tour') === '${i + 1}'`);
