@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSession } from '../helpers/browser.ts';
+import { e2eSession, NO_WEBGPU } from '../helpers/browser.ts';
 import type { MlpStatus } from '../../src/models/mlp/app/app.ts';
 
 const session = e2eSession();
@@ -121,5 +121,22 @@ describe('mlp page', () => {
     const png = PNG.sync.read(readFileSync((await pngDl.path())!));
     expect(png.width).toBeGreaterThan(600);
     expect(errors).toEqual([]);
+  });
+
+  // Measurement, not a check (MLP_MEASURE=1): seconds per checkpoint interval of the presets as they are, on the
+  // software adapter and on the f64 CPU fallback, extrapolated to the whole run (the README and softwareAdapterNote quote it).
+  it.runIf(!!process.env.MLP_MEASURE)('measure: rhm-reduced and grokking presets, first checkpoint interval, SwiftShader and f64 CPU', { timeout: 600_000 }, async () => {
+    for (const [hash, gpu] of [['#model=mlp&v=1&p=rhm-reduced', true], ['#model=mlp&v=1&p=rhm-reduced', false], ['#model=mlp&v=1&p=grokking', true], ['#model=mlp&v=1&p=grokking', false]] as const) {
+      const { page } = await session.open(hash, 'window.lazyrich?.mlp', VIEWPORT, gpu ? {} : { initScript: NO_WEBGPU });
+      await waitFor(page, 's.recorded >= 1', 120_000);
+      const t0 = Date.now();
+      await waitFor(page, 's.recorded >= 2', 400_000);
+      const dt = (Date.now() - t0) / 1000;
+      const s = await status(page);
+      const C = s.checkpointsTotal;
+      console.log(`${hash} on ${s.backend} (${s.adapter}): ${s.networks} networks, one interval of ${s.totalSteps / (C - 1)} steps + a metric pass in ${dt.toFixed(1)} s `
+        + `→ about ${((dt * (C - 1)) / 60).toFixed(1)} min for ${s.totalSteps} steps (${Math.round(s.networkStepsPerSecond)} network-steps/s while stepping)`);
+      await page.close();
+    }
   });
 });

@@ -283,9 +283,11 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
     if (rhm) this.sample.update(g.sizes, sizeBands(r, g, 'testAccuracy', c, t, p.band), step, band, tauText);
     const cells = gridCells(g, rhm ? 'size' : 'tau', rhm ? t : s, meanCell(r, p.metric, c));
     const steps = gridCells(g, rhm ? 'size' : 'tau', rhm ? t : s, stepsCell(r, 0.99));
+    const diverged = gridCells(g, rhm ? 'size' : 'tau', rhm ? t : s, (nets) => (nets.some((i) => r.diverged[i]) ? 1 : 0));
     this.grid.update({
       alphas: g.alphas, cols: rhm ? g.sizes : g.taus, colLabel: rhm ? 'training samples' : 'τ (logits × τ, η ÷ τ²)', metric, metricScale: scale, step,
       values: cells.values, steps: steps.values, selected: [a, rhm ? s : t], slice: rhm ? tauText : sizeText, mlp: e.params.task === 'modular',
+      diverged: Uint8Array.from(diverged.values),
     });
     if (e.params.task === 'modular') {
       const pm = e.params.modulus, width = e.cfg.arch.layers[1];

@@ -8,7 +8,7 @@
 import { interpolatePlasma } from 'd3-scale-chromatic';
 import { createTimeSeries, type TimeSeries, type TimeSeriesSeries } from '../../../views/timeSeries.ts';
 import { createHeatmap, type Heatmap } from '../../../views/heatmap.ts';
-import { deltaInterpolator, lossInterpolator } from '../../../views/colormaps.ts';
+import { deltaInterpolator, DIVERGED_COLOR, lossInterpolator } from '../../../views/colormaps.ts';
 import { addPngButton } from '../../../views/exportPng.ts';
 import type { BandCurve } from './stats.ts';
 
@@ -122,6 +122,8 @@ export class GridPanel {
   update(args: {
     alphas: readonly number[]; cols: readonly number[]; colLabel: string; metric: string; metricScale: 'linear' | 'log'; step: number;
     values: Float32Array; steps: Float32Array; selected: [number, number] | null; slice: string; mlp: boolean;
+    /** Per cell: 1 when some seed's network diverged (marked in both maps), else 0. */
+    diverged: Uint8Array;
   }): void {
     const axes = { x: { label: args.colLabel, values: args.cols, scale: 'log' as const }, y: { label: 'α', values: args.alphas, scale: 'log' as const } };
     const R = args.alphas.length, C = args.cols.length;
@@ -133,6 +135,10 @@ export class GridPanel {
     this.stepsMap.setTitle(`steps until test accuracy ≥ 0.99, mean over seeds (${args.slice})`);
     this.stepsMap.setColor({ title: 'steps', interpolator: (t) => lossInterpolator(1 - t), scale: 'linear', domain: 'auto' });
     this.stepsMap.update(args.steps, R, C);
+    const marks = args.diverged.some((d) => d) ? args.diverged : null;
+    const style = [{ label: 'a seed diverged (frozen)', color: DIVERGED_COLOR, style: 'mark' as const }];
+    this.metricMap.setCategories(marks, style);
+    this.stepsMap.setCategories(marks, style);
     this.metricMap.highlightCell(args.selected?.[0] ?? null, args.selected?.[1]);
     this.stepsMap.highlightCell(args.selected?.[0] ?? null, args.selected?.[1]);
     this.caption.textContent = 'Right: the first checkpoint at which test (validation) accuracy reaches 0.99, averaged over seeds; hatched cells are '
