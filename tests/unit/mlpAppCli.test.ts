@@ -12,7 +12,7 @@ import { MlpCpuBackend } from '../../src/models/mlp/cpu.ts';
 import { MLP_SCHEMA } from '../../src/models/mlp/params.ts';
 import { MLP_CPU_ADAPTER, mlpHeader, simulateMlp } from '../../src/models/mlp/run.ts';
 import { buildMlpExperiment, mlpResultJson } from '../../src/models/mlp/app/experiment.ts';
-import { mlpRunPlan } from '../../src/models/mlp/app/plan.ts';
+import { mlpCpuAppBackend, mlpRunPlan } from '../../src/models/mlp/app/plan.ts';
 import { MlpResults } from '../../src/models/mlp/app/stats.ts';
 import { parseMlpCsv, uploadedMlpData } from '../../src/models/mlp/app/csv.ts';
 import type { MlpExplicitData } from '../../src/models/mlp/params.ts';
@@ -61,5 +61,22 @@ describe('mlp app vs CLI (same plan, same order, CPU f64)', () => {
     const r = validate(MLP_SCHEMA, { task: 'csv', probe: 9, batchSize: 0 }, defaults(MLP_SCHEMA));
     const up = uploadedMlpData(parseMlpCsv('1,0\n2,1\n'), null);
     expect(() => buildMlpExperiment(r, up)).toThrow(expect.objectContaining({ field: 'probe', message: expect.stringContaining('config.probe') }));
+  });
+
+  it('the app\'s CPU backend reports progress in steps (ModelBackend\'s unit, which the runner multiplies by N), not network-steps', async () => {
+    const p = validate(MLP_SCHEMA, { task: 'modular', modulus: 5, width: 8, hidden: 1, batchSize: 0, steps: 30, checkpoints: 2, alphas: [0.5, 1, 2], taus: [1], seeds: 2, probe: 4 }, defaults(MLP_SCHEMA));
+    const e = buildMlpExperiment(p);
+    const b = mlpCpuAppBackend(e.job);
+    const seen: [number, number][] = [];
+    await b.advance(30, (done, total) => seen.push([done, total]));
+    expect(seen.at(-1)).toEqual([30, 30]); // 6 networks: MlpCpuBackend itself ends at [180, 180]
+    expect(seen.every(([d, t]) => t === 30 && d <= 30)).toBe(true);
+    // The runner's rate is then network-steps per second: N · steps over the time spent stepping.
+    const results = new MlpResults(6, e.cfg.checkpoints);
+    const runner = new Runner(mlpRunPlan(e, results, async () => mlpCpuAppBackend(e.job)));
+    const t0 = performance.now();
+    await runner.run();
+    const wall = (performance.now() - t0) / 1000;
+    expect(runner.progress.networkStepsPerSecond).toBeGreaterThan((6 * 30) / wall); // stepping is a part of the wall time
   });
 });

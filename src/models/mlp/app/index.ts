@@ -5,11 +5,11 @@
  */
 import type { AppShortcuts, ModelApp } from '../../plugin.ts';
 import type { GpuContext } from '../../../gpu/device.ts';
-import { MlpCpuBackend } from '../cpu.ts';
 import { mlpGpuJobOf } from '../gpuJob.ts';
 import { validateMlpGpuJob } from '../gpu/job.ts';
 import { createMlpBackend } from '../run.ts';
 import { MlpApp, type MlpBackends, type MlpSlots } from './app.ts';
+import { mlpCpuAppBackend } from './plan.ts';
 import type { MlpAppParams } from './experiment.ts';
 import './style.css';
 
@@ -39,8 +39,8 @@ export function buildMlpPage(): MlpSlots {
 /** The networks on the f64 CPU backend (no WebGPU, or no new device after a loss). */
 function cpuBackends(): MlpBackends {
   return {
-    create: async (job) => new MlpCpuBackend(job),
-    readThetas: async (b) => Array.from({ length: (b as MlpCpuBackend).count }, (_, i) => (b as MlpCpuBackend).theta(i)),
+    create: async (job) => mlpCpuAppBackend(job),
+    readThetas: async (b) => { const c = b as ReturnType<typeof mlpCpuAppBackend>; return Array.from({ length: c.count }, (_, i) => c.theta(i)); },
     adapter: 'f64 CPU reference (no WebGPU)', kind: 'cpu',
   };
 }

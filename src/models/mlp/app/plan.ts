@@ -5,7 +5,7 @@
  */
 import type { RunPlan } from '../../../app/runner.ts';
 import type { ModelBackend } from '../../plugin.ts';
-import type { MlpRecord } from '../cpu.ts';
+import { MlpCpuBackend, type MlpJob, type MlpRecord } from '../cpu.ts';
 import type { MlpExperiment } from './experiment.ts';
 import type { MlpResults } from './stats.ts';
 
@@ -30,5 +30,21 @@ export function mlpRunPlan(
       results.record(c, records);
       await after?.(backend, c);
     },
+  };
+}
+
+/**
+ * The f64 CPU backend as the app's runner needs it: ModelBackend.advance reports (steps done, steps), but
+ * MlpCpuBackend.advance reports network-steps (N × steps, what the CLI's progress line counts); the runner multiplies
+ * by N itself, so unconverted its rate and ETA were N times off. θ of network i stays readable (`theta`).
+ */
+export function mlpCpuAppBackend(job: MlpJob): MlpAppBackend & { theta(i: number): Float64Array; readonly count: number } {
+  const b = new MlpCpuBackend(job);
+  return {
+    kind: 'cpu', get stepCount() { return b.stepCount; }, get count() { return b.count; },
+    advance: (steps, onProgress, signal) => b.advance(steps, onProgress && ((done, total) => onProgress((done * steps) / Math.max(1, total), steps)), signal),
+    readMetrics: (signal) => b.readMetrics(signal),
+    theta: (i) => b.theta(i),
+    destroy: () => b.destroy(),
   };
 }
