@@ -123,7 +123,7 @@ describe('mlp page', () => {
     expect(errors).toEqual([]);
   });
 
-  it('a diverging network is flagged in the HUD, the legend and the heatmap, never dropped', { timeout: 90_000 }, async () => {
+  it('a diverging network is flagged in the HUD, the curve legend and the JSON export, never dropped', { timeout: 90_000 }, async () => {
     // Squared error, plain GD with η = 2: α = 30 diverges (|θ_i| > 1e6, the f64 CLI run of this config flags it too), α = 1 does not.
     const { page, errors } = await open('#model=mlp&v=1&task=modular&mp=5&w=16&hl=1&loss=mse&opt=sgd&mu=0&cos=0&lr=2&bs=0&T=40&ck=2&a=1,30&t=1&sn=1&P=4');
     await waitFor(page, "s.state === 'done'");
@@ -131,7 +131,6 @@ describe('mlp page', () => {
     expect(s).toMatchObject({ networks: 2, diverged: 1 });
     expect(await page.locator('#mlp-hud').textContent()).toContain('1 diverged');
     expect(await page.locator('#mlp-curves-panel').textContent()).toContain('α = 30 (1 diverged)');
-    expect(await page.locator('#mlp-grid-panel').textContent()).toBeDefined();
     const doc = await page.evaluate(() => window.lazyrich!.mlp!.resultJson()) as { networks: { diverged: boolean }[] };
     expect(doc.networks.map((n) => n.diverged)).toEqual([false, true]);
     expect(errors).toEqual([]);
