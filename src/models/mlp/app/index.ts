@@ -61,9 +61,11 @@ const shortcuts = (app: MlpApp): AppShortcuts => ({ playPause: () => app.cancelR
 /** The mlp app half: exposed as window.lazyrich.mlp. */
 export const mlpApp: ModelApp<MlpAppParams> = {
   exposeAs: 'mlp',
-  softwareAdapterNote: (adapter) => `WebGPU runs on a software adapter (${adapter}): results are exact, speed is CPU speed. `
-    + 'Measured on two shared cores (SwiftShader): the rhm-reduced preset (18 networks, 2,000 steps) takes about 8 minutes here, '
-    + 'the grokking preset (75 networks, 3,000 full-batch steps) about 10; rhm-fig6c is hours. Fewer steps (T), sizes (n) or seeds (sn) in the URL shrink a run.',
+  // Measured (tests/e2e/mlp.test.ts, MLP_MEASURE=1) on 2 shared cores at load ≈ 8: one checkpoint interval, × the intervals.
+  softwareAdapterNote: (adapter) => `WebGPU runs on a software adapter (${adapter}): results are exact, speed is CPU speed, and slow for these networks. `
+    + 'Measured on two shared cores: rhm-reduced (18 networks, 2,000 steps) about 13 min (the f64 CPU fallback without WebGPU: about 6 min), '
+    + 'grokking (75 networks, 3,000 full-batch steps) about 2.5 h (f64: about 1 h), rhm-fig6c far longer. '
+    + 'Shrink a run in the URL or the controls: fewer steps (T), training sizes (n), test samples (nt), seeds (sn) or α/τ values (a, t); the ETA is in the HUD.',
   async start(shell) {
     const slots = buildMlpPage();
     const ctx = shell.gpu;
