@@ -12,6 +12,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSession, NO_WEBGPU } from '../helpers/browser.ts';
 import type { MlpStatus } from '../../src/models/mlp/app/app.ts';
+import { parseMlpConfig } from '../../src/models/mlp/config.ts';
+import { MLP_SERIES, simulateMlp } from '../../src/models/mlp/run.ts';
 
 const session = e2eSession();
 const VIEWPORT = { width: 1400, height: 1000 };
@@ -44,6 +46,15 @@ describe('mlp page', () => {
     const { page, errors } = await open(RHM_SMALL);
     const s0 = await status(page);
     expect(s0).toMatchObject({ networks: 12, totalSteps: 120, task: 'rhm' });
+    // Space cancels the run at the next chunk (the state is kept) and resumes it.
+    await waitFor(page, "s.state === 'running' && s.recorded >= 1");
+    await page.keyboard.press(' ');
+    await waitFor(page, "s.state === 'cancelled'", 30_000);
+    const paused = await status(page);
+    await page.waitForTimeout(500);
+    expect((await status(page)).step).toBe(paused.step);
+    await page.keyboard.press(' ');
+    await waitFor(page, "s.state === 'running' || s.state === 'done'", 10_000);
     await waitFor(page, "s.state === 'done'");
     const s = await status(page);
     console.log(`rhm-reduced shrunk on ${s.backend} (${s.adapter}): ${s.networks} networks × ${s.totalSteps} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s `
@@ -57,6 +68,30 @@ describe('mlp page', () => {
     expect(await colourCount(page, '#mlp-sample-panel')).toBeGreaterThan(20);
     expect(await colourCount(page, '#mlp-grid-panel')).toBeGreaterThan(20);
     await shot(page, 'rhm');
+    // The app's GPU (f32) metrics against `lazyrich simulate` of its exported config on the f64 CPU backend, entry by
+    // entry (same plan order). Tolerances of the issue's Done means: losses and ‖θ − θ₀‖ 1e-3 relative, S(0, t) 1e-3,
+    // Hamming 0.02; accuracies within 3 samples of the set (f32 vs f64 may flip a sample near a tie).
+    const doc = await page.evaluate(() => window.lazyrich!.mlp!.resultJson()) as { config: Record<string, unknown>; networks: Record<string, (number | null)[] | number | boolean>[] };
+    const cli = await simulateMlp(parseMlpConfig({ ...doc.config, backend: 'cpu' }), { backend: 'cpu' });
+    const tol: Record<string, { abs: number; rel: number }> = {
+      trainLoss: { abs: 1e-6, rel: 1e-3 }, testLoss: { abs: 1e-6, rel: 1e-3 }, paramDistance: { abs: 1e-6, rel: 1e-3 },
+      kernelDistance: { abs: 1e-3, rel: 0 }, hamming: { abs: 0.02, rel: 0 }, testAccuracy: { abs: 3 / 256 + 1e-9, rel: 0 },
+    };
+    expect((cli.entries as unknown[]).length).toBe(12);
+    let worst = '';
+    (cli.entries as Record<string, unknown>[]).forEach((ref, i) => {
+      const app = doc.networks[i];
+      for (const key of ['alpha', 'tau', 'seed', 'trainSize']) expect(app[key], `network ${i} ${key}`).toBe(ref[key]);
+      for (const key of MLP_SERIES) {
+        const t = key === 'trainAccuracy' ? { abs: 3 / (ref.trainSize as number) + 1e-9, rel: 0 } : tol[key];
+        (ref[key] as number[]).forEach((r, c) => {
+          const a = (app[key] as number[])[c];
+          const gap = Math.abs(a - r), bound = t.abs + t.rel * Math.abs(r);
+          if (gap > bound) worst += `network ${i} ${key}[${c}]: app ${a}, cli ${r}; `;
+        });
+      }
+    });
+    expect(worst).toBe('');
     expect(errors).toEqual([]);
   });
 
