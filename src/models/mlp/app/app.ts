@@ -288,6 +288,7 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
       alphas: g.alphas, cols: rhm ? g.sizes : g.taus, colLabel: rhm ? 'training samples' : 'τ (logits × τ, η ÷ τ²)', metric, metricScale: scale, step,
       values: cells.values, steps: steps.values, selected: [a, rhm ? s : t], slice: rhm ? tauText : sizeText, mlp: e.params.task === 'modular',
       diverged: Uint8Array.from(diverged.values),
+      unitDomain: p.metric === 'testAccuracy' || p.metric === 'trainAccuracy', totalSteps: e.cfg.steps,
     });
     if (e.params.task === 'modular') {
       const pm = e.params.modulus, width = e.cfg.arch.layers[1];

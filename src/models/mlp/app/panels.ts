@@ -122,6 +122,8 @@ export class GridPanel {
   update(args: {
     alphas: readonly number[]; cols: readonly number[]; colLabel: string; metric: string; metricScale: 'linear' | 'log'; step: number;
     values: Float32Array; steps: Float32Array; selected: [number, number] | null; slice: string; mlp: boolean;
+    /** Colour the metric over [0, 1] (accuracies) instead of its range; the steps map spans [0, totalSteps]. */
+    unitDomain: boolean; totalSteps: number;
     /** Per cell: 1 when some seed's network diverged (marked in both maps), else 0. */
     diverged: Uint8Array;
   }): void {
@@ -129,11 +131,11 @@ export class GridPanel {
     const R = args.alphas.length, C = args.cols.length;
     this.metricMap.setAxes(axes);
     this.metricMap.setTitle(`${args.metric} at step ${args.step.toLocaleString('en')}, mean over seeds (${args.slice})`);
-    this.metricMap.setColor({ title: args.metric, interpolator: lossInterpolator, scale: args.metricScale, domain: 'auto' });
+    this.metricMap.setColor({ title: args.metric, interpolator: lossInterpolator, scale: args.metricScale, domain: args.unitDomain ? [0, 1] : 'auto' });
     this.metricMap.update(args.values, R, C);
     this.stepsMap.setAxes(axes);
     this.stepsMap.setTitle(`steps until test accuracy ≥ 0.99, mean over seeds (${args.slice})`);
-    this.stepsMap.setColor({ title: 'steps', interpolator: (t) => lossInterpolator(1 - t), scale: 'linear', domain: 'auto' });
+    this.stepsMap.setColor({ title: 'steps', interpolator: (t) => lossInterpolator(1 - t), scale: 'linear', domain: [0, Math.max(1, args.totalSteps)] });
     this.stepsMap.update(args.steps, R, C);
     const marks = args.diverged.some((d) => d) ? args.diverged : null;
     const style = [{ label: 'a seed diverged (frozen)', color: DIVERGED_COLOR, style: 'mark' as const }];
