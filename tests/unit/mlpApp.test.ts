@@ -14,6 +14,8 @@ import {
 import { mlpMetricsCsv } from '../../src/models/mlp/app/export.ts';
 import { firstLayerOf, modularDft } from '../../src/models/mlp/app/weights.ts';
 import type { MlpRecord } from '../../src/models/mlp/cpu.ts';
+import { modelFromHash, modelToHash } from '../../src/params/url.ts';
+import { mlpPlugin } from '../../src/models/mlp/plugin.ts';
 
 const csvError = (text: string, name = 'd.csv'): string => {
   try { parseMlpCsv(text, name); } catch (e) { expect(e).toBeInstanceOf(MlpCsvError); return (e as Error).message; }
@@ -142,5 +144,17 @@ describe('mlp app weights', () => {
       expect(F[p + k]).toBeCloseTo(k === 0 ? p : 0, 5);
     }
     expect(() => modularDft(W, 3, p)).toThrow(RangeError);
+  });
+});
+
+describe('mlp app URL', () => {
+  it('view fields (vm, at, net, band) keep the preset\'s name; a run field makes it custom; old URLs read as before', () => {
+    const view = modelFromHash(mlpPlugin, '#model=mlp&v=1&p=grokking&vm=hamming&at=3&net=2&band=sd');
+    expect(view).toMatchObject({ preset: 'grokking', metric: 'hamming', at: 3, net: 2, band: 'sd', task: 'modular' });
+    expect(modelFromHash(mlpPlugin, '#model=mlp&v=1&p=grokking&T=50').preset).toBe('custom');
+    // A v=1 URL written before the view fields and task csv existed means what it meant: the defaults fill the new keys.
+    const old = modelFromHash(mlpPlugin, '#model=mlp&v=1&p=rhm-reduced&task=rhm&T=120');
+    expect(old).toMatchObject({ task: 'rhm', steps: 120, metric: 'testAccuracy', at: -1, net: 0, band: 'minmax' });
+    expect(modelFromHash(mlpPlugin, modelToHash(mlpPlugin, view, false))).toEqual(view);
   });
 });

@@ -316,5 +316,3 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
   }
 }
 
-/** Thrown for bad uploaded data through the params path (kept for instanceof checks in tests). */
-export { MlpCsvError, ParamError };
