@@ -4,7 +4,6 @@
  * f64 CPU backend), the results (stats.ts) and the panels (panels.ts). Wiring only. Every change is validated (schema,
  * checkParams, the CLI's config parser, the device) before the running experiment is replaced, so a bad value loses nothing.
  */
-import { ParamError } from '../../../params/schema.ts';
 import { Runner, type RunProgress } from '../../../app/runner.ts';
 import { clearNotice, showNotice } from '../../../app/notices.ts';
 import { download } from '../../../app/download.ts';
