@@ -48,6 +48,14 @@ describe('mlp page', () => {
     expect(s0).toMatchObject({ networks: 12, totalSteps: 120, task: 'rhm' });
     // Space cancels the run at the next chunk (the state is kept) and resumes it.
     await waitFor(page, "s.state === 'running' && s.recorded >= 1");
+    // Responsive while it trains: page round trips (one task on the main thread each) answer within 1 s (median of 5).
+    const trips: number[] = [];
+    for (let k = 0; k < 5; k++) { const t = Date.now(); await page.evaluate(() => 0); trips.push(Date.now() - t); }
+    expect(trips.sort((x, y) => x - y)[2]).toBeLessThan(1000);
+    // A JSON export mid-run holds the checkpoints read so far.
+    const partial = await page.evaluate(() => window.lazyrich!.mlp!.resultJson()) as { complete: boolean; checkpoints: number[] };
+    expect(partial.complete).toBe(false);
+    expect(partial.checkpoints.length).toBeLessThan(4);
     await page.keyboard.press(' ');
     await waitFor(page, "s.state === 'cancelled'", 30_000);
     const paused = await status(page);
@@ -168,6 +176,15 @@ describe('mlp page', () => {
     expect(await page.locator('#mlp-curves-panel').textContent()).toContain('α = 30 (1 diverged)');
     const doc = await page.evaluate(() => window.lazyrich!.mlp!.resultJson()) as { networks: { diverged: boolean }[] };
     expect(doc.networks.map((n) => n.diverged)).toEqual([false, true]);
+    expect(errors).toEqual([]);
+  });
+
+  it('without WebGPU the grid trains on the f64 CPU backend in the tab', { timeout: 60_000 }, async () => {
+    const { page, errors } = await session.open('#model=mlp&v=1&p=grokking&mp=5&w=8&T=30&ck=3&a=0.5,2&t=1&sn=2&P=4', 'window.lazyrich?.mlp', VIEWPORT, { initScript: NO_WEBGPU });
+    await waitFor(page, "s.state === 'done'", 40_000);
+    expect(await status(page)).toMatchObject({ backend: 'cpu', networks: 4, recorded: 3, diverged: 0 });
+    expect((await alerts(page)).join(' ')).toContain('f64 CPU backend');
+    expect(await colourCount(page, '#mlp-weights')).toBeGreaterThan(20);
     expect(errors).toEqual([]);
   });
 
