@@ -12,6 +12,7 @@ import { addGpuOptions, applyGpuOptions, type GpuOptions } from '../gpuOptions.t
 import { createProgressBar } from '../progress.ts';
 import { resultDocumentChunks } from '../resultFile.ts';
 import { readConfigFile, UsageError, writeChunks, type CliIo } from '../io.ts';
+import { mark } from '../timing.ts';
 
 /** Text after the options in `lazyrich simulate --help`: every registered model's help, in registry order. */
 export const SIMULATE_HELP = (await allModelClis()).map(({ cli }) => cli.help).join('');
@@ -33,6 +34,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
       const raw = await readConfigFile(file);
       const cli = await modelOfConfig(raw).loadCli();
       const config = cli.parseConfig(raw);
+      mark('config');
       const bar = createProgressBar('simulate', io.stderr, cli.progressUnit);
       let doc;
       try {
@@ -49,6 +51,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
         for await (const e of doc!.entries) { count++; yield e; }
       }
       await writeChunks(resultDocumentChunks({ ...doc, entries: counted() }), opts.out, io);
+      mark('output');
       if (opts.out) io.stderr.write(`wrote ${count} ${doc.entriesKey} to ${opts.out}\n`);
     });
 }

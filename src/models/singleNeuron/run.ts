@@ -14,6 +14,7 @@ import {
   advanceBetaFlowF64, advanceEnsembleF64, exactSingleNeuronGeneral, identityScale, kernelDistance, ntkMatrix,
   NoClosedFormError, type Matrix,
 } from '../../theory/index.ts';
+import { mark } from '../../cli/timing.ts';
 import { ensembleFromConfig } from './cliEnsemble.ts';
 import { exactUnavailableError, validateConfig, type SimulateConfig } from './config.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
@@ -74,15 +75,20 @@ export async function simulateStream(
   }
   const errors: string[] = [];
   const ctx = options.ctx ?? await initGpu({ onError: (m) => errors.push(m), onLost: (m) => errors.push(m) });
+  mark('device');
   try {
     log(`adapter: ${ctx.adapterName}`);
     if (ctx.isSoftware) log('notice: this is a software (CPU) adapter; GPU timings here are CPU timings.');
     // The checks SingleNeuronSim.create makes, before the (possibly large) ensemble is built on the host.
     checkBindingSize(ctx.limits, 4 * (cfg.d + 1) * cfg.n, `${cfg.n.toLocaleString('en')} trajectories × (d+1) = ${cfg.d + 1} floats`);
     dispatchSize(ctx.limits, Math.ceil(cfg.n / WORKGROUP_SIZE));
-    const run = await runGpu(ctx, cfg, ensembleFromConfig(cfg), options);
+    const ensemble = ensembleFromConfig(cfg);
+    mark('ensemble');
+    const run = await runGpu(ctx, cfg, ensemble, options);
     if (errors.length > 0) throw new Error(errors.join('; '));
-    return finishRun(cfg, 'gpu', ctx.adapterName, ctx.isSoftware, run, log);
+    const done = finishRun(cfg, 'gpu', ctx.adapterName, ctx.isSoftware, run, log);
+    mark('summary');
+    return done;
   } finally {
     if (!options.ctx) ctx.device.destroy();
   }
@@ -116,6 +122,7 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
       }
     }
     obs = new ObservablesPass(ctx, sim);
+    mark('compile');
     const snapshots: Float32Array[] = [];
     const observables: Observables[] = [];
     let flags: Uint32Array = new Uint32Array(ensemble.n);
@@ -153,6 +160,7 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
       }
       options.onProgress?.(total, total);
     }
+    mark('integrate');
     return { ensemble, snapshots, observables, flags, seconds: (performance.now() - start) / 1000 };
   } finally {
     obs?.destroy();

@@ -1,0 +1,36 @@
+/**
+ * Phase timestamps of one CLI process (issue 12: where a `simulate` run's fixed overhead goes). With the
+ * environment variable LAZYRICH_TIMING set (any non-empty value), `main` prints one stderr line at the end:
+ * `timing: start-up 0.31 s, config 0.04 s, device 0.03 s, …, total 0.92 s`, each phase the wall time since the
+ * previous mark; "start-up" is node's boot, the TypeScript loader and the module imports (from the process start,
+ * performance.timeOrigin). Without the variable {@link mark} only stores a number.
+ */
+
+const marks: { label: string; ms: number }[] = [];
+
+/** Whether LAZYRICH_TIMING asks for the timing line. */
+export function timingEnabled(): boolean {
+  return typeof process !== 'undefined' && !!process.env.LAZYRICH_TIMING;
+}
+
+/** Ends the phase `label` now (wall ms since the process started). */
+export function mark(label: string): void {
+  marks.push({ label, ms: performance.now() });
+}
+
+/** The timing line (without newline): each marked phase's duration in s, then the total; '' without marks. */
+export function timingLine(): string {
+  if (marks.length === 0) return '';
+  let last = 0;
+  const parts = marks.map(({ label, ms }) => {
+    const s = `${label} ${((ms - last) / 1000).toFixed(3)} s`;
+    last = ms;
+    return s;
+  });
+  return `timing: ${parts.join(', ')}, total ${(last / 1000).toFixed(3)} s`;
+}
+
+/** Forgets every mark (tests; a process runs one command). */
+export function resetTiming(): void {
+  marks.length = 0;
+}
