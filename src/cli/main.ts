@@ -9,6 +9,7 @@ import { AdapterNotFoundError, DeviceLimitError, GpuRequirementError } from '../
 import { COMMANDS } from './commands/index.ts';
 import { ConfigError } from './validate.ts';
 import { UsageError, type CliIo } from './io.ts';
+import { loadHelpTexts, wantsHelp } from './help.ts';
 import { mark, resetTiming, timingEnabled, timingLine } from './timing.ts';
 
 /** Exit code of a malformed config, a bad command line, or a grid that exceeds the device limits. */
@@ -53,6 +54,7 @@ export async function main(argv: readonly string[] = process.argv, io: CliIo = {
       program.outputHelp();
       return EXIT_BAD_INPUT;
     }
+    if (wantsHelp(argv)) await loadHelpTexts();
     await program.parseAsync([...argv]);
     if (timingEnabled()) io.stderr.write(`${timingLine()}\n`);
     return 0;
