@@ -20,6 +20,27 @@ import { createInterface } from 'node:readline';
 import type { ResultDocument } from '../models/plugin.ts';
 import { UsageError, type Chunks } from './io.ts';
 
+/**
+ * Entries already serialised (issue 12: a model that formats its own numbers, e.g. float32 values as their
+ * shortest round-trip decimals, src/cli/numberFormat.ts): `text` is `count` entries' JSON texts joined by ",",
+ * written as is where an entry object would be written as JSON.stringify(entry). In the 'lines' layout each
+ * JsonText is one line, so it should hold one entry there.
+ */
+export class JsonText {
+  /** @param text the entries' JSON, comma-separated. @param count how many entries it holds (≥ 1). */
+  constructor(readonly text: string, readonly count = 1) {}
+}
+
+/** The JSON text of an entry: a {@link JsonText}'s text, else JSON.stringify(entry). */
+export function entryJson(entry: object): string {
+  return entry instanceof JsonText ? entry.text : JSON.stringify(entry);
+}
+
+/** How many entries an iterated item stands for: a {@link JsonText}'s count, else 1. */
+export function entryCount(entry: object): number {
+  return entry instanceof JsonText ? entry.count : 1;
+}
+
 /** A JSON object read from a file. */
 export type JsonObject = Record<string, unknown>;
 
@@ -38,7 +59,7 @@ export class EntryDigest {
   #hash: Hash = createHash('sha256');
   /** Adds one entry (the object as written, `index` included). */
   add(entry: object): void {
-    this.#hash.update(JSON.stringify(entry));
+    this.#hash.update(JSON.stringify(entry instanceof JsonText ? JSON.parse(entry.text) : entry));
     this.#hash.update('\n');
   }
   /** The digest, 64 lowercase hex digits; the object cannot be used after. */
@@ -82,7 +103,7 @@ export async function* resultFileChunks(header: object, key: string, entries: It
   yield openDocument(header, key);
   let first = true;
   for await (const e of entries) {
-    yield `${first ? '\n' : ',\n'}${JSON.stringify(e)}`;
+    yield `${first ? '\n' : ',\n'}${entryJson(e)}`;
     first = false;
   }
   yield '\n]}\n';
@@ -96,14 +117,14 @@ export async function* resultFileChunks(header: object, key: string, entries: It
 export function* compactChunks(header: object, key: string, entries: Iterable<object>): Generator<string> {
   yield openDocument(header, key);
   let i = 0;
-  for (const e of entries) yield (i++ > 0 ? ',' : '') + JSON.stringify(e);
+  for (const e of entries) yield (i++ > 0 ? ',' : '') + entryJson(e);
   yield ']}\n';
 }
 
 async function* compactChunksAsync(header: object, key: string, entries: Iterable<object> | AsyncIterable<object>): AsyncGenerator<string> {
   yield openDocument(header, key);
   let i = 0;
-  for await (const e of entries) yield (i++ > 0 ? ',' : '') + JSON.stringify(e);
+  for await (const e of entries) yield (i++ > 0 ? ',' : '') + entryJson(e);
   yield ']}\n';
 }
 

@@ -11,7 +11,7 @@ import { modelOfConfig } from '../models.ts';
 import { simulateHelp } from '../help.ts';
 import { addGpuOptions, applyGpuOptions, type GpuOptions } from '../gpuOptions.ts';
 import { createProgressBar } from '../progress.ts';
-import { resultDocumentChunks } from '../resultFile.ts';
+import { entryCount, resultDocumentChunks } from '../resultFile.ts';
 import { readConfigFile, UsageError, writeChunks, type CliIo } from '../io.ts';
 import { mark } from '../timing.ts';
 
@@ -46,7 +46,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
       }
       let count = 0;
       async function* counted(): AsyncGenerator<object> {
-        for await (const e of doc!.entries) { count++; yield e; }
+        for await (const e of doc!.entries) { count += entryCount(e); yield e; }
       }
       await writeChunks(resultDocumentChunks({ ...doc, entries: counted() }), opts.out, io);
       mark('output');
