@@ -9,7 +9,7 @@ describe('CLI phase timing (src/cli/timing.ts)', () => {
     expect(timingLine()).toBe('');
     mark('a');
     mark('b');
-    const m = /^timing: a (\d+\.\d{3}) s, b (\d+\.\d{3}) s, total (\d+\.\d{3}) s$/.exec(timingLine());
+    const m = /^timing: a (\d+\.\d{3}) s \(\d+\.\d{3}\), b (\d+\.\d{3}) s \(\d+\.\d{3}\), total (\d+\.\d{3}) s \(cpu \d+\.\d{3} s\)$/.exec(timingLine());
     expect(m).not.toBeNull();
     const [a, b, total] = m!.slice(1).map(Number);
     // the phases add up to the total (each rounded to 1 ms)

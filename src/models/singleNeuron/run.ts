@@ -123,15 +123,14 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
     }
     obs = new ObservablesPass(ctx, sim);
     mark('compile');
-    const snapshots: Float32Array[] = [];
-    const observables: Observables[] = [];
-    let flags: Uint32Array = new Uint32Array(ensemble.n);
-    const sample = async (pass: ObservablesPass): Promise<void> => {
+    // Each sample queues its pass and readbacks and is awaited at the end: the GPU goes on stepping while the
+    // host waits for a copy (the readbacks' copies are submitted in queue order, before the next steps).
+    const samples: Promise<{ state: Float32Array; flags: Uint32Array; table: Observables }>[] = [];
+    const sample = (pass: ObservablesPass): void => {
       pass.run(UNUSED_EPSILON);
-      const [read, table] = await Promise.all([sim.readState(), pass.read()]);
-      snapshots.push(read.state);
-      flags = read.flags;
-      observables.push({ nu: table.nu, mu: table.mu, kernelDistance: table.kernelDistance });
+      const read = Promise.all([sim.readState(), pass.read()]).then(([r, table]) => ({ ...r, table }));
+      read.catch(() => {}); // awaited below
+      samples.push(read);
     };
     const start = performance.now();
     if (exact) {
@@ -139,7 +138,8 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
       for (let k = 0; k < T; k++) {
         exact.evaluate(cfg.times[k], sim.state);
         sim.time = cfg.times[k];
-        await sample(obs);
+        sample(obs);
+        await samples[k];
         options.onProgress?.(k + 1, T);
       }
     } else {
@@ -156,11 +156,15 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
           await sim.advance(Math.min(piece, target - base), (done) => options.onProgress?.(base + done, total));
           if (performance.now() - t0 < MIN_PIECE_MS) piece = Math.min(2 * piece, total);
         }
-        await sample(obs);
+        sample(obs);
       }
       options.onProgress?.(total, total);
     }
+    const read = await Promise.all(samples);
     mark('integrate');
+    const snapshots = read.map((r) => r.state);
+    const observables = read.map((r) => r.table);
+    const flags = read[read.length - 1].flags;
     return { ensemble, snapshots, observables, flags, seconds: (performance.now() - start) / 1000 };
   } finally {
     obs?.destroy();
