@@ -147,7 +147,8 @@ function digitCount(m: number): number {
 
 /**
  * ASCII text written into a growing byte buffer: JSON punctuation, strings and numbers ({@link f32}, {@link f64}),
- * with no string per number. {@link take} returns the text so far as a (one-byte) string and empties it.
+ * with no string per number. {@link take} returns the text so far as a (one-byte) string, {@link takeBytes} as bytes,
+ * and empties it.
  */
 export class AsciiWriter {
   private buf = new Uint8Array(1 << 16);
@@ -223,6 +224,13 @@ export class AsciiWriter {
       p += n + 1;
     }
     this.pos = p;
+  }
+
+  /** A copy of the bytes written since the last take (ASCII); the writer is empty after. */
+  takeBytes(): Uint8Array {
+    const bytes = this.buf.slice(0, this.pos);
+    this.pos = 0;
+    return bytes;
   }
 
   /** The text written since the last take, as a string; the writer is empty after. */

@@ -36,7 +36,7 @@ describe('single-neuron output text (outputJson.ts)', () => {
     const objects = [...output.trajectories()];
     const pieces = [...output.texts()];
     expect(pieces.reduce((s, p) => s + p.count, 0)).toBe(objects.length);
-    expect(pieces.map((p) => p.text).join(',')).toBe(objects.map((t) => JSON.stringify(t)).join(','));
+    expect(pieces.map(String).join(',')).toBe(objects.map((t) => JSON.stringify(t)).join(','));
   });
 
   it('float32 run: same keys, every float32 read back bitwise in its shortest text, f64 fields exactly, null and diverged for NaN', () => {
@@ -61,7 +61,7 @@ describe('single-neuron output text (outputJson.ts)', () => {
     const run: RawRun = { ensemble, snapshots, observables, flags: new Uint32Array(n), seconds: 0 };
     const { output } = finishRun(cfg, 'gpu', 'test', true, run, () => {});
     const objects: TrajectoryOutput[] = [...output.trajectories()];
-    const text = `[${[...output.texts()].map((p) => p.text).join(',')}]`;
+    const text = `[${[...output.texts()].map(String).join(',')}]`;
     const parsed = JSON.parse(text) as Record<string, unknown>[];
     const jsonTexts = text.slice(1, -1).split(/,(?=\{"a")/);
     expect(parsed).toHaveLength(n);

@@ -161,7 +161,7 @@ export function* trajectoryTexts(
     }
     out.text('}');
     if (++count === TRAJECTORIES_PER_PIECE || i === n - 1) {
-      yield new JsonText(out.take(), count);
+      yield new JsonText(out.takeBytes(), count);
       count = 0;
     }
   }
