@@ -10,6 +10,10 @@
 
 /** 10^k for k = 0…22: exact in float64, so m / 10^k and m · 10^k are correctly rounded (one IEEE operation). */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+/** A float32 and its bits, for the binary exponent. */
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+const LOG10_2 = Math.log10(2);
 /** Decimal digits that always suffice for a float32 (⌈24·log10 2⌉ + 1). */
 const F32_MAX_DIGITS = 9;
 
@@ -29,15 +33,19 @@ let decimalValue = 0;
  * ax: the float64 nearest to it (what JSON.parse returns) has Math.fround equal to ax; of two such decimals of
  * that length, the nearer to ax. Sets digitsM and scaleK.
  * @param ax a positive finite float32 value.
- * @returns false where exact scaling cannot reach (ax < ~1e-14 or ≥ 1e23): use the text of {@link slowF32}.
+ * @returns false where exact scaling cannot reach (ax < ~1e-14 or ≥ ~1e21, subnormals): use {@link slowF32}.
  */
 function shortestF32(ax: number): boolean {
-  // e10 = floor(log10 ax), corrected where log10 rounds across a power of ten.
-  let e10 = Math.floor(Math.log10(ax));
-  // Candidates m · 10^-k with p ≤ 9 significant digits, k = p − 1 − e10: exact scaling needs |k| ≤ 22.
-  if (e10 > 22 || e10 < F32_MAX_DIGITS - 1 - 22) return false;
+  // e10 = floor(log10 ax): from the binary exponent (floor(e2 · log10 2) is e10 or e10 − 1), then corrected below.
+  F32[0] = ax;
+  const e2 = ((U32[0] >>> 23) & 0xff) - 127;
+  if (e2 === -127) return false; // subnormal: the slow path
+  let e10 = Math.floor(e2 * LOG10_2);
+  // Candidates m · 10^-k with p ≤ 9 significant digits, k = p − 1 − e10: exact scaling needs |k| ≤ 22, so
+  // −14 ≤ e10 ≤ 22; the rest (|x| < ~1e-14 or ≥ ~1e21) takes the slow path.
+  if (e10 > 21 || e10 < -15) return false;
   if (e10 >= 0 ? ax < POW10[e10] : ax * POW10[-e10] < 1) e10--;
-  else if (e10 + 1 <= 22 && (e10 + 1 >= 0 ? ax >= POW10[e10 + 1] : ax * POW10[-e10 - 1] >= 1)) e10++;
+  else if (e10 + 1 >= 0 ? ax >= POW10[e10 + 1] : ax * POW10[-e10 - 1] >= 1) e10++;
   if (e10 > 22 || e10 < F32_MAX_DIGITS - 1 - 22) return false;
   // Downwards from 8 digits: a p-digit decimal is also a (p + 1)-digit one, so the lengths that work are p ≥ the shortest.
   if (!decimalAt(ax, 8, e10)) {
@@ -119,7 +127,7 @@ export function shortF32(x: number): number {
   return x < 0 ? -decimalValue : decimalValue;
 }
 
-/** {@link formatF32} where exact scaling cannot reach (|x| < ~1e-14 or ≥ 1e23): toPrecision upwards, checked. */
+/** {@link formatF32} where exact scaling cannot reach (|x| < ~1e-14 or ≥ ~1e21, subnormals): toPrecision upwards, checked. */
 function slowF32(x: number): string {
   for (let p = 1; p <= F32_MAX_DIGITS; p++) {
     const text = String(Number(x.toPrecision(p)));

@@ -116,7 +116,8 @@ export function* trajectoryTexts(
   const out = new AsciiWriter();
   const num = f32 ? (x: number) => out.f32(x) : (x: number) => out.f64(x);
   const derived = new Derived(run);
-  const deltas = new Float64Array(T), losses = new Float64Array(T);
+  // a, w (T × d), δ and the excess loss of one trajectory at the T output times
+  const as = new Float64Array(T), ws = new Float64Array(T * d), deltas = new Float64Array(T), losses = new Float64Array(T);
   const COMMA = 44, OPEN = 91, CLOSE = 93;
   // one observable row (ν, μ or S) of trajectory i over the T output times, as a JSON array
   const row = (key: string, pick: (o: RawRun['observables'][number]) => ArrayLike<number>, i: number) => {
@@ -127,21 +128,20 @@ export function* trajectoryTexts(
   let count = 0;
   for (let i = 0; i < n; i++) {
     if (count > 0) out.byte(COMMA);
-    let aLast = 0;
-    out.text('{"a":[');
     for (let k = 0; k < T; k++) {
-      if (k > 0) out.byte(COMMA);
-      aLast = derived.at(snapshots[k], i);
-      num(aLast);
+      as[k] = derived.at(snapshots[k], i);
+      ws.set(derived.w, k * d);
+      deltas[k] = derived.delta;
+      losses[k] = derived.loss;
     }
+    const aLast = as[T - 1];
+    out.text('{"a":[');
+    for (let k = 0; k < T; k++) { if (k > 0) out.byte(COMMA); num(as[k]); }
     out.text('],"w":[');
     for (let k = 0; k < T; k++) {
       if (k > 0) out.byte(COMMA);
-      derived.at(snapshots[k], i);
-      deltas[k] = derived.delta;
-      losses[k] = derived.loss;
       out.byte(OPEN);
-      for (let j = 0; j < d; j++) { if (j > 0) out.byte(COMMA); num(derived.w[j]); }
+      for (let j = 0; j < d; j++) { if (j > 0) out.byte(COMMA); num(ws[k * d + j]); }
       out.byte(CLOSE);
     }
     out.text('],"delta":[');
