@@ -19,7 +19,7 @@ import { ensembleFromConfig } from './cliEnsemble.ts';
 import { exactUnavailableError, validateConfig, type SimulateConfig } from './config.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
 import { ExactEvaluator } from './exact.ts';
-import { WORKGROUP_SIZE } from './layout.ts';
+import { OBSERVABLE_ROWS, WORKGROUP_SIZE } from './layout.ts';
 import { ObservablesPass } from './observables.ts';
 import { SingleNeuronSim } from './sim.ts';
 import { finishRun, type Observables, type RawRun, type SimulateOutput, type SimulateStats, type StreamedOutput } from './output.ts';
@@ -128,7 +128,8 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
     const samples: Promise<{ state: Float32Array; flags: Uint32Array; table: Observables }>[] = [];
     const sample = (pass: ObservablesPass): void => {
       pass.run(UNUSED_EPSILON);
-      const read = Promise.all([sim.readState(), pass.read()]).then(([r, table]) => ({ ...r, table }));
+      const read = Promise.all([sim.readState(), pass.readRows(OBSERVABLE_ROWS.indexOf('kernelDistance') + 1)])
+        .then(([r, t]) => ({ ...r, table: { nu: t.nu!, mu: t.mu!, kernelDistance: t.kernelDistance! } }));
       read.catch(() => {}); // awaited below
       samples.push(read);
     };
