@@ -23,6 +23,8 @@ import { validateConfig } from '../src/models/singleNeuron/config.ts';
 import { expandInits } from '../src/models/singleNeuron/cliEnsemble.ts';
 import { fmt, table } from './common.ts';
 import { CHECK_DATA } from './checkCost.ts';
+// @ts-expect-error: plain JavaScript module of bin/, no declarations
+import { bundleDir, isFresh } from '../bin/cliBundle.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /**
@@ -150,6 +152,9 @@ export async function benchNumpy(steps: number, log: (s: string) => void, repeat
       + '"CLI wall" counts the whole process (start-up, device, compile, integration, output file), "CLI integrating" the integration time it reports. '
       + `Each kind ${repeats}× back to back (CLI, plain, optimised, textbook), medians; load = the host's 1-minute load average before each repeat. The target is wall/plain. `
       + 'The final a of the first 4 trajectories agree within 1e-3.',
+    (isFresh(bundleDir(ROOT), ROOT) as boolean)
+      ? 'The CLI ran from its prebuilt bundle (bin/cliBundle.mjs), as after npm ci.'
+      : 'NOTE: the CLI bundle is missing or older than the sources, so the CLI ran through tsx (~0.3 s more start-up); run npm run build:cli first.',
     ...notes,
   ];
 }
