@@ -5,10 +5,13 @@
  * lazyrich: `node bin/lazyrich.js simulate <config> --out <file>` in a child process; its rate is N·T over
  * the whole process's wall time (start-up, device, compile, integration, output file: the target) and over
  * the integration time the CLI reports ("integrated … in X s").
- * numpy: bench/numpy_euler.py, f64, loop time only, two loops: "plain" (the obvious allocating vectorised
- * loop, the target's baseline) and "optimised" (out= buffers). All run the same T steps from the same (a, w);
- * the final a of the first trajectories must agree (f32 vs f64, 1e-3 relative). Each kind runs 3× back to back
- * (medians, with the load average of each repeat), since this machine is shared.
+ * numpy: bench/numpy_euler.py, f64, loop time only, three loops: "plain" (the allocating vectorised loop on the
+ * coordinate-major (d, N) layout, the target's baseline), "optimised" (the same with out= buffers) and "textbook"
+ * (the row-per-trajectory (N, d) layout one writes first, reductions over axis 1; ~10× slower than plain here,
+ * so it runs {@link TEXTBOOK_FRACTION} of the steps and is checked against plain at that step count).
+ * plain and optimised run the same T steps from the same (a, w) as the CLI; the final a of the first
+ * trajectories must agree (f32 vs f64, 1e-3 relative). Each kind runs 3× back to back (medians, with the load
+ * average of each repeat), since this machine is shared.
  * Run alone: `npm run bench:numpy [-- --steps T --repeats R]`; `npm run bench` runs it after the single-neuron rows.
  */
 import { spawn } from 'node:child_process';
@@ -20,6 +23,8 @@ import { validateConfig } from '../src/models/singleNeuron/config.ts';
 import { expandInits } from '../src/models/singleNeuron/cliEnsemble.ts';
 import { fmt, table } from './common.ts';
 import { CHECK_DATA } from './checkCost.ts';
+// @ts-expect-error: plain JavaScript module of bin/, no declarations
+import { bundleDir, isFresh } from '../bin/cliBundle.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /**
@@ -28,6 +33,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 export const NUMPY_STEPS = 6000;
 const ETA = 0.01;
+/** Fraction of the T steps the (slow) textbook loop runs; its rate is per trajectory-step, like the others. */
+const TEXTBOOK_FRACTION = 0.1;
 /** The issue's targets: lazyrich / numpy ≥ 3 on XX = I, ≥ 2 on a general SPD XX. */
 const TARGET = { whitened: 3, SPD: 2 } as const;
 
@@ -45,8 +52,25 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
-/** One repeat of one data kind: the CLI, then numpy's plain and optimised loops, back to back. */
-interface Repeat { load: number; wall: number; integrated: number; plain: number; optimised: number }
+/** One repeat of one data kind: the CLI, then numpy's plain, optimised and textbook loops, back to back. */
+interface Repeat { load: number; wall: number; integrated: number; plain: number; optimised: number; textbook: number }
+
+type Loop = 'plain' | 'optimised' | 'textbook';
+interface NumpyResult { seconds: number; rate: number; whitened: boolean; a: number[] }
+
+/** One numpy loop on the state file. @throws NumpyMissing when python3 or numpy does not run. */
+async function numpyLoop(stateFile: string, steps: number, loop: Loop): Promise<NumpyResult> {
+  const py = await run('python3', ['bench/numpy_euler.py', stateFile, `${steps}`, '--loop', loop]).catch(() => null);
+  if (!py || py.code !== 0) throw new NumpyMissing(`numpy comparison skipped: python3 with numpy did not run${py ? `: ${py.stderr.trim().split('\n').pop()}` : ''}.`);
+  return JSON.parse(py.stdout) as NumpyResult;
+}
+
+/** The first trajectories' final a agree within 1e-3 relative. @throws Error naming both sides. */
+function agree(a: number[], b: number[], what: string): void {
+  a.slice(0, 4).forEach((x, i) => {
+    if (!(Math.abs(x - b[i]) <= 1e-3 * (1 + Math.abs(b[i])))) throw new Error(`bench numpy: trajectory ${i}: a = ${x} vs ${b[i]} (${what})`);
+  });
+}
 
 /**
  * Runs both comparisons, each `repeats` times (CLI, numpy plain, numpy optimised back to back; medians
@@ -85,30 +109,31 @@ export async function benchNumpy(steps: number, log: (s: string) => void, repeat
         if (!m || Number(m[1]) !== n || Number(m[2]) !== steps) throw new Error(`bench numpy: no "integrated ${n} trajectories × ${steps} steps" line in the CLI's stderr`);
         const integrated = Number(m[3]);
         const out = JSON.parse(readFileSync(outFile, 'utf8')) as { trajectories: { a: number[] }[] };
-        const rates: Record<'plain' | 'optimised', number> = { plain: NaN, optimised: NaN };
+        const rates: Record<Loop, number> = { plain: NaN, optimised: NaN, textbook: NaN };
         for (const loop of ['plain', 'optimised'] as const) {
-          const py = await run('python3', ['bench/numpy_euler.py', stateFile, `${steps}`, '--loop', loop]).catch(() => null);
-          if (!py || py.code !== 0) throw new NumpyMissing(`numpy comparison skipped: python3 with numpy did not run${py ? `: ${py.stderr.trim().split('\n').pop()}` : ''}.`);
-          const np = JSON.parse(py.stdout) as { seconds: number; rate: number; whitened: boolean; a: number[] };
-          out.trajectories.slice(0, 4).forEach(({ a }, i) => {
-            const last = a[a.length - 1];
-            if (!(Math.abs(last - np.a[i]) <= 1e-3 * (1 + Math.abs(np.a[i])))) throw new Error(`bench numpy: trajectory ${i}: a = ${last} (CLI, f32) vs ${np.a[i]} (numpy ${loop}, f64)`);
-          });
+          const np = await numpyLoop(stateFile, steps, loop);
+          agree(out.trajectories.map(({ a }) => a[a.length - 1]), np.a, `CLI f32 vs numpy ${loop} f64`);
           rates[loop] = np.rate;
           whitened = np.whitened;
         }
-        reps.push({ load, wall: cli.seconds, integrated, plain: rates.plain, optimised: rates.optimised });
+        const short = Math.max(1, Math.round(steps * TEXTBOOK_FRACTION));
+        const textbook = await numpyLoop(stateFile, short, 'textbook');
+        if (r === 0) agree(textbook.a, (await numpyLoop(stateFile, short, 'plain')).a, `numpy textbook vs plain at ${short} steps`);
+        rates.textbook = textbook.rate;
+        reps.push({ load, wall: cli.seconds, integrated, ...rates });
         log(`bench: numpy comparison ${kind} ${r + 1}/${repeats} (load ${load.toFixed(1)}): CLI ${cli.seconds.toFixed(2)} s wall (${integrated.toFixed(2)} s integrating), `
-          + `numpy plain ${fmt(rates.plain)}, optimised ${fmt(rates.optimised)} traj-steps/s`);
+          + `numpy plain ${fmt(rates.plain)}, optimised ${fmt(rates.optimised)}, textbook ${fmt(rates.textbook)} traj-steps/s`);
       }
       const work = n * steps;
       const ratio = (f: (x: Repeat) => number) => median(reps.map(f));
       const wallPlain = ratio((x) => work / x.wall / x.plain);
       rows.push([`XX ${kind}${whitened ? ' (σ²I)' : ''}`, n.toLocaleString('en'), `${steps}`, reps.map((x) => x.load.toFixed(1)).join(' / '),
-        fmt(median(reps.map((x) => x.plain))), fmt(median(reps.map((x) => x.optimised))), median(reps.map((x) => x.wall)).toFixed(2),
+        fmt(median(reps.map((x) => x.plain))), fmt(median(reps.map((x) => x.optimised))), fmt(median(reps.map((x) => x.textbook))),
+        median(reps.map((x) => x.wall)).toFixed(2),
         fmt(ratio((x) => work / x.wall)), fmt(ratio((x) => work / x.integrated)),
         `${wallPlain.toFixed(2)}× (target ≥ ${TARGET[kind]}×${wallPlain >= TARGET[kind] ? ', met' : ', NOT met'})`,
-        `${ratio((x) => work / x.wall / x.optimised).toFixed(2)}×`, `${ratio((x) => work / x.integrated / x.plain).toFixed(2)}×`,
+        `${ratio((x) => work / x.wall / x.optimised).toFixed(2)}×`, `${ratio((x) => work / x.wall / x.textbook).toFixed(2)}×`,
+        `${ratio((x) => work / x.integrated / x.plain).toFixed(2)}×`,
         `${ratio((x) => work / x.integrated / x.optimised).toFixed(2)}×`]);
     }
   } catch (e) {
@@ -118,13 +143,18 @@ export async function benchNumpy(steps: number, log: (s: string) => void, repeat
     rmSync(dir, { recursive: true, force: true });
   }
   return [
-    table(['single-neuron GD vs numpy', 'N', 'steps', 'load (1 min)', 'numpy plain', 'numpy optimised', 'CLI wall s', 'CLI wall', 'CLI integrating',
-      'wall/plain', 'wall/optimised', 'integrating/plain', 'integrating/optimised'], rows, 1),
+    table(['single-neuron GD vs numpy', 'N', 'steps', 'load (1 min)', 'numpy plain', 'numpy optimised', 'numpy textbook', 'CLI wall s', 'CLI wall',
+      'CLI integrating', 'wall/plain', 'wall/optimised', 'wall/textbook', 'integrating/plain', 'integrating/optimised'], rows, 1),
     `numpy comparison (bench/numpyCompare.ts): the same ${'10⁵'} trajectories and ${steps} GD steps (η = ${ETA}) through \`lazyrich simulate\` (f32) and bench/numpy_euler.py (f64; `
-      + '"plain" = the obvious allocating vectorised loop, "optimised" = out= buffers and einsum; loop time only), rates in trajectory-steps/s. '
+      + '"plain" = the allocating vectorised loop on the coordinate-major (d, N) layout (W[j] contiguous over trajectories), "optimised" = the same with out= buffers and einsum, '
+      + `"textbook" = the row-per-trajectory (N, d) layout one writes first (W[i] = trajectory i, reductions over axis 1; run for ${TEXTBOOK_FRACTION * 100}% of the steps, checked against plain there); `
+      + 'loop time only), rates in trajectory-steps/s. '
       + '"CLI wall" counts the whole process (start-up, device, compile, integration, output file), "CLI integrating" the integration time it reports. '
-      + `Each kind ${repeats}× back to back (CLI, plain, optimised), medians; load = the host's 1-minute load average before each repeat. The target is wall/plain. `
+      + `Each kind ${repeats}× back to back (CLI, plain, optimised, textbook), medians; load = the host's 1-minute load average before each repeat. The target is wall/plain. `
       + 'The final a of the first 4 trajectories agree within 1e-3.',
+    (isFresh(bundleDir(ROOT), ROOT) as boolean)
+      ? 'The CLI ran from its prebuilt bundle (bin/cliBundle.mjs), as after npm ci.'
+      : 'NOTE: the CLI bundle is missing or older than the sources, so the CLI ran through tsx (~0.3 s more start-up); run npm run build:cli first.',
     ...notes,
   ];
 }

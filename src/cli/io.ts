@@ -15,8 +15,8 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Output pieces: a (sync or async) iterable of strings, written in order. */
-export type Chunks = Iterable<string> | AsyncIterable<string>;
+/** Output pieces: a (sync or async) iterable of strings or bytes (e.g. ASCII JSON, numberFormat.ts AsciiWriter), written in order. */
+export type Chunks = Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 
 /** Characters gathered before one stream write: 10⁵ small pieces cost more in writes than in JSON (issue 12). */
 const WRITE_BATCH_CHARS = 1 << 20;
@@ -37,6 +37,11 @@ async function writeAll(stream: NodeJS.WritableStream, chunks: Chunks): Promise<
   };
   try {
     for await (const chunk of chunks) {
+      if (typeof chunk !== 'string') { // bytes: large already; written as they are, after the strings before them
+        if (size > 0) stream.write(take());
+        if (!stream.write(chunk)) await once(stream, 'drain');
+        continue;
+      }
       batch.push(chunk);
       size += chunk.length;
       if (size >= WRITE_BATCH_CHARS) {
@@ -54,13 +59,19 @@ async function writeAll(stream: NodeJS.WritableStream, chunks: Chunks): Promise<
   }
 }
 
+/** The chunks with bytes (ASCII) turned into strings. */
+async function* asStrings(chunks: Chunks): AsyncGenerator<string> {
+  for await (const c of chunks) yield typeof c === 'string' ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('latin1');
+}
+
 /**
  * Writes `chunks` to the file `out` (created or truncated), or to io.stdout when `out` is undefined,
  * respecting back-pressure. @throws Error when the file cannot be written.
  */
 export async function writeChunks(chunks: Chunks, out: string | undefined, io: CliIo): Promise<void> {
   if (out === undefined) {
-    await writeAll(io.stdout, chunks);
+    // stdout gets strings only (callers and tests may hand in a writer of strings); files take the bytes as they are
+    await writeAll(io.stdout, asStrings(chunks));
     return;
   }
   const file = createWriteStream(out);

@@ -9,6 +9,8 @@ import { AdapterNotFoundError, DeviceLimitError, GpuRequirementError } from '../
 import { COMMANDS } from './commands/index.ts';
 import { ConfigError } from './validate.ts';
 import { UsageError, type CliIo } from './io.ts';
+import { loadHelpTexts, wantsHelp } from './help.ts';
+import { mark, resetTiming, timingEnabled, timingLine } from './timing.ts';
 
 /** Exit code of a malformed config, a bad command line, or a grid that exceeds the device limits. */
 export const EXIT_BAD_INPUT = 2;
@@ -44,13 +46,17 @@ function errorLine(e: unknown): string {
  * @returns the exit code (see {@link EXIT_BAD_INPUT}, {@link EXIT_FAILURE}); never throws.
  */
 export async function main(argv: readonly string[] = process.argv, io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  resetTiming();
+  mark('start-up');
   const program = buildProgram(io);
   try {
     if (argv.length <= 2) {
       program.outputHelp();
       return EXIT_BAD_INPUT;
     }
+    if (wantsHelp(argv)) await loadHelpTexts();
     await program.parseAsync([...argv]);
+    if (timingEnabled()) io.stderr.write(`${timingLine()}\n`);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {

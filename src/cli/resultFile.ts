@@ -20,6 +20,35 @@ import { createInterface } from 'node:readline';
 import type { ResultDocument } from '../models/plugin.ts';
 import { UsageError, type Chunks } from './io.ts';
 
+/**
+ * Entries already serialised (issue 12: a model that formats its own numbers, e.g. float32 values as their
+ * shortest round-trip decimals, src/cli/numberFormat.ts): `text` is `count` entries' JSON texts joined by ",",
+ * written as is where an entry object would be written as JSON.stringify(entry). In the 'lines' layout each
+ * JsonText is one line, so it should hold one entry there.
+ */
+export class JsonText {
+  /**
+   * @param text the entries' JSON, comma-separated: a string, or its bytes (ASCII), written without a copy to a string.
+   * @param count how many entries it holds (≥ 1).
+   */
+  constructor(readonly text: string | Uint8Array, readonly count = 1) {}
+
+  /** The text as a string. */
+  toString(): string {
+    return typeof this.text === 'string' ? this.text : Buffer.from(this.text.buffer, this.text.byteOffset, this.text.byteLength).toString('latin1');
+  }
+}
+
+/** The JSON text of an entry: a {@link JsonText}'s text (string or ASCII bytes), else JSON.stringify(entry). */
+export function entryJson(entry: object): string | Uint8Array {
+  return entry instanceof JsonText ? entry.text : JSON.stringify(entry);
+}
+
+/** How many entries an iterated item stands for: a {@link JsonText}'s count, else 1. */
+export function entryCount(entry: object): number {
+  return entry instanceof JsonText ? entry.count : 1;
+}
+
 /** A JSON object read from a file. */
 export type JsonObject = Record<string, unknown>;
 
@@ -38,7 +67,7 @@ export class EntryDigest {
   #hash: Hash = createHash('sha256');
   /** Adds one entry (the object as written, `index` included). */
   add(entry: object): void {
-    this.#hash.update(JSON.stringify(entry));
+    this.#hash.update(JSON.stringify(entry instanceof JsonText ? JSON.parse(entry.toString()) : entry));
     this.#hash.update('\n');
   }
   /** The digest, 64 lowercase hex digits; the object cannot be used after. */
@@ -78,11 +107,13 @@ function openDocument(header: object, key: string): string {
  * concatenated the pieces are valid JSON.
  * @param header must not contain `key`. @param key the entries' name, e.g. "networks".
  */
-export async function* resultFileChunks(header: object, key: string, entries: Iterable<object> | AsyncIterable<object>): AsyncGenerator<string> {
+export async function* resultFileChunks(header: object, key: string, entries: Iterable<object> | AsyncIterable<object>): AsyncGenerator<string | Uint8Array> {
   yield openDocument(header, key);
   let first = true;
   for await (const e of entries) {
-    yield `${first ? '\n' : ',\n'}${JSON.stringify(e)}`;
+    const json = entryJson(e);
+    if (typeof json === 'string') yield `${first ? '\n' : ',\n'}${json}`;
+    else { yield first ? '\n' : ',\n'; yield json; }
     first = false;
   }
   yield '\n]}\n';
@@ -96,14 +127,18 @@ export async function* resultFileChunks(header: object, key: string, entries: It
 export function* compactChunks(header: object, key: string, entries: Iterable<object>): Generator<string> {
   yield openDocument(header, key);
   let i = 0;
-  for (const e of entries) yield (i++ > 0 ? ',' : '') + JSON.stringify(e);
+  for (const e of entries) yield (i++ > 0 ? ',' : '') + (e instanceof JsonText ? e.toString() : JSON.stringify(e));
   yield ']}\n';
 }
 
-async function* compactChunksAsync(header: object, key: string, entries: Iterable<object> | AsyncIterable<object>): AsyncGenerator<string> {
+async function* compactChunksAsync(header: object, key: string, entries: Iterable<object> | AsyncIterable<object>): AsyncGenerator<string | Uint8Array> {
   yield openDocument(header, key);
   let i = 0;
-  for await (const e of entries) yield (i++ > 0 ? ',' : '') + JSON.stringify(e);
+  for await (const e of entries) {
+    const json = entryJson(e);
+    if (typeof json === 'string') yield (i++ > 0 ? ',' : '') + json;
+    else { if (i++ > 0) yield ','; yield json; }
+  }
   yield ']}\n';
 }
 

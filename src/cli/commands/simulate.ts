@@ -7,14 +7,13 @@
  */
 import type { Command } from 'commander';
 import { MODEL_IDS, MODELS } from '../../models/registry.ts';
-import { allModelClis, modelOfConfig } from '../models.ts';
+import { modelOfConfig } from '../models.ts';
+import { simulateHelp } from '../help.ts';
 import { addGpuOptions, applyGpuOptions, type GpuOptions } from '../gpuOptions.ts';
 import { createProgressBar } from '../progress.ts';
-import { resultDocumentChunks } from '../resultFile.ts';
+import { entryCount, resultDocumentChunks } from '../resultFile.ts';
 import { readConfigFile, UsageError, writeChunks, type CliIo } from '../io.ts';
-
-/** Text after the options in `lazyrich simulate --help`: every registered model's help, in registry order. */
-export const SIMULATE_HELP = (await allModelClis()).map(({ cli }) => cli.help).join('');
+import { mark } from '../timing.ts';
 
 /** Registers `simulate` on the program; the action sets `io.exitCode` through thrown errors (see main.ts). */
 export function registerSimulate(program: Command, io: CliIo): void {
@@ -24,7 +23,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
     .argument('<config>', `config JSON file; "model": ${MODEL_IDS.map((id) => `"${id}"`).join(' | ')} (required), fields below`)
     .option('-o, --out <file>', 'write the output JSON here instead of stdout')
     .option('-b, --backend <backend>', 'gpu (WebGPU, float32) or cpu (float64 reference); overrides the config')
-    .addHelpText('after', SIMULATE_HELP)
+    .addHelpText('after', simulateHelp)
     .action(async (file: string, opts: { out?: string; backend?: string } & GpuOptions) => {
       if (opts.backend !== undefined && opts.backend !== 'gpu' && opts.backend !== 'cpu') {
         throw new UsageError(`--backend: expected "gpu" or "cpu", got "${opts.backend}"`);
@@ -33,6 +32,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
       const raw = await readConfigFile(file);
       const cli = await modelOfConfig(raw).loadCli();
       const config = cli.parseConfig(raw);
+      mark('config');
       const bar = createProgressBar('simulate', io.stderr, cli.progressUnit);
       let doc;
       try {
@@ -46,9 +46,10 @@ export function registerSimulate(program: Command, io: CliIo): void {
       }
       let count = 0;
       async function* counted(): AsyncGenerator<object> {
-        for await (const e of doc!.entries) { count++; yield e; }
+        for await (const e of doc!.entries) { count += entryCount(e); yield e; }
       }
       await writeChunks(resultDocumentChunks({ ...doc, entries: counted() }), opts.out, io);
+      mark('output');
       if (opts.out) io.stderr.write(`wrote ${count} ${doc.entriesKey} to ${opts.out}\n`);
     });
 }

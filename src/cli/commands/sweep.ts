@@ -1,25 +1,20 @@
 /**
  * The `sweep` and `merge` subcommands (sweep.ts, merge.ts): a config of any model with sweep support
  * (models/plugin.ts SweepSupport) run in shards and resumable chunks, and the shard files joined into one
- * `simulate`-format result. {@link SWEEP_HELP} and {@link MERGE_HELP} document the layout.
+ * `simulate`-format result. {@link sweepHelp} and {@link MERGE_HELP} document the layout.
  */
 import type { Command } from 'commander';
-import { allModelClis, sweepModelOf } from '../models.ts';
+import { sweepModelOf } from '../models.ts';
+import { sweepModels } from '../help.ts';
 import { addGpuOptions, applyGpuOptions, type GpuOptions } from '../gpuOptions.ts';
 import { createProgressBar } from '../progress.ts';
 import { readConfigFile, UsageError, writeChunks, writeFileAtomic, type CliIo } from '../io.ts';
-import { planMerge } from '../merge.ts';
 import { resultFileChunks } from '../resultFile.ts';
-import { parseShard, runSweep } from '../sweep.ts';
-import { autoShard } from '../shardAuto.ts';
 import { initGpu } from '../../gpu/device.ts';
 
-/** The registered models that can run in shards, quoted, e.g. `"a" or "b"`. */
-const SWEEP_MODELS = (await allModelClis()).filter(({ cli }) => cli.sweep).map(({ plugin }) => `"${plugin.id}"`).join(' or ');
-
-/** Text after the options in `lazyrich sweep --help`. */
-export const SWEEP_HELP = `
-Runs a ${SWEEP_MODELS} config (see lazyrich simulate --help) in pieces that survive interruption:
+/** Text after the options in `lazyrich sweep --help` (the models come from src/cli/help.ts, loaded for help only). */
+export const sweepHelp = (): string => `
+Runs a ${sweepModels()} config (see lazyrich simulate --help) in pieces that survive interruption:
   Shards   The N networks, in config order (the model's order; see its help), are split into n
            contiguous ranges. Shard i (1 ≤ i ≤ n, numbered from 1) runs networks
            [floor((i−1)·N/n), floor(i·N/n)); sizes differ by at most one. Give each machine or batch job
@@ -69,15 +64,17 @@ export function registerSweep(program: Command, io: CliIo): void {
   addGpuOptions(program
     .command('sweep'))
     .description('run a grid in shards and resumable chunks, one result file per shard (merge them with "lazyrich merge")')
-    .argument('<config>', `config JSON file of a ${SWEEP_MODELS} model (see lazyrich simulate --help)`)
+    .argument('<config>', 'config JSON file of a model with sweep support (listed below; see lazyrich simulate --help)')
     .requiredOption('-o, --out <dir>', 'output folder for the shard files (created if missing)')
     .option('-s, --shard <i/n|auto|auto/n>', 'run shard i of n (1 ≤ i ≤ n); auto: from a Slurm array or Kubernetes Indexed Job (see below)', '1/1')
     .option('-c, --chunk <networks>', 'networks per chunk (default: one grid seed; 64 for explicit inits)')
     .option('-b, --backend <backend>', 'gpu (WebGPU, float32) or cpu (float64 reference); overrides the config')
-    .addHelpText('after', SWEEP_HELP)
+    .addHelpText('after', sweepHelp)
     .action(async (file: string, opts: { out: string; shard: string; chunk?: string; backend?: string } & GpuOptions) => {
       const backend = checkBackend(opts.backend);
       applyGpuOptions(opts, backend);
+      // Imported here, not at the top: a `simulate` run loads none of the sweep machinery.
+      const [{ autoShard }, { parseShard, runSweep }] = await Promise.all([import('../shardAuto.ts'), import('../sweep.ts')]);
       const auto = /^\s*auto\b/.test(opts.shard) ? autoShard(opts.shard) : undefined;
       const shard = auto ? { index: auto.index, count: auto.count } : parseShard(opts.shard);
       let chunk: number | undefined;
@@ -115,6 +112,7 @@ export function registerMerge(program: Command, io: CliIo): void {
     .option('-o, --out <file>', 'write the merged JSON here (atomically) instead of stdout')
     .addHelpText('after', MERGE_HELP)
     .action(async (dir: string, opts: { out?: string }) => {
+      const { planMerge } = await import('../merge.ts');
       const plan = await planMerge(dir);
       for (const w of plan.warnings) io.stderr.write(`${w}\n`);
       const chunks = resultFileChunks(plan.header, plan.entriesKey, plan.networks());

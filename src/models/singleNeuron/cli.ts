@@ -1,8 +1,9 @@
 /**
  * The CLI half of the single-neuron plugin ({@link ModelCli}, src/models/plugin.ts): the config of
  * config.ts and the runs of run.ts (GD, RK4, β-flow or the closed form; docs/theory.md §1). No sweep: an
- * ensemble is one run. Progress counts steps (or output times for "exact"). The trajectories are built as
- * they are written (run.ts simulateStream).
+ * ensemble is one run. Progress counts steps (or output times for "exact"). The trajectories' JSON is written
+ * from the run's arrays as it streams (run.ts simulateStream, outputJson.ts): GPU float32 values as their
+ * shortest round-trip decimals.
  */
 import type { ModelCli } from '../plugin.ts';
 import { formatCount } from '../estimate.ts';
@@ -28,6 +29,9 @@ Output (JSON): { model, method, backend, adapter, times[T], trajectories[n] }, e
   kernelDistance[T]  S(t) = 1 − ⟨K₀,K_t⟩/(‖K₀‖‖K_t‖), K = X M Xᵀ, M = η_w a² I + η_a w wᵀ, from XX alone
   predictedLimit[d]  only for singular XX (λ_min ≤ 1e-10 λ_max): β∞ of docs/theory.md §1.5, with the sign of
                      a at the last output time
+Numbers: on the GPU a, w, nu, mu, kernelDistance are float32, written as the shortest decimal that reads back
+  as the same float32 (Math.fround of the parsed value is bitwise the GPU's); delta, excessLoss, predictedLimit
+  (and every number of the cpu backend) are float64, as JSON.stringify writes them.
 Exit codes: 0 ok; 2 bad config or usage (one "lazyrich: config.<field>: …" line on stderr); 1 other failure.
 `;
 
@@ -57,6 +61,6 @@ export const singleNeuronCli: ModelCli<SimulateConfig> = {
   estimate: estimateSingleNeuronConfig,
   async simulate(cfg, options) {
     const { output } = await simulateStream(cfg, options);
-    return { header: output.head, entriesKey: 'trajectories', entries: output.trajectories(), layout: 'compact' };
+    return { header: output.head, entriesKey: 'trajectories', entries: output.texts(), layout: 'compact' };
   },
 };

@@ -3,7 +3,7 @@
  * explicit initial states as given, or a (δ, β₀) grid initialised with initFromBetaDelta (docs/theory.md §1).
  * Packing (f64 SoA, δ₀, scale₀, β_ols) is ensemble.ts's `ensembleFromInits`.
  */
-import { initFromBetaDelta } from '../../theory/index.ts';
+import { initFromBetaDelta, norm } from '../../theory/index.ts';
 import { ConfigError, type SimulateConfig } from './config.ts';
 import { EnsemblePacker, type InitialState, type SingleNeuronEnsemble } from './ensemble.ts';
 
@@ -46,6 +46,29 @@ function forEachInit(config: SimulateConfig, visit: (s: InitialState) => void): 
  */
 export function ensembleFromConfig(config: SimulateConfig): SingleNeuronEnsemble {
   const packer = new EnsemblePacker(config.data, config.rates, config.n);
-  forEachInit(config, (s) => packer.push(s));
+  const { init, rates } = config;
+  if (init.kind === 'explicit') {
+    forEachInit(config, (s) => packer.push(s));
+    return packer.finish();
+  }
+  // A grid: initFromBetaDelta's a₀ inline, bit for bit (as ensemble.ts buildEnsemble), without its per-point
+  // arrays (issue 12: set-up of a 10⁵-trajectory CLI run); its edge cases (a₀ = 0) go through it.
+  const norms = init.beta0.map(norm);
+  const c = 2 * Math.sqrt(rates.a * rates.w);
+  for (const delta of init.delta) {
+    init.beta0.forEach((beta0, k) => {
+      const b = norms[k], root = Math.hypot(delta, c * b);
+      const A = delta >= 0 ? (delta + root) / (2 * rates.w) : (2 * rates.a * b * b) / (root - delta);
+      if (A === 0 || !Number.isFinite(A)) {
+        try {
+          packer.push(initFromBetaDelta(beta0, delta, rates));
+        } catch (e) {
+          throw new ConfigError('config.init.grid', (e as Error).message);
+        }
+      } else {
+        packer.pushBeta(Math.sqrt(A), beta0);
+      }
+    });
+  }
   return packer.finish();
 }

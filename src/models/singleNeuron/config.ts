@@ -284,9 +284,10 @@ function checkInitialStates(init: InitSpec, rates: LayerRates): void {
     });
     return;
   }
+  const sizes = init.beta0.map((b) => Math.hypot(...b));
   init.delta.forEach((delta, i) => {
-    for (const beta0 of init.beta0) {
-      const size = Math.hypot(...beta0);
+    for (let k = 0; k < init.beta0.length; k++) {
+      const beta0 = init.beta0[k], size = sizes[k];
       let state: { a: number; w: number[] } | undefined;
       try { state = initFromBetaDelta(beta0, delta, rates); } catch { state = undefined; }
       if (!state || !(state.a > 0 || (size === 0 && delta >= 0)) || !Number.isFinite(scaleOf(state.a, state.w)) || !state.w.every(Number.isFinite)) {

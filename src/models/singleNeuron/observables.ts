@@ -57,10 +57,20 @@ export class ObservablesPass {
 
   /** Reads every row back to the host. */
   async read(): Promise<ObservableTable> {
+    return this.readRows(OBSERVABLES) as Promise<ObservableTable>;
+  }
+
+  /**
+   * Reads the first `rows` rows (OBSERVABLE_ROWS order: ν, μ, excess loss, S, …) back to the host: the CLI needs
+   * ν, μ and S, the first 4 (issue 12: less to copy and map per output time).
+   * @throws Error unless 1 ≤ rows ≤ OBSERVABLES.
+   */
+  async readRows(rows: number): Promise<Partial<ObservableTable>> {
+    if (!(Number.isInteger(rows) && rows >= 1 && rows <= OBSERVABLES)) throw new Error(`readRows: rows must be 1…${OBSERVABLES}, got ${rows}`);
     const n = this.sim.n;
-    const all = new Float32Array(await readBuffer(this.ctx.device, this.buffer, 4 * OBSERVABLES * n));
-    const table = {} as ObservableTable;
-    OBSERVABLE_ROWS.forEach((name, r) => { table[name] = all.subarray(r * n, (r + 1) * n); });
+    const all = new Float32Array(await readBuffer(this.ctx.device, this.buffer, 4 * rows * n));
+    const table: Partial<ObservableTable> = {};
+    OBSERVABLE_ROWS.slice(0, rows).forEach((name, r) => { table[name] = all.subarray(r * n, (r + 1) * n); });
     return table;
   }
 

@@ -9,6 +9,8 @@ import type { SimulateConfig, SimulateMethod } from './config.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
 import { isSingular, SINGULAR_REL_TOL } from './implicitBias.ts';
 import { DIVERGED_FLAG } from './layout.ts';
+import { summarizeRun, trajectoryTexts } from './outputJson.ts';
+import type { JsonText } from '../../cli/resultFile.ts';
 
 /** One trajectory sampled at the T output times (T = times.length). */
 export interface TrajectoryOutput {
@@ -99,30 +101,30 @@ const DRIFT_NOTE: Record<SimulateMethod, string> = {
   exact: 'closed form, which conserves δ; this is rounding',
 };
 
-/** Whether every number of a trajectory's output (a, w, δ, loss, ν, μ, S, β∞) is finite. */
-function allFinite(t: TrajectoryOutput): boolean {
-  return [t.a, ...t.w, t.delta, t.excessLoss, t.nu, t.mu, t.kernelDistance, t.predictedLimit ?? []].every((l) => l.every(Number.isFinite));
-}
-
 /** The output document without its trajectories, and the trajectories as a generator (each built on demand). */
 export interface StreamedOutput {
   head: Omit<SimulateOutput, 'trajectories'>;
   /** The n trajectories in init order, each built when iterated (the same objects on every pass). */
   trajectories: () => Generator<TrajectoryOutput>;
+  /**
+   * The same trajectories as JSON text, in pieces of several (outputJson.ts trajectoryTexts): GPU float32 values
+   * as their shortest round-trip decimals, the rest as JSON.stringify writes them. The CLI writes these.
+   */
+  texts: () => Generator<JsonText>;
 }
 
 /**
  * Builds trajectory i of a run from its snapshots (δ, excess loss and β∞ in f64 from the state; ν, μ, S from the
  * observables). A non-finite value (float32 overflow of the GPU's closed form at t = 1e300) flags it diverged.
  */
-function trajectoryAt(run: RawRun, i: number, XX: Matrix, singular: boolean): { t: TrajectoryOutput; nonFinite: boolean } {
+function trajectoryAt(run: RawRun, i: number, XX: Matrix, singular: boolean, nonFinite: boolean): TrajectoryOutput {
   const { ensemble, snapshots, observables, flags } = run;
   const { n, d, rates, betaOls } = ensemble;
-  const flagged = (flags[i] & DIVERGED_FLAG) !== 0;
   const T = snapshots.length;
   const t: TrajectoryOutput = {
     a: new Array<number>(T), w: new Array<number[]>(T), delta: new Array<number>(T), excessLoss: new Array<number>(T),
-    nu: new Array<number>(T), mu: new Array<number>(T), kernelDistance: new Array<number>(T), diverged: flagged,
+    nu: new Array<number>(T), mu: new Array<number>(T), kernelDistance: new Array<number>(T),
+    diverged: (flags[i] & DIVERGED_FLAG) !== 0 || nonFinite,
   };
   const beta = new Array<number>(d);
   for (let k = 0; k < T; k++) {
@@ -140,33 +142,25 @@ function trajectoryAt(run: RawRun, i: number, XX: Matrix, singular: boolean): { 
     t.kernelDistance[k] = observables[k].kernelDistance[i];
   }
   if (singular) t.predictedLimit = limitOf(ensemble, i, t.a[T - 1]);
-  const nonFinite = !flagged && !allFinite(t);
-  if (nonFinite) t.diverged = true;
-  return { t, nonFinite };
+  return t;
 }
 
 /**
- * The output of a run: logs the δ drift, divergence and singular-XX lines, and returns the head and a
- * generator of the trajectories. The summary pass builds each trajectory once and drops it, and the
- * generator builds it again while it is written: short-lived objects, where an array of 10⁵ trajectories
- * of small arrays cost more in garbage collection than building them (issue 12: output of a CLI run).
+ * The output of a run: logs the δ drift, divergence and singular-XX lines, and returns the head, a generator
+ * of the trajectories (objects, built as iterated) and their JSON text (the CLI's path). The summary pass
+ * (outputJson.ts summarizeRun) reads the snapshots directly and builds no trajectory (issue 12: output of a
+ * CLI run).
  */
 export function finishRun(
   cfg: SimulateConfig, backend: 'gpu' | 'cpu', adapter: string, isSoftware: boolean, run: RawRun, log: (line: string) => void,
 ): { output: StreamedOutput; stats: SimulateStats } {
   const { ensemble } = run;
-  const { n, delta0, scale0 } = ensemble;
+  const { n } = ensemble;
   const XX = cfg.data.XX;
   const singular = isSingular(XX);
-  let drift = 0;
-  let diverged = 0;
-  let nonFinite = 0;
-  for (let i = 0; i < n; i++) {
-    const { t, nonFinite: nf } = trajectoryAt(run, i, XX, singular);
-    if (nf) nonFinite++;
-    if (t.diverged) diverged++;
-    else for (const delta of t.delta) drift = Math.max(drift, Math.abs(delta - delta0[i]) / Math.max(scale0[i], 1e-300));
-  }
+  const limit = singular ? (i: number, aLast: number) => limitOf(ensemble, i, aLast) : undefined;
+  const summary = summarizeRun(run, limit && ((i, aLast) => limit(i, aLast).every(Number.isFinite)));
+  const { drift, diverged, nonFinite } = summary;
   log(`δ drift: max |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) = ${drift.toExponential(3)} over ${n - diverged} trajectories (${DRIFT_NOTE[cfg.method]}).`);
   if (diverged > nonFinite) log(`diverged: ${diverged - nonFinite} of ${n} trajectories left the bound ${cfg.bound} and were frozen.`);
   if (nonFinite > 0) log(`diverged: ${nonFinite} of ${n} trajectories have non-finite values (null in the JSON) and are flagged diverged.`);
@@ -177,10 +171,11 @@ export function finishRun(
     log(`integrated ${n} trajectories × ${cfg.stepCounts[cfg.stepCounts.length - 1]} steps in ${run.seconds.toFixed(2)} s.`);
   }
   function* trajectories(): Generator<TrajectoryOutput> {
-    for (let i = 0; i < n; i++) yield trajectoryAt(run, i, XX, singular).t;
+    for (let i = 0; i < n; i++) yield trajectoryAt(run, i, XX, singular, summary.nonFiniteAt[i] === 1);
   }
+  const texts = () => trajectoryTexts(run, summary, backend === 'gpu', limit);
   return {
-    output: { head: { model: 'single-neuron', method: cfg.method, backend, adapter, times: [...cfg.times] }, trajectories },
+    output: { head: { model: 'single-neuron', method: cfg.method, backend, adapter, times: [...cfg.times] }, trajectories, texts },
     stats: { maxRelativeDeltaDrift: drift, diverged, isSoftware, seconds: run.seconds },
   };
 }

@@ -14,11 +14,12 @@ import {
   advanceBetaFlowF64, advanceEnsembleF64, exactSingleNeuronGeneral, identityScale, kernelDistance, ntkMatrix,
   NoClosedFormError, type Matrix,
 } from '../../theory/index.ts';
+import { mark } from '../../cli/timing.ts';
 import { ensembleFromConfig } from './cliEnsemble.ts';
 import { exactUnavailableError, validateConfig, type SimulateConfig } from './config.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
 import { ExactEvaluator } from './exact.ts';
-import { WORKGROUP_SIZE } from './layout.ts';
+import { OBSERVABLE_ROWS, WORKGROUP_SIZE } from './layout.ts';
 import { ObservablesPass } from './observables.ts';
 import { SingleNeuronSim } from './sim.ts';
 import { finishRun, type Observables, type RawRun, type SimulateOutput, type SimulateStats, type StreamedOutput } from './output.ts';
@@ -74,15 +75,20 @@ export async function simulateStream(
   }
   const errors: string[] = [];
   const ctx = options.ctx ?? await initGpu({ onError: (m) => errors.push(m), onLost: (m) => errors.push(m) });
+  mark('device');
   try {
     log(`adapter: ${ctx.adapterName}`);
     if (ctx.isSoftware) log('notice: this is a software (CPU) adapter; GPU timings here are CPU timings.');
     // The checks SingleNeuronSim.create makes, before the (possibly large) ensemble is built on the host.
     checkBindingSize(ctx.limits, 4 * (cfg.d + 1) * cfg.n, `${cfg.n.toLocaleString('en')} trajectories × (d+1) = ${cfg.d + 1} floats`);
     dispatchSize(ctx.limits, Math.ceil(cfg.n / WORKGROUP_SIZE));
-    const run = await runGpu(ctx, cfg, ensembleFromConfig(cfg), options);
+    const ensemble = ensembleFromConfig(cfg);
+    mark('ensemble');
+    const run = await runGpu(ctx, cfg, ensemble, options);
     if (errors.length > 0) throw new Error(errors.join('; '));
-    return finishRun(cfg, 'gpu', ctx.adapterName, ctx.isSoftware, run, log);
+    const done = finishRun(cfg, 'gpu', ctx.adapterName, ctx.isSoftware, run, log);
+    mark('summary');
+    return done;
   } finally {
     if (!options.ctx) ctx.device.destroy();
   }
@@ -116,15 +122,16 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
       }
     }
     obs = new ObservablesPass(ctx, sim);
-    const snapshots: Float32Array[] = [];
-    const observables: Observables[] = [];
-    let flags: Uint32Array = new Uint32Array(ensemble.n);
-    const sample = async (pass: ObservablesPass): Promise<void> => {
+    mark('compile');
+    // Each sample queues its pass and readbacks and is awaited at the end: the GPU goes on stepping while the
+    // host waits for a copy (the readbacks' copies are submitted in queue order, before the next steps).
+    const samples: Promise<{ state: Float32Array; flags: Uint32Array; table: Observables }>[] = [];
+    const sample = (pass: ObservablesPass): void => {
       pass.run(UNUSED_EPSILON);
-      const [read, table] = await Promise.all([sim.readState(), pass.read()]);
-      snapshots.push(read.state);
-      flags = read.flags;
-      observables.push({ nu: table.nu, mu: table.mu, kernelDistance: table.kernelDistance });
+      const read = Promise.all([sim.readState(), pass.readRows(OBSERVABLE_ROWS.indexOf('kernelDistance') + 1)])
+        .then(([r, t]) => ({ ...r, table: { nu: t.nu!, mu: t.mu!, kernelDistance: t.kernelDistance! } }));
+      read.catch(() => {}); // awaited below
+      samples.push(read);
     };
     const start = performance.now();
     if (exact) {
@@ -132,7 +139,8 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
       for (let k = 0; k < T; k++) {
         exact.evaluate(cfg.times[k], sim.state);
         sim.time = cfg.times[k];
-        await sample(obs);
+        sample(obs);
+        await samples[k];
         options.onProgress?.(k + 1, T);
       }
     } else {
@@ -149,10 +157,15 @@ async function runGpu(ctx: GpuContext, cfg: SimulateConfig, ensemble: SingleNeur
           await sim.advance(Math.min(piece, target - base), (done) => options.onProgress?.(base + done, total));
           if (performance.now() - t0 < MIN_PIECE_MS) piece = Math.min(2 * piece, total);
         }
-        await sample(obs);
+        sample(obs);
       }
       options.onProgress?.(total, total);
     }
+    const read = await Promise.all(samples);
+    mark('integrate');
+    const snapshots = read.map((r) => r.state);
+    const observables = read.map((r) => r.table);
+    const flags = read[read.length - 1].flags;
     return { ensemble, snapshots, observables, flags, seconds: (performance.now() - start) / 1000 };
   } finally {
     obs?.destroy();
