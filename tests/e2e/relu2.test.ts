@@ -85,7 +85,7 @@ describe('relu2 regime map: the reduced Fig. 1b grid (9 × 9 τ × δ, 4 seeds, 
     expect(partial).toBeGreaterThan(0.06);
 
     // Cancel in the middle: progress stops (GPU state kept), then resume finishes every batch.
-    await waitFor(page, 's.batch >= 2');
+    await waitFor(page, 's.batch >= 2', RUN_MS / 4); // one whole batch (≈ 1 min quiet, several under load)
     await page.locator('#r2-cancel-btn').click();
     await waitFor(page, "s.state === 'cancelled'", 60_000);
     const stopped = await status(page);

@@ -104,7 +104,9 @@ export async function simulateMlp(cfg: MlpConfig, options: CliRunOptions = {}, s
   try {
     for (const c of cfg.checkpoints) {
       const base = backend.stepCount;
-      await backend.advance(c - base, (done) => options.onProgress?.(base * planned.length + done, total), options.signal);
+      // Backends report in their own unit (GPU: steps, f64: network-steps): only the fraction done is used.
+      const span = (c - base) * planned.length;
+      await backend.advance(c - base, (done, of) => options.onProgress?.(base * planned.length + Math.round((span * done) / Math.max(1, of)), total), options.signal);
       const records = await backend.readMetrics(options.signal);
       records.forEach((r, i) => {
         for (const key of MLP_SERIES) entries[i][key].push(finiteOrNull(r[key]));
