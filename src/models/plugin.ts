@@ -77,6 +77,11 @@ export interface ResultDocument {
   header: Record<string, unknown> & { model: string };
   /** Name of the entries' array in the JSON ("trajectories", "networks"). */
   entriesKey: string;
+  /**
+   * The entries, or pieces of already-serialised entries (src/cli/resultFile.ts `JsonText`: the JSON of `count`
+   * entries, comma-separated; the single neuron writes float32 values as shortest round-trip decimals that way).
+   * A reader expands a JsonText with `JSON.parse('[' + text + ']')`.
+   */
   entries: Iterable<object> | AsyncIterable<object>;
   /**
    * How the CLI writes it (src/cli/resultFile.ts): 'lines' (default) puts the header on the first line and

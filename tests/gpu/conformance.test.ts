@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/device.ts';
 import type { ModelPlugin, ResultDocument, Tolerance } from '../../src/models/plugin.ts';
 import { MODELS } from '../../src/models/registry.ts';
+import { JsonText } from '../../src/cli/resultFile.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
 
 let ctx: GpuContext;
@@ -23,7 +24,11 @@ async function run(plugin: ModelPlugin, config: Record<string, unknown>, backend
   const cli = await plugin.loadCli();
   const doc: ResultDocument = await cli.simulate(cli.parseConfig(structuredClone(config)), { backend, ctx });
   const entries: Entry[] = [];
-  for await (const e of doc.entries) entries.push(e as Entry);
+  // A model may stream pre-serialised pieces of several entries (src/cli/resultFile.ts JsonText): read them as the file would be.
+  for await (const e of doc.entries) {
+    if (e instanceof JsonText) entries.push(...(JSON.parse(`[${e.toString()}]`) as Entry[]));
+    else entries.push(e as Entry);
+  }
   return { header: doc.header, entries };
 }
 
