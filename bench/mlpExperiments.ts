@@ -129,11 +129,12 @@ const firstAt = (r: ExperimentResult, series: (number | null)[], threshold: numb
 /** Table 3: steps to grok per (τ, α): mean over the seeds that grokked, "k/n" grokked, and each seed's step (— : not by the last checkpoint). */
 export function grokTable(r: ExperimentResult, key: 'testAccuracy' | 'trainAccuracy' = 'testAccuracy', threshold = GROK_ACCURACY): string {
   const taus = uniq(r.networks.map((n) => n.tau)), alphas = uniq(r.networks.map((n) => n.alpha!));
+  const oneSeed = uniq(r.networks.map((n) => n.seed!)).length === 1;
   const rows = taus.map((t) => [`${t}`, ...alphas.map((a) => {
     const steps = r.networks.filter((n) => n.tau === t && n.alpha === a).sort((x, y) => x.seed! - y.seed!).map((n) => firstAt(r, n[key], threshold));
     const hit = steps.filter((s): s is number => s !== null);
     const each = steps.map((s) => (s === null ? '—' : `${s}`)).join(', ');
-    return steps.length === 1 ? each : `${hit.length ? Math.round(mean(hit)) : '—'} (${hit.length}/${steps.length}: ${each})`;
+    return oneSeed ? each : `${hit.length ? Math.round(mean(hit)) : '—'} (${hit.length}/${steps.length}: ${each})`;
   })]);
   return table(['τ \\ α', ...alphas.map((a) => `α = ${a}`)], rows, 1);
 }
