@@ -43,6 +43,7 @@ export interface ExperimentResult { preset: string; checkpoints: number[]; backe
 /**
  * Runs (or resumes from `dir`) the networks of a preset's first `seeds` seeds, seed-major, one simulateMlp call per
  * network; each entry is written to dir/<preset>/net-<index>.json with its wall time (s).
+ * @throws Error naming the file when a cached entry was run on another backend.
  * @returns the result over the networks run so far, in the config's order.
  */
 export async function runPreset(preset: string, dir: string, backend: 'cpu' | 'gpu', seeds?: number, log = (s: string) => process.stderr.write(`${s}\n`)): Promise<ExperimentResult> {
@@ -64,6 +65,7 @@ export async function runPreset(preset: string, dir: string, backend: 'cpu' | 'g
       log(`${preset}: network ${i} (α ${n.alpha}, τ ${n.tau}, n ${n.trainSize}, seed ${n.seed}) ${wallSeconds.toFixed(1)} s [${k + 1}/${order.length}] ${new Date().toISOString()}`);
     }
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { index: number; backend: string; wallSeconds: number; entry: MlpNetworkOutput };
+    if (saved.backend !== backend) throw new Error(`${file} was run on the ${saved.backend} backend, not ${backend}: pass another --dir`);
     done[i] = { ...saved.entry, wallSeconds: saved.wallSeconds };
   }
   return { preset, checkpoints: cfg.checkpoints, backend, networks: done.filter(Boolean) };
