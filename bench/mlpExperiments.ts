@@ -1,5 +1,5 @@
 /**
- * The Part III measurements of issue 14 ("Done means", docs/theory.md §4.1), reproduced from the presets:
+ * The Part III measurements of issue 14 ("Done means", docs/measurements.md), reproduced from the presets:
  *   1. rhm-reduced: test accuracy (fraction) at the last checkpoint per (α, training-set size), mean and min–max over seeds;
  *   2. rhm-reduced: kernel distance S(0, t) of the empirical NTK per α at every checkpoint (steps), and the checkpoint
  *      where the α's separate most;
