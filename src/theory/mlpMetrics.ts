@@ -8,13 +8,17 @@ import { hamming, kernelDistance, mlpEvaluate, mlpNtkGram, mlpPatterns, paramDis
 
 /** One network's record at a checkpoint (step = optimiser steps taken). */
 export interface MlpMetrics {
+  /** Steps the ensemble has advanced. */
   step: number;
   trainLoss: number;
   trainAccuracy: number;
   testLoss: number;
   testAccuracy: number;
+  /** S(0, t) of the empirical NTK (trace over outputs) on the probe set (docs/theory.md §1.2, §4). */
   kernelDistance: number;
+  /** Mean over hidden units and probe inputs of [Z > 0 differs from θ₀'s]. */
   hamming: number;
+  /** ‖θ_t − θ₀‖. */
   paramDistance: number;
 }
 

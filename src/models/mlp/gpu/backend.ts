@@ -8,6 +8,7 @@
  * 3.5× faster on SwiftShader: bench/mlp.ts), shaders/mlp/mlpMatmul.wgsl.ts.
  */
 import type { ModelBackend, ProgressCallback } from '../../plugin.ts';
+import type { MlpMetrics as MlpReferenceMetrics } from '../../../theory/mlpMetrics.ts';
 import type { GpuContext } from '../../../gpu/device.ts';
 import { createBuffer, readBuffer } from '../../../gpu/buffers.ts';
 import { MLP_BUFFERS, MLP_UNIFORM_WORDS, U_INDEX, type MlpBufferName, type MlpKernelSource } from '../../../../shaders/mlp/mlpCommon.wgsl.ts';
@@ -18,23 +19,14 @@ import { matmulGroups, type MatmulKind } from '../../../../shaders/mlp/mlpMatmul
 import { ACCUM, ACCUM_WORDS, evalKernel, hammingKernel, kernelDistanceKernel, paramDistanceKernel } from '../../../../shaders/mlp/mlpMetrics.wgsl.ts';
 import { scheduledLr, validateMlpGpuJob, type MlpGpuJob, type MlpGpuSizes } from './job.ts';
 
-/** Metrics of one network at the backend's current step (units: steps). Loss and accuracy NaN without a test set. */
-export interface MlpMetrics {
-  /** Steps the ensemble has advanced. */
-  step: number;
+/**
+ * Metrics of one network at the backend's current step (units: steps): the f64 reference's record
+ * (src/theory/mlpMetrics.ts) plus the divergence state. Loss and accuracy NaN without a test set.
+ */
+export interface MlpMetrics extends MlpReferenceMetrics {
   /** Updates this network actually took (< step once it diverged and froze). */
   stepsTaken: number;
   diverged: boolean;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
-  /** S(0, t) of the empirical NTK on the probe set (docs/theory.md §1.2). */
-  kernelDistance: number;
-  /** Mean over hidden units and probe inputs of [Z > 0 differs from θ₀'s]. */
-  hamming: number;
-  /** ‖θ_t − θ₀‖. */
-  paramDistance: number;
 }
 
 /** Chunking of {@link MlpGpuBackend.advance}. */
