@@ -1,41 +1,24 @@
 /**
  * The seam between the mlp plugin's run (run.ts, an {@link MlpJob}) and the GPU ensemble trainer of
- * src/models/mlp/gpu/ (helper mlpgpu's `MlpGpuBackend.create(ctx, job)`, whose job this builds, structurally typed
- * so that this file compiles without it). The GPU trains exactly the CPU backend's networks: the same θ₀, logit
+ * src/models/mlp/gpu/ (`MlpGpuBackend.create(ctx, job)`, whose {@link MlpGpuJob} this builds). The GPU trains exactly the CPU backend's networks: the same θ₀, logit
  * scale τ with learning rate × 1/τ² (lrScale), and the same minibatch rows, taken from each network's BatchSampler.
  */
 import type { MlpJob } from './cpu.ts';
 import { BatchSampler } from './init.ts';
-
-/** The GPU trainer's job (the fields of mlpgpu's MlpGpuJob that the plugin sets). */
-export interface MlpGpuJobLike {
-  layers: number[]; bias: boolean; loss: 'cross-entropy' | 'mse';
-  optimizer: { name: 'sgd'; lr: number; momentum: number; schedule?: 'cosine'; decayFraction?: number }
-    | { name: 'adamw'; lr: number; betas: [number, number]; weightDecay: number };
-  totalSteps: number;
-  bound: number;
-  train: { X: Float64Array; labels: Int32Array };
-  test?: { X: Float64Array; labels: Int32Array };
-  networks: { params: Float64Array; trainSize: number; tau: number; lrScale: number }[];
-  batchSize: number | 'full';
-  /** Rows of steps [start, start + count), layout [count][E][B] (network-major within a step); called in step order. */
-  batches?: (start: number, count: number) => Uint32Array;
-  batchShared: boolean;
-  probe: number;
-}
+import type { MlpGpuJob } from './gpu/job.ts';
 
 /**
  * The GPU job of an MlpJob. A minibatch job needs b ≤ every network's trainSize (the GPU holds B rows per network
  * and step; the CPU takes the full batch when b ≥ trainSize). `batches` must be called for consecutive step ranges
  * from step 0 (the samplers are streams). @throws Error naming batchSize when some trainSize is below b.
  */
-export function mlpGpuJobOf(job: MlpJob): MlpGpuJobLike {
+export function mlpGpuJobOf(job: MlpJob): MlpGpuJob {
   const o = job.optimizer;
-  const optimizer: MlpGpuJobLike['optimizer'] = o.name === 'sgd'
+  const optimizer: MlpGpuJob['optimizer'] = o.name === 'sgd'
     ? { name: 'sgd', lr: o.lr, momentum: o.momentum, ...(o.schedule === 'cosine' ? { schedule: 'cosine' as const, decayFraction: o.decayFraction } : {}) }
     : { name: 'adamw', lr: o.lr, betas: [o.betas[0], o.betas[1]], weightDecay: o.weightDecay };
   const b = job.batchSize;
-  const out: MlpGpuJobLike = {
+  const out: MlpGpuJob = {
     layers: [...job.arch.layers], bias: job.arch.bias, loss: job.loss, optimizer, totalSteps: job.totalSteps, bound: job.bound,
     train: { X: job.data.X, labels: job.data.labels },
     ...(job.data.nTest > 0 ? { test: { X: job.data.Xtest, labels: job.data.labelsTest } } : {}),

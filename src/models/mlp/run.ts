@@ -59,7 +59,7 @@ export async function createMlpBackend(job: MlpJob, kind: 'gpu' | 'cpu', options
   const gpuJob = mlpGpuJobOf(job);
   const ctx = options.ctx ?? await initGpu();
   try {
-    const backend = await MlpGpuBackend.create(ctx, gpuJob as never);
+    const backend = await MlpGpuBackend.create(ctx, gpuJob);
     return { backend: backend as unknown as ModelBackend<MlpRecord>, adapter: ctx.adapterName, close: () => { if (!options.ctx) releaseGpu(ctx); } };
   } catch (e) {
     if (!options.ctx) releaseGpu(ctx);

@@ -49,7 +49,7 @@ function cpuBackends(): MlpBackends {
 function gpuBackends(ctx: GpuContext): MlpBackends {
   return {
     create: async (job) => (await createMlpBackend(job, 'gpu', { ctx })).backend,
-    check: (job) => { validateMlpGpuJob(mlpGpuJobOf(job) as never, ctx.limits, ctx.isSoftware ? 'direct' : 'tiled'); },
+    check: (job) => { validateMlpGpuJob(mlpGpuJobOf(job), ctx.limits, ctx.isSoftware ? 'direct' : 'tiled'); },
     readThetas: async (b) => (await (b as unknown as { readParams(): Promise<{ params: Float64Array }[]> }).readParams()).map((r) => r.params),
     adapter: ctx.adapterName, kind: 'gpu',
   };
