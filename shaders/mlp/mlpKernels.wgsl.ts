@@ -218,9 +218,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
 /**
  * Optimiser update of every parameter (PyTorch conventions, docs/theory.md §4): SGD p ← p − η_t·buf with
  * buf = μ·buf + g (buf = g at the first step); AdamW p ← p(1 − η_t·wd) − η_t·m̂/(√v̂ + 1e-8). η_t = schedule × the
- * network's lr scale. A flagged network is skipped (frozen); a non-finite new value, or one above the bound, flags it and is not written.
+ * network's lr scale. Two passes per step, so a network freezes whole at its last finite step as in the f64 trainer:
+ * 'check' computes every new value and flags the network when one is non-finite or above the bound (writes nothing);
+ * 'apply' then writes the new values of the networks not flagged. A flagged network is skipped (frozen).
  */
-export function updateKernel(s: MlpShape): MlpKernelSource {
+export function updateKernel(s: MlpShape, phase: 'check' | 'apply'): MlpKernelSource {
   const uses = ['U', 'params', 'grads', 'opt1', 'opt2', 'nets', 'plan', 'status'] as const;
   const [b1, b2] = s.betas;
   const body = s.optimizer === 'sgd'
@@ -233,8 +235,14 @@ export function updateKernel(s: MlpShape): MlpKernelSource {
   let vh = ve / bitcast<f32>(plan[4u * st + 2u]);
   let nw = w * (1.0 - lr * bitcast<f32>(U.wdBits)) - lr * mh / (sqrt(vh) + 1e-8);`;
   const save = s.optimizer === 'sgd' ? (s.momentum === 0 ? '' : 'opt1[i] = buf;') : 'opt1[i] = mo; opt2[i] = ve;';
+  const bad = `!isFinite(nw)${Number.isFinite(s.bound) ? ` | (abs(nw) > ${s.bound.toExponential()}f)` : ''}`;
+  const tail = phase === 'check'
+    ? `if (${bad}) { atomicOr(&status[2u + 2u * e], 1u); }`
+    : `params[i] = nw;
+  ${save}
+  if (p == 0u) { atomicAdd(&status[3u + 2u * e], 1u); }`;
   return {
-    label: 'Mlp.update', uses, code: /* wgsl */ `${declareBuffers(uses)}
+    label: phase === 'check' ? 'Mlp.updateCheck' : 'Mlp.update', uses, code: /* wgsl */ `${declareBuffers(uses)}
 @compute @workgroup_size(${MLP_WG})
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let e = gid.y;
@@ -247,10 +255,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let g = grads[i];
   let w = params[i];
   ${body}
-  if (!isFinite(nw)${Number.isFinite(s.bound) ? ` | (abs(nw) > ${s.bound.toExponential()}f)` : ''}) { atomicOr(&status[2u + 2u * e], 1u); return; }
-  params[i] = nw;
-  ${save}
-  if (p == 0u) { atomicAdd(&status[3u + 2u * e], 1u); }
+  ${tail}
 }
 `,
   };

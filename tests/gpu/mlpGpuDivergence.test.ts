@@ -65,6 +65,29 @@ describe('mlp GPU divergence', () => {
   }
 });
 
+describe('mlp GPU divergence bound', () => {
+  // A network whose step takes some |θ_i| above the bound freezes whole at the state before that step, as the f64
+  // trainer does: not a mix of the in-bound new values and the old ones (the one-pass update wrote the in-bound ones).
+  it('a step that crosses the bound is not written at all: the frozen state is the same network advanced stepsTaken steps without a bound', async () => {
+    const c = cases[0];
+    const bound = 1.5 * Math.max(...c.weights.flat(2).map(Math.abs));
+    const bounded = await MlpGpuBackend.create(ctx, { ...job(c, [30]), bound });
+    await bounded.advance(200);
+    const [frozen] = await bounded.readParams();
+    expect(frozen.diverged).toBe(true);
+    expect(frozen.stepsTaken).toBeLessThan(200);
+    const free = await MlpGpuBackend.create(ctx, job(c, [30]));
+    await free.advance(frozen.stepsTaken);
+    const [reference] = await free.readParams();
+    expect(reference.diverged).toBe(false);
+    expect(Math.max(...frozen.params.map(Math.abs))).toBeLessThanOrEqual(bound);
+    expect(frozen.params).toEqual(reference.params);
+    console.info(`bound ${bound.toFixed(3)}: froze after ${frozen.stepsTaken} steps`);
+    bounded.destroy();
+    free.destroy();
+  });
+});
+
 describe('mlp GPU job refusals', () => {
   const c = cases[0];
   const bad: [string, (j: MlpGpuJob) => void, RegExp][] = [

@@ -4,7 +4,8 @@
  * the GPU at checkpoints: train/test loss and accuracy, the empirical-NTK kernel distance S(0, t) on the probe set
  * (trace over outputs, §1.2), the Hamming distance of activation patterns and ‖θ_t − θ₀‖. The job: job.ts.
  * A network whose loss or gradient becomes non-finite is flagged and frozen before that step's update (its products
- * still run with the others; only its update is skipped). Product kernels: 'tiled' (GPUs) or 'direct' (CPU adapters,
+ * still run with the others; only its update is skipped); one whose step would take some |θ_i| above the bound is
+ * frozen before that step too (the update checks every new value first, then writes). Product kernels: 'tiled' (GPUs) or 'direct' (CPU adapters,
  * 3.5× faster on SwiftShader: bench/mlp.ts), shaders/mlp/mlpMatmul.wgsl.ts.
  */
 import type { ModelBackend, ProgressCallback } from '../../plugin.ts';
@@ -142,7 +143,7 @@ export class MlpGpuBackend implements ModelBackend<MlpMetrics> {
   private async compile(): Promise<void> {
     const { shape } = this.sizes;
     const L = shape.layers.length - 1;
-    const sources: MlpKernelSource[] = [lossKernel(shape), updateKernel(shape), tickKernel(), seedKernel(shape), evalKernel(shape),
+    const sources: MlpKernelSource[] = [lossKernel(shape), updateKernel(shape, 'check'), updateKernel(shape, 'apply'), tickKernel(), seedKernel(shape), evalKernel(shape),
       hammingKernel(shape), paramDistanceKernel(shape), kernelDistanceKernel()];
     for (let l = 1; l <= L; l++) {
       sources.push(forwardKernel(shape, l), gradKernel(shape, l), gramKernel(shape, l), kernelAccumKernel(shape, l));
@@ -268,6 +269,7 @@ export class MlpGpuBackend implements ModelBackend<MlpMetrics> {
           this.matmul(pass, `Mlp.grad${l}`, shape.layers[l], shape.layers[l - 1] + (shape.bias ? 1 : 0));
           if (l > 1) this.matmul(pass, `Mlp.backward${l}`, batch, shape.layers[l - 1]);
         }
+        this.dispatch(pass, 'Mlp.updateCheck', Math.ceil(shape.paramCount / MLP_WG));
         this.dispatch(pass, 'Mlp.update', Math.ceil(shape.paramCount / MLP_WG));
         this.dispatch(pass, 'Mlp.tick', 1, 1);
       }
