@@ -7,16 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_BAD_INPUT, main } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { outputJsonChunks, runSimulate, type SimulateOutput } from '../../src/models/singleNeuron/run.ts';
+import { capture } from '../helpers/cliCapture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lazyrich-main-'));
-
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const stream = (into: string[]) => ({ write: (s: string) => { into.push(String(s)); return true; }, isTTY: false }) as unknown as NodeJS.WriteStream;
-  return { io: { stdout: stream(chunks.out), stderr: stream(chunks.err) }, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
-}
 
 const CONFIG = {
   model: 'single-neuron', data: { XX: [[2, 0.5], [0.5, 1]], Xy: [1, -0.5] }, learningRates: { a: 1, w: 2 },

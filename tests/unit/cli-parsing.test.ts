@@ -8,20 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_BAD_INPUT, main } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { MAX_JSON_DEPTH, parseJson } from '../../src/cli/validate.ts';
 import { MODEL_IDS } from '../../src/models/registry.ts';
 import { paramsFromHash } from '../../src/models/singleNeuron/params.ts';
 import { CsvDataError, parseDataCsv } from '../../src/models/relu2/app/csv.ts';
 import { ParamError } from '../../src/params/schema.ts';
+import { capture } from '../helpers/cliCapture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lazyrich-parse-'));
-
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const stream = (into: string[]) => ({ write: (s: string) => { into.push(String(s)); return true; }, isTTY: false }) as unknown as NodeJS.WriteStream;
-  return { io: { stdout: stream(chunks.out), stderr: stream(chunks.err) }, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
-}
 
 async function simulate(name: string, text: string): Promise<{ code: number; out: string; err: string }> {
   const path = join(dir, name);

@@ -7,15 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_BAD_INPUT, main } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/io.ts';
+import { capture } from '../helpers/cliCapture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lazyrich-refuse-'));
-
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const stream = (into: string[]) => ({ write: (s: string) => { into.push(String(s)); return true; }, isTTY: false }) as unknown as NodeJS.WriteStream;
-  return { io: { stdout: stream(chunks.out), stderr: stream(chunks.err) }, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
-}
 
 const teacher = { teacher: { seed: 0, d: 3, n: 16, m0: 3, nTest: 8 } };
 const relu2 = (init: object, learningRate: unknown = 0.02) => ({ model: 'relu2', data: teacher, init, learningRate, checkpoints: [0, 10], backend: 'cpu' });

@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { UsageError } from '../../src/cli/io.ts';
 import { modelOfConfig, sweepModelOf } from '../../src/cli/models.ts';
 import { parseShard } from '../../src/cli/sweep.ts';
@@ -23,6 +22,7 @@ import { ConfigError, parseJson } from '../../src/cli/validate.ts';
 import { MODELS } from '../../src/models/registry.ts';
 import { CsvDataError, parseDataCsv } from '../../src/models/relu2/app/csv.ts';
 import { Chooser, deepText, getAt, mutate, paths, RAW_NUMBERS, type JsonPath } from '../helpers/fuzz.ts';
+import { capture } from '../helpers/cliCapture.ts';
 
 /** Config cases per model and command (3 models × 2 commands × 200 = 1,200). */
 const CASES = 200;
@@ -33,12 +33,6 @@ const RSS_MB = 96;
 
 const dir = mkdtempSync(join(tmpdir(), 'lazyrich-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const stream = (into: string[]) => ({ write: (s: string) => { into.push(String(s)); return true; }, isTTY: false }) as unknown as NodeJS.WriteStream;
-  return { io: { stdout: stream(chunks.out), stderr: stream(chunks.err) }, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
-}
 
 /** 'config.init.grid.tau[3]' → ['init', 'grid', 'tau', 3] (relative to the config object). */
 function pathSegments(path: string): JsonPath | undefined {

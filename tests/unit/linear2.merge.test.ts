@@ -8,15 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_BAD_INPUT, main } from '../../src/cli/main.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { linear2Examples } from '../../src/models/linear2/examples.ts';
 import { checkLinear2Entry } from '../../src/models/linear2/entryCheck.ts';
-
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const stream = (into: string[]) => ({ write: (s: string) => { into.push(String(s)); return true; }, isTTY: false }) as unknown as NodeJS.WriteStream;
-  return { io: { stdout: stream(chunks.out), stderr: stream(chunks.err) }, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
-}
+import { capture } from '../helpers/cliCapture.ts';
 
 let dir: string;
 let shard1: string;

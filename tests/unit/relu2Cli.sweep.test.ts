@@ -6,11 +6,11 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.ts';
 import { EXIT_BAD_INPUT, main } from '../../src/cli/main.ts';
 import { MergeError, planMerge } from '../../src/cli/merge.ts';
 import { runRelu2Simulate, type Relu2SimulateOutput } from '../../src/models/relu2/run.ts';
 import { chunkRanges, parseShard, runSweep, shardRange } from '../../src/cli/sweep.ts';
+import { capture } from '../helpers/cliCapture.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'lazyrich-sweep-'));
 let dirs = 0;
@@ -22,12 +22,6 @@ const CONFIG = {
   init: { grid: { m: 4, tau: [0.5, 1], delta: [-0.5, 0.5], seeds: [0, 1] } },
   learningRate: { base: 0.02, scaleByTauSquared: true }, checkpoints: [0, 5, 40], backend: 'cpu',
 };
-
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const stream = (into: string[]) => ({ write: (s: string, cb?: () => void) => { into.push(String(s)); cb?.(); return true; }, isTTY: false }) as unknown as NodeJS.WriteStream;
-  return { io: { stdout: stream(chunks.out), stderr: stream(chunks.err) }, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
-}
 
 async function collect(dir: string): Promise<Record<string, unknown>> {
   const plan = await planMerge(dir);

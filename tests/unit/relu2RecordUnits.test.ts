@@ -9,12 +9,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../../src/cli/io.ts';
 import { EXIT_BAD_INPUT, main } from '../../src/cli/main.ts';
 import { planMerge } from '../../src/cli/merge.ts';
 import { relu2ConfigHash, type Relu2SimulateOutput } from '../../src/models/relu2/run.ts';
 import { MAX_RECORDED_NUMBERS, validateRelu2Config } from '../../src/models/relu2/config.ts';
 import { checkRelu2Entry } from '../../src/models/relu2/entryCheck.ts';
+import { capture } from '../helpers/cliCapture.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'lazyrich-units-'));
 
@@ -24,12 +24,6 @@ const CONFIG = {
   init: { grid: { m: 4, tau: [0.5, 1], delta: [-0.5, 0.5], seeds: [0] } },
   learningRate: { base: 0.02, scaleByTauSquared: true }, checkpoints: [0, 5, 40], backend: 'cpu', record: { units: true },
 };
-
-function capture(): { io: CliIo; out: () => string; err: () => string } {
-  const chunks = { out: [] as string[], err: [] as string[] };
-  const stream = (into: string[]) => ({ write: (s: string, cb?: () => void) => { into.push(String(s)); cb?.(); return true; }, isTTY: false }) as unknown as NodeJS.WriteStream;
-  return { io: { stdout: stream(chunks.out), stderr: stream(chunks.err) }, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
-}
 
 let files = 0;
 function file(content: unknown): string {
