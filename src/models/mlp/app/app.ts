@@ -174,7 +174,7 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
 
   /** Shows a rejected change's message; the running experiment keeps going. */
   reportError(e: unknown, suffix = 'The previous run continues.'): void {
-    if (e instanceof Error && !(e instanceof TypeError || e instanceof RangeError)) showNotice('error', `${e.message} ${suffix}`, 'param-error');
+    if (e instanceof Error && !(e instanceof TypeError || e instanceof RangeError)) showNotice('error', `${e.message}${/[.!?]$/.test(e.message) ? '' : '.'} ${suffix}`, 'param-error');
     else {
       showNotice('error', `Unexpected error: ${e instanceof Error ? e.message : String(e)}`, 'param-error');
       console.error(e);
