@@ -16,28 +16,34 @@ const session = e2eSession();
 /**
  * Counts live GPU buffers (created − destroyed, each destroyed once) as window.__liveBuffers(), leaving
  * out the short-lived `*.readback` staging buffers of src/gpu/buffers.ts readBuffer (the periodic
- * readbacks have a few in flight at any moment; each is destroyed once mapped).
+ * readbacks have a few in flight at any moment; each is destroyed once mapped) and the replay history's
+ * `Scrub.snapshot` buffers, whose number follows the running time (src/models/singleNeuron/app/scrub.ts:
+ * the ring restarts with each new sim); those are counted apart as window.__liveSnapshots(), to be compared
+ * with what the Scrubber holds.
  */
 function countBuffers(): void {
   if (typeof GPUDevice === 'undefined') return;
-  let live = 0;
+  let live = 0, snapshotsLive = 0;
+  const snapshots = new WeakSet<GPUBuffer>();
   const gone = new WeakSet<GPUBuffer>();
   const counted = new WeakSet<GPUBuffer>();
   const create = GPUDevice.prototype.createBuffer;
   GPUDevice.prototype.createBuffer = function (this: GPUDevice, d: GPUBufferDescriptor) {
     const buffer = create.call(this, d);
-    if (!String(d.label ?? '').endsWith('.readback')) { counted.add(buffer); live++; }
+    if (d.label === 'Scrub.snapshot') { snapshots.add(buffer); snapshotsLive++; } else if (!String(d.label ?? '').endsWith('.readback')) { counted.add(buffer); live++; }
     return buffer;
   };
   const destroy = GPUBuffer.prototype.destroy;
   GPUBuffer.prototype.destroy = function (this: GPUBuffer) {
     if (counted.has(this) && !gone.has(this)) { gone.add(this); live--; }
+    if (snapshots.has(this) && !gone.has(this)) { gone.add(this); snapshotsLive--; }
     return destroy.call(this);
   };
   (window as unknown as { __liveBuffers: () => number }).__liveBuffers = () => live;
+  (window as unknown as { __liveSnapshots: () => number }).__liveSnapshots = () => snapshotsLive;
 }
 
-interface Probe { queued: number; stepCount: number; completed: number; hud: number; portraitOnSim: boolean; buffers: number }
+interface Probe { queued: number; stepCount: number; completed: number; hud: number; portraitOnSim: boolean; buffers: number; snapshots: number; snapshotsHeld: number }
 
 /** Status, the HUD's step and whether the portrait reads the running sim's state buffer; fails when the page does not answer in 10 s. */
 const probe = (page: Page): Promise<Probe> => Promise.race([readProbe(page), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the page did not answer within 10 s')), 10_000))]);
@@ -47,6 +53,7 @@ const readProbe = (page: Page): Promise<Probe> => page.evaluate(() => {
     status: { stepCount: number; completedSteps?: number };
     sim: { stepCount: number; state: GPUBuffer };
     portrait: { source: { state: GPUBuffer } | null };
+    scrub: { snapshots: GPUBuffer[]; pool: GPUBuffer[] };
   };
   const hud = Number(/step ([\d,]+)/.exec(document.getElementById('hud')!.textContent ?? '')?.[1].replaceAll(',', '') ?? NaN);
   const status = app.status;
@@ -54,6 +61,8 @@ const readProbe = (page: Page): Promise<Probe> => page.evaluate(() => {
     queued: app.sim.stepCount, stepCount: status.stepCount, completed: status.completedSteps ?? NaN, hud,
     portraitOnSim: app.portrait.source?.state === app.sim.state,
     buffers: (window as unknown as { __liveBuffers?: () => number }).__liveBuffers?.() ?? NaN,
+    snapshots: (window as unknown as { __liveSnapshots?: () => number }).__liveSnapshots?.() ?? NaN,
+    snapshotsHeld: app.scrub.snapshots.length + app.scrub.pool.length,
   };
 });
 
@@ -101,6 +110,8 @@ describe('rejected rebuilds (issue 11 defect 2)', () => {
     const end = await probe(page);
     // Exact: the same ensemble runs, so every rejected build must have freed all it created.
     expect(end.buffers, `live GPU buffers ${before.buffers} → ${end.buffers}`).toBeLessThanOrEqual(before.buffers);
+    // The replay history: every live snapshot buffer is one the Scrubber holds (none left behind by a rejected build).
+    expect(end.snapshots, 'live Scrub.snapshot buffers = the Scrubber\'s snapshots + pool').toBe(end.snapshotsHeld);
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);
