@@ -9,6 +9,7 @@ import type { GpuContext } from '../gpu/device.ts';
 import { createBuffer } from '../gpu/buffers.ts';
 import { BACKGROUND_COLOR, buildLut, deltaInterpolator, parseColor } from './colormaps.ts';
 import { DEPTH_FORMAT, LABELS_FORMAT, TRAILS_FORMAT, type PointPrimitive } from './trailPipelines.ts';
+import { REDRAW_PACING, RedrawGate } from './redrawGate.ts';
 
 /** Canvas size: CSS px, device px (clamped to maxTextureDimension2D) and the device pixel ratio. */
 export interface CanvasSize { cssW: number; cssH: number; width: number; height: number; dpr: number }
@@ -131,6 +132,8 @@ export class TrailCanvas {
   readonly lut: GPUBuffer;
   /** 16-byte storage buffer bound in place of a missing one ('.placeholder'). */
   readonly placeholder: GPUBuffer;
+  /** Whether the view draws this animation frame (redrawGate.ts), paced by the adapter kind. */
+  readonly gate: RedrawGate;
   private canvasSize: CanvasSize = { cssW: 0, cssH: 0, width: 0, height: 0, dpr: 1 };
   /** How many indices of the selection buffer are drawn highlighted. */
   private selectionCount = 0;
@@ -147,6 +150,7 @@ export class TrailCanvas {
    */
   constructor(ctx: GpuContext, readonly canvas: HTMLCanvasElement, private readonly opts: TrailCanvasOptions) {
     this.device = ctx.device;
+    this.gate = new RedrawGate(ctx.isSoftware ? REDRAW_PACING.software : REDRAW_PACING.hardware);
     const context = canvas.getContext('webgpu');
     if (!context) throw new Error(`${opts.owner}: canvas.getContext("webgpu") returned null.`);
     this.context = context;
@@ -188,6 +192,7 @@ export class TrailCanvas {
   /** Draws no selection (a new source); the buffer is kept. */
   clearSelection(): void {
     this.selectionCount = 0;
+    this.gate.invalidate();
   }
 
   /**
@@ -211,6 +216,7 @@ export class TrailCanvas {
       this.device.queue.writeBuffer(this.selectionBuffer, 0, indices!);
     }
     this.selectionCount = count;
+    this.gate.invalidate();
     return regrown;
   }
 
@@ -234,6 +240,7 @@ export class TrailCanvas {
     this.labelCanvas.width = width;
     this.labelCanvas.height = height;
     this.createTargets(width, height);
+    this.gate.invalidate();
     return { resizedFrom: s };
   }
 

@@ -1,6 +1,7 @@
 /** Issue 10, defect 2: trails fade per simulated time, not per rendered frame; freeze when paused; 1 keeps them. */
 import { describe, expect, it } from 'vitest';
 import { TRAIL_TIME_UNIT, TrailClock, trailFade } from '../../src/views/trailCanvas.ts';
+import { REDRAW_PACING, RedrawGate } from '../../src/views/redrawGate.ts';
 import { paramsFromHash } from '../../src/models/singleNeuron/params.ts';
 
 describe('trail fade', () => {
@@ -27,5 +28,54 @@ describe('trail fade', () => {
 
   it('the URL accepts persistence 1 (persistent lines)', () => {
     expect(paramsFromHash('#v=1&p=fig2&td=1').trailDecay).toBe(1);
+  });
+});
+
+describe('RedrawGate (src/views/redrawGate.ts): a view draws when something changed, paced on a software adapter', () => {
+  const clock = () => { const c = { t: 0, now: () => c.t }; return c; };
+
+  it('draws the first frame, then nothing more while paused and untouched until the idle interval passes', () => {
+    const c = clock();
+    const gate = new RedrawGate(REDRAW_PACING.hardware, c.now);
+    expect(gate.due(5)).toBe(true);
+    gate.drawn(5);
+    let drawn = 0;
+    for (c.t = 16; c.t < 3000; c.t += 16) if (gate.due(5)) { gate.drawn(5); drawn++; }
+    // 3 s paused at 60 fps: one safety frame per idleIntervalMs (500 ms), not 187.
+    expect(drawn).toBe(Math.floor(3000 / 512));
+    expect(gate.frames).toBe(drawn + 1);
+  });
+
+  it('an invalidation or a pending view change draws the next frame at once; new steps draw every frame on a GPU', () => {
+    const c = clock();
+    const gate = new RedrawGate(REDRAW_PACING.hardware, c.now);
+    gate.drawn(1);
+    c.t = 1;
+    expect(gate.due(1)).toBe(false);
+    expect(gate.due(1, true)).toBe(true);
+    gate.invalidate();
+    expect(gate.due(1)).toBe(true);
+    gate.drawn(1);
+    expect(gate.due(1.02)).toBe(true);
+  });
+
+  it('on a software adapter new steps draw at most every minIntervalMs; invalidations are not paced', () => {
+    const c = clock();
+    const gate = new RedrawGate(REDRAW_PACING.software, c.now);
+    let drawn = 0;
+    let time = 0;
+    for (c.t = 0; c.t < 1000; c.t += 16) {
+      time += 0.5; // new steps every frame
+      if (gate.due(time)) { gate.drawn(time); drawn++; }
+    }
+    expect(drawn).toBeLessThanOrEqual(Math.ceil(1000 / REDRAW_PACING.software.minIntervalMs) + 1);
+    expect(drawn).toBeGreaterThanOrEqual(Math.floor(1000 / (REDRAW_PACING.software.minIntervalMs + 16)));
+    gate.invalidate();
+    expect(gate.due(time)).toBe(true);
+  });
+
+  it('refuses a negative or non-finite interval, naming it', () => {
+    expect(() => new RedrawGate({ minIntervalMs: -1, idleIntervalMs: 500 })).toThrow(/minIntervalMs/);
+    expect(() => new RedrawGate({ minIntervalMs: 0, idleIntervalMs: Number.NaN })).toThrow(/idleIntervalMs/);
   });
 });

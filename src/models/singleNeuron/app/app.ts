@@ -68,6 +68,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   /** Steps (and t) whose GPU work finished, of the current sim. */
   private done = { step: 0, time: 0 };
   private readonly snapshots = new StateSnapshots();
+  /** The replayed time the views last showed (null: live); see {@link frame}. */
+  private shownReplayTime: number | null = null;
 
   private constructor(private ctx: GpuContext, private portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
     this.session = shell.openSession(this, shell.initial);
@@ -409,6 +411,11 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   /** Every animation frame (after the runner queued the frame's steps): draw, read summaries back, HUD. */
   private frame(now: number): void {
     if (this.ctx.lost) return;
+    // A replayed state is written into the sim's buffers at the live time: the views cannot see it move.
+    if (this.scrub.time !== this.shownReplayTime) {
+      this.shownReplayTime = this.scrub.time;
+      this.invalidateViews();
+    }
     if (this.params.view === '3d') this.space3d?.render(this.sim.time);
     else {
       this.portrait.render(this.sim.time);
@@ -429,16 +436,22 @@ export class App implements ParamsTarget<SingleNeuronParams> {
         if (this.params.colorBy === 'loss') this.legend.update(this.portrait.getColorSpec());
       }, (e: unknown) => { if (!ctx.lost) console.error(e); }).finally(() => { this.summaryPending = false; });
       this.analysis.requestReadbacks(false);
-      if (this.params.colorBy === 'timeToEpsilon') this.applyColor();
+      if (this.params.colorBy === 'timeToEpsilon') { this.applyColor(); this.invalidateViews(); }
     }
     const wantTable = this.params.panels || this.params.colorBy === 'regime';
     if (wantTable && now - this.lastPanelAt > PANEL_INTERVAL_MS && !this.scrub.active) {
       this.lastPanelAt = now;
       this.analysis.requestReadbacks(true);
-      if (this.params.colorBy === 'regime') this.analysis.uploadRegimes(this.regimeRule);
+      if (this.params.colorBy === 'regime') { this.analysis.uploadRegimes(this.regimeRule); this.invalidateViews(); }
       if (this.params.panels) this.updatePanels();
     }
     this.hud.textContent = this.scrub.hudLine(this.sim.time) + formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
+  }
+
+  /** The next frame redraws the views (their bound buffers were rewritten behind them). */
+  private invalidateViews(): void {
+    this.portrait.invalidate();
+    this.space3d?.invalidate();
   }
 
   private updatePanels(): void {

@@ -34,7 +34,7 @@ export type { ParamSpace3DInfo, ParamSpace3DSource } from './paramSpace3dSource.
 export type ParamSpace3DStyle = TrailStyle;
 
 /**
- * The 3-D view on one canvas. Call {@link render} every animation frame. Setters that change nothing are
+ * The 3-D view on one canvas. Call {@link render} every animation frame (it draws when due). Setters that change nothing are
  * no-ops, so the app may call them on every parameter change.
  */
 export class ParamSpace3DView {
@@ -183,11 +183,14 @@ export class ParamSpace3DView {
   private deltaColor(): DeltaScale { return makeDeltaScale(this.deltaKind, this.info.deltaRange); }
 
   /**
-   * Draws one frame: resize if needed, rebuild changed scene geometry, points (with trails), scene, labels.
+   * Draws one frame when one is due (src/views/redrawGate.ts): resize if needed, rebuild changed scene geometry,
+   * points (with trails), scene, labels. A paused, unchanged view skips the frame.
    * @param time the simulated time drawn; trails fade by the time elapsed (trailCanvas.trailFade), not per frame.
    */
   render(time?: number): void {
     if (this.gpu.destroyed || !this.syncSize() || !this.gpu.ready) return;
+    const pending = this.dirty.params || this.dirty.labels || this.dirty.clearTrails || this.dirty.scene;
+    if (time !== undefined && !this.gpu.gate.due(time, pending)) return;
     const { width, height, dpr } = this.gpu.size;
     const cam = cameraMatrices(this.camera, width / height, this.info.extent);
     if (this.dirty.scene) this.rebuildScene();
@@ -211,7 +214,11 @@ export class ParamSpace3DView {
       primitive, n: this.source?.n ?? 0, keepTrails, trailDecay: this.clock.fade(this.style.trailDecay, time),
       segments: this.segmentCounts, surface: this.surfaceBuffer && this.surfaceVertices > 0 ? { buffer: this.surfaceBuffer, vertices: this.surfaceVertices } : null,
     });
+    this.gpu.gate.drawn(time);
   }
+
+  /** Draws the next frame whatever the time: the bound state buffer was rewritten (a replay). */
+  invalidate(): void { this.gpu.gate.invalidate(); }
 
   /** Renders a frame and encodes the canvas (in the same task, so the frame is still current). */
   toBlob(type = 'image/png'): Promise<Blob> {

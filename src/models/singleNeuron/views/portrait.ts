@@ -57,7 +57,7 @@ export const MAX_VIEW_SPAN = 1e7;
 export const LIMIT_MARKER_BUDGET = { hardware: 1 << 18, software: 1 << 14 } as const;
 
 /**
- * The live portrait on one canvas. Call {@link render} every animation frame. Every setter is a no-op
+ * The live portrait on one canvas. Call {@link render} every animation frame; it draws only when due. Every setter is a no-op
  * when nothing changes, so the app may call them on every parameter change.
  */
 export class PortraitView {
@@ -296,12 +296,16 @@ export class PortraitView {
   }
 
   /**
-   * Draws one frame: resize if needed, fade or clear the trail texture, draw points, composite, highlight.
+   * Draws one frame when one is due (src/views/redrawGate.ts): resize if needed, fade or clear the trail
+   * texture, draw points, composite, highlight. A paused, unchanged view skips the frame.
    * @param time the simulated time of the state drawn; trails fade by the time elapsed since the last
-   *   frame (trailCanvas.trailFade), so they freeze while paused. Omitted: nothing fades (an export).
+   *   frame drawn (trailCanvas.trailFade), so they freeze while paused. Omitted: drawn at once, nothing
+   *   fades (an export).
    */
   render(time?: number): void {
     if (this.gpu.destroyed || !this.syncSize() || !this.gpu.ready) return;
+    const pending = this.dirty.params || this.dirty.labels || this.dirty.clearTrails;
+    if (time !== undefined && !this.gpu.gate.due(time, pending)) return;
     const { size } = this.gpu;
     const { width, height, dpr } = size;
     const rect = this.rect!;
@@ -330,7 +334,14 @@ export class PortraitView {
       limitSegments: this.style.showLimitSegments ?? false,
       interpolantLine: beta && this.drawnInterpolants()?.kind === 'line',
     });
+    this.gpu.gate.drawn(time);
   }
+
+  /** Draws the next frame whatever the time: the bound state or field buffer was rewritten (a replay, an upload). */
+  invalidate(): void { this.gpu.gate.invalidate(); }
+
+  /** Frames drawn so far (src/views/redrawGate.ts). */
+  get framesDrawn(): number { return this.gpu.gate.frames; }
 
   /** Renders a frame and encodes the canvas (in the same task, so the frame is still current). */
   toBlob(type = 'image/png'): Promise<Blob> {
