@@ -133,8 +133,8 @@ export type StatusOf<K extends keyof LazyrichGlobals> = NonNullable<LazyrichGlob
 
 /** How a model's page is waited on and read (see {@link modelPage}). */
 export interface ModelPageOptions {
-  /** Default timeout (ms) of {@link ModelPage.waitFor}. */
-  waitTimeout: number;
+  /** Default timeout (ms) of {@link ModelPage.waitFor}; omit it when every call names its own. */
+  waitTimeout?: number;
   /** How often (ms) waitFor evaluates its predicate; default 200. */
   polling?: number;
   /** Whether {@link ModelPage.alerts} also reads the `.notice` elements, not only `[role="alert"]` (default false). */
