@@ -35,7 +35,8 @@ export interface SingleNeuronCliEstimate extends ResourceEstimate { jsonChars: n
 /**
  * What `lazyrich simulate` needs for a validated config: the ensemble (f64 SoA plus the f32 upload), the
  * T read-backs, the output objects (T values of a, δ, excess loss, ν, μ, S and T arrays w of d per
- * trajectory) and the compact JSON text, which V8 holds as one string.
+ * trajectory) and the compact JSON text as one string. Both are counted whole: a bound above what the CLI holds,
+ * which streams the text and builds no output objects (outputJson.ts).
  */
 export function estimateSingleNeuronConfig(cfg: SimulateConfig): SingleNeuronCliEstimate {
   const { n, d } = cfg;
