@@ -1,6 +1,6 @@
 /**
- * URL-hash fuzz in the browser (issue 11, "measure and keep measuring"): seeded bad hashes on the single-neuron, relu2 and
- * linear2 pages, script-injection attempts in every key, in model= and as unknown keys. Most cases change the hash of one
+ * URL-hash fuzz in the browser (issue 11, "measure and keep measuring"): seeded bad hashes on the single-neuron, relu2,
+ * linear2 and mlp pages, script-injection attempts in every key, in model= and as unknown keys. Most cases change the hash of one
  * open page (hashchange), a few are first loads (page.goto). Asserted for every case: no page error, no
  * injected script ran (a window flag every payload would set, and no element the payload would create), a
  * notice naming the URL key the user typed, and the running state kept: the hash is rewritten to the
@@ -14,6 +14,7 @@ import { Chooser } from '../helpers/fuzz.ts';
 import { singleNeuronPlugin } from '../../src/models/singleNeuron/plugin.ts';
 import { relu2Plugin } from '../../src/models/relu2/plugin.ts';
 import { linear2Plugin } from '../../src/models/linear2/plugin.ts';
+import { mlpPlugin } from '../../src/models/mlp/plugin.ts';
 
 const session = e2eSession();
 
@@ -54,6 +55,9 @@ const MODELS = [
   // aligned preset to t = 1000 (10⁵ steps of dt = 10⁻², 4 per frame): it animates through every case
   { plugin: linear2Plugin, start: '#model=linear2&v=1&p=aligned&T=1000&spf=4', ready: 'window.lazyrich?.linear2', status: 'window.lazyrich.linear2.status',
     progress: '(s) => s.state === "done" ? Infinity : s.step', cases: 80 },
+  // the grokking preset shrunk to 2 networks of width 8, 10⁵ steps: it trains through every case
+  { plugin: mlpPlugin, start: '#model=mlp&v=1&p=grokking&mp=5&w=8&T=100000&ck=4&a=0.5,2&t=1&sn=1&P=4', ready: 'window.lazyrich?.mlp',
+    status: 'window.lazyrich.mlp.status', progress: '(s) => s.state === "done" ? Infinity : s.checkpointsDone * 1e9 + s.batch * 1e6 + s.step', cases: 80 },
 ] as const;
 
 const pwned = (page: Page) => page.evaluate(() => ({
