@@ -9,16 +9,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSession } from '../helpers/browser.ts';
-import type { Linear2Status } from '../../src/models/linear2/app/app.ts';
+import { e2eSession, modelPage } from '../helpers/browser.ts';
 
 const session = e2eSession();
 const VIEWPORT = { width: 1280, height: 900 };
-const open = (hash: string) => session.open(hash, 'window.lazyrich?.linear2', VIEWPORT);
-const status = (page: Page): Promise<Linear2Status> => page.evaluate(() => window.lazyrich!.linear2!.status);
-const waitFor = (page: Page, predicate: string, timeout = 60_000) =>
-  page.waitForFunction(`(() => { const s = window.lazyrich.linear2.status; return ${predicate}; })()`, null, { timeout, polling: 200 });
-const alerts = (page: Page) => page.locator('#notices [role="alert"], #notices .notice').allTextContents();
+const { open, status, waitFor, alerts } = modelPage(session, 'linear2', VIEWPORT, { waitTimeout: 60_000, polling: 200, withNotices: true });
 const SHOTS = process.env.LIN2_SHOTS ?? 'test-results/linear2';
 
 /** Standard deviation of the luminance of an element's screenshot (0 for a blank panel). */

@@ -10,18 +10,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSession, NO_WEBGPU } from '../helpers/browser.ts';
-import type { MlpStatus } from '../../src/models/mlp/app/app.ts';
+import { e2eSession, modelPage, NO_WEBGPU } from '../helpers/browser.ts';
 import { parseMlpConfig } from '../../src/models/mlp/config.ts';
 import { MLP_SERIES, simulateMlp } from '../../src/models/mlp/run.ts';
 
 const session = e2eSession();
 const VIEWPORT = { width: 1400, height: 1000 };
-const open = (hash: string, acceptDownloads = false) => session.open(hash, 'window.lazyrich?.mlp', VIEWPORT, { acceptDownloads });
-const status = (page: Page): Promise<MlpStatus> => page.evaluate(() => window.lazyrich!.mlp!.status);
-const waitFor = (page: Page, predicate: string, timeout = 90_000) =>
-  page.waitForFunction(`(() => { const s = window.lazyrich.mlp.status; return ${predicate}; })()`, null, { timeout, polling: 250 });
-const alerts = (page: Page) => page.locator('#notices [role="alert"], #notices .notice').allTextContents();
+const { open, status, waitFor, alerts } = modelPage(session, 'mlp', VIEWPORT, { waitTimeout: 90_000, polling: 250, withNotices: true });
 const SHOTS = process.env.MLP_SHOTS ?? 'test-results/mlp';
 
 /** Distinct colours (6-bit per channel) in an element's screenshot: a plotted chart or a filled map has many. */
@@ -106,7 +101,7 @@ describe('mlp page', () => {
 
   it('grokking preset (shrunk): heatmaps and W₁ images; a bad URL key and a bad control value are refused by name; CSV upload (malformed refused by row and column, good one trains); exports', { timeout: 120_000 }, async () => {
     // p = 7 (49 pairs, 39 train), width 32, τ × α = 2 × 2, 1 seed, 90 steps; ds=-1 is a bad URL value (data seed ≥ 0).
-    const { page, errors } = await open('#model=mlp&v=1&p=grokking&mp=7&tf=0.8&w=32&hl=1&bs=0&T=90&ck=4&a=0.3,3&t=0.5,1&sn=1&P=8&ds=-1', true);
+    const { page, errors } = await open('#model=mlp&v=1&p=grokking&mp=7&tf=0.8&w=32&hl=1&bs=0&T=90&ck=4&a=0.3,3&t=0.5,1&sn=1&P=8&ds=-1', { acceptDownloads: true });
     expect((await alerts(page)).join(' ')).toMatch(/URL key ds: .*\(dataSeed\)/);
     const s0 = await status(page);
     expect(s0).toMatchObject({ networks: 4, task: 'modular', totalSteps: 90 });
@@ -185,7 +180,7 @@ describe('mlp page', () => {
   });
 
   it('without WebGPU the grid trains on the f64 CPU backend in the tab', { timeout: 60_000 }, async () => {
-    const { page, errors } = await session.open('#model=mlp&v=1&p=grokking&mp=5&w=8&T=30&ck=3&a=0.5,2&t=1&sn=2&P=4', 'window.lazyrich?.mlp', VIEWPORT, { initScript: NO_WEBGPU });
+    const { page, errors } = await open('#model=mlp&v=1&p=grokking&mp=5&w=8&T=30&ck=3&a=0.5,2&t=1&sn=2&P=4', { initScript: NO_WEBGPU });
     await waitFor(page, "s.state === 'done'", 40_000);
     expect(await status(page)).toMatchObject({ backend: 'cpu', networks: 4, recorded: 3, diverged: 0 });
     expect((await alerts(page)).join(' ')).toContain('f64 CPU backend');
@@ -197,7 +192,7 @@ describe('mlp page', () => {
   // software adapter and on the f64 CPU fallback, extrapolated to the whole run (the README and softwareAdapterNote quote it).
   it.runIf(!!process.env.MLP_MEASURE)('measure: rhm-reduced and grokking presets, first checkpoint interval, SwiftShader and f64 CPU', { timeout: 600_000 }, async () => {
     for (const [hash, gpu] of [['#model=mlp&v=1&p=rhm-reduced', true], ['#model=mlp&v=1&p=rhm-reduced', false], ['#model=mlp&v=1&p=grokking', true], ['#model=mlp&v=1&p=grokking', false]] as const) {
-      const { page } = await session.open(hash, 'window.lazyrich?.mlp', VIEWPORT, gpu ? {} : { initScript: NO_WEBGPU });
+      const { page } = await open(hash, gpu ? {} : { initScript: NO_WEBGPU });
       await waitFor(page, 's.recorded >= 1', 120_000);
       const t0 = Date.now();
       await waitFor(page, 's.recorded >= 2', 400_000);

@@ -10,20 +10,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSession, NO_WEBGPU } from '../helpers/browser.ts';
+import { e2eSession, modelPage, NO_WEBGPU } from '../helpers/browser.ts';
 import { BACKGROUND_COLOR, parseColor } from '../../src/views/colormaps.ts';
 import { EMPTY_COLOR, HATCH_COLOR, heatmapLayout } from '../../src/views/heatmap.ts';
 import { NEGATIVE_UNIT_COLOR, POSITIVE_UNIT_COLOR, TEACHER_COLOR } from '../../src/views/neuronPortrait.ts';
 import { CELL_COLORS } from '../../src/models/relu2/app/cellsView.ts';
-import type { Relu2AppStatus } from '../../src/models/relu2/app/app.ts';
 
 const session = e2eSession();
-const open = (hash: string) => session.open(hash, 'window.lazyrich?.relu2', { width: 1280, height: 860 });
-
-const status = (page: Page): Promise<Relu2AppStatus> => page.evaluate(() => window.lazyrich!.relu2!.status);
-const waitFor = (page: Page, predicate: string, timeout = 180_000) =>
-  page.waitForFunction(`(() => { const s = window.lazyrich.relu2.status; return ${predicate}; })()`, null, { timeout, polling: 200 });
-const alerts = (page: Page) => page.locator('#notices [role="alert"]').allTextContents();
+const { open, status, waitFor, alerts } = modelPage(session, 'relu2', { width: 1280, height: 860 }, { waitTimeout: 180_000, polling: 200 });
 
 const rgb = (css: string) => parseColor(css).slice(0, 3).map((v) => Math.round(v * 255));
 const near = (png: PNG, k: number, c: number[], tol = 24) =>
@@ -178,7 +172,7 @@ describe('relu2 Fig. 1a and uploaded data', () => {
 
 describe('relu2 without WebGPU', () => {
   it('explains it and trains the Fig. 1a settings on the f64 CPU reference', async () => {
-    const { page } = await session.open('#model=relu2&v=1&p=fig1a&T=300&cn=6', 'window.lazyrich?.relu2', { width: 1280, height: 860 }, { initScript: NO_WEBGPU, timeout: 60_000, checkError: false });
+    const { page } = await open('#model=relu2&v=1&p=fig1a&T=300&cn=6', { initScript: NO_WEBGPU, timeout: 60_000, checkError: false });
     expect(await page.locator('#notices [data-id="no-webgpu"]').textContent()).toContain('f64 CPU reference');
     await waitFor(page, "s.state === 'done'", 60_000);
     expect(await status(page)).toMatchObject({ backend: 'cpu', networks: 4, cellsDone: 4 });

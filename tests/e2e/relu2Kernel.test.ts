@@ -3,34 +3,30 @@
  * this software adapter); `kernel=tiled` builds the run on the tiled kernel (window.lazyrich.relu2.status.kernel)
  * and trains it; an unknown kernel is refused by its key in a notice while the rest of the link applies.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSession } from '../helpers/browser.ts';
+import { e2eSession, modelPage } from '../helpers/browser.ts';
 
 const session = e2eSession();
-type Status = { state: string; step: number; lastStep: number; kernel: string | null; backend: string };
-const status = (page: Page) => page.evaluate(() => window.lazyrich!.relu2!.status as unknown as Status);
-const waitFor = (page: Page, predicate: string, timeout: number) =>
-  page.waitForFunction(`(() => { const s = window.lazyrich.relu2.status; return ${predicate}; })()`, null, { timeout, polling: 50 });
+const { open, status, waitFor } = modelPage(session, 'relu2', { width: 1280, height: 860 }, { polling: 50 });
 
 describe('relu2 kernel= URL key', () => {
   it('auto is the thread kernel here; kernel=tiled runs the tiled kernel; kernel=warp is refused by name', async () => {
     // Fig. 1a, 20 steps, 1 checkpoint: a small run on any kernel.
     const small = '#model=relu2&v=1&p=fig1a&T=20&cn=1';
-    const auto = await session.open(small, 'window.lazyrich?.relu2', { width: 1280, height: 860 });
+    const auto = await open(small);
     await waitFor(auto.page, "s.state === 'done'", 180_000);
     expect(await status(auto.page)).toMatchObject({ backend: 'gpu', kernel: 'thread', step: 20 });
     expect(await auto.page.evaluate(() => location.hash)).toMatch(/&kernel=auto(&|$)/);
     await auto.page.close();
 
-    const tiled = await session.open(`${small}&kernel=tiled`, 'window.lazyrich?.relu2', { width: 1280, height: 860 });
+    const tiled = await open(`${small}&kernel=tiled`);
     await waitFor(tiled.page, "s.state === 'done'", 180_000);
     expect(await status(tiled.page)).toMatchObject({ backend: 'gpu', kernel: 'tiled', step: 20 });
     expect(await tiled.page.evaluate(() => location.hash)).toMatch(/&kernel=tiled(&|$)/);
     expect(tiled.errors).toEqual([]);
     await tiled.page.close();
 
-    const bad = await session.open(`${small}&kernel=warp`, 'window.lazyrich?.relu2', { width: 1280, height: 860 });
+    const bad = await open(`${small}&kernel=warp`);
     await bad.page.waitForFunction(() => /URL key kernel:/.test(document.getElementById('notices')?.textContent ?? ''), null, { timeout: 60_000 });
     expect(await status(bad.page)).toMatchObject({ kernel: 'thread', lastStep: 20 });
     await bad.page.close();

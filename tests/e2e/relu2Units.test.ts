@@ -7,15 +7,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { e2eSession } from '../helpers/browser.ts';
-import type { Relu2AppStatus } from '../../src/models/relu2/app/app.ts';
+import { e2eSession, modelPage } from '../helpers/browser.ts';
 
 const session = e2eSession();
-const status = (page: Page): Promise<Relu2AppStatus> => page.evaluate(() => window.lazyrich!.relu2!.status);
-const waitFor = (page: Page, predicate: string, timeout = 40_000) =>
-  page.waitForFunction(`(() => { const s = window.lazyrich.relu2.status; return ${predicate}; })()`, null, { timeout, polling: 100 });
+const { open, status, waitFor } = modelPage(session, 'relu2', { width: 1280, height: 1400 }, { waitTimeout: 40_000, polling: 100 });
 
 /** Variance of the luminance (0…255) of a PNG screenshot. */
 function lumaVariance(buf: Buffer): number {
@@ -43,7 +39,7 @@ const save = (name: string, buf: Buffer) => { if (SHOTS) { mkdirSync(SHOTS, { re
 
 describe('relu2 Fig. 5a XOR preset: parity pictures and unit scatter', () => {
   it('opens, animates, and draws non-blank parity and unit panels', { timeout: 90_000 }, async () => {
-    const { page, errors } = await session.open('#model=relu2&v=1&p=xor', 'window.lazyrich?.relu2', { width: 1280, height: 1400 });
+    const { page, errors } = await open('#model=relu2&v=1&p=xor');
     const s0 = await status(page);
     expect(s0).toMatchObject({ kind: 'grid', networks: 9, cells: 9, selectedCell: 5 });
     expect(await page.locator('#r2-parity-panel').isVisible()).toBe(true);

@@ -1,6 +1,6 @@
 /**
- * URL-hash fuzz in the browser (issue 11, "measure and keep measuring"): seeded bad hashes on both app models,
- * script-injection attempts in every key, in model= and as unknown keys. Most cases change the hash of one
+ * URL-hash fuzz in the browser (issue 11, "measure and keep measuring"): seeded bad hashes on the single-neuron, relu2,
+ * linear2 and mlp pages, script-injection attempts in every key, in model= and as unknown keys. Most cases change the hash of one
  * open page (hashchange), a few are first loads (page.goto). Asserted for every case: no page error, no
  * injected script ran (a window flag every payload would set, and no element the payload would create), a
  * notice naming the URL key the user typed, and the running state kept: the hash is rewritten to the
@@ -13,6 +13,8 @@ import { e2eSession } from '../helpers/browser.ts';
 import { Chooser } from '../helpers/fuzz.ts';
 import { singleNeuronPlugin } from '../../src/models/singleNeuron/plugin.ts';
 import { relu2Plugin } from '../../src/models/relu2/plugin.ts';
+import { linear2Plugin } from '../../src/models/linear2/plugin.ts';
+import { mlpPlugin } from '../../src/models/mlp/plugin.ts';
 
 const session = e2eSession();
 
@@ -50,6 +52,12 @@ const MODELS = [
     progress: '(s) => s.stepCount', cases: 120 },
   { plugin: relu2Plugin, start: '#model=relu2&v=1&p=fig1a&T=100000&cn=8', ready: 'window.lazyrich?.relu2', status: 'window.lazyrich.relu2.status',
     progress: '(s) => s.state === "done" ? Infinity : s.checkpointsDone * 1e9 + s.batch * 1e6 + s.step', cases: 80 },
+  // aligned preset to t = 1000 (10⁵ steps of dt = 10⁻², 4 per frame): it animates through every case
+  { plugin: linear2Plugin, start: '#model=linear2&v=1&p=aligned&T=1000&spf=4', ready: 'window.lazyrich?.linear2', status: 'window.lazyrich.linear2.status',
+    progress: '(s) => s.state === "done" ? Infinity : s.step', cases: 80 },
+  // the grokking preset shrunk to 2 networks of width 8, 10⁵ steps: it trains through every case
+  { plugin: mlpPlugin, start: '#model=mlp&v=1&p=grokking&mp=5&w=8&T=100000&ck=4&a=0.5,2&t=1&sn=1&P=4', ready: 'window.lazyrich?.mlp',
+    status: 'window.lazyrich.mlp.status', progress: '(s) => s.state === "done" ? Infinity : s.checkpointsDone * 1e9 + s.batch * 1e6 + s.step', cases: 80 },
 ] as const;
 
 const pwned = (page: Page) => page.evaluate(() => ({
@@ -88,6 +96,7 @@ describe('URL-hash fuzz', () => {
       ['#model=%E0%A4%A&v=1', 'window.lazyrich?.app', 'Unknown model'],
       [`#v=1&p=custom&dn=16&dirs=${encodeURIComponent(INJECTIONS[0])}&d=3&xy=1,2,3`, 'window.lazyrich?.app', 'URL key dirs:'],
       [`#model=relu2&v=1&p=fig1a&T=400&cn=${encodeURIComponent(INJECTIONS[2])}`, 'window.lazyrich?.relu2', 'URL key cn:'],
+      [`#model=linear2&v=1&p=aligned&T=12&spf=${encodeURIComponent(INJECTIONS[1])}`, 'window.lazyrich?.linear2', 'URL key spf:'],
     ];
     for (const [hash, ready, names] of cases) {
       const { page, errors } = await session.open(hash, ready, { width: 1100, height: 720 });
@@ -100,6 +109,7 @@ describe('URL-hash fuzz', () => {
         expect(await page.evaluate(() => location.hash)).toMatch(new RegExp(`[#&]d=3&.*xy=1%2C2%2C3.*&dn=16&.*dirs=${SINGLE_NEURON_SCHEMA.directions.default}(&|$)`));
       }
       if (hash.includes('model=relu2')) expect(await page.evaluate(() => location.hash)).toMatch(/[#&]T=400&cn=\d+(&|$)/);
+      if (hash.includes('model=linear2')) expect(await page.evaluate(() => location.hash)).toMatch(/[#&]T=12&spf=\d+(&|$)/);
       await page.close();
     }
   });

@@ -7,27 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fixture from '../fixtures/relu2_gd.json' with { type: 'json' };
 import type { GpuContext } from '../../src/gpu/device.ts';
-import { buildRelu2Grid, learningRateOf, seededSymmetrisedInit, teacherStudentData } from '../../src/models/relu2/data.ts';
+import { learningRateOf, seededSymmetrisedInit, teacherStudentData } from '../../src/models/relu2/data.ts';
 import { kernelShape, type Relu2Kernel } from '../../src/models/relu2/layout.ts';
-import { Relu2Sim, type Relu2NetworkMetrics } from '../../src/models/relu2/sim.ts';
+import { Relu2Sim } from '../../src/models/relu2/sim.ts';
 import { trainRelu2, type Relu2Data, type Relu2Params, type Relu2Record } from '../../src/theory/index.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
+import { expectMatchesF64, LEAKY_SLOPE, leakyMultiTileGrid, PADDED_SLOPE, paddedUnitsGrid, rel, runTo } from '../helpers/relu2Grids.ts';
 
 let ctx: GpuContext;
 beforeAll(async () => { ctx = await testGpu(); });
 afterAll(() => { expect(gpuErrors(ctx)).toEqual([]); ctx?.device.destroy(); });
-
-const rel = (x: number, ref: number) => Math.abs(x - ref) / Math.abs(ref);
-
-/** Advances to each checkpoint and reads the metrics there: result[c][q]. */
-async function runTo(sim: Relu2Sim, checkpoints: readonly number[]): Promise<Relu2NetworkMetrics[][]> {
-  const out: Relu2NetworkMetrics[][] = [];
-  for (const c of checkpoints) {
-    await sim.advance(c - sim.stepCount);
-    out.push(await sim.readMetrics());
-  }
-  return out;
-}
 
 describe.each<Relu2Kernel>(['workgroup', 'thread', 'tiled'])('%s kernel', (kernel) => {
 describe('relu2 GPU vs the numpy fixture (d = 3, m = 6, n = 12, η = 0.05, 2000 steps)', () => {
@@ -102,11 +91,8 @@ describe('relu2 acceptance (issue 4): d = 2, m = 50, n = 20, the four Fig. 1a se
 
 describe('relu2 tiled kernel (n > 32, d > 32): several sample tiles and column chunks', () => {
   it('matches f64 with leaky ReLU (slope 0.1), two seeds sharing data, uneven tiles, 300 steps', async () => {
-    const slope = 0.1;
-    const grid = buildRelu2Grid({
-      m: 10, taus: [0.5, 1], deltas: [-0.5, 0.5], seeds: [1, 2], teacher: { d: 40, n: 70, m0: 3, nTest: 37 },
-      learningRate: 0.05, slope,
-    });
+    const slope = LEAKY_SLOPE;
+    const grid = leakyMultiTileGrid();
     const shape = kernelShape(10, 40, 70);
     expect(shape.resident).toBe(false);
     expect(Math.ceil(70 / shape.ts)).toBeGreaterThan(1); // several tiles, the last one partial
@@ -114,23 +100,8 @@ describe('relu2 tiled kernel (n > 32, d > 32): several sample tiles and column c
     const checkpoints = [0, 1, 50, 300];
     const sim = await Relu2Sim.create(ctx, { datasets: grid.datasets, networks: grid.networks, slope }, { kernel });
     const gpu = await runTo(sim, checkpoints);
-    const params = await sim.readParams();
-    grid.networks.forEach((net, q) => {
-      const ref = trainRelu2(net.init, grid.datasets[net.dataIndex], { eta: net.eta, slope, checkpoints }).records;
-      ref.forEach((r, c) => {
-        const g = gpu[c][q];
-        // Observed ≤ 3e-7 relative / 5e-9 absolute; tolerances 1e-5 relative, 1e-6 absolute (S), H exact.
-        expect(rel(g.trainLoss, r.trainLoss)).toBeLessThanOrEqual(1e-5);
-        expect(rel(g.testLoss, r.testLoss)).toBeLessThanOrEqual(1e-5);
-        expect(g.hamming).toBeCloseTo(r.hamming, 5);
-        if (c > 0) expect(rel(g.paramDistance, r.paramDistance)).toBeLessThanOrEqual(1e-5);
-        expect(Math.abs(g.kernelDistance - r.kernelDistance)).toBeLessThanOrEqual(1e-6);
-        expect(Math.abs(g.deltaDrift - r.deltaDrift)).toBeLessThanOrEqual(1e-5);
-      });
-      const last = ref[ref.length - 1].params;
-      last.W.forEach((v, i) => expect(Math.abs(params[q].W[i] - v)).toBeLessThanOrEqual(1e-6));
-      last.a.forEach((v, k) => expect(Math.abs(params[q].a[k] - v)).toBeLessThanOrEqual(1e-6));
-    });
+    // Observed ≤ 3e-7 relative / 5e-9 absolute; tolerances 1e-5 relative, 1e-6 absolute (S), H exact (expectMatchesF64).
+    expectMatchesF64(grid, slope, checkpoints, gpu, await sim.readParams(), { testLossAndDrift: true });
     sim.destroy();
   });
 });
@@ -138,33 +109,16 @@ describe('relu2 tiled kernel (n > 32, d > 32): several sample tiles and column c
 
 describe('relu2 tiled kernel shapes (shaders/relu2/relu2StepTiled.wgsl.ts)', () => {
   it('WG = 128, 5 G̃ blocks and 7 units per thread, padded units (m = 98), 3 tiles (the last partial): matches f64 over 100 steps', async () => {
-    // η = 0.002 keeps the loss ≥ 5e-3 over the 100 steps (at η = 0.02 it falls to 8e-6, where the f32 loss of
-    // the metrics kernel, not the step, is off by 2e-5 relative with every step kernel).
-    const slope = 0.05;
-    const grid = buildRelu2Grid({
-      m: 98, taus: [0.5, 1], deltas: [0], seeds: [3], teacher: { d: 84, n: 40, m0: 3, nTest: 10 }, learningRate: 0.002, slope,
-    });
+    // η = 0.002 keeps the loss ≥ 5e-3 over the 100 steps (paddedUnitsGrid).
+    const slope = PADDED_SLOPE;
+    const grid = paddedUnitsGrid();
     const checkpoints = [0, 1, 100];
     const sim = await Relu2Sim.create(ctx, { datasets: grid.datasets, networks: grid.networks, slope }, { kernel: 'tiled' });
     const s = sim.sizes.tiledShape;
     expect([s.wg, s.nbt, s.rk, s.mp, Math.ceil(40 / s.ts)]).toEqual([128, 5, 7, 100, 3]);
     const gpu = await runTo(sim, checkpoints);
-    const params = await sim.readParams();
-    grid.networks.forEach((net, q) => {
-      const ref = trainRelu2(net.init, grid.datasets[net.dataIndex], { eta: net.eta, slope, checkpoints }).records;
-      ref.forEach((r, c) => {
-        const g = gpu[c][q];
-        // The tolerances of the suite above: 1e-5 relative (loss, ‖θ − θ₀‖), 1e-6 absolute (S), H exact.
-        expect(rel(g.trainLoss, r.trainLoss)).toBeLessThanOrEqual(1e-5);
-        expect(g.hamming).toBeCloseTo(r.hamming, 5);
-        if (c > 0) expect(rel(g.paramDistance, r.paramDistance)).toBeLessThanOrEqual(1e-5);
-        expect(Math.abs(g.kernelDistance - r.kernelDistance)).toBeLessThanOrEqual(1e-6);
-        expect(g.stepsTaken).toBe(checkpoints[c]);
-      });
-      const last = ref[ref.length - 1].params;
-      last.W.forEach((v, i) => expect(Math.abs(params[q].W[i] - v)).toBeLessThanOrEqual(1e-6));
-      last.a.forEach((v, k) => expect(Math.abs(params[q].a[k] - v)).toBeLessThanOrEqual(1e-6));
-    });
+    // The tolerances of the suite above: 1e-5 relative (loss, ‖θ − θ₀‖), 1e-6 absolute (S), H exact.
+    expectMatchesF64(grid, slope, checkpoints, gpu, await sim.readParams());
     sim.destroy();
   });
 });

@@ -2,18 +2,17 @@
  * Issue 12 item 2: the relu2 tiled kernel's subgroup path (shaders/relu2/relu2StepTiled.wgsl.ts `subgroups`:
  * the sum of each sample's partial outputs across unit columns by subgroupShuffleXor) and its plain path, both
  * against the f64 reference (src/theory/relu2.ts trainRelu2, docs/theory.md §3) with the tolerances of
- * tests/gpu/relu2.test.ts (loss and ‖θ − θ₀‖ 1e-5 relative, S 1e-6 absolute, H exact, W and a 1e-6 absolute).
+ * tests/gpu/relu2.test.ts, shared in tests/helpers/relu2Grids.ts expectMatchesF64 (loss and ‖θ − θ₀‖ 1e-5 relative,
+ * S 1e-6 absolute, H exact, W and a 1e-6 absolute).
  * SwiftShader through Dawn in Node offers `subgroups` (subgroup size 4), so both paths run here; a device opened
  * without the feature gets the plain path by default and a clear error when the subgroup path is forced.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuContext } from '../../src/gpu/device.ts';
-import { buildRelu2Grid } from '../../src/models/relu2/data.ts';
-import { Relu2Sim, type Relu2NetworkMetrics } from '../../src/models/relu2/sim.ts';
+import { Relu2Sim } from '../../src/models/relu2/sim.ts';
 import { relu2StepTiledShader, tiledKernelShape } from '../../shaders/relu2/relu2StepTiled.wgsl.ts';
-import { trainRelu2 } from '../../src/theory/index.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
-import { LEAKY_SLOPE, leakyMultiTileGrid, rel } from '../helpers/relu2Grids.ts';
+import { expectMatchesF64, LEAKY_SLOPE, leakyMultiTileGrid, PADDED_SLOPE, paddedUnitsGrid, runTo } from '../helpers/relu2Grids.ts';
 
 let ctx: GpuContext;
 beforeAll(async () => { ctx = await testGpu(); });
@@ -25,26 +24,8 @@ type Grid = ReturnType<typeof leakyMultiTileGrid>;
 async function checkAgainstF64(grid: Grid, slope: number, checkpoints: number[], subgroups: boolean): Promise<Relu2Sim> {
   const sim = await Relu2Sim.create(ctx, { datasets: grid.datasets, networks: grid.networks, slope }, { kernel: 'tiled', subgroups });
   expect(sim.subgroups).toBe(subgroups);
-  const gpu: Relu2NetworkMetrics[][] = [];
-  for (const c of checkpoints) {
-    await sim.advance(c - sim.stepCount);
-    gpu.push(await sim.readMetrics());
-  }
-  const params = await sim.readParams();
-  grid.networks.forEach((net, q) => {
-    const ref = trainRelu2(net.init, grid.datasets[net.dataIndex], { eta: net.eta, slope, checkpoints }).records;
-    ref.forEach((r, c) => {
-      const g = gpu[c][q];
-      expect(rel(g.trainLoss, r.trainLoss)).toBeLessThanOrEqual(1e-5);
-      expect(g.hamming).toBeCloseTo(r.hamming, 5);
-      if (c > 0) expect(rel(g.paramDistance, r.paramDistance)).toBeLessThanOrEqual(1e-5);
-      expect(Math.abs(g.kernelDistance - r.kernelDistance)).toBeLessThanOrEqual(1e-6);
-      expect(g.stepsTaken).toBe(checkpoints[c]);
-    });
-    const last = ref[ref.length - 1].params;
-    last.W.forEach((v, i) => expect(Math.abs(params[q].W[i] - v)).toBeLessThanOrEqual(1e-6));
-    last.a.forEach((v, k) => expect(Math.abs(params[q].a[k] - v)).toBeLessThanOrEqual(1e-6));
-  });
+  const gpu = await runTo(sim, checkpoints);
+  expectMatchesF64(grid, slope, checkpoints, gpu, await sim.readParams());
   return sim;
 }
 
@@ -63,10 +44,8 @@ describe('relu2 tiled kernel: subgroup and plain reductions', () => {
       (await checkAgainstF64(leakyMultiTileGrid(), LEAKY_SLOPE, [0, 1, 50, 300], subgroups)).destroy();
     });
     it(`${subgroups ? 'subgroup' : 'plain'} path, m = 98 (WG = 128, TK = 16: partials of several subgroups): matches f64 over 100 steps`, async () => {
-      const slope = 0.05;
-      const grid = buildRelu2Grid({ m: 98, taus: [0.5, 1], deltas: [0], seeds: [3], teacher: { d: 84, n: 40, m0: 3, nTest: 10 }, learningRate: 0.002, slope });
       expect(tiledKernelShape(98, 84, 40).wg / tiledKernelShape(98, 84, 40).ti).toBe(16);
-      (await checkAgainstF64(grid, slope, [0, 1, 100], subgroups)).destroy();
+      (await checkAgainstF64(paddedUnitsGrid(), PADDED_SLOPE, [0, 1, 100], subgroups)).destroy();
     });
   }
 

@@ -127,3 +127,47 @@ export function e2eSession(): E2eSession {
     keep(page) { kept.add(page); page.once('close', () => kept.delete(page)); },
   };
 }
+
+/** The status object a model's app exposes as `window.lazyrich[key].status`. */
+export type StatusOf<K extends keyof LazyrichGlobals> = NonNullable<LazyrichGlobals[K]> extends { status: infer S } ? S : never;
+
+/** How a model's page is waited on and read (see {@link modelPage}). */
+export interface ModelPageOptions {
+  /** Default timeout (ms) of {@link ModelPage.waitFor}; omit it when every call names its own. */
+  waitTimeout?: number;
+  /** How often (ms) waitFor evaluates its predicate; default 200. */
+  polling?: number;
+  /** Whether {@link ModelPage.alerts} also reads the `.notice` elements, not only `[role="alert"]` (default false). */
+  withNotices?: boolean;
+}
+
+/** The small helpers every model's e2e file needs, bound to one model's key (see {@link modelPage}). */
+export interface ModelPage<S> {
+  /** Opens `#…` and waits until `window.lazyrich[key]` exists ({@link E2eSession.open}). */
+  open(hash: string, options?: OpenOptions): Promise<OpenedPage>;
+  /** `window.lazyrich[key].status`, read once. */
+  status(page: Page): Promise<S>;
+  /** Waits until the JS expression `predicate`, in which `s` is the status, is true; rejects after `timeout` ms. */
+  waitFor(page: Page, predicate: string, timeout?: number): Promise<void>;
+  /** The texts of the notices area's alerts (and notices, with `withNotices`), in document order. */
+  alerts(page: Page): Promise<string[]>;
+}
+
+/**
+ * open, status, waitFor and alerts of a model's page (the app exposed as `window.lazyrich[key]`), with one
+ * viewport for the file. @param key the app's `exposeAs` (e.g. 'relu2', 'mlp').
+ */
+export function modelPage<K extends keyof LazyrichGlobals>(
+  session: E2eSession, key: K, viewport: { width: number; height: number }, options: ModelPageOptions,
+): ModelPage<StatusOf<K>> {
+  const { waitTimeout, polling = 200, withNotices = false } = options;
+  const selector = withNotices ? '#notices [role="alert"], #notices .notice' : '#notices [role="alert"]';
+  return {
+    open: (hash, openOptions) => session.open(hash, `window.lazyrich?.${key}`, viewport, openOptions),
+    status: (page) => page.evaluate((k) => (window.lazyrich as Record<string, { status: unknown }>)[k].status, key) as Promise<StatusOf<K>>,
+    async waitFor(page, predicate, timeout = waitTimeout) {
+      await page.waitForFunction(`(() => { const s = window.lazyrich.${key}.status; return ${predicate}; })()`, null, { timeout, polling });
+    },
+    alerts: (page) => page.locator(selector).allTextContents(),
+  };
+}

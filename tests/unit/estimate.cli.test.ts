@@ -46,6 +46,8 @@ describe('huge configs are refused from their estimate, with bounded memory', ()
   it('single neuron, 2²⁴ trajectories: exit 2 naming config.init.grid and the JSON size over the string limit', async () => {
     const r = await runBounded(['simulate', write('sn.json', singleNeuronMax)], LIMITS);
     expectRefused(r, /^lazyrich: config\.init\.grid: 16,777,216 trajectories × 3 output times make ~10,569,646,080 characters of JSON; the limit is 536,870,888/);
+    // the output is streamed: the limit is there for its reader (JSON.parse holds the one JSON text as one string)
+    expect(r.stderr).toContain("(V8's longest string: the output is streamed, but as one JSON text, which JSON.parse reads back only as one string); use fewer");
   }, 90_000);
 
   it('single neuron, 2²⁰ trajectories at one output time: exit 2 naming the heap it needs and the 512 MB limit', async () => {

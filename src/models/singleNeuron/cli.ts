@@ -37,8 +37,9 @@ Exit codes: 0 ok; 2 bad config or usage (one "lazyrich: config.<field>: …" lin
 
 /**
  * Validates a config, then refuses it (before the ensemble is built) when its estimate
- * ({@link estimateSingleNeuronConfig}) does not fit this process: the compact JSON output over V8's
- * longest string, or the host limits of src/models/estimateHost.ts (issue 11 defect 3).
+ * ({@link estimateSingleNeuronConfig}) does not fit this process: the compact JSON output (streamed, but one JSON
+ * text that a reader parses as one string) over V8's longest string, or the host limits of
+ * src/models/estimateHost.ts (issue 11 defect 3).
  * @throws ConfigError naming the field (`config.init.grid` / `config.init.explicit`), the size and the limit.
  */
 export function parseAndEstimate(raw: unknown): SimulateConfig {
@@ -47,7 +48,7 @@ export function parseAndEstimate(raw: unknown): SimulateConfig {
   const hint = 'use fewer trajectories or output times, or split the grid over several configs';
   if (e.jsonChars > MAX_JSON_CHARS) {
     throw new ConfigError(e.fields[0], `${formatCount(e.items)} trajectories × ${cfg.times.length} output times make ~${formatCount(e.jsonChars)} characters of JSON; `
-      + `the limit is ${formatCount(MAX_JSON_CHARS)} (V8's longest string: the output is written as one JSON text); ${hint}`);
+      + `the limit is ${formatCount(MAX_JSON_CHARS)} (V8's longest string: the output is streamed, but as one JSON text, which JSON.parse reads back only as one string); ${hint}`);
   }
   refuseOverHost(e, hint);
   return cfg;

@@ -16,7 +16,10 @@ export const SETUP_RATE = 2e7;
 const NUM = 8, ARR = 32, OBJ = 120;
 /** Characters of one number in the JSON output ("-0.12345678901234567," is 20). */
 const CHARS_PER_NUMBER = 20;
-/** V8's longest string (characters): the compact layout writes the whole document as one string. */
+/**
+ * V8's longest string (characters): the compact layout streams the document in pieces, but as one JSON text,
+ * which JSON.parse reads back only as one string.
+ */
 export const MAX_JSON_CHARS = 2 ** 29 - 24;
 
 /** The GPU buffers of one ensemble of n trajectories in d dimensions (sim, observables, analyses). */
@@ -32,7 +35,8 @@ export interface SingleNeuronCliEstimate extends ResourceEstimate { jsonChars: n
 /**
  * What `lazyrich simulate` needs for a validated config: the ensemble (f64 SoA plus the f32 upload), the
  * T read-backs, the output objects (T values of a, δ, excess loss, ν, μ, S and T arrays w of d per
- * trajectory) and the compact JSON text, which V8 holds as one string.
+ * trajectory) and the compact JSON text as one string. Both are counted whole: a bound above what the CLI holds,
+ * which streams the text and builds no output objects (outputJson.ts).
  */
 export function estimateSingleNeuronConfig(cfg: SimulateConfig): SingleNeuronCliEstimate {
   const { n, d } = cfg;

@@ -4,12 +4,12 @@
  * for singular XX, the predicted limit β∞ (§1.5). Trajectories are built on demand (see {@link finishRun}).
  */
 import { compactChunks } from '../../cli/resultFile.ts';
-import { excessLoss, predictedLimit, type Matrix } from '../../theory/index.ts';
+import { predictedLimit } from '../../theory/index.ts';
 import type { SimulateConfig, SimulateMethod } from './config.ts';
 import type { SingleNeuronEnsemble } from './ensemble.ts';
 import { isSingular, SINGULAR_REL_TOL } from './implicitBias.ts';
 import { DIVERGED_FLAG } from './layout.ts';
-import { summarizeRun, trajectoryTexts } from './outputJson.ts';
+import { Derived, summarizeRun, trajectoryTexts } from './outputJson.ts';
 import type { JsonText } from '../../cli/resultFile.ts';
 
 /** One trajectory sampled at the T output times (T = times.length). */
@@ -114,29 +114,22 @@ export interface StreamedOutput {
 }
 
 /**
- * Builds trajectory i of a run from its snapshots (δ, excess loss and β∞ in f64 from the state; ν, μ, S from the
- * observables). A non-finite value (float32 overflow of the GPU's closed form at t = 1e300) flags it diverged.
+ * Builds trajectory i of a run from its snapshots (a, w, δ and the excess loss from `derived`, the one derivation
+ * the JSON text also uses; β∞ in f64 from the state; ν, μ, S from the observables). A non-finite value (float32 overflow of the GPU's closed form at t = 1e300) flags it diverged.
  */
-function trajectoryAt(run: RawRun, i: number, XX: Matrix, singular: boolean, nonFinite: boolean): TrajectoryOutput {
+function trajectoryAt(run: RawRun, derived: Derived, i: number, singular: boolean, nonFinite: boolean): TrajectoryOutput {
   const { ensemble, snapshots, observables, flags } = run;
-  const { n, d, rates, betaOls } = ensemble;
   const T = snapshots.length;
   const t: TrajectoryOutput = {
     a: new Array<number>(T), w: new Array<number[]>(T), delta: new Array<number>(T), excessLoss: new Array<number>(T),
     nu: new Array<number>(T), mu: new Array<number>(T), kernelDistance: new Array<number>(T),
     diverged: (flags[i] & DIVERGED_FLAG) !== 0 || nonFinite,
   };
-  const beta = new Array<number>(d);
   for (let k = 0; k < T; k++) {
-    const s = snapshots[k];
-    const a = s[i];
-    const w = new Array<number>(d);
-    let ww = 0;
-    for (let j = 0; j < d; j++) { w[j] = s[(1 + j) * n + i]; ww += w[j] * w[j]; beta[j] = a * w[j]; }
-    t.a[k] = a;
-    t.w[k] = w;
-    t.delta[k] = rates.w * a * a - rates.a * ww;
-    t.excessLoss[k] = excessLoss(beta, XX, betaOls);
+    t.a[k] = derived.at(snapshots[k], i);
+    t.w[k] = Array.from(derived.w);
+    t.delta[k] = derived.delta;
+    t.excessLoss[k] = derived.loss;
     t.nu[k] = observables[k].nu[i];
     t.mu[k] = observables[k].mu[i];
     t.kernelDistance[k] = observables[k].kernelDistance[i];
@@ -171,7 +164,8 @@ export function finishRun(
     log(`integrated ${n} trajectories × ${cfg.stepCounts[cfg.stepCounts.length - 1]} steps in ${run.seconds.toFixed(2)} s.`);
   }
   function* trajectories(): Generator<TrajectoryOutput> {
-    for (let i = 0; i < n; i++) yield trajectoryAt(run, i, XX, singular, summary.nonFiniteAt[i] === 1);
+    const derived = new Derived(run);
+    for (let i = 0; i < n; i++) yield trajectoryAt(run, derived, i, singular, summary.nonFiniteAt[i] === 1);
   }
   const texts = () => trajectoryTexts(run, summary, backend === 'gpu', limit);
   return {

@@ -3,7 +3,7 @@
  * trajectories cost more than their integration): {@link summarizeRun} reduces the δ drift and the divergence
  * counts in one loop over the snapshots, and {@link trajectoryTexts} writes each trajectory's JSON straight from
  * them, with no per-trajectory objects. The text is that of JSON.stringify of output.ts's TrajectoryOutput (same
- * keys, same order, same f64 arithmetic for δ and the excess loss), except that float32 values (the GPU's state
+ * keys, same order; δ and the excess loss of both come from one {@link Derived}), except that float32 values (the GPU's state
  * a, w and its ν, μ, S) are written as their shortest round-trip decimals (src/cli/numberFormat.ts formatF32):
  * JSON.parse then Math.fround gives back exactly the GPU's float32. δ, the excess loss and β∞ are float64
  * (computed on the host from the float32 state) and are written as JSON.stringify writes them; so is every
@@ -26,20 +26,31 @@ export interface RunSummary {
   nonFiniteAt: Uint8Array;
 }
 
-/** δ = η_w a² − η_a‖w‖² and ½(β − β_ols)ᵀXX(β − β_ols) of trajectory i at snapshot s, as output.ts computes them. */
-class Derived {
+/**
+ * The one derivation of (a, w), δ = η_w a² − η_a‖w‖² and the excess loss ½(β − β_ols)ᵀXX(β − β_ols), β = a w
+ * (docs/theory.md §1.2, §1.5), of trajectory i at a snapshot, in f64; output.ts trajectoryAt, {@link summarizeRun}
+ * and {@link trajectoryTexts} all read it. Reused per call: `w`, `delta` and `loss` hold the last {@link at}'s values.
+ */
+export class Derived {
+  /** w of the last {@link at} (d). */
   readonly w: Float64Array;
   private readonly e: Float64Array;
   private readonly xx: Float64Array;
+  /** δ of the last {@link at}. */
   delta = 0;
+  /** The excess loss of the last {@link at} (theory excessLoss, clamped at 0). */
   loss = 0;
+  /** @param run its ensemble gives n, d, the rates, β_ols and XX (d × d, copied row-major). */
   constructor(private readonly run: RawRun) {
     const { d, data } = run.ensemble;
     this.w = new Float64Array(d);
     this.e = new Float64Array(d);
     this.xx = Float64Array.from(data.XX.flat());
   }
-  /** Reads a and w of trajectory i from s into `w` (returns a) and sets delta and loss (theory excessLoss's order of operations). */
+  /**
+   * Reads a and w of trajectory i from snapshot s (SoA, (d+1)·n: a at i, w_j at (1 + j)·n + i) into `w` (returns a)
+   * and sets delta and loss (theory excessLoss's order of operations, so the same f64 bits).
+   */
   at(s: ArrayLike<number>, i: number): number {
     const { n, d, rates, betaOls } = this.run.ensemble;
     const { w, e, xx } = this;
