@@ -115,10 +115,10 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     };
   }
 
-  /** Renders the visible WebGPU view now (for PNG exports, read in the same task). */
+  /** Renders the visible WebGPU view now, whether a frame is due or not (for PNG exports, read in the same task). */
   private renderFrame(): void {
-    if (this.params.view === '3d') this.space3d?.render(this.sim.time);
-    else this.portrait.render(this.sim.time);
+    if (this.params.view === '3d') this.space3d?.render();
+    else this.portrait.render();
   }
 
   /** One consistent snapshot for the CSV/JSON exports. */
