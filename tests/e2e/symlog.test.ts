@@ -12,6 +12,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSession } from '../helpers/browser.ts';
 import { BACKGROUND_COLOR, deltaInterpolator, LUT_SIZE, parseColor } from '../../src/views/colormaps.ts';
+import { deltaColor, makeDeltaScale } from '../../src/views/deltaScale.ts';
+import { FIG2_DELTAS } from '../../src/models/singleNeuron/params.ts';
 
 const session = e2eSession();
 
@@ -113,4 +115,19 @@ describe('symlog δ colour scale on a τ × α grid', () => {
     expect(sym).toBeGreaterThan(0.03); // measured 0.056 (symlog) and 0.005 (linear)
     expect(lin).toBeLessThan(0.25 * sym);
   }, 300_000);
+
+  it('the Fig. 2 paths take their colours from the same δ scale as the dots, and follow a switch of it', async () => {
+    const { page, errors } = await session.open('#v=1&p=fig2&dn=9&dirs=6&spf=5&dscale=symlog', 'window.lazyrich?.app', { width: 1100, height: 720 });
+    const colours = () => page.evaluate(() => (window.lazyrich!.app as unknown as { featured: { paths: { drawn: { delta: number; color: string }[] } } })
+      .featured.paths.drawn.map((p) => ({ delta: p.delta, color: p.color })));
+    const drawn = await colours();
+    drawn.forEach((p, k) => expect(p.delta).toBeCloseTo(FIG2_DELTAS[k], 12));
+    const expected = (kind: 'linear' | 'symlog') => drawn.map(({ delta }) => ({ delta, color: deltaColor(delta, makeDeltaScale(kind, [-4, 4])) }));
+    expect(drawn).toEqual(expected('symlog'));
+    expect(expected('symlog')).not.toEqual(expected('linear')); // the two scales colour these δ differently
+    await page.locator('[data-field="deltaScale"] select').selectOption({ label: 'linear' });
+    await page.waitForFunction(() => !document.querySelector('#legend .legend-title')?.textContent?.includes('symlog'), null, { timeout: 30_000 });
+    expect(await colours()).toEqual(expected('linear'));
+    expect(errors).toEqual([]);
+  });
 });

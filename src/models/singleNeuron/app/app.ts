@@ -3,7 +3,7 @@
  * the animation loop. Wiring only; the maths lives in src/theory, the kernels in shaders/, the drawing in
  * src/views. Every change is validated before anything running is replaced, so a bad value loses nothing.
  */
-import { makeDeltaScale, resolveDeltaScaleKind } from '../../../views/deltaScale.ts';
+import { makeDeltaScale, resolveDeltaScaleKind, type DeltaScale } from '../../../views/deltaScale.ts';
 import { NoClosedFormError } from '../../../theory/index.ts';
 import { DeviceLimitError, type GpuContext } from '../../../gpu/device.ts';
 import { ParamError, defaults, validate } from '../../../params/schema.ts';
@@ -251,7 +251,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.applyColor();
     this.regimePanel.setGrid(gridShape(p));
     const featured = fig2Trajectories(p);
-    this.featured.setSource(sim, featured);
+    this.featured.setSource(sim, featured, this.deltaScale(sim.ensemble.deltaRange));
     this.select(keep && keep.every((i) => i < sim.n) ? keep : featured);
     this.inspector.hide();
     this.summary = null;
@@ -333,7 +333,13 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     }
     const deltaScale = resolveDeltaScaleKind(this.params.deltaScale, this.params.grid);
     for (const view of [this.portrait, this.space3d]) view?.setDeltaScale(deltaScale);
+    this.featured.setDeltaScale(this.deltaScale(this.sim.ensemble.deltaRange));
     this.legend.update(this.portrait.getColorSpec());
+  }
+
+  /** The δ colour scale the views use now, over `deltaRange` (src/views/deltaScale.ts). */
+  private deltaScale(deltaRange: readonly [number, number]): DeltaScale {
+    return makeDeltaScale(resolveDeltaScaleKind(this.params.deltaScale, this.params.grid), deltaRange);
   }
 
   /** Shows the 3-D parameter view (created on first use) in place of the portrait. */

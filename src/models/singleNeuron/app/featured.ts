@@ -8,7 +8,7 @@ import { initialDirections, linspace } from '../ensemble.ts';
 import { FIG2_DELTAS, type SingleNeuronParams } from '../params.ts';
 import type { SingleNeuronSim } from '../sim.ts';
 import type { PortraitPaths } from '../views/portraitPaths.ts';
-import { deltaInterpolator, deltaToT } from '../../../views/colormaps.ts';
+import { deltaColor, type DeltaScale } from '../../../views/deltaScale.ts';
 import type { ViewMode, ViewRect } from '../../../views/viewMath.ts';
 
 /** |δ − δ_grid| and |direction − (−1, 0)| below this count as on the grid. */
@@ -132,19 +132,23 @@ export class FeaturedPathsController {
 
   /**
    * Follows `indices` of `sim` from now on (empty paths; the first sample is the state now, t = 0 after a
-   * rebuild). Colours: the δ colour map of the portrait (deltaInterpolator over ±max |δ|).
+   * rebuild). Colours: the portrait's δ colour on `scale` (src/views/deltaScale.ts, linear or symlog).
    * @throws RangeError when an index is ≥ sim.n.
    */
-  setSource(sim: SingleNeuronSim, indices: Uint32Array): void {
+  setSource(sim: SingleNeuronSim, indices: Uint32Array, scale: DeltaScale): void {
     const old = this.reader;
     this.reader = new FeaturedReader(this.ctx, sim, indices);
     void this.ctx.device.queue.onSubmittedWorkDone().then(() => old?.destroy());
     const e = sim.ensemble;
-    const span = Math.max(Math.abs(e.deltaRange[0]), Math.abs(e.deltaRange[1]), 1e-12);
     this.paths.reset(sim.d, Array.from(indices, (i) => ({
-      label: `δ = ${formatDelta(e.delta0[i])}`, color: deltaInterpolator(deltaToT(e.delta0[i], span)), delta: e.delta0[i],
+      label: `δ = ${formatDelta(e.delta0[i])}`, color: deltaColor(e.delta0[i], scale), delta: e.delta0[i],
     })));
     this.reader.capture();
+  }
+
+  /** Recolours the paths on a new δ colour scale (the portrait's, src/views/deltaScale.ts). */
+  setDeltaScale(scale: DeltaScale): void {
+    this.paths.recolor(this.paths.drawn.map((p) => deltaColor(p.delta, scale)));
   }
 
   /**

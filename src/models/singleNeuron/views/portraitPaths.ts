@@ -46,6 +46,16 @@ export class PortraitPaths {
   }
 
   /**
+   * Recolours the paths (a new δ colour scale); `colors[j]` is path j's CSS colour.
+   * @throws RangeError when there is not one colour per path.
+   */
+  recolor(colors: readonly string[]): void {
+    if (colors.length !== this.paths.length) throw new RangeError(`PortraitPaths.recolor: ${colors.length} colours for ${this.paths.length} paths.`);
+    this.paths.forEach((p, j) => { p.color = colors[j]; });
+    this.dirty = true;
+  }
+
+  /**
    * Appends one sample to every path: `state` SoA, (d + 1) rows × paths (row 0 a, then w_j), at `time`.
    * A sample at a time not after the last one is ignored (paused, or a read that raced a reset).
    * @throws RangeError when state has the wrong length.
