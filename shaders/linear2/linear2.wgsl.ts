@@ -19,6 +19,7 @@
  * GD and RK4 add each step's increment with Kahan compensation (per dispatch), which keeps the f32 Δ drift
  * at t = 10 (10⁴ steps) below 1e-4.
  */
+import { jacobiWgsl } from './jacobi.wgsl.ts';
 
 /** Compile-time shape and method of one step kernel. */
 export interface Linear2ShaderOptions {
@@ -209,38 +210,12 @@ function betaVelocity(o: Linear2ShaderOptions): string {
   return /* wgsl */ `
 const MM: u32 = ${MM}u;
 const RR: u32 = ${RR}u;
+${jacobiWgsl(MM, RR)}
 fn velocity(y: ptr<function, array<f32, S>>, delta: f32) -> array<f32, S> {
   var X: array<f32, ${MM * RR}>;
   var V: array<f32, ${RR * RR}>;
   for (var m = 0u; m < MM; m++) { for (var r = 0u; r < RR; r++) { X[m * RR + r] = ${xAt}; } }
-  for (var r = 0u; r < RR; r++) { V[r * RR + r] = 1.0; }
-  for (var sweep = 0u; sweep < 16u; sweep++) {
-    var rotated = false;
-    for (var p = 0u; p < RR; p++) {
-      for (var q = p + 1u; q < RR; q++) {
-        var a = 0.0; var b = 0.0; var g = 0.0;
-        for (var m = 0u; m < MM; m++) {
-          let xp = X[m * RR + p]; let xq = X[m * RR + q];
-          a = fma(xp, xp, a); b = fma(xq, xq, b); g = fma(xp, xq, g);
-        }
-        if (abs(g) > 1e-6 * sqrt(a) * sqrt(b)) {
-          rotated = true;
-          let zeta = (b - a) / (2.0 * g);
-          let t = select(-1.0, 1.0, zeta >= 0.0) / (abs(zeta) + sqrt(1.0 + zeta * zeta));
-          let cs = inverseSqrt(1.0 + t * t); let sn = cs * t;
-          for (var m = 0u; m < MM; m++) {
-            let xp = X[m * RR + p]; let xq = X[m * RR + q];
-            X[m * RR + p] = cs * xp - sn * xq; X[m * RR + q] = sn * xp + cs * xq;
-          }
-          for (var m = 0u; m < RR; m++) {
-            let vp = V[m * RR + p]; let vq = V[m * RR + q];
-            V[m * RR + p] = cs * vp - sn * vq; V[m * RR + q] = sn * vp + cs * vq;
-          }
-        }
-      }
-    }
-    if (!rotated) { break; }
-  }
+  jacobi(&X, &V);
   let k2 = P.etaW * P.etaA;
   let gTall = max(${tallIsW ? '-delta' : 'delta'}, 0.0);
   let gSmall = max(${tallIsW ? 'delta' : '-delta'}, 0.0);

@@ -6,7 +6,7 @@
  *    ‖β − β_F‖_F, ‖β − β_*‖_F]   (the last two only when the data is under-determined; else 0 and unused)
  *
  * - σ: one-sided (Hestenes) Jacobi SVD of β (or βᵀ when d < c), as the beta-flow step kernel: a pair (p, q) is rotated
- *   when |⟨x_p, x_q⟩| > 1e-6‖x_p‖‖x_q‖; it stops after a sweep without rotation or after {@link METRICS_SWEEPS} sweeps.
+ *   when |⟨x_p, x_q⟩| > 1e-6‖x_p‖‖x_q‖; it stops after a sweep without rotation or after JACOBI_SWEEPS sweeps (shaders/linear2/jacobi.wgsl.ts).
  * - loss L = ½‖Fβ − z‖² − b⊥ᵀβ + Lmin with the eigen-factor F of H (src/theory/linear2Metrics.ts linear2MetricsFactor).
  * - Δ drift ‖Δ − Δ₀‖_F / (η_W‖A₀‖² + η_A‖W₀‖²) (gd / rk4; 0 for beta-flow), with Δ − Δ₀ formed from the differences
  *   dA = A − A₀, dW = W − W₀: a_k·a_l − a⁰_k·a⁰_l = dA_k·a_l + a⁰_k·dA_l, so a drift of 1e-6 keeps its digits in f32.
@@ -17,9 +17,8 @@
  * Bindings: 0 uniform {n, steps(unused), η_W, η_A, Lmin}, 1 state, 2 initial state (same layout), 3 δ per network,
  * 4 data [F (r×dc), z (r), b⊥ (dc), β_F (dc), β_* (dc)], 5 out (n × record floats, network-major).
  */
+import { jacobiWgsl } from './jacobi.wgsl.ts';
 
-/** Most Jacobi sweeps of the metrics SVD. */
-export const METRICS_SWEEPS = 16;
 
 /** Compile-time shape of one metrics kernel. */
 export interface Linear2MetricsShaderOptions {
@@ -63,38 +62,7 @@ struct MParams { n: u32, pad0: u32, etaW: f32, etaA: f32, lmin: f32, pad1: f32, 
 @group(0) @binding(4) var<storage, read> mdata: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
 
-// One-sided Jacobi on the columns of X (MM×RR); V accumulates the rotations (X_in V = X_out).
-fn jacobi(X: ptr<function, array<f32, ${MM * RR}>>, V: ptr<function, array<f32, ${RR * RR}>>) {
-  for (var r = 0u; r < RR; r++) { for (var m = 0u; m < RR; m++) { (*V)[r * RR + m] = select(0.0, 1.0, r == m); } }
-  for (var sweep = 0u; sweep < ${METRICS_SWEEPS}u; sweep++) {
-    var rotated = false;
-    for (var p = 0u; p < RR; p++) {
-      for (var q = p + 1u; q < RR; q++) {
-        var a = 0.0; var b = 0.0; var g = 0.0;
-        for (var m = 0u; m < MM; m++) {
-          let xp = (*X)[m * RR + p]; let xq = (*X)[m * RR + q];
-          a = fma(xp, xp, a); b = fma(xq, xq, b); g = fma(xp, xq, g);
-        }
-        if (abs(g) > 1e-6 * sqrt(a) * sqrt(b)) {
-          rotated = true;
-          let zeta = (b - a) / (2.0 * g);
-          let t = select(-1.0, 1.0, zeta >= 0.0) / (abs(zeta) + sqrt(1.0 + zeta * zeta));
-          let cs = inverseSqrt(1.0 + t * t); let sn = cs * t;
-          for (var m = 0u; m < MM; m++) {
-            let xp = (*X)[m * RR + p]; let xq = (*X)[m * RR + q];
-            (*X)[m * RR + p] = cs * xp - sn * xq; (*X)[m * RR + q] = sn * xp + cs * xq;
-          }
-          for (var m = 0u; m < RR; m++) {
-            let vp = (*V)[m * RR + p]; let vq = (*V)[m * RR + q];
-            (*V)[m * RR + p] = cs * vp - sn * vq; (*V)[m * RR + q] = sn * vp + cs * vq;
-          }
-        }
-      }
-    }
-    if (!rotated) { break; }
-  }
-}
-${beta ? /* wgsl */ `
+${jacobiWgsl(MM, RR)}${beta ? /* wgsl */ `
 // Theorem 4.2's P = √(k²ββᵀ + δ²/4) − δ/2 (d×d) and Q = √(k²βᵀβ + δ²/4) + δ/2 (c×c), as src/theory/linear2.ts betaFlowBlocks.
 fn blocks(y: ptr<function, array<f32, DC>>, delta: f32, PP: ptr<function, array<f32, ${d * d}>>, QQ: ptr<function, array<f32, ${c * c}>>) {
   var X: array<f32, ${MM * RR}>;
