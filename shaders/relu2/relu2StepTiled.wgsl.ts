@@ -63,6 +63,12 @@ export function tiledKernelShape(m: number, d: number, n: number, maxWords = 403
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
+/** G̃ block j of thread t (b = j·WG + t < NB: units 4kb…4kb+3, columns 4jb…4jb+3) around `body`, at `indent`. */
+const gBlock = (j: number, indent: string, body: string[]): string => [
+  `${indent}{`, `${indent}  let b = ${j}u * WG + t;`, `${indent}  if (b < NB) {`, `${indent}    let kb = b / DP4;`, `${indent}    let jb = b % DP4;`,
+  ...body, `${indent}  }`, `${indent}}`,
+].join('\n');
+
 /**
  * WGSL of the tiled step kernel (entry point `main`; workgroup size fixed by the shape, the pipeline's
  * override WG must equal shape.wg). Bindings as the other step kernels (relu2Common.wgsl.ts
@@ -180,20 +186,13 @@ ${sg ? [
 ${A.map((a) => B.map((b) => `      if (${unitOk(b)}) { let i = tI + ${a * ti}u; cs[i * MP4 + k${b} / 4u][k${b} % 4u] = dsigma(z${a}_${b}) * rs[i]; }`).join('\n')).join('\n')}
       workgroupBarrier();
       // Backward: G̃ blocks (units 4kb..4kb+3, columns 4jb..4jb+3) += Σ_i C_i,kb ⊗ x_i,jb.
-${NB.map((j) => [
-    `      {`,
-    `        let b = ${j}u * WG + t;`,
-    `        if (b < NB) {`,
-    `          let kb = b / DP4;`,
-    `          let jb = b % DP4;`,
+${NB.map((j) => gBlock(j, '      ', [
     `          for (var i = 0u; i < TS; i++) {`,
     `            let xv = xs[i * DP4 + jb];`,
     `            let cv = cs[i * MP4 + kb];`,
     ...range(4).map((r) => `            g${j}_${r} = fma(vec4f(cv[${r}]), xv, g${j}_${r});`),
     `          }`,
-    `        }`,
-    `      }`,
-  ].join('\n')).join('\n')}
+  ])).join('\n')}
 ${s.resident ? '' : '      workgroupBarrier();\n'}    }
     // The step's loss (before its update), and a non-finite parameter from the previous update.
     if (t < TS) { lp[t] = lossPart; }
@@ -209,16 +208,7 @@ ${s.resident ? '' : '      workgroupBarrier();\n'}    }
     }
     if (workgroupUniformLoad(&stop) != 0u) { frozen = true; break; }
     // Update: g̃ to grad, w_kᵀg̃_k and a_k (old), then the compensated w and a updates.
-${NB.map((j) => [
-    `    {`,
-    `      let b = ${j}u * WG + t;`,
-    `      if (b < NB) {`,
-    `        let kb = b / DP4;`,
-    `        let jb = b % DP4;`,
-    ...range(4).map((r) => `        if (4u * kb + ${r}u < M) { let o = gBase + (4u * kb + ${r}u) * DP + 4u * jb; grad[o] = g${j}_${r}.x; grad[o + 1u] = g${j}_${r}.y; grad[o + 2u] = g${j}_${r}.z; grad[o + 3u] = g${j}_${r}.w; }`),
-    `      }`,
-    `    }`,
-  ].join('\n')).join('\n')}
+${NB.map((j) => gBlock(j, '    ', range(4).map((r) => `        if (4u * kb + ${r}u < M) { let o = gBase + (4u * kb + ${r}u) * DP + 4u * jb; grad[o] = g${j}_${r}.x; grad[o + 1u] = g${j}_${r}.y; grad[o + 2u] = g${j}_${r}.z; grad[o + 3u] = g${j}_${r}.w; }`))).join('\n')}
     storageBarrier();
     for (var k = t; k < M; k += WG) {
       var dotv = 0.0;
@@ -231,27 +221,18 @@ ${NB.map((j) => [
     }
     workgroupBarrier();
     var bad = false;
-${NB.map((j) => [
-    `    {`,
-    `      let b = ${j}u * WG + t;`,
-    `      if (b < NB) {`,
-    `        let kb = b / DP4;`,
-    `        let jb = b % DP4;`,
-    ...range(4).map((r) => [
+${NB.map((j) => gBlock(j, '    ', range(4).map((r) => [
       `        if (4u * kb + ${r}u < M) {`,
       `          let k = 4u * kb + ${r}u;`,
       `          let o = base + M + 4u * jb * M + k;`,
       `          var wv = vec4f(params[o], params[o + M], params[o + 2u * M], params[o + 3u * M]);`,
       `          var cv = vec4f(comp[o], comp[o + M], comp[o + 2u * M], comp[o + 3u * M]);`,
       `          kahan4(&wv, &cv, -eta * aOld[k] * g${j}_${r});`,
-      `          bad = bad || !finite4(wv);`,
+      `          bad = bad | !finite4(wv);`,
       `          params[o] = wv.x; params[o + M] = wv.y; params[o + 2u * M] = wv.z; params[o + 3u * M] = wv.w;`,
       `          comp[o] = cv.x; comp[o + M] = cv.y; comp[o + 2u * M] = cv.z; comp[o + 3u * M] = cv.w;`,
       `        }`,
-    ].join('\n')),
-    `      }`,
-    `    }`,
-  ].join('\n')).join('\n')}
+    ].join('\n')))).join('\n')}
     for (var k = t; k < M; k += WG) {
       var av = aOld[k];
       var ac = comp[base + k];
