@@ -1,5 +1,5 @@
 /**
- * When a WebGPU point view redraws (docs/architecture.md, "Views"). A frame is drawn when something changed:
+ * When a WebGPU point view redraws (docs/architecture.md, "Design rules"). A frame is drawn when something changed:
  * the simulated time (new steps landed), the view's own settings or size, or an {@link RedrawGate.invalidate}
  * from its owner (a buffer rewritten behind the view's back). A paused, untouched view draws only every
  * `idleIntervalMs` (a safety net against a missed invalidation), instead of every animation frame: on a
