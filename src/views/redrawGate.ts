@@ -19,8 +19,8 @@ export interface RedrawPacing {
 
 /** Pacing by adapter: every animation frame on a GPU; at most 20 frames per second of new steps on a CPU adapter. */
 export const REDRAW_PACING: Readonly<Record<'hardware' | 'software', RedrawPacing>> = {
-  hardware: { minIntervalMs: 0, idleIntervalMs: 500 },
-  software: { minIntervalMs: 50, idleIntervalMs: 500 },
+  hardware: { minIntervalMs: 0, idleIntervalMs: 1000 },
+  software: { minIntervalMs: 50, idleIntervalMs: 1000 },
 };
 
 /** Decides, once per animation frame, whether a view draws; {@link drawn} records each frame it drew. */

@@ -33,7 +33,7 @@ import { RateMeter } from '../../../app/rateMeter.ts';
 import { clearNotice, showNotice } from '../../../app/notices.ts';
 import { Scrubber } from './scrub.ts';
 import { StateSnapshots } from './snapshot.ts';
-import { REBUILD_FIELDS, resizeVectors, type AppStatus } from './appState.ts';
+import { READBACK_SETTLE_MS, REBUILD_FIELDS, resizeVectors, type AppStatus } from './appState.ts';
 
 /** How often (ms) the small summaries are read back, and how often the panels redraw. */
 const SUMMARY_INTERVAL_MS = 500;
@@ -70,6 +70,9 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private readonly snapshots = new StateSnapshots();
   /** The replayed time the views last showed (null: live); see {@link frame}. */
   private shownReplayTime: number | null = null;
+  /** What the readbacks show, as last seen, and when it last changed (see READBACK_SETTLE_MS). */
+  private watched: { sim: SingleNeuronSim | null; step: number; params: SingleNeuronParams | null; selection: Uint32Array | null } = { sim: null, step: -1, params: null, selection: null };
+  private watchedChangedAt = 0;
 
   private constructor(private ctx: GpuContext, private portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
     this.session = shell.openSession(this, shell.initial);
@@ -427,9 +430,10 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       this.portrait.render(this.sim.time);
       this.featured.frame(this.portrait.getView(), this.params.view);
     }
-    this.snapshots.maybeTake(this.sim, this.ctx, now, () => this.sim);
+    const changing = this.changedRecently(now);
+    if (changing) this.snapshots.maybeTake(this.sim, this.ctx, now, () => this.sim);
     // While replaying (scrub.ts) the state is a recorded one: the summaries and panels keep the live values.
-    if (now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending && !this.scrub.active) {
+    if (changing && now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending && !this.scrub.active) {
       this.lastSummaryAt = now;
       this.summaryPending = true;
       const sim = this.sim;
@@ -445,13 +449,23 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       if (this.params.colorBy === 'timeToEpsilon') { this.applyColor(); this.invalidateViews(); }
     }
     const wantTable = this.params.panels || this.params.colorBy === 'regime';
-    if (wantTable && now - this.lastPanelAt > PANEL_INTERVAL_MS && !this.scrub.active) {
+    if (changing && wantTable && now - this.lastPanelAt > PANEL_INTERVAL_MS && !this.scrub.active) {
       this.lastPanelAt = now;
       this.analysis.requestReadbacks(true);
       if (this.params.colorBy === 'regime') { this.analysis.uploadRegimes(this.regimeRule); this.invalidateViews(); }
       if (this.params.panels) this.updatePanels();
     }
     this.hud.textContent = this.scrub.hudLine(this.sim.time) + formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
+  }
+
+  /** Whether the sim, its step count, the params or the selection changed within READBACK_SETTLE_MS of `now`. */
+  private changedRecently(now: number): boolean {
+    const w = this.watched;
+    if (w.sim !== this.sim || w.step !== this.sim.stepCount || w.params !== this.params || w.selection !== this.selection) {
+      this.watched = { sim: this.sim, step: this.sim.stepCount, params: this.params, selection: this.selection };
+      this.watchedChangedAt = now;
+    }
+    return now - this.watchedChangedAt < READBACK_SETTLE_MS;
   }
 
   /** The next frame redraws the views (their bound buffers were rewritten behind them). */

@@ -34,3 +34,10 @@ export function resizeVectors(p: SingleNeuronParams, d: number): Partial<SingleN
   const fit = (v: number[]) => Array.from({ length: d }, (_, j) => v[j] ?? 0);
   return { target: fit(p.target), sample: fit(p.sample) };
 }
+
+/**
+ * The page's periodic readbacks, panel redraws and state snapshots stop this long (ms) after the last change of
+ * what they show (sim, step count, params, selection), so a paused page goes idle (app.ts frame); a read still in
+ * flight at the change has several more intervals to land and be shown.
+ */
+export const READBACK_SETTLE_MS = 4000;
