@@ -33,11 +33,8 @@ import { RateMeter } from '../../../app/rateMeter.ts';
 import { clearNotice, showNotice } from '../../../app/notices.ts';
 import { Scrubber } from './scrub.ts';
 import { StateSnapshots } from './snapshot.ts';
-import { READBACK_SETTLE_MS, REBUILD_FIELDS, resizeVectors, type AppStatus } from './appState.ts';
+import { ReadbackSchedule, REBUILD_FIELDS, resizeVectors, type AppStatus } from './appState.ts';
 
-/** How often (ms) the small summaries are read back, and how often the panels redraw. */
-const SUMMARY_INTERVAL_MS = 500;
-const PANEL_INTERVAL_MS = 1500;
 
 declare global {
   interface LazyrichGlobals { app?: App }
@@ -51,8 +48,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private readonly session: ParamsSession<SingleNeuronParams>;
   private summary: EnsembleSummary | null = null;
   private summaryPending = false;
-  private lastSummaryAt = 0;
-  private lastPanelAt = 0;
+  private readonly reads = new ReadbackSchedule();
   private readonly legend: Legend;
   private readonly regimePanel: RegimePanel;
   private readonly timeSeriesPanel: TimeSeriesPanel;
@@ -70,9 +66,6 @@ export class App implements ParamsTarget<SingleNeuronParams> {
   private readonly snapshots = new StateSnapshots();
   /** The replayed time the views last showed (null: live); see {@link frame}. */
   private shownReplayTime: number | null = null;
-  /** What the readbacks show, as last seen, and when it last changed (see READBACK_SETTLE_MS). */
-  private watched: { sim: SingleNeuronSim | null; step: number; params: SingleNeuronParams | null; selection: Uint32Array | null } = { sim: null, step: -1, params: null, selection: null };
-  private watchedChangedAt = 0;
 
   private constructor(private ctx: GpuContext, private portrait: PortraitView, shell: AppShell<SingleNeuronParams>) {
     this.session = shell.openSession(this, shell.initial);
@@ -430,11 +423,11 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       this.portrait.render(this.sim.time);
       this.featured.frame(this.portrait.getView(), this.params.view);
     }
-    const changing = this.changedRecently(now);
-    if (changing) this.snapshots.maybeTake(this.sim, this.ctx, now, () => this.sim);
-    // While replaying (scrub.ts) the state is a recorded one: the summaries and panels keep the live values.
-    if (changing && now - this.lastSummaryAt > SUMMARY_INTERVAL_MS && !this.summaryPending && !this.scrub.active) {
-      this.lastSummaryAt = now;
+    const wantTable = this.params.panels || this.params.colorBy === 'regime';
+    const due = this.reads.due(now, { sim: this.sim, step: this.sim.stepCount, params: this.params, selection: this.selection },
+      { replaying: this.scrub.active, summaryFree: !this.summaryPending, wantTable });
+    if (due.snapshot) this.snapshots.maybeTake(this.sim, this.ctx, now, () => this.sim);
+    if (due.summary) {
       this.summaryPending = true;
       const sim = this.sim;
       const ctx = this.ctx;
@@ -448,24 +441,13 @@ export class App implements ParamsTarget<SingleNeuronParams> {
       this.analysis.requestReadbacks(false);
       if (this.params.colorBy === 'timeToEpsilon') { this.applyColor(); this.invalidateViews(); }
     }
-    const wantTable = this.params.panels || this.params.colorBy === 'regime';
-    if (changing && wantTable && now - this.lastPanelAt > PANEL_INTERVAL_MS && !this.scrub.active) {
-      this.lastPanelAt = now;
+    if (due.panels) {
       this.analysis.requestReadbacks(true);
       if (this.params.colorBy === 'regime') { this.analysis.uploadRegimes(this.regimeRule); this.invalidateViews(); }
       if (this.params.panels) this.updatePanels();
     }
-    this.hud.textContent = this.scrub.hudLine(this.sim.time) + formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
-  }
-
-  /** Whether the sim, its step count, the params or the selection changed within READBACK_SETTLE_MS of `now`. */
-  private changedRecently(now: number): boolean {
-    const w = this.watched;
-    if (w.sim !== this.sim || w.step !== this.sim.stepCount || w.params !== this.params || w.selection !== this.selection) {
-      this.watched = { sim: this.sim, step: this.sim.stepCount, params: this.params, selection: this.selection };
-      this.watchedChangedAt = now;
-    }
-    return now - this.watchedChangedAt < READBACK_SETTLE_MS;
+    const hud = this.scrub.hudLine(this.sim.time) + formatHud(this.status, this.params, this.rate.perSecond(now), this.ctx.isSoftware);
+    if (this.hud.textContent !== hud) this.hud.textContent = hud; // an unchanged text is not repainted
   }
 
   /** The next frame redraws the views (their bound buffers were rewritten behind them). */
