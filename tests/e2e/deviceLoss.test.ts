@@ -164,6 +164,66 @@ describe('device loss (issue 11 defect 1)', () => {
     expect(errors).toEqual([]);
   }, 180_000);
 
+  // mlp (Part III): one ensemble run checkpoint by checkpoint on the GPU trainer (backend=gpu; auto picks the f64 CPU
+  // backend on this software adapter): 4 networks × 300 steps, 6 checkpoints.
+  const MLP_HASH = '#model=mlp&v=1&p=rhm-reduced&T=300&ck=6&n=128,256&nt=256&sn=1&P=16&a=0.1,10&t=1&bs=128&lr=0.03&w=32&hl=2&backend=gpu';
+  type MlpDoc = { checkpoints: number[]; networks: Record<string, unknown>[]; backend: string };
+  /** Opens MLP_HASH, waits for ≥ 2 checkpoints read mid-run, then (same task) reads the export and destroys the device. */
+  async function mlpLossMidRun(initScript?: () => void) {
+    const opened = await session.open(MLP_HASH, 'window.lazyrich?.mlp', { width: 1200, height: 900 }, initScript ? { initScript } : {});
+    const { page } = opened;
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status.backend), 'backend=gpu trains on the GPU trainer').toBe('gpu');
+    await page.waitForFunction(() => { const s = window.lazyrich!.mlp!.status; return s.state === 'running' && s.recorded >= 2 && s.recorded < 6; }, null, { timeout: 120_000, polling: 100 });
+    const before = await page.evaluate((noGpu) => {
+      const app = window.lazyrich!.mlp!;
+      const doc = JSON.stringify(app.resultJson());
+      if (noGpu) (window as unknown as { __noGpu: boolean }).__noGpu = true;
+      window.lazyrich!.gpu!.device.destroy();
+      return { recorded: app.status.recorded, doc };
+    }, !!initScript);
+    return { ...opened, recorded: before.recorded, doc: JSON.parse(before.doc) as MlpDoc };
+  }
+  /** Every value read before the loss is unchanged after it, and the run completed every checkpoint. */
+  async function expectMlpKeptAndDone(page: Page, recorded: number, doc: MlpDoc, backend: 'gpu' | 'cpu'): Promise<void> {
+    await page.waitForFunction(() => window.lazyrich!.mlp!.status.state === 'done', null, { timeout: 180_000, polling: 250 });
+    const s = await page.evaluate(() => window.lazyrich!.mlp!.status);
+    expect(s).toMatchObject({ backend, recorded: 6, networks: 4 });
+    const after = await page.evaluate(() => window.lazyrich!.mlp!.resultJson()) as MlpDoc;
+    expect(after.backend).toBe(backend);
+    expect(doc.checkpoints.length).toBe(recorded);
+    expect(after.checkpoints).toEqual([0, 60, 120, 180, 240, 300]);
+    after.networks.forEach((n, i) => {
+      for (const key of ['trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'kernelDistance', 'hamming', 'paramDistance']) {
+        const a = n[key] as (number | null)[];
+        expect(a.slice(0, recorded), `network ${i} ${key} kept`).toEqual((doc.networks[i][key] as number[]).slice(0, recorded));
+        expect(a.length).toBe(6);
+        expect(a.every((v) => v !== null && Number.isFinite(v)), `network ${i} ${key} complete`).toBe(true);
+      }
+    });
+  }
+
+  it('a small mlp run on the GPU trainer: device.destroy() mid-run → checkpoints read so far kept, the run resumes on a new device and completes', async () => {
+    const { page, errors, recorded, doc } = await mlpLossMidRun();
+    const loss = await waitRecovered(page, 1);
+    expect(loss.reason).toBe('destroyed');
+    expect(loss.recoveredAt, 'a new device was had').not.toBeNull();
+    expect(loss.deviceAt! - loss.seenAt).toBeLessThan(2000);
+    expect(loss.resumed).toMatch(new RegExp(`from θ₀ \\(the ${recorded} checkpoints read so far are kept\\)`));
+    expect(await noticeText(page)).toMatch(/GPU device lost \(destroyed\); recovered on a new device from θ₀ \(the \d checkpoints read so far are kept\)/);
+    await expectMlpKeptAndDone(page, recorded, doc, 'gpu');
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('mlp without a new device (adapters refused after the loss) → kept checkpoints, the run finishes on the f64 CPU backend, said so', async () => {
+    const { page, errors, recorded, doc } = await mlpLossMidRun(refuseGpuOnFlag);
+    const loss = await waitRecovered(page, 1);
+    expect(loss.recoveredAt).toBeNull();
+    expect(loss.resumed).toMatch(new RegExp(`^on the f64 CPU backend, from θ₀ \\(the ${recorded} checkpoints read so far are kept\\)`));
+    expect(await noticeText(page)).toMatch(/GPU device lost \(destroyed\) and no new device could be had .*on the f64 CPU backend, from θ₀/);
+    await expectMlpKeptAndDone(page, recorded, doc, 'cpu');
+    expect(errors).toEqual([]);
+  }, 240_000);
+
   it('a GPU-process crash (DevTools Browser.crashGpuProcess) → recovered on a new device', async () => {
     const { page, errors } = await session.open('#v=1&dn=64&dirs=64', 'window.lazyrich?.app', { width: 1000, height: 700 });
     await page.waitForFunction(() => window.lazyrich!.app!.status.stepCount >= 10, null, { timeout: 120_000 });
