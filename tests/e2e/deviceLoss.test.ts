@@ -6,7 +6,9 @@
  * within 2 s of seeing it, continue from the kept step count (single neuron) or with every finished
  * network kept and the run going on (relu2), say so in the 'gpu-lost' notice, and raise no page error.
  * Without a new device (adapters refused after the loss) relu2 finishes on its f64 CPU backend and the
- * single neuron stays stopped at its step, each saying so.
+ * single neuron stays stopped at its step, each saying so. The mlp page (backend=gpu) keeps the checkpoints read before
+ * the loss and completes on the new device or, without one, on its f64 CPU backend; a run on its f64 CPU backend (auto
+ * on this software adapter) is left alone.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -221,6 +223,28 @@ describe('device loss (issue 11 defect 1)', () => {
     expect(loss.resumed).toMatch(new RegExp(`^on the f64 CPU backend, from θ₀ \\(the ${recorded} checkpoints read so far are kept\\)`));
     expect(await noticeText(page)).toMatch(/GPU device lost \(destroyed\) and no new device could be had .*on the f64 CPU backend, from θ₀/);
     await expectMlpKeptAndDone(page, recorded, doc, 'cpu');
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('mlp on the f64 CPU backend (auto on this software adapter): device.destroy() leaves the run alone (no rewind), said so', async () => {
+    const hash = MLP_HASH.replace('&backend=gpu', '');
+    const { page, errors } = await session.open(hash, 'window.lazyrich?.mlp', { width: 1200, height: 900 });
+    await page.waitForFunction(() => { const s = window.lazyrich!.mlp!.status; return s.state === 'running' && s.recorded >= 2 && s.recorded < 6; }, null, { timeout: 120_000, polling: 100 });
+    const before = await page.evaluate(() => {
+      const s = window.lazyrich!.mlp!.status;
+      window.lazyrich!.gpu!.device.destroy();
+      return s;
+    });
+    expect(before.backend).toBe('cpu');
+    const loss = await waitRecovered(page, 1);
+    expect(loss.recoveredAt).not.toBeNull();
+    expect(loss.resumed).toMatch(/^for later runs; the networks train on the f64 CPU backend, unaffected \(step [\d,]+\)$/);
+    expect(Number(/step ([\d,]+)/.exec(loss.resumed)![1].replaceAll(',', '')), 'not rewound to θ₀').toBeGreaterThanOrEqual(before.step);
+    const after = await page.evaluate(() => window.lazyrich!.mlp!.status);
+    expect(after.recorded).toBeGreaterThanOrEqual(before.recorded);
+    expect(after.checkpointsDone, 'no checkpoint redone').toBeGreaterThanOrEqual(before.checkpointsDone);
+    await page.waitForFunction(() => window.lazyrich!.mlp!.status.state === 'done', null, { timeout: 180_000, polling: 250 });
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status)).toMatchObject({ backend: 'cpu', recorded: 6 });
     expect(errors).toEqual([]);
   }, 240_000);
 
