@@ -248,6 +248,27 @@ describe('device loss (issue 11 defect 1)', () => {
     expect(errors).toEqual([]);
   }, 240_000);
 
+  it('mlp: a loss after the run completed keeps every result and says so (no "from θ₀"); run again trains on the new device', async () => {
+    const hash = '#model=mlp&v=1&p=grokking&mp=5&w=8&T=30&ck=3&a=0.5,2&t=1&sn=1&P=4&backend=gpu';
+    const { page, errors } = await session.open(hash, 'window.lazyrich?.mlp', { width: 1200, height: 900 });
+    await page.waitForFunction(() => window.lazyrich!.mlp!.status.state === 'done', null, { timeout: 120_000, polling: 100 });
+    const doc = await page.evaluate(() => {
+      const d = JSON.stringify(window.lazyrich!.mlp!.resultJson());
+      window.lazyrich!.gpu!.device.destroy();
+      return d;
+    });
+    const loss = await waitRecovered(page, 1);
+    expect(loss.recoveredAt).not.toBeNull();
+    expect(loss.resumed).toBe('for the next run (the finished run\'s 3 checkpoints are kept)');
+    expect(await noticeText(page)).toContain('GPU device lost (destroyed); recovered on a new device for the next run (the finished run\'s 3 checkpoints are kept).');
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status)).toMatchObject({ state: 'done', recorded: 3, backend: 'gpu' });
+    expect(JSON.stringify(await page.evaluate(() => window.lazyrich!.mlp!.resultJson()))).toBe(doc);
+    await page.evaluate(() => window.lazyrich!.mlp!.restart());
+    await page.waitForFunction(() => { const s = window.lazyrich!.mlp!.status; return s.state === 'done' && s.recorded === 3; }, null, { timeout: 120_000, polling: 100 });
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status.backend)).toBe('gpu');
+    expect(errors).toEqual([]);
+  }, 240_000);
+
   it('a GPU-process crash (DevTools Browser.crashGpuProcess) → recovered on a new device', async () => {
     const { page, errors } = await session.open('#v=1&dn=64&dirs=64', 'window.lazyrich?.app', { width: 1000, height: 700 });
     await page.waitForFunction(() => window.lazyrich!.app!.status.stepCount >= 10, null, { timeout: 120_000 });

@@ -231,8 +231,12 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
     }
     this.backends = this.backendsFor(this.params.backend, gpu);
     this.showBackendNotice();
+    const where = this.backends.kind === 'cpu' ? 'on the f64 CPU backend, ' : '';
+    const n = this.results.recorded;
+    // A finished run lost nothing (its results were read back): the device serves the next run.
+    if (before === 'done') return `${where}for the next run (the finished run's ${n} checkpoints are kept)${reset}`;
     if (before === 'running' || before === 'error') void this.runner.run();
-    return `${this.backends.kind === 'cpu' ? 'on the f64 CPU backend, ' : ''}from θ₀ (the ${this.results.recorded} checkpoints read so far are kept)${reset}`;
+    return `${where}from θ₀${before === 'cancelled' ? ' when resumed' : ''} (the ${n} checkpoints read so far are kept)${reset}`;
   }
 
   /**
