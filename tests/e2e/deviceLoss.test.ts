@@ -269,6 +269,23 @@ describe('device loss (issue 11 defect 1)', () => {
     expect(errors).toEqual([]);
   }, 240_000);
 
+  it('mlp: a loss while the run is paused (cancelled) keeps it paused, to resume from θ₀ on the new device, said so', async () => {
+    const { page, errors } = await session.open(MLP_HASH, 'window.lazyrich?.mlp', { width: 1200, height: 900 });
+    await page.waitForFunction(() => { const s = window.lazyrich!.mlp!.status; return s.state === 'running' && s.recorded >= 2 && s.recorded < 6; }, null, { timeout: 120_000, polling: 100 });
+    await page.evaluate(() => window.lazyrich!.mlp!.cancelResume());
+    await page.waitForFunction(() => window.lazyrich!.mlp!.status.state === 'cancelled', null, { timeout: 30_000, polling: 100 });
+    const recorded = await page.evaluate(() => { const n = window.lazyrich!.mlp!.status.recorded; window.lazyrich!.gpu!.device.destroy(); return n; });
+    const loss = await waitRecovered(page, 1);
+    expect(loss.recoveredAt).not.toBeNull();
+    expect(loss.resumed).toBe(`from θ₀ when resumed (the ${recorded} checkpoints read so far are kept)`);
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status)).toMatchObject({ state: 'cancelled', recorded, step: 0 });
+    await page.evaluate(() => window.lazyrich!.mlp!.cancelResume());
+    await page.waitForFunction(() => window.lazyrich!.mlp!.status.state === 'done', null, { timeout: 180_000, polling: 250 });
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status)).toMatchObject({ backend: 'gpu', recorded: 6 });
+    expect(errors).toEqual([]);
+  }, 240_000);
+
   it('a GPU-process crash (DevTools Browser.crashGpuProcess) → recovered on a new device', async () => {
     const { page, errors } = await session.open('#v=1&dn=64&dirs=64', 'window.lazyrich?.app', { width: 1000, height: 700 });
     await page.waitForFunction(() => window.lazyrich!.app!.status.stepCount >= 10, null, { timeout: 120_000 });
