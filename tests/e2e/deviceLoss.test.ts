@@ -6,7 +6,9 @@
  * within 2 s of seeing it, continue from the kept step count (single neuron) or with every finished
  * network kept and the run going on (relu2), say so in the 'gpu-lost' notice, and raise no page error.
  * Without a new device (adapters refused after the loss) relu2 finishes on its f64 CPU backend and the
- * single neuron stays stopped at its step, each saying so.
+ * single neuron stays stopped at its step, each saying so. The mlp page (backend=gpu) keeps the checkpoints read before
+ * the loss and completes on the new device or, without one, on its f64 CPU backend; a run on its f64 CPU backend (auto
+ * on this software adapter) is left alone.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -163,6 +165,126 @@ describe('device loss (issue 11 defect 1)', () => {
     expect(await page.evaluate(() => window.lazyrich!.app!.status.stepCount), 'no step counted on the lost device').toBe(step);
     expect(errors).toEqual([]);
   }, 180_000);
+
+  // mlp (Part III): one ensemble run checkpoint by checkpoint on the GPU trainer (backend=gpu; auto picks the f64 CPU
+  // backend on this software adapter): 4 networks × 300 steps, 6 checkpoints.
+  const MLP_HASH = '#model=mlp&v=1&p=rhm-reduced&T=300&ck=6&n=128,256&nt=256&sn=1&P=16&a=0.1,10&t=1&bs=128&lr=0.03&w=32&hl=2&backend=gpu';
+  type MlpDoc = { checkpoints: number[]; networks: Record<string, unknown>[]; backend: string };
+  /** Opens MLP_HASH, waits for ≥ 2 checkpoints read mid-run, then (same task) reads the export and destroys the device. */
+  async function mlpLossMidRun(initScript?: () => void) {
+    const opened = await session.open(MLP_HASH, 'window.lazyrich?.mlp', { width: 1200, height: 900 }, initScript ? { initScript } : {});
+    const { page } = opened;
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status.backend), 'backend=gpu trains on the GPU trainer').toBe('gpu');
+    await page.waitForFunction(() => { const s = window.lazyrich!.mlp!.status; return s.state === 'running' && s.recorded >= 2 && s.recorded < 6; }, null, { timeout: 120_000, polling: 100 });
+    const before = await page.evaluate((noGpu) => {
+      const app = window.lazyrich!.mlp!;
+      const doc = JSON.stringify(app.resultJson());
+      if (noGpu) (window as unknown as { __noGpu: boolean }).__noGpu = true;
+      window.lazyrich!.gpu!.device.destroy();
+      return { recorded: app.status.recorded, doc };
+    }, !!initScript);
+    return { ...opened, recorded: before.recorded, doc: JSON.parse(before.doc) as MlpDoc };
+  }
+  /** Every value read before the loss is unchanged after it, and the run completed every checkpoint. */
+  async function expectMlpKeptAndDone(page: Page, recorded: number, doc: MlpDoc, backend: 'gpu' | 'cpu'): Promise<void> {
+    await page.waitForFunction(() => window.lazyrich!.mlp!.status.state === 'done', null, { timeout: 180_000, polling: 250 });
+    const s = await page.evaluate(() => window.lazyrich!.mlp!.status);
+    expect(s).toMatchObject({ backend, recorded: 6, networks: 4 });
+    const after = await page.evaluate(() => window.lazyrich!.mlp!.resultJson()) as MlpDoc;
+    expect(after.backend).toBe(backend);
+    expect(doc.checkpoints.length).toBe(recorded);
+    expect(after.checkpoints).toEqual([0, 60, 120, 180, 240, 300]);
+    after.networks.forEach((n, i) => {
+      for (const key of ['trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'kernelDistance', 'hamming', 'paramDistance']) {
+        const a = n[key] as (number | null)[];
+        expect(a.slice(0, recorded), `network ${i} ${key} kept`).toEqual((doc.networks[i][key] as number[]).slice(0, recorded));
+        expect(a.length).toBe(6);
+        expect(a.every((v) => v !== null && Number.isFinite(v)), `network ${i} ${key} complete`).toBe(true);
+      }
+    });
+  }
+
+  it('a small mlp run on the GPU trainer: device.destroy() mid-run → checkpoints read so far kept, the run resumes on a new device and completes', async () => {
+    const { page, errors, recorded, doc } = await mlpLossMidRun();
+    const loss = await waitRecovered(page, 1);
+    expect(loss.reason).toBe('destroyed');
+    expect(loss.recoveredAt, 'a new device was had').not.toBeNull();
+    expect(loss.deviceAt! - loss.seenAt).toBeLessThan(2000);
+    expect(loss.resumed).toMatch(new RegExp(`from θ₀ \\(the ${recorded} checkpoints read so far are kept\\)`));
+    expect(await noticeText(page)).toMatch(/GPU device lost \(destroyed\); recovered on a new device from θ₀ \(the \d checkpoints read so far are kept\)/);
+    await expectMlpKeptAndDone(page, recorded, doc, 'gpu');
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('mlp without a new device (adapters refused after the loss) → kept checkpoints, the run finishes on the f64 CPU backend, said so', async () => {
+    const { page, errors, recorded, doc } = await mlpLossMidRun(refuseGpuOnFlag);
+    const loss = await waitRecovered(page, 1);
+    expect(loss.recoveredAt).toBeNull();
+    expect(loss.resumed).toMatch(new RegExp(`^on the f64 CPU backend, from θ₀ \\(the ${recorded} checkpoints read so far are kept\\)`));
+    expect(await noticeText(page)).toMatch(/GPU device lost \(destroyed\) and no new device could be had .*on the f64 CPU backend, from θ₀/);
+    await expectMlpKeptAndDone(page, recorded, doc, 'cpu');
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('mlp on the f64 CPU backend (auto on this software adapter): device.destroy() leaves the run alone (no rewind), said so', async () => {
+    const hash = MLP_HASH.replace('&backend=gpu', '');
+    const { page, errors } = await session.open(hash, 'window.lazyrich?.mlp', { width: 1200, height: 900 });
+    await page.waitForFunction(() => { const s = window.lazyrich!.mlp!.status; return s.state === 'running' && s.recorded >= 2 && s.recorded < 6; }, null, { timeout: 120_000, polling: 100 });
+    const before = await page.evaluate(() => {
+      const s = window.lazyrich!.mlp!.status;
+      window.lazyrich!.gpu!.device.destroy();
+      return s;
+    });
+    expect(before.backend).toBe('cpu');
+    const loss = await waitRecovered(page, 1);
+    expect(loss.recoveredAt).not.toBeNull();
+    expect(loss.resumed).toMatch(/^for later runs; the networks train on the f64 CPU backend, unaffected \(step [\d,]+\)$/);
+    expect(Number(/step ([\d,]+)/.exec(loss.resumed)![1].replaceAll(',', '')), 'not rewound to θ₀').toBeGreaterThanOrEqual(before.step);
+    const after = await page.evaluate(() => window.lazyrich!.mlp!.status);
+    expect(after.recorded).toBeGreaterThanOrEqual(before.recorded);
+    expect(after.checkpointsDone, 'no checkpoint redone').toBeGreaterThanOrEqual(before.checkpointsDone);
+    await page.waitForFunction(() => window.lazyrich!.mlp!.status.state === 'done', null, { timeout: 180_000, polling: 250 });
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status)).toMatchObject({ backend: 'cpu', recorded: 6 });
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('mlp: a loss after the run completed keeps every result and says so (no "from θ₀"); run again trains on the new device', async () => {
+    const hash = '#model=mlp&v=1&p=grokking&mp=5&w=8&T=30&ck=3&a=0.5,2&t=1&sn=1&P=4&backend=gpu';
+    const { page, errors } = await session.open(hash, 'window.lazyrich?.mlp', { width: 1200, height: 900 });
+    await page.waitForFunction(() => window.lazyrich!.mlp!.status.state === 'done', null, { timeout: 120_000, polling: 100 });
+    const doc = await page.evaluate(() => {
+      const d = JSON.stringify(window.lazyrich!.mlp!.resultJson());
+      window.lazyrich!.gpu!.device.destroy();
+      return d;
+    });
+    const loss = await waitRecovered(page, 1);
+    expect(loss.recoveredAt).not.toBeNull();
+    expect(loss.resumed).toBe('for the next run (the finished run\'s 3 checkpoints are kept)');
+    expect(await noticeText(page)).toContain('GPU device lost (destroyed); recovered on a new device for the next run (the finished run\'s 3 checkpoints are kept).');
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status)).toMatchObject({ state: 'done', recorded: 3, backend: 'gpu' });
+    expect(JSON.stringify(await page.evaluate(() => window.lazyrich!.mlp!.resultJson()))).toBe(doc);
+    await page.evaluate(() => window.lazyrich!.mlp!.restart());
+    await page.waitForFunction(() => { const s = window.lazyrich!.mlp!.status; return s.state === 'done' && s.recorded === 3; }, null, { timeout: 120_000, polling: 100 });
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status.backend)).toBe('gpu');
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('mlp: a loss while the run is paused (cancelled) keeps it paused, to resume from θ₀ on the new device, said so', async () => {
+    const { page, errors } = await session.open(MLP_HASH, 'window.lazyrich?.mlp', { width: 1200, height: 900 });
+    await page.waitForFunction(() => { const s = window.lazyrich!.mlp!.status; return s.state === 'running' && s.recorded >= 2 && s.recorded < 6; }, null, { timeout: 120_000, polling: 100 });
+    await page.evaluate(() => window.lazyrich!.mlp!.cancelResume());
+    await page.waitForFunction(() => window.lazyrich!.mlp!.status.state === 'cancelled', null, { timeout: 30_000, polling: 100 });
+    const recorded = await page.evaluate(() => { const n = window.lazyrich!.mlp!.status.recorded; window.lazyrich!.gpu!.device.destroy(); return n; });
+    const loss = await waitRecovered(page, 1);
+    expect(loss.recoveredAt).not.toBeNull();
+    expect(loss.resumed).toBe(`from θ₀ when resumed (the ${recorded} checkpoints read so far are kept)`);
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status)).toMatchObject({ state: 'cancelled', recorded, step: 0 });
+    await page.evaluate(() => window.lazyrich!.mlp!.cancelResume());
+    await page.waitForFunction(() => window.lazyrich!.mlp!.status.state === 'done', null, { timeout: 180_000, polling: 250 });
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.status)).toMatchObject({ backend: 'gpu', recorded: 6 });
+    expect(errors).toEqual([]);
+  }, 240_000);
 
   it('a GPU-process crash (DevTools Browser.crashGpuProcess) → recovered on a new device', async () => {
     const { page, errors } = await session.open('#v=1&dn=64&dirs=64', 'window.lazyrich?.app', { width: 1000, height: 700 });

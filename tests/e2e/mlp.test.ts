@@ -32,16 +32,19 @@ async function shot(page: Page, name: string): Promise<void> {
   writeFileSync(`${SHOTS}/mlp-${name}.png`, await page.screenshot({ fullPage: true }));
 }
 
-/** The reduced Fig. 6(c) preset, shrunk: 3 α × 2 sizes × 2 seeds = 12 networks, 120 steps, 256 test samples. */
+/**
+ * The reduced Fig. 6(c) preset, shrunk: 3 α × 2 sizes × 2 seeds = 12 networks, 120 steps, 256 test samples; on the GPU
+ * trainer (backend=gpu: auto would pick the f64 CPU backend on this software adapter).
+ */
 // The keys this test relies on are given even where they equal the preset's (another branch may tune the presets).
-const RHM_SMALL = '#model=mlp&v=1&p=rhm-reduced&T=120&ck=4&n=128,256&nt=256&sn=2&P=16&a=0.1,1,10&t=1&bs=128&lr=0.03&w=64&hl=3';
+const RHM_SMALL = '#model=mlp&v=1&p=rhm-reduced&T=120&ck=4&n=128,256&nt=256&sn=2&P=16&a=0.1,1,10&t=1&bs=128&lr=0.03&w=64&hl=3&backend=gpu';
 
 describe('mlp page', () => {
   it('reduced Fig. 6(c) preset (shrunk by URL keys) runs to completion on the software adapter; curves and sample complexity drawn', { timeout: 120_000 }, async () => {
     const t0 = Date.now();
     const { page, errors } = await open(RHM_SMALL);
     const s0 = await status(page);
-    expect(s0).toMatchObject({ networks: 12, totalSteps: 120, task: 'rhm' });
+    expect(s0).toMatchObject({ networks: 12, totalSteps: 120, task: 'rhm', backend: 'gpu' });
     // Space cancels the run at the next chunk (the state is kept) and resumes it.
     await waitFor(page, "s.state === 'running' && s.recorded >= 1");
     // Responsive while it trains: page round trips (one task on the main thread each) answer within 1 s (median of 5).
@@ -75,7 +78,8 @@ describe('mlp page', () => {
     // The app's GPU (f32) metrics against `lazyrich simulate` of its exported config on the f64 CPU backend, entry by
     // entry (same plan order). Tolerances of the issue's Done means: losses and ‖θ − θ₀‖ 1e-3 relative, S(0, t) 1e-3,
     // Hamming 0.02; accuracies within 3 samples of the set (f32 vs f64 may flip a sample near a tie).
-    const doc = await page.evaluate(() => window.lazyrich!.mlp!.resultJson()) as { config: Record<string, unknown>; networks: Record<string, (number | null)[] | number | boolean>[] };
+    const doc = await page.evaluate(() => window.lazyrich!.mlp!.resultJson()) as { backend: string; config: Record<string, unknown>; networks: Record<string, (number | null)[] | number | boolean>[] };
+    expect([doc.backend, doc.config.backend], 'the export names the GPU trainer that ran').toEqual(['gpu', 'gpu']);
     const cli = await simulateMlp(parseMlpConfig({ ...doc.config, backend: 'cpu' }), { backend: 'cpu' });
     const tol: Record<string, { abs: number; rel: number }> = {
       trainLoss: { abs: 1e-6, rel: 1e-3 }, testLoss: { abs: 1e-6, rel: 1e-3 }, paramDistance: { abs: 1e-6, rel: 1e-3 },
@@ -100,8 +104,9 @@ describe('mlp page', () => {
   });
 
   it('grokking preset (shrunk): heatmaps and W₁ images; a bad URL key and a bad control value are refused by name; CSV upload (malformed refused by row and column, good one trains); exports', { timeout: 120_000 }, async () => {
-    // p = 7 (49 pairs, 39 train), width 32, τ × α = 2 × 2, 1 seed, 90 steps; ds=-1 is a bad URL value (data seed ≥ 0).
-    const { page, errors } = await open('#model=mlp&v=1&p=grokking&mp=7&tf=0.8&w=32&hl=1&bs=0&T=90&ck=4&a=0.3,3&t=0.5,1&sn=1&P=8&ds=-1', { acceptDownloads: true });
+    // p = 7 (49 pairs, 39 train), width 32, τ × α = 2 × 2, 1 seed, 90 steps, on the GPU trainer (its θ read-back for the
+    // weight images); ds=-1 is a bad URL value (data seed ≥ 0).
+    const { page, errors } = await open('#model=mlp&v=1&p=grokking&mp=7&tf=0.8&w=32&hl=1&bs=0&T=90&ck=4&a=0.3,3&t=0.5,1&sn=1&P=8&backend=gpu&ds=-1', { acceptDownloads: true });
     expect((await alerts(page)).join(' ')).toMatch(/URL key ds: .*\(dataSeed\)/);
     const s0 = await status(page);
     expect(s0).toMatchObject({ networks: 4, task: 'modular', totalSteps: 90 });
@@ -167,8 +172,8 @@ describe('mlp page', () => {
   });
 
   it('a diverging network is flagged in the HUD, the curve legend and the JSON export, never dropped', { timeout: 90_000 }, async () => {
-    // Squared error, plain GD with η = 2: α = 30 diverges (|θ_i| > 1e6, the f64 CLI run of this config flags it too), α = 1 does not.
-    const { page, errors } = await open('#model=mlp&v=1&task=modular&mp=5&w=16&hl=1&loss=mse&opt=sgd&mu=0&cos=0&lr=2&bs=0&T=40&ck=2&a=1,30&t=1&sn=1&P=4');
+    // On the GPU trainer. Squared error, plain GD with η = 2: α = 30 diverges (|θ_i| > 1e6, the f64 CLI run of this config flags it too), α = 1 does not.
+    const { page, errors } = await open('#model=mlp&v=1&task=modular&mp=5&w=16&hl=1&loss=mse&opt=sgd&mu=0&cos=0&lr=2&bs=0&T=40&ck=2&a=1,30&t=1&sn=1&P=4&backend=gpu');
     await waitFor(page, "s.state === 'done'");
     const s = await status(page);
     expect(s).toMatchObject({ networks: 2, diverged: 1 });
@@ -188,11 +193,55 @@ describe('mlp page', () => {
     expect(errors).toEqual([]);
   });
 
+  // The backend setting (src/models/mlp/app/backend.ts). A small grokking grid: 2 α × 2 seeds, p = 5, 30 steps.
+  const SMALL = '#model=mlp&v=1&p=grokking&mp=5&w=8&T=30&ck=3&a=0.5,2&t=1&sn=2&P=4';
+
+  it('backend auto (the default) on this software adapter trains on the f64 CPU backend, says so; switching to gpu restarts on the GPU trainer', { timeout: 120_000 }, async () => {
+    const { page, errors } = await open(SMALL);
+    const gpu = await page.evaluate(() => ({ software: window.lazyrich!.gpu?.isSoftware, name: window.lazyrich!.gpu?.adapterName }));
+    expect(gpu.software, 'this test expects the software adapter (SwiftShader)').toBe(true);
+    await waitFor(page, "s.state === 'done'", 60_000);
+    const s = await status(page);
+    expect(s).toMatchObject({ backend: 'cpu', networks: 4, recorded: 3, diverged: 0 });
+    expect(s.adapter).toBe(`f64 CPU reference (auto: ${gpu.name} is a software adapter)`);
+    expect(await page.locator('#mlp-hud').textContent()).toContain(`4 networks · f64 CPU reference (auto: ${gpu.name}`);
+    const notice = await page.locator('#notices [data-id="mlp-backend"]').textContent();
+    expect(notice).toMatch(/Training on the f64 CPU backend: WebGPU runs on a software adapter .*backend=gpu/);
+    // The export names the backend that ran; its config reruns the same networks in the CLI on it.
+    const doc = await page.evaluate(() => window.lazyrich!.mlp!.resultJson()) as { backend: string; config: Record<string, unknown> };
+    expect([doc.backend, doc.config.backend]).toEqual(['cpu', 'cpu']);
+    expect(parseMlpConfig(doc.config).backend).toBe('cpu');
+    expect(await page.locator('.lil-gui [data-field="backend"]').count(), 'a control for the setting').toBe(1);
+    // Switching the setting restarts the run, on the GPU trainer; the notice goes; the URL says so.
+    expect(await page.evaluate(() => window.lazyrich!.mlp!.change({ backend: 'gpu' }))).toBe(true);
+    await waitFor(page, "s.backend === 'gpu' && s.state === 'done'", 60_000);
+    expect(await status(page)).toMatchObject({ backend: 'gpu', adapter: gpu.name, recorded: 3 });
+    expect(await page.locator('#notices [data-id="mlp-backend"]').count()).toBe(0);
+    expect(await page.evaluate(() => location.hash)).toContain('&backend=gpu');
+    expect((await page.evaluate(() => window.lazyrich!.mlp!.resultJson()) as { backend: string }).backend).toBe('gpu');
+    expect(errors).toEqual([]);
+  });
+
+  it('a bad backend key is refused by name (the run goes on as auto); backend=gpu without WebGPU is refused by name and runs on the f64 CPU backend', { timeout: 120_000 }, async () => {
+    const bad = await open(`${SMALL}&backend=fast`);
+    expect((await alerts(bad.page)).join(' ')).toMatch(/URL key backend: .*\(backend\)/);
+    await waitFor(bad.page, "s.state === 'done'", 60_000);
+    expect(await status(bad.page)).toMatchObject({ backend: 'cpu', networks: 4, recorded: 3 });
+    expect(await bad.page.evaluate(() => location.hash)).toContain('&backend=auto');
+    expect(bad.errors).toEqual([]);
+    const none = await open(`${SMALL}&backend=gpu`, { initScript: NO_WEBGPU });
+    expect((await alerts(none.page)).join(' ')).toContain('URL key backend: backend = gpu (backend): this browser has no WebGPU; training on the f64 CPU backend instead (backend = auto).');
+    await waitFor(none.page, "s.state === 'done'", 60_000);
+    expect(await status(none.page)).toMatchObject({ backend: 'cpu', adapter: 'f64 CPU reference (no WebGPU)', networks: 4, recorded: 3 });
+    expect(await none.page.evaluate(() => location.hash)).toContain('&backend=auto');
+    expect(none.errors).toEqual([]);
+  });
+
   // Measurement, not a check (MLP_MEASURE=1): seconds per checkpoint interval of the presets as they are, on the
   // software adapter and on the f64 CPU fallback, extrapolated to the whole run (the README and softwareAdapterNote quote it).
   it.runIf(!!process.env.MLP_MEASURE)('measure: rhm-reduced and grokking presets, first checkpoint interval, SwiftShader and f64 CPU', { timeout: 600_000 }, async () => {
     for (const [hash, gpu] of [['#model=mlp&v=1&p=rhm-reduced', true], ['#model=mlp&v=1&p=rhm-reduced', false], ['#model=mlp&v=1&p=grokking', true], ['#model=mlp&v=1&p=grokking', false]] as const) {
-      const { page } = await open(hash, gpu ? {} : { initScript: NO_WEBGPU });
+      const { page } = await open(gpu ? `${hash}&backend=gpu` : hash, gpu ? {} : { initScript: NO_WEBGPU });
       await waitFor(page, 's.recorded >= 1', 120_000);
       const t0 = Date.now();
       await waitFor(page, 's.recorded >= 2', 400_000);

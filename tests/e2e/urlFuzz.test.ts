@@ -55,8 +55,9 @@ const MODELS = [
   // aligned preset to t = 1000 (10⁵ steps of dt = 10⁻², 4 per frame): it animates through every case
   { plugin: linear2Plugin, start: '#model=linear2&v=1&p=aligned&T=1000&spf=4', ready: 'window.lazyrich?.linear2', status: 'window.lazyrich.linear2.status',
     progress: '(s) => s.state === "done" ? Infinity : s.step', cases: 80 },
-  // the grokking preset shrunk to 2 networks of width 8, 10⁵ steps: it trains through every case
-  { plugin: mlpPlugin, start: '#model=mlp&v=1&p=grokking&mp=5&w=8&T=100000&ck=4&a=0.5,2&t=1&sn=1&P=4', ready: 'window.lazyrich?.mlp',
+  // the grokking preset shrunk to 2 networks of width 8, 10⁵ steps: it trains through every case on the GPU trainer
+  // (backend=gpu; auto's f64 backend on a software adapter finished it before the last case)
+  { plugin: mlpPlugin, start: '#model=mlp&v=1&p=grokking&mp=5&w=8&T=100000&ck=4&a=0.5,2&t=1&sn=1&P=4&backend=gpu', ready: 'window.lazyrich?.mlp',
     status: 'window.lazyrich.mlp.status', progress: '(s) => s.state === "done" ? Infinity : s.checkpointsDone * 1e9 + s.batch * 1e6 + s.step', cases: 80 },
 ] as const;
 

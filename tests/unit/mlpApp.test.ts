@@ -4,7 +4,8 @@
  * of the first-layer weights — each against hand-computed values (exact, or 1e-12 where floating point sums enter).
  */
 import { describe, expect, it } from 'vitest';
-import { defaults, validate } from '../../src/params/schema.ts';
+import { defaults, ParamError, validate } from '../../src/params/schema.ts';
+import { resolveMlpBackend } from '../../src/models/mlp/app/backend.ts';
 import { parseMlpConfig } from '../../src/models/mlp/config.ts';
 import { mlpAppConfig, MLP_SCHEMA } from '../../src/models/mlp/params.ts';
 import { MlpCsvError, parseMlpCsv, uploadedMlpData } from '../../src/models/mlp/app/csv.ts';
@@ -156,5 +157,52 @@ describe('mlp app URL', () => {
     const old = modelFromHash(mlpPlugin, '#model=mlp&v=1&p=rhm-reduced&task=rhm&T=120');
     expect(old).toMatchObject({ task: 'rhm', steps: 120, metric: 'testAccuracy', at: -1, net: 0, band: 'minmax' });
     expect(modelFromHash(mlpPlugin, modelToHash(mlpPlugin, view, false))).toEqual(view);
+  });
+});
+
+describe('mlp app backend setting (app/backend.ts)', () => {
+  const software = { isSoftware: true, adapterName: 'SwiftShader Device (Subzero)' };
+  const hardware = { isSoftware: false, adapterName: 'NVIDIA H200' };
+  const refusal = (choice: string, adapter: typeof software | null): ParamError => {
+    try { resolveMlpBackend(choice, adapter); } catch (e) { expect(e).toBeInstanceOf(ParamError); return e as ParamError; }
+    throw new Error('expected a ParamError');
+  };
+
+  it('auto: the GPU trainer on a hardware adapter, the f64 CPU backend on a software adapter (with the notice) and without WebGPU', () => {
+    expect(resolveMlpBackend('auto', hardware)).toEqual({ kind: 'gpu', adapter: 'NVIDIA H200', notice: null });
+    const soft = resolveMlpBackend('auto', software);
+    expect(soft.kind).toBe('cpu');
+    expect(soft.adapter).toBe('f64 CPU reference (auto: SwiftShader Device (Subzero) is a software adapter)');
+    expect(soft.notice).toMatch(/^Training on the f64 CPU backend: WebGPU runs on a software adapter \(SwiftShader Device \(Subzero\)\)/);
+    expect(soft.notice).toContain('backend=gpu');
+    expect(resolveMlpBackend('auto', null)).toEqual({ kind: 'cpu', adapter: 'f64 CPU reference (no WebGPU)', notice: null });
+  });
+
+  it('gpu: the GPU trainer on any adapter, software included; refused by name without WebGPU', () => {
+    expect(resolveMlpBackend('gpu', software)).toEqual({ kind: 'gpu', adapter: 'SwiftShader Device (Subzero)', notice: null });
+    expect(resolveMlpBackend('gpu', hardware)).toEqual({ kind: 'gpu', adapter: 'NVIDIA H200', notice: null });
+    const e = refusal('gpu', null);
+    expect(e.field).toBe('backend');
+    expect(e.message).toBe('backend = gpu (backend): this browser has no WebGPU; training on the f64 CPU backend instead (backend = auto)');
+  });
+
+  it('cpu: the f64 CPU backend on every adapter and without WebGPU, no notice', () => {
+    for (const a of [software, hardware, null]) expect(resolveMlpBackend('cpu', a)).toEqual({ kind: 'cpu', adapter: 'f64 CPU reference (backend = cpu)', notice: null });
+  });
+
+  it('a bad value is refused naming the field: by the resolution, by the schema and in the URL (key backend)', () => {
+    const e = refusal('fast', hardware);
+    expect([e.field, e.message]).toEqual(['backend', 'backend (backend) must be one of auto, gpu, cpu; got "fast"']);
+    const base = defaults(MLP_SCHEMA);
+    expect(() => validate(MLP_SCHEMA, { backend: 'fast' }, base)).toThrow(/\(backend\)/);
+    expect(() => modelFromHash(mlpPlugin, '#model=mlp&v=1&backend=fast')).toThrow(/backend/);
+    // The default is auto; an old URL without the key reads as auto; the key round-trips and keeps the preset's name.
+    expect(base.backend).toBe('auto');
+    expect(modelFromHash(mlpPlugin, '#model=mlp&v=1&p=rhm-reduced&T=120').backend).toBe('auto');
+    const gpu = modelFromHash(mlpPlugin, '#model=mlp&v=1&p=grokking&backend=gpu');
+    expect(gpu).toMatchObject({ preset: 'grokking', backend: 'gpu' });
+    expect(modelToHash(mlpPlugin, gpu, false)).toContain('&backend=gpu');
+    // The CLI config of the app's params does not carry it (the JSON export writes the backend that ran).
+    expect(mlpAppConfig(gpu)).not.toHaveProperty('backend');
   });
 });

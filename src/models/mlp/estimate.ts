@@ -40,5 +40,6 @@ export function estimateMlpConfig(cfg: MlpConfig, count = cfg.networks.length, b
 /** The app's estimate: the app config's (the app runs that plan), with the URL keys that set its size; none for task 'csv'. */
 export function estimateMlpParams(p: Params<MlpSchema>): ResourceEstimate | undefined {
   if (p.task === 'csv') return undefined; // the upload's size is checked when it is parsed (app/csv.ts)
-  return { ...estimateMlpConfig(parseMlpConfig(mlpAppConfig(p)), undefined, 'gpu'), fields: ['a', 't', 'n', 'sn', 'w', 'hl'] };
+  // backend = cpu allocates nothing on the device; auto and gpu are estimated on the GPU trainer (the larger device use).
+  return { ...estimateMlpConfig(parseMlpConfig(mlpAppConfig(p)), undefined, p.backend === 'cpu' ? 'cpu' : 'gpu'), fields: ['a', 't', 'n', 'sn', 'w', 'hl'] };
 }

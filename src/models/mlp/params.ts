@@ -53,6 +53,11 @@ export const MLP_SCHEMA = {
   seed: { key: 's', label: 'first seed', type: 'int', min: 0, max: 2 ** 31 - 2000, default: 0 },
   scaleReadout: { key: 'ro', label: 'readout × α', type: 'bool', default: true },
   probe: { key: 'P', label: 'NTK probe inputs P', type: 'int', min: 1, max: MLP_LIMITS.maxProbe, default: 32 },
+  // Where the page trains (app/backend.ts): auto = GPU trainer on a hardware adapter, f64 CPU on a software one. Not in the CLI config.
+  backend: {
+    key: 'backend', label: 'backend', type: 'enum', default: 'auto', options: ['auto', 'gpu', 'cpu'],
+    optionLabels: { auto: 'auto (GPU; f64 CPU on a software adapter)', gpu: 'GPU trainer (f32)', cpu: 'f64 CPU' },
+  } as EnumField<'auto' | 'gpu' | 'cpu'>,
   // View fields (plugin.viewFields): they change what is drawn, never the run.
   metric: {
     key: 'vm', label: 'metric shown', type: 'enum', default: 'testAccuracy',

@@ -9,6 +9,8 @@ import { clearNotice, showNotice } from '../../../app/notices.ts';
 import { download } from '../../../app/download.ts';
 import { elementToPng } from '../../../views/exportPng.ts';
 import type { AppShell, ParamsSession, ParamsTarget } from '../../plugin.ts';
+import type { GpuContext } from '../../../gpu/device.ts';
+import { ParamError } from '../../../params/schema.ts';
 import type { MlpJob } from '../cpu.ts';
 import { MLP_SCHEMA, MLP_VIEW_FIELDS, type MlpExplicitData } from '../params.ts';
 import { mlpHeader } from '../run.ts';
@@ -30,7 +32,15 @@ export interface MlpBackends {
   readThetas(backend: MlpAppBackend): Promise<ArrayLike<number>[]>;
   adapter: string;
   kind: 'gpu' | 'cpu';
+  /** The 'mlp-backend' notice while these backends run (auto on a software adapter), null: none. */
+  notice: string | null;
 }
+
+/**
+ * The backends of a `backend` setting on a device (null: none): index.ts mlpBackendsFor.
+ * @throws ParamError naming `backend` when the setting cannot run there ('gpu' without a device).
+ */
+export type MlpBackendsFor = (choice: string, gpu: GpuContext | null) => MlpBackends;
 
 /** DOM slots (index.ts buildMlpPage). */
 export interface MlpSlots { root: HTMLElement; hud: HTMLElement; panels: HTMLElement; curves: HTMLElement; sample: HTMLElement; grid: HTMLElement; weights: HTMLElement }
@@ -68,7 +78,9 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
   private readonly weights: WeightsPanel;
   private readonly files: Record<'train' | 'test', HTMLInputElement>;
 
-  private constructor(private backends: MlpBackends, private readonly slots: MlpSlots, shell: AppShell<MlpAppParams>) {
+  private backends!: MlpBackends;
+
+  private constructor(private readonly backendsFor: MlpBackendsFor, private gpu: GpuContext | null, private readonly slots: MlpSlots, shell: AppShell<MlpAppParams>) {
     this.session = shell.openSession(this, shell.initial);
     const png = (el: HTMLElement, name: string) => () => void elementToPng(el).then((b) => download(b, `lazyrich-mlp-${name}.png`));
     this.curves = new CurvesPanel(slots.curves, png(slots.curves, 'curves'));
@@ -99,10 +111,21 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
   /** The params now running (owned by the shell's session). */
   get params(): MlpAppParams { return this.session.params; }
 
-  /** Builds the first experiment; if the initial params cannot run, says why and runs the default preset. */
-  static start(backends: MlpBackends, slots: MlpSlots, shell: AppShell<MlpAppParams>): MlpApp {
-    const app = new MlpApp(backends, slots, shell);
+  /**
+   * Builds the first experiment on `gpu` (null: no WebGPU) where the `backend` setting says; backend = gpu without
+   * WebGPU is refused by name and runs as auto (the f64 CPU backend); if the params cannot run, says why and runs the
+   * default preset.
+   */
+  static start(backendsFor: MlpBackendsFor, gpu: GpuContext | null, slots: MlpSlots, shell: AppShell<MlpAppParams>): MlpApp {
+    const app = new MlpApp(backendsFor, gpu, slots, shell);
     let params = shell.initial;
+    try {
+      backendsFor(params.backend, gpu);
+    } catch (e) {
+      if (!(e instanceof ParamError && e.field === 'backend')) throw e;
+      showNotice('error', `URL key backend: ${e.message}.`, 'backend-error');
+      params = { ...params, backend: 'auto' };
+    }
     try {
       app.rebuild(params);
     } catch (e) {
@@ -156,6 +179,7 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
   apply(next: MlpAppParams, previous: MlpAppParams): void {
     const changed = Object.keys(MLP_SCHEMA).some((k) => !MLP_VIEW_FIELDS.has(k) && JSON.stringify(next[k as keyof MlpAppParams]) !== JSON.stringify(previous[k as keyof MlpAppParams]));
     if (changed) this.rebuild(next);
+    if (next.backend !== previous.backend) clearNotice('backend-error');
   }
 
   /** Shows accepted params: controls (values, visibility) and every view. */
@@ -181,16 +205,38 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
     }
   }
 
-  /** Device loss: stop at once (the runner rewinds the ensemble to θ₀; recorded checkpoints are kept). */
-  gpuLost(): void { this.lost ??= this.runner.deviceLost(); }
+  /**
+   * Device loss: a run on the GPU trainer stops at once (the runner rewinds the ensemble to θ₀; recorded checkpoints
+   * are kept); one on the f64 CPU backend goes on. Until gpuRestored, a rebuild resolves the setting without a device.
+   */
+  gpuLost(): void {
+    this.gpu = null;
+    if (this.backends.kind === 'gpu') this.lost ??= this.runner.deviceLost();
+  }
 
-  /** Continues on `backends` after a loss. @returns where, for the shell's notice. */
-  async gpuRestored(backends: MlpBackends): Promise<string> {
-    const before = await (this.lost ?? this.runner.deviceLost());
+  /**
+   * After a loss: continues on `gpu` (null: none could be had) where the setting says; backend = gpu without a device
+   * continues on the f64 CPU backend and becomes auto. @returns where, for the shell's notice.
+   */
+  async gpuRestored(gpu: GpuContext | null): Promise<string> {
+    this.gpu = gpu;
+    const on = `the networks train on the f64 CPU backend, unaffected (step ${this.runner.progress.step.toLocaleString('en')})`;
+    if (!this.lost) return gpu ? `for later runs; ${on}` : on;
+    const before = await this.lost;
     this.lost = null;
-    this.backends = backends;
+    let reset = '';
+    if (!gpu && this.params.backend === 'gpu') {
+      this.session.commit({ ...this.params, backend: 'auto' });
+      reset = '; backend = gpu set back to auto';
+    }
+    this.backends = this.backendsFor(this.params.backend, gpu);
+    this.showBackendNotice();
+    const where = this.backends.kind === 'cpu' ? 'on the f64 CPU backend, ' : '';
+    const n = this.results.recorded;
+    // A finished run lost nothing (its results were read back): the device serves the next run.
+    if (before === 'done') return `${where}for the next run (the finished run's ${n} checkpoints are kept)${reset}`;
     if (before === 'running' || before === 'error') void this.runner.run();
-    return `${backends.kind === 'cpu' ? 'on the f64 CPU backend, ' : ''}from θ₀ (the ${this.results.recorded} checkpoints read so far are kept)`;
+    return `${where}from θ₀${before === 'cancelled' ? ' when resumed' : ''} (the ${n} checkpoints read so far are kept)${reset}`;
   }
 
   /**
@@ -226,7 +272,8 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
   /** Builds a new experiment, checks it against the device, swaps it in and starts it; on failure the old one keeps running. */
   private rebuild(p: MlpAppParams): void {
     const e = buildMlpExperiment(p, this.uploadData());
-    this.backends.check?.(e.job);
+    const backends = this.backendsFor(p.backend, this.gpu);
+    backends.check?.(e.job);
     const results = new MlpResults(e.cfg.networks.length, e.cfg.checkpoints);
     const readWeights = p.task === 'modular';
     const runner: Runner<MlpAppBackend> = new Runner(mlpRunPlan(e, results, () => this.backends.create(e.job), async (backend, c) => {
@@ -238,6 +285,9 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
       onCheckpoint: () => { if (this.runner === runner) this.scheduleDraw(); },
     });
     void this.runner?.destroy();
+    this.lost = null; // a loss seen by the old runner: the new one starts on `backends`
+    this.backends = backends;
+    this.showBackendNotice();
     this.experiment = e;
     this.results = results;
     this.runner = runner;
@@ -248,6 +298,11 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
       if (this.runner === runner && s.state === 'error') showNotice('error', `The mlp run failed: ${s.error}`, 'param-error');
     });
     this.scheduleDraw();
+  }
+
+  private showBackendNotice(): void {
+    if (this.backends.notice) showNotice('info', this.backends.notice, 'mlp-backend');
+    else clearNotice('mlp-backend');
   }
 
   private selectCell(row: number, col: number): void {
@@ -308,7 +363,7 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
     const eta = s.state === 'running' && s.etaSeconds !== null ? ` · ETA ${Math.ceil(s.etaSeconds)} s` : '';
     const lines = [
       `step ${s.step.toLocaleString('en')} / ${s.totalSteps.toLocaleString('en')} · checkpoint ${s.recorded} / ${this.experiment.cfg.checkpoints.length} · ${s.state}${s.error ? ` (${s.error})` : ''}${eta}`,
-      `${s.networks.toLocaleString('en')} networks · ${s.backend === 'gpu' ? 'GPU' : 'f64 CPU'} (${s.adapter})${rate} · ${s.diverged} diverged${s.diverged ? ' (frozen, flagged in the legends)' : ''}`
+      `${s.networks.toLocaleString('en')} networks · ${s.backend === 'gpu' ? `GPU (${s.adapter})` : s.adapter}${rate} · ${s.diverged} diverged${s.diverged ? ' (frozen, flagged in the legends)' : ''}`
         + (s.upload && s.task === 'csv' ? ` · data: ${s.upload}` : ''),
     ];
     this.slots.hud.replaceChildren(...lines.map((l) => Object.assign(document.createElement('div'), { textContent: l })));

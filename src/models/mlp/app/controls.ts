@@ -12,7 +12,7 @@ type Name = keyof MlpAppParams & string;
 
 /** Folder layout: title → fields, in display order. Every schema field appears once. */
 export const MLP_FOLDERS: Record<string, Name[]> = {
-  experiment: ['preset'],
+  experiment: ['preset', 'backend'],
   data: ['task', 'levels', 'classes', 'synonyms', 'branching', 'vocabulary', 'testSize', 'modulus', 'trainFraction', 'dataSeed'],
   'network & grid': ['width', 'hidden', 'bias', 'alphas', 'taus', 'trainSizes', 'seeds', 'seed', 'scaleReadout'],
   training: ['loss', 'optimizer', 'lr', 'momentum', 'cosine', 'decayFraction', 'beta1', 'beta2', 'weightDecay', 'batchSize', 'steps', 'checkpoints', 'probe'],

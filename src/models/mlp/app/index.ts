@@ -1,7 +1,8 @@
 /**
  * The app half of the mlp plugin (loaded lazily by its plugin.ts): builds the mlp page in the body and starts
- * {@link MlpApp} on the GPU the shell opened (the ensemble trainer of src/models/mlp/gpu/, with the kernel the CLI
- * picks: 'direct' on a software adapter, 'tiled' on a GPU), or on the f64 CPU backend without WebGPU.
+ * {@link MlpApp} where the `backend` setting says (backend.ts): the GPU the shell opened (the ensemble trainer of
+ * src/models/mlp/gpu/, with the kernel the CLI picks: 'direct' on a software adapter, 'tiled' on a GPU), or the f64 CPU
+ * backend (without WebGPU, with backend = cpu, and with auto on a software adapter, where it is 2–3.5× faster).
  */
 import type { AppShortcuts, ModelApp } from '../../plugin.ts';
 import type { GpuContext } from '../../../gpu/device.ts';
@@ -10,6 +11,7 @@ import { validateMlpGpuJob } from '../gpu/job.ts';
 import { createMlpBackend } from '../run.ts';
 import { MlpApp, type MlpBackends, type MlpSlots } from './app.ts';
 import { mlpCpuAppBackend } from './plan.ts';
+import { resolveMlpBackend } from './backend.ts';
 import type { MlpAppParams } from './experiment.ts';
 import './style.css';
 
@@ -36,12 +38,12 @@ export function buildMlpPage(): MlpSlots {
   return { root, hud, panels, curves, sample, grid, weights };
 }
 
-/** The networks on the f64 CPU backend (no WebGPU, or no new device after a loss). */
-function cpuBackends(): MlpBackends {
+/** The networks on the f64 CPU backend (no WebGPU, backend = cpu, auto on a software adapter, or no new device after a loss). */
+function cpuBackends(adapter: string, notice: string | null): MlpBackends {
   return {
     create: async (job) => mlpCpuAppBackend(job),
     readThetas: async (b) => { const c = b as ReturnType<typeof mlpCpuAppBackend>; return Array.from({ length: c.count }, (_, i) => c.theta(i)); },
-    adapter: 'f64 CPU reference (no WebGPU)', kind: 'cpu',
+    adapter, kind: 'cpu', notice,
   };
 }
 
@@ -51,8 +53,17 @@ function gpuBackends(ctx: GpuContext): MlpBackends {
     create: async (job) => (await createMlpBackend(job, 'gpu', { ctx })).backend,
     check: (job) => { validateMlpGpuJob(mlpGpuJobOf(job), ctx.limits, ctx.isSoftware ? 'direct' : 'tiled'); },
     readThetas: async (b) => (await (b as unknown as { readParams(): Promise<{ params: Float64Array }[]> }).readParams()).map((r) => r.params),
-    adapter: ctx.adapterName, kind: 'gpu',
+    adapter: ctx.adapterName, kind: 'gpu', notice: null,
   };
+}
+
+/**
+ * The backends of the `backend` setting on `ctx` (null: no WebGPU, or none after a device loss): backend.ts resolveMlpBackend.
+ * @throws ParamError naming `backend` for 'gpu' without a device, or a value that is not auto, gpu or cpu.
+ */
+export function mlpBackendsFor(choice: string, ctx: GpuContext | null): MlpBackends {
+  const r = resolveMlpBackend(choice, ctx);
+  return r.kind === 'gpu' ? gpuBackends(ctx!) : cpuBackends(r.adapter, r.notice);
 }
 
 /** Keyboard: space cancels a running run or resumes a cancelled one; r runs it again from θ₀. */
@@ -62,15 +73,16 @@ const shortcuts = (app: MlpApp): AppShortcuts => ({ playPause: () => app.cancelR
 export const mlpApp: ModelApp<MlpAppParams> = {
   exposeAs: 'mlp',
   // Measured (tests/e2e/mlp.test.ts, MLP_MEASURE=1) on 2 shared cores at load ≈ 8: one checkpoint interval, × the intervals.
-  softwareAdapterNote: (adapter) => `WebGPU runs on a software adapter (${adapter}): results are exact, speed is CPU speed, and slow for these networks. `
-    + 'Measured on two shared cores: rhm-reduced (18 networks, 2,000 steps) about 13 min (the f64 CPU fallback without WebGPU: about 6 min), '
-    + 'grokking (75 networks, 3,000 full-batch steps) about 2.5 h (f64: about 1 h), rhm-fig6c far longer. '
+  softwareAdapterNote: (adapter) => `WebGPU runs on a software adapter (${adapter}): results are exact, speed is CPU speed, and slow for these networks, `
+    + 'so backend = auto (the default) trains them on the f64 CPU backend, 2–3.5× faster here. '
+    + 'Measured on two shared cores: rhm-reduced (18 networks, 2,000 steps) about 6 min on the f64 backend (on the adapter, backend = gpu: about 13 min), '
+    + 'grokking (75 networks, 3,000 full-batch steps) about 1 h (adapter: about 2.5 h), rhm-fig6c far longer. '
     + 'Shrink a run in the URL or the controls: fewer steps (T), training sizes (n), test samples (nt), seeds (sn) or α/τ values (a, t); the ETA is in the HUD.',
   async start(shell) {
     const slots = buildMlpPage();
     const ctx = shell.gpu;
-    const app = MlpApp.start(ctx ? gpuBackends(ctx) : cpuBackends(), slots, shell);
+    const app = MlpApp.start(mlpBackendsFor, ctx, slots, shell);
     if (!ctx) return { app, shortcuts: shortcuts(app), fallbackNote: 'Meanwhile the networks train on the f64 CPU backend in this tab (slow: shrink the steps or sizes in the URL).' };
-    return { app, shortcuts: shortcuts(app), gpuLost: () => app.gpuLost(), gpuRestored: (gpu) => app.gpuRestored(gpu ? gpuBackends(gpu) : cpuBackends()) };
+    return { app, shortcuts: shortcuts(app), gpuLost: () => app.gpuLost(), gpuRestored: (gpu) => app.gpuRestored(gpu) };
   },
 };
