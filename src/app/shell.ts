@@ -71,13 +71,18 @@ export function buildHeader(active: ModelPlugin): void {
  * The URL's params for `plugin`. Each bad key of the hash is refused on its own (a notice names its URL
  * key) and the valid keys apply (url.ts modelFromHashKeeping); a hash without a readable version gives the defaults.
  */
-function initialParams(plugin: ModelPlugin): Record<string, unknown> {
+function initialParams(plugin: ModelPlugin): { params: Record<string, unknown>; fromUrl: boolean } {
   const { params, errors } = modelFromHashKeeping(plugin, location.hash, (p) => plugin.checkParams(p));
+  const kept = JSON.stringify(params) !== JSON.stringify(defaults(plugin.schema));
   if (errors.length > 0) {
-    const kept = JSON.stringify(params) !== JSON.stringify(defaults(plugin.schema));
     showNotice('error', `${errors.map((e) => e.message).join(' ')} ${kept ? 'The other URL keys apply.' : 'Starting with the default preset instead.'}`, 'param-error');
   }
-  return params;
+  return { params, fromUrl: errors.length === 0 ? hashHasKeys(location.hash) : kept };
+}
+
+/** Whether the hash names any param (beyond the model and the version). */
+function hashHasKeys(hash: string): boolean {
+  return [...new URLSearchParams(hash.replace(/^#/, '')).keys()].some((k) => k !== 'model' && k !== 'v');
 }
 
 /**
@@ -168,16 +173,18 @@ export async function startShell(): Promise<void> {
     showNotice('error', `Unknown model "${id}" in the URL; this build has ${MODEL_IDS.map((m) => `"${m}"`).join(', ')}. `
       + `Showing ${plugin.title} ("${plugin.id}") instead.`, 'unknown-model');
   }
-  let initial = named ? initialParams(plugin) : defaults(plugin.schema);
+  let { params: initial, fromUrl } = named ? initialParams(plugin) : { params: defaults(plugin.schema), fromUrl: false };
   const app = await plugin.loadApp!();
   let started: StartedApp | null = null;
   const { gpu, reason } = await openGpu((info) => void recoverGpu(info, started, lazyrich));
   if (gpu) lazyrich.gpu = gpu;
-  initial = await confirmInitial(plugin, initial, gpu);
+  const confirmed = await confirmInitial(plugin, initial, gpu);
+  if (confirmed !== initial) fromUrl = false;
+  initial = confirmed;
   if (gpu?.isSoftware) showNotice('warning', app.softwareAdapterNote(gpu.adapterName), 'software-adapter');
   let opened = false;
   const shell: AppShell<Record<string, unknown>> = {
-    plugin, gpu, initial, showNotice, clearNotice,
+    plugin, gpu, initial, fromUrl, showNotice, clearNotice,
     openSession(target, params) {
       if (opened) throw new Error('openSession: the page has one params session');
       opened = true;

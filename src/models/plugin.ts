@@ -189,6 +189,11 @@ export interface AppShell<P> {
   readonly gpu: GpuContext | null;
   /** The params to start with: the URL hash's, or the defaults after a reported URL error or an unknown model. */
   readonly initial: P;
+  /**
+   * Whether `initial` came from the URL hash (at least one key applied); false for a page without a hash, a hash
+   * whose every key was refused, or a run the user declined: an app may then size its defaults by the adapter.
+   */
+  readonly fromUrl: boolean;
   /** Opens the page's params path with the app as its target. Call once; `params` is the app's initial. */
   openSession(target: ParamsTarget<P>, params: P): ParamsSession<P>;
   /** Shows (or replaces, by id) a notice under the title. */

@@ -4,14 +4,16 @@
  * main-thread timer gap is logged as a measurement); a run over the device's buffer limits is refused
  * naming the URL key. A large relu2 CSV upload warns with the kernel-distance estimate first (defect 5).
  */
-import { SINGLE_NEURON_SCHEMA } from '../../src/models/singleNeuron/params.ts';
+import { firstLoadParams, SINGLE_NEURON_SCHEMA } from '../../src/models/singleNeuron/params.ts';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSession } from '../helpers/browser.ts';
 
 const session = e2eSession();
 const open = (hash = '') => session.open(hash, 'window.lazyrich?.app || window.lazyrich?.fallback', { width: 1100, height: 720 });
-const status = (page: Page) => page.evaluate(() => window.lazyrich!.app!.status as unknown as { n: number; stepCount: number });
+const status = (page: Page) => page.evaluate(() => window.lazyrich!.app!.status as unknown as { n: number; stepCount: number; adapter: string });
+/** Trajectories of a first load on this page's adapter (Fig. 2, 33 × 66 on a software adapter: params.ts SOFTWARE_DEFAULTS). */
+const firstLoadN = (adapter: string) => { const p = firstLoadParams(/swiftshader|llvmpipe|software/i.test(adapter)); return p.deltaCount * p.directions; };
 const dialog = (page: Page) => page.locator('#estimate-dialog');
 /** Clicks a dialog button in the page (no actionability waits: the page may be busy animating on a software adapter). */
 const answer = (page: Page, which: 'run' | 'keep') => page.evaluate((w) => {
@@ -75,10 +77,26 @@ describe('a large single-neuron grid asks first', () => {
     } else {
       expect((await page.locator('#notices [role="alert"]').allTextContents()).join(' ')).toMatch(/16,777,216 trajectories \(dn, dirs\) need a GPU buffer of .*Reduce dn, dirs/);
     }
-    expect((await status(page)).n).toBe(DEFAULT_DN * DEFAULT_DIRS);
+    // Declined or refused: the page starts as a first load does, Fig. 2 sized by the adapter.
+    const s = await status(page);
+    expect(s.n).toBe(firstLoadN(s.adapter));
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('a hash whose every key is refused starts as a first load (Fig. 2 sized by the adapter), not the full default grid', async () => {
+    const { page, errors } = await session.open('#v=1&p=fig9&h=abc', 'window.lazyrich?.app', { width: 1100, height: 720 });
+    expect((await page.locator('#notices [role="alert"]').allTextContents()).join(' ')).toContain('Starting with the default preset instead.');
+    const s = await status(page);
+    expect(s.n).toBe(firstLoadN(s.adapter));
+    if (/swiftshader/i.test(s.adapter)) expect(s.n).toBeLessThan(DEFAULT_DN * DEFAULT_DIRS);
+    // A valid hash is not resized: the URL's grid runs as given.
+    const kept = await session.open('#v=1&p=fig2&dn=9&dirs=6', 'window.lazyrich?.app', { width: 1100, height: 720 });
+    expect((await status(kept.page)).n).toBe(54);
+    expect(errors).toEqual([]);
+    await page.close();
+    await kept.page.close();
+  }, 120_000);
 });
 
 /** A CSV of n samples in d inputs (x on a seeded pseudo-random grid, y = ReLU(x1)): ~10 MB at d = 20, n = 39,683. */

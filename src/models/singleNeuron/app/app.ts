@@ -132,14 +132,14 @@ export class App implements ParamsTarget<SingleNeuronParams> {
    */
   static start(ctx: GpuContext, canvas: HTMLCanvasElement, shell: AppShell<SingleNeuronParams>): App {
     const app = new App(ctx, new PortraitView(ctx, canvas), shell);
-    // A first load (no hash) is Fig. 2, sized by the adapter (params.ts SOFTWARE_DEFAULTS).
-    let params = location.hash.replace(/^#/, '') === '' ? firstLoadParams(ctx.isSoftware) : shell.initial;
+    // A first load (no hash, or one whose every key was refused) is Fig. 2, sized by the adapter (params.ts SOFTWARE_DEFAULTS).
+    let params = shell.fromUrl ? shell.initial : firstLoadParams(ctx.isSoftware);
     try {
       checkCrossFields(params);
       app.rebuild(params);
     } catch (e) {
       app.reportError(e);
-      params = defaults(SCHEMA);
+      params = firstLoadParams(ctx.isSoftware);
       app.rebuild(params);
     }
     app.session.commit(params);
