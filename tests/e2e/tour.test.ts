@@ -147,6 +147,16 @@ describe('projector mode', () => {
         portrait: await meanLuminance(page, '#portrait'), map: await meanLuminance(page, '#regime-map canvas'),
         fonts: [await fontPx(page, 'body'), await fontPx(page, '#hud'), await fontPx(page, '#tour-button')],
         theme: await page.evaluate(() => document.documentElement.dataset.theme), errors,
+        // The header keeps its tour and help buttons whole, and shows its subtitle legibly or not at all (not "s.").
+        header: await page.evaluate(() => {
+          const title = document.getElementById('title')!.getBoundingClientRect();
+          const whole = ['tour-button', 'help-button'].every((id) => {
+            const b = document.getElementById(id)!.getBoundingClientRect();
+            return b.width > 0 && b.left >= title.left && b.right <= title.right + 0.5 && b.right <= window.innerWidth;
+          });
+          const span = document.querySelector('#title span') as HTMLElement;
+          return { whole, subtitle: span.offsetParent === null || span.clientWidth >= 0.4 * span.scrollWidth };
+        }),
       };
       await page.close();
       return m;
@@ -160,6 +170,7 @@ describe('projector mode', () => {
     expect(proj.map - dark.map).toBeGreaterThan(100);
     proj.fonts.forEach((px, k) => expect(px, ['body', '#hud', '#tour-button'][k]).toBeGreaterThanOrEqual(1.15 * dark.fonts[k]));
     expect([dark.theme, proj.theme]).toEqual(['dark', 'projector']);
+    expect([dark.header, proj.header]).toEqual([{ whole: true, subtitle: true }, { whole: true, subtitle: true }]);
     expect([...dark.errors, ...proj.errors]).toEqual([]);
   });
 });
