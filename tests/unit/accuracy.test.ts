@@ -43,3 +43,14 @@ describe('accuracy warning', () => {
     expect(suggestedStep(0.9, 'gd', 25.8, 1)).toBeCloseTo(0.03, 10);
   });
 });
+
+describe('HUD throughput', () => {
+  it('states trajectory-steps per second in compact units, not "0.0 M" for a small ensemble', () => {
+    const hud = formatHud;
+    const p = paramsFromHash('#v=1&p=fig2');
+    const s: AppStatus = { stepCount: 10, time: 0.1, completedSteps: 10, queuedSteps: 10, n: 2178, playing: true, adapter: 'x', summary: null, selection: 0, theoryError: null, limitDistance: null, recordedSamples: 0 };
+    expect(hud(s, p, 17, true)).toContain('37K traj-steps/s');
+    expect(hud({ ...s, n: 1e6 }, p, 1234, false)).toContain('1.2B traj-steps/s');
+    expect(hud({ ...s, playing: false }, p, 0, false)).toMatch(/❚❚ 0 steps\/s/);
+  });
+});

@@ -74,7 +74,7 @@ export class CurvesPanel {
   /** Draws `curves` (one per α) over checkpoint steps. */
   update(steps: readonly number[], curves: readonly BandCurve[], metric: string, yScale: 'linear' | 'log', band: string, slice: string): void {
     this.chart.draw(`${metric} per α (${slice})`, metric, yScale, steps, bandSeries(curves));
-    this.caption.textContent = `Solid: mean over ${curves[0]?.seeds ?? 0} seeds; dashed: ${band}. `
+    this.caption.textContent = `Solid: ${(curves[0]?.seeds ?? 0) === 1 ? 'one seed' : `mean over ${curves[0]?.seeds ?? 0} seeds`}; dashed: ${band}. `
       + 'With the metric "kernel distance S(0, t)" this is the measure of the paper\'s Fig. 6(a): upstream α > 1 moves the NTK sooner. '
       + 'Diverged networks (frozen at their last finite state) are counted in the legend and left out of the means.';
   }

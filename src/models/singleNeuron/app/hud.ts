@@ -4,14 +4,17 @@ import type { AppStatus } from './appState.ts';
 import { accuracyWarning } from './accuracy.ts';
 
 
+/** 37,000 → "37K", 1,234,567 → "1.2M" (Intl's compact notation). */
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
 const fmt = (x: number, digits = 3): string => (x === 0 ? '0' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toFixed(digits));
 
 /** The HUD text. Time is t = Σ steps × step (the flow's time; for GD, η per step). */
 export function formatHud(s: AppStatus, p: SingleNeuronParams, stepsPerSecond: number, software: boolean): string {
   const method = p.method === 'gd' ? `GD η=${p.step}` : `RK4 dt=${p.step}`;
   const lines = [
-    `step ${s.stepCount.toLocaleString('en')}   t = ${fmt(s.time, 2)}   ${s.playing ? '▶' : '⏸'} ${fmt(stepsPerSecond, 0)} steps/s`,
-    `${s.n.toLocaleString('en')} trajectories · d = ${p.d} · ${method} · ${(stepsPerSecond * s.n / 1e6).toFixed(1)} M traj-steps/s`,
+    `step ${s.stepCount.toLocaleString('en')}   t = ${fmt(s.time, 2)}   ${s.playing ? '▶' : '❚❚'} ${fmt(stepsPerSecond, 0)} steps/s`,
+    `${s.n.toLocaleString('en')} trajectories · d = ${p.d} · ${method} · ${compact.format(stepsPerSecond * s.n)} traj-steps/s`,
   ];
   if (s.summary) {
     const drift = `max rel. δ drift ${fmt(s.summary.maxRelativeDeltaDrift)}${p.method === 'gd' ? ' (GD: O(η²) per step)' : ''}`;
