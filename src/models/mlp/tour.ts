@@ -14,7 +14,7 @@ export const MLP_TOUR: readonly TourStep[] = [
     // Software adapter: 400 steps, sizes 128 and 512, one seed (about a minute on two cores).
     software: 'T=400&n=128,512&sn=1&nt=512',
     target: '#mlp-sample-panel',
-    caption: 'Deep ReLU networks learn the random hierarchy model from n examples (256 to 4,096 in the preset; 128 and 512 on a software adapter, so the run takes a minute). Each curve is one α (the first layer '
+    caption: 'Deep ReLU networks learn the random hierarchy model from 256 to 4,096 examples (128, 512 on a software adapter). Each curve is one α (the first layer '
       + 'is divided by α at initialisation, the readout multiplied by α): test accuracy against the number of training samples, '
       + 'with the seeds\' spread dashed. The paper finds that upstream α > 1 (rich, feature learning from the start) reaches a given '
       + 'accuracy with fewer samples than α < 1. Choose "kernel distance S(0, t)" as the metric to see the NTK move sooner for large α.',
