@@ -3,7 +3,7 @@
  * the animation loop. Wiring only; the maths lives in src/theory, the kernels in shaders/, the drawing in
  * src/views. Every change is validated before anything running is replaced, so a bad value loses nothing.
  */
-import { makeDeltaScale, resolveDeltaScaleKind, type DeltaScale } from '../../../views/deltaScale.ts';
+import { resolveDeltaScaleKind } from '../../../views/deltaScale.ts';
 import { NoClosedFormError } from '../../../theory/index.ts';
 import { DeviceLimitError, type GpuContext } from '../../../gpu/device.ts';
 import { ParamError, defaults, validate } from '../../../params/schema.ts';
@@ -247,7 +247,7 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     this.applyColor();
     this.regimePanel.setGrid(gridShape(p));
     const featured = fig2Trajectories(p);
-    this.featured.setSource(sim, featured, this.deltaScale(sim.ensemble.deltaRange));
+    this.featured.setSource(sim, featured, this.portrait.deltaScale);
     this.select(keep && keep.every((i) => i < sim.n) ? keep : featured);
     this.inspector.hide();
     this.summary = null;
@@ -329,13 +329,8 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     }
     const deltaScale = resolveDeltaScaleKind(this.params.deltaScale, this.params.grid);
     for (const view of [this.portrait, this.space3d]) view?.setDeltaScale(deltaScale);
-    this.featured.setDeltaScale(this.deltaScale(this.sim.ensemble.deltaRange));
+    this.featured.setDeltaScale(this.portrait.deltaScale);
     this.legend.update(this.portrait.getColorSpec());
-  }
-
-  /** The δ colour scale the views use now, over `deltaRange` (src/views/deltaScale.ts). */
-  private deltaScale(deltaRange: readonly [number, number]): DeltaScale {
-    return makeDeltaScale(resolveDeltaScaleKind(this.params.deltaScale, this.params.grid), deltaRange);
   }
 
   /** Shows the 3-D parameter view (created on first use) in place of the portrait. */
@@ -462,6 +457,6 @@ export class App implements ParamsTarget<SingleNeuronParams> {
     if (observables && observables.flags.length === e.n) {
       this.regimePanel.update(this.params, observables.table, observables.flags, this.regimeRule, this.sim.time, accuracyWarning(this.status, this.params, true));
     }
-    this.timeSeriesPanel.update(series, e, hasClosedForm(e.data.XX), makeDeltaScale(resolveDeltaScaleKind(this.params.deltaScale, this.params.grid), e.deltaRange));
+    this.timeSeriesPanel.update(series, e, hasClosedForm(e.data.XX), this.portrait.deltaScale);
   }
 }

@@ -11,7 +11,7 @@
 import type { GpuContext } from '../../../gpu/device.ts';
 import { packStruct } from '../../../gpu/struct.ts';
 import { deltaMaxAbs, type LegendSpec } from '../../../views/colormaps.ts';
-import { makeDeltaScale, type DeltaScaleKind } from '../../../views/deltaScale.ts';
+import { makeDeltaScale, type DeltaScale, type DeltaScaleKind } from '../../../views/deltaScale.ts';
 import { PortraitColoring } from './portraitColoring.ts';
 import { limitStride, PORTRAIT_PARAMS, portraitUniforms, type ColorBy } from './portraitLayout.ts';
 import { attachPanZoom } from './portraitInput.ts';
@@ -292,7 +292,12 @@ export class PortraitView {
    * (with interpolator and domain [0, k] describing the same colours).
    */
   getColorSpec(): LegendSpec {
-    return this.coloring.legend(makeDeltaScale(this.deltaKind, this.info.deltaRange));
+    return this.coloring.legend(this.deltaScale);
+  }
+
+  /** The δ colour scale of the points (kind as set, over the source's δ range), for marks drawn elsewhere. */
+  get deltaScale(): DeltaScale {
+    return makeDeltaScale(this.deltaKind, this.info.deltaRange);
   }
 
   /**
