@@ -10,6 +10,7 @@ import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSession, modelPage } from '../helpers/browser.ts';
+import { colourCount } from '../helpers/pixels.ts';
 
 const session = e2eSession();
 const VIEWPORT = { width: 1280, height: 900 };
@@ -26,14 +27,6 @@ async function pixelSpread(page: Page, selector: string): Promise<number> {
     s += y; s2 += y * y;
   }
   return Math.sqrt(Math.max(0, s2 / n - (s / n) ** 2));
-}
-
-/** Distinct colours (6-bit per channel) in an element's screenshot: a plotted chart has many. */
-async function colourCount(page: Page, selector: string): Promise<number> {
-  const png = PNG.sync.read(await page.locator(selector).screenshot());
-  const seen = new Set<number>();
-  for (let k = 0; k < png.data.length; k += 4) seen.add(((png.data[k] >> 2) << 12) | ((png.data[k + 1] >> 2) << 6) | (png.data[k + 2] >> 2));
-  return seen.size;
 }
 
 async function shot(page: Page, name: string): Promise<void> {

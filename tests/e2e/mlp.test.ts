@@ -11,6 +11,7 @@ import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { e2eSession, modelPage, NO_WEBGPU } from '../helpers/browser.ts';
+import { colourCount } from '../helpers/pixels.ts';
 import { parseMlpConfig } from '../../src/models/mlp/config.ts';
 import { MLP_SERIES, simulateMlp } from '../../src/models/mlp/run.ts';
 
@@ -18,14 +19,6 @@ const session = e2eSession();
 const VIEWPORT = { width: 1400, height: 1000 };
 const { open, status, waitFor, alerts } = modelPage(session, 'mlp', VIEWPORT, { waitTimeout: 90_000, polling: 250, withNotices: true });
 const SHOTS = process.env.MLP_SHOTS ?? 'test-results/mlp';
-
-/** Distinct colours (6-bit per channel) in an element's screenshot: a plotted chart or a filled map has many. */
-async function colourCount(page: Page, selector: string): Promise<number> {
-  const png = PNG.sync.read(await page.locator(selector).screenshot());
-  const seen = new Set<number>();
-  for (let k = 0; k < png.data.length; k += 4) seen.add(((png.data[k] >> 2) << 12) | ((png.data[k + 1] >> 2) << 6) | (png.data[k + 2] >> 2));
-  return seen.size;
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
