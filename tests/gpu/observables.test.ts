@@ -85,4 +85,30 @@ describe('single-neuron observables', () => {
     obs.destroy();
     sim.destroy();
   });
+
+  it('the unrolled kernel (d ≤ 8) gives bitwise the looped kernel\'s rows at d = 2, 5 and 8 (SPD data, 2 passes)', async () => {
+    for (const d of [2, 5, 8]) {
+      const rng = createRng(10 + d);
+      const X = Array.from({ length: 2 * d }, () => Array.from({ length: d }, () => rng.normal() / Math.sqrt(2 * d)));
+      const XX = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => X.reduce((s, x) => s + x[i] * x[j], 0)));
+      const data = { XX, Xy: Array.from({ length: d }, () => rng.normal()) };
+      const rates = { a: 1.3, w: 0.8 };
+      const inits = Array.from({ length: 300 }, (_, k) => initFromBetaDelta(Array.from({ length: d }, () => 0.5 * rng.normal()), -2 + k / 75, rates));
+      const sim = SingleNeuronSim.create(ctx, ensembleFromInits(data, rates, inits), { method: 'rk4', step: 1e-2, bound: 1e6 });
+      const passes = [true, false].map((unroll) => new ObservablesPass(ctx, sim, { unroll }));
+      for (const p of passes) p.run(1e-2, 0.05);
+      await sim.advance(300);
+      for (const p of passes) p.run(1e-2, 0.05);
+      const [unrolled, looped] = await Promise.all(passes.map((p) => p.read()));
+      let moved = 0;
+      for (const row of Object.keys(looped) as (keyof typeof looped)[]) {
+        expect(new Uint32Array(unrolled[row].buffer, unrolled[row].byteOffset, unrolled[row].length),
+          `d = ${d}, row ${row}`).toEqual(new Uint32Array(looped[row].buffer, looped[row].byteOffset, looped[row].length));
+      }
+      for (const S of looped.kernelDistance) if (S > 1e-3) moved++;
+      expect(moved, `d = ${d}: trajectories whose kernel moved`).toBeGreaterThan(10);
+      for (const p of passes) p.destroy();
+      sim.destroy();
+    }
+  });
 });

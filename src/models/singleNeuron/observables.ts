@@ -26,7 +26,12 @@ export class ObservablesPass {
   private readonly bindGroup: GPUBindGroup;
   private readonly constants: { xx: Float64Array; xx2: Float64Array; trXX2: number };
 
-  constructor(private readonly ctx: GpuContext, private readonly sim: SingleNeuronSim) {
+  /**
+   * Compiles the kernel for the sim's d and allocates its OBSERVABLES × n buffer (t_ε and t_S start at −1).
+   * @param options.unroll tests only: force the unrolled (true) or looped (false) kernel; default by d
+   *   (shaders/singleNeuron/singleNeuronObservables.wgsl.ts UNROLL_MAX_D).
+   */
+  constructor(private readonly ctx: GpuContext, private readonly sim: SingleNeuronSim, options: { unroll?: boolean } = {}) {
     const { device } = ctx;
     const { n, d, data } = sim.ensemble;
     const xx2 = matMul(data.XX, data.XX);
@@ -36,7 +41,7 @@ export class ObservablesPass {
     this.buffer = createBuffer(device, 'SingleNeuronObservables.values',
       GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, 4 * OBSERVABLES * n, initial);
     this.params = createBuffer(device, 'SingleNeuronObservables.params', GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, OBSERVABLE_PARAMS.size);
-    this.pipeline = computePipeline(device, 'SingleNeuronObservables.pipeline', singleNeuronObservablesShader({ d }), 'auto', WORKGROUP_SIZE);
+    this.pipeline = computePipeline(device, 'SingleNeuronObservables.pipeline', singleNeuronObservablesShader({ d, unroll: options.unroll }), 'auto', WORKGROUP_SIZE);
     this.bindGroup = bindBuffers(device, 'SingleNeuronObservables.bindGroup', this.pipeline, [this.params, sim.state, sim.initial, this.buffer]);
   }
 
