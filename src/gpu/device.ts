@@ -136,13 +136,15 @@ async function dawnAdapters(useSwiftShader: boolean): Promise<AdapterListing[]> 
 
 /**
  * The adapters the `webgpu` package (Dawn) can open in Node, as `lazyrich devices` lists them: from the
- * installed Vulkan (or Metal, D3D) drivers; when they give none and VK_ICD_FILENAMES is unset, SwiftShader's.
+ * installed Vulkan (or Metal, D3D) drivers (not asked on a Linux host with no GPU device node, see
+ * {@link gpuDeviceNodes}); when they give none and VK_ICD_FILENAMES is unset, SwiftShader's.
  * @returns possibly empty (no driver at all).
  */
 export async function listAdapters(): Promise<{ adapters: AdapterListing[]; swiftShader: boolean }> {
   const { existsSync } = await import(/* @vite-ignore */ 'node:fs');
-  const adapters = await dawnAdapters(false);
-  if (adapters.length > 0 || process.env.VK_ICD_FILENAMES || !existsSync(SWIFTSHADER_ICD)) return { adapters, swiftShader: false };
+  const canFallBack = !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD);
+  const adapters = canFallBack && !(await mayHaveGpu()) ? [] : await dawnAdapters(false);
+  if (adapters.length > 0 || !canFallBack) return { adapters, swiftShader: false };
   return { adapters: await dawnAdapters(true), swiftShader: true };
 }
 
@@ -162,15 +164,46 @@ async function requestNodeAdapter(): Promise<{ adapter: GPUAdapter | null; insta
     return { adapter: await chosen.gpu.requestAdapter({ powerPreference: 'high-performance' }), instance: instances };
   }
   const explicit = !!process.env.VK_ICD_FILENAMES;
-  const first = await nodeGpu(false);
-  instances.push(first.instance);
-  let adapter = await first.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  const swiftShaderOnly = !explicit && existsSync(SWIFTSHADER_ICD) && !(await mayHaveGpu());
+  let adapter: GPUAdapter | null = null;
+  if (!swiftShaderOnly) {
+    const first = await nodeGpu(false);
+    instances.push(first.instance);
+    adapter = await first.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  }
   if (!adapter && !explicit && existsSync(SWIFTSHADER_ICD)) {
     const second = await nodeGpu(true);
     instances.push(second.instance);
     adapter = await second.gpu.requestAdapter();
   }
   return { adapter, instance: instances };
+}
+
+/**
+ * Whether this host has a device node a GPU driver could open: {@link gpuDeviceNodes} of /dev (Linux only;
+ * elsewhere, or when /dev cannot be read, true). Without one the installed Vulkan drivers can only fail, and
+ * Dawn prints their failures (lavapipe's "shaderUniform*ArrayDynamicIndexing required") on every run.
+ */
+async function mayHaveGpu(): Promise<boolean> {
+  if (process.platform !== 'linux') return true;
+  const { readdirSync } = await import(/* @vite-ignore */ 'node:fs');
+  try {
+    const dri = (() => { try { return readdirSync('/dev/dri'); } catch { return []; } })();
+    return gpuDeviceNodes(readdirSync('/dev'), dri).length > 0;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The GPU device nodes among a Linux host's /dev entries: render nodes in /dev/dri (Mesa, AMD, Intel; virtio-gpu),
+ * /dev/nvidia0… (NVIDIA's driver) and /dev/dxg (WSL2's GPU paravirtualisation). Empty on a host without a GPU,
+ * where the Node backend goes straight to SwiftShader (initGpu).
+ * @param dev names in /dev; @param dri names in /dev/dri ([] when it does not exist).
+ */
+export function gpuDeviceNodes(dev: readonly string[], dri: readonly string[]): string[] {
+  return [...dri.filter((n) => /^renderD\d+$/.test(n)).map((n) => `/dev/dri/${n}`),
+    ...dev.filter((n) => /^nvidia\d+$/.test(n) || n === 'dxg').map((n) => `/dev/${n}`)];
 }
 
 function describeAdapter(adapter: GPUAdapter): { name: string; isSoftware: boolean } {
@@ -185,7 +218,8 @@ function describeAdapter(adapter: GPUAdapter): { name: string; isSoftware: boole
 /**
  * Creates the WebGPU device.
  * - Browser: `navigator.gpu`. Node: the `webgpu` package; when the default Vulkan drivers give no adapter
- *   and VK_ICD_FILENAMES is unset, retries with SwiftShader ({@link SWIFTSHADER_ICD}).
+ *   and VK_ICD_FILENAMES is unset, retries with SwiftShader ({@link SWIFTSHADER_ICD}); on a Linux host with no
+ *   GPU device node ({@link gpuDeviceNodes}) it goes to SwiftShader at once.
  * - Requests the adapter's maxima for storage-binding size, buffer size and workgroups per dimension.
  * - Routes `uncapturederror` to `onError` and `device.lost` (every reason, 'destroyed' included unless
  *   {@link releaseGpu} destroyed it) to `onLost`, after setting `ctx.lost`.

@@ -6,13 +6,13 @@
  * accumulated over 10³ contracting steps stays orders of magnitude below it (measured ~1e-6).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceLimitError, type GpuContext } from '../../src/gpu/device.ts';
+import { DeviceLimitError, gpuDeviceNodes, SWIFTSHADER_ICD, type GpuContext } from '../../src/gpu/device.ts';
 import { CPU_ADAPTER_NAME, runSimulate, type SimulateOutput } from '../../src/models/singleNeuron/run.ts';
 import { MAX_TRAJECTORIES } from '../../src/models/singleNeuron/ensemble.ts';
 import { gpuErrors, testGpu } from '../helpers/gpu.ts';
@@ -66,8 +66,13 @@ function writeConfig(name: string, config: unknown): string {
 
 /** Runs the CLI as a child process; resolves with exit code, stdout and stderr (never rejects on exit ≠ 0). */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWith(process.env, ...args);
+}
+
+/** {@link cli} with the child's environment given. */
+async function cliWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env, maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -186,5 +191,22 @@ describe('bin/lazyrich.js as a child process', () => {
     // per trajectory V8's longest string (≈ 0.9 M trajectories here) is reached long before any device's
     // binding limit, so that is the limit a grid this size meets; either way nothing is allocated.
     expect(lines[0]).toMatch(/^lazyrich: config\.init\.grid: .*(maxStorageBufferBindingSize|V8's longest string)/);
+  });
+
+  it('on a host without a GPU device node, with VK_ICD_FILENAMES unset, it runs on SwiftShader and prints no driver warning', async () => {
+    const dri = existsSync('/dev/dri') ? readdirSync('/dev/dri') : [];
+    if (process.platform !== 'linux' || gpuDeviceNodes(readdirSync('/dev'), dri).length > 0 || !existsSync(SWIFTSHADER_ICD)) {
+      console.log('skipped: this host has a GPU device node (or no SwiftShader), so the installed drivers are asked first');
+      return;
+    }
+    const env = { ...process.env };
+    delete env.VK_ICD_FILENAMES;
+    const file = writeConfig('quiet.json', { ...fig8('gd'), times: [0, 0.05] });
+    const { code, stderr } = await cliWith(env, 'simulate', file, '--out', join(dir, 'quiet.out.json'));
+    expect(code).toBe(0);
+    const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+    // before: lavapipe's "Warning: Vulkan shaderUniform*ArrayDynamicIndexing required." and Dawn's stack line
+    expect(lines.filter((l) => /warning|loader message|^\s+at |^ - /i.test(l))).toEqual([]);
+    expect(lines[0]).toMatch(/^adapter: .*swiftshader/i);
   });
 });
