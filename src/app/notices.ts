@@ -6,12 +6,22 @@
 /** The kinds of notice: info, warning, error (role="alert"). */
 export type NoticeKind = 'info' | 'warning' | 'error';
 
+/** Options of {@link showNotice}. */
+export interface NoticeOptions {
+  /**
+   * Removes the notice by itself this many ms after it is shown (for notices whose facts stay on screen
+   * elsewhere, e.g. the software-adapter note, which the HUD's adapter line keeps): notices are drawn over
+   * the top of the views. Default: it stays until dismissed or replaced.
+   */
+  hideAfterMs?: number;
+}
+
 /**
  * Shows (or replaces, when `id` is already shown) a notice.
  * @param id stable identity, e.g. 'param-error'; a later notice with the same id replaces it.
  * @returns the notice element.
  */
-export function showNotice(kind: NoticeKind, message: string, id: string): HTMLElement {
+export function showNotice(kind: NoticeKind, message: string, id: string, options: NoticeOptions = {}): HTMLElement {
   const host = document.getElementById('notices');
   if (!host) throw new Error('#notices element is missing from index.html');
   clearNotice(id);
@@ -28,6 +38,7 @@ export function showNotice(kind: NoticeKind, message: string, id: string): HTMLE
   close.addEventListener('click', () => el.remove());
   el.append(text, close);
   host.append(el);
+  if (options.hideAfterMs !== undefined) setTimeout(() => el.remove(), options.hideAfterMs);
   return el;
 }
 

@@ -46,6 +46,8 @@ export interface GpuLossRecord {
 
 /** How long (ms) the shell keeps asking for a new device after a loss, and the pause between tries. */
 const RECOVERY_TRY_MS = 5000;
+/** How long the software-adapter note stays (ms): long enough to read; then the HUD's adapter line keeps the fact. */
+export const SOFTWARE_NOTE_MS = 20_000;
 const RECOVERY_RETRY_MS = 250;
 
 /** The href of a model's page: `#` for the default model, `#model=<id>` for the others. */
@@ -181,7 +183,10 @@ export async function startShell(): Promise<void> {
   const confirmed = await confirmInitial(plugin, initial, gpu);
   if (confirmed !== initial) fromUrl = false;
   initial = confirmed;
-  if (gpu?.isSoftware) showNotice('warning', app.softwareAdapterNote(gpu.adapterName), 'software-adapter');
+  // Where the page keeps the fact (ModelApp.showsAdapter), the note goes after a while: it covers the top of the views.
+  if (gpu?.isSoftware) {
+    showNotice('warning', app.softwareAdapterNote(gpu.adapterName), 'software-adapter', app.showsAdapter ? { hideAfterMs: SOFTWARE_NOTE_MS } : {});
+  }
   let opened = false;
   const shell: AppShell<Record<string, unknown>> = {
     plugin, gpu, initial, fromUrl, showNotice, clearNotice,

@@ -267,6 +267,12 @@ export interface ModelApp<P = Record<string, unknown>> {
   /** The text of the shell's "software-adapter" notice for this model (speed expectations). */
   softwareAdapterNote(adapterName: string): string;
   /**
+   * The page states the software adapter elsewhere for good (the single neuron's HUD: "adapter: … (software —
+   * CPU speed)"), so the shell removes its notice after SOFTWARE_NOTE_MS (src/app/shell.ts) instead of leaving it
+   * over the top of the views. Default false: the notice stays until dismissed.
+   */
+  readonly showsAdapter?: boolean;
+  /**
    * Builds the model's DOM and starts the app: on shell.gpu, or on the CPU fallback when it is null.
    * @throws only when even the default params cannot run (the shell shows a fatal notice).
    */

@@ -101,6 +101,9 @@ describe('first load tells Fig. 2 (issue 10)', () => {
     onTestFailed(() => page.close());
     // The first load is Fig. 2, sized for the software adapter, with the seven selected from t = 0.
     const start = await page.evaluate(() => ({ n: window.lazyrich!.app!.status.n, selected: window.lazyrich!.app!.selectedIndices, hash: location.hash }));
+    // The software-adapter note is shown at first (this adapter is SwiftShader) and removed by the end of the soak.
+    const softwareNote = page.locator('#notices [data-id="software-adapter"]');
+    expect(await softwareNote.count()).toBe(1);
     expect(start.hash).toMatch(/[#&]p=fig2(&|$)/);
     expect(start.n).toBe(33 * 66);
     expect(start.selected).toHaveLength(7);
@@ -148,6 +151,9 @@ describe('first load tells Fig. 2 (issue 10)', () => {
       try {
         await page.waitForTimeout(Math.max(0, 180_000 - (Date.now() - t0)));
         await expectSevenPathsVisible(page, 'converged');
+        // It went after SOFTWARE_NOTE_MS (src/app/shell.ts), uncovering the top of the portrait (β*); the HUD keeps the fact.
+        expect(await softwareNote.count(), 'the software-adapter note still covers the portrait').toBe(0);
+        expect(await page.locator('#hud').textContent()).toMatch(/adapter: .*\(software — CPU speed\)/);
         expect(errors).toEqual([]);
       } finally {
         await page.close();

@@ -12,6 +12,7 @@ export const singleNeuronApp: ModelApp<SingleNeuronParams> = {
   exposeAs: 'app',
   softwareAdapterNote: (adapter) => `WebGPU runs on a software adapter (${adapter}): results are exact, speed is CPU speed. `
     + 'A first load runs Fig. 2 on a 33 × 66 grid (2,178 trajectories; 513 × 514 on a GPU); lower δ count × directions for a smoother animation.',
+  showsAdapter: true, // the HUD's last line: "adapter: … (software — CPU speed)"
   async start(shell) {
     const canvas = document.getElementById('portrait') as HTMLCanvasElement;
     const hud = document.getElementById('hud') as HTMLElement;
