@@ -4,7 +4,7 @@
  * and asks "Run it / Keep the current run"; a run over the device's buffer limits is refused with a
  * ParamError naming the URL keys. Called by the params session (session.ts) before the model's apply.
  */
-import { deviceRefusal, formatBytes, formatCount, formatSeconds, type DeviceBufferLimits, type ResourceEstimate } from '../models/estimate.ts';
+import { deviceRefusal, formatBytes, formatCount, formatSeconds, type DeviceBufferLimits, type EstimateAdapter, type ResourceEstimate } from '../models/estimate.ts';
 import type { ModelPlugin } from '../models/plugin.ts';
 import { ParamError, type Params } from '../params/schema.ts';
 
@@ -91,12 +91,13 @@ function fieldOfKey(plugin: ModelPlugin, key: string): string {
  * The session's gate before applying `next` (current: the params running now).
  * @returns null when `next` may run at once; otherwise its estimate, to ask about (a large run whose size
  *   differs from the current one's).
+ * @param adapter the page's adapter (null: no WebGPU), for models whose backend depends on it (ModelPlugin.estimate).
  * @throws ParamError naming the URL keys when the run exceeds the device's buffer limits or
  *   {@link MAX_PAGE_HOST_BYTES} of host memory.
  */
 export function gateEstimate(plugin: ModelPlugin, next: Params<ModelPlugin['schema']>, current: Params<ModelPlugin['schema']> | null,
-  limits: DeviceBufferLimits | null): ResourceEstimate | null {
-  const e = plugin.estimate?.(next);
+  limits: DeviceBufferLimits | null, adapter?: EstimateAdapter | null): ResourceEstimate | null {
+  const e = plugin.estimate?.(next, adapter);
   if (!e) return null;
   const refused = limits ? deviceRefusal(e, limits) : undefined;
   if (refused) throw new ParamError(fieldOfKey(plugin, e.fields[0]), `${refused}. Reduce ${e.fields.join(', ')}.`);
@@ -106,7 +107,7 @@ export function gateEstimate(plugin: ModelPlugin, next: Params<ModelPlugin['sche
       + `in the page; the limit is ${formatBytes(MAX_PAGE_HOST_BYTES)}. Reduce ${e.fields.join(', ')}, or run it with lazyrich sweep.`);
   }
   if (!needsAsk(e)) return null;
-  const now = current ? plugin.estimate?.(current) : undefined;
+  const now = current ? plugin.estimate?.(current, adapter) : undefined;
   const same = now && now.items === e.items && now.deviceBytes === e.deviceBytes && now.bufferBytes === e.bufferBytes;
   return same ? null : e;
 }

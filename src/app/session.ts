@@ -10,7 +10,7 @@ import { validate, type Params } from '../params/schema.ts';
 import { expandPresetChange, inUrlTerms, modelFromHash, modelToHash } from '../params/url.ts';
 import { clearNotice } from './notices.ts';
 import { askEstimate, gateEstimate } from './estimateDialog.ts';
-import type { DeviceBufferLimits } from '../models/estimate.ts';
+import type { DeviceBufferLimits, EstimateAdapter } from '../models/estimate.ts';
 
 /** The params session of one page (see the file comment). Created by the shell's openSession. */
 export class Session<P> implements ParamsSession<P> {
@@ -20,9 +20,10 @@ export class Session<P> implements ParamsSession<P> {
    * @param isDefault the default model writes `#v=…` hashes, the others `#model=<id>&v=…`.
    * @param initial the params the app starts with (its first build already applied them).
    * @param limits the device's buffer limits (null without WebGPU): a change over them is refused (estimateDialog.ts).
+   * @param adapter the page's adapter (null without WebGPU), for estimates that depend on it.
    */
   constructor(private readonly plugin: ModelPlugin, private readonly isDefault: boolean, initial: P, private readonly target: ParamsTarget<P>,
-    private readonly limits: DeviceBufferLimits | null = null) {
+    private readonly limits: DeviceBufferLimits | null = null, private readonly adapter: EstimateAdapter | null = null) {
     this.current = initial;
     window.addEventListener('hashchange', () => this.loadHash());
   }
@@ -83,7 +84,7 @@ export class Session<P> implements ParamsSession<P> {
    * accepts it, "Keep the current run" writes back the hash of what runs). @throws ParamError over the device limits.
    */
   private askFirst(next: P): boolean {
-    const e = gateEstimate(this.plugin, next as Params<ModelPlugin['schema']>, this.current as Params<ModelPlugin['schema']>, this.limits);
+    const e = gateEstimate(this.plugin, next as Params<ModelPlugin['schema']>, this.current as Params<ModelPlugin['schema']>, this.limits, this.adapter);
     if (!e) return false;
     void askEstimate(e).then((run) => {
       if (!run) { this.writeHash(); this.target.show(this.current); return; }

@@ -93,7 +93,7 @@ function hashHasKeys(hash: string): boolean {
  */
 async function confirmInitial(plugin: ModelPlugin, initial: Record<string, unknown>, gpu: GpuContext | null): Promise<Record<string, unknown>> {
   try {
-    const e = gateEstimate(plugin, initial as Params<ModelPlugin['schema']>, null, gpu?.limits ?? null);
+    const e = gateEstimate(plugin, initial as Params<ModelPlugin['schema']>, null, gpu?.limits ?? null, gpu);
     if (!e || await askEstimate(e, 'Keep: start with the default settings.')) return initial;
   } catch (e) {
     if (!(e instanceof ParamError)) throw e;
@@ -193,7 +193,7 @@ export async function startShell(): Promise<void> {
     openSession(target, params) {
       if (opened) throw new Error('openSession: the page has one params session');
       opened = true;
-      return new Session(plugin, plugin === DEFAULT_MODEL, params, target, gpu?.limits ?? null);
+      return new Session(plugin, plugin === DEFAULT_MODEL, params, target, gpu?.limits ?? null, gpu);
     },
   };
   started = await app.start(shell);

@@ -38,6 +38,12 @@ export interface HostLimits {
 /** The device limits an estimate is checked against (a subset of GPUSupportedLimits). */
 export interface DeviceBufferLimits { maxStorageBufferBindingSize: number; maxBufferSize: number }
 
+/**
+ * The WebGPU adapter the page opened, as an app estimate needs it (GpuContext's fields): a model whose backend depends
+ * on it (mlp's backend = auto: the f64 CPU backend on a software adapter) estimates the backend that will run.
+ */
+export interface EstimateAdapter { isSoftware: boolean; adapterName: string }
+
 /** "1.5 GB", "340 MB", "12 kB" (decimal units, 2–3 significant digits). */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];

@@ -8,7 +8,7 @@
  * halves are behind lazy loaders ({@link ModelPlugin.loadCli}, {@link ModelPlugin.loadApp}).
  */
 import type { NoticeKind } from '../app/notices.ts';
-import type { ResourceEstimate } from './estimate.ts';
+import type { EstimateAdapter, ResourceEstimate } from './estimate.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import type { Params, Schema } from '../params/schema.ts';
 import type { HashModel } from '../params/url.ts';
@@ -322,8 +322,10 @@ export interface ModelPlugin<S extends Schema = Schema> extends HashModel<S> {
    * Host and device memory and setup time of the app's run for these params, from the params alone
    * (src/models/<id>/estimate.ts): the shell asks before a large run and refuses one over the device
    * limits (src/app/estimateDialog.ts). Absent, or undefined for some params: no estimate, no question.
+   * @param adapter the page's WebGPU adapter (null: no WebGPU; undefined: not known, e.g. a test): where the
+   *   backend depends on it, the estimate is that of the backend that will run.
    */
-  estimate?(p: Params<S>): ResourceEstimate | undefined;
+  estimate?(p: Params<S>, adapter?: EstimateAdapter | null): ResourceEstimate | undefined;
   /** Metrics the model reports. */
   readonly metrics: readonly MetricDef[];
   /** Tiny runs and bad inputs for the conformance suite. */

@@ -4,7 +4,7 @@
  * of the first-layer weights — each against hand-computed values (exact, or 1e-12 where floating point sums enter).
  */
 import { describe, expect, it } from 'vitest';
-import { defaults, ParamError, validate } from '../../src/params/schema.ts';
+import { defaults, ParamError, validate, type Params } from '../../src/params/schema.ts';
 import { resolveMlpBackend } from '../../src/models/mlp/app/backend.ts';
 import { parseMlpConfig } from '../../src/models/mlp/config.ts';
 import { mlpAppConfig, MLP_SCHEMA } from '../../src/models/mlp/params.ts';
@@ -17,6 +17,7 @@ import { firstLayerOf, modularDft } from '../../src/models/mlp/app/weights.ts';
 import type { MlpRecord } from '../../src/models/mlp/cpu.ts';
 import { modelFromHash, modelToHash } from '../../src/params/url.ts';
 import { mlpPlugin } from '../../src/models/mlp/plugin.ts';
+import { gateEstimate } from '../../src/app/estimateDialog.ts';
 
 const csvError = (text: string, name = 'd.csv'): string => {
   try { parseMlpCsv(text, name); } catch (e) { expect(e).toBeInstanceOf(MlpCsvError); return (e as Error).message; }
@@ -184,6 +185,21 @@ describe('mlp app backend setting (app/backend.ts)', () => {
     const e = refusal('gpu', null);
     expect(e.field).toBe('backend');
     expect(e.message).toBe('backend = gpu (backend): this browser has no WebGPU; training on the f64 CPU backend instead (backend = auto)');
+  });
+
+  it('the page\'s estimate is that of the backend that will run: auto on a software adapter or without WebGPU uses no device memory', () => {
+    const auto: Params<typeof MLP_SCHEMA> = { ...defaults(MLP_SCHEMA), backend: 'auto' };
+    const device = (adapter: typeof software | null | undefined, p = auto) => mlpPlugin.estimate!(p, adapter)!.deviceBytes;
+    expect(device(hardware)).toBeGreaterThan(0);
+    expect(device(software)).toBe(0);
+    expect(device(null)).toBe(0);
+    expect(device(undefined)).toBe(device(hardware)); // adapter unknown: the larger (GPU) use, as before
+    expect(device(software, { ...auto, backend: 'gpu' })).toBe(device(hardware));
+    expect(device(hardware, { ...auto, backend: 'cpu' })).toBe(0);
+    // So a device too small for the GPU trainer refuses auto on hardware, but not on the software adapter it would not use.
+    const tiny = { maxStorageBufferBindingSize: 1 << 16, maxBufferSize: 1 << 16 };
+    expect(() => gateEstimate(mlpPlugin as unknown as Parameters<typeof gateEstimate>[0], auto, null, tiny, hardware)).toThrow(ParamError);
+    expect(() => gateEstimate(mlpPlugin as unknown as Parameters<typeof gateEstimate>[0], auto, null, tiny, software)).not.toThrow();
   });
 
   it('cpu: the f64 CPU backend on every adapter and without WebGPU, no notice', () => {

@@ -5,7 +5,8 @@
  * The GPU column assumes the same per-network state in f32 plus activations of one batch. Set-up time (±2×): the data
  * and θ₀ are built at ~1e7 numbers/s; training time is not part of the estimate.
  */
-import type { ResourceEstimate } from '../estimate.ts';
+import type { EstimateAdapter, ResourceEstimate } from '../estimate.ts';
+import { resolveMlpBackend } from './app/backend.ts';
 import type { Params } from '../../params/schema.ts';
 import { mlpLayout } from '../../theory/mlp.ts';
 import type { MlpConfig } from './config.ts';
@@ -37,9 +38,23 @@ export function estimateMlpConfig(cfg: MlpConfig, count = cfg.networks.length, b
   };
 }
 
-/** The app's estimate: the app config's (the app runs that plan), with the URL keys that set its size; none for task 'csv'. */
-export function estimateMlpParams(p: Params<MlpSchema>): ResourceEstimate | undefined {
+/**
+ * The app's estimate: the app config's (the app runs that plan), with the URL keys that set its size; none for task 'csv'.
+ * @param adapter the page's adapter (null: no WebGPU): the estimate is that of the backend app/backend.ts resolves
+ *   (auto on a software adapter or without WebGPU: the f64 CPU backend, nothing on the device). Undefined (not known):
+ *   auto and gpu are estimated on the GPU trainer, the larger device use.
+ */
+export function estimateMlpParams(p: Params<MlpSchema>, adapter?: EstimateAdapter | null): ResourceEstimate | undefined {
   if (p.task === 'csv') return undefined; // the upload's size is checked when it is parsed (app/csv.ts)
-  // backend = cpu allocates nothing on the device; auto and gpu are estimated on the GPU trainer (the larger device use).
-  return { ...estimateMlpConfig(parseMlpConfig(mlpAppConfig(p)), undefined, p.backend === 'cpu' ? 'cpu' : 'gpu'), fields: ['a', 't', 'n', 'sn', 'w', 'hl'] };
+  return { ...estimateMlpConfig(parseMlpConfig(mlpAppConfig(p)), undefined, appBackend(p.backend, adapter)), fields: ['a', 't', 'n', 'sn', 'w', 'hl'] };
+}
+
+/** The backend the page trains on (app/backend.ts; backend = gpu without WebGPU runs auto, i.e. cpu). */
+function appBackend(choice: string, adapter: EstimateAdapter | null | undefined): 'gpu' | 'cpu' {
+  if (adapter === undefined) return choice === 'cpu' ? 'cpu' : 'gpu';
+  try {
+    return resolveMlpBackend(choice, adapter).kind;
+  } catch {
+    return 'cpu';
+  }
 }
