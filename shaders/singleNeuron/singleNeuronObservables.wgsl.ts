@@ -28,6 +28,14 @@ export function singleNeuronObservablesShader(options: { d: number; unroll?: boo
   return (options.unroll ?? d <= UNROLL_MAX_D) ? unrolled(header, d) : looped(header);
 }
 
+/** The entry point's start, shared: the thread's trajectory i, a and a₀. */
+const HEAD = /* wgsl */ `${perTrajectoryEntry} {
+  ${threadIndex}
+  let n = P.n;
+  if (i >= n) { return; }
+  let a = state[i];
+  let a0 = initial[i];`;
+
 /** The shared tail: ν, μ, the loss and S from the scalars `a, a0, ww, wb, bb, lossQ, c01, w0xxw0, wxxw, qww, qw0w0`. */
 const TAIL = /* wgsl */ `
   let wNorm = sqrt(ww);
@@ -68,12 +76,7 @@ function unrolled(header: string, d: number): string {
   return /* wgsl */ `
 ${header}
 
-${perTrajectoryEntry} {
-  ${threadIndex}
-  let n = P.n;
-  if (i >= n) { return; }
-  let a = state[i];
-  let a0 = initial[i];
+${HEAD}
 ${J.map((j) => `  let w${j} = state[${j + 1}u * n + i];\n  let v${j} = initial[${j + 1}u * n + i];\n  let e${j} = a * w${j} - ${b(j)};`).join('\n')}
   let ww = ${chain((j) => [`w${j}`, `w${j}`])};
   let wb = ${chain((j) => [`w${j}`, b(j)])};
@@ -105,12 +108,7 @@ fn quad1(u: array<f32, D>, v: array<f32, D>) -> f32 {
   return q;
 }
 
-${perTrajectoryEntry} {
-  ${threadIndex}
-  let n = P.n;
-  if (i >= n) { return; }
-  let a = state[i];
-  let a0 = initial[i];
+${HEAD}
   var w: array<f32, D>;
   var w0: array<f32, D>;
   var e: array<f32, D>;
