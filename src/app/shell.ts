@@ -46,9 +46,9 @@ export interface GpuLossRecord {
 
 /** How long (ms) the shell keeps asking for a new device after a loss, and the pause between tries. */
 const RECOVERY_TRY_MS = 5000;
+const RECOVERY_RETRY_MS = 250;
 /** How long the software-adapter note stays (ms): long enough to read; then the HUD's adapter line keeps the fact. */
 export const SOFTWARE_NOTE_MS = 20_000;
-const RECOVERY_RETRY_MS = 250;
 
 /** The href of a model's page: `#` for the default model, `#model=<id>` for the others. */
 export function modelHref(plugin: ModelPlugin): string {
