@@ -5,11 +5,13 @@ export const LOG_HISTOGRAM = { bins: 120, log10Min: -10, log10Max: 2 } as const;
 /** Words in the reduction buffer: max bits, skipped count, bins. */
 export const LOG_HISTOGRAM_WORDS = 2 + LOG_HISTOGRAM.bins;
 
-/** Max and median of the recorded values, and how many were skipped. */
+/** Max, median and 99th percentile of the recorded values, and how many were skipped. */
 export interface LogHistogramSummary {
   max: number;
   /** Median, resolved to one bin (0.1 decade): the bin's geometric centre, capped at max. NaN if nothing recorded. */
   median: number;
+  /** 99th percentile, resolved like the median. NaN if nothing recorded. */
+  p99: number;
   skipped: number;
   /** Number of recorded values. */
   count: number;
@@ -25,14 +27,14 @@ export function decodeLogHistogram(words: Uint32Array): LogHistogramSummary {
   const counts = words.subarray(2);
   const count = counts.reduce((s, c) => s + c, 0);
   const { bins, log10Min, log10Max } = LOG_HISTOGRAM;
-  let seen = 0;
-  let median = Number.NaN;
-  for (let b = 0; b < bins && count > 0; b++) {
-    seen += counts[b];
-    if (2 * seen >= count) {
-      median = Math.min(max, 10 ** (log10Min + ((b + 0.5) * (log10Max - log10Min)) / bins));
-      break;
+  // the q-quantile: the centre of the first bin where the running count reaches q·count
+  const quantile = (q: number): number => {
+    let seen = 0;
+    for (let b = 0; b < bins && count > 0; b++) {
+      seen += counts[b];
+      if (seen >= q * count) return Math.min(max, 10 ** (log10Min + ((b + 0.5) * (log10Max - log10Min)) / bins));
     }
-  }
-  return { max, median, skipped: words[1], count };
+    return Number.NaN;
+  };
+  return { max, median: quantile(0.5), p99: quantile(0.99), skipped: words[1], count };
 }

@@ -45,6 +45,10 @@ describe('theory error field', () => {
       const median = sorted[Math.floor((sorted.length - 1) / 2)];
       // The median is resolved to one histogram bin, 0.1 decade: within a factor 10^0.1.
       expect(Math.abs(Math.log10(summary.median / median))).toBeLessThanOrEqual(0.1);
+      // The 99th percentile likewise (the value at rank ⌈0.99·n⌉), within one bin and never above the max.
+      const p99 = sorted[Math.ceil(0.99 * sorted.length) - 1];
+      expect(Math.abs(Math.log10(summary.p99 / p99))).toBeLessThanOrEqual(0.1);
+      expect(summary.p99).toBeLessThanOrEqual(summary.max);
       expect(summary.time).toBeCloseTo(2, 10);
       medians.push(summary.median);
       pass.destroy();

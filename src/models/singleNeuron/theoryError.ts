@@ -18,6 +18,8 @@ export interface TheoryErrorSummary {
   max: number;
   /** Median, resolved to the histogram bin (0.1 decade wide): the bin's geometric centre. */
   median: number;
+  /** 99th percentile, resolved like the median. */
+  p99: number;
   /** Trajectories skipped because they diverged. */
   diverged: number;
   /** Time t at which the error was measured. */
@@ -62,9 +64,9 @@ export class TheoryErrorPass {
   async summary(): Promise<TheoryErrorSummary> {
     const time = this.sim.time;
     this.run();
-    const { max, median, skipped } = decodeLogHistogram(
+    const { max, median, p99, skipped } = decodeLogHistogram(
       new Uint32Array(await readBuffer(this.ctx.device, this.reduction, 4 * LOG_HISTOGRAM_WORDS)));
-    return { max, median, diverged: skipped, time };
+    return { max, median, p99, diverged: skipped, time };
   }
 
   /** Reads the per-trajectory errors (n floats; −1 = diverged). */

@@ -1,14 +1,14 @@
 /**
  * Issue 10, defect 6: say when the numbers on screen are inaccurate. Two measures are read back anyway
- * (hud.ts): the theory error max |simulated − exact| against the closed form (docs/theory.md §1.3, XX = σ²I
- * only) and the max relative δ drift |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) (docs/theory.md §1, "Conservation law";
+ * (hud.ts): the theory error |simulated − exact| against the closed form (docs/theory.md §1.3, XX = σ²I
+ * only; its 99th percentile over the trajectories, the max where that is not known) and the max relative δ drift |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) (docs/theory.md §1, "Conservation law";
  * README "Conventions"). Above a threshold the HUD and the regime map say so and suggest a smaller step.
  */
 import type { SingleNeuronParams } from '../params.ts';
 import type { AppStatus } from './appState.ts';
 
 /**
- * Largest max |simulated − exact| (parameter units, max over a and w) still called accurate. The Fig. 2/3
+ * Largest |simulated − exact| (parameter units, max over a and w; 99th percentile over trajectories) still called accurate. The Fig. 2/3
  * presets have ‖β*‖ = 1 and ‖β₀‖ = 1, so parameters are O(1) and 0.05 is a point visibly off its exact
  * path; float32 RK4 at dt = 0.01 stays near 1e-6 there, so the threshold never fires on rounding alone.
  */
@@ -26,12 +26,16 @@ function order(method: SingleNeuronParams['method']): number {
   return method === 'gd' ? 1 : 4;
 }
 
-/** A step at which an error `error` (∝ stepᵖ, p the method's order) would drop below `limit`, at most half the step. */
+/**
+ * A step at which an error `error` (∝ stepᵖ, p the method's order) would drop below `limit`, at most half the step,
+ * rounded down to one significant digit: the number whose text is that digit (0.0003, not 3 × 1e-4 = 0.00030000000000000003).
+ */
 export function suggestedStep(step: number, method: SingleNeuronParams['method'], error: number, limit: number): number {
   const factor = Math.min(0.5, (limit / error) ** (1 / order(method)));
   const s = step * factor;
-  const p = 10 ** Math.floor(Math.log10(s));
-  return Math.floor(s / p) * p;
+  const e = Math.floor(Math.log10(s));
+  const digit = Math.min(9, Math.max(1, Math.floor(s / 10 ** e)));
+  return Number(`${digit}e${e}`);
 }
 
 /**
@@ -44,9 +48,13 @@ export function accuracyWarning(s: Pick<AppStatus, 'summary' | 'theoryError'>, p
   const reasons: string[] = [];
   let worst = 0;
   const fmt = (x: number) => Number(x.toPrecision(2)).toString();
-  if (s.theoryError && s.theoryError.max > THEORY_ERROR_LIMIT) {
-    reasons.push(`theory error ${fmt(s.theoryError.max)} > ${THEORY_ERROR_LIMIT}`);
-    worst = Math.max(worst, s.theoryError.max / THEORY_ERROR_LIMIT);
+  // The 99th percentile where known: a step error moves every trajectory, while the few that start next to the
+  // saddle (a ≈ 0, w ⟂ β*) may leave on the other sign branch at any step (Fig. 8: max 1.5, median 9e-4 at η = 0.01).
+  const p99 = s.theoryError?.p99;
+  const error = p99 !== undefined && Number.isFinite(p99) ? p99 : s.theoryError?.max;
+  if (error !== undefined && error > THEORY_ERROR_LIMIT) {
+    reasons.push(`theory error ${p99 !== undefined ? '(99 % of trajectories) ' : ''}${fmt(error)} > ${THEORY_ERROR_LIMIT}`);
+    worst = Math.max(worst, error / THEORY_ERROR_LIMIT);
   }
   const drift = s.summary?.maxRelativeDeltaDrift;
   if (drift !== undefined && drift > DELTA_DRIFT_LIMIT) {

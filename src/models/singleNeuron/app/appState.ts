@@ -23,7 +23,7 @@ export interface AppStatus {
   n: number; playing: boolean; adapter: string; summary: EnsembleSummary | null;
   selection: number;
   /** Max and median |simulated − exact| (XX = σ²I, method ≠ exact), max/median ‖β − β∞‖ (singular XX). */
-  theoryError: { max: number; median: number } | null;
+  theoryError: { max: number; median: number; p99?: number } | null;
   limitDistance: { max: number; median: number } | null;
   /** Recorded samples per selected trajectory (time series). */
   recordedSamples: number;
