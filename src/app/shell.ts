@@ -62,8 +62,9 @@ export function buildHeader(active: ModelPlugin): void {
   const nav = document.getElementById('model-switch');
   if (!nav) return;
   nav.replaceChildren(...MODELS.filter((m) => m.loadApp).map((m) => {
-    const a = Object.assign(document.createElement('a'), { href: modelHref(m), textContent: m.title });
+    const a = Object.assign(document.createElement('a'), { href: modelHref(m), textContent: m.title, title: m.title });
     a.dataset.model = m.id;
+    a.dataset.short = m.title.split(' ').pop(); // "ReLU", "MLP": what a narrow header shows (style.css)
     if (m === active) a.setAttribute('aria-current', 'page');
     return a;
   }));

@@ -228,6 +228,27 @@ describe('layout (issue 10, defect 7)', () => {
     });
   }
 
+  it('every model page at 1280 × 800 and 1024 × 700 shows its four model links whole in the header (the subtitle gives way)', async () => {
+    const pages = [['#v=1&p=fig2&dn=9&dirs=6', 'window.lazyrich?.app'], ['#model=relu2', 'window.lazyrich?.relu2'],
+      ['#model=linear2', 'window.lazyrich?.linear2'], ['#model=mlp', 'window.lazyrich?.mlp']] as const;
+    for (const [hash, ready] of pages) {
+      for (const viewport of [{ width: 1280, height: 800 }, { width: 1024, height: 700 }]) {
+        const { page, errors } = await session.open(hash, ready, viewport);
+        const links = await page.evaluate(() => {
+          const nav = document.getElementById('model-switch')!.getBoundingClientRect();
+          return [...document.querySelectorAll('#model-switch a')].map((a) => {
+            const r = a.getBoundingClientRect();
+            return { text: a.textContent, whole: r.width > 0 && r.left >= nav.left - 0.5 && r.right <= nav.right + 0.5 && r.right <= window.innerWidth };
+          });
+        });
+        expect(links.map((l) => l.text), hash).toEqual(['single neuron', 'two-layer ReLU', 'two-layer linear', 'deep MLP']);
+        expect(links.filter((l) => !l.whole).map((l) => l.text), `${hash} at ${viewport.width} px: links cut off`).toEqual([]);
+        expect(errors).toEqual([]);
+        await page.close();
+      }
+    }
+  });
+
   it('view and colour edits keep the preset; ‖β₀‖ of fig4b reads 0.403; the loss legend says β*; the 3-D inspect notice clears in 2-D', async () => {
     const { page, errors } = await open('#v=1&p=fig4b&dn=9&dirs=6&spf=5');
     onTestFinished(() => page.close());
