@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleDir, isFresh } from './cliBundle.mjs';
 
+// A reader that stops early (`lazyrich simulate --help | head`, a result piped into head) closes the pipe: end
+// quietly with status 0, as Unix tools do, instead of an unhandled EPIPE stack trace.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = bundleDir(root);
 let main;

@@ -90,4 +90,16 @@ describe('lazyrich main (CPU backend)', () => {
     const { output } = await runSimulate(CONFIG);
     expect([...outputJsonChunks(output)].join('')).toBe(`${JSON.stringify(output)}\n`);
   });
+
+  it('a reader that closes the pipe early (`lazyrich simulate --help | head`) ends the CLI quietly with status 0, no EPIPE trace', async () => {
+    const { spawn } = await import('node:child_process');
+    const bin = new URL('../../bin/lazyrich.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [bin, 'simulate', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the first write
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|at /);
+    expect(code).toBe(0);
+  }, 60_000);
 });
