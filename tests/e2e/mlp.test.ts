@@ -200,6 +200,8 @@ describe('mlp page', () => {
     expect(await page.locator('#mlp-hud').textContent()).toContain(`4 networks · f64 CPU reference (auto: ${gpu.name}`);
     const notice = await page.locator('#notices [data-id="mlp-backend"]').textContent();
     expect(notice).toMatch(/Training on the f64 CPU backend: WebGPU runs on a software adapter .*backend=gpu/);
+    // One notice, not two: the shell's software-adapter note says the same and goes.
+    expect(await page.locator('#notices [data-id="software-adapter"]').count()).toBe(0);
     // The export names the backend that ran; its config reruns the same networks in the CLI on it.
     const doc = await page.evaluate(() => window.lazyrich!.mlp!.resultJson()) as { backend: string; config: Record<string, unknown> };
     expect([doc.backend, doc.config.backend]).toEqual(['cpu', 'cpu']);

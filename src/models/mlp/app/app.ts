@@ -301,8 +301,12 @@ export class MlpApp implements ParamsTarget<MlpAppParams> {
   }
 
   private showBackendNotice(): void {
-    if (this.backends.notice) showNotice('info', this.backends.notice, 'mlp-backend');
-    else clearNotice('mlp-backend');
+    if (this.backends.notice) {
+      showNotice('info', this.backends.notice, 'mlp-backend');
+      clearNotice('software-adapter'); // the shell's note says the same (index.ts): one notice, not two
+    } else {
+      clearNotice('mlp-backend');
+    }
   }
 
   private selectCell(row: number, col: number): void {

@@ -38,6 +38,8 @@ export function resolveMlpBackend(choice: string, adapter: MlpAdapterInfo | null
   return {
     kind: 'cpu', adapter: `f64 CPU reference (auto: ${adapter.adapterName} is a software adapter)`,
     notice: `Training on the f64 CPU backend: WebGPU runs on a software adapter (${adapter.adapterName}), where the f64 backend is 2–3.5× faster for these networks. `
-      + 'To train on the adapter anyway, set backend = gpu (URL key backend=gpu).',
+      + 'To train on the adapter anyway, set backend = gpu (URL key backend=gpu). '
+      + 'Measured on two shared cores: rhm-reduced about 6 min, grokking about 1 h; shrink a run with fewer steps (T), sizes (n, nt), seeds (sn) '
+      + 'or α/τ values (a, t); the ETA is in the HUD.',
   };
 }
