@@ -60,6 +60,12 @@ describe('tour steps', () => {
     }
   });
 
+  it('a step that shows the regime map on one-sample data (Fig. 4b: the NTK is 1 × 1, S ≡ 0, all cells "lazy") says why', () => {
+    const oneSample = entries.filter(({ step }) => /(^|&)p=fig4b(&|$)/.test(step.hash) && /(^|&)map=regime(&|$)/.test(step.hash));
+    expect(oneSample.length).toBeGreaterThan(0);
+    for (const { step } of oneSample) expect(step.caption).toMatch(/all lazy.*S\(t\) = 0/);
+  });
+
   it('stepHash adds model= only for a non-default model, and the version of the model', () => {
     const relu2 = entries.find((e) => e.plugin.id === 'relu2')!;
     const single = entries.find((e) => e.plugin === DEFAULT_MODEL)!;

@@ -48,7 +48,8 @@ export const SINGLE_NEURON_TOUR: readonly TourStep[] = [
     target: '#portrait-wrap',
     caption: 'One training point only: every β on the dashed cyan line fits it exactly. Which one a network ends at depends on '
       + 'its δ. Lazy networks (red, δ > 0) stop at the point of the line nearest to where they started; rich ones (δ ≤ 0, '
-      + 'small start) go to the sparse solution. Small rings mark the end points the theory predicts.',
+      + 'small start) go to the sparse solution. Small rings mark the end points the theory predicts. The regime map reads '
+      + 'all lazy here: with one point the kernel is a single number, so S(t) = 0; the bias shows in the portrait.',
   },
   {
     figure: 'Fig. 8', title: 'Gradient descent against the exact flow',
