@@ -11,7 +11,7 @@ import { RELU2_PRESETS, RELU2_SCHEMA } from '../../src/models/relu2/params.ts';
 import { relu2ConfigFromParams } from '../../src/models/relu2/appConfig.ts';
 import { FIG1A_AXES, paperAxes } from '../../src/models/relu2/app/cellsView.ts';
 import { scaleLabelPlacement } from '../../src/views/neuronPortrait.ts';
-import { FIG2_DELTAS, firstLoadParams, PRESETS, SINGLE_NEURON_SCHEMA } from '../../src/models/singleNeuron/params.ts';
+import { FIG2_DELTAS, firstLoadParams, paramsFromHash, PRESETS, SINGLE_NEURON_SCHEMA } from '../../src/models/singleNeuron/params.ts';
 import { buildEnsemble, initialDirections } from '../../src/models/singleNeuron/ensemble.ts';
 import { fig2Trajectories, formatDelta } from '../../src/models/singleNeuron/app/featured.ts';
 import { spreadOverDelta } from '../../src/models/singleNeuron/app/panels.ts';
@@ -91,6 +91,15 @@ describe('single-neuron first load = Fig. 2', () => {
     const size = (p: ReturnType<typeof firstLoadParams>) => p.deltaCount * p.directions;
     expect(size(firstLoadParams(true))).toBeLessThanOrEqual(4096);
     expect(size(firstLoadParams(false))).toBeGreaterThanOrEqual(262_144);
+  });
+
+  it('Fig. 8 on the tour\'s software grid (33 δ over [−2, 2]) features the five Fig. 2 δ in its range, from β₀ = (−1, 0)', () => {
+    const p = paramsFromHash('#v=1&p=fig8&dn=33&dirs=66');
+    const e = buildEnsemble(p);
+    const five = fig2Trajectories(p);
+    expect(Array.from(five, (i) => Number(e.delta0[i].toFixed(9)))).toEqual([-2, -1, 0, 1, 2]);
+    five.forEach((i) => expect(e.state0[i] * e.state0[e.n + i]).toBeCloseTo(-1, 12));
+    expect(fig2Trajectories(paramsFromHash('#v=1&p=fig8'))).toHaveLength(0); // 512 δ: 0 and ±1 are not on the grid
   });
 
   it('grids without all seven Fig. 2 trajectories feature none (even δ count: only ±4 on the grid; τ × α grid; d = 3)', () => {

@@ -1,6 +1,6 @@
 /**
  * The featured trajectories of the first load: the paper's Fig. 2 (docs/theory.md §1.6), seven δ from
- * β₀ = (−1, 0) to β* = (0, 1), drawn as thick persistent lines and followed by the time series from t = 0.
+ * β₀ = (−1, 0) to β* = (0, 1) (those inside a narrower δ range, e.g. Fig. 8's), drawn as thick persistent lines and followed by the time series from t = 0.
  * `fig2Trajectories` finds them in a grid; `FeaturedReader` gathers their (a, w) from the GPU state.
  */
 import type { GpuContext } from '../../../gpu/device.ts';
@@ -14,20 +14,27 @@ import type { ViewMode, ViewRect } from '../../../views/viewMath.ts';
 /** |δ − δ_grid| and |direction − (−1, 0)| below this count as on the grid. */
 const ON_GRID_TOL = 1e-9;
 
+/** Fewest Fig. 2 δ values inside a grid's δ range for it to feature them. */
+const MIN_FEATURED = 3;
+
 /**
- * Grid indices (README "Conventions": iδ · directions + iDir) of the seven Fig. 2 trajectories in `p`'s
- * grid, in FIG2_DELTAS order: grid "delta", d = 2, a direction equal to (−1, 0) and every δ of FIG2_DELTAS
- * on the δ grid. (β₀ is the paper's (−1, 0) when ‖β₀‖ = 1; other norms keep the direction.) Empty unless
- * all seven are there (e.g. an even δ count over [−4, 4] has only ±4, the τ × α grid none), so other grids
- * start with no selection.
+ * Grid indices (README "Conventions": iδ · directions + iDir) of the Fig. 2 trajectories in `p`'s grid, in
+ * FIG2_DELTAS order: grid "delta", d = 2, a direction equal to (−1, 0) and every δ of FIG2_DELTAS inside the
+ * grid's δ range on the δ grid: the seven of Fig. 2 over [−4, 4]; −2 … 2 over Fig. 8's [−2, 2]. (β₀ is the
+ * paper's (−1, 0) when ‖β₀‖ = 1; other norms keep the direction.) Empty unless each of those δ (at least
+ * {@link MIN_FEATURED}) is on the grid (e.g. an even δ count over [−4, 4] has only ±4, the τ × α grid none),
+ * so other grids start with no selection.
  */
 export function fig2Trajectories(p: SingleNeuronParams): Uint32Array {
   if (p.grid !== 'delta' || p.d !== 2) return new Uint32Array(0);
   const dir = initialDirections(2, p.directions, p.seed).findIndex(([x, y]) => Math.abs(x + 1) < ON_GRID_TOL && Math.abs(y) < ON_GRID_TOL);
   if (dir < 0) return new Uint32Array(0);
   const deltas = linspace(p.deltaMin, p.deltaMax, p.deltaCount);
+  const lo = Math.min(p.deltaMin, p.deltaMax), hi = Math.max(p.deltaMin, p.deltaMax);
+  const inRange = FIG2_DELTAS.filter((delta) => delta >= lo - ON_GRID_TOL && delta <= hi + ON_GRID_TOL);
+  if (inRange.length < MIN_FEATURED) return new Uint32Array(0);
   const out: number[] = [];
-  for (const delta of FIG2_DELTAS) {
+  for (const delta of inRange) {
     const row = deltas.findIndex((v) => Math.abs(v - delta) < ON_GRID_TOL * Math.max(1, Math.abs(delta)));
     if (row < 0) return new Uint32Array(0);
     out.push(row * p.directions + dir);
