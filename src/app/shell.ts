@@ -202,7 +202,7 @@ export async function startShell(): Promise<void> {
   if (started.app === undefined) lazyrich.fallback = true;
   else (lazyrich as Record<string, unknown>)[app.exposeAs] = started.app;
   // Teaching aids (issue 10): the guided tour (?tour=) and the keyboard shortcuts with their help overlay.
-  lazyrich.tour = new Tour(plugin, tourEntries(), (m) => showNotice('warning', m, 'tour'), !gpu || gpu.isSoftware);
+  lazyrich.tour = new Tour(plugin, tourEntries(), (m) => showNotice('warning', m, 'tour'), !gpu || gpu.isSoftware, started.restartForTour);
   lazyrich.keys = installKeyboard(started.shortcuts, lazyrich.tour);
   addHeaderButtons(lazyrich.tour, lazyrich.keys);
 }

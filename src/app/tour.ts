@@ -80,9 +80,11 @@ export class Tour {
    * @param page the model this page shows. @param entries the whole tour ({@link tourEntries}).
    * @param onError shows a message (an unknown `?tour=` value).
    * @param software the page runs on a software adapter (or without WebGPU): steps add their `software` pairs.
+   * @param restart restarts the page's run from t = 0 (StartedApp.restartForTour): a step of this page starts its
+   *   run again, so a step that keeps the ensemble (the 3-D view after Fig. 2) does not open with every network converged.
    */
   constructor(private readonly page: ModelPlugin, readonly entries: readonly TourEntry[], onError: (message: string) => void,
-    readonly software = false) {
+    readonly software = false, private readonly restart?: () => void) {
     this.spot = Object.assign(document.createElement('div'), { id: 'tour-spotlight', hidden: true });
     this.card = Object.assign(document.createElement('section'), { id: 'tour-card', hidden: true });
     this.card.setAttribute('role', 'dialog');
@@ -99,16 +101,24 @@ export class Tour {
   get index(): number | null { return this.current; }
 
   /**
-   * Shows step `index` (clamped to the tour): writes `?tour=`, applies the step's hash if it changes the
-   * params (another model: the page reloads there), highlights its panel and shows its caption.
+   * Shows step `index` (clamped to the tour): writes `?tour=`, restarts the run from t = 0 when it enters a step of
+   * this page, applies the step's hash if it changes the params (another model: the page reloads there),
+   * highlights its panel and shows its caption.
    */
   open(index: number): void {
     if (this.entries.length === 0) return;
     const i = Math.min(this.entries.length - 1, Math.max(0, Math.trunc(index)));
     const entry = this.entries[i];
+    const restart = i !== this.current && entry.plugin === this.page ? this.restart : undefined;
     this.current = i;
     history.replaceState(history.state, '', tourUrl(location.href, i));
-    if (stepNeedsApply(entry, this.page, location.hash, this.software)) location.hash = stepHash(entry, DEFAULT_MODEL, this.software);
+    if (stepNeedsApply(entry, this.page, location.hash, this.software)) {
+      // after the params session (whose hashchange listener came first) applied the step's params
+      if (restart) window.addEventListener('hashchange', () => restart(), { once: true });
+      location.hash = stepHash(entry, DEFAULT_MODEL, this.software);
+    } else {
+      restart?.();
+    }
     this.render(entry, i);
     cancelAnimationFrame(this.frame);
     const follow = () => { this.place(entry); this.frame = requestAnimationFrame(follow); };

@@ -244,6 +244,11 @@ export interface AppShortcuts {
 export interface StartedApp {
   /** The run actions the keyboard shortcuts call (absent: the shortcuts space, → and r do nothing here). */
   shortcuts?: AppShortcuts;
+  /**
+   * Restarts the run from t = 0 when the tour enters a step of this page (src/app/tour.ts), after the step's params
+   * were applied; a run already at t = 0 (just rebuilt) is left alone. Absent: tour steps keep the run going.
+   */
+  restartForTour?: () => void;
   /** The running app, exposed to tests as window.lazyrich[exposeAs]; absent for a view-only fallback (window.lazyrich.fallback = true). */
   app?: unknown;
   /** Without WebGPU: what runs instead, the second line of the shell's "no-webgpu" notice. */

@@ -125,6 +125,18 @@ describe('guided tour', () => {
     await page.close(); // the Fig. 1b grid it started would keep the software adapter busy
   });
 
+  it('entering a step starts its run from t = 0: the 3-D step after Fig. 2 keeps the ensemble, not its converged state', async () => {
+    const { page, errors } = await session.open('?tour=1', SINGLE_READY, VIEWPORT);
+    await page.waitForFunction(() => (window.lazyrich?.app?.status.time ?? 0) > 10, null, { timeout: 120_000 });
+    const before = (await status(page)).time;
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#tour-card')?.dataset.step === '2');
+    await expect.poll(async () => (await status(page)).time, { timeout: 10_000, interval: 20 }).toBeLessThan(before - 5);
+    expect(await page.evaluate(() => new URLSearchParams(location.hash.slice(1)).get('view'))).toBe('3d');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a link to a step (?tour=4) opens that step on load', async () => {
     const { page, errors } = await session.open('?tour=4', SINGLE_READY, VIEWPORT);
     await page.waitForFunction(() => document.querySelector<HTMLElement>('#tour-card')?.dataset.step === '4');

@@ -24,6 +24,8 @@ export const singleNeuronApp: ModelApp<SingleNeuronParams> = {
     return {
       app,
       shortcuts: app.shortcuts,
+      // The single-neuron steps share one ensemble (Fig. 2, its 3-D view, Fig. 3): each starts from t = 0.
+      restartForTour: () => { if (app.status.stepCount > 0) app.shortcuts.reset?.(); },
       gpuLost: () => app.gpuLost(),
       // Without a new device the portrait's canvas keeps its WebGPU context, so the 2-D CPU fallback cannot draw there.
       gpuRestored: async (gpu) => (gpu ? `at step ${app.gpuRestored(gpu).toLocaleString('en')}`
