@@ -1,15 +1,15 @@
 /**
  * Issue 10, defect 6: say when the numbers on screen are inaccurate. Two measures are read back anyway
  * (hud.ts): the theory error |simulated − exact| against the closed form (docs/theory.md §1.3, XX = σ²I
- * only; its 99th percentile over the trajectories, the max where that is not known) and the max relative δ drift |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) (docs/theory.md §1, "Conservation law";
- * README "Conventions"). Above a threshold the HUD and the regime map say so and suggest a smaller step.
+ * only; its 99th percentile over the trajectories, the max where that is not known) and the max relative δ
+ * drift |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) (docs/theory.md §1, "Conservation law"; README "Conventions"). Above a threshold the HUD and the regime map say so and suggest a smaller step.
  */
 import type { SingleNeuronParams } from '../params.ts';
 import type { AppStatus } from './appState.ts';
 
 /**
- * Largest |simulated − exact| (parameter units, max over a and w; 99th percentile over trajectories) still called accurate. The Fig. 2/3
- * presets have ‖β*‖ = 1 and ‖β₀‖ = 1, so parameters are O(1) and 0.05 is a point visibly off its exact
+ * Largest |simulated − exact| (parameter units, max over a and w; 99th percentile over trajectories) still called
+ * accurate. The Fig. 2/3 presets have ‖β*‖ = 1 and ‖β₀‖ = 1, so parameters are O(1) and 0.05 is a point visibly off its exact
  * path; float32 RK4 at dt = 0.01 stays near 1e-6 there, so the threshold never fires on rounding alone.
  */
 export const THEORY_ERROR_LIMIT = 0.05;

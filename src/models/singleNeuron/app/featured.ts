@@ -1,6 +1,7 @@
 /**
  * The featured trajectories of the first load: the paper's Fig. 2 (docs/theory.md §1.6), seven δ from
- * β₀ = (−1, 0) to β* = (0, 1) (those inside a narrower δ range, e.g. Fig. 8's), drawn as thick persistent lines and followed by the time series from t = 0.
+ * β₀ = (−1, 0) to β* = (0, 1) (those inside a narrower δ range, e.g. Fig. 8's), drawn as thick persistent lines
+ * and followed by the time series from t = 0.
  * `fig2Trajectories` finds them in a grid; `FeaturedReader` gathers their (a, w) from the GPU state.
  */
 import type { GpuContext } from '../../../gpu/device.ts';
