@@ -2,7 +2,8 @@
  * Issue 10, defect 6: say when the numbers on screen are inaccurate. Two measures are read back anyway
  * (hud.ts): the theory error |simulated − exact| against the closed form (docs/theory.md §1.3, XX = σ²I
  * only; its 99th percentile over the trajectories, the max where that is not known) and the max relative δ
- * drift |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) (docs/theory.md §1, "Conservation law"; README "Conventions"). Above a threshold the HUD and the regime map say so and suggest a smaller step.
+ * drift |δ_t − δ₀| / (η_w a₀² + η_a‖w₀‖²) (docs/theory.md §1, "Conservation law"; README "Conventions").
+ * Above a threshold the HUD and the regime map say so and suggest a smaller step.
  */
 import type { SingleNeuronParams } from '../params.ts';
 import type { AppStatus } from './appState.ts';
