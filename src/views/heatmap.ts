@@ -12,7 +12,7 @@
  * re-exported here. {@link createHeatmap} is the DOM factory (tensorflow/playground HeatMap style:
  * narrow update methods that throw on a shape mismatch).
  */
-import { cellAt, checkColorDomain, formatValue, type HeatmapAxes, type HeatmapCategory, type HeatmapColor } from './heatmapMath.ts';
+import { axisLabelValue, cellAt, checkColorDomain, formatValue, type HeatmapAxes, type HeatmapCategory, type HeatmapColor } from './heatmapMath.ts';
 import { paintHeatmap } from './heatmapPaint.ts';
 
 export {
@@ -130,7 +130,7 @@ export function createHeatmap(container: HTMLElement, options: HeatmapOptions = 
     if (!cell || !axes) { tip.style.display = 'none'; return; }
     const v = values ? values[cell.row * cols + cell.col] : NaN;
     const k = classes ? classes[cell.row * cols + cell.col] : 0;
-    tip.textContent = `${axes.x.label.split(' ')[0]} = ${formatValue(axes.x.values[cell.col])}, ${axes.y.label.split(' ')[0]} = ${formatValue(axes.y.values[cell.row])}\n`
+    tip.textContent = `${axes.x.label.split(' ')[0]} = ${formatValue(axisLabelValue(axes.x, axes.x.values[cell.col]))}, ${axes.y.label.split(' ')[0]} = ${formatValue(axisLabelValue(axes.y, axes.y.values[cell.row]))}\n`
       + `${color.title}: ${Number.isNaN(v) ? emptyLabel : v.toPrecision(4)}${k ? ` · ${styles[k - 1]?.label ?? ''}` : ''}`;
     const r = canvas.getBoundingClientRect();
     tip.style.display = 'block';

@@ -8,7 +8,18 @@ import { formatTick, niceTicks } from './viewMath.ts';
 import { DARK_THEME, onViewTheme } from './theme.ts';
 
 /** One axis: its label (with units), the value at each cell centre (monotone), and its scale. */
-export interface HeatmapAxis { label: string; values: readonly number[]; scale: 'log' | 'linear' }
+export interface HeatmapAxis {
+  label: string;
+  values: readonly number[];
+  scale: 'log' | 'linear';
+  /** A periodic quantity (an angle: 360): the values stay monotone (unwrapped), ticks and readouts show them modulo it. */
+  period?: number;
+}
+
+/** A value of `axis` as its labels show it: modulo the axis's period, if any. */
+export function axisLabelValue(axis: Pick<HeatmapAxis, 'period'>, v: number): number {
+  return axis.period ? ((v % axis.period) + axis.period) % axis.period : v;
+}
 /** Both axes: x runs over columns, y over rows. */
 export interface HeatmapAxes { x: HeatmapAxis; y: HeatmapAxis }
 /**
@@ -112,15 +123,23 @@ export interface AxisTick { value: number; pos: number; label: string }
 /**
  * Ticks of an axis over its full span [0, count] in cell units. Linear: nice 1/2/5 steps (about 5).
  * Log: 1, 2, 5 × 10^k inside the span, thinned to decades when there are more than 8. A single-value
- * axis has one tick at its centre.
+ * axis has one tick at its centre. A periodic axis has a tick every quarter period, labelled modulo the period
+ * (270, 360, 450° as 270, 0, 90°).
  */
-export function axisTicks(axis: Pick<HeatmapAxis, 'values' | 'scale'>): AxisTick[] {
+export function axisTicks(axis: Pick<HeatmapAxis, 'values' | 'scale' | 'period'>): AxisTick[] {
   const n = axis.values.length;
   if (n === 0) return [];
-  if (n === 1) return [{ value: axis.values[0], pos: 0.5, label: formatValue(axis.values[0]) }];
+  if (n === 1) return [{ value: axis.values[0], pos: 0.5, label: formatValue(axisLabelValue(axis, axis.values[0])) }];
   const a = axisValue(axis, 0), b = axisValue(axis, n);
   const lo = Math.min(a, b), hi = Math.max(a, b);
   const inside = (v: number) => ({ value: v, pos: axisPosition(axis, v) });
+  if (axis.scale === 'linear' && axis.period) {
+    // quarter periods (0°, 90°, 180°, 270° for an angle), labelled modulo the period
+    const q = axis.period / 4;
+    const ticks: AxisTick[] = [];
+    for (let v = Math.ceil(lo / q - 1e-9) * q; v <= hi * (1 + 1e-12); v += q) ticks.push({ ...inside(v), label: formatValue(axisLabelValue(axis, v)) });
+    return ticks;
+  }
   if (axis.scale === 'linear') {
     const { step, values } = niceTicks(lo, hi, 5);
     return values.map((v) => ({ ...inside(v), label: formatTick(v, step) }));

@@ -9,6 +9,8 @@ import {
 import { alignSeries, axisRange } from '../../src/views/timeSeries.ts';
 import { portraitExtent, teacherPoints } from '../../src/views/neuronPortrait.ts';
 import { logspace, linspace } from '../../src/models/relu2/params.ts';
+import { gridShape } from '../../src/models/singleNeuron/app/panels.ts';
+import { paramsFromHash } from '../../src/models/singleNeuron/params.ts';
 
 const tauAxis = { label: 'τ', values: logspace(-1, 0.3, 9), scale: 'log' as const };
 const deltaAxis = { label: 'δ', values: linspace(-1, 1, 9), scale: 'linear' as const };
@@ -29,6 +31,17 @@ describe('heatmap axes', () => {
     expect(axisTicks(tauAxis)[0].pos).toBeCloseTo(0.5, 12);
     expect(axisTicks(deltaAxis).map((t) => t.label)).toEqual(['−1.0', '−0.5', '0', '0.5', '1.0']);
     expect(axisTicks({ values: logspace(-3, 3, 7), scale: 'log' }).map((t) => t.label)).toEqual(['0.001', '0.01', '0.1', '1', '10', '100', '1000']);
+  });
+
+  it('the single-neuron map\'s angle axis (directions from 180°, unwrapped past 360°) labels its ticks in [0°, 360°)', () => {
+    const p = paramsFromHash('#v=1&p=fig2&dn=33&dirs=66');
+    const x = gridShape(p).axes.x;
+    expect(x.values[0]).toBeCloseTo(180, 9);
+    expect(x.values[x.values.length - 1]).toBeGreaterThan(360); // monotone for the cell positions
+    const labels = axisTicks(x).map((t) => Number(t.label.replace('−', '-')));
+    expect(labels.length).toBeGreaterThanOrEqual(4);
+    for (const v of labels) { expect(v).toBeGreaterThanOrEqual(0); expect(v).toBeLessThan(360); }
+    expect(labels).toContain(0); // 360° is written 0°
   });
 
   it('formats values compactly', () => {

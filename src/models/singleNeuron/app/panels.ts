@@ -29,12 +29,12 @@ export function gridShape(p: SingleNeuronParams): GridShape {
     const angles = p.d === 2
       ? initialDirections(2, p.directions, p.seed).map(([x, y]) => ((Math.atan2(y, x) * 180) / Math.PI + 360) % 360)
       : Array.from({ length: p.directions }, (_, k) => k);
-    // Directions start at angle 180° and wrap; the axis needs monotone values, so unwrap past 360°.
+    // Directions start at angle 180° and wrap; the axis needs monotone values, so unwrap past 360° (its labels wrap back).
     const monotone = angles.map((a, k) => (k > 0 && a < angles[0] ? a + 360 : a));
     return {
       rows: p.deltaCount, cols: p.directions, group: 1,
       axes: {
-        x: { label: p.d === 2 ? 'angle of β₀ (degrees)' : 'direction of β₀ (index)', values: monotone, scale: 'linear' },
+        x: { label: p.d === 2 ? 'angle of β₀ (degrees)' : 'direction of β₀ (index)', values: monotone, scale: 'linear', period: p.d === 2 ? 360 : undefined },
         y: { label: 'δ', values: linspace(p.deltaMin, p.deltaMax, p.deltaCount), scale: 'linear' },
       },
     };
