@@ -51,6 +51,13 @@ describe('tour steps', () => {
     expect(cpu.etaBase * cpu.steps).toBeCloseTo(gpu.etaBase * gpu.steps, 9);
   });
 
+  it('on a software adapter the Thm B.6 step still samples its curves finely: ≥ 60 frames (one read-back each at most) over the run', () => {
+    const e = entries.find((x) => x.plugin.id === 'linear2' && x.step.figure === 'Thm B.6')!;
+    const p = modelFromHash(e.plugin, stepHash(e, DEFAULT_MODEL, true)) as { step: number; tEnd: number; stepsPerFrame: number };
+    expect(Math.round(p.tEnd / p.step) / p.stepsPerFrame).toBeGreaterThanOrEqual(60); // spf = 60 gave 20 frames, ~12 samples
+    expect(p.stepsPerFrame).toBeGreaterThan(4); // but faster than the preset's spf = 4 (a minute on two cores)
+  });
+
   it('captions are short plain words with a target to point at', () => {
     for (const { step } of entries) {
       expect(step.caption.length).toBeGreaterThan(80);

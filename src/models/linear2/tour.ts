@@ -10,8 +10,9 @@ export const LINEAR2_TOUR: readonly TourStep[] = [
   {
     figure: 'Thm B.6', title: 'Singular values follow a mirror flow',
     hash: 'p=aligned',
-    // On a software adapter: 60 steps per frame (a view field), so the 1,200 steps take seconds, not a minute.
-    software: 'spf=60',
+    // On a software adapter: 15 steps per frame (a view field), so the 1,200 steps take seconds, not a minute, and the
+    // chart still gets ~80 read-backs (one per frame at most): 60 gave ~12, too few to show δ = 0's sigmoidal jump.
+    software: 'spf=15',
     target: '#l2-sv-panel',
     caption: 'Three wide linear networks with different layer imbalance δ learn the same 3×3 target. Solid curves are the '
       + 'singular values of β = WᵀA as trained; dashed curves are the mirror-flow prediction λ̇ = −√(δ² + 4λ²) ∂L/∂λ. Here the '
