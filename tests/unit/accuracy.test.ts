@@ -45,6 +45,9 @@ describe('accuracy warning', () => {
     expect(formatHud(outliers, fig8, 100, false)).toContain('max 1.47'); // the HUD still states the max
     const broad: AppStatus = { ...status(1e-4, 1.47), theoryError: { max: 1.47, median: 0.2, p99: 0.9 } };
     expect(accuracyWarning(broad, fig8)).toContain('theory error (99 % of trajectories) 0.9 > 0.05');
+    // a histogram with nothing recorded (p99 NaN) falls back to the max, and says so by not naming the percentile
+    const empty: AppStatus = { ...status(1e-4, 0.9), theoryError: { max: 0.9, median: Number.NaN, p99: Number.NaN } };
+    expect(accuracyWarning(empty, fig8)).toContain('theory error 0.9 > 0.05');
   });
 
   it('writes the suggested step as one significant digit (0.0003, not 0.00030000000000000003)', () => {

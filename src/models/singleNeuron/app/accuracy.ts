@@ -10,8 +10,8 @@ import type { AppStatus } from './appState.ts';
 
 /**
  * Largest |simulated − exact| (parameter units, max over a and w; 99th percentile over trajectories) still called
- * accurate. The Fig. 2/3 presets have ‖β*‖ = 1 and ‖β₀‖ = 1, so parameters are O(1) and 0.05 is a point visibly off its exact
- * path; float32 RK4 at dt = 0.01 stays near 1e-6 there, so the threshold never fires on rounding alone.
+ * accurate. The Fig. 2/3 presets have ‖β*‖ = 1 and ‖β₀‖ = 1, so parameters are O(1) and 0.05 is a point visibly
+ * off its exact path; float32 RK4 at dt = 0.01 stays near 1e-6 there, so the threshold never fires on rounding alone.
  */
 export const THEORY_ERROR_LIMIT = 0.05;
 /**
@@ -52,9 +52,10 @@ export function accuracyWarning(s: Pick<AppStatus, 'summary' | 'theoryError'>, p
   // The 99th percentile where known: a step error moves every trajectory, while the few that start next to the
   // saddle (a ≈ 0, w ⟂ β*) may leave on the other sign branch at any step (Fig. 8: max 1.5, median 9e-4 at η = 0.01).
   const p99 = s.theoryError?.p99;
-  const error = p99 !== undefined && Number.isFinite(p99) ? p99 : s.theoryError?.max;
+  const byP99 = p99 !== undefined && Number.isFinite(p99);
+  const error = byP99 ? p99 : s.theoryError?.max;
   if (error !== undefined && error > THEORY_ERROR_LIMIT) {
-    reasons.push(`theory error ${p99 !== undefined ? '(99 % of trajectories) ' : ''}${fmt(error)} > ${THEORY_ERROR_LIMIT}`);
+    reasons.push(`theory error ${byP99 ? '(99 % of trajectories) ' : ''}${fmt(error)} > ${THEORY_ERROR_LIMIT}`);
     worst = Math.max(worst, error / THEORY_ERROR_LIMIT);
   }
   const drift = s.summary?.maxRelativeDeltaDrift;
