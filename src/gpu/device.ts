@@ -141,15 +141,24 @@ async function dawnAdapters(useSwiftShader: boolean): Promise<AdapterListing[]> 
  * @returns possibly empty (no driver at all).
  */
 export async function listAdapters(): Promise<{ adapters: AdapterListing[]; swiftShader: boolean }> {
-  const { existsSync } = await import(/* @vite-ignore */ 'node:fs');
-  const canFallBack = !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD);
-  const adapters = canFallBack && !(await mayHaveGpu()) ? [] : await dawnAdapters(false);
-  if (adapters.length > 0 || !canFallBack) return { adapters, swiftShader: false };
+  const fallback = await swiftShaderFallback();
+  const adapters = fallback === 'only' ? [] : await dawnAdapters(false);
+  if (adapters.length > 0 || fallback === 'none') return { adapters, swiftShader: false };
   return { adapters: await dawnAdapters(true), swiftShader: true };
 }
 
-async function requestNodeAdapter(): Promise<{ adapter: GPUAdapter | null; instance: unknown[] }> {
+/**
+ * Where SwiftShader ({@link SWIFTSHADER_ICD}) comes in when the default drivers are asked: 'none' when
+ * VK_ICD_FILENAMES chooses the drivers or SwiftShader is not installed; 'only' on a Linux host with no GPU device
+ * node ({@link mayHaveGpu}: the installed drivers can only fail there, so they are not asked); else 'after' them.
+ */
+async function swiftShaderFallback(): Promise<'none' | 'only' | 'after'> {
   const { existsSync } = await import(/* @vite-ignore */ 'node:fs');
+  if (process.env.VK_ICD_FILENAMES || !existsSync(SWIFTSHADER_ICD)) return 'none';
+  return (await mayHaveGpu()) ? 'after' : 'only';
+}
+
+async function requestNodeAdapter(): Promise<{ adapter: GPUAdapter | null; instance: unknown[] }> {
   const instances: unknown[] = [];
   if (gpuChoice.adapter !== undefined) {
     const wanted = gpuChoice.adapter.toLowerCase();
@@ -163,15 +172,14 @@ async function requestNodeAdapter(): Promise<{ adapter: GPUAdapter | null; insta
     instances.push(chosen.instance);
     return { adapter: await chosen.gpu.requestAdapter({ powerPreference: 'high-performance' }), instance: instances };
   }
-  const explicit = !!process.env.VK_ICD_FILENAMES;
-  const swiftShaderOnly = !explicit && existsSync(SWIFTSHADER_ICD) && !(await mayHaveGpu());
+  const fallback = await swiftShaderFallback();
   let adapter: GPUAdapter | null = null;
-  if (!swiftShaderOnly) {
+  if (fallback !== 'only') {
     const first = await nodeGpu(false);
     instances.push(first.instance);
     adapter = await first.gpu.requestAdapter({ powerPreference: 'high-performance' });
   }
-  if (!adapter && !explicit && existsSync(SWIFTSHADER_ICD)) {
+  if (!adapter && fallback !== 'none') {
     const second = await nodeGpu(true);
     instances.push(second.instance);
     adapter = await second.gpu.requestAdapter();
@@ -187,12 +195,9 @@ async function requestNodeAdapter(): Promise<{ adapter: GPUAdapter | null; insta
 async function mayHaveGpu(): Promise<boolean> {
   if (process.platform !== 'linux') return true;
   const { readdirSync } = await import(/* @vite-ignore */ 'node:fs');
-  try {
-    const dri = (() => { try { return readdirSync('/dev/dri'); } catch { return []; } })();
-    return gpuDeviceNodes(readdirSync('/dev'), dri).length > 0;
-  } catch {
-    return true;
-  }
+  const list = (dir: string): string[] | null => { try { return readdirSync(dir); } catch { return null; } };
+  const dev = list('/dev');
+  return dev === null || gpuDeviceNodes(dev, list('/dev/dri') ?? []).length > 0;
 }
 
 /**

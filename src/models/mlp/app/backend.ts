@@ -4,13 +4,14 @@
  * measured in tests/e2e/mlp.test.ts MLP_MEASURE), 'gpu' the GPU trainer (refused without WebGPU), 'cpu' the f64
  * backend. Pure: no DOM, no device.
  */
+import type { EstimateAdapter } from '../../estimate.ts';
 import { ParamError } from '../../../params/schema.ts';
 
 /** The setting's values. */
 export type MlpBackendChoice = 'auto' | 'gpu' | 'cpu';
 
 /** What the resolution needs of the WebGPU adapter the shell opened (GpuContext's fields); null: no WebGPU. */
-export interface MlpAdapterInfo { isSoftware: boolean; adapterName: string }
+export type MlpAdapterInfo = EstimateAdapter;
 
 /** The resolved backend: its kind, the adapter text the HUD and the JSON header show, and a notice (null: none). */
 export interface MlpBackendResolution {
